@@ -1,0 +1,147 @@
+"""Enumerations of the domain with their German labels, declared in one place.
+
+Values are stored in the database as the lower-case English value (``"accepted"``); the user sees the
+German label (``"zugesagt"``). ``label()`` and ``parse_label()`` are the only translation points.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    DIVERSE = "diverse"
+    UNKNOWN = "unknown"
+
+
+class InvitationStatus(StrEnum):
+    PLANNED = "planned"
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    NO_REPLY = "no_reply"
+    SUBSTITUTED = "substituted"
+    WAITLIST = "waitlist"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+class Channel(StrEnum):
+    POST = "post"
+    EMAIL = "email"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+
+
+class AgendaItemType(StrEnum):
+    WELCOME = "welcome"
+    TALK = "talk"
+    PANEL = "panel"
+    FORUM_PHASE = "forum_phase"
+    BREAK = "break"
+    RESULTS = "results"
+    STATUS_REPORT = "status_report"
+    CLOSING = "closing"
+    OTHER = "other"
+
+
+class RecommendationStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    REJECTED = "rejected"
+
+
+class LegalBasis(StrEnum):
+    PUBLIC_TASK = "public_task"
+    CONSENT = "consent"
+
+
+class ConsentPurpose(StrEnum):
+    INVITATION = "invitation"
+    PARTICIPANT_LIST = "participant_list"
+    PHOTOS = "photos"
+
+
+class MunicipalityKind(StrEnum):
+    CITY = "city"
+    MUNICIPALITY = "municipality"
+
+
+class AuditAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    MERGE = "merge"
+    IMPORT = "import"
+    ERASE = "erase"
+
+
+LABELS: dict[StrEnum, str] = {
+    Gender.FEMALE: "weiblich",
+    Gender.MALE: "männlich",
+    Gender.DIVERSE: "divers",
+    Gender.UNKNOWN: "keine Angabe",
+    InvitationStatus.PLANNED: "vorgemerkt",
+    InvitationStatus.INVITED: "eingeladen",
+    InvitationStatus.ACCEPTED: "zugesagt",
+    InvitationStatus.DECLINED: "abgesagt",
+    InvitationStatus.NO_REPLY: "keine Rückmeldung",
+    InvitationStatus.SUBSTITUTED: "vertreten",
+    InvitationStatus.WAITLIST: "Warteliste",
+    InvitationStatus.ATTENDED: "teilgenommen",
+    InvitationStatus.NO_SHOW: "nicht erschienen",
+    Channel.POST: "Post",
+    Channel.EMAIL: "E-Mail",
+    Channel.PHONE: "Telefon",
+    Channel.IN_PERSON: "persönlich",
+    AgendaItemType.WELCOME: "Begrüßung",
+    AgendaItemType.TALK: "Vortrag",
+    AgendaItemType.PANEL: "Podium",
+    AgendaItemType.FORUM_PHASE: "Forenphase",
+    AgendaItemType.BREAK: "Pause",
+    AgendaItemType.RESULTS: "Ergebnispräsentation",
+    AgendaItemType.STATUS_REPORT: "Sachstand",
+    AgendaItemType.CLOSING: "Abschluss",
+    AgendaItemType.OTHER: "Sonstiges",
+    RecommendationStatus.OPEN: "offen",
+    RecommendationStatus.IN_PROGRESS: "in Arbeit",
+    RecommendationStatus.DONE: "umgesetzt",
+    RecommendationStatus.REJECTED: "verworfen",
+    LegalBasis.PUBLIC_TASK: "öffentliche Aufgabe (Art. 6 Abs. 1 lit. e DSGVO)",
+    LegalBasis.CONSENT: "Einwilligung (Art. 6 Abs. 1 lit. a DSGVO)",
+    ConsentPurpose.INVITATION: "Einladung und Kontakt",
+    ConsentPurpose.PARTICIPANT_LIST: "Nennung in der Teilnehmerliste",
+    ConsentPurpose.PHOTOS: "Fotos",
+    MunicipalityKind.CITY: "Stadt",
+    MunicipalityKind.MUNICIPALITY: "Gemeinde",
+    AuditAction.CREATE: "angelegt",
+    AuditAction.UPDATE: "geändert",
+    AuditAction.DELETE: "gelöscht",
+    AuditAction.MERGE: "zusammengeführt",
+    AuditAction.IMPORT: "importiert",
+    AuditAction.ERASE: "anonymisiert",
+}
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def label(value: StrEnum) -> str:
+    """The German label of an enum member."""
+    return LABELS[value]
+
+
+def parse_label(enum_type: type[E], text: str) -> E:
+    """The member whose German label (or stored value) is ``text``, ignoring case and outer spaces.
+
+    Raises ``ValueError`` with a German message listing the allowed labels.
+    """
+    wanted = text.strip().casefold()
+    for member in enum_type:
+        if wanted in (LABELS[member].casefold(), member.value):
+            return member
+    allowed = ", ".join(LABELS[m] for m in enum_type)
+    raise ValueError(f"„{text}“ ist kein gültiger Wert. Erlaubt: {allowed}")
