@@ -75,8 +75,19 @@ def running_cluster() -> Iterator[Cluster | None]:
         data = tmp / "data"
         _run_as(
             run_user,
-            [str(bin_dir / "initdb"), "-D", str(data), "-U", db_user, "-A", "trust", "-E", "UTF8",
-             "--locale=C.UTF-8", "--no-sync"],
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                db_user,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ],
         )
         port = _free_port()
         options = (
@@ -85,8 +96,19 @@ def running_cluster() -> Iterator[Cluster | None]:
         )
         _run_as(
             run_user,
-            [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(tmp / "log"), "-w",
-             "-t", "60", "start"],
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(tmp / "log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
         )
         try:
             deadline = time.monotonic() + 30

@@ -1,0 +1,30 @@
+"""startup: time until the main window is shown with its lists loaded on a 10,000-person database,
+divided by the time a bare script needs to import PySide6 and SQLAlchemy and show a QMainWindow with a
+QTableView. Both are whole processes (interpreter start included), measured alternately in one run."""
+
+from __future__ import annotations
+
+import sys
+
+from common import BenchContext, Result, median_alternating
+
+BARE = """
+import sqlalchemy
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+app = QApplication([])
+w = QMainWindow()
+w.setCentralWidget(QTableView())
+w.resize(1200, 800)
+w.show()
+app.processEvents()
+print("shown")
+"""
+
+
+def run(ctx: BenchContext) -> list[Result]:
+    db = ctx.demo_db(10_000)
+    ours = [sys.executable, "-m", "ui.cli", "--check", "--db", str(db)]
+    bare = [sys.executable, "-c", BARE]
+    t_ours, t_bare = median_alternating(ours, bare, cwd=ctx.root)
+    print(f"  konferenz --check: {t_ours:.3f} s, bare Qt window: {t_bare:.3f} s")
+    return [Result("startup", t_ours / t_bare, "ratio", 1.5)]
