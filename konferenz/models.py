@@ -128,13 +128,11 @@ class Organisation(TimestampMixin, AddressMixin, Base):
     department: Mapped[str] = mapped_column(sa.String(200), default="")
     short_name: Mapped[str] = mapped_column(sa.String(50), default="")
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id", ondelete="SET NULL"))
-    municipality_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("municipality.id", ondelete="SET NULL")
-    )
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id", ondelete="SET NULL"))
     website: Mapped[str] = mapped_column(sa.String(200), default="")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
-    #: lower-case, transliterated text of the searchable fields (see konferenz.text.search_key)
-    search_text: Mapped[str] = mapped_column(sa.Text, default="", index=True)
+    #: folded text of the searchable fields (konferenz.text.search_text); LIKE "%…%" scans it
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
     import_batch_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("import_batch.id", ondelete="SET NULL"), index=True
     )
@@ -165,12 +163,10 @@ class Person(TimestampMixin, AddressMixin, Base):
     mobile: Mapped[str] = mapped_column(sa.String(50), default="")
     #: own category; without one, the person counts under the primary organisation's
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id", ondelete="SET NULL"))
-    municipality_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("municipality.id", ondelete="SET NULL")
-    )
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     legal_basis: Mapped[LegalBasis] = mapped_column(_enum(LegalBasis), default=LegalBasis.PUBLIC_TASK)
-    search_text: Mapped[str] = mapped_column(sa.Text, default="", index=True)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
     #: set when the person was anonymised (Art. 17 DSGVO); the row stays for attendance counts
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     import_batch_id: Mapped[int | None] = mapped_column(
@@ -254,9 +250,7 @@ class AgendaItem(Base):
     __tablename__ = "agenda_item"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conference_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True
-    )
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     start_time: Mapped[dt.time | None] = mapped_column(default=None)
     duration_minutes: Mapped[int] = mapped_column(default=0)
@@ -295,9 +289,7 @@ class Forum(Base):
     __tablename__ = "forum"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conference_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True
-    )
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
     agenda_item_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True
     )
@@ -318,12 +310,8 @@ class Invitation(Base):
     __tablename__ = "invitation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conference_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True
-    )
-    person_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("person.id", ondelete="RESTRICT"), index=True
-    )
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     #: the organisation the person is invited for, or the invited organisation itself
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True
@@ -338,9 +326,7 @@ class Invitation(Base):
     reminded_on: Mapped[dt.date | None] = mapped_column(default=None)
     #: "vertreten durch": the substitute's name, and the registry person once taken over
     substitute_name: Mapped[str] = mapped_column(sa.String(200), default="")
-    substitute_person_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("person.id", ondelete="SET NULL")
-    )
+    substitute_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id", ondelete="SET NULL"))
     companions: Mapped[int] = mapped_column(default=0)
     forum_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forum.id", ondelete="SET NULL"), index=True)
     needs_accessibility: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -385,9 +371,7 @@ class MinutesEntry(TimestampMixin, Base):
     __tablename__ = "minutes_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conference_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True
-    )
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
     agenda_item_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True
     )
@@ -406,12 +390,8 @@ class Recommendation(TimestampMixin, Base):
     __tablename__ = "recommendation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conference_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True
-    )
-    agenda_item_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("agenda_item.id", ondelete="SET NULL")
-    )
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="SET NULL"))
     forum_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forum.id", ondelete="SET NULL"))
     minutes_entry_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("minutes_entry.id", ondelete="SET NULL")
@@ -420,9 +400,7 @@ class Recommendation(TimestampMixin, Base):
     responsible_organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="SET NULL")
     )
-    responsible_person_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("person.id", ondelete="SET NULL")
-    )
+    responsible_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id", ondelete="SET NULL"))
     #: a department or party that is not in the registry ("Schulamt", "Jobcenter")
     responsible_text: Mapped[str] = mapped_column(sa.String(300), default="")
     due_date: Mapped[dt.date | None] = mapped_column(default=None)

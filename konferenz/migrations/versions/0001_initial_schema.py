@@ -233,7 +233,6 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_organisation_import_batch_id"), ["import_batch_id"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_organisation_search_text"), ["search_text"], unique=False)
 
     op.create_table(
         "person",
@@ -291,7 +290,6 @@ def upgrade() -> None:
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_person_import_batch_id"), ["import_batch_id"], unique=False)
         batch_op.create_index("ix_person_last_first", ["last_name", "first_name"], unique=False)
-        batch_op.create_index(batch_op.f("ix_person_search_text"), ["search_text"], unique=False)
 
     op.create_table(
         "agenda_person",
@@ -753,13 +751,11 @@ def downgrade() -> None:
 
     op.drop_table("agenda_person")
     with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_person_search_text"))
         batch_op.drop_index("ix_person_last_first")
         batch_op.drop_index(batch_op.f("ix_person_import_batch_id"))
 
     op.drop_table("person")
     with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_organisation_search_text"))
         batch_op.drop_index(batch_op.f("ix_organisation_import_batch_id"))
 
     op.drop_table("organisation")
