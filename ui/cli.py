@@ -138,6 +138,75 @@ def _demo_line(summary: object, name: str) -> str:
     )
 
 
+def _fmt(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def cmd_migrate_to(args: argparse.Namespace) -> int:
+    from konferenz import db as dbmod
+    from konferenz import transfer
+
+    source = _open(args, create=False)
+    try:
+        if source.backend != "sqlite":
+            raise UserError("Umziehen geht nur von einer SQLite-Datei aus (--db DATEI).")
+        target_url = dbmod.resolve_url(args.url)
+        if target_url.get_backend_name() != "postgresql":
+            raise UserError("Das Ziel muss eine PostgreSQL-Adresse sein (postgresql+psycopg://…).")
+        target = dbmod.open_database(target_url)
+        try:
+            result = transfer.copy_database(source, target, progress=_progress_printer("Kopiere"))
+        finally:
+            target.dispose()
+    finally:
+        source.dispose()
+    print(
+        f"Umzug fertig: {_fmt(result.total_rows)} Zeilen in {len(result.counts)} Tabellen nach "
+        f"{result.target} kopiert, Zeilenzahlen geprüft."
+    )
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from konferenz import transfer
+
+    source = _open(args, create=False)
+    try:
+        result = transfer.backup(source, Path(args.output))
+    finally:
+        source.dispose()
+    print(f"Sicherung geschrieben: {result.target} ({_fmt(result.total_rows)} Zeilen).")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from konferenz import transfer
+
+    target = _open(args)
+    try:
+        result = transfer.restore(Path(args.file), target)
+    finally:
+        target.dispose()
+    print(f"Wiederhergestellt: {result.source} → {result.target} ({_fmt(result.total_rows)} Zeilen).")
+    return EXIT_OK
+
+
+def _progress_printer(verb: str) -> Callable[[int, int], None]:
+    state = {"last": -1}
+
+    def report(done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        if percent // 10 != state["last"] and sys.stderr.isatty():
+            state["last"] = percent // 10
+            print(f"{verb} … {percent} %", file=sys.stderr, flush=True)
+
+    return report
+
+
 Command = Callable[[argparse.Namespace], int]
 
 
@@ -169,6 +238,37 @@ def build_parser() -> GermanParser:
     demo.add_argument("--persons", type=_positive_int, default=300, metavar="N", help="Anzahl Personen (300)")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="Startwert des Zufalls (1)")
     demo.set_defaults(command=cmd_demo)
+
+    migrate = sub.add_parser(
+        "migrate-to",
+        help="die SQLite-Datei in eine leere PostgreSQL-Datenbank umziehen",
+        description="Kopiert die ganze SQLite-Datenbank (--db) in eine leere PostgreSQL-Datenbank, mit "
+        "allen Kennungen, und prüft danach die Zeilenzahl jeder Tabelle. Eine Zieldatenbank mit Daten "
+        "wird abgelehnt.",
+    )
+    migrate.add_argument("url", metavar="URL", help="Ziel: postgresql+psycopg://BENUTZER@SERVER/DATENBANK")
+    _add_db(migrate, default=argparse.SUPPRESS)
+    migrate.set_defaults(command=cmd_migrate_to)
+
+    backup = sub.add_parser(
+        "backup",
+        help="eine vollständige Sicherung als SQLite-Datei schreiben",
+        description="Schreibt eine vollständige Kopie der Datenbank als SQLite-Datei, die dieses Programm "
+        "direkt öffnen kann – auch von einer Server-Datenbank.",
+    )
+    backup.add_argument("-o", "--output", required=True, metavar="DATEI", help="neue Sicherungsdatei")
+    _add_db(backup, default=argparse.SUPPRESS)
+    backup.set_defaults(command=cmd_backup)
+
+    restore = sub.add_parser(
+        "restore",
+        help="eine Sicherung zurückspielen",
+        description="Spielt eine Sicherungsdatei zurück. Eine SQLite-Datenbank wird vorher daneben "
+        "gesichert (NAME.vor-wiederherstellung-ZEIT.sqlite); eine Server-Datenbank muss leer sein.",
+    )
+    restore.add_argument("file", metavar="DATEI", help="Sicherungsdatei (.sqlite)")
+    _add_db(restore, default=argparse.SUPPRESS)
+    restore.set_defaults(command=cmd_restore)
     return parser
 
 
