@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 from konferenz import migrations
-from konferenz.db import open_database
+from konferenz.db import Database, open_database
 from konferenz.enums import Gender
 from konferenz.errors import UserError
 from konferenz.models import Base, Person
@@ -39,7 +39,9 @@ def test_models_match_migrations(db_url: str) -> None:
     database = open_database(db_url)
     try:
         with database.engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            ctx = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": migrations.include_object}
+            )
             diff = compare_metadata(ctx, Base.metadata)
         assert diff == []
     finally:
@@ -51,22 +53,41 @@ def test_data_survives_downgrade_and_upgrade(db_url: str) -> None:
     try:
         with database.session() as s:
             s.add(Person(last_name="Öztürk", first_name="Ayşe", gender=Gender.FEMALE))
-        # the first revision has no predecessor that keeps data, so going back to base drops everything;
-        # once there is more than one revision this checks downgrade -1 / upgrade head keeps the rows.
-        if migrations.HEAD == "0001":
-            migrations.downgrade(database.engine, "base")
-            with database.engine.connect() as conn:
-                assert migrations.current_revision(conn) is None
-            migrations.upgrade(database.engine)
-            with database.session() as s:
-                assert s.scalar(sa.select(sa.func.count(Person.id))) == 0
-        else:  # pragma: no cover - becomes active with the second migration
-            migrations.downgrade(database.engine, "-1")
-            migrations.upgrade(database.engine)
-            with database.session() as s:
-                assert s.scalar(sa.select(Person.last_name)) == "Öztürk"
+        migrations.downgrade(database.engine, "-1")
+        with database.engine.connect() as conn:
+            assert migrations.current_revision(conn) != migrations.HEAD
+        migrations.upgrade(database.engine)
+        with database.engine.connect() as conn:
+            assert migrations.current_revision(conn) == migrations.HEAD
+        with database.session() as s:
+            assert s.scalar(sa.select(Person.first_name)) == "Ayşe"
     finally:
         database.dispose()
+
+
+def test_older_database_is_upgraded_on_open(db_url: str) -> None:
+    database = open_database(db_url)
+    with database.session() as s:
+        s.add(Person(last_name="Шевченко"))
+    migrations.downgrade(database.engine, "0001")
+    database.dispose()
+    reopened = open_database(db_url)
+    try:
+        with reopened.engine.connect() as conn:
+            assert migrations.current_revision(conn) == migrations.HEAD
+        with reopened.read_session() as s:
+            assert s.scalar(sa.select(Person.last_name)) == "Шевченко"
+    finally:
+        reopened.dispose()
+
+
+def test_trigram_index_on_postgresql(db: Database) -> None:
+    with db.engine.connect() as conn:
+        names = {ix["name"] for ix in sa.inspect(conn).get_indexes("person")}
+    if db.backend == "postgresql":
+        assert "ix_person_search_trgm" in names
+    else:
+        assert "ix_person_search_trgm" not in names
 
 
 def test_reopening_keeps_data(db_url: str) -> None:
