@@ -7,15 +7,20 @@ German line and exits with status 2; a bug is logged with its traceback to the l
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gettext
+import importlib
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import NoReturn
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from konferenz import __version__
 from konferenz.errors import UserError
+
+if TYPE_CHECKING:
+    from konferenz.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +70,8 @@ class GermanParser(argparse.ArgumentParser):
         self.exit(EXIT_USER_ERROR, f"{self.prog}: Fehler: {message}\n")
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """argparse type: a whole number ≥ 0, with a German message otherwise."""
     try:
         value = int(text)
     except ValueError:
@@ -75,7 +81,8 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _add_db(parser: argparse.ArgumentParser, *, default: object) -> None:
+def add_db_argument(parser: argparse.ArgumentParser, *, default: object = argparse.SUPPRESS) -> None:
+    """``--db`` on a subcommand (SUPPRESS keeps a ``--db`` given before the subcommand)."""
     parser.add_argument(
         "--db",
         metavar="PFAD_ODER_URL",
@@ -85,117 +92,28 @@ def _add_db(parser: argparse.ArgumentParser, *, default: object) -> None:
     )
 
 
-def _open(args: argparse.Namespace, *, create: bool = True):  # type: ignore[no-untyped-def]
+@contextlib.contextmanager
+def opened(args: argparse.Namespace, *, create: bool = True) -> Iterator[Database]:
+    """The database named by ``--db`` (or KONFERENZ_DB, or the default file), disposed afterwards."""
     from konferenz import db as dbmod
     from konferenz import paths
 
     if args.db is None and not os.environ.get(dbmod.ENV_VAR):
         paths.data_dir().mkdir(parents=True, exist_ok=True)
-    return dbmod.open_database(args.db, create=create)
-
-
-def _ensure_display() -> None:
-    """Without a display (SSH, CI), Qt renders offscreen instead of aborting."""
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
-    ):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-
-
-# --- subcommands --------------------------------------------------------------------------------------
-
-
-def cmd_window(args: argparse.Namespace) -> int:
-    from ui import app
-
-    database = _open(args)
-    if args.check:
-        _ensure_display()
-        print(app.check(database))
-        return EXIT_OK
-    return app.run_window(database)
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    from konferenz.demo import generate_demo
-
-    database = _open(args)
+    database = dbmod.open_database(args.db, create=create)
     try:
-        summary = generate_demo(database, persons=args.persons, seed=args.seed)
+        yield database
     finally:
         database.dispose()
-    print(_demo_line(summary, database.display_name))
-    return EXIT_OK
 
 
-def _demo_line(summary: object, name: str) -> str:
-    def n(attr: str) -> str:
-        return f"{getattr(summary, attr):,}".replace(",", ".")
-
-    return (
-        f"Demodaten angelegt: {n('persons')} Personen, {n('organisations')} Organisationen, "
-        f"{n('conferences')} Konferenzen, {n('invitations')} Einladungen (Datenbank: {name})"
-    )
-
-
-def _fmt(n: int) -> str:
+def number(n: int) -> str:
+    """A whole number the German way: 10.000."""
     return f"{n:,}".replace(",", ".")
 
 
-def cmd_migrate_to(args: argparse.Namespace) -> int:
-    from konferenz import db as dbmod
-    from konferenz import transfer
-
-    source = _open(args, create=False)
-    try:
-        if source.backend != "sqlite":
-            raise UserError("Umziehen geht nur von einer SQLite-Datei aus (--db DATEI).")
-        target_url = dbmod.resolve_url(args.url)
-        if target_url.get_backend_name() != "postgresql":
-            raise UserError("Das Ziel muss eine PostgreSQL-Adresse sein (postgresql+psycopg://…).")
-        target = dbmod.open_database(target_url)
-        try:
-            result = transfer.copy_database(source, target, progress=_progress_printer("Kopiere"))
-        finally:
-            target.dispose()
-    finally:
-        source.dispose()
-    print(
-        f"Umzug fertig: {_fmt(result.total_rows)} Zeilen in {len(result.counts)} Tabellen nach "
-        f"{result.target} kopiert, Zeilenzahlen geprüft."
-    )
-    return EXIT_OK
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from konferenz import transfer
-
-    source = _open(args, create=False)
-    try:
-        result = transfer.backup(source, Path(args.output))
-    finally:
-        source.dispose()
-    print(f"Sicherung geschrieben: {result.target} ({_fmt(result.total_rows)} Zeilen).")
-    return EXIT_OK
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from konferenz import transfer
-
-    target = _open(args)
-    try:
-        result = transfer.restore(Path(args.file), target)
-    finally:
-        target.dispose()
-    print(f"Wiederhergestellt: {result.source} → {result.target} ({_fmt(result.total_rows)} Zeilen).")
-    return EXIT_OK
-
-
-def _progress_printer(verb: str) -> Callable[[int, int], None]:
+def progress_printer(verb: str) -> Callable[[int, int], None]:
+    """A progress callback that prints every 10 % to stderr when it is a terminal."""
     state = {"last": -1}
 
     def report(done: int, total: int) -> None:
@@ -207,7 +125,29 @@ def _progress_printer(verb: str) -> Callable[[int, int], None]:
     return report
 
 
+def ensure_display() -> None:
+    """Without a display (SSH, CI), Qt renders offscreen instead of aborting."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    from ui import app
+
+    with opened(args) as database:
+        if args.check:
+            ensure_display()
+            print(app.check(database))
+            return EXIT_OK
+        return app.run_window(database)
+
+
 Command = Callable[[argparse.Namespace], int]
+
+#: modules with a ``register(subparsers)`` function, one per group of subcommands
+COMMAND_MODULES = ("ui.commands.demo", "ui.commands.transfer")
 
 
 def build_parser() -> GermanParser:
@@ -216,8 +156,10 @@ def build_parser() -> GermanParser:
         description="Konferenz – Einladungen, Programm, Protokoll und Ergebnisse der "
         "Integrationskonferenz des Kreises Borken. Ohne Befehl öffnet sich das Programmfenster.",
     )
-    parser.add_argument("--version", action="version", version=f"konferenz {__version__}")
-    _add_db(parser, default=None)
+    parser.add_argument(
+        "--version", action="version", version=f"konferenz {__version__}", help="Programmversion zeigen"
+    )
+    add_db_argument(parser, default=None)
     parser.add_argument(
         "--check",
         action="store_true",
@@ -227,48 +169,8 @@ def build_parser() -> GermanParser:
     parser.set_defaults(command=cmd_window)
     sub = parser.add_subparsers(title="Befehle", metavar="BEFEHL", parser_class=GermanParser)
 
-    demo = sub.add_parser(
-        "demo",
-        help="eine leere Datenbank mit Demodaten füllen",
-        description="Füllt eine leere Datenbank mit einem erfundenen, aber realistischen Kreis Borken: "
-        "17 Kommunen, Organisationen, Personen, Konferenzen 2023–2026 mit Einladungen, Programm, "
-        "Protokoll und Empfehlungen. Gleicher Startwert, gleiche Daten.",
-    )
-    _add_db(demo, default=argparse.SUPPRESS)
-    demo.add_argument("--persons", type=_positive_int, default=300, metavar="N", help="Anzahl Personen (300)")
-    demo.add_argument("--seed", type=int, default=1, metavar="S", help="Startwert des Zufalls (1)")
-    demo.set_defaults(command=cmd_demo)
-
-    migrate = sub.add_parser(
-        "migrate-to",
-        help="die SQLite-Datei in eine leere PostgreSQL-Datenbank umziehen",
-        description="Kopiert die ganze SQLite-Datenbank (--db) in eine leere PostgreSQL-Datenbank, mit "
-        "allen Kennungen, und prüft danach die Zeilenzahl jeder Tabelle. Eine Zieldatenbank mit Daten "
-        "wird abgelehnt.",
-    )
-    migrate.add_argument("url", metavar="URL", help="Ziel: postgresql+psycopg://BENUTZER@SERVER/DATENBANK")
-    _add_db(migrate, default=argparse.SUPPRESS)
-    migrate.set_defaults(command=cmd_migrate_to)
-
-    backup = sub.add_parser(
-        "backup",
-        help="eine vollständige Sicherung als SQLite-Datei schreiben",
-        description="Schreibt eine vollständige Kopie der Datenbank als SQLite-Datei, die dieses Programm "
-        "direkt öffnen kann – auch von einer Server-Datenbank.",
-    )
-    backup.add_argument("-o", "--output", required=True, metavar="DATEI", help="neue Sicherungsdatei")
-    _add_db(backup, default=argparse.SUPPRESS)
-    backup.set_defaults(command=cmd_backup)
-
-    restore = sub.add_parser(
-        "restore",
-        help="eine Sicherung zurückspielen",
-        description="Spielt eine Sicherungsdatei zurück. Eine SQLite-Datenbank wird vorher daneben "
-        "gesichert (NAME.vor-wiederherstellung-ZEIT.sqlite); eine Server-Datenbank muss leer sein.",
-    )
-    restore.add_argument("file", metavar="DATEI", help="Sicherungsdatei (.sqlite)")
-    _add_db(restore, default=argparse.SUPPRESS)
-    restore.set_defaults(command=cmd_restore)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 

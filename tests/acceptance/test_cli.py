@@ -20,7 +20,7 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args],
+        [sys.executable, "-m", "ui", *args],
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -23,7 +23,7 @@ print("shown")
 
 def run(ctx: BenchContext) -> list[Result]:
     db = ctx.demo_db(10_000)
-    ours = [sys.executable, "-m", "ui.cli", "--check", "--db", str(db)]
+    ours = [sys.executable, "-m", "ui", "--check", "--db", str(db)]
     bare = [sys.executable, "-c", BARE]
     t_ours, t_bare = median_alternating(ours, bare, cwd=ctx.root)
     print(f"  konferenz --check: {t_ours:.3f} s, bare Qt window: {t_bare:.3f} s")

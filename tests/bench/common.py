@@ -43,7 +43,7 @@ class BenchContext:
                 [
                     sys.executable,
                     "-m",
-                    "ui.cli",
+                    "ui",
                     "demo",
                     "--db",
                     str(tmp),

@@ -1,0 +1,7 @@
+"""``python -m ui`` is the same as the ``konferenz`` command."""
+
+import sys
+
+from ui.cli import main
+
+sys.exit(main())
