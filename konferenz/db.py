@@ -26,6 +26,7 @@ from konferenz.errors import UserError
 log = logging.getLogger(__name__)
 
 ENV_VAR = "KONFERENZ_DB"
+READ_ONLY_OPTION = "konferenz_read_only"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs"}
 
@@ -90,6 +91,8 @@ def _configure_sqlite(engine: Engine, path: Path) -> None:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # the driver must not open transactions itself: we emit BEGIN in _on_begin
+        dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -97,6 +100,16 @@ def _configure_sqlite(engine: Engine, path: Path) -> None:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        # A unit of work takes the write lock at its start (BEGIN IMMEDIATE) and waits for it up to the
+        # busy timeout. A deferred transaction that reads first and writes later could instead fail at
+        # once with "database is locked" when another process wrote in between.
+        if conn.get_execution_options().get(READ_ONLY_OPTION):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @dataclass
@@ -107,8 +120,13 @@ class Database:
     engine: Engine
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
 
+    _read_sessions: sessionmaker[Session] = field(init=False, repr=False)
+
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
+        )
 
     @property
     def backend(self) -> str:
@@ -126,12 +144,12 @@ class Database:
 
     @contextlib.contextmanager
     def read_session(self) -> Iterator[Session]:
-        """A session for reading only; never commits."""
-        session = self._sessions()
+        """A session for reading only; never commits and takes no write lock."""
+        session = self._read_sessions()
         try:
             yield session
         finally:
-            session.rollback()
+            # close() ends the transaction without expiring what was loaded, so read objects stay usable
             session.close()
 
     def dispose(self) -> None:
