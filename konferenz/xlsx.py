@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell as XlCell
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -49,7 +50,7 @@ def _clean(text: str) -> str:
     return text
 
 
-def _cell(ws: Worksheet, value: Cell, as_text: bool) -> WriteOnlyCell:
+def _cell(ws: Worksheet, value: Cell, as_text: bool) -> XlCell:
     if value is None:
         return WriteOnlyCell(ws, value=None)
     if isinstance(value, str) or as_text:
@@ -60,7 +61,7 @@ def _cell(ws: Worksheet, value: Cell, as_text: bool) -> WriteOnlyCell:
         if "\n" in text:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         return cell
-    cell = WriteOnlyCell(ws, value=value)
+    cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]  # the stubs omit date and time
     if isinstance(value, dt.datetime):
         cell.number_format = DATETIME_FORMAT
     elif isinstance(value, dt.date):
@@ -92,7 +93,7 @@ def write_workbook(path: Path | str, sheets: Sequence[Sheet]) -> Path:
     for sheet in sheets:
         ws = wb.create_sheet(title=sheet.title[:31])
         widths = [len(h) + 2 for h in sheet.headers]
-        rows: list[list[WriteOnlyCell]] = []
+        rows: list[list[XlCell]] = []
         for raw in sheet.rows:
             row = [_cell(ws, v, i in sheet.text_columns) for i, v in enumerate(raw)]
             for i, v in enumerate(raw):

@@ -147,7 +147,7 @@ def cmd_window(args: argparse.Namespace) -> int:
 Command = Callable[[argparse.Namespace], int]
 
 #: modules with a ``register(subparsers)`` function, one per group of subcommands
-COMMAND_MODULES = ("ui.commands.demo", "ui.commands.transfer")
+COMMAND_MODULES = ("ui.commands.demo", "ui.commands.transfer", "ui.commands.conferences")
 
 
 def build_parser() -> GermanParser:
