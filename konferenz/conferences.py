@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from konferenz import paths
 from konferenz.db import Database
 from konferenz.enums import Channel, InvitationStatus, label
-from konferenz.errors import UserError
+from konferenz.errors import ConflictError, UserError
 from konferenz.models import (
     Category,
     Conference,
@@ -430,10 +430,7 @@ def record_reply(
         if inv is None:
             raise UserError(f"Die Einladung {invitation_id} gibt es nicht (mehr).")
         if expected_version is not None and inv.version != expected_version:
-            raise UserError(
-                "Diese Einladung wurde inzwischen an einem anderen Arbeitsplatz geändert. "
-                "Bitte die Liste neu laden und die Rückmeldung erneut eintragen."
-            )
+            raise ConflictError()
         if reply.forum_id is not None:
             forum = s.get(Forum, reply.forum_id)
             if forum is None or forum.conference_id != inv.conference_id:
@@ -444,6 +441,15 @@ def record_reply(
         if warnings and not allow_overbooking:
             return ReplyResult(saved=False, warnings=warnings)
         was_seated = inv.status in SEATED
+        position = None
+        if reply.status is InvitationStatus.WAITLIST:
+            # queried before anything changes, so the save is one UPDATE (one version step)
+            last = s.scalar(
+                sa.select(sa.func.max(Invitation.waitlist_position)).where(
+                    Invitation.conference_id == inv.conference_id
+                )
+            )
+            position = inv.waitlist_position or (last or 0) + 1
         inv.status = reply.status
         inv.reply_channel = Channel(reply.channel) if reply.channel else inv.reply_channel
         inv.replied_on = reply.replied_on or dt.date.today()
@@ -454,15 +460,7 @@ def record_reply(
         inv.needs_diet = reply.needs_diet
         inv.entered_by = paths.os_user()
         inv.entered_at = _now()
-        if reply.status is InvitationStatus.WAITLIST:
-            last = s.scalar(
-                sa.select(sa.func.max(Invitation.waitlist_position)).where(
-                    Invitation.conference_id == inv.conference_id
-                )
-            )
-            inv.waitlist_position = (last or 0) + 1
-        else:
-            inv.waitlist_position = None
+        inv.waitlist_position = position
         s.flush()
         following = waitlist(s, inv.conference_id) if was_seated and reply.status not in SEATED else []
         return ReplyResult(saved=True, warnings=warnings, waitlist_next=following)

@@ -19,9 +19,10 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from konferenz import migrations, paths
-from konferenz.errors import UserError
+from konferenz.errors import ConflictError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -138,9 +139,15 @@ class Database:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends, rolled back on any exception."""
-        with self._sessions.begin() as session:
-            yield session
+        """A unit of work: committed when the block ends, rolled back on any exception.
+
+        A save that hits a record someone else changed meanwhile (stale ``version``) raises ConflictError.
+        """
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except StaleDataError as exc:
+            raise ConflictError() from exc
 
     @contextlib.contextmanager
     def read_session(self) -> Iterator[Session]:

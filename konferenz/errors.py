@@ -16,3 +16,19 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ConflictError(UserError):
+    """Someone else changed the record since it was loaded (optimistic locking: its version moved on).
+
+    Nothing was saved. ``current`` may carry the stored state, so the window can show both versions.
+    """
+
+    DEFAULT = (
+        "Dieser Eintrag wurde inzwischen an einem anderen Arbeitsplatz geändert. Es wurde nichts "
+        "gespeichert; bitte neu laden und die Änderung noch einmal eintragen."
+    )
+
+    def __init__(self, message: str = DEFAULT, current: object = None) -> None:
+        super().__init__(message)
+        self.current = current
