@@ -191,16 +191,27 @@ def _check_sqlite_path(url: URL, *, create: bool) -> None:
 
 
 def open_database(
-    db: str | os.PathLike[str] | URL | None = None, *, create: bool = True, migrate: bool = True
+    db: str | os.PathLike[str] | URL | None = None,
+    *,
+    create: bool = True,
+    migrate: bool = True,
+    check: bool = True,
 ) -> Database:
     """Open (and, if needed, create or migrate) the database named by ``db``.
 
+    An existing SQLite file is first checked for damage (``check``; DamagedDatabaseError names the newest
+    good backup) and backed up before a schema migration.
     Raises ``UserError`` for anything the user can fix: a missing folder, a file that is not a Konferenz
     database, a server that cannot be reached, a database of a newer program version.
     """
     url = db if isinstance(db, URL) else resolve_url(db)
     if url.get_backend_name() == "sqlite":
         _check_sqlite_path(url, create=create)
+        path = Path(url.database or "")
+        if check and path.is_file() and path.stat().st_size > 0:
+            from konferenz.backups import check_integrity
+
+            check_integrity(path)
     engine = create_engine(url)
     database = Database(url, engine)
     try:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,26 +180,54 @@ def backup(source: Database, output: Path, *, progress: Progress | None = None) 
 def restore(backup_file: Path, target: Database, *, progress: Progress | None = None) -> CopyResult:
     """Load a backup file into ``target``.
 
-    A server database must be empty. A SQLite file is first saved next to itself
-    (``NAME.vor-wiederherstellung-JJJJMMTT-HHMMSS.sqlite``) and then replaced by the backup's content.
+    A server database must be empty. A SQLite file (even a damaged one) is first saved next to itself
+    (``NAME.vor-wiederherstellung-JJJJMMTT-HHMMSS.sqlite``) and then overwritten page by page with SQLite's
+    backup API, which is safe while other connections have the file open. A backup of an older schema is
+    migrated on a temporary copy; the backup file itself is never changed.
     """
     backup_file = backup_file.expanduser().absolute()
     if not backup_file.is_file():
         raise UserError(f"Die Sicherungsdatei „{backup_file}“ gibt es nicht.")
-    source = open_database(backup_file, create=False)
+    with tempfile.TemporaryDirectory(prefix="konferenz-restore-") as tmp:
+        work = Path(tmp) / "sicherung.sqlite"
+        shutil.copy2(backup_file, work)
+        try:
+            source = open_database(work, create=False)
+        except UserError as exc:
+            raise UserError(f"„{backup_file}“ ist keine brauchbare Sicherung: {exc.message}") from exc
+        try:
+            if target.backend != "sqlite":
+                return copy_database(source, target, progress=progress)
+            target_path = Path(target.url.database or "")
+            if target_path.exists() and target_path.resolve() == backup_file.resolve():
+                raise UserError("Sicherung und Zieldatenbank sind dieselbe Datei.")
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            keep = target_path.with_name(
+                f"{target_path.stem}.vor-wiederherstellung-{stamp}{target_path.suffix}"
+            )
+            if target_path.exists():
+                _keep_copy(target, target_path, keep)
+            with _raw_sqlite(source) as src, _raw_sqlite(target) as dst:
+                src.backup(dst)
+            with target.engine.connect() as conn:
+                counts = table_counts(conn)
+            return CopyResult(str(backup_file), target.display_name, counts)
+        finally:
+            source.dispose()
+
+
+def _keep_copy(target: Database, path: Path, keep: Path) -> None:
+    """Save the current state before it is overwritten; a damaged file is copied byte by byte."""
     try:
-        if target.backend != "sqlite":
-            return copy_database(source, target, progress=progress)
-        target_path = Path(target.url.database or "")
-        if target_path.resolve() == backup_file.resolve():
-            raise UserError("Sicherung und Zieldatenbank sind dieselbe Datei.")
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        keep = target_path.with_name(f"{target_path.stem}.vor-wiederherstellung-{stamp}{target_path.suffix}")
-        backup(target, keep)
-        with _raw_sqlite(source) as src, _raw_sqlite(target) as dst:
-            src.backup(dst)
-        with target.engine.connect() as conn:
-            counts = table_counts(conn)
-        return CopyResult(str(backup_file), target.display_name, counts)
-    finally:
-        source.dispose()
+        with _raw_sqlite(target) as src:
+            dst = sqlite3.connect(keep)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+    except sqlite3.DatabaseError:
+        keep.unlink(missing_ok=True)
+        shutil.copy2(path, keep)
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists():
+            shutil.copy2(wal, keep.with_name(keep.name + "-wal"))

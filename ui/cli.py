@@ -93,14 +93,14 @@ def add_db_argument(parser: argparse.ArgumentParser, *, default: object = argpar
 
 
 @contextlib.contextmanager
-def opened(args: argparse.Namespace, *, create: bool = True) -> Iterator[Database]:
+def opened(args: argparse.Namespace, *, create: bool = True, check: bool = True) -> Iterator[Database]:
     """The database named by ``--db`` (or KONFERENZ_DB, or the default file), disposed afterwards."""
     from konferenz import db as dbmod
     from konferenz import paths
 
     if args.db is None and not os.environ.get(dbmod.ENV_VAR):
         paths.data_dir().mkdir(parents=True, exist_ok=True)
-    database = dbmod.open_database(args.db, create=create)
+    database = dbmod.open_database(args.db, create=create, check=check)
     try:
         yield database
     finally:

@@ -83,6 +83,11 @@ def ensure_current(engine: sa.Engine, name: str) -> None:
             f"Die Datenbank „{name}“ wurde mit einer neueren Programmversion angelegt "
             f"(Schema {revision}). Bitte das Programm aktualisieren."
         )
+    if revision is not None and engine.dialect.name == "sqlite" and engine.url.database:
+        from konferenz.backups import pre_migration_backup
+
+        saved = pre_migration_backup(Path(engine.url.database), revision)
+        log.info("Backup before migration: %s", saved)
     log.info("Migrating %s from %s to %s", name, revision or "empty", HEAD)
     upgrade(engine)
     if revision is None:

@@ -43,7 +43,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from konferenz import transfer
 
-    with opened(args) as target:
+    with opened(args, check=False) as target:
         result = transfer.restore(Path(args.file), target)
     print(f"Wiederhergestellt: {result.source} → {result.target} ({number(result.total_rows)} Zeilen).")
     return EXIT_OK
