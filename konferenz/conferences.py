@@ -117,6 +117,8 @@ def create_conference(database: Database, data: ConferenceData, forums: Sequence
         s.flush()
         for order, forum in enumerate(forums):
             s.add(Forum(conference_id=conf.id, sort_order=order, **asdict(forum)))
+        s.flush()
+        _follow_up(s, conf.id)
         return conf.id
 
 
@@ -172,7 +174,16 @@ def copy_conference(
                 .where(Invitation.conference_id == old.id, Person.anonymised_at.is_(None))
             ).all()
             _insert_invitations(s, new.id, [(p, o) for p, o in pairs], paths.os_user())
+        s.flush()
+        _follow_up(s, new.id)
         return new.id
+
+
+def _follow_up(session: Session, conf_id: int) -> None:
+    """A new conference's agenda starts with the status of earlier recommendations still open."""
+    from konferenz.programme import status_report_item
+
+    status_report_item(session, conf_id)
 
 
 # --- inviting ------------------------------------------------------------------------------------------

@@ -417,7 +417,7 @@ class Recommendation(TimestampMixin, Base):
     history: Mapped[list[RecommendationUpdate]] = relationship(
         back_populates="recommendation",
         cascade="all, delete-orphan",
-        order_by="RecommendationUpdate.date",
+        order_by="(RecommendationUpdate.date, RecommendationUpdate.id)",
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
