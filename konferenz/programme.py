@@ -31,6 +31,7 @@ from konferenz.models import (
     Recommendation,
     RecommendationUpdate,
 )
+from konferenz.xlsx import Cell, Sheet
 
 OPEN_STATUSES = (RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS)
 STATUS_REPORT_TITLE = "Sachstand der Empfehlungen aus {year}"
@@ -470,3 +471,61 @@ def recommendations(session: Session, flt: RecommendationFilter | None = None) -
             )
         )
     return rows
+
+
+# --- Excel ----------------------------------------------------------------------------------------------
+
+
+def agenda_sheet(rows: Sequence[AgendaRow], *, internal: bool = False) -> Sheet:
+    """The programme as a table; ``internal`` adds the running-order columns (Regieplan)."""
+    headers = [
+        "Beginn",
+        "Ende",
+        "Programmpunkt",
+        "Art",
+        "Beschreibung",
+        "Mitwirkende",
+        "Moderation",
+        "Raum",
+        "Foren",
+    ]
+    if internal:
+        headers += ["Verantwortlich", "Notizen"]
+    table = []
+    for r in rows:
+        forums = "\n".join(" – ".join(x for x in f if x) for f in r.forums)
+        row: list[Cell] = [
+            r.start,
+            r.end,
+            r.title,
+            r.item_type,
+            r.description,
+            r.speakers,
+            r.moderation,
+            r.room,
+            forums,
+        ]
+        if internal:
+            row += [r.responsible_staff, r.internal_notes]
+        table.append(row)
+    return Sheet("Regieplan" if internal else "Programm", headers, table)
+
+
+def recommendations_sheet(rows: Sequence[RecommendationRow]) -> Sheet:
+    return Sheet(
+        "Empfehlungen",
+        ["Jahr", "Herkunft", "Empfehlung", "Zuständig", "Fällig", "Status", "Letzter Vermerk", "Vermerk vom"],
+        [
+            [
+                r.year,
+                r.source,
+                r.text,
+                r.responsible,
+                r.due_date,
+                r.status_label,
+                r.last_note,
+                r.last_note_date,
+            ]
+            for r in rows
+        ],
+    )

@@ -147,7 +147,12 @@ def cmd_window(args: argparse.Namespace) -> int:
 Command = Callable[[argparse.Namespace], int]
 
 #: modules with a ``register(subparsers)`` function, one per group of subcommands
-COMMAND_MODULES = ("ui.commands.demo", "ui.commands.transfer", "ui.commands.conferences")
+COMMAND_MODULES = (
+    "ui.commands.demo",
+    "ui.commands.transfer",
+    "ui.commands.conferences",
+    "ui.commands.programme",
+)
 
 
 def build_parser() -> GermanParser:
