@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import openpyxl
@@ -32,7 +33,7 @@ def test_agenda_excel_has_items_in_order_with_times(demo_file: Path, tmp_path: P
     starts = [r[0] for r in rows]
     assert starts == sorted(starts)
     # each item ends when the next begins
-    assert all(a[1] == b[0] for a, b in zip(rows, rows[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(rows))
     assert any(r[3] == "Forenphase" and r[8] for r in rows)
 
 
