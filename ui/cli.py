@@ -152,6 +152,7 @@ COMMAND_MODULES = (
     "ui.commands.transfer",
     "ui.commands.conferences",
     "ui.commands.programme",
+    "ui.commands.privacy",
 )
 
 
