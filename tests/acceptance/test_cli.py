@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,7 +35,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: 
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    assert lines[0].startswith("konferenz: Fehler:")
+    assert re.match(r"^konferenz( [a-z-]+)*: Fehler: ", lines[0]), lines[0]
     for fragment in fragments:
         assert fragment in lines[0]
 
