@@ -1,0 +1,877 @@
+"""The lists behind the tables of the main window: search and sort in SQL, display rows fetched by id.
+
+A ``ListSource`` answers three questions, each with one query in a session the caller opens:
+
+- ``ids()``: the ids of the records matching a search, in the requested order. Only the id column is
+  selected, so 100,000 persons come back in a few dozen milliseconds on SQLite.
+- ``rows()``: the display values of some ids (the block a table is about to show), one query per block.
+- ``count()``: how many records the list has without a search.
+
+The table model in ``ui/table_model.py`` keeps the id list and asks for rows block by block, as Anki's
+browser does. Everything here is backend-neutral SQL (SQLite and PostgreSQL) and free of Qt.
+
+Search: the text is folded with ``konferenz.text.fold`` and split at white space; a record matches when it
+contains every token. Persons and organisations match against their precomputed ``search_text`` column in
+SQL. The other lists are small (one conference's programme, some hundred recommendations), so they filter
+the rows of an SQL-sorted query in Python with the same ``fold``: "ozturk" finds "Öztürk" everywhere.
+
+Sort: in SQL, by the column, then by id for a stable order. Text is compared case-insensitively, with the
+usual accented initials (Ö, Ü, Ç, Ş, İ …) filed under their base letter, and empty values last.
+
+Display values are strings, or ``int`` for quantities (counts, capacities), which the UI right-aligns and
+groups by thousands. Dates are shown as TT.MM.JJJJ, times as HH:MM, enumerations by their German label.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy import SQLColumnExpression as Expr
+from sqlalchemy.orm import Session, aliased
+
+from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus, label
+from konferenz.models import (
+    AgendaItem,
+    Category,
+    Conference,
+    Forum,
+    Invitation,
+    MinutesEntry,
+    Municipality,
+    Organisation,
+    Person,
+    Recommendation,
+    RecommendationUpdate,
+    Role,
+)
+from konferenz.text import collapse_spaces, fold
+
+#: ids per ``rows()`` query; stays far below the bind-parameter limits of both backends
+ROWS_CHUNK = 500
+
+#: invitation states that mean "the letter went out" (everything after *vorgemerkt*)
+INVITED_STATES: frozenset[InvitationStatus] = frozenset(InvitationStatus) - {InvitationStatus.PLANNED}
+#: invitation states that mean "said yes" (a substitute, a no-show and an attendee all had accepted)
+ACCEPTED_STATES: frozenset[InvitationStatus] = frozenset(
+    {
+        InvitationStatus.ACCEPTED,
+        InvitationStatus.SUBSTITUTED,
+        InvitationStatus.ATTENDED,
+        InvitationStatus.NO_SHOW,
+    }
+)
+ATTENDED_STATES: frozenset[InvitationStatus] = frozenset({InvitationStatus.ATTENDED})
+
+# Accented capitals that begin names, filed under their base letter when sorting (DIN 5007-1 files Ä
+# under A; Turkish, Polish and Czech names start with Ç, Ş, İ, Ł, Š …). Only the first letter, and only
+# capitals: a full fold in SQL costs several times the sort itself on 100,000 rows. Inside a word the
+# database's own order applies (lower(); SQLite compares the rest by code point).
+_INITIALS = "ÄÖÜÇŞİÉÈÁŁŠČŽØ"
+_INITIAL_BASE = {ch: fold(ch)[:1] or ch for ch in _INITIALS}
+
+
+# --- formatting ---------------------------------------------------------------------------------------
+
+
+def format_date(value: dt.date | None) -> str:
+    """TT.MM.JJJJ, or "" for no date."""
+    return value.strftime("%d.%m.%Y") if value is not None else ""
+
+
+def format_time(value: dt.time | None) -> str:
+    """HH:MM, or "" for no time."""
+    return value.strftime("%H:%M") if value is not None else ""
+
+
+def format_count(value: int) -> str:
+    """An integer with German thousands separators: 10000 → "10.000"."""
+    return f"{value:,}".replace(",", ".")
+
+
+def one_line(text: str | None) -> str:
+    """Multi-line text (minutes, notes) as one line for a table cell."""
+    return collapse_spaces(text or "")
+
+
+def search_tokens(search: str) -> list[str]:
+    """The folded tokens of a search text; a record matches when it contains all of them."""
+    return fold(search).split()
+
+
+def _label_or_empty(value: StrEnum | None) -> str:
+    return label(value) if value is not None else ""
+
+
+def _join(*parts: str | None, sep: str = " ") -> str:
+    return sep.join(p for p in parts if p)
+
+
+# --- sort expressions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Order:
+    """One ORDER BY term; ``fixed`` terms (empties last) ignore the requested direction."""
+
+    expr: Expr[Any]
+    fixed: bool = False
+
+
+def _initial_key(expr: Expr[Any]) -> Expr[Any]:
+    first = sa.func.substr(expr, 1, 1)
+    return sa.case(_INITIAL_BASE, value=first, else_=sa.func.lower(first))
+
+
+def text_order(expr: Expr[Any], *, empty_last: bool = True, initial: bool = True) -> list[_Order]:
+    """Case-insensitive order of a text expression, accented initials with their base letter.
+
+    ``initial=False`` skips the initial mapping (a second sort key, where it would only cost time).
+    """
+    terms = [_Order(sa.func.coalesce(expr, "") == "", fixed=True)] if empty_last else []
+    if initial:
+        terms.append(_Order(_initial_key(expr)))
+    return [*terms, _Order(sa.func.lower(expr))]
+
+
+def value_order(expr: Expr[Any]) -> list[_Order]:
+    """Order of a number, date or time; missing values last in both directions."""
+    return [_Order(expr.is_(None), fixed=True), _Order(expr)]
+
+
+def _enum_order(column: Expr[Any], keys: dict[str, object]) -> Expr[Any]:
+    return sa.case(keys, value=column, else_=None)
+
+
+def label_order(column: Expr[Any], enum_type: type[StrEnum]) -> list[_Order]:
+    """Alphabetical order of the German labels of a stored enumeration."""
+    return [_Order(_enum_order(column, {m.value: label(m).casefold() for m in enum_type}))]
+
+
+def workflow_order(column: Expr[Any], enum_type: type[StrEnum]) -> list[_Order]:
+    """Order of an enumeration as declared (open → in progress → done)."""
+    return [_Order(_enum_order(column, {m.value: i for i, m in enumerate(enum_type)}))]
+
+
+# --- the abstraction -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """One column of a list: key (stable, English), German header, and how it behaves."""
+
+    key: str
+    header: str
+    sortable: bool = True
+    #: quantities: right-aligned, thousands grouped
+    numeric: bool = False
+
+
+def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+class ListSource(ABC):
+    """One list of the window: its columns, the matching ids in order, and display rows by id."""
+
+    #: the German name of the list (also the area or tab name): "Personen", "Programm" …
+    name: ClassVar[str]
+    columns: ClassVar[tuple[ListColumn, ...]]
+    #: the column whose order is the default one (shown as the sort indicator), or None for a
+    #: natural order of its own (the running order of a programme)
+    default_sort: ClassVar[str | None] = None
+    default_descending: ClassVar[bool] = False
+
+    # -- public API
+
+    def ids(
+        self,
+        session: Session,
+        *,
+        search: str = "",
+        sort_key: str | None = None,
+        descending: bool = False,
+    ) -> list[int]:
+        """The ids matching ``search`` (all when empty) in the order of column ``sort_key``.
+
+        ``sort_key`` None means the list's default order (``default_sort`` and ``default_descending``).
+        """
+        if sort_key is None:
+            sort_key, descending = self.default_sort, self.default_descending
+        elif sort_key not in self.column_keys():
+            raise KeyError(f"unknown column {sort_key!r} of list {self.name!r}")
+        elif not self.column(sort_key).sortable:
+            sort_key, descending = self.default_sort, self.default_descending
+        tokens = search_tokens(search)
+        stmt = self._id_select()
+        if tokens:
+            stmt = self._search_sql(stmt, tokens)
+        stmt, terms = self._order(stmt, sort_key)
+        order_by = [
+            t.expr.asc() if t.fixed or not descending else t.expr.desc()
+            for t in [*terms, _Order(self._id_column())]
+        ]
+        stmt = stmt.order_by(*order_by)
+        if tokens and self._filters_in_python():
+            return self._python_filter(session, stmt, tokens)
+        ids = [i for (i,) in session.connection().execute(stmt)]
+        if self._may_repeat_ids(sort_key):
+            ids = list(dict.fromkeys(ids))
+        return ids
+
+    def rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+        """The display values of ``ids`` (one tuple per id, in column order); unknown ids are left out."""
+        result: dict[int, tuple[object, ...]] = {}
+        for chunk in _chunks(list(ids), ROWS_CHUNK):
+            result.update(self._rows(session, chunk))
+        return result
+
+    def count(self, session: Session) -> int:
+        """The number of records in the list without a search."""
+        stmt = sa.select(sa.func.count()).select_from(self._id_select().subquery())
+        return int(session.execute(stmt).scalar_one())
+
+    @classmethod
+    def column_keys(cls) -> list[str]:
+        return [c.key for c in cls.columns]
+
+    @classmethod
+    def column(cls, key: str) -> ListColumn:
+        for col in cls.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    @classmethod
+    def column_index(cls, key: str | None) -> int:
+        """The position of column ``key``, -1 for None."""
+        return -1 if key is None else cls.column_keys().index(key)
+
+    @property
+    def empty_row(self) -> tuple[object, ...]:
+        return ("",) * len(self.columns)
+
+    # -- to implement
+
+    @abstractmethod
+    def _id_column(self) -> Expr[int]: ...
+
+    @abstractmethod
+    def _id_select(self) -> sa.Select[Any]:
+        """SELECT of the id column with the list's fixed conditions (one conference …)."""
+
+    @abstractmethod
+    def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
+        """The statement (with any joins the order needs) and the ORDER BY terms for ``sort_key``."""
+
+    @abstractmethod
+    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]: ...
+
+    def _search_sql(self, stmt: sa.Select[Any], tokens: list[str]) -> sa.Select[Any]:
+        """Narrow ``stmt`` to the records containing every token (lists that search in SQL)."""
+        return stmt
+
+    def _filters_in_python(self) -> bool:
+        return False
+
+    def _search_texts(self, session: Session, ids: Sequence[int]) -> dict[int, str]:
+        """The folded searchable text per id (lists that filter in Python)."""
+        return {id_: fold(" ".join(str(v) for v in row)) for id_, row in self.rows(session, ids).items()}
+
+    def _may_repeat_ids(self, sort_key: str | None) -> bool:
+        """True when the order joins a table that may list a record twice."""
+        return False
+
+    def _python_filter(self, session: Session, stmt: sa.Select[Any], tokens: list[str]) -> list[int]:
+        ids = list(dict.fromkeys(i for (i,) in session.connection().execute(stmt)))
+        texts = self._search_texts(session, ids)
+        return [i for i in ids if all(tok in texts.get(i, "") for tok in tokens)]
+
+
+def _search_text_filter(stmt: sa.Select[Any], column: Expr[str], tokens: Iterable[str]) -> sa.Select[Any]:
+    for token in tokens:
+        stmt = stmt.where(column.contains(token, autoescape=True))
+    return stmt
+
+
+# --- Adressen ----------------------------------------------------------------------------------------
+
+
+def _primary_role_join() -> Expr[bool]:
+    return sa.and_(Role.person_id == Person.id, Role.is_primary.is_(True))
+
+
+class PersonList(ListSource):
+    """Persons of the address register.
+
+    Anonymised persons (Art. 17 DSGVO) stay in the list as the erasure left them: filtering them out costs
+    a scan of the whole table on every search and sort (the name index no longer covers the query).
+    """
+
+    name = "Personen"
+    columns = (
+        ListColumn("name", "Name"),
+        ListColumn("first_name", "Vorname"),
+        ListColumn("title", "Titel"),
+        ListColumn("organisation", "Organisation"),
+        ListColumn("function", "Funktion"),
+        ListColumn("municipality", "Kommune"),
+        ListColumn("city", "Ort"),
+        ListColumn("email", "E-Mail"),
+        ListColumn("phone", "Telefon"),
+    )
+    default_sort = "name"
+
+    _PLAIN: ClassVar[dict[str, Expr[Any]]] = {
+        "first_name": Person.first_name,
+        "title": Person.title,
+        "city": Person.city,
+        "email": Person.email,
+        "phone": Person.phone,
+    }
+
+    def _id_column(self) -> Expr[int]:
+        return Person.id
+
+    def _id_select(self) -> sa.Select[Any]:
+        return sa.select(Person.id)
+
+    def _search_sql(self, stmt: sa.Select[Any], tokens: list[str]) -> sa.Select[Any]:
+        return _search_text_filter(stmt, Person.search_text, tokens)
+
+    @staticmethod
+    def _function_expr() -> Expr[Any]:
+        return sa.func.coalesce(sa.func.nullif(Role.function, ""), Person.function)
+
+    def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
+        if sort_key in self._PLAIN:
+            return stmt, text_order(self._PLAIN[sort_key])
+        if sort_key == "organisation":
+            stmt = stmt.outerjoin(Role, _primary_role_join()).outerjoin(
+                Organisation, Organisation.id == Role.organisation_id
+            )
+            return stmt, [*text_order(Organisation.name), *text_order(Person.last_name, empty_last=False)]
+        if sort_key == "function":
+            stmt = stmt.outerjoin(Role, _primary_role_join())
+            return stmt, text_order(self._function_expr())
+        if sort_key == "municipality":
+            stmt = stmt.outerjoin(Municipality, Municipality.id == Person.municipality_id)
+            return stmt, [*text_order(Municipality.name), *text_order(Person.last_name, empty_last=False)]
+        # "name" and the default: last name, first name
+        return stmt, [
+            *text_order(Person.last_name, empty_last=False),
+            *text_order(Person.first_name, empty_last=False, initial=False),
+        ]
+
+    def _may_repeat_ids(self, sort_key: str | None) -> bool:
+        return sort_key in ("organisation", "function")
+
+    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+        stmt = (
+            sa.select(
+                Person.id,
+                Person.name_prefix,
+                Person.last_name,
+                Person.first_name,
+                Person.title,
+                Organisation.name,
+                self._function_expr(),
+                Municipality.name,
+                Person.city,
+                Person.email,
+                Person.phone,
+            )
+            .outerjoin(Role, _primary_role_join())
+            .outerjoin(Organisation, Organisation.id == Role.organisation_id)
+            .outerjoin(Municipality, Municipality.id == Person.municipality_id)
+            .where(Person.id.in_(ids))
+            # with two primary roles by mistake, the older one wins (rows are written in order)
+            .order_by(Role.id.desc())
+        )
+        rows: dict[int, tuple[object, ...]] = {}
+        for pid, prefix, last, first, title, org, function, mun, city, email, phone in session.execute(stmt):
+            rows[pid] = (
+                _join(prefix, last),
+                first,
+                title,
+                org or "",
+                function or "",
+                mun or "",
+                city,
+                email,
+                phone,
+            )
+        return rows
+
+
+class OrganisationList(ListSource):
+    """Organisations of the address register."""
+
+    name = "Organisationen"
+    columns = (
+        ListColumn("name", "Name"),
+        ListColumn("department", "Abteilung"),
+        ListColumn("category", "Kategorie"),
+        ListColumn("municipality", "Kommune"),
+        ListColumn("city", "Ort"),
+        ListColumn("email", "E-Mail"),
+        ListColumn("phone", "Telefon"),
+        ListColumn("contacts", "Ansprechpersonen", numeric=True),
+    )
+    default_sort = "name"
+
+    _PLAIN: ClassVar[dict[str, Expr[Any]]] = {
+        "department": Organisation.department,
+        "city": Organisation.city,
+        "email": Organisation.email,
+        "phone": Organisation.phone,
+    }
+
+    @staticmethod
+    def _contacts_expr() -> Expr[int]:
+        return (
+            sa.select(sa.func.count(Role.id))
+            .where(Role.organisation_id == Organisation.id)
+            .correlate(Organisation)
+            .scalar_subquery()
+        )
+
+    def _id_column(self) -> Expr[int]:
+        return Organisation.id
+
+    def _id_select(self) -> sa.Select[Any]:
+        return sa.select(Organisation.id)
+
+    def _search_sql(self, stmt: sa.Select[Any], tokens: list[str]) -> sa.Select[Any]:
+        return _search_text_filter(stmt, Organisation.search_text, tokens)
+
+    def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
+        by_name = text_order(Organisation.name, empty_last=False)
+        if sort_key in self._PLAIN:
+            return stmt, [*text_order(self._PLAIN[sort_key]), *by_name]
+        if sort_key == "category":
+            stmt = stmt.outerjoin(Category, Category.id == Organisation.category_id)
+            return stmt, [*text_order(Category.name), *by_name]
+        if sort_key == "municipality":
+            stmt = stmt.outerjoin(Municipality, Municipality.id == Organisation.municipality_id)
+            return stmt, [*text_order(Municipality.name), *by_name]
+        if sort_key == "contacts":
+            return stmt, [_Order(self._contacts_expr()), *by_name]
+        return stmt, [*by_name, *text_order(Organisation.department, empty_last=False)]
+
+    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+        stmt = (
+            sa.select(
+                Organisation.id,
+                Organisation.name,
+                Organisation.department,
+                Category.name,
+                Municipality.name,
+                Organisation.city,
+                Organisation.email,
+                Organisation.phone,
+                self._contacts_expr(),
+            )
+            .outerjoin(Category, Category.id == Organisation.category_id)
+            .outerjoin(Municipality, Municipality.id == Organisation.municipality_id)
+            .where(Organisation.id.in_(ids))
+        )
+        return {
+            oid: (name, dept, cat or "", mun or "", city, email, phone, int(contacts))
+            for oid, name, dept, cat, mun, city, email, phone, contacts in session.execute(stmt)
+        }
+
+
+# --- Konferenzen ------------------------------------------------------------------------------------
+
+
+def _invitation_count(states: frozenset[InvitationStatus]) -> Expr[int]:
+    return (
+        sa.select(sa.func.count(Invitation.id))
+        .where(Invitation.conference_id == Conference.id, Invitation.status.in_(sorted(states)))
+        .correlate(Conference)
+        .scalar_subquery()
+    )
+
+
+class ConferenceList(ListSource):
+    """All conferences, newest first, with invitation figures.
+
+    *Eingeladen* counts every invitation past *vorgemerkt*; *Zusagen* counts accepted, substituted,
+    attended and not-shown invitations (all of them had said yes); *Teilgenommen* counts attendees.
+    """
+
+    name = "Konferenzen"
+    columns = (
+        ListColumn("year", "Jahr"),
+        ListColumn("title", "Titel"),
+        ListColumn("date", "Datum"),
+        ListColumn("venue", "Ort"),
+        ListColumn("capacity", "Kapazität", numeric=True),
+        ListColumn("invited", "Eingeladen", numeric=True),
+        ListColumn("accepted", "Zusagen", numeric=True),
+        ListColumn("attended", "Teilgenommen", numeric=True),
+    )
+    default_sort = "year"
+    default_descending = True
+
+    def _id_column(self) -> Expr[int]:
+        return Conference.id
+
+    def _id_select(self) -> sa.Select[Any]:
+        return sa.select(Conference.id)
+
+    def _filters_in_python(self) -> bool:
+        return True
+
+    @staticmethod
+    def _venue_expr() -> Expr[Any]:
+        return sa.func.coalesce(sa.func.nullif(Conference.venue_name, ""), Conference.venue_city)
+
+    def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
+        by_year = [_Order(Conference.year)]
+        match sort_key:
+            case "title":
+                return stmt, text_order(Conference.title)
+            case "date":
+                return stmt, [*value_order(Conference.date), *by_year]
+            case "venue":
+                return stmt, [*text_order(self._venue_expr()), *by_year]
+            case "capacity":
+                return stmt, [*value_order(Conference.capacity), *by_year]
+            case "invited":
+                return stmt, [_Order(_invitation_count(INVITED_STATES)), *by_year]
+            case "accepted":
+                return stmt, [_Order(_invitation_count(ACCEPTED_STATES)), *by_year]
+            case "attended":
+                return stmt, [_Order(_invitation_count(ATTENDED_STATES)), *by_year]
+            case _:
+                return stmt, by_year
+
+    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+        stmt = sa.select(
+            Conference.id,
+            Conference.year,
+            Conference.title,
+            Conference.date,
+            Conference.venue_name,
+            Conference.venue_city,
+            Conference.capacity,
+            _invitation_count(INVITED_STATES),
+            _invitation_count(ACCEPTED_STATES),
+            _invitation_count(ATTENDED_STATES),
+        ).where(Conference.id.in_(ids))
+        rows: dict[int, tuple[object, ...]] = {}
+        for cid, year, title, date, venue, city, capacity, invited, accepted, attended in session.execute(
+            stmt
+        ):
+            rows[cid] = (
+                str(year),
+                title,
+                format_date(date),
+                _join(venue, city, sep=", "),
+                capacity if capacity is not None else "",
+                int(invited),
+                int(accepted),
+                int(attended),
+            )
+        return rows
+
+
+def conference_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, "2025 – Titel") of every conference, newest first: the choices of a conference selector."""
+    stmt = sa.select(Conference.id, Conference.year, Conference.title).order_by(
+        Conference.year.desc(), Conference.id.desc()
+    )
+    return [(cid, _join(str(year), title, sep=" – ")) for cid, year, title in session.execute(stmt)]
+
+
+def newest_conference_with_minutes(session: Session) -> int | None:
+    """The newest conference that has minutes (the Protokoll area starts there), or None."""
+    stmt = (
+        sa.select(Conference.id)
+        .where(sa.exists().where(MinutesEntry.conference_id == Conference.id))
+        .order_by(Conference.year.desc(), Conference.id.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
+# --- Programm und Protokoll -------------------------------------------------------------------------
+
+
+class _ConferencePart(ListSource):
+    """A list of one conference; without a conference (none planned yet) it is empty."""
+
+    def __init__(self, conference_id: int | None) -> None:
+        self.conference_id = conference_id
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(conference_id={self.conference_id!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _ConferencePart)
+            and type(other) is type(self)
+            and other.conference_id == self.conference_id
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.conference_id))
+
+    def _filters_in_python(self) -> bool:
+        return True
+
+
+class AgendaList(_ConferencePart):
+    """The programme of one conference, in running order unless sorted by a column."""
+
+    name = "Programm"
+    columns = (
+        ListColumn("start", "Beginn"),
+        ListColumn("duration", "Dauer", numeric=True),
+        ListColumn("title", "Titel"),
+        ListColumn("type", "Art"),
+        ListColumn("room", "Raum"),
+        ListColumn("contributors", "Mitwirkende"),
+    )
+
+    def _id_column(self) -> Expr[int]:
+        return AgendaItem.id
+
+    def _id_select(self) -> sa.Select[Any]:
+        return sa.select(AgendaItem.id).where(AgendaItem.conference_id == self.conference_id)
+
+    def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
+        running = [*value_order(AgendaItem.start_time), _Order(AgendaItem.position)]
+        match sort_key:
+            case "start":
+                return stmt, running
+            case "duration":
+                return stmt, [_Order(AgendaItem.duration_minutes), *running]
+            case "title":
+                return stmt, text_order(AgendaItem.title)
+            case "type":
+                return stmt, [*label_order(AgendaItem.item_type, AgendaItemType), *running]
+            case "room":
+                return stmt, [*text_order(AgendaItem.room), *running]
+            case "contributors":
+                return stmt, [*text_order(AgendaItem.speakers), *text_order(AgendaItem.moderation)]
+            case _:
+                return stmt, [_Order(AgendaItem.position), *value_order(AgendaItem.start_time)]
+
+    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+        stmt = sa.select(
+            AgendaItem.id,
+            AgendaItem.start_time,
+            AgendaItem.duration_minutes,
+            AgendaItem.title,
+            AgendaItem.item_type,
+            AgendaItem.room,
+            AgendaItem.speakers,
+            AgendaItem.moderation,
+        ).where(AgendaItem.id.in_(ids))
+        rows: dict[int, tuple[object, ...]] = {}
+        for aid, start, minutes, title, item_type, room, speakers, moderation in session.execute(stmt):
+            moderation_text = f"Moderation: {one_line(moderation)}" if moderation.strip() else ""
+            contributors = _join(one_line(speakers), moderation_text, sep="; ")
+            rows[aid] = (
+                format_time(start),
+                f"{minutes} Min." if minutes else "",
+                title,
+                _label_or_empty(item_type),
+                room,
+                contributors,
+            )
+        return rows
+
+
+def _minutes_item_expr() -> Expr[Any]:
+    """What a minutes entry is about: its forum's title, else its agenda item's title."""
+    return sa.func.coalesce(Forum.title, AgendaItem.title, "")
+
+
+def _minutes_item_text(title: str, is_forum: bool) -> str:
+    if is_forum and not title.casefold().startswith("forum"):
+        return f"Forum: {title}"
+    return title
+
+
+class MinutesList(_ConferencePart):
+    """The minutes of one conference, in the order of the programme and its forums."""
+
+    name = "Protokoll"
+    columns = (
+        ListColumn("item", "Tagesordnungspunkt / Forum"),
+        ListColumn("results", "Ergebnisse"),
+        ListColumn("rapporteur", "Berichterstattung"),
+    )
+
+    def _id_column(self) -> Expr[int]:
+        return MinutesEntry.id
+
+    def _id_select(self) -> sa.Select[Any]:
+        return sa.select(MinutesEntry.id).where(MinutesEntry.conference_id == self.conference_id)
+
+    def _joined(self, stmt: sa.Select[Any]) -> sa.Select[Any]:
+        return stmt.outerjoin(AgendaItem, AgendaItem.id == MinutesEntry.agenda_item_id).outerjoin(
+            Forum, Forum.id == MinutesEntry.forum_id
+        )
+
+    def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
+        stmt = self._joined(stmt)
+        running = [
+            *value_order(AgendaItem.position),
+            *value_order(Forum.sort_order),
+        ]
+        match sort_key:
+            case "item":
+                return stmt, text_order(_minutes_item_expr())
+            case "results":
+                return stmt, [*text_order(MinutesEntry.results), *running]
+            case "rapporteur":
+                return stmt, [*text_order(MinutesEntry.rapporteur), *running]
+            case _:
+                return stmt, running
+
+    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+        stmt = self._joined(
+            sa.select(
+                MinutesEntry.id,
+                _minutes_item_expr(),
+                MinutesEntry.forum_id,
+                MinutesEntry.results,
+                MinutesEntry.notes,
+                MinutesEntry.rapporteur,
+            )
+        ).where(MinutesEntry.id.in_(ids))
+        return {
+            mid: (
+                _minutes_item_text(item, forum_id is not None),
+                one_line(results) or one_line(notes),
+                rapporteur,
+            )
+            for mid, item, forum_id, results, notes, rapporteur in session.execute(stmt)
+        }
+
+
+# --- Ergebnisse ------------------------------------------------------------------------------------
+
+
+_ResponsiblePerson = aliased(Person, name="responsible_person")
+
+
+class RecommendationList(ListSource):
+    """Recommendations (Handlungsempfehlungen) of all conferences, newest conference first."""
+
+    name = "Ergebnisse"
+    columns = (
+        ListColumn("year", "Jahr"),
+        ListColumn("text", "Empfehlung"),
+        ListColumn("responsible", "Zuständig"),
+        ListColumn("due", "Fällig"),
+        ListColumn("status", "Status"),
+        ListColumn("last_note", "Letzter Vermerk"),
+    )
+    default_sort = "year"
+    default_descending = True
+
+    def _id_column(self) -> Expr[int]:
+        return Recommendation.id
+
+    def _id_select(self) -> sa.Select[Any]:
+        return sa.select(Recommendation.id)
+
+    def _filters_in_python(self) -> bool:
+        return True
+
+    @staticmethod
+    def _responsible_expr() -> Expr[Any]:
+        return sa.func.coalesce(
+            sa.func.nullif(Organisation.name, ""),
+            sa.func.nullif(_ResponsiblePerson.last_name, ""),
+            Recommendation.responsible_text,
+        )
+
+    @staticmethod
+    def _last_note_date() -> Expr[Any]:
+        return (
+            sa.select(sa.func.max(RecommendationUpdate.date))
+            .where(RecommendationUpdate.recommendation_id == Recommendation.id)
+            .correlate(Recommendation)
+            .scalar_subquery()
+        )
+
+    def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
+        match sort_key:
+            case "text":
+                return stmt, text_order(Recommendation.text)
+            case "responsible":
+                stmt = stmt.outerjoin(
+                    Organisation, Organisation.id == Recommendation.responsible_organisation_id
+                ).outerjoin(_ResponsiblePerson, _ResponsiblePerson.id == Recommendation.responsible_person_id)
+                return stmt, text_order(self._responsible_expr())
+            case "due":
+                return stmt, value_order(Recommendation.due_date)
+            case "status":
+                return stmt, [
+                    *workflow_order(Recommendation.status, RecommendationStatus),
+                    *value_order(Recommendation.due_date),
+                ]
+            case "last_note":
+                return stmt, value_order(self._last_note_date())
+            case _:
+                stmt = stmt.join(Conference, Conference.id == Recommendation.conference_id)
+                return stmt, [_Order(Conference.year)]
+
+    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+        stmt = (
+            sa.select(
+                Recommendation.id,
+                Conference.year,
+                Recommendation.text,
+                Organisation.name,
+                _ResponsiblePerson.title,
+                _ResponsiblePerson.first_name,
+                _ResponsiblePerson.name_prefix,
+                _ResponsiblePerson.last_name,
+                Recommendation.responsible_text,
+                Recommendation.due_date,
+                Recommendation.status,
+            )
+            .join(Conference, Conference.id == Recommendation.conference_id)
+            .outerjoin(Organisation, Organisation.id == Recommendation.responsible_organisation_id)
+            .outerjoin(_ResponsiblePerson, _ResponsiblePerson.id == Recommendation.responsible_person_id)
+            .where(Recommendation.id.in_(ids))
+        )
+        notes: dict[int, str] = {}
+        updates = (
+            sa.select(
+                RecommendationUpdate.recommendation_id,
+                RecommendationUpdate.date,
+                RecommendationUpdate.note,
+                RecommendationUpdate.status,
+            )
+            .where(RecommendationUpdate.recommendation_id.in_(ids))
+            .order_by(RecommendationUpdate.date, RecommendationUpdate.id)
+        )
+        for rid, date, note, status in session.execute(updates):
+            notes[rid] = f"{format_date(date)}: {one_line(note) or _label_or_empty(status)}"
+        rows: dict[int, tuple[object, ...]] = {}
+        for rid, year, text, org, title, first, prefix, last, free, due, status in session.execute(stmt):
+            person = _join(title, first, prefix, last)
+            rows[rid] = (
+                str(year),
+                one_line(text),
+                _join(org, person, free, sep=", "),
+                format_date(due),
+                _label_or_empty(status),
+                notes.get(rid, ""),
+            )
+        return rows

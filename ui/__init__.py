@@ -1,0 +1,1 @@
+"""Konferenz: every user-facing interface (Qt windows and the command line) over the core ``konferenz``."""

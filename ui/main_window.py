@@ -1,0 +1,360 @@
+"""The main window: navigation on the left, five areas (Adressen, Konferenzen, Programm, Protokoll,
+Ergebnisse), each a searchable, sortable list; menus Datei, Ansicht and Hilfe.
+
+The lists are read-only for now. The window shows itself empty and loads right after (a zero timer):
+only the ids of each list are read eagerly, the rows come block by block as the tables show them, so a
+database of 100,000 persons opens without a noticeable pause. ``lists_loaded`` is emitted once, when the
+first load is complete.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal, qVersion
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+import konferenz
+from konferenz.db import Database, open_database
+from konferenz.errors import UserError
+from konferenz.lists import (
+    AgendaList,
+    ConferenceList,
+    MinutesList,
+    OrganisationList,
+    PersonList,
+    RecommendationList,
+    newest_conference_with_minutes,
+)
+from ui.actions import AREA_NAMES, Actions, create_actions
+from ui.areas import AddressArea, ConferenceListPanel, ListPanel
+from ui.table_model import LazyTableModel
+
+log = logging.getLogger(__name__)
+
+SETTINGS_ORGANISATION = "Kreis Borken"
+SETTINGS_APPLICATION = "Konferenz"
+DATABASE_FILTER = "Konferenz-Datenbanken (*.sqlite);;Alle Dateien (*)"
+
+#: keys of ``area_counts()``: the lists of the window
+LIST_NAMES: tuple[str, ...] = (
+    "Personen",
+    "Organisationen",
+    "Konferenzen",
+    "Programm",
+    "Protokoll",
+    "Ergebnisse",
+)
+
+
+def settings() -> QSettings:
+    return QSettings(SETTINGS_ORGANISATION, SETTINGS_APPLICATION)
+
+
+def short_name(database: Database) -> str:
+    """The database as named in the window title: the file name, or the server database's name."""
+    name = database.url.database or database.display_name
+    return Path(name).name if database.backend == "sqlite" else name
+
+
+class MainWindow(QMainWindow):
+    """The main window over one open database (``set_database`` swaps it)."""
+
+    #: emitted once after construction, when every list has loaded its ids
+    lists_loaded = Signal()
+    #: emitted after ``set_database`` showed another database
+    database_changed = Signal()
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._database = database
+        self._lists_loaded = False
+        self.setObjectName("MainWindow")
+
+        self.models: dict[str, LazyTableModel] = {
+            "Personen": LazyTableModel(database, PersonList(), parent=self),
+            "Organisationen": LazyTableModel(database, OrganisationList(), parent=self),
+            "Konferenzen": LazyTableModel(database, ConferenceList(), parent=self),
+            "Programm": LazyTableModel(database, AgendaList(None), parent=self),
+            "Protokoll": LazyTableModel(database, MinutesList(None), parent=self),
+            "Ergebnisse": LazyTableModel(database, RecommendationList(), parent=self),
+        }
+        self.agenda_area = ConferenceListPanel(self.models["Programm"], AgendaList)
+        self.minutes_area = ConferenceListPanel(
+            self.models["Protokoll"], MinutesList, preferred=newest_conference_with_minutes
+        )
+        #: the list panel of each list, keyed like ``models``
+        self.panels: dict[str, ListPanel] = {
+            "Personen": ListPanel(self.models["Personen"]),
+            "Organisationen": ListPanel(self.models["Organisationen"]),
+            "Konferenzen": ListPanel(self.models["Konferenzen"]),
+            "Programm": self.agenda_area.panel,
+            "Protokoll": self.minutes_area.panel,
+            "Ergebnisse": ListPanel(self.models["Ergebnisse"]),
+        }
+        self.address_area = AddressArea(self.panels["Personen"], self.panels["Organisationen"])
+        #: the areas in navigation order (``AREA_NAMES``)
+        self.areas: dict[str, QWidget] = {
+            "Adressen": self.address_area,
+            "Konferenzen": self.panels["Konferenzen"],
+            "Programm": self.agenda_area,
+            "Protokoll": self.minutes_area,
+            "Ergebnisse": self.panels["Ergebnisse"],
+        }
+
+        self.stack = QStackedWidget()
+        self.stack.setAccessibleName(self.tr("Bereich"))
+        self.navigation = QListWidget()
+        self.navigation.setAccessibleName(self.tr("Bereiche"))
+        self.navigation.setAccessibleDescription(self.tr("Strg+1 bis Strg+5 wechseln den Bereich"))
+        for number, (name, widget) in enumerate(self.areas.items(), start=1):
+            self.stack.addWidget(widget)
+            item = QListWidgetItem(self.tr(name))
+            item.setToolTip(self.tr("{0} (Strg+{1})").format(self.tr(name), number))
+            item.setSizeHint(QSize(0, self.fontMetrics().height() * 2 + 4))
+            self.navigation.addItem(item)
+        em = self.fontMetrics().horizontalAdvance("M")
+        self.navigation.setFixedWidth(
+            max(self.fontMetrics().horizontalAdvance(self.tr(n)) for n in AREA_NAMES) + 4 * em
+        )
+        self.navigation.currentRowChanged.connect(self._on_area_changed)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.menu_actions: Actions = create_actions(self)
+        self._build_menus()
+        self.database_label = QLabel()
+        self.database_label.setAccessibleName(self.tr("Geöffnete Datenbank"))
+        self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addWidget(self.database_label, 1)
+        self._show_database_name()
+
+        self._restore_settings()
+        # keyboard users can type a name right away
+        self.current_panel().search_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        QTimer.singleShot(0, self._initial_load)
+
+    # --- construction ---------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        a = self.menu_actions
+        file_menu = self.menuBar().addMenu(self.tr("&Datei"))
+        file_menu.addAction(a.open_database)
+        file_menu.addAction(a.new_database)
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        view_menu = self.menuBar().addMenu(self.tr("&Ansicht"))
+        for action in a.areas:
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(a.find)
+        help_menu = self.menuBar().addMenu(self.tr("&Hilfe"))
+        help_menu.addAction(a.about)
+
+        a.open_database.triggered.connect(self.choose_database)
+        a.new_database.triggered.connect(self.create_database)
+        a.quit.triggered.connect(self.close)
+        a.find.triggered.connect(self.focus_search)
+        a.about.triggered.connect(self.show_about)
+        for index, action in enumerate(a.areas):
+            action.triggered.connect(lambda _checked=False, i=index: self.show_area(i))
+
+    def _restore_settings(self) -> None:
+        store = settings()
+        geometry = store.value("MainWindow/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self._default_size()
+        try:
+            area = int(store.value("MainWindow/area", 0))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            area = 0
+        self.show_area(area if 0 <= area < len(AREA_NAMES) else 0)
+        tab = store.value("MainWindow/address_tab", 0)
+        self.address_area.setCurrentIndex(1 if str(tab) == "1" else 0)
+
+    def _default_size(self) -> None:
+        screen = QGuiApplication.primaryScreen()
+        width, height = 1280, 800
+        if screen is not None:
+            available = screen.availableGeometry()
+            width = min(width, int(available.width() * 0.9))
+            height = min(height, int(available.height() * 0.9))
+        self.resize(width, height)
+
+    def _save_settings(self) -> None:
+        store = settings()
+        store.setValue("MainWindow/geometry", self.saveGeometry())
+        store.setValue("MainWindow/area", self.stack.currentIndex())
+        store.setValue("MainWindow/address_tab", self.address_area.currentIndex())
+        store.sync()
+
+    # --- loading ----------------------------------------------------------------------------------------
+
+    @property
+    def database(self) -> Database:
+        return self._database
+
+    @property
+    def is_loaded(self) -> bool:
+        """True once the first load finished (``lists_loaded`` was emitted)."""
+        return self._lists_loaded
+
+    def _initial_load(self) -> None:
+        self.load_lists()
+        if not self._lists_loaded:
+            self._lists_loaded = True
+            self.lists_loaded.emit()
+
+    def load_lists(self) -> None:
+        """(Re)load the ids of every list from the current database."""
+        for area in (self.agenda_area, self.minutes_area):
+            area.load_conferences(self._database)
+        for model in self.models.values():
+            model.refresh()
+
+    def area_counts(self) -> dict[str, int]:
+        """Rows loaded in each list (Programm and Protokoll: of the chosen conference; at first the
+        newest one, for Protokoll the newest one with minutes)."""
+        return {name: self.models[name].rowCount() for name in LIST_NAMES}
+
+    def set_database(self, database: Database) -> None:
+        """Show ``database`` instead of the current one, which is disposed."""
+        old = self._database
+        self._database = database
+        for model in self.models.values():
+            model.set_database(database)
+        for area in (self.agenda_area, self.minutes_area):
+            area.load_conferences(database, keep_choice=False)
+        if not all(model.is_loaded for model in self.models.values()):
+            self.load_lists()
+        self._show_database_name()
+        if old is not database:
+            old.dispose()
+        self.database_changed.emit()
+
+    def _show_database_name(self) -> None:
+        self.setWindowTitle(self.tr("Konferenz – {0}").format(short_name(self._database)))
+        self.database_label.setText(self.tr("Datenbank: {0}").format(self._database.display_name))
+
+    # --- areas ------------------------------------------------------------------------------------------
+
+    def show_area(self, index: int) -> None:
+        self.navigation.setCurrentRow(index)
+
+    def current_area_name(self) -> str:
+        return AREA_NAMES[self.stack.currentIndex()]
+
+    def current_panel(self) -> ListPanel:
+        """The list panel the user sees (in Adressen: of the chosen tab)."""
+        name = self.current_area_name()
+        if name == "Adressen":
+            return self.address_area.current_panel()
+        return self.panels[name]
+
+    def focus_search(self) -> None:
+        self.current_panel().focus_search()
+
+    def _on_area_changed(self, index: int) -> None:
+        if index < 0:
+            return
+        self.stack.setCurrentIndex(index)
+        self.menu_actions.areas[index].setChecked(True)
+
+    # --- file actions -----------------------------------------------------------------------------------
+
+    def _dialog_folder(self) -> str:
+        if self._database.backend == "sqlite" and self._database.url.database:
+            return str(Path(self._database.url.database).parent)
+        return str(Path.home())
+
+    def choose_database(self) -> None:
+        """Datei → Datenbank öffnen …"""
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Datenbank öffnen"), self._dialog_folder(), self.tr(DATABASE_FILTER)
+        )
+        if path:
+            self.open_path(path, create=False)
+
+    def create_database(self) -> None:
+        """Datei → Neue Datenbank …: an empty, migrated database in a new file."""
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Neue Datenbank anlegen"),
+            str(Path(self._dialog_folder()) / "konferenz.sqlite"),
+            self.tr(DATABASE_FILTER),
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if not path:
+            return
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(".sqlite")
+        if target.exists():
+            QMessageBox.warning(
+                self,
+                self.tr("Neue Datenbank anlegen"),
+                self.tr(
+                    "Die Datei „{0}“ gibt es bereits. Eine bestehende Datenbank öffnen Sie mit "
+                    "„Datei → Datenbank öffnen …“."
+                ).format(target),
+            )
+            return
+        self.open_path(str(target), create=True)
+
+    def open_path(self, path: str, *, create: bool) -> bool:
+        """Open (or create) the database at ``path`` and show it; on a UserError keep the current one."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            database = open_database(path, create=create)
+            self.set_database(database)
+        except UserError as exc:
+            QApplication.restoreOverrideCursor()
+            log.info("Datenbank nicht geöffnet: %s", exc)
+            QMessageBox.critical(self, self.tr("Datenbank öffnen"), exc.message)
+            return False
+        except BaseException:
+            QApplication.restoreOverrideCursor()
+            raise
+        QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(self.tr("Datenbank „{0}“ geöffnet").format(database.display_name), 5000)
+        return True
+
+    # --- help -------------------------------------------------------------------------------------------
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("Über Konferenz"),
+            self.tr(
+                "<h3>Konferenz {0}</h3>"
+                "<p>Organisation der jährlichen Integrationskonferenz des Kreises Borken: Adressen, "
+                "Einladungen, Programm, Protokoll und Ergebnisse.</p>"
+                "<p>Kommunales Integrationszentrum Kreis Borken</p>"
+                "<p>Lizenz: EUPL-1.2 · Qt {1}</p>"
+            ).format(konferenz.__version__, qVersion()),
+        )
+
+    # --- Qt -------------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_settings()
+        super().closeEvent(event)
