@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from konferenz import migrations, paths
+from konferenz import audit, migrations, paths
 from konferenz.errors import ConflictError, UserError
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,7 @@ class Database:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        audit.install_audit(self._sessions)  # every unit of work is audited (konferenz/audit.py)
         self._read_sessions = sessionmaker(
             self.engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
         )

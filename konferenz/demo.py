@@ -48,7 +48,7 @@ from konferenz.enums import (
 from konferenz.errors import UserError
 from konferenz.models import Base, Category, Conference, Municipality, Organisation, Person, Tag
 from konferenz.reference import MUNICIPALITIES, ensure_reference_data
-from konferenz.text import search_text
+from konferenz.registry import organisation_search_text, person_search_text
 
 #: "today" in the demo world: the conference 2026 is being prepared, due dates before it are overdue
 DEMO_TODAY = dt.date(2026, 11, 1)
@@ -110,40 +110,6 @@ class DemoSummary:
 
 # --------------------------------------------------------------------------------------------------------
 # search keys
-
-
-def person_search_text(
-    *,
-    first_name: str,
-    name_prefix: str,
-    last_name: str,
-    title: str,
-    function: str,
-    email: str,
-    city: str,
-    organisation_names: Iterable[str],
-    municipality_name: str | None,
-) -> str:
-    """The search key of a person: name, title, function, e-mail, city, organisations (primary first),
-    municipality."""
-    return search_text(
-        first_name,
-        name_prefix,
-        last_name,
-        title,
-        function,
-        email,
-        city,
-        *organisation_names,
-        municipality_name,
-    )
-
-
-def organisation_search_text(
-    *, name: str, department: str, short_name: str, city: str, email: str, municipality_name: str | None
-) -> str:
-    """The search key of an organisation."""
-    return search_text(name, department, short_name, city, email, municipality_name)
 
 
 # --------------------------------------------------------------------------------------------------------

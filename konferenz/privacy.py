@@ -21,8 +21,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from konferenz import audit
 from konferenz.db import Database
-from konferenz.enums import Gender, label
+from konferenz.enums import AuditAction, Gender, label
 from konferenz.errors import UserError
 from konferenz.models import (
     AgendaPerson,
@@ -141,6 +142,7 @@ def erase_person(database: Database, person_id: int, reason: str) -> ErasureResu
     if not reason.strip():
         raise UserError("Grund: Bitte einen Grund für die Löschung angeben (z. B. „Antrag vom 03.11.2026“).")
     with database.session() as s:
+        audit.set_change_context(s, action=AuditAction.ERASE)
         person = _person(s, person_id)
         if person.anonymised_at is not None:
             raise UserError(f"Die Person mit der ID {person_id} ist bereits anonymisiert.")

@@ -15,13 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from konferenz.db import Database, open_database
-from konferenz.demo import (
-    DEMO_TODAY,
-    ascii_local_part,
-    generate_demo,
-    organisation_search_text,
-    person_search_text,
-)
+from konferenz.demo import DEMO_TODAY, ascii_local_part, generate_demo
 from konferenz.enums import (
     AgendaItemType,
     ConsentPurpose,
@@ -48,6 +42,7 @@ from konferenz.models import (
     Tag,
 )
 from konferenz.reference import DEFAULT_CATEGORIES, MUNICIPALITIES
+from konferenz.registry import organisation_search_text, person_search_text
 
 
 def _count(database: Database, model: Any) -> int:
