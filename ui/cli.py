@@ -153,6 +153,8 @@ COMMAND_MODULES = (
     "ui.commands.conferences",
     "ui.commands.programme",
     "ui.commands.privacy",
+    "ui.commands.paper",
+    "ui.commands.spreadsheets",
 )
 
 

@@ -1,10 +1,9 @@
-"""The areas of the main window: a list panel (search field, count, table) and its arrangements.
+"""The list panel every area is built from: search field, number of entries, table.
 
 - ``ListPanel``: search-as-you-type field, the number of entries, a ``QTableView`` over a
   ``LazyTableModel``. Searching and sorting reload the model's ids in SQL (see ``ui/table_model.py``).
 - ``ConferenceListPanel``: a conference selector (newest first) above a list of that conference
   (Programm, Protokoll).
-- ``AddressArea``: the tabs Personen and Organisationen.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -308,24 +306,3 @@ class ConferenceListPanel(QWidget):
 
     def focus_search(self) -> None:
         self.panel.focus_search()
-
-
-class AddressArea(QTabWidget):
-    """The address register: tabs Personen and Organisationen."""
-
-    def __init__(self, persons: ListPanel, organisations: ListPanel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName(self.tr("Adressen"))
-        self.tabBar().setAccessibleName(self.tr("Adressen: Personen oder Organisationen"))
-        self.persons = persons
-        self.organisations = organisations
-        self.addTab(persons, self.tr("&Personen"))
-        self.addTab(organisations, self.tr("&Organisationen"))
-        self.setDocumentMode(True)
-
-    def current_panel(self) -> ListPanel:
-        widget = self.currentWidget()
-        return widget if isinstance(widget, ListPanel) else self.persons
-
-    def focus_search(self) -> None:
-        self.current_panel().focus_search()

@@ -40,7 +40,22 @@ from konferenz.lists import (
     newest_conference_with_minutes,
 )
 from ui.actions import AREA_NAMES, Actions, create_actions
-from ui.areas import AddressArea, ConferenceListPanel, ListPanel
+from ui.areas.addresses import AddressArea
+from ui.areas.conferences import ConferencesArea
+from ui.areas.minutes import MinutesArea
+from ui.areas.programme import ProgrammeArea
+from ui.areas.results import ResultsArea
+from ui.context import (
+    AGENDA,
+    CONFERENCES,
+    INVITATIONS,
+    MINUTES,
+    ORGANISATIONS,
+    PERSONS,
+    RECOMMENDATIONS,
+    AppContext,
+)
+from ui.list_panel import ConferenceListPanel, ListPanel
 from ui.table_model import LazyTableModel
 
 log = logging.getLogger(__name__)
@@ -58,6 +73,16 @@ LIST_NAMES: tuple[str, ...] = (
     "Protokoll",
     "Ergebnisse",
 )
+
+#: which lists show which kinds of data (see ui.context): they refresh when those change
+LIST_KINDS: dict[str, frozenset[str]] = {
+    "Personen": frozenset({PERSONS, ORGANISATIONS}),
+    "Organisationen": frozenset({ORGANISATIONS, PERSONS}),
+    "Konferenzen": frozenset({CONFERENCES, INVITATIONS}),
+    "Programm": frozenset({AGENDA, CONFERENCES}),
+    "Protokoll": frozenset({MINUTES, AGENDA, CONFERENCES}),
+    "Ergebnisse": frozenset({RECOMMENDATIONS, CONFERENCES, ORGANISATIONS, PERSONS}),
+}
 
 
 def settings() -> QSettings:
@@ -83,6 +108,8 @@ class MainWindow(QMainWindow):
         self._database = database
         self._lists_loaded = False
         self.setObjectName("MainWindow")
+        self.ctx = AppContext(database, self)
+        self.ctx.data_changed.connect(self._on_data_changed)
 
         self.models: dict[str, LazyTableModel] = {
             "Personen": LazyTableModel(database, PersonList(), parent=self),
@@ -105,14 +132,14 @@ class MainWindow(QMainWindow):
             "Protokoll": self.minutes_area.panel,
             "Ergebnisse": ListPanel(self.models["Ergebnisse"]),
         }
-        self.address_area = AddressArea(self.panels["Personen"], self.panels["Organisationen"])
+        self.address_area = AddressArea(self.ctx, self.panels["Personen"], self.panels["Organisationen"])
         #: the areas in navigation order (``AREA_NAMES``)
         self.areas: dict[str, QWidget] = {
             "Adressen": self.address_area,
-            "Konferenzen": self.panels["Konferenzen"],
-            "Programm": self.agenda_area,
-            "Protokoll": self.minutes_area,
-            "Ergebnisse": self.panels["Ergebnisse"],
+            "Konferenzen": ConferencesArea(self.ctx, self.panels["Konferenzen"]),
+            "Programm": ProgrammeArea(self.ctx, self.agenda_area),
+            "Protokoll": MinutesArea(self.ctx, self.minutes_area),
+            "Ergebnisse": ResultsArea(self.ctx, self.panels["Ergebnisse"]),
         }
 
         self.stack = QStackedWidget()
@@ -231,6 +258,14 @@ class MainWindow(QMainWindow):
         for model in self.models.values():
             model.refresh()
 
+    def _on_data_changed(self, kinds: frozenset[str]) -> None:
+        for name, model in self.models.items():
+            if kinds & LIST_KINDS[name]:
+                model.refresh()
+        if kinds & {CONFERENCES}:
+            for area in (self.agenda_area, self.minutes_area):
+                area.load_conferences(self._database)
+
     def area_counts(self) -> dict[str, int]:
         """Rows loaded in each list (Programm and Protokoll: of the chosen conference; at first the
         newest one, for Protokoll the newest one with minutes)."""
@@ -240,6 +275,7 @@ class MainWindow(QMainWindow):
         """Show ``database`` instead of the current one, which is disposed."""
         old = self._database
         self._database = database
+        self.ctx.set_database(database)
         for model in self.models.values():
             model.set_database(database)
         for area in (self.agenda_area, self.minutes_area):

@@ -41,7 +41,7 @@ from konferenz.models import (
 from konferenz.text import search_text
 from ui import app as app_module
 from ui.actions import AREA_NAMES
-from ui.areas import fit_widths
+from ui.list_panel import fit_widths
 from ui.main_window import MainWindow, settings
 
 ROOT = Path(__file__).resolve().parents[2]

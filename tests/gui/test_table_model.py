@@ -22,7 +22,7 @@ from konferenz.lists import (
 )
 from konferenz.models import Conference, Person
 from konferenz.text import search_text
-from ui.areas import entries_text
+from ui.list_panel import entries_text
 from ui.table_model import LazyTableModel
 
 FIRST = ["Anna", "Mehmet", "Ayşe", "Jürgen", "Thi Lan", "Olga", "Peter", "Fatma", "Luca", "Émile"]

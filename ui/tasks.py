@@ -1,0 +1,94 @@
+"""Long work off the GUI thread, with a progress dialog and Cancel.
+
+``run_task(parent, title, work)`` runs ``work(progress, cancelled)`` in Qt's thread pool while a modal
+QProgressDialog shows ``progress(done, total)`` and offers Abbrechen; the window keeps repainting. The
+core's long operations (import, export, letters, backups) all take these two callbacks; a cancelled unit
+of work raises UserError inside its transaction, so nothing is stored. Writes are serialised by one lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+#: one writer at a time from this process (SQLite allows one anyway; it keeps the order predictable)
+WRITE_LOCK = threading.Lock()
+
+
+class _Signals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class Task(QRunnable):
+    """A QRunnable that reports progress, result and exception through Qt signals."""
+
+    def __init__(self, work: Callable[[Progress, Cancelled], Any]) -> None:
+        super().__init__()
+        self.work = work
+        self.signals = _Signals()
+        self.cancel_requested = threading.Event()
+
+    def run(self) -> None:
+        try:
+            with WRITE_LOCK:
+                result = self.work(self.signals.progress.emit, self.cancel_requested.is_set)
+        except BaseException as exc:  # handed to the GUI thread, which shows or re-raises it
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+def run_task(
+    parent: QWidget | None,
+    title: str,
+    work: Callable[[Progress, Cancelled], T],
+    *,
+    label: str = "",
+    minimum_duration_ms: int = 400,
+) -> T:
+    """Run ``work`` in the background with a progress dialog; return its result or raise its exception."""
+    task = Task(work)
+    dialog = QProgressDialog(label or title, parent.tr("Abbrechen") if parent else "Abbrechen", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(minimum_duration_ms)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setAccessibleName(title)
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def on_progress(done: int, total: int) -> None:
+        if total > 0:
+            dialog.setMaximum(total)
+            dialog.setValue(min(done, total))
+
+    def on_finished(result: object) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def on_failed(exc: object) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    task.signals.progress.connect(on_progress, Qt.ConnectionType.QueuedConnection)
+    task.signals.finished.connect(on_finished, Qt.ConnectionType.QueuedConnection)
+    task.signals.failed.connect(on_failed, Qt.ConnectionType.QueuedConnection)
+    dialog.canceled.connect(task.cancel_requested.set)
+    QThreadPool.globalInstance().start(task)
+    loop.exec()
+    dialog.close()
+    dialog.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]  # type: ignore[no-any-return]
