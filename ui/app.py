@@ -141,7 +141,32 @@ def run_window(database: Database) -> int:
 
     window = MainWindow(database)
     window.show()
+    window.lists_loaded.connect(lambda: start_daily_backup(database))
     return int(app.exec())
+
+
+def start_daily_backup(database: Database) -> None:
+    """Today's automatic backup of a SQLite file, in the background after the window is up."""
+    if database.backend != "sqlite" or not database.url.database:
+        return
+    from pathlib import Path
+
+    from PySide6.QtCore import QThreadPool
+
+    from konferenz.backups import daily_backup
+
+    path = Path(database.url.database)
+
+    def work() -> None:
+        try:
+            made = daily_backup(path)
+        except OSError:  # a read-only share must not keep anyone from working
+            log.warning("Tägliche Sicherung von %s nicht möglich", path, exc_info=True)
+        else:
+            if made is not None:
+                log.info("Tägliche Sicherung: %s", made)
+
+    QThreadPool.globalInstance().start(work)
 
 
 def check(database: Database, timeout_s: float = 60.0) -> str:

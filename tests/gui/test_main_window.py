@@ -518,3 +518,16 @@ def test_fresh_application_is_german_and_survives_many_void_calls() -> None:
         "cancel": "Abbrechen",
         "same_app": True,
     }
+
+
+def test_daily_backup_starts_in_background(qtbot, sqlite_db, tmp_path):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QThreadPool
+
+    from konferenz.backups import backup_dir
+    from ui.app import start_daily_backup
+
+    start_daily_backup(sqlite_db)
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    path = Path(sqlite_db.url.database)
+    made = list(backup_dir(path).glob("*-taeglich-*.sqlite"))
+    assert len(made) == 1
