@@ -134,13 +134,23 @@ def ensure_display() -> None:
 
 
 def cmd_window(args: argparse.Namespace) -> int:
+    from konferenz.backups import DamagedDatabaseError
     from ui import app
 
-    with opened(args) as database:
-        if args.check:
-            ensure_display()
+    if args.check:
+        ensure_display()
+        with opened(args) as database:
             print(app.check(database))
             return EXIT_OK
+    try:
+        with opened(args) as database:
+            return app.run_window(database)
+    except DamagedDatabaseError as exc:
+        from ui.data_safety import offer_restore
+
+        if not offer_restore(exc):
+            raise
+    with opened(args) as database:
         return app.run_window(database)
 
 

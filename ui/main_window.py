@@ -39,6 +39,7 @@ from konferenz.lists import (
     RecommendationList,
     newest_conference_with_minutes,
 )
+from ui import data_safety
 from ui.actions import AREA_NAMES, Actions, create_actions
 from ui.areas.addresses import AddressArea
 from ui.areas.conferences import ConferencesArea
@@ -185,6 +186,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&Datei"))
         file_menu.addAction(a.open_database)
         file_menu.addAction(a.new_database)
+        file_menu.addSeparator()
+        self.data_safety_actions = data_safety.install_menu(self, file_menu)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         view_menu = self.menuBar().addMenu(self.tr("&Ansicht"))
