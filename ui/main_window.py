@@ -57,6 +57,7 @@ from ui.context import (
     AppContext,
 )
 from ui.list_panel import ConferenceListPanel, ListPanel
+from ui.presence_indicator import PresenceIndicator
 from ui.table_model import LazyTableModel
 
 log = logging.getLogger(__name__)
@@ -172,6 +173,9 @@ class MainWindow(QMainWindow):
         self.database_label.setAccessibleName(self.tr("Geöffnete Datenbank"))
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.database_label, 1)
+        self.presence = PresenceIndicator()
+        self.statusBar().addPermanentWidget(self.presence)
+        self.presence.attach(database)
         self._show_database_name()
 
         self._restore_settings()
@@ -279,6 +283,7 @@ class MainWindow(QMainWindow):
         old = self._database
         self._database = database
         self.ctx.set_database(database)
+        self.presence.attach(database)
         for model in self.models.values():
             model.set_database(database)
         for area in (self.agenda_area, self.minutes_area):
@@ -395,5 +400,6 @@ class MainWindow(QMainWindow):
     # --- Qt -------------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.presence.detach()
         self._save_settings()
         super().closeEvent(event)

@@ -415,7 +415,14 @@ def test_menus_and_shortcuts(window: MainWindow) -> None:
         m.text(): [x.text() for x in m.menu().actions() if not x.isSeparator()]
         for m in window.menuBar().actions()
     }
-    assert menus["&Datei"] == ["Datenbank ö&ffnen …", "&Neue Datenbank …", "&Beenden"]
+    assert menus["&Datei"] == [
+        "Datenbank ö&ffnen …",
+        "&Neue Datenbank …",
+        "Sicherung &anlegen …",
+        "Sicherung &zurückspielen …",
+        "Auf &Server umziehen …",
+        "&Beenden",
+    ]
     assert menus["&Hilfe"] == ["Ü&ber Konferenz"]
     a = window.menu_actions
     assert a.open_database.shortcut().toString() == "Ctrl+O"
@@ -531,3 +538,22 @@ def test_daily_backup_starts_in_background(qtbot, sqlite_db, tmp_path):  # type:
     path = Path(sqlite_db.url.database)
     made = list(backup_dir(path).glob("*-taeglich-*.sqlite"))
     assert len(made) == 1
+
+
+def test_status_bar_names_other_users_of_the_file(qtbot, sqlite_db):  # type: ignore[no-untyped-def]
+    import os
+
+    from konferenz.presence import PresenceMarker
+
+    other = PresenceMarker(Path(sqlite_db.url.database), pid=os.getppid())
+    other.register()
+    window = MainWindow(sqlite_db)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.presence.isVisible()
+    assert window.presence.text().startswith("Auch geöffnet von:")
+    other.unregister()
+    window.presence.refresh()
+    assert not window.presence.isVisible()
+    window.close()
+    assert not window.presence.marker
