@@ -43,7 +43,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -72,6 +72,9 @@ from konferenz.models import (
     Person,
     Tag,
 )
+
+if TYPE_CHECKING:  # openpyxl is imported only when an export is made (startup time)
+    from konferenz.xlsx import Sheet
 
 #: records that have their own history
 AUDITED_TABLES = frozenset({"person", "organisation", "invitation", "recommendation"})
@@ -739,3 +742,48 @@ def history(session: Session, entity_type: str, entity_id: int) -> list[HistoryE
             )
         )
     return out
+
+
+ENTITY_LABELS = {
+    "person": "Person",
+    "organisation": "Organisation",
+    "invitation": "Einladung",
+    "recommendation": "Empfehlung",
+}
+
+
+def audit_sheet(
+    session: Session,
+    *,
+    since: dt.date | None = None,
+    entity_type: str | None = None,
+    entity_id: int | None = None,
+) -> Sheet:
+    """The audit log (or one record's part of it) as an Excel sheet, oldest first."""
+    from konferenz.xlsx import Sheet
+    q = sa.select(AuditEntry).order_by(AuditEntry.timestamp, AuditEntry.id)
+    if since is not None:
+        q = q.where(AuditEntry.timestamp >= dt.datetime.combine(since, dt.time()))
+    if entity_type is not None:
+        q = q.where(AuditEntry.entity_type == entity_type)
+    if entity_id is not None:
+        q = q.where(AuditEntry.entity_id == entity_id)
+    rows = (
+        [
+            e.timestamp,
+            e.os_user,
+            e.host,
+            ENTITY_LABELS.get(e.entity_type, e.entity_type),
+            e.entity_id,
+            label(e.action),
+            FIELD_LABELS.get(e.field, e.field),
+            e.old_value,
+            e.new_value,
+        ]
+        for e in session.scalars(q.execution_options(yield_per=2_000))
+    )
+    return Sheet(
+        "Änderungsprotokoll",
+        ["Zeitpunkt", "Benutzer", "Rechner", "Art", "ID", "Aktion", "Feld", "alter Wert", "neuer Wert"],
+        rows,
+    )

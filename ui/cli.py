@@ -163,6 +163,7 @@ COMMAND_MODULES = (
     "ui.commands.conferences",
     "ui.commands.programme",
     "ui.commands.privacy",
+    "ui.commands.audit_log",
     "ui.commands.paper",
     "ui.commands.spreadsheets",
 )

@@ -65,3 +65,27 @@ def test_wrong_suffix(demo_file: Path, tmp_path: Path) -> None:
     assert_one_line_error(
         run_cli("recommendations", "-o", str(tmp_path / "x.csv"), "--db", str(demo_file)), "erlaubt"
     )
+
+
+def test_audit_log_export(tmp_path: Path) -> None:
+    db = tmp_path / "audit.sqlite"
+    assert run_cli("conference", "create", "--year", "2030", "--title", "K 2030", "--date", "2030-11-07",
+                   "--db", str(db)).returncode == 0  # fmt: skip
+    database = open_database(db)
+    try:
+        from konferenz import registry
+
+        pid = registry.create_person(database, registry.PersonData(last_name="Öztürk", first_name="Ayşe"))
+        record = registry.get_person(database, pid)
+        data = record.data
+        data.email = "ayse@example.org"
+        registry.update_person(database, pid, data, record.version)
+    finally:
+        database.dispose()
+    out = tmp_path / "protokoll.xlsx"
+    result = run_cli("audit-log", "--person", str(pid), "-o", str(out), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(min_row=2, values_only=True))
+    assert {r[3] for r in rows} == {"Person"}
+    assert any(r[6] == "E-Mail" and r[8] == "ayse@example.org" for r in rows)
+    assert any(r[8] == "Öztürk" for r in rows)
