@@ -46,6 +46,7 @@ from ui.areas.conferences import ConferencesArea
 from ui.areas.minutes import MinutesArea
 from ui.areas.programme import ProgrammeArea
 from ui.areas.results import ResultsArea
+from ui.change_watcher import ChangeWatcher
 from ui.context import (
     AGENDA,
     CONFERENCES,
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.ctx = AppContext(database, self)
         self.ctx.data_changed.connect(self._on_data_changed)
+        self.change_watcher = ChangeWatcher(self.ctx, self)
 
         self.models: dict[str, LazyTableModel] = {
             "Personen": LazyTableModel(database, PersonList(), parent=self),
@@ -254,6 +256,7 @@ class MainWindow(QMainWindow):
 
     def _initial_load(self) -> None:
         self.load_lists()
+        self.change_watcher.start()
         if not self._lists_loaded:
             self._lists_loaded = True
             self.lists_loaded.emit()

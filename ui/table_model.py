@@ -163,21 +163,29 @@ class LazyTableModel(QAbstractTableModel):
         self.set_sort_key(key, descending=descending)
 
     def refresh(self) -> None:
-        """Load the ids again (after a change, or the first time), keeping search and sort."""
+        """Load the ids again (after a change, or the first time), keeping search and sort.
+
+        When the ids come back unchanged only the fetched rows are dropped (``dataChanged``), so the view
+        keeps its selection and scroll position and nothing flickers.
+        """
+        ids: list[int] = []
+        total = 0
+        if self._database is not None:
+            with self._database.read_session() as session:
+                ids = self._source.ids(
+                    session, search=self._search, sort_key=self._sort_key, descending=self._descending
+                )
+                total = len(ids) if not self._search else self._source.count(session)
+        if self._is_loaded and ids == self._ids:
+            self._total = total
+            self.clear_cache()
+            self.loaded.emit()
+            return
         self.beginResetModel()
         try:
             self._blocks.clear()
-            self._ids = []
-            self._total = 0
-            if self._database is not None:
-                with self._database.read_session() as session:
-                    self._ids = self._source.ids(
-                        session,
-                        search=self._search,
-                        sort_key=self._sort_key,
-                        descending=self._descending,
-                    )
-                    self._total = len(self._ids) if not self._search else self._source.count(session)
+            self._ids = ids
+            self._total = total
             self._is_loaded = True
         finally:
             self.endResetModel()

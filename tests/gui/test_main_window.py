@@ -557,3 +557,37 @@ def test_status_bar_names_other_users_of_the_file(qtbot, sqlite_db):  # type: ig
     assert not window.presence.isVisible()
     window.close()
     assert not window.presence.marker
+
+
+def test_lists_follow_changes_of_other_users_without_reset(qtbot, sqlite_db):  # type: ignore[no-untyped-def]
+    from konferenz.db import open_database
+    from konferenz.models import Person
+
+    with sqlite_db.session() as s:
+        s.add_all([Person(last_name="Aydın"), Person(last_name="Kaya")])
+    window = MainWindow(sqlite_db)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.is_loaded)
+    model = window.models["Personen"]
+    assert model.rowCount() == 2
+    assert window.change_watcher.check() == frozenset()
+
+    other = open_database(sqlite_db.url)  # another workplace
+    with other.session() as s:
+        s.add(Person(last_name="Demir"))
+    with qtbot.waitSignal(model.modelReset, timeout=2000):
+        assert "persons" in window.change_watcher.check()
+    assert model.rowCount() == 3
+
+    # an edit that keeps the list as it is refreshes the rows without a reset (no flicker, selection kept)
+    window.panels["Personen"].table.selectRow(1)
+    with other.session() as s:
+        s.scalars(sa.select(Person).where(Person.last_name == "Kaya")).one().first_name = "Mehmet"
+    other.dispose()
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    assert "persons" in window.change_watcher.check()
+    assert resets == []
+    assert "Mehmet" in [model.row_values(r)[1] for r in range(3)]
+    assert window.panels["Personen"].table.selectionModel().isRowSelected(1)
