@@ -2,7 +2,8 @@
 
 The window compares fingerprints on a timer and when it gets the focus back, and refreshes only the lists
 whose kind changed. Each fingerprint is one aggregate query over a table (count, highest id, latest change);
-small tables without a change timestamp add a checksum over the columns that matter.
+the sum of the ``version`` columns catches edits within the same second; small tables without a version
+add a checksum over the columns that matter.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def fingerprints(session: Session) -> Fingerprints:
             sa.func.count(Recommendation.id),
             sa.func.max(Recommendation.id),
             sa.func.max(Recommendation.updated_at),
+            sa.func.sum(Recommendation.version),
         )
         + _aggregate(session, sa.func.count(RecommendationUpdate.id)),
     }
