@@ -38,7 +38,11 @@ def fingerprints(session: Session) -> Fingerprints:
     """Per kind of data (the names used by the window's lists), a tuple that changes when the data does."""
     return {
         "persons": _aggregate(
-            session, sa.func.count(Person.id), sa.func.max(Person.id), sa.func.max(Person.updated_at)
+            session,
+            sa.func.count(Person.id),
+            sa.func.max(Person.id),
+            sa.func.max(Person.updated_at),
+            sa.func.sum(Person.version),
         )
         + _aggregate(session, sa.func.count(Role.id), sa.func.max(Role.id)),
         "organisations": _aggregate(
@@ -46,12 +50,14 @@ def fingerprints(session: Session) -> Fingerprints:
             sa.func.count(Organisation.id),
             sa.func.max(Organisation.id),
             sa.func.max(Organisation.updated_at),
+            sa.func.sum(Organisation.version),
         ),
         "conferences": _aggregate(
             session,
             sa.func.count(Conference.id),
             sa.func.max(Conference.id),
             sa.func.max(Conference.updated_at),
+            sa.func.sum(Conference.version),
         )
         + _aggregate(
             session, sa.func.count(Forum.id), sa.func.sum(Forum.id * 7 + sa.func.coalesce(Forum.capacity, 0))
