@@ -1,0 +1,526 @@
+"""Letter content: templates (sandbox, autoescape, errors with line numbers), letters per invitation,
+recording the sending, and the people on badges and lists – the database tests on both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from konferenz import letters as lt
+from konferenz.db import Database
+from konferenz.enums import Channel, ConsentPurpose, Gender, InvitationStatus
+from konferenz.errors import UserError
+from konferenz.models import (
+    AgendaItem,
+    ArchivedDocument,
+    Conference,
+    ConsentRecord,
+    Forum,
+    Invitation,
+    MinutesEntry,
+    Organisation,
+    Person,
+    Recommendation,
+    Role,
+    Setting,
+)
+
+TODAY = dt.date(2026, 11, 25)
+
+# --- dates and settings ----------------------------------------------------------------------------------
+
+
+def test_german_dates() -> None:
+    assert lt.german_date(dt.date(2026, 11, 25)) == "25. November 2026"
+    assert lt.german_date(dt.date(2026, 3, 1)) == "1. März 2026"
+    assert lt.german_date_weekday(dt.date(2026, 12, 10)) == "Donnerstag, 10. Dezember 2026"
+    assert lt.numeric_date(dt.date(2026, 1, 5)) == "05.01.2026"
+    assert lt.german_time(dt.time(9, 5)) == "9:05"
+    assert lt.german_date(None) == ""
+
+
+def test_default_sender() -> None:
+    sender = lt.SenderSettings()
+    assert sender.sender_line == "Kreis Borken · Burloer Straße 93 · 46325 Borken"
+    assert sender.phone == "02861 681-0"
+    assert sender.return_address == [
+        "Kreis Borken",
+        "Kommunales Integrationszentrum",
+        "Burloer Straße 93",
+        "46325 Borken",
+    ]
+
+
+# --- templates -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "subject", "phrases"),
+    [
+        (
+            "einladung",
+            "Einladung zur Integrationskonferenz 2026",
+            ["lädt Sie herzlich", "23. Oktober 2026", "Forum 2: Arbeit und Ausbildung", "Kreishaus Borken"],
+        ),
+        ("erinnerung", "Erinnerung: Einladung zur Integrationskonferenz 2026", ["noch nicht vor"]),
+        ("dank", "Dank für Ihre Teilnahme an der Integrationskonferenz 2026", ["herzlichen Dank"]),
+    ],
+)
+def test_builtin_templates_render(name: str, subject: str, phrases: list[str]) -> None:
+    rendered = lt.render_template(name, lt.sample_context())
+    assert rendered.subject == subject
+    for phrase in phrases:
+        assert phrase in rendered.body
+    assert lt.render_body(name + ".html.j2", lt.sample_context()) == rendered.body
+
+
+def test_available_templates() -> None:
+    assert {"einladung.html.j2", "erinnerung.html.j2", "dank.html.j2"} <= set(lt.available_templates())
+    assert lt.template_name("Einladung".lower()) == "einladung.html.j2"
+    with pytest.raises(lt.TemplateError, match="gibt es nicht"):
+        lt.template_name("gibtsnicht")
+
+
+def test_autoescape_special_characters() -> None:
+    ctx = lt.sample_context()
+    ctx["conference"]["title"] = 'Konferenz "Vielfalt" <Borken> & Co'
+    body = lt.render_body("<p>{{ conference.title }}</p>", ctx)
+    assert body == "<p>Konferenz &#34;Vielfalt&#34; &lt;Borken&gt; &amp; Co</p>"
+    # filters escape too
+    text = lt.render_body("{{ x | absaetze }}", {"x": "a < b\nzweite & Zeile\n\nneuer Absatz"})
+    assert text == "<p>a &lt; b<br>zweite &amp; Zeile</p><p>neuer Absatz</p>"
+
+
+def test_syntax_error_names_the_line() -> None:
+    with pytest.raises(lt.TemplateError) as info:
+        lt.render_body("<p>Zeile 1</p>\n<p>Zeile 2</p>\n{% if %}\n", lt.sample_context())
+    assert info.value.lineno == 3
+    assert "Zeile 3" in str(info.value)
+    assert "Syntaxfehler" in str(info.value)
+    assert isinstance(info.value, UserError)
+
+
+def test_unknown_variable_names_line_and_variable() -> None:
+    source = "<p>{{ person.first_name }}</p>\n\n<p>{{ person.vorname }}</p>"
+    with pytest.raises(lt.TemplateError) as info:
+        lt.render_body(source, lt.sample_context())
+    assert info.value.lineno == 3
+    assert "„vorname“ ist kein bekannter Platzhalter" in str(info.value)
+
+
+def test_unknown_top_level_variable() -> None:
+    with pytest.raises(lt.TemplateError, match=r"Zeile 2: „anrede“ ist kein bekannter Platzhalter"):
+        lt.render_body("a\n{{ anrede }}", lt.sample_context())
+
+
+def test_sandbox_blocks_unsafe_access() -> None:
+    with pytest.raises(lt.TemplateError, match="nicht erlaubt"):
+        lt.render_body("{{ person.__class__.__mro__ }}", lt.sample_context())
+    with pytest.raises(lt.TemplateError):
+        lt.render_body("{{ ''.__class__.__subclasses__() }}", {})
+
+
+def test_user_template_folder_overrides_and_reports_its_own_lines() -> None:
+    folder = lt.user_template_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    own = folder / "kurz.html.j2"
+    override = folder / "dank.html.j2"
+    try:
+        own.write_text('{% set subject = "Kurz" %}\n<p>Hallo {{ person.first_name }}</p>\n', encoding="utf-8")
+        rendered = lt.render_template("kurz", lt.sample_context())
+        assert (rendered.subject, rendered.body) == ("Kurz", "<p>Hallo Ayşe</p>")
+        assert "kurz.html.j2" in lt.available_templates()
+        override.write_text("<p>eigener Dank</p>", encoding="utf-8")
+        assert lt.render_body("dank", lt.sample_context()) == "<p>eigener Dank</p>"
+        own.write_text("eins\nzwei\n{{ gibtsnicht }}\n", encoding="utf-8")
+        with pytest.raises(lt.TemplateError, match=r"„kurz.html.j2“, Zeile 3"):
+            lt.render_body("kurz", lt.sample_context())
+    finally:
+        own.unlink(missing_ok=True)
+        override.unlink(missing_ok=True)
+
+
+# --- a small conference ----------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    conference_id: int
+    forums: list[int]
+    inv: dict[str, int]
+    persons: dict[str, int]
+
+
+def build_world(db: Database) -> World:
+    """Conference 2026 with two forums, an agenda and invitations in several statuses."""
+    with db.session() as s:
+        conf = Conference(
+            year=2026,
+            title="Integrationskonferenz 2026",
+            theme="Gut ankommen",
+            date=dt.date(2026, 12, 10),
+            start_time=dt.time(9, 0),
+            end_time=dt.time(15, 30),
+            venue_name="Kreishaus Borken",
+            venue_street="Burloer Straße 93",
+            venue_postal_code="46325",
+            venue_city="Borken",
+            reply_deadline=dt.date(2026, 11, 20),
+        )
+        s.add(conf)
+        s.flush()
+        forums = [
+            Forum(conference_id=conf.id, sort_order=0, title="Wohnen und Quartier"),
+            Forum(conference_id=conf.id, sort_order=1, title="Arbeit & Anerkennung"),
+        ]
+        s.add_all(forums)
+        s.add_all(
+            [
+                AgendaItem(conference_id=conf.id, position=0, start_time=dt.time(9, 0), title="Begrüßung"),
+                AgendaItem(conference_id=conf.id, position=1, start_time=dt.time(10, 0), title="Foren"),
+            ]
+        )
+        caritas = Organisation(
+            name="Caritas & Partner <Borken>",
+            department="Migrationsdienst",
+            street="Heidener Straße 4",
+            postal_code="46325",
+            city="Borken",
+        )
+        stadt = Organisation(name="Stadt Vreden", street="Burgstraße 14", postal_code="48691", city="Vreden")
+        s.add_all([caritas, stadt])
+        s.flush()
+        people = {
+            "mueller": Person(gender=Gender.FEMALE, title="Dr.", first_name="Anna", last_name="Müller"),
+            "hassan": Person(
+                gender=Gender.MALE, title="Prof. Dr.", first_name="Mohammed", last_name="Al-Hassan"
+            ),
+            "stein": Person(
+                gender=Gender.MALE,
+                first_name="Karl",
+                name_prefix="von",
+                last_name="Stein",
+                street="Markt 1",
+                postal_code="46325",
+                city="Borken",
+            ),
+            "alex": Person(
+                gender=Gender.DIVERSE,
+                first_name="Alex",
+                last_name="Ivanova",
+                street="Weg 2",
+                postal_code="48683",
+                city="Ahaus",
+            ),
+            "ivanova": Person(
+                gender=Gender.FEMALE,
+                first_name="Наталья",
+                last_name="Иванова",
+                street="Ring 3",
+                postal_code="48683",
+                city="Ahaus",
+            ),
+            "gone": Person(
+                gender=Gender.FEMALE,
+                first_name="Ano",
+                last_name="Nym",
+                anonymised_at=dt.datetime(2026, 1, 1),
+            ),
+            "sub": Person(gender=Gender.FEMALE, first_name="Sara", last_name="Vertretung"),
+        }
+        s.add_all(people.values())
+        s.flush()
+        s.add(Role(person_id=people["mueller"].id, organisation_id=caritas.id, is_primary=True))
+        s.add(Role(person_id=people["hassan"].id, organisation_id=stadt.id, is_primary=True))
+        s.add(Role(person_id=people["sub"].id, organisation_id=caritas.id, is_primary=True))
+        s.add_all(
+            [
+                ConsentRecord(
+                    person_id=people["mueller"].id,
+                    purpose=ConsentPurpose.PARTICIPANT_LIST,
+                    given_on=dt.date(2026, 1, 1),
+                ),
+                ConsentRecord(
+                    person_id=people["hassan"].id,
+                    purpose=ConsentPurpose.PARTICIPANT_LIST,
+                    given_on=dt.date(2026, 1, 1),
+                    withdrawn_on=dt.date(2026, 6, 1),
+                ),
+                ConsentRecord(
+                    person_id=people["stein"].id, purpose=ConsentPurpose.PHOTOS, given_on=dt.date(2026, 1, 1)
+                ),
+                ConsentRecord(
+                    person_id=people["sub"].id,
+                    purpose=ConsentPurpose.PARTICIPANT_LIST,
+                    given_on=dt.date(2026, 2, 1),
+                ),
+            ]
+        )
+        invitations = {
+            "mueller": Invitation(
+                conference_id=conf.id,
+                person_id=people["mueller"].id,
+                organisation_id=caritas.id,
+                forum_id=forums[0].id,
+            ),
+            "hassan": Invitation(
+                conference_id=conf.id,
+                person_id=people["hassan"].id,
+                organisation_id=stadt.id,
+                status=InvitationStatus.ACCEPTED,
+                forum_id=forums[1].id,
+                invited_on=dt.date(2026, 10, 1),
+                invitation_channel=Channel.EMAIL,
+            ),
+            "stein": Invitation(
+                conference_id=conf.id,
+                person_id=people["stein"].id,
+                status=InvitationStatus.ACCEPTED,
+                forum_id=forums[1].id,
+            ),
+            "alex": Invitation(
+                conference_id=conf.id,
+                person_id=people["alex"].id,
+                status=InvitationStatus.INVITED,
+                invited_on=dt.date(2026, 10, 1),
+                invitation_channel=Channel.POST,
+            ),
+            "ivanova": Invitation(
+                conference_id=conf.id, person_id=people["ivanova"].id, status=InvitationStatus.DECLINED
+            ),
+            "gone": Invitation(
+                conference_id=conf.id, person_id=people["gone"].id, status=InvitationStatus.ACCEPTED
+            ),
+            "stadt": Invitation(conference_id=conf.id, organisation_id=stadt.id),
+            "substituted": Invitation(
+                conference_id=conf.id,
+                organisation_id=caritas.id,
+                status=InvitationStatus.SUBSTITUTED,
+                substitute_person_id=people["sub"].id,
+            ),
+        }
+        # the substituted invitation needs a person of its own (one org-only invitation per organisation)
+        extra = Person(gender=Gender.MALE, first_name="Jonas", last_name="Lammers")
+        s.add(extra)
+        s.flush()
+        invitations["substituted"].person_id = extra.id
+        s.add_all(invitations.values())
+        s.flush()
+        s.add(MinutesEntry(conference_id=conf.id, forum_id=forums[0].id, results="Mehr Wohnraum\nfür alle"))
+        s.add(
+            Recommendation(
+                conference_id=conf.id, text="Wohnraumbörse aufbauen", responsible_text="Kreis Borken"
+            )
+        )
+        return World(
+            conference_id=conf.id,
+            forums=[f.id for f in forums],
+            inv={k: v.id for k, v in invitations.items()},
+            persons={k: v.id for k, v in people.items()},
+        )
+
+
+def _by_invitation(letters: list[lt.LetterContent]) -> dict[int, lt.LetterContent]:
+    return {letter.invitation_id: letter for letter in letters if letter.invitation_id is not None}
+
+
+def test_letter_contents_for_every_invitation(db: Database) -> None:
+    world = build_world(db)
+    letters = lt.letter_contents(db, 2026, today=TODAY)
+    by_id = _by_invitation(letters)
+    # the anonymised person gets no letter; everybody else does
+    assert world.inv["gone"] not in by_id
+    assert len(letters) == len(world.inv) - 1
+    mueller = by_id[world.inv["mueller"]]
+    assert mueller.address_lines == [
+        "Caritas & Partner <Borken>",
+        "Migrationsdienst",
+        "Frau Dr. Anna Müller",
+        "Heidener Straße 4",
+        "46325 Borken",
+    ]
+    assert mueller.salutation == "Sehr geehrte Frau Dr. Müller,"
+    assert mueller.subject == "Einladung zur Integrationskonferenz 2026"
+    assert mueller.date_line == "Borken, 25. November 2026"
+    assert mueller.sender_line == "Kreis Borken · Burloer Straße 93 · 46325 Borken"
+    assert ("Telefon", "02861 681-0") in mueller.info
+    assert "20. November 2026" in mueller.body_html
+    assert "Donnerstag, 10. Dezember 2026, 9:00 bis 15:30 Uhr" in mueller.body_html
+    # special characters of the data arrive escaped in the HTML
+    assert "Arbeit &amp; Anerkennung" in mueller.body_html
+    assert "<Borken>" not in mueller.body_html
+    assert by_id[world.inv["hassan"]].salutation == "Sehr geehrter Herr Professor Al-Hassan,"
+    assert by_id[world.inv["stein"]].salutation == "Sehr geehrter Herr von Stein,"
+    assert by_id[world.inv["alex"]].salutation == "Guten Tag Alex Ivanova,"
+    assert by_id[world.inv["ivanova"]].address_lines[0] == "Frau Наталья Иванова"
+    assert by_id[world.inv["stadt"]].salutation == "Sehr geehrte Damen und Herren,"
+    assert by_id[world.inv["stadt"]].address_lines == ["Stadt Vreden", "Burgstraße 14", "48691 Vreden"]
+    # sorted by last name (organisations by name)
+    keys = [letter.recipient for letter in letters]
+    assert keys.index("Prof. Dr. Mohammed Al-Hassan") < keys.index("Dr. Anna Müller")
+
+
+def test_letter_contents_filters_and_enclosures(db: Database) -> None:
+    world = build_world(db)
+    planned = lt.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)
+    assert {letter.invitation_id for letter in planned} == {world.inv["mueller"], world.inv["stadt"]}
+    some = lt.letter_contents(db, 2026, invitation_ids=[world.inv["stein"]], programme=True, reply_form=True)
+    assert len(some) == 1
+    letter = some[0]
+    assert letter.enclosures == ["Programm", "Rückmeldebogen"]
+    assert letter.programme is not None
+    assert [item.title for item in letter.programme.items] == ["Begrüßung", "Foren"]
+    assert letter.reply_form is not None
+    assert letter.reply_form.name == "Karl von Stein"
+    assert letter.reply_form.forums == ["Forum 1: Wohnen und Quartier", "Forum 2: Arbeit & Anerkennung"]
+    assert "Rückmeldebogen" in letter.body_html
+
+
+def test_letter_contents_unknown_year(db: Database) -> None:
+    build_world(db)
+    with pytest.raises(UserError, match=r"Eine Konferenz 2031 gibt es nicht\. Vorhanden: 2026\."):
+        lt.letter_contents(db, 2031)
+
+
+def test_sender_settings_from_the_setting_table(db: Database) -> None:
+    build_world(db)
+    with db.session() as s:
+        s.add(Setting(key="letter.contact_name", value="Frau Beispiel"))
+        s.add(Setting(key="letter.contact_email", value="integration@example.org"))
+        s.add(Setting(key="letter.signature_name", value="Maria Beispiel"))
+    letter = lt.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0]
+    assert ("Auskunft", "Frau Beispiel") in letter.info
+    assert ("E-Mail", "integration@example.org") in letter.info
+    assert letter.signature == ["Im Auftrag", "Maria Beispiel"]
+    assert "integration@example.org" in letter.body_html
+    lt.save_sender_settings(db, lt.SenderSettings(city="Bocholt", contact_name="Herr Neu"))
+    with db.read_session() as s:
+        assert lt.load_sender_settings(s).contact_name == "Herr Neu"
+
+
+def test_thank_you_letter_with_minutes(db: Database) -> None:
+    world = build_world(db)
+    letter = lt.letter_contents(db, 2026, invitation_ids=[world.inv["hassan"]], template="dank")[0]
+    assert letter.subject == "Dank für Ihre Teilnahme an der Integrationskonferenz 2026"
+    assert "<p>Mehr Wohnraum<br>für alle</p>" in letter.body_html
+    assert "Wohnraumbörse aufbauen" in letter.body_html
+
+
+def test_broken_template_in_letter_contents(db: Database) -> None:
+    build_world(db)
+    with pytest.raises(lt.TemplateError, match="Zeile 2"):
+        lt.letter_contents(db, 2026, template="<p>ok</p>\n{{ person.gibtsnicht }}")
+
+
+# --- recording the sending -------------------------------------------------------------------------------
+
+
+def _invitation(db: Database, inv_id: int) -> Invitation:
+    with db.read_session() as s:
+        inv = s.get(Invitation, inv_id)
+        assert inv is not None
+        s.expunge(inv)
+        return inv
+
+
+def test_record_sending(db: Database) -> None:
+    world = build_world(db)
+    ids = [world.inv["mueller"], world.inv["hassan"], world.inv["stadt"]]
+    pdfs = {i: b"%PDF-1.4 brief " + str(i).encode() for i in ids}
+    assert lt.record_sending(db, ids, "einladung.html.j2", pdfs, today=TODAY) == 3
+    mueller = _invitation(db, world.inv["mueller"])
+    assert mueller.status is InvitationStatus.INVITED
+    assert mueller.invited_on == TODAY
+    assert mueller.invitation_channel is Channel.POST
+    assert mueller.letter_template == "einladung.html.j2"
+    hassan = _invitation(db, world.inv["hassan"])
+    assert hassan.status is InvitationStatus.ACCEPTED  # other statuses stay
+    assert hassan.invited_on == TODAY
+    with db.read_session() as s:
+        docs = s.scalars(sa.select(ArchivedDocument).order_by(ArchivedDocument.invitation_id)).all()
+        assert [d.invitation_id for d in docs] == sorted(ids)
+        assert all(d.conference_id == world.conference_id and d.kind == "Brief" for d in docs)
+        assert docs[0].content == pdfs[docs[0].invitation_id]
+        assert docs[0].file_name.startswith("2026-einladung-")
+        assert docs[0].file_name.endswith(".pdf")
+
+
+def test_record_reminder_keeps_the_first_invitation_date(db: Database) -> None:
+    world = build_world(db)
+    lt.record_sending(db, [world.inv["alex"]], "erinnerung.html.j2", {}, today=TODAY)
+    alex = _invitation(db, world.inv["alex"])
+    assert alex.status is InvitationStatus.INVITED
+    assert alex.invited_on == dt.date(2026, 10, 1)
+    assert alex.reminded_on == TODAY
+    assert alex.letter_template == "erinnerung.html.j2"
+
+
+def test_record_sending_is_all_or_nothing(db: Database) -> None:
+    world = build_world(db)
+    with pytest.raises(UserError, match="999999"):
+        lt.record_sending(
+            db, [world.inv["mueller"], 999999], "einladung.html.j2", {world.inv["mueller"]: b"%PDF"}
+        )
+    mueller = _invitation(db, world.inv["mueller"])
+    assert mueller.status is InvitationStatus.PLANNED
+    assert mueller.invited_on is None
+    with db.read_session() as s:
+        assert s.scalar(sa.select(sa.func.count(ArchivedDocument.id))) == 0
+
+
+# --- badges and lists ------------------------------------------------------------------------------------
+
+
+def test_attendees_and_consent(db: Database) -> None:
+    build_world(db)
+    sheet = lt.signin_sheet(db, 2026)
+    names = [row.name for row in sheet.rows]
+    # accepted, substituted (by the substitute's name); not declined, not anonymised
+    assert names == ["Prof. Dr. Mohammed Al-Hassan", "Karl von Stein", "Sara Vertretung"]
+    sub = sheet.rows[2]
+    assert sub.note == "in Vertretung für Jonas Lammers"
+    assert sub.organisation == "Caritas & Partner <Borken>"
+    assert sheet.title == "Integrationskonferenz 2026"
+    assert "Donnerstag, 10. Dezember 2026" in sheet.subtitle
+    # only consent for the participant list counts, and withdrawn consent does not
+    listed = lt.attendee_list(db, 2026, today=TODAY)
+    assert [row.name for row in listed.rows] == ["Sara Vertretung"]
+    assert listed.omitted == 2
+    assert [b.name for b in lt.badge_entries(db, 2026)] == names
+
+
+def test_forum_lists(db: Database) -> None:
+    build_world(db)
+    sheet = lt.signin_sheet(db, 2026, forum="2")
+    assert sheet.forum == "Forum 2: Arbeit & Anerkennung"
+    assert [row.name for row in sheet.rows] == ["Prof. Dr. Mohammed Al-Hassan", "Karl von Stein"]
+    assert lt.signin_sheet(db, 2026, forum="arbeit").forum == sheet.forum
+    assert lt.signin_sheet(db, 2026, forum="Wohnen und Quartier").rows == []
+    with pytest.raises(UserError, match="Das Forum „Zauberei“ gibt es nicht"):
+        lt.signin_sheet(db, 2026, forum="Zauberei")
+
+
+def test_label_addresses_match_letters(db: Database) -> None:
+    build_world(db)
+    letters = lt.letter_contents(db, 2026)
+    assert lt.label_addresses(db, 2026) == [letter.address_lines for letter in letters]
+
+
+def test_archive_file_name() -> None:
+    assert (
+        lt.archive_file_name(2026, "einladung.html.j2", 42, "Müller Anna")
+        == "2026-einladung-00042-muller-anna.pdf"
+    )
+    assert lt.archive_file_name(2026, "dank.html.j2", 1, "محمد") == "2026-dank-00001-empfaenger.pdf"
+
+
+def test_user_dir_is_below_data_dir() -> None:
+    from konferenz import paths
+
+    assert lt.user_template_dir() == paths.data_dir() / "Vorlagen"
+    assert isinstance(lt.builtin_template_dir(), Path)
+    assert (lt.builtin_template_dir() / "einladung.html.j2").is_file()
