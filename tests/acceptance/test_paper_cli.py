@@ -229,7 +229,7 @@ def test_sheet_names_match_the_geometry() -> None:
     from ui.commands.paper import SHEET_NAMES
     from ui.paper.geometry import LABEL_SHEETS
 
-    assert SHEET_NAMES == tuple(sorted(LABEL_SHEETS))
+    assert tuple(sorted(LABEL_SHEETS)) == SHEET_NAMES
 
 
 def test_help_does_not_load_the_paper_layer() -> None:
