@@ -41,7 +41,12 @@ def main(argv: list[str]) -> int:
         ok = "ja" if r.ok else "NEIN"
         print(f"{r.name:<28} {r.value:>10.3f} {r.unit:<8} {r.target:>8.2f}  {ok}")
     out = ctx.work / "results.json"
-    out.write_text(json.dumps([r.as_json() for r in results], indent=2), encoding="utf-8")
+    entries = [r.as_json() for r in results]
+    if argv and out.exists():  # a partial run updates its entries and keeps the others
+        fresh = {e["name"] for e in entries}
+        kept = [e for e in json.loads(out.read_text(encoding="utf-8")) if e.get("name") not in fresh]
+        entries = kept + entries
+    out.write_text(json.dumps(entries, indent=2), encoding="utf-8")
     print(f"\n→ {out}")
     return 0
 
