@@ -93,6 +93,7 @@ IGNORED_FIELDS = frozenset(
         "created_at",
         "version",
         "search_text",
+        "sort_name",
         "import_batch_id",
         "entered_at",
         "entered_by",
@@ -761,6 +762,7 @@ def audit_sheet(
 ) -> Sheet:
     """The audit log (or one record's part of it) as an Excel sheet, oldest first."""
     from konferenz.xlsx import Sheet
+
     q = sa.select(AuditEntry).order_by(AuditEntry.timestamp, AuditEntry.id)
     if since is not None:
         q = q.where(AuditEntry.timestamp >= dt.datetime.combine(since, dt.time()))

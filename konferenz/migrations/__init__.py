@@ -19,12 +19,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEAD = "0002"
+HEAD = "0003"
 MIGRATIONS_DIR = Path(__file__).parent
 
 
 #: indexes that exist on one backend only and are created by hand-written migrations
-BACKEND_SPECIFIC_INDEXES = frozenset({"ix_person_search_trgm", "ix_organisation_search_trgm"})
+BACKEND_SPECIFIC_INDEXES = frozenset(
+    {"ix_person_search_trgm", "ix_organisation_search_trgm", "ix_person_sort_search", "ix_person_sort_name"}
+)
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
