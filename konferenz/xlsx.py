@@ -18,6 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import Cell as XlCell
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -44,23 +45,51 @@ class Sheet:
 
 
 def _clean(text: str) -> str:
-    """Control characters Excel cannot store are dropped (NUL among them); everything else is kept."""
+    """Control characters Excel cannot store are dropped (NUL among them); everything else is kept.
+
+    A carriage return becomes a line break: XML turns a raw CR into LF when the file is read (and Excel
+    breaks lines in a cell with LF), so "\r\n" and "\r" are written as "\n" and read back as such."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if any(ch in _ILLEGAL for ch in text):
         return "".join(ch for ch in text if ch not in _ILLEGAL)
     return text
 
 
-def _cell(ws: Worksheet, value: Cell, as_text: bool) -> XlCell:
+def _cell(
+    ws: Worksheet,
+    value: Cell,
+    as_text: bool,
+    dates: dict[tuple[int, type], XlCell] | None = None,
+    column: int = 0,
+) -> XlCell | str | int | float | None:
+    """The value to append for one cell: a plain value where openpyxl writes it correctly by itself (much
+    faster: one value binding per cell, no cell object), otherwise a styled write-only cell.
+
+    ``dates`` caches one date cell per column and type: a write-only sheet serialises an appended row at
+    once, so the styled cell can take the next row's value (``write_workbook`` appends row by row)."""
     if value is None:
-        return WriteOnlyCell(ws, value=None)
+        return None
     if isinstance(value, str) or as_text:
-        text = value if isinstance(value, str) else str(value)
-        cell = WriteOnlyCell(ws, value=_clean(text))
-        # openpyxl writes a string starting with "=" as a formula; force the string type instead
+        text = _clean(value if isinstance(value, str) else str(value))
+        if not text:
+            return None  # an empty cell, as an empty text reads back anyway
+        if "\n" not in text and not text.startswith("=") and text not in ERROR_CODES:
+            return text
+        cell = WriteOnlyCell(ws, value=text)
+        # openpyxl writes a string starting with "=" as a formula and "#N/A" … as an error; force the
+        # string type instead
         cell.data_type = "s"
         if "\n" in text:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         return cell
+    if isinstance(value, int | float):
+        return value
+    if dates is not None:
+        cached = dates.get((column, type(value)))
+        if cached is not None:
+            cached.value = value
+            return cached
     cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]  # the stubs omit date and time
     if isinstance(value, dt.datetime):
         cell.number_format = DATETIME_FORMAT
@@ -68,12 +97,16 @@ def _cell(ws: Worksheet, value: Cell, as_text: bool) -> XlCell:
         cell.number_format = DATE_FORMAT
     elif isinstance(value, dt.time):
         cell.number_format = TIME_FORMAT
+    if dates is not None:
+        dates[(column, type(value))] = cell
     return cell
 
 
 def _width(value: Any) -> int:
     if value is None:
         return 0
+    if isinstance(value, str) and "\n" not in value:
+        return len(value)
     if isinstance(value, dt.datetime):
         return 16
     if isinstance(value, dt.date):
@@ -93,13 +126,12 @@ def write_workbook(path: Path | str, sheets: Sequence[Sheet]) -> Path:
     for sheet in sheets:
         ws = wb.create_sheet(title=sheet.title[:31])
         widths = [len(h) + 2 for h in sheet.headers]
-        rows: list[list[XlCell]] = []
-        for raw in sheet.rows:
-            row = [_cell(ws, v, i in sheet.text_columns) for i, v in enumerate(raw)]
+        rows = [raw if isinstance(raw, list | tuple) else list(raw) for raw in sheet.rows]
+        for raw in rows:
             for i, v in enumerate(raw):
                 if i < len(widths):
-                    widths[i] = max(widths[i], _width(v) + 2)
-            rows.append(row)
+                    w = _width(v) + 2
+                    widths[i] = max(widths[i], w)
         # column widths and the frozen header must be set before the first row is written
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = min(w, MAX_WIDTH)
@@ -111,8 +143,10 @@ def write_workbook(path: Path | str, sheets: Sequence[Sheet]) -> Path:
             c.font = Font(bold=True)
             header.append(c)
         ws.append(header)
-        for row in rows:
-            ws.append(row)
+        dates: dict[tuple[int, type], XlCell] = {}
+        text_columns = sheet.text_columns
+        for raw in rows:
+            ws.append([_cell(ws, v, i in text_columns, dates, i) for i, v in enumerate(raw)])
         last_col = get_column_letter(max(len(sheet.headers), 1))
         ws.auto_filter.ref = f"A1:{last_col}{len(rows) + 1}"
     partial = target.with_name(target.name + ".teilweise")
