@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import flag_modified
 
 from konferenz import paths
 from konferenz.db import Database
@@ -346,6 +347,31 @@ def invite(
         return InviteResult(invited=len(ids), already=len(pairs) - len(ids), invitation_ids=ids)
 
 
+@dataclass
+class InvitePreview:
+    """What ``invite`` would do: how many match the filter and how many of them are on the list already."""
+
+    matching: int
+    already: int
+
+    @property
+    def new(self) -> int:
+        return self.matching - self.already
+
+
+def invite_preview(session: Session, year: int, flt: InviteeFilter) -> InvitePreview:
+    """Count what ``invite(year, flt)`` would add, without writing anything."""
+    conf_id = conference_id(session, year)
+    pairs = invitee_candidates(session, flt)
+    listed = session.execute(
+        sa.select(Invitation.person_id, Invitation.organisation_id).where(Invitation.conference_id == conf_id)
+    ).all()
+    persons = {p for p, _o in listed if p is not None}
+    organisations = {o for p, o in listed if p is None}
+    already = sum(1 for p, o in pairs if (p in persons if p is not None else o in organisations))
+    return InvitePreview(matching=len(pairs), already=already)
+
+
 # --- replies, capacity, waiting list -------------------------------------------------------------------
 
 
@@ -671,3 +697,367 @@ def conference_stats(session: Session, year: int) -> ConferenceStats:
 def all_years_stats(session: Session) -> list[ConferenceStats]:
     years = session.scalars(sa.select(Conference.year).order_by(Conference.year)).all()
     return [conference_stats(session, y) for y in years]
+
+
+# --- editing a conference and its forums ------------------------------------------------------------------
+
+
+@dataclass
+class ForumRecord:
+    """A stored forum with its id and how many invitees chose it."""
+
+    id: int
+    data: ForumData
+    #: invitations that chose this forum (any status)
+    bookings: int = 0
+
+
+@dataclass
+class ConferenceRecord:
+    """A stored conference: its data, forums (in order) and version (for optimistic locking)."""
+
+    id: int
+    version: int
+    data: ConferenceData
+    forums: list[ForumRecord]
+
+
+def _conference_data(conf: Conference) -> ConferenceData:
+    return ConferenceData(
+        year=conf.year,
+        title=conf.title,
+        theme=conf.theme,
+        date=conf.date,
+        start_time=conf.start_time,
+        end_time=conf.end_time,
+        venue_name=conf.venue_name,
+        venue_street=conf.venue_street,
+        venue_postal_code=conf.venue_postal_code,
+        venue_city=conf.venue_city,
+        capacity=conf.capacity,
+        reply_deadline=conf.reply_deadline,
+        notes=conf.notes,
+    )
+
+
+def _forum_data(forum: Forum) -> ForumData:
+    return ForumData(
+        title=forum.title,
+        room=forum.room,
+        capacity=forum.capacity,
+        moderation=forum.moderation,
+        description=forum.description,
+    )
+
+
+def validate_forum(data: ForumData) -> list[str]:
+    errors = []
+    if not data.title.strip():
+        errors.append("Forum: Bitte einen Titel angeben.")
+    if data.capacity is not None and data.capacity < 0:
+        errors.append(f"Forum „{data.title.strip()}“: Kapazität darf nicht negativ sein.")
+    return errors
+
+
+def _forum_bookings(session: Session, forum_ids: Sequence[int]) -> dict[int, int]:
+    if not forum_ids:
+        return {}
+    rows = session.execute(
+        sa.select(Invitation.forum_id, sa.func.count(Invitation.id))
+        .where(Invitation.forum_id.in_(forum_ids))
+        .group_by(Invitation.forum_id)
+    )
+    return {fid: int(n) for fid, n in rows if fid is not None}
+
+
+def get_conference(database: Database, conf_id: int) -> ConferenceRecord:
+    with database.read_session() as s:
+        conf = s.get(Conference, conf_id)
+        if conf is None:
+            raise UserError(f"Die Konferenz Nr. {conf_id} gibt es nicht (mehr).")
+        bookings = _forum_bookings(s, [f.id for f in conf.forums])
+        return ConferenceRecord(
+            id=conf.id,
+            version=conf.version,
+            data=_conference_data(conf),
+            forums=[ForumRecord(f.id, _forum_data(f), bookings.get(f.id, 0)) for f in conf.forums],
+        )
+
+
+def _apply_forum(forum: Forum, data: ForumData) -> None:
+    forum.title = data.title.strip()
+    forum.room = data.room.strip()
+    forum.capacity = data.capacity
+    forum.moderation = data.moderation.strip()
+    forum.description = data.description
+
+
+def update_conference(
+    database: Database,
+    conference_id: int,
+    data: ConferenceData,
+    expected_version: int | None,
+    *,
+    forums: Sequence[tuple[int | None, ForumData]] | None = None,
+) -> int:
+    """Save changed fields of a conference; returns the new version.
+
+    With ``forums`` the conference's forums become exactly that list, in that order, in the same unit of
+    work: ``(forum_id, data)`` updates a forum, ``(None, data)`` adds one, and forums not in the list are
+    deleted (invitations that chose them keep their status, without a forum).
+    Raises ``ConflictError`` when ``expected_version`` is given and someone else saved meanwhile.
+    """
+    errors = validate_conference(data)
+    for _fid, forum_data in forums or ():
+        errors += validate_forum(forum_data)
+    if errors:
+        raise UserError(" ".join(errors))
+    with database.session() as s:
+        conf = s.get(Conference, conference_id)
+        if conf is None:
+            raise UserError(f"Die Konferenz Nr. {conference_id} gibt es nicht (mehr).")
+        if expected_version is not None and conf.version != expected_version:
+            raise ConflictError(
+                f"Die Konferenz {conf.year} wurde inzwischen an einem anderen Arbeitsplatz geändert. Es "
+                "wurde nichts gespeichert; bitte neu öffnen und die Änderung noch einmal eintragen.",
+                current=_conference_data(conf),
+            )
+        if data.year != conf.year and (
+            s.scalar(sa.select(Conference.id).where(Conference.year == data.year, Conference.id != conf.id))
+            is not None
+        ):
+            raise UserError(f"Für {data.year} gibt es schon eine Konferenz.")
+        changed = _conference_data(conf) != data
+        for name, value in asdict(data).items():
+            setattr(conf, name, value)
+        if forums is not None:
+            existing = {f.id: f for f in conf.forums}
+            wanted = [fid for fid, _d in forums if fid is not None]
+            unknown = set(wanted) - set(existing)
+            if unknown:
+                raise UserError("Ein Forum gehört nicht (mehr) zu dieser Konferenz. Bitte neu öffnen.")
+            for gone_id, gone in existing.items():
+                if gone_id not in wanted:
+                    for inv in s.scalars(sa.select(Invitation).where(Invitation.forum_id == gone_id)):
+                        inv.forum_id = None
+                    s.delete(gone)
+                    changed = True
+            for order, (fid, wanted_data) in enumerate(forums):
+                row = existing[fid] if fid is not None else Forum(conference_id=conf.id)
+                before = (_forum_data(row), row.sort_order) if fid is not None else None
+                _apply_forum(row, wanted_data)
+                row.sort_order = order
+                if fid is None:
+                    s.add(row)
+                if before != (_forum_data(row), row.sort_order):
+                    changed = True
+        if changed:
+            # forums have no version of their own: a forum change counts as a change of the conference
+            conf.updated_at = _now()
+            flag_modified(conf, "updated_at")  # an UPDATE (and a new version) even within the same second
+        s.flush()
+        return conf.version
+
+
+def add_forum(database: Database, conference_id: int, data: ForumData) -> int:
+    """Append a forum to a conference; returns its id."""
+    errors = validate_forum(data)
+    if errors:
+        raise UserError(" ".join(errors))
+    with database.session() as s:
+        if s.get(Conference, conference_id) is None:
+            raise UserError(f"Die Konferenz Nr. {conference_id} gibt es nicht (mehr).")
+        last = s.scalar(sa.select(sa.func.max(Forum.sort_order)).where(Forum.conference_id == conference_id))
+        forum = Forum(conference_id=conference_id, sort_order=(last if last is not None else -1) + 1)
+        _apply_forum(forum, data)
+        s.add(forum)
+        s.flush()
+        return forum.id
+
+
+def update_forum(database: Database, forum_id: int, data: ForumData) -> None:
+    errors = validate_forum(data)
+    if errors:
+        raise UserError(" ".join(errors))
+    with database.session() as s:
+        forum = s.get(Forum, forum_id)
+        if forum is None:
+            raise UserError(f"Das Forum Nr. {forum_id} gibt es nicht (mehr).")
+        _apply_forum(forum, data)
+
+
+def delete_forum(database: Database, forum_id: int) -> int:
+    """Delete a forum; invitations that chose it keep their status without a forum. Returns how many."""
+    with database.session() as s:
+        forum = s.get(Forum, forum_id)
+        if forum is None:
+            raise UserError(f"Das Forum Nr. {forum_id} gibt es nicht (mehr).")
+        affected = s.scalars(sa.select(Invitation).where(Invitation.forum_id == forum_id)).all()
+        for inv in affected:
+            inv.forum_id = None
+        s.delete(forum)
+        return len(affected)
+
+
+# --- replies: bulk capacity check, waiting list, substitutes, undo ------------------------------------------
+
+
+def status_change_warnings(
+    session: Session, invitation_ids: Sequence[int], status: InvitationStatus
+) -> list[str]:
+    """German warnings if giving all of ``invitation_ids`` the seated ``status`` would overbook the venue
+    or a forum (the bulk counterpart of ``capacity_warnings``)."""
+    if status not in SEATED or not invitation_ids:
+        return []
+    rows = session.execute(
+        sa.select(Invitation.conference_id, Invitation.forum_id, Invitation.companions).where(
+            Invitation.id.in_(invitation_ids), Invitation.status.not_in(SEATED)
+        )
+    ).all()
+    if not rows:
+        return []
+    conf_id = rows[0][0]
+    conf = session.get_one(Conference, conf_id)
+    warnings = []
+    needed = sum(1 + companions for _c, _f, companions in rows)
+    if conf.capacity is not None:
+        booked = _seats(session, conf_id)
+        if booked + needed > conf.capacity:
+            warnings.append(
+                f"Der Veranstaltungsort ist voll: {booked} von {conf.capacity} Plätzen belegt, "
+                f"diese Zusagen brauchen {needed}."
+            )
+    per_forum: dict[int, int] = {}
+    for _c, forum_id, companions in rows:
+        if forum_id is not None:
+            per_forum[forum_id] = per_forum.get(forum_id, 0) + 1 + companions
+    for forum in conf.forums:
+        if forum.id in per_forum and forum.capacity is not None:
+            booked = _seats(session, conf_id, forum_id=forum.id)
+            if booked + per_forum[forum.id] > forum.capacity:
+                warnings.append(
+                    f"Das Forum „{forum.title}“ ist voll: {booked} von {forum.capacity} Plätzen belegt, "
+                    f"diese Zusagen brauchen {per_forum[forum.id]}."
+                )
+    return warnings
+
+
+def put_on_waitlist(database: Database, invitation_ids: Sequence[int]) -> int:
+    """Put a selection on the waiting list, behind those already waiting, in the given order.
+
+    Invitations already waiting keep their place. Returns the number changed."""
+    ids = list(dict.fromkeys(invitation_ids))
+    with database.session() as s:
+        invitations = {i.id: i for i in s.scalars(sa.select(Invitation).where(Invitation.id.in_(ids)))}
+        if len(invitations) != len(ids):
+            raise UserError("Einige der gewählten Einladungen gibt es nicht mehr. Bitte die Liste neu laden.")
+        last: dict[int, int] = {}
+        changed = 0
+        for inv_id in ids:
+            inv = invitations[inv_id]
+            if inv.status is InvitationStatus.WAITLIST:
+                continue
+            if inv.conference_id not in last:
+                last[inv.conference_id] = (
+                    s.scalar(
+                        sa.select(sa.func.max(Invitation.waitlist_position)).where(
+                            Invitation.conference_id == inv.conference_id
+                        )
+                    )
+                    or 0
+                )
+            last[inv.conference_id] += 1
+            inv.status = InvitationStatus.WAITLIST
+            inv.waitlist_position = last[inv.conference_id]
+            inv.entered_by = paths.os_user()
+            inv.entered_at = _now()
+            changed += 1
+        return changed
+
+
+def link_substitute(database: Database, invitation_id: int, person_id: int | None) -> None:
+    """Record that the substitute ("vertreten durch") is the registry person ``person_id`` (None: unlink)."""
+    with database.session() as s:
+        inv = s.get(Invitation, invitation_id)
+        if inv is None:
+            raise UserError(f"Die Einladung {invitation_id} gibt es nicht (mehr).")
+        if person_id is not None and s.get(Person, person_id) is None:
+            raise UserError(f"Die Person Nr. {person_id} gibt es nicht (mehr).")
+        inv.substitute_person_id = person_id
+
+
+#: the fields of an invitation a reply or status change writes; ``ReplyState`` keeps them for undo
+REPLY_FIELDS: tuple[str, ...] = (
+    "status",
+    "reply_channel",
+    "replied_on",
+    "forum_id",
+    "companions",
+    "substitute_name",
+    "substitute_person_id",
+    "needs_accessibility",
+    "needs_diet",
+    "waitlist_position",
+    "checked_in_at",
+    "entered_by",
+    "entered_at",
+)
+
+
+@dataclass(frozen=True)
+class ReplyState:
+    """What a reply or status change may alter on one invitation, to restore it (undo, redo)."""
+
+    invitation_id: int
+    version: int
+    values: tuple[object, ...]
+
+    @property
+    def status(self) -> InvitationStatus:
+        value = self.values[0]
+        assert isinstance(value, InvitationStatus)
+        return value
+
+
+def reply_states(session: Session, invitation_ids: Sequence[int]) -> list[ReplyState]:
+    """The current reply fields of ``invitation_ids`` (in the given order; unknown ids are left out)."""
+    by_id = {
+        inv.id: inv for inv in session.scalars(sa.select(Invitation).where(Invitation.id.in_(invitation_ids)))
+    }
+    return [
+        ReplyState(i, by_id[i].version, tuple(getattr(by_id[i], name) for name in REPLY_FIELDS))
+        for i in dict.fromkeys(invitation_ids)
+        if i in by_id
+    ]
+
+
+def capture_reply_states(database: Database, invitation_ids: Sequence[int]) -> list[ReplyState]:
+    with database.read_session() as s:
+        return reply_states(s, invitation_ids)
+
+
+def restore_reply_states(
+    database: Database, states: Sequence[ReplyState], expected: Sequence[ReplyState] | None = None
+) -> list[ReplyState]:
+    """Write the reply fields of ``states`` back (undo or redo of a reply or status change).
+
+    ``expected`` are the states the invitations must still be in (for an undo: the states right after the
+    change); if the reply fields of any of them differ (someone else changed it meanwhile),
+    ``ConflictError`` is raised and nothing is written. Only the reply fields are compared, so an unrelated
+    edit (a note, a letter sent) does not block the undo. Returns the states as now stored."""
+    wanted = {st.invitation_id: st.values for st in expected or ()}
+    with database.session() as s:
+        ids = [st.invitation_id for st in states]
+        by_id = {inv.id: inv for inv in s.scalars(sa.select(Invitation).where(Invitation.id.in_(ids)))}
+        for st in states:
+            inv = by_id.get(st.invitation_id)
+            if inv is None:
+                raise UserError(f"Die Einladung {st.invitation_id} gibt es nicht (mehr).")
+            if inv.id in wanted and tuple(getattr(inv, n) for n in REPLY_FIELDS) != wanted[inv.id]:
+                raise ConflictError()
+        for st in states:
+            inv = by_id[st.invitation_id]
+            for name, value in zip(REPLY_FIELDS, st.values, strict=True):
+                setattr(inv, name, value)
+        s.flush()
+        return reply_states(s, ids)
