@@ -1,0 +1,932 @@
+"""The printed programme, the internal running order (Regieplan) and the minutes of a conference.
+
+Content first, paper second: ``agenda_document`` and ``minutes_document`` read one conference into plain
+dataclasses (one read session); the painters lay them out with the paper package's ``Canvas`` (fonts with
+Turkish, Vietnamese, Cyrillic and Arabic glyphs, millimetres from the paper corner) on any
+QPagedPaintDevice, so a PDF file (QPdfWriter), the printer and the print preview come from the same code:
+
+- ``paint_agenda(device, doc)``: A4 portrait; header with the conference's title, theme, date and venue,
+  then the items with their times, speakers, moderation and room; the parallel forums of a Forenphase
+  side by side as boxes in the item's slot. ``paint_agenda_on(canvas, doc)`` paints the same onto a canvas
+  that is already open (the programme enclosure of an invitation letter).
+- ``paint_agenda(device, doc, internal=True)``: the Regieplan, A4 landscape: a table with duration, type,
+  responsible staff and internal notes; the forums as sub-rows.
+- ``paint_minutes(device, doc)``: header (conference, date, place, attendance by category from the
+  check-in), the items in programme order with notes, results and rapporteur, the forums of each
+  Forenphase with their own attendance, the status updates recorded under "Sachstand der Empfehlungen
+  aus …", and the recommendations with responsible party, due date and status.
+
+Every page ends with "Seite N von M": the layout runs first and records what goes on which page, the
+painting follows once the number of pages is known (``_Flow``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPageLayout
+from sqlalchemy.orm import Session, selectinload
+
+from konferenz import programme
+from konferenz.conferences import conference_id
+from konferenz.db import Database
+from konferenz.enums import AgendaItemType, label
+from konferenz.errors import UserError
+from konferenz.letters import forum_label, german_date_weekday, german_time, numeric_date
+from konferenz.models import (
+    AgendaItem,
+    Conference,
+    Forum,
+    MinutesEntry,
+    Recommendation,
+    RecommendationUpdate,
+)
+from konferenz.text import collapse_spaces
+from ui.paper import Canvas, make_font, pdf_bytes, prepare_device
+
+GRAY = QColor(90, 90, 90)
+LIGHT = 175
+#: line pitch as a share of the font's natural line spacing
+LINE_HEIGHT = 0.95
+
+
+# --- content --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """What the first page says about the conference."""
+
+    year: int
+    title: str
+    theme: str
+    date_line: str
+    venue_line: str
+
+
+@dataclass(frozen=True)
+class ForumEntry:
+    id: int
+    number: int
+    title: str
+    room: str = ""
+    moderation: str = ""
+    description: str = ""
+
+    @property
+    def label(self) -> str:
+        """ "Forum 2: Arbeit und Ausbildung" (unless the title starts with "Forum" already)."""
+        return forum_label(self.number, self.title)
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    id: int
+    start: str
+    end: str
+    duration_minutes: int
+    title: str
+    item_type: AgendaItemType
+    description: str = ""
+    speakers: str = ""
+    moderation: str = ""
+    room: str = ""
+    responsible_staff: str = ""
+    internal_notes: str = ""
+    forums: tuple[ForumEntry, ...] = ()
+
+    @property
+    def time_range(self) -> str:
+        """ "9:00 – 9:20" (only the start when the item has no duration)."""
+        if self.start and self.end and self.end != self.start:
+            return f"{self.start} – {self.end}"
+        return self.start
+
+
+@dataclass(frozen=True)
+class AgendaDocument:
+    header: DocumentHeader
+    items: tuple[AgendaEntry, ...]
+    #: forums of the conference that run in no Forenphase (listed after the programme)
+    unassigned_forums: tuple[ForumEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    """A status update recorded in the minutes of a "Sachstand …" item."""
+
+    year: int
+    text: str
+    status: str
+    note: str
+
+
+@dataclass(frozen=True)
+class MinutesSection:
+    """The minutes of one agenda item or forum (empty texts when nothing was written)."""
+
+    heading: str
+    time_range: str = ""
+    details: str = ""
+    notes: str = ""
+    results: str = ""
+    rapporteur: str = ""
+    #: forums only: who took part, by category
+    attendance: tuple[tuple[str, int], ...] = ()
+    status_updates: tuple[StatusLine, ...] = ()
+    forums: tuple[MinutesSection, ...] = ()
+    is_break: bool = False
+
+
+@dataclass(frozen=True)
+class RecommendationEntry:
+    number: int
+    text: str
+    source: str
+    responsible: str
+    due: str
+    status: str
+
+
+@dataclass(frozen=True)
+class MinutesDocument:
+    header: DocumentHeader
+    attendance: tuple[tuple[str, int], ...]
+    sections: tuple[MinutesSection, ...]
+    recommendations: tuple[RecommendationEntry, ...] = ()
+
+
+def _conference(session: Session, year: int) -> Conference:
+    return session.get_one(Conference, conference_id(session, year))
+
+
+def document_header(conf: Conference) -> DocumentHeader:
+    start, end = german_time(conf.start_time), german_time(conf.end_time)
+    times = f"{start} bis {end} Uhr" if start and end else (f"ab {start} Uhr" if start else "")
+    date_line = ", ".join(p for p in (german_date_weekday(conf.date), times) if p)
+    place = collapse_spaces(f"{conf.venue_postal_code} {conf.venue_city}")
+    venue = ", ".join(p for p in (conf.venue_name, conf.venue_street, place) if p)
+    return DocumentHeader(conf.year, conf.title, conf.theme, date_line, venue)
+
+
+def _end(item: AgendaItem) -> dt.time | None:
+    if item.start_time is None:
+        return None
+    start = dt.datetime.combine(dt.date(2000, 1, 1), item.start_time)
+    return (start + dt.timedelta(minutes=item.duration_minutes)).time()
+
+
+def agenda_document(session: Session, year: int) -> AgendaDocument:
+    """The programme of ``year`` in order, with its forums (UserError if there is no such conference)."""
+    conf = _conference(session, year)
+    items = session.scalars(
+        sa.select(AgendaItem)
+        .where(AgendaItem.conference_id == conf.id)
+        .options(selectinload(AgendaItem.forums))
+        .order_by(AgendaItem.position, AgendaItem.id)
+    ).all()
+    numbers = {forum.id: n for n, forum in enumerate(conf.forums, start=1)}
+
+    def forum_entry(forum: Forum) -> ForumEntry:
+        return ForumEntry(
+            forum.id,
+            numbers.get(forum.id, 0),
+            forum.title,
+            forum.room,
+            forum.moderation,
+            forum.description,
+        )
+
+    entries = tuple(
+        AgendaEntry(
+            id=item.id,
+            start=german_time(item.start_time),
+            end=german_time(_end(item)),
+            duration_minutes=item.duration_minutes,
+            title=item.title,
+            item_type=item.item_type,
+            description=item.description,
+            speakers=item.speakers,
+            moderation=item.moderation,
+            room=item.room,
+            responsible_staff=item.responsible_staff,
+            internal_notes=item.internal_notes,
+            forums=tuple(forum_entry(f) for f in item.forums),
+        )
+        for item in items
+    )
+    unassigned = tuple(forum_entry(f) for f in conf.forums if f.agenda_item_id is None)
+    return AgendaDocument(document_header(conf), entries, unassigned)
+
+
+def _counts(attendance: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    return tuple((name, n) for name, n in attendance.items() if n)
+
+
+def minutes_document(session: Session, year: int) -> MinutesDocument:
+    """The minutes of ``year``: items in programme order, forums inside their Forenphase, then the
+    recommendations of this conference."""
+    agenda = agenda_document(session, year)
+    conf_id = conference_id(session, year)
+    entries = session.scalars(sa.select(MinutesEntry).where(MinutesEntry.conference_id == conf_id)).all()
+    by_item = {e.agenda_item_id: e for e in entries if e.agenda_item_id is not None and e.forum_id is None}
+    by_forum = {e.forum_id: e for e in entries if e.forum_id is not None}
+    loose = [e for e in entries if e.agenda_item_id is None and e.forum_id is None]
+
+    def updates(entry: MinutesEntry | None) -> tuple[StatusLine, ...]:
+        if entry is None:
+            return ()
+        rows = session.execute(
+            sa.select(
+                Conference.year, Recommendation.text, RecommendationUpdate.status, RecommendationUpdate.note
+            )
+            .join(Recommendation, Recommendation.id == RecommendationUpdate.recommendation_id)
+            .join(Conference, Conference.id == Recommendation.conference_id)
+            .where(RecommendationUpdate.minutes_entry_id == entry.id)
+            .order_by(Conference.year, Recommendation.id, RecommendationUpdate.date, RecommendationUpdate.id)
+        ).all()
+        return tuple(StatusLine(y, text, label(status), note) for y, text, status, note in rows)
+
+    def forum_section(forum: ForumEntry) -> MinutesSection:
+        entry = by_forum.get(forum.id)
+        details = " · ".join(
+            p
+            for p in (
+                forum.room and f"Raum {forum.room}",
+                forum.moderation and f"Moderation: {forum.moderation}",
+            )
+            if p
+        )
+        return MinutesSection(
+            heading=forum.label,
+            details=details,
+            notes=entry.notes if entry else "",
+            results=entry.results if entry else "",
+            rapporteur=entry.rapporteur if entry else "",
+            attendance=_counts(programme.attendance_by_category(session, year, forum.id)),
+        )
+
+    sections = []
+    for item in agenda.items:
+        entry = by_item.get(item.id)
+        sections.append(
+            MinutesSection(
+                heading=item.title,
+                time_range=item.time_range,
+                notes=entry.notes if entry else "",
+                results=entry.results if entry else "",
+                rapporteur=entry.rapporteur if entry else "",
+                status_updates=updates(entry),
+                forums=tuple(forum_section(f) for f in item.forums),
+                is_break=item.item_type is AgendaItemType.BREAK,
+            )
+        )
+    for forum in agenda.unassigned_forums:
+        if forum.id in by_forum:
+            sections.append(forum_section(forum))
+    for entry in loose:
+        sections.append(
+            MinutesSection(
+                heading="Allgemeines",
+                notes=entry.notes,
+                results=entry.results,
+                rapporteur=entry.rapporteur,
+                status_updates=updates(entry),
+            )
+        )
+    recs = programme.recommendations(session, programme.RecommendationFilter(years=[year]))
+    recommendations = tuple(
+        RecommendationEntry(n, r.text, r.source, r.responsible, numeric_date(r.due_date), r.status_label)
+        for n, r in enumerate(sorted(recs, key=lambda r: r.id), start=1)
+    )
+    return MinutesDocument(
+        agenda.header,
+        _counts(programme.attendance_by_category(session, year)),
+        tuple(sections),
+        recommendations,
+    )
+
+
+# --- layout ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Page:
+    """The text area of the device's page, in mm."""
+
+    width: float
+    height: float
+    left: float
+    right: float
+    top: float
+    bottom: float
+    footer: float
+
+    @classmethod
+    def of(cls, device: QPagedPaintDevice) -> _Page:
+        rect = device.pageLayout().fullRect(QPageLayout.Unit.Millimeter)
+        width, height = rect.width(), rect.height()
+        if width > height:  # landscape
+            return cls(width, height, 15.0, width - 15.0, 14.0, height - 16.0, height - 9.0)
+        return cls(width, height, 20.0, width - 20.0, 18.0, height - 20.0, height - 11.0)
+
+    @property
+    def text_width(self) -> float:
+        return self.right - self.left
+
+
+Op = Callable[[], None]
+#: lines of one font and colour: (font, colour or None for black, [(indent mm, text)])
+Block = tuple[QFont, QColor | None, list[tuple[float, str]]]
+
+
+@dataclass
+class _Flow:
+    """Content laid out top to bottom over pages; the painting waits until the page count is known.
+
+    ``room(h)`` starts a new page when ``h`` mm do not fit any more; ``draw`` records what to paint on the
+    current page. On follow-up pages a running head is painted, and ``repeat`` (e.g. a table's column
+    heads) is laid out again.
+    """
+
+    c: Canvas
+    page: _Page
+    running_head: str
+    footer_note: str = ""
+    repeat: Callable[[], None] | None = None
+    pages: list[list[Op]] = field(default_factory=lambda: [[]])
+    y: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.y = self.page.top
+
+    @property
+    def top(self) -> float:
+        return self.page.top + (8.0 if len(self.pages) > 1 else 0.0)
+
+    def room(self, height: float) -> None:
+        if self.y + height > self.page.bottom and self.y > self.top + 0.01:
+            self.pages.append([])
+            self.y = self.top
+            if self.repeat is not None:
+                self.repeat()
+
+    def draw(self, op: Op) -> None:
+        self.pages[-1].append(op)
+
+    # --- text --------------------------------------------------------------------------------------------
+
+    def step(self, font: QFont) -> float:
+        return self.c.to_mm(self.c.metrics(font).lineSpacing()) * LINE_HEIGHT
+
+    def text_at(
+        self,
+        x: float,
+        baseline: float,
+        text: str,
+        font: QFont,
+        *,
+        color: QColor | None = None,
+        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+        max_width: float | None = None,
+    ) -> None:
+        c = self.c
+        self.draw(lambda: c.text(x, baseline, text, font, color=color, align=align, max_width=max_width))
+
+    def lines(
+        self, x: float, lines: Sequence[tuple[float, str]], font: QFont, *, color: QColor | None = None
+    ) -> None:
+        """Lines (indent, text) one below the other, breaking the page between lines."""
+        step = self.step(font)
+        ascent = self.c.ascent(font)
+        for indent, line in lines:
+            self.room(step)
+            self.text_at(x + indent, self.y + ascent, line, font, color=color)
+            self.y += step
+
+    def rule(self, x1: float, x2: float, *, width: float = 0.15, gray: int = LIGHT) -> None:
+        self.line_at(x1, self.y, x2, self.y, width=width, gray=gray)
+
+    def line_at(
+        self, x1: float, y1: float, x2: float, y2: float, *, width: float = 0.15, gray: int = LIGHT
+    ) -> None:
+        c = self.c
+        self.draw(lambda: c.line(x1, y1, x2, y2, width=width, gray=gray))
+
+    def box_at(self, x: float, y: float, w: float, h: float, *, width: float = 0.25, gray: int = 120) -> None:
+        c = self.c
+        self.draw(lambda: c.box(x, y, w, h, width=width, gray=gray))
+
+    # --- pages ------------------------------------------------------------------------------------------
+
+    def paint(self) -> int:
+        """Paint every page with running head and footer; returns the number of pages."""
+        total = len(self.pages)
+        small = make_font(8)
+        for number, ops in enumerate(self.pages, start=1):
+            self.c.new_page()
+            if number > 1:
+                self.c.text(self.page.left, self.page.top, self.running_head, small, color=GRAY)
+                self.c.line(
+                    self.page.left, self.page.top + 2.0, self.page.right, self.page.top + 2.0, gray=LIGHT
+                )
+            for op in ops:
+                op()
+            if self.footer_note:
+                self.c.text(
+                    self.page.left,
+                    self.page.footer,
+                    self.footer_note,
+                    small,
+                    color=GRAY,
+                    max_width=self.page.text_width - 35.0,
+                )
+            self.c.page_number(number, total, right=self.page.right, baseline=self.page.footer)
+        return total
+
+
+def wrap_text(c: Canvas, text: str, font: QFont, width: float) -> list[tuple[float, str]]:
+    """``text`` broken into lines of ``width`` mm: line breaks in the text are kept, and a paragraph that
+    starts with a bullet ("•", "-", "–") hangs its following lines under the text after the bullet."""
+    result: list[tuple[float, str]] = []
+    for raw in text.splitlines():
+        paragraph = raw.strip()
+        if not paragraph:
+            continue
+        bullet = paragraph[:2] if paragraph[:2] in ("• ", "- ", "– ") else ""
+        if bullet:
+            body = paragraph[2:].strip()
+            hang = c.text_width("• ", font)
+            wrapped = c.wrap(body, font, width - hang) or [""]
+            result.append((0.0, f"• {wrapped[0]}"))
+            result.extend((hang, line) for line in wrapped[1:])
+        else:
+            result.extend((0.0, line) for line in c.wrap(paragraph, font, width))
+    return result
+
+
+def _block_height(flow: _Flow, lines: Sequence[object], font: QFont) -> float:
+    return len(lines) * flow.step(font)
+
+
+def _paint_header(flow: _Flow, header: DocumentHeader, kind: str) -> None:
+    """First page: the kind of document, the conference's title and theme, date and venue."""
+    c, page = flow.c, flow.page
+    kind_font = make_font(10, bold=True)
+    title_font = make_font(17, bold=True)
+    theme_font = make_font(11.5)
+    line_font = make_font(10.5)
+    flow.lines(page.left, [(0.0, kind.upper())], kind_font, color=GRAY)
+    flow.y += 1.0
+    flow.lines(page.left, wrap_text(c, header.title, title_font, page.text_width), title_font)
+    if header.theme:
+        flow.lines(page.left, wrap_text(c, header.theme, theme_font, page.text_width), theme_font)
+    flow.y += 1.5
+    for line in (header.date_line, header.venue_line):
+        if line:
+            flow.lines(page.left, wrap_text(c, line, line_font, page.text_width), line_font, color=GRAY)
+    flow.y += 2.5
+    flow.rule(page.left, page.right, width=0.4, gray=0)
+    flow.y += 5.0
+
+
+# --- the programme --------------------------------------------------------------------------------------
+
+
+def _item_body(c: Canvas, item: AgendaEntry, width: float) -> list[Block]:
+    """The blocks of an item's middle column: title, description, speakers, moderation."""
+    title_font = make_font(10.5, bold=True)
+    detail_font = make_font(9)
+    blocks: list[Block] = [(title_font, None, wrap_text(c, item.title, title_font, width))]
+    if item.description and item.item_type is not AgendaItemType.STATUS_REPORT:
+        blocks.append((detail_font, GRAY, wrap_text(c, item.description, detail_font, width)))
+    if item.speakers:
+        blocks.append((detail_font, None, wrap_text(c, item.speakers, detail_font, width)))
+    if item.moderation:
+        blocks.append((detail_font, None, wrap_text(c, f"Moderation: {item.moderation}", detail_font, width)))
+    return blocks
+
+
+def _forum_boxes(flow: _Flow, forums: Sequence[ForumEntry], left: float, right: float) -> None:
+    """The parallel forums side by side: up to three in a row, four and more two by two."""
+    c = flow.c
+    columns = len(forums) if len(forums) <= 3 else 2
+    gap, pad = 3.0, 2.2
+    width = (right - left - gap * (columns - 1)) / columns
+    inner = width - 2 * pad
+    title_font = make_font(9, bold=True)
+    detail_font = make_font(8.5)
+    desc_font = make_font(8)
+    for start in range(0, len(forums), columns):
+        row = forums[start : start + columns]
+        contents: list[list[Block]] = []
+        for forum in row:
+            blocks: list[Block] = [(title_font, None, wrap_text(c, forum.label, title_font, inner))]
+            if forum.room:
+                blocks.append((detail_font, None, wrap_text(c, f"Raum: {forum.room}", detail_font, inner)))
+            if forum.moderation:
+                blocks.append(
+                    (detail_font, GRAY, wrap_text(c, f"Moderation: {forum.moderation}", detail_font, inner))
+                )
+            if forum.description:
+                blocks.append((desc_font, GRAY, wrap_text(c, forum.description, desc_font, inner)))
+            contents.append(blocks)
+        height = max(
+            sum(_block_height(flow, lines, font) for font, _color, lines in blocks) for blocks in contents
+        )
+        height += 2 * pad
+        flow.room(height + gap)
+        top = flow.y
+        for index, blocks in enumerate(contents):
+            x = left + index * (width + gap)
+            flow.box_at(x, top, width, height)
+            flow.y = top + pad
+            for font, color, lines in blocks:
+                flow.lines(x + pad, lines, font, color=color)
+        flow.y = top + height + gap
+
+
+def _paint_programme(flow: _Flow, doc: AgendaDocument) -> None:
+    c, page = flow.c, flow.page
+    _paint_header(flow, doc.header, "Programm")
+    time_width, room_width = 25.0, 34.0
+    body_left = page.left + time_width
+    room_left = page.right - room_width
+    body_width = room_left - 3.0 - body_left
+    time_font = make_font(10, bold=True)
+    room_font = make_font(9)
+    for number, item in enumerate(doc.items):
+        blocks = _item_body(c, item, body_width)
+        room_lines = wrap_text(c, item.room, room_font, room_width)
+        height = max(
+            sum(_block_height(flow, lines, font) + 0.6 for font, _color, lines in blocks),
+            _block_height(flow, room_lines, room_font),
+        )
+        first_forum_row = 22.0 if item.forums else 0.0
+        flow.room(height + 3.0 + first_forum_row)
+        if number:  # the header ends with a rule of its own
+            flow.rule(page.left, page.right)
+        flow.y += 2.0
+        top = flow.y
+        # time, title and room share the first baseline
+        baseline = top + c.ascent(blocks[0][0])
+        flow.text_at(page.left, baseline, item.time_range, time_font)
+        flow.y = baseline - c.ascent(room_font)
+        flow.lines(room_left, room_lines, room_font, color=GRAY)
+        flow.y = top
+        for font, color, lines in blocks:
+            flow.lines(body_left, lines, font, color=color)
+            flow.y += 0.6
+        flow.y = max(flow.y, top + height) + 1.5
+        if item.forums:
+            _forum_boxes(flow, item.forums, body_left, page.right)
+    if doc.unassigned_forums:
+        flow.y += 3.0
+        head = make_font(11, bold=True)
+        flow.room(30.0)
+        flow.lines(page.left, [(0.0, "Foren")], head)
+        flow.y += 1.5
+        _forum_boxes(flow, doc.unassigned_forums, page.left, page.right)
+    if not doc.items:
+        flow.lines(page.left, [(0.0, "Für diese Konferenz ist noch kein Programm angelegt.")], make_font(10))
+
+
+@dataclass(frozen=True)
+class _Column:
+    title: str
+    width: float
+
+
+REGIE_COLUMNS = (
+    _Column("Zeit", 23.0),
+    _Column("Dauer", 15.0),
+    _Column("Programmpunkt", 84.0),
+    _Column("Raum", 30.0),
+    _Column("Verantwortlich", 32.0),
+    _Column("Notizen (intern)", 0.0),  # the rest of the line
+)
+
+
+def _paint_running_order(flow: _Flow, doc: AgendaDocument) -> None:
+    c, page = flow.c, flow.page
+    _paint_header(flow, doc.header, "Regieplan (intern)")
+    widths = [col.width for col in REGIE_COLUMNS]
+    widths[-1] = page.text_width - sum(widths[:-1])
+    lefts = [page.left + sum(widths[:i]) for i in range(len(widths))]
+    pad = 1.5
+    head_font = make_font(8.5, bold=True)
+    cell_font = make_font(8.5)
+    title_font = make_font(9.5, bold=True)
+    small = make_font(8)
+
+    def column_heads() -> None:
+        flow.rule(page.left, page.right, width=0.4, gray=0)
+        top = flow.y
+        for col, x, w in zip(REGIE_COLUMNS, lefts, widths, strict=True):
+            flow.text_at(
+                x + pad, top + 1.2 + c.ascent(head_font), col.title, head_font, max_width=w - 2 * pad
+            )
+        flow.y = top + flow.step(head_font) + 2.4
+        flow.rule(page.left, page.right, width=0.4, gray=0)
+        bottom = flow.y
+        for x in (*lefts, page.right):
+            flow.line_at(x, top, x, bottom)
+
+    def row(cells: Sequence[list[Block]], *, indent: float = 0.0) -> None:
+        height = max(
+            sum(_block_height(flow, lines, font) for font, _color, lines in blocks) for blocks in cells
+        )
+        height += 2 * pad
+        flow.room(height)
+        top = flow.y
+        for index, blocks in enumerate(cells):
+            flow.y = top + pad
+            for font, color, lines in blocks:
+                flow.lines(lefts[index] + pad + (indent if index == 2 else 0.0), lines, font, color=color)
+        flow.y = top + height
+        flow.rule(page.left, page.right)
+        bottom = flow.y
+        for x in (*lefts, page.right):
+            flow.line_at(x, top, x, bottom)
+
+    def cell(
+        text: str, column: int, font: QFont = cell_font, color: QColor | None = None, indent: float = 0.0
+    ) -> Block:
+        return (font, color, wrap_text(c, text, font, widths[column] - 2 * pad - indent))
+
+    column_heads()
+    flow.repeat = column_heads
+    for item in doc.items:
+        middle = [cell(item.title, 2, title_font), cell(label(item.item_type), 2, small, GRAY)]
+        if item.speakers:
+            middle.append(cell(item.speakers, 2))
+        if item.moderation:
+            middle.append(cell(f"Moderation: {item.moderation}", 2))
+        if item.description:
+            middle.append(cell(item.description, 2, small, GRAY))
+        row(
+            [
+                [cell(item.time_range, 0, make_font(8.5, bold=True))],
+                [cell(f"{item.duration_minutes} Min.", 1)],
+                middle,
+                [cell(item.room, 3)],
+                [cell(item.responsible_staff, 4)],
+                [cell(item.internal_notes, 5)],
+            ]
+        )
+        for forum in item.forums:
+            indent = 4.0
+            sub = [cell(forum.label, 2, make_font(8.5, bold=True), indent=indent)]
+            if forum.moderation:
+                sub.append(cell(f"Moderation: {forum.moderation}", 2, indent=indent))
+            row([[], [], sub, [cell(forum.room, 3)], [], []], indent=indent)
+    flow.repeat = None
+
+
+def paint_agenda_on(canvas: Canvas, doc: AgendaDocument, *, internal: bool = False) -> int:
+    """Paint the programme (or with ``internal`` the Regieplan) onto an open canvas, starting a new page;
+    returns the pages used. The page size is the device's (the Regieplan wants landscape)."""
+    page = _Page.of(canvas.device)
+    kind = "Regieplan (intern)" if internal else "Programm"
+    flow = _Flow(
+        canvas,
+        page,
+        running_head=f"{kind} – {doc.header.title}",
+        footer_note=f"{kind} – {doc.header.title} – Stand {dt.date.today():%d.%m.%Y}"
+        if internal
+        else doc.header.title,
+    )
+    if internal:
+        _paint_running_order(flow, doc)
+    else:
+        _paint_programme(flow, doc)
+    return flow.paint()
+
+
+def paint_agenda(
+    device: QPagedPaintDevice, doc: AgendaDocument, *, internal: bool = False, prepare: bool = True
+) -> int:
+    """The programme on A4 portrait, or the Regieplan on A4 landscape; returns the number of pages."""
+    if prepare:
+        prepare_device(device, landscape=internal)
+    canvas = Canvas(device)
+    try:
+        return paint_agenda_on(canvas, doc, internal=internal)
+    finally:
+        canvas.end()
+
+
+# --- the minutes ----------------------------------------------------------------------------------------
+
+
+def attendance_text(attendance: Sequence[tuple[str, int]]) -> str:
+    total = sum(n for _name, n in attendance)
+    return "1 Person" if total == 1 else f"{total} Personen"
+
+
+def _attendance_grid(flow: _Flow, attendance: Sequence[tuple[str, int]], left: float, width: float) -> None:
+    """The categories and their counts in three columns."""
+    font = make_font(9)
+    columns = 3
+    col_width = width / columns
+    rows = [attendance[i : i + columns] for i in range(0, len(attendance), columns)]
+    step = flow.step(font)
+    ascent = flow.c.ascent(font)
+    for row in rows:
+        flow.room(step)
+        for index, (name, n) in enumerate(row):
+            x = left + index * col_width
+            flow.text_at(x, flow.y + ascent, name, font, max_width=col_width - 12.0)
+            flow.text_at(
+                x + col_width - 4.0, flow.y + ascent, str(n), font, align=Qt.AlignmentFlag.AlignRight
+            )
+        flow.y += step
+
+
+def _labelled(flow: _Flow, caption: str, text: str, left: float, width: float) -> None:
+    """ "Ergebnisse" in bold, the text below it (kept together with at least two of its lines)."""
+    if not text.strip():
+        return
+    caption_font = make_font(9.5, bold=True)
+    text_font = make_font(10)
+    lines = wrap_text(flow.c, text, text_font, width)
+    flow.room(flow.step(caption_font) + min(2, len(lines)) * flow.step(text_font))
+    flow.lines(left, [(0.0, caption)], caption_font)
+    flow.lines(left, lines, text_font)
+    flow.y += 1.5
+
+
+def _minutes_section(
+    flow: _Flow, section: MinutesSection, left: float, width: float, *, level: int = 0
+) -> None:
+    c = flow.c
+    head_font = make_font(12 if level == 0 else 10.5, bold=True)
+    time_font = make_font(10, bold=True)
+    detail_font = make_font(9)
+    time_width = 25.0 if level == 0 else 0.0
+    head_lines = wrap_text(c, section.heading, head_font, width - time_width)
+    has_text = any((section.notes, section.results, section.rapporteur, section.status_updates))
+    flow.room(
+        _block_height(flow, head_lines, head_font) + (3 * flow.step(detail_font) if has_text else 0) + 3
+    )
+    if level == 0:
+        flow.rule(left, left + width)
+        flow.y += 2.0
+        if section.time_range:
+            flow.text_at(left, flow.y + c.ascent(head_font), section.time_range, time_font)
+    flow.lines(left + time_width, head_lines, head_font, color=GRAY if section.is_break else None)
+    body_left = left + time_width
+    body_width = width - time_width
+    extras = []
+    if section.details:
+        extras.append(section.details)
+    if level and section.attendance:
+        names = ", ".join(f"{name} {n}" for name, n in section.attendance)
+        extras.append(f"Teilnahme laut Check-in: {attendance_text(section.attendance)} ({names})")
+    for extra in extras:
+        flow.lines(body_left, wrap_text(c, extra, detail_font, body_width), detail_font, color=GRAY)
+    flow.y += 1.2
+    _labelled(flow, "Notizen", section.notes, body_left, body_width)
+    _labelled(flow, "Ergebnisse", section.results, body_left, body_width)
+    if section.status_updates:
+        caption_font = make_font(9.5, bold=True)
+        text_font = make_font(9.5)
+        flow.room(flow.step(caption_font) + 2 * flow.step(text_font))
+        flow.lines(body_left, [(0.0, "Sachstand der Empfehlungen")], caption_font)
+        for update in section.status_updates:
+            note = f": {update.note}" if update.note else ""
+            text = f"• {update.text} ({update.year}) – {update.status}{note}"
+            flow.lines(body_left, wrap_text(c, text, text_font, body_width), text_font)
+        flow.y += 1.5
+    if section.rapporteur:
+        flow.lines(
+            body_left,
+            wrap_text(c, f"Berichterstattung: {section.rapporteur}", detail_font, body_width),
+            detail_font,
+            color=GRAY,
+        )
+    flow.y += 2.0
+    for forum in section.forums:
+        _minutes_section(flow, forum, body_left + 4.0, body_width - 4.0, level=1)
+
+
+def _paint_minutes(flow: _Flow, doc: MinutesDocument) -> None:
+    c, page = flow.c, flow.page
+    _paint_header(flow, doc.header, "Protokoll")
+    caption = make_font(10.5, bold=True)
+    flow.lines(
+        page.left,
+        [(0.0, f"Teilnahme laut Check-in: {attendance_text(doc.attendance)}")],
+        caption,
+    )
+    flow.y += 0.8
+    if doc.attendance:
+        _attendance_grid(flow, doc.attendance, page.left, page.text_width)
+    else:
+        flow.lines(page.left, [(0.0, "Es wurde niemand eingecheckt.")], make_font(9), color=GRAY)
+    flow.y += 5.0
+    for section in doc.sections:
+        _minutes_section(flow, section, page.left, page.text_width)
+    flow.y += 4.0
+    head = make_font(13, bold=True)
+    flow.room(30.0)
+    flow.rule(page.left, page.right, width=0.4, gray=0)
+    flow.y += 2.0
+    flow.lines(page.left, [(0.0, "Handlungsempfehlungen")], head)
+    flow.y += 1.5
+    if not doc.recommendations:
+        flow.lines(page.left, [(0.0, "Diese Konferenz hat keine Empfehlungen beschlossen.")], make_font(10))
+    number_width = 9.0
+    text_font = make_font(10, bold=True)
+    detail_font = make_font(9)
+    width = page.text_width - number_width
+    for rec in doc.recommendations:
+        lines = wrap_text(c, rec.text, text_font, width)
+        details = [
+            f"Aus: {rec.source}" if rec.source else "",
+            f"Zuständig: {rec.responsible or 'noch offen'}",
+            " · ".join(p for p in (f"Fällig am {rec.due}" if rec.due else "", f"Status: {rec.status}") if p),
+        ]
+        detail_lines = [line for d in details if d for line in wrap_text(c, d, detail_font, width)]
+        flow.room(_block_height(flow, lines, text_font) + _block_height(flow, detail_lines, detail_font) + 2)
+        flow.text_at(page.left, flow.y + c.ascent(text_font), f"{rec.number}.", text_font)
+        flow.lines(page.left + number_width, lines, text_font)
+        flow.lines(page.left + number_width, detail_lines, detail_font, color=GRAY)
+        flow.y += 2.5
+
+
+def paint_minutes_on(canvas: Canvas, doc: MinutesDocument) -> int:
+    flow = _Flow(
+        canvas,
+        _Page.of(canvas.device),
+        running_head=f"Protokoll – {doc.header.title}",
+        footer_note=f"Protokoll – {doc.header.title}",
+    )
+    _paint_minutes(flow, doc)
+    return flow.paint()
+
+
+def paint_minutes(device: QPagedPaintDevice, doc: MinutesDocument, *, prepare: bool = True) -> int:
+    """The minutes on A4 portrait; returns the number of pages."""
+    if prepare:
+        prepare_device(device)
+    canvas = Canvas(device)
+    try:
+        return paint_minutes_on(canvas, doc)
+    finally:
+        canvas.end()
+
+
+# --- files ----------------------------------------------------------------------------------------------
+
+
+def _check_target(path: str | os.PathLike[str]) -> Path:
+    target = Path(path).expanduser().absolute()
+    if target.suffix.lower() != ".pdf":
+        raise UserError(f"„{target.name}“: PDF-Dateien müssen auf .pdf enden.")
+    if not target.parent.is_dir():
+        raise UserError(f"Der Ordner „{target.parent}“ existiert nicht.")
+    return target
+
+
+def agenda_pdf(
+    doc: AgendaDocument, path: str | os.PathLike[str] | None = None, *, internal: bool = False
+) -> bytes:
+    kind = "Regieplan" if internal else "Programm"
+    return pdf_bytes(
+        lambda device: paint_agenda(device, doc, internal=internal),
+        title=f"{kind} – {doc.header.title}",
+        path=path,
+    )
+
+
+def minutes_pdf(doc: MinutesDocument, path: str | os.PathLike[str] | None = None) -> bytes:
+    return pdf_bytes(
+        lambda device: paint_minutes(device, doc), title=f"Protokoll – {doc.header.title}", path=path
+    )
+
+
+def write_agenda_pdf(
+    database: Database, year: int, path: str | os.PathLike[str], internal: bool = False
+) -> Path:
+    """The programme (or the Regieplan) of ``year`` as a PDF file."""
+    target = _check_target(path)
+    with database.read_session() as session:
+        doc = agenda_document(session, year)
+    agenda_pdf(doc, target, internal=internal)
+    return target
+
+
+def write_minutes_pdf(database: Database, year: int, path: str | os.PathLike[str]) -> Path:
+    """The minutes of ``year`` as a PDF file."""
+    target = _check_target(path)
+    with database.read_session() as session:
+        doc = minutes_document(session, year)
+    minutes_pdf(doc, target)
+    return target
