@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QObject
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 
 
 def _tr(text: str) -> str:
@@ -107,4 +107,389 @@ def create_actions(parent: QObject, area_names: Sequence[str] = AREA_NAMES) -> A
         ),
         areas=tuple(areas),
         area_group=group,
+    )
+
+
+# --- Programm, Protokoll, Ergebnisse ---------------------------------------------------------------------
+# The actions of one area; the area adds them to itself, so their shortcuts work only while the focus is
+# inside it (Qt.ShortcutContext.WidgetWithChildrenShortcut), and shows them as buttons.
+
+
+def _area_action(
+    parent: QObject,
+    text: str,
+    *,
+    name: str,
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    tip: str = "",
+) -> QAction:
+    action = _action(parent, text, shortcut=shortcut, tip=tip, name=name)
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    return action
+
+
+@dataclass(frozen=True)
+class ProgrammeActions:
+    new_item: QAction
+    edit_item: QAction
+    delete_item: QAction
+    move_up: QAction
+    move_down: QAction
+    assign_forums: QAction
+    agenda_pdf: QAction
+    running_order_pdf: QAction
+    agenda_excel: QAction
+
+    def all(self) -> list[QAction]:
+        return list(self.__dict__.values())
+
+
+def create_programme_actions(parent: QObject) -> ProgrammeActions:
+    return ProgrammeActions(
+        new_item=_area_action(
+            parent,
+            _tr("&Neuer Punkt …"),
+            shortcut="Ins",
+            tip=_tr("Einen Programmpunkt nach dem ausgewählten einfügen (Einfg)"),
+            name="action_agenda_new",
+        ),
+        edit_item=_area_action(
+            parent,
+            _tr("&Bearbeiten …"),
+            shortcut="F2",
+            tip=_tr("Den ausgewählten Programmpunkt bearbeiten (F2 oder Eingabetaste)"),
+            name="action_agenda_edit",
+        ),
+        delete_item=_area_action(
+            parent,
+            _tr("&Löschen"),
+            shortcut=QKeySequence.StandardKey.Delete,
+            tip=_tr("Den ausgewählten Programmpunkt löschen (Entf)"),
+            name="action_agenda_delete",
+        ),
+        move_up=_area_action(
+            parent,
+            _tr("Nach &oben"),
+            shortcut="Alt+Up",
+            tip=_tr("Den Programmpunkt eine Stelle früher legen; die Zeiten folgen (Alt+Pfeil nach oben)"),
+            name="action_agenda_up",
+        ),
+        move_down=_area_action(
+            parent,
+            _tr("Nach &unten"),
+            shortcut="Alt+Down",
+            tip=_tr("Den Programmpunkt eine Stelle später legen; die Zeiten folgen (Alt+Pfeil nach unten)"),
+            name="action_agenda_down",
+        ),
+        assign_forums=_area_action(
+            parent,
+            _tr("&Foren zuordnen …"),
+            tip=_tr("Die parallelen Foren der ausgewählten Forenphase wählen"),
+            name="action_agenda_forums",
+        ),
+        agenda_pdf=_area_action(
+            parent,
+            _tr("&Programm als PDF …"),
+            tip=_tr("Das Programm (etwa als Anlage zur Einladung) als PDF speichern"),
+            name="action_agenda_pdf",
+        ),
+        running_order_pdf=_area_action(
+            parent,
+            _tr("&Regieplan als PDF …"),
+            tip=_tr("Den internen Regieplan mit Verantwortlichen und Notizen als PDF speichern"),
+            name="action_running_order_pdf",
+        ),
+        agenda_excel=_area_action(
+            parent,
+            _tr("Als &Excel …"),
+            tip=_tr("Das Programm als Excel-Datei speichern"),
+            name="action_agenda_excel",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class MinutesActions:
+    save: QAction
+    add_recommendation: QAction
+    minutes_pdf: QAction
+
+    def all(self) -> list[QAction]:
+        return list(self.__dict__.values())
+
+
+def create_minutes_actions(parent: QObject) -> MinutesActions:
+    return MinutesActions(
+        save=_area_action(
+            parent,
+            _tr("Protokoll &speichern"),
+            shortcut=QKeySequence.StandardKey.Save,
+            tip=_tr("Notizen, Ergebnisse und Berichterstattung dieses Punkts speichern (Strg+S)"),
+            name="action_minutes_save",
+        ),
+        add_recommendation=_area_action(
+            parent,
+            _tr("&Empfehlung hinzufügen …"),
+            tip=_tr("Eine Handlungsempfehlung aus diesem Punkt oder Forum festhalten"),
+            name="action_minutes_recommendation",
+        ),
+        minutes_pdf=_area_action(
+            parent,
+            _tr("Protokoll als &PDF …"),
+            tip=_tr("Das Protokoll der Konferenz als PDF speichern"),
+            name="action_minutes_pdf",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ResultsActions:
+    add_note: QAction
+    export_excel: QAction
+
+    def all(self) -> list[QAction]:
+        return list(self.__dict__.values())
+
+
+def create_results_actions(parent: QObject) -> ResultsActions:
+    return ResultsActions(
+        add_note=_area_action(
+            parent,
+            _tr("&Vermerk speichern"),
+            tip=_tr("Den Sachstand (Datum, Status, Vermerk) zur ausgewählten Empfehlung speichern"),
+            name="action_results_note",
+        ),
+        export_excel=_area_action(
+            parent,
+            _tr("Als &Excel …"),
+            tip=_tr("Die angezeigten Empfehlungen als Excel-Datei speichern"),
+            name="action_results_excel",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ConferenceActions:
+    """The menu "Konferenz": the conference chosen in the Konferenzen area and its invitations."""
+
+    new_conference: QAction
+    edit_conference: QAction
+    copy_conference: QAction
+    invite: QAction
+    reminders: QAction
+    checkin: QAction
+    statistics: QAction
+
+    def all(self) -> list[QAction]:
+        return [
+            self.new_conference,
+            self.edit_conference,
+            self.copy_conference,
+            self.invite,
+            self.reminders,
+            self.checkin,
+            self.statistics,
+        ]
+
+
+def create_conference_actions(parent: QObject) -> ConferenceActions:
+    return ConferenceActions(
+        new_conference=_action(
+            parent,
+            _tr("&Neue Konferenz …"),
+            tip=_tr("Eine Konferenz anlegen (Jahr, Titel, Ort, Kapazität, Rückmeldefrist, Foren)"),
+            name="action_new_conference",
+        ),
+        edit_conference=_action(
+            parent,
+            _tr("Konferenz &bearbeiten …"),
+            tip=_tr("Die gewählte Konferenz und ihre Foren bearbeiten"),
+            name="action_edit_conference",
+        ),
+        copy_conference=_action(
+            parent,
+            _tr("&Vorjahr kopieren …"),
+            tip=_tr(
+                "Neue Konferenz mit Ort, Zeiten, Kapazität, Foren und auf Wunsch den Eingeladenen des Vorjahrs"
+            ),
+            name="action_copy_conference",
+        ),
+        invite=_action(
+            parent,
+            _tr("&Einladen …"),
+            shortcut="Ctrl+Shift+E",
+            tip=_tr("Nach Kategorie, Kommune, Schlagwort, Verteiler, Vorjahr oder einzeln einladen"),
+            name="action_invite",
+        ),
+        reminders=_action(
+            parent,
+            _tr("E&rinnerungsliste"),
+            tip=_tr("Alle, die nach der Rückmeldefrist noch nicht geantwortet haben"),
+            name="action_reminders",
+        ),
+        checkin=_action(
+            parent,
+            _tr("&Check-in …"),
+            shortcut="Ctrl+Shift+C",
+            tip=_tr("Vollbild-Anmeldung am Einlass: Namen suchen, Eingabetaste meldet an"),
+            name="action_checkin",
+        ),
+        statistics=_action(
+            parent,
+            _tr("&Statistik …"),
+            tip=_tr(
+                "Eingeladen, Rückmeldung, zugesagt, abgesagt, teilgenommen: nach Kategorie, Kommune, Jahr"
+            ),
+            name="action_statistics",
+        ),
+    )
+
+
+# --- Bearbeiten: undo, redo and the address register --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistryActions:
+    """The menu "Bearbeiten" (undo, redo, new records, duplicates) and the Adressen area's own actions.
+
+    ``edit_record`` (F2), ``delete_record`` (Entf) and ``merge_records`` act on the list shown in the
+    Adressen area; the area adds them to itself, so their shortcuts work only there (the same keys serve
+    other areas). Undo and redo follow the window's undo stack (text, enabled state).
+    """
+
+    undo: QAction
+    redo: QAction
+    new_person: QAction
+    new_organisation: QAction
+    find_duplicates: QAction
+    edit_record: QAction
+    delete_record: QAction
+    merge_records: QAction
+
+    def all(self) -> list[QAction]:
+        return list(self.__dict__.values())
+
+
+def _bind_undo(undo: QAction, redo: QAction, stack: QUndoStack) -> None:
+    """Undo and redo follow the stack; the signals carry the state (the stack may be going away)."""
+
+    def undo_text(text: str) -> None:
+        undo.setText(_tr("&Rückgängig: {0}").format(text) if text else _tr("&Rückgängig"))
+
+    def redo_text(text: str) -> None:
+        redo.setText(_tr("&Wiederholen: {0}").format(text) if text else _tr("&Wiederholen"))
+
+    undo.triggered.connect(stack.undo)
+    redo.triggered.connect(stack.redo)
+    stack.canUndoChanged.connect(undo.setEnabled)
+    stack.canRedoChanged.connect(redo.setEnabled)
+    stack.undoTextChanged.connect(undo_text)
+    stack.redoTextChanged.connect(redo_text)
+    undo.setEnabled(stack.canUndo())
+    redo.setEnabled(stack.canRedo())
+    undo_text(stack.undoText() if stack.canUndo() else "")
+    redo_text(stack.redoText() if stack.canRedo() else "")
+
+
+def create_registry_actions(parent: QObject, undo_stack: QUndoStack) -> RegistryActions:
+    undo = _action(
+        parent,
+        _tr("&Rückgängig"),
+        shortcut=QKeySequence.StandardKey.Undo,
+        tip=_tr("Die letzte Änderung zurücknehmen (Strg+Z)"),
+        name="action_undo",
+    )
+    redo = _action(
+        parent,
+        _tr("&Wiederholen"),
+        tip=_tr("Die zurückgenommene Änderung wiederholen (Strg+Umschalt+Z)"),
+        name="action_redo",
+    )
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    _bind_undo(undo, redo, undo_stack)
+    return RegistryActions(
+        undo=undo,
+        redo=redo,
+        new_person=_action(
+            parent,
+            _tr("Neue &Person"),
+            shortcut="Ctrl+Shift+P",
+            tip=_tr("Eine Person in den Adressbestand aufnehmen (Strg+Umschalt+P)"),
+            name="action_new_person",
+        ),
+        new_organisation=_action(
+            parent,
+            _tr("Neue &Organisation"),
+            shortcut="Ctrl+Shift+O",
+            tip=_tr("Eine Organisation in den Adressbestand aufnehmen (Strg+Umschalt+O)"),
+            name="action_new_organisation",
+        ),
+        find_duplicates=_action(
+            parent,
+            _tr("&Dubletten suchen …"),
+            tip=_tr("Den ganzen Adressbestand nach doppelten Personen durchsuchen und zusammenführen"),
+            name="action_find_duplicates",
+        ),
+        edit_record=_action(
+            parent,
+            _tr("&Bearbeiten"),
+            shortcut="F2",
+            tip=_tr("Den gewählten Eintrag bearbeiten (F2 oder Eingabetaste)"),
+            name="action_edit_record",
+        ),
+        delete_record=_action(
+            parent,
+            _tr("&Löschen …"),
+            shortcut=QKeySequence.StandardKey.Delete,
+            tip=_tr("Den gewählten Eintrag löschen (Entf); Strg+Z holt ihn zurück"),
+            name="action_delete_record",
+        ),
+        merge_records=_action(
+            parent,
+            _tr("&Zusammenführen …"),
+            tip=_tr("Die zwei markierten Einträge zu einem zusammenführen"),
+            name="action_merge_records",
+        ),
+    )
+
+
+# --- Datei: import and export of lists ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileActions:
+    """Datei → Importieren … (Excel/CSV into the register), Liste exportieren … (the list shown), Importe …"""
+
+    import_file: QAction
+    export_list: QAction
+    imports: QAction
+
+    def all(self) -> list[QAction]:
+        return list(self.__dict__.values())
+
+
+def create_file_actions(parent: QObject) -> FileActions:
+    return FileActions(
+        import_file=_action(
+            parent,
+            _tr("&Importieren …"),
+            shortcut="Ctrl+I",
+            tip=_tr("Personen und Organisationen aus einer Excel- oder CSV-Datei übernehmen (Strg+I)"),
+            name="action_import",
+        ),
+        export_list=_action(
+            parent,
+            _tr("Liste &exportieren …"),
+            shortcut="Ctrl+E",
+            tip=_tr(
+                "Die angezeigte Liste mit Suche, Sortierung und sichtbaren Spalten als Excel-Datei (Strg+E)"
+            ),
+            name="action_export_list",
+        ),
+        imports=_action(
+            parent,
+            _tr("Im&porte …"),
+            tip=_tr("Die bisherigen Importe; einen davon rückgängig machen"),
+            name="action_imports",
+        ),
     )

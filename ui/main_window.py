@@ -10,6 +10,7 @@ first load is complete.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal, qVersion
@@ -40,7 +41,17 @@ from konferenz.lists import (
     newest_conference_with_minutes,
 )
 from ui import data_safety
-from ui.actions import AREA_NAMES, Actions, create_actions
+from ui.actions import (
+    AREA_NAMES,
+    Actions,
+    ConferenceActions,
+    FileActions,
+    RegistryActions,
+    create_actions,
+    create_conference_actions,
+    create_file_actions,
+    create_registry_actions,
+)
 from ui.areas.addresses import AddressArea
 from ui.areas.conferences import ConferencesArea
 from ui.areas.minutes import MinutesArea
@@ -171,6 +182,10 @@ class MainWindow(QMainWindow):
 
         self.menu_actions: Actions = create_actions(self)
         self._build_menus()
+        self.registry_actions: RegistryActions = create_registry_actions(self, self.ctx.undo_stack)
+        self._build_edit_menu()
+        self.conference_actions: ConferenceActions = create_conference_actions(self)
+        self._build_conference_menu()
         self.database_label = QLabel()
         self.database_label.setAccessibleName(self.tr("Geöffnete Datenbank"))
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -193,6 +208,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a.open_database)
         file_menu.addAction(a.new_database)
         file_menu.addSeparator()
+        self.file_actions: FileActions = create_file_actions(self)
+        for action in self.file_actions.all():
+            file_menu.addAction(action)
+        self.file_actions.import_file.triggered.connect(self.import_file)
+        self.file_actions.export_list.triggered.connect(self.export_list)
+        self.file_actions.imports.triggered.connect(self.show_imports)
+        file_menu.addSeparator()
         self.data_safety_actions = data_safety.install_menu(self, file_menu)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
@@ -211,6 +233,67 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(self.show_about)
         for index, action in enumerate(a.areas):
             action.triggered.connect(lambda _checked=False, i=index: self.show_area(i))
+
+    def _build_edit_menu(self) -> None:
+        """Menu "Bearbeiten" (after "Datei"): undo and redo of the window's changes, new persons and
+        organisations, the duplicate search; F2, Entf and Zusammenführen act inside the Adressen area."""
+        r = self.registry_actions
+        menu = self.menuBar().addMenu(self.tr("&Bearbeiten"))
+        view = next((a for a in self.menuBar().actions() if a.text() == self.tr("&Ansicht")), None)
+        if view is not None:
+            self.menuBar().insertMenu(view, menu)
+        for action in (r.undo, r.redo, None, r.new_person, r.new_organisation, None, r.find_duplicates):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        adressen = AREA_NAMES.index("Adressen")
+        r.new_person.triggered.connect(lambda: (self.show_area(adressen), self.address_area.new_person()))
+        r.new_organisation.triggered.connect(
+            lambda: (self.show_area(adressen), self.address_area.new_organisation())
+        )
+        r.find_duplicates.triggered.connect(self.find_duplicates)
+        self.address_area.install_actions(r.edit_record, r.delete_record, r.merge_records)
+
+    def find_duplicates(self) -> None:
+        """Bearbeiten → Dubletten suchen …"""
+        from ui.duplicates_dialog import find_duplicates
+
+        adressen = AREA_NAMES.index("Adressen")
+        find_duplicates(
+            self.ctx, self, lambda pid: (self.show_area(adressen), self.address_area.show_person(pid))
+        )
+
+    def _build_conference_menu(self) -> None:
+        """Menu "Konferenz" (before "Hilfe"): acts on the conference chosen in the Konferenzen area."""
+        menu = self.menuBar().addMenu(self.tr("&Konferenz"))
+        menu_actions = self.menuBar().actions()
+        help_action = next((a for a in menu_actions if a.text() == self.tr("&Hilfe")), None)
+        if help_action is not None:
+            self.menuBar().insertMenu(help_action, menu)
+        area = self.areas["Konferenzen"]
+        assert isinstance(area, ConferencesArea)
+        c = self.conference_actions
+        for action, slot in (
+            (c.new_conference, area.new_conference),
+            (c.edit_conference, area.edit_conference),
+            (c.copy_conference, area.copy_conference),
+            (None, None),
+            (c.invite, area.invite),
+            (c.reminders, area.show_reminders),
+            (None, None),
+            (c.checkin, area.open_checkin),
+            (c.statistics, area.show_statistics),
+        ):
+            if action is None or slot is None:
+                menu.addSeparator()
+                continue
+            menu.addAction(action)
+            action.triggered.connect(lambda _checked=False, run=slot: self._in_conferences(run))
+
+    def _in_conferences(self, run: Callable[[], object]) -> None:
+        self.show_area(AREA_NAMES.index("Konferenzen"))
+        run()
 
     def _restore_settings(self) -> None:
         store = settings()
@@ -318,6 +401,11 @@ class MainWindow(QMainWindow):
         return self.panels[name]
 
     def focus_search(self) -> None:
+        area = self.stack.currentWidget()
+        if isinstance(area, (ConferencesArea, ProgrammeArea, MinutesArea, ResultsArea)):
+            # the area's own search or list, not the hidden list panel behind it
+            area.focus_search()
+            return
         self.current_panel().focus_search()
 
     def _on_area_changed(self, index: int) -> None:
@@ -384,6 +472,31 @@ class MainWindow(QMainWindow):
         QApplication.restoreOverrideCursor()
         self.statusBar().showMessage(self.tr("Datenbank „{0}“ geöffnet").format(database.display_name), 5000)
         return True
+
+    # --- import and export --------------------------------------------------------------------------------
+
+    def import_file(self) -> None:
+        """Datei → Importieren …: the import wizard (Excel/CSV into the address register)."""
+        from ui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self, self._dialog_folder())
+        wizard.exec()
+        wizard.deleteLater()
+
+    def export_list(self) -> None:
+        """Datei → Liste exportieren …: the list shown, with its search, sort and visible columns."""
+        from ui.list_export import export_list_dialog
+
+        panel = self.current_panel()
+        export_list_dialog(self, self._database, panel.table, panel.model, self._dialog_folder())
+
+    def show_imports(self) -> None:
+        """Datei → Importe …: past imports, one of which can be undone."""
+        from ui.import_wizard import ImportsDialog
+
+        dialog = ImportsDialog(self.ctx, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     # --- help -------------------------------------------------------------------------------------------
 
