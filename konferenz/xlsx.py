@@ -13,17 +13,38 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import Cell as XlCell
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from konferenz.errors import UserError
+
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell as XlCell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+#: openpyxl, loaded on the first export only: importing it costs a tenth of a second at every start
+_XL: Any = None
+
+
+def _openpyxl() -> Any:
+    global _XL  # noqa: PLW0603 (a lazily filled module cache)
+    if _XL is None:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ERROR_CODES
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.utils import get_column_letter
+
+        _XL = SimpleNamespace(
+            Workbook=Workbook,
+            WriteOnlyCell=WriteOnlyCell,
+            ERROR_CODES=ERROR_CODES,
+            Alignment=Alignment,
+            Font=Font,
+            get_column_letter=get_column_letter,
+        )
+    return _XL
+
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\x00")
 DATE_FORMAT = "DD.MM.YYYY"
@@ -62,26 +83,27 @@ def _cell(
     as_text: bool,
     dates: dict[tuple[int, type], XlCell] | None = None,
     column: int = 0,
-) -> XlCell | str | int | float | None:
+) -> Any:  # an openpyxl cell or a plain value (openpyxl is loaded lazily, so untyped here)
     """The value to append for one cell: a plain value where openpyxl writes it correctly by itself (much
     faster: one value binding per cell, no cell object), otherwise a styled write-only cell.
 
     ``dates`` caches one date cell per column and type: a write-only sheet serialises an appended row at
     once, so the styled cell can take the next row's value (``write_workbook`` appends row by row)."""
+    xl = _XL  # loaded by write_workbook
     if value is None:
         return None
     if isinstance(value, str) or as_text:
         text = _clean(value if isinstance(value, str) else str(value))
         if not text:
             return None  # an empty cell, as an empty text reads back anyway
-        if "\n" not in text and not text.startswith("=") and text not in ERROR_CODES:
+        if "\n" not in text and not text.startswith("=") and text not in xl.ERROR_CODES:
             return text
-        cell = WriteOnlyCell(ws, value=text)
+        cell = xl.WriteOnlyCell(ws, value=text)
         # openpyxl writes a string starting with "=" as a formula and "#N/A" … as an error; force the
         # string type instead
         cell.data_type = "s"
         if "\n" in text:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = xl.Alignment(wrap_text=True, vertical="top")
         return cell
     if isinstance(value, int | float):
         return value
@@ -90,7 +112,7 @@ def _cell(
         if cached is not None:
             cached.value = value
             return cached
-    cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]  # the stubs omit date and time
+    cell = xl.WriteOnlyCell(ws, value=value)
     if isinstance(value, dt.datetime):
         cell.number_format = DATETIME_FORMAT
     elif isinstance(value, dt.date):
@@ -122,7 +144,8 @@ def write_workbook(path: Path | str, sheets: Sequence[Sheet]) -> Path:
         raise UserError(f"„{target.name}“: Excel-Dateien müssen auf .xlsx enden.")
     if not target.parent.is_dir():
         raise UserError(f"Der Ordner „{target.parent}“ existiert nicht.")
-    wb = Workbook(write_only=True)
+    xl = _openpyxl()
+    wb = xl.Workbook(write_only=True)
     for sheet in sheets:
         ws = wb.create_sheet(title=sheet.title[:31])
         widths = [len(h) + 2 for h in sheet.headers]
@@ -134,20 +157,20 @@ def write_workbook(path: Path | str, sheets: Sequence[Sheet]) -> Path:
                     widths[i] = max(widths[i], w)
         # column widths and the frozen header must be set before the first row is written
         for i, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = min(w, MAX_WIDTH)
+            ws.column_dimensions[xl.get_column_letter(i)].width = min(w, MAX_WIDTH)
         ws.freeze_panes = "A2"
         header = []
         for h in sheet.headers:
-            c = WriteOnlyCell(ws, value=_clean(h))
+            c = xl.WriteOnlyCell(ws, value=_clean(h))
             c.data_type = "s"
-            c.font = Font(bold=True)
+            c.font = xl.Font(bold=True)
             header.append(c)
         ws.append(header)
         dates: dict[tuple[int, type], XlCell] = {}
         text_columns = sheet.text_columns
         for raw in rows:
             ws.append([_cell(ws, v, i in text_columns, dates, i) for i, v in enumerate(raw)])
-        last_col = get_column_letter(max(len(sheet.headers), 1))
+        last_col = xl.get_column_letter(max(len(sheet.headers), 1))
         ws.auto_filter.ref = f"A1:{last_col}{len(rows) + 1}"
     partial = target.with_name(target.name + ".teilweise")
     try:
