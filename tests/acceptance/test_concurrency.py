@@ -107,3 +107,59 @@ def test_conflicting_edits_one_wins_none_lost(db: Database, _round: int) -> None
     # the one reported as saved is what is stored: no silent overwrite
     assert stored.status.value == saved[0][1]  # type: ignore[index]
     assert stored.version == inv.version + 1
+
+
+def _import_worker(url: str, path: str, barrier: Barrier, out: mp.Queue) -> None:  # type: ignore[type-arg]
+    from konferenz.importer import import_file
+
+    database = open_database(url)
+    barrier.wait()
+    report = import_file(database, path)
+    out.put((report.created, report.rejected))
+    database.dispose()
+
+
+def test_parallel_imports_of_different_files(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    files = []
+    for n in range(WORKERS):
+        path = tmp_path / f"liste-{n}.csv"
+        lines = ["Anrede;Vorname;Nachname;Organisation;PLZ;Ort;E-Mail"]
+        lines += [
+            f"Frau;Ayşe;Öztürk-{n}-{i};Verein {n} e. V.;46325;Borken;a{n}.{i}@example.org" for i in range(150)
+        ]
+        path.write_text("\n".join(lines), encoding="utf-8")
+        files.append(str(path))
+    url = db.url.render_as_string(hide_password=False)
+    results = _run(_import_worker, lambda i: (url, files[i]))
+    assert sorted(results) == [(150, 0)] * WORKERS  # type: ignore[type-var]
+    with db.read_session() as s:
+        names = s.scalars(sa.select(Person.last_name)).all()
+        orgs = s.scalars(sa.select(Organisation.name)).all()
+    assert len(names) == len(set(names)) == 150 * WORKERS
+    assert sorted(orgs) == [f"Verein {n} e. V." for n in range(WORKERS)]
+
+
+def test_editing_while_an_import_runs_loses_nothing(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from konferenz import registry
+
+    person = registry.create_person(db, registry.PersonData(last_name="Kaya", first_name="Mehmet"))
+    path = tmp_path / "gross.csv"
+    lines = ["Vorname;Nachname;Organisation;PLZ;Ort"]
+    lines += [f"Lan;Nguyễn-{i};Vietnamesischer Verein;46395;Bocholt" for i in range(3000)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    url = db.url.render_as_string(hide_password=False)
+    barrier = CTX.Barrier(2)
+    out = CTX.Queue()
+    proc = CTX.Process(target=_import_worker, args=(url, str(path), barrier, out))
+    proc.start()
+    barrier.wait()
+    for n in range(5):  # the user keeps editing while the import writes
+        record = registry.get_person(db, person)
+        record.data.function = f"Vorsitzender {n}"
+        registry.update_person(db, person, record.data, record.version)
+    assert out.get(timeout=120) == (3000, 0)
+    proc.join(timeout=60)
+    assert proc.exitcode == 0
+    with db.read_session() as s:
+        assert s.get_one(Person, person).function == "Vorsitzender 4"
+        assert s.scalar(sa.select(sa.func.count(Person.id))) == 3001
