@@ -623,10 +623,20 @@ def _after_delete(_mapper: Any, _connection: Any, target: Any) -> None:
         _context(session).setdefault("deleted_states", []).append(state)
 
 
+_INSTALLED = "_konferenz_audit_installed"
+
+
 def install_audit(factory: sessionmaker[Session]) -> None:
-    """Audit every session ``factory`` makes (called once per ``Database``)."""
-    if not event.contains(factory, "after_flush", _after_flush):
-        event.listen(factory, "after_flush", _after_flush)
+    """Audit every session ``factory`` makes (called once per ``Database``; a second call does nothing).
+
+    The "already installed" mark lives on the factory itself. ``event.contains`` is not used: SQLAlchemy's
+    event registry is keyed by ``id()``, so a new factory that reuses the id of a collected one was taken
+    for "already listening", and its sessions went unaudited (seen as rare test failures).
+    """
+    if getattr(factory, _INSTALLED, False):
+        return
+    event.listen(factory, "after_flush", _after_flush)
+    setattr(factory, _INSTALLED, True)
 
 
 # --- reading the history ---------------------------------------------------------------------------------
