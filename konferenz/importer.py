@@ -338,11 +338,6 @@ _ORG_WORDS = frozenset(
 _ORG_ENDINGS = ("verein", "verband", "schule", "zentrum", "gemeinde", "stiftung", "werk", "dienst", "amt")
 
 
-def _email_ok(email: str) -> bool:
-    # the registry's rule (``konferenz.registry`` validates with this pattern; not yet exposed publicly)
-    return bool(registry._EMAIL.match(email))
-
-
 @functools.lru_cache(maxsize=4096)
 def _is_germany(country: str) -> bool:
     return registry.is_germany(country)
@@ -351,11 +346,6 @@ def _is_germany(country: str) -> bool:
 @functools.lru_cache(maxsize=65536)
 def _normalise_postal_code(code: str, country: str) -> str:
     return registry.normalise_postal_code(code, country)
-
-
-def _german_plz_ok(code: str) -> bool:
-    # the registry's rule for a German PLZ: five digits (``registry._address_errors``)
-    return code.isdigit() and len(code) == 5
 
 
 @dataclass(frozen=True)
@@ -496,14 +486,14 @@ def clean_email(text: str) -> EmailParts:
     if m:
         candidate = m.group(1)
     candidate = _MAILTO.sub("", candidate).strip(" .;,:<>()[]\"'")
-    if _email_ok(candidate):
+    if registry.is_valid_email(candidate):
         return EmailParts(candidate)
     compact = "".join(candidate.split())
-    if _email_ok(compact):
+    if registry.is_valid_email(compact):
         return EmailParts(compact)
     parts = [p.strip(" .<>()[]\"'") for p in _EMAIL_SPLIT.split(candidate)]
     parts = [_MAILTO.sub("", p) for p in parts if p]
-    valid = [p for p in parts if _email_ok(p)]
+    valid = [p for p in parts if registry.is_valid_email(p)]
     if valid:
         return EmailParts(valid[0], tuple(valid[1:]))
     return EmailParts("", invalid=raw)
@@ -730,7 +720,7 @@ class _RowParser:
         if postal_code:
             postal_code = _PLZ_PREFIX.sub("", postal_code)
             normalised = _normalise_postal_code(postal_code, country)
-            if not country and not _german_plz_ok(normalised):
+            if not country and not registry.is_german_postal_code(normalised):
                 messages.append(
                     f"PLZ „{postal_code}“ ist keine deutsche Postleitzahl – nicht übernommen, in den Notizen vermerkt."
                 )

@@ -255,6 +255,16 @@ def is_germany(country: str) -> bool:
     return fold(country).replace(".", "") in _GERMANY
 
 
+def is_valid_email(email: str) -> bool:
+    """The registry's e-mail rule (local@domain.tld, no spaces); the import uses it too."""
+    return bool(_EMAIL.match(email))
+
+
+def is_german_postal_code(code: str) -> bool:
+    """Five digits: a German PLZ after ``normalise_postal_code``."""
+    return code.isdigit() and len(code) == 5
+
+
 def normalise_postal_code(code: str, country: str = "") -> str:
     """A German postal code without spaces, four digits left-padded ("1067" → "01067"); abroad as typed."""
     code = collapse_spaces(code)
@@ -339,14 +349,14 @@ def _length_errors(table: sa.Table, values: dict[str, Any]) -> list[FieldError]:
 
 def _address_errors(postal_code: str, country: str, email: str) -> list[FieldError]:
     out = []
-    if email and not _EMAIL.match(email):
+    if email and not is_valid_email(email):
         out.append(
             FieldError(
                 "email",
                 f"E-Mail: „{email}“ ist keine gültige E-Mail-Adresse (Form: name@beispiel.de, ohne Leerzeichen).",
             )
         )
-    if postal_code and is_germany(country) and not (postal_code.isdigit() and len(postal_code) == 5):
+    if postal_code and is_germany(country) and not is_german_postal_code(postal_code):
         out.append(
             FieldError(
                 "postal_code",
