@@ -1013,12 +1013,16 @@ def label_addresses(
     database: Database,
     conference_year: int,
     status: InvitationStatus | Iterable[InvitationStatus] | None = None,
+    invitation_ids: Iterable[int] | None = None,
 ) -> list[list[str]]:
-    """The address blocks (same as in the letters) of the invitations, sorted like the letters."""
+    """The address blocks (same as in the letters) of the invitations, sorted like the letters.
+
+    ``status`` and ``invitation_ids`` (a selection in the window) narrow the invitations.
+    """
     with database.read_session() as s:
         conf = _conference(s, conference_year)
         prepared = []
-        for inv in _select_invitations(s, conf, status, None):
+        for inv in _select_invitations(s, conf, status, invitation_ids):
             addressee = Addressee.from_rows(inv.person, inv.organisation, _role_for(inv))
             prepared.append((_sort_key(addressee), addressee.address_lines()))
     prepared.sort(key=lambda item: item[0])
