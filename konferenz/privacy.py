@@ -2,8 +2,13 @@
 
 Erasure keeps the person's row (anonymised) with its category, municipality and invitations, so the
 attendance counts and statistics of past conferences do not change; everything that names or reaches the
-person goes: names, contact data, free text, roles, tags, consents, links to agenda items, and the old and
-new values in the audit log. A deletion log entry keeps only a keyed hash of the id, the date and the reason.
+person goes: names, contact data, free text (also on the person's invitations), roles, tags, consents, links
+to agenda items, archived letters to the person, and the old and new values in the audit log (the person's
+entries and the free texts of the person's invitations). A deletion log entry keeps only a keyed hash of the
+id, the date and the reason.
+
+``erase_person`` anonymises one person; ``erase_persons`` several (the review list) in one transaction, all
+or nothing, with progress and cancel for ``ui.tasks``. Both run ``_erase`` inside their unit of work.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -22,16 +28,19 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from konferenz import audit
+from konferenz.conferences import primary_roles
 from konferenz.db import Database
 from konferenz.enums import AuditAction, Gender, label
 from konferenz.errors import UserError
 from konferenz.models import (
     AgendaPerson,
+    ArchivedDocument,
     AuditEntry,
     Conference,
     ConsentRecord,
     DeletionLog,
     Invitation,
+    Organisation,
     Person,
     Role,
     Setting,
@@ -76,7 +85,15 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
     ).all()
     audit = session.scalars(
         sa.select(AuditEntry)
-        .where(AuditEntry.entity_type.in_(PERSON_AUDIT_TYPES), AuditEntry.entity_id == person_id)
+        .where(
+            sa.or_(
+                sa.and_(AuditEntry.entity_type.in_(PERSON_AUDIT_TYPES), AuditEntry.entity_id == person_id),
+                sa.and_(
+                    AuditEntry.entity_type == "invitation",
+                    AuditEntry.entity_id.in_(_invitation_ids(session, person_id)),
+                ),
+            )
+        )
         .order_by(AuditEntry.timestamp, AuditEntry.id)
     ).all()
     return {
@@ -135,56 +152,136 @@ class ErasureResult:
     person_id: int
     id_hash: str
     invitations_kept: int
+    #: archived letters to the person that were removed (they name and address the person)
+    documents_removed: int = 0
+
+
+#: free-text fields of an invitation that may describe the invitee (also scrubbed from its audit entries)
+INVITATION_FREE_TEXT = ("substitute_name", "needs_accessibility", "needs_diet", "notes")
+#: Progress(done, total) and Cancelled() as ``ui.tasks`` passes them
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+def _reason(reason: str) -> str:
+    if not reason.strip():
+        raise UserError("Grund: Bitte einen Grund für die Löschung angeben (z. B. „Antrag vom 03.11.2026“).")
+    return reason.strip()
+
+
+def _invitation_ids(session: Session, person_id: int) -> list[int]:
+    """The person's invitations: those that name the person now, and (from the audit log) those that did."""
+    current = session.scalars(sa.select(Invitation.id).where(Invitation.person_id == person_id)).all()
+    logged = session.scalars(
+        sa.select(AuditEntry.entity_id).where(
+            AuditEntry.entity_type == "invitation",
+            AuditEntry.field == "person_id",
+            sa.or_(AuditEntry.new_value == str(person_id), AuditEntry.old_value == str(person_id)),
+        )
+    ).all()
+    return sorted({*current, *logged})
+
+
+def _audit_entries(session: Session, person_id: int) -> sa.ColumnElement[bool]:
+    """Audit entries about the person: the person's own and the free texts of the person's invitations."""
+    return sa.or_(
+        sa.and_(AuditEntry.entity_type.in_(PERSON_AUDIT_TYPES), AuditEntry.entity_id == person_id),
+        sa.and_(
+            AuditEntry.entity_type == "invitation",
+            AuditEntry.entity_id.in_(_invitation_ids(session, person_id)),
+            AuditEntry.field.in_((*INVITATION_FREE_TEXT, "")),
+        ),
+    )
+
+
+def _erase(session: Session, person_id: int, reason: str) -> ErasureResult:
+    """Anonymise one person inside the caller's unit of work (the one code path of every erasure)."""
+    s = session
+    person = _person(s, person_id)
+    if person.anonymised_at is not None:
+        raise UserError(f"Die Person mit der ID {person_id} ist bereits anonymisiert.")
+    for attr in (
+        "title", "first_name", "name_prefix", "custom_salutation", "function", "mobile", "notes",
+        "street", "po_box", "postal_code", "city", "country", "email", "phone", "search_text",
+    ):  # fmt: skip
+        setattr(person, attr, "")
+    person.last_name = ANONYMOUS
+    person.gender = Gender.UNKNOWN
+    person.anonymised_at = dt.datetime.now().replace(microsecond=0)
+    s.execute(sa.delete(Role).where(Role.person_id == person_id))
+    s.execute(sa.delete(ConsentRecord).where(ConsentRecord.person_id == person_id))
+    s.execute(sa.delete(AgendaPerson).where(AgendaPerson.person_id == person_id))
+    s.execute(sa.delete(person_tag).where(person_tag.c.person_id == person_id))
+    kept = s.scalar(sa.select(sa.func.count(Invitation.id)).where(Invitation.person_id == person_id))
+    own = sa.select(Invitation.id).where(Invitation.person_id == person_id).scalar_subquery()
+    documents = s.execute(sa.delete(ArchivedDocument).where(ArchivedDocument.invitation_id.in_(own)))
+    s.execute(
+        sa.update(Invitation)
+        .where(Invitation.person_id == person_id)
+        .values(
+            {**dict.fromkeys(INVITATION_FREE_TEXT, ""), "version": Invitation.version + 1},
+        )
+    )
+    substituted = s.scalars(
+        sa.select(Invitation.id).where(Invitation.substitute_person_id == person_id)
+    ).all()
+    s.execute(
+        sa.update(Invitation).where(Invitation.substitute_person_id == person_id).values(substitute_name="")
+    )
+    s.flush()
+    # the audit log must not keep what was erased; the anonymisation itself stays visible
+    s.execute(
+        sa.update(AuditEntry)
+        .where(
+            sa.or_(
+                _audit_entries(s, person_id),
+                sa.and_(
+                    AuditEntry.entity_type == "invitation",
+                    AuditEntry.entity_id.in_(substituted),
+                    AuditEntry.field == "substitute_name",
+                ),
+            )
+        )
+        .values(old_value=None, new_value=None)
+    )
+    hashed = id_hash(s, person_id)
+    s.add(DeletionLog(id_hash=hashed, reason=reason))
+    return ErasureResult(person_id, hashed, int(kept or 0), int(getattr(documents, "rowcount", 0) or 0))
 
 
 def erase_person(database: Database, person_id: int, reason: str) -> ErasureResult:
     """Anonymise one person everywhere, in one transaction (see module docstring)."""
-    if not reason.strip():
-        raise UserError("Grund: Bitte einen Grund für die Löschung angeben (z. B. „Antrag vom 03.11.2026“).")
+    reason = _reason(reason)
     with database.session() as s:
         audit.set_change_context(s, action=AuditAction.ERASE)
-        person = _person(s, person_id)
-        if person.anonymised_at is not None:
-            raise UserError(f"Die Person mit der ID {person_id} ist bereits anonymisiert.")
-        for attr in (
-            "title", "first_name", "name_prefix", "custom_salutation", "function", "mobile", "notes",
-            "street", "po_box", "postal_code", "city", "country", "email", "phone", "search_text",
-        ):  # fmt: skip
-            setattr(person, attr, "")
-        person.last_name = ANONYMOUS
-        person.gender = Gender.UNKNOWN
-        person.anonymised_at = dt.datetime.now().replace(microsecond=0)
-        s.execute(sa.delete(Role).where(Role.person_id == person_id))
-        s.execute(sa.delete(ConsentRecord).where(ConsentRecord.person_id == person_id))
-        s.execute(sa.delete(AgendaPerson).where(AgendaPerson.person_id == person_id))
-        s.execute(sa.delete(person_tag).where(person_tag.c.person_id == person_id))
-        kept = s.scalar(sa.select(sa.func.count(Invitation.id)).where(Invitation.person_id == person_id))
-        s.execute(
-            sa.update(Invitation)
-            .where(Invitation.person_id == person_id)
-            .values(
-                substitute_name="",
-                needs_accessibility="",
-                needs_diet="",
-                notes="",
-                version=Invitation.version + 1,
-            )
-        )
-        s.execute(
-            sa.update(Invitation)
-            .where(Invitation.substitute_person_id == person_id)
-            .values(substitute_name="")
-        )
-        s.flush()
-        # the audit log must not keep what was erased; the anonymisation itself stays visible
-        s.execute(
-            sa.update(AuditEntry)
-            .where(AuditEntry.entity_type.in_(PERSON_AUDIT_TYPES), AuditEntry.entity_id == person_id)
-            .values(old_value=None, new_value=None)
-        )
-        hashed = id_hash(s, person_id)
-        s.add(DeletionLog(id_hash=hashed, reason=reason.strip()))
-        return ErasureResult(person_id, hashed, int(kept or 0))
+        return _erase(s, person_id, reason)
+
+
+def erase_persons(
+    database: Database,
+    person_ids: Iterable[int],
+    reason: str,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> list[ErasureResult]:
+    """Anonymise several persons (the review list) in ONE transaction: all of them or, on any error or
+    when ``cancelled()`` turns true, none (UserError)."""
+    reason = _reason(reason)
+    ids = list(dict.fromkeys(person_ids))
+    if not ids:
+        raise UserError("Es ist keine Person ausgewählt.")
+    results: list[ErasureResult] = []
+    with database.session() as s:
+        audit.set_change_context(s, action=AuditAction.ERASE)
+        for done, person_id in enumerate(ids):
+            if cancelled is not None and cancelled():
+                raise UserError("Abgebrochen – es wurde niemand anonymisiert.")
+            results.append(_erase(s, person_id, reason))
+            if progress is not None:
+                progress(done + 1, len(ids))
+        if cancelled is not None and cancelled():
+            raise UserError("Abgebrochen – es wurde niemand anonymisiert.")
+    return results
 
 
 @dataclass
@@ -193,6 +290,8 @@ class ReviewRow:
     name: str
     last_year: int | None
     created_at: dt.datetime
+    #: the organisation of the person's primary role ("" without a role)
+    organisation: str = ""
 
 
 def review(session: Session, years: int = 3, today: dt.date | None = None) -> list[ReviewRow]:
@@ -210,9 +309,19 @@ def review(session: Session, years: int = 3, today: dt.date | None = None) -> li
         .subquery()
     )
     cutoff_date = dt.datetime(today.year - years, today.month, min(today.day, 28))
+    primary = primary_roles()
     q = (
-        sa.select(Person.id, Person.first_name, Person.last_name, last_year.c.last_year, Person.created_at)
+        sa.select(
+            Person.id,
+            Person.first_name,
+            Person.last_name,
+            last_year.c.last_year,
+            Person.created_at,
+            Organisation.name,
+        )
         .outerjoin(last_year, last_year.c.person_id == Person.id)
+        .outerjoin(primary, primary.c.person_id == Person.id)
+        .outerjoin(Organisation, Organisation.id == primary.c.organisation_id)
         .where(Person.anonymised_at.is_(None))
         .where(
             sa.or_(
@@ -223,6 +332,6 @@ def review(session: Session, years: int = 3, today: dt.date | None = None) -> li
         .order_by(Person.last_name, Person.first_name, Person.id)
     )
     return [
-        ReviewRow(pid, f"{last}, {first}".strip(", "), year, created)
-        for pid, first, last, year, created in session.execute(q)
+        ReviewRow(pid, f"{last}, {first}".strip(", "), year, created, organisation or "")
+        for pid, first, last, year, created, organisation in session.execute(q)
     ]

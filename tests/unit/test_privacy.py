@@ -11,11 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from konferenz import conferences as conf
-from konferenz import privacy
+from konferenz import privacy, statistics
 from konferenz.db import Database
 from konferenz.enums import AuditAction, Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.errors import UserError
 from konferenz.models import (
+    ArchivedDocument,
     AuditEntry,
     Category,
     ConsentRecord,
@@ -141,3 +142,111 @@ def test_review_lists_persons_not_invited_for_n_years(db: Database, person: int)
     # last invited 2024: three years before 2027 → listed; never invited and entered 2019 → listed
     assert names == {"Öztürk, Ayşe", "Kaya, Mehmet", "Alt"}
     assert recent == {"Alt"}
+
+
+def _everything(db: Database) -> dict[str, object]:
+    """Statistics of every year and the full text of the invitation and person tables."""
+    with db.read_session() as s:
+        return {
+            "stats": statistics.text_table(conf.all_years_stats(s)),
+            "rows": [
+                tuple(r)
+                for r in s.execute(
+                    sa.select(Person.id, Person.last_name, Person.email, Person.anonymised_at).order_by(
+                        Person.id
+                    )
+                )
+            ],
+            "audit": s.scalar(sa.select(sa.func.count(AuditEntry.id))),
+            "log": s.scalar(sa.select(sa.func.count(DeletionLog.id))),
+        }
+
+
+def test_erase_persons_in_one_transaction_keeps_statistics(db: Database, person: int) -> None:
+    with db.session() as s:
+        kaya = s.scalars(sa.select(Person.id).where(Person.last_name == "Kaya")).one()
+    before = _everything(db)
+    seen: list[tuple[int, int]] = []
+    results = privacy.erase_persons(
+        db, [person, kaya, person], "Überprüfung 2027", progress=lambda d, t: seen.append((d, t))
+    )
+    assert [r.person_id for r in results] == [person, kaya]
+    assert seen == [(1, 2), (2, 2)]
+    after = _everything(db)
+    assert after["stats"] == before["stats"]
+    assert after["log"] == 2
+    with db.read_session() as s:
+        names = s.scalars(sa.select(Person.last_name).where(Person.id.in_([person, kaya]))).all()
+        reasons = s.scalars(sa.select(DeletionLog.reason)).all()
+    assert names == ["Anonymisiert", "Anonymisiert"]
+    assert reasons == ["Überprüfung 2027", "Überprüfung 2027"]
+
+
+def test_erase_persons_is_all_or_nothing(db: Database, person: int) -> None:
+    with db.session() as s:
+        kaya = s.scalars(sa.select(Person.id).where(Person.last_name == "Kaya")).one()
+    privacy.erase_person(db, kaya, "Antrag")
+    before = _everything(db)
+    # the second person is already anonymised: the first must not be erased either
+    with pytest.raises(UserError, match="bereits anonymisiert"):
+        privacy.erase_persons(db, [person, kaya], "Überprüfung")
+    with pytest.raises(UserError, match="ID 999999"):
+        privacy.erase_persons(db, [person, 999999], "Überprüfung")
+    with pytest.raises(UserError, match="Grund"):
+        privacy.erase_persons(db, [person], " ")
+    with pytest.raises(UserError, match="keine Person"):
+        privacy.erase_persons(db, [], "Überprüfung")
+    assert _everything(db) == before
+
+
+def test_cancelled_bulk_erasure_changes_nothing(db: Database, person: int) -> None:
+    with db.session() as s:
+        kaya = s.scalars(sa.select(Person.id).where(Person.last_name == "Kaya")).one()
+    before = _everything(db)
+    calls: list[int] = []
+
+    def cancel_after_first() -> bool:
+        calls.append(1)
+        return len(calls) > 1
+
+    with pytest.raises(UserError, match="Abgebrochen"):
+        privacy.erase_persons(db, [person, kaya], "Überprüfung", cancelled=cancel_after_first)
+    assert _everything(db) == before
+    with db.read_session() as s:
+        assert s.get_one(Person, person).first_name == "Ayşe"
+
+
+def test_invitation_free_texts_and_letters_go_with_the_person(db: Database, person: int) -> None:
+    with db.session() as s:
+        inv = s.scalars(sa.select(Invitation).where(Invitation.person_id == person).limit(1)).one()
+        inv.needs_diet = "vegetarisch, kein Schwein"
+        inv.notes = "ruft Frau Öztürk zurück"
+        s.add(
+            ArchivedDocument(
+                conference_id=inv.conference_id, invitation_id=inv.id, kind="letter",
+                file_name="einladung-oeztuerk.pdf", content=b"%PDF Ayse Oeztuerk",
+            )
+        )  # fmt: skip
+    with db.read_session() as s:
+        export = json.dumps(privacy.export_person(s, person), ensure_ascii=False)
+    assert "vegetarisch, kein Schwein" in export  # the invitation's audit entries belong to the access copy
+    result = privacy.erase_person(db, person, "Antrag")
+    assert result.documents_removed == 1
+    with db.read_session() as s:
+        values = [
+            v for pair in s.execute(sa.select(AuditEntry.old_value, AuditEntry.new_value)) for v in pair if v
+        ]
+        documents = s.scalar(sa.select(sa.func.count(ArchivedDocument.id)))
+        text = json.dumps(privacy.export_person(s, person), ensure_ascii=False)
+    assert documents == 0
+    for secret in ("vegetarisch", "Öztürk", "Rollstuhl"):
+        assert not any(secret in v for v in values), secret
+        assert secret not in text
+
+
+def test_review_rows_name_the_organisation(db: Database, person: int) -> None:
+    with db.read_session() as s:
+        rows = {r.name: r for r in privacy.review(s, 3, today=dt.date(2027, 6, 1))}
+    assert rows["Öztürk, Ayşe"].organisation == "Türkischer Elternverein Bocholt"
+    assert rows["Öztürk, Ayşe"].last_year == 2024
+    assert rows["Kaya, Mehmet"].organisation == ""
