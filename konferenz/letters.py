@@ -328,6 +328,20 @@ def template_kind(name: str) -> str:
     return Path(name).name.removesuffix(TEMPLATE_SUFFIX)
 
 
+def default_statuses(template: str) -> frozenset[InvitationStatus] | None:
+    """Who gets a letter of ``template`` when no status is chosen (``None``: every invitation).
+
+    Reminders (``erinnerung…``) go only to those who have not replied, thanks (``dank…``) only to those
+    who came; the same prefixes decide what ``record_sending`` records.
+    """
+    kind = template_kind(template)
+    if kind.startswith("erinnerung"):
+        return frozenset({InvitationStatus.INVITED, InvitationStatus.NO_REPLY})
+    if kind.startswith("dank"):
+        return frozenset({InvitationStatus.ATTENDED})
+    return None
+
+
 _UNDEFINED = re.compile(r"^'(?P<name>[^']+)' is undefined$")
 _NO_ATTRIBUTE = re.compile(r"has no attribute '(?P<name>[^']+)'")
 

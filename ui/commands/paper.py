@@ -17,12 +17,6 @@ if TYPE_CHECKING:
     from konferenz.enums import InvitationStatus
 
 
-def _default_statuses() -> dict[str, frozenset[InvitationStatus]]:
-    from konferenz.enums import InvitationStatus as S
-
-    return {"erinnerung": frozenset({S.INVITED, S.NO_REPLY}), "dank": frozenset({S.ATTENDED})}
-
-
 STATUS_HELP = (
     "nur Einladungen mit diesem Status: vorgemerkt, eingeladen, zugesagt, abgesagt, "
     "„keine Rückmeldung“, vertreten, Warteliste, teilgenommen, „nicht erschienen“"
@@ -71,7 +65,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
         chosen: InvitationStatus | frozenset[InvitationStatus] | None = status
         if status is None:
             # reminders go only to those who have not replied, thanks only to those who came
-            chosen = _default_statuses().get(content.template_kind(template))
+            chosen = content.default_statuses(template)
         letters = content.letter_contents(
             database,
             args.conference,
