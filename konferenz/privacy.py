@@ -121,11 +121,43 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
             for a in session.scalars(sa.select(AgendaPerson).where(AgendaPerson.person_id == person_id))
         ],
         "aenderungsprotokoll": [_row(a) for a in audit],
+        "aenderungsprotokoll_lesbar": _readable_history(session, person_id),
     }
 
 
+def _readable_history(session: Session, person_id: int) -> list[dict[str, Any]]:
+    """The audit entries of the person and of the person's invitations in German, oldest first."""
+    entries = [
+        *audit.history(session, "person", person_id),
+        *(
+            e
+            for iid in _invitation_ids(session, person_id)
+            for e in audit.history(session, "invitation", iid)
+        ),
+    ]
+    entries.sort(key=lambda e: (e.timestamp, e.entity_type, e.entity_id))
+    return [
+        {
+            "zeit": _value(e.timestamp),
+            "benutzer": e.os_user,
+            "rechner": e.host,
+            "datensatz": audit.ENTITY_LABELS.get(e.entity_type, e.entity_type),
+            "datensatz_id": e.entity_id,
+            "aktion": e.action_label,
+            "feld": e.field_label,
+            "alt": e.old,
+            "neu": e.new,
+        }
+        for e in entries
+    ]
+
+
 def write_export(session: Session, person_id: int, path: Path) -> Path:
-    data = export_person(session, person_id)
+    return save_export(export_person(session, person_id), path)
+
+
+def save_export(data: dict[str, Any], path: Path) -> Path:
+    """Write an export (``export_person``) as UTF-8 JSON; returns the absolute path."""
     path = path.expanduser().absolute()
     if not path.parent.is_dir():
         raise UserError(f"Der Ordner „{path.parent}“ existiert nicht.")

@@ -10,10 +10,26 @@ from ui.cli import EXIT_OK, add_db_argument, opened, positive_int
 
 def cmd_export(args: argparse.Namespace) -> int:
     from konferenz import privacy
+    from konferenz.errors import UserError
 
+    output = Path(args.output)
+    json_path = None if output.suffix.lower() == ".pdf" else output
+    pdf_path = output if json_path is None else (Path(args.pdf) if args.pdf else None)
+    if pdf_path is not None and pdf_path.suffix.lower() != ".pdf":
+        raise UserError(f"„{pdf_path.name}“: PDF-Dateien müssen auf .pdf enden.")
+    if pdf_path is not None and not pdf_path.expanduser().absolute().parent.is_dir():
+        raise UserError(f"Der Ordner „{pdf_path.expanduser().absolute().parent}“ existiert nicht.")
     with opened(args) as database, database.read_session() as s:
-        path = privacy.write_export(s, args.person, Path(args.output))
-    print(f"Auskunft für Person {args.person} gespeichert: {path}")
+        data = privacy.export_person(s, args.person)
+    written = []
+    if json_path is not None:
+        written.append(privacy.save_export(data, json_path))
+    if pdf_path is not None:
+        from ui.paper.privacy_report import privacy_report_pdf
+
+        privacy_report_pdf(data, pdf_path)
+        written.append(pdf_path.expanduser().absolute())
+    print(f"Auskunft für Person {args.person} gespeichert: {', '.join(str(p) for p in written)}")
     return EXIT_OK
 
 
@@ -47,12 +63,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     export = psub.add_parser(
         "export",
-        help="alles über eine Person als JSON (Auskunft nach Art. 15 DSGVO)",
+        help="alles über eine Person als JSON und/oder PDF (Auskunft nach Art. 15 DSGVO)",
         description="Schreibt alle gespeicherten Daten einer Person (Felder, Rollen, Einladungen, "
-        "Einwilligungen, Änderungsprotokoll) als JSON. ID ist die Spalte ID des Adressen-Exports.",
+        "Einwilligungen, Änderungsprotokoll) als JSON; mit --pdf zusätzlich als lesbares PDF. Endet -o auf "
+        ".pdf, entsteht nur das PDF. ID ist die Spalte ID des Adressen-Exports.",
     )
     export.add_argument("--person", type=positive_int, required=True, metavar="ID", help="ID der Person")
-    export.add_argument("-o", "--output", required=True, metavar="DATEI.json", help="Zieldatei")
+    export.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="DATEI.json",
+        help="Zieldatei (.json, oder .pdf für nur das PDF)",
+    )
+    export.add_argument("--pdf", metavar="DATEI.pdf", help="zusätzlich die lesbare Auskunft als PDF")
     add_db_argument(export)
     export.set_defaults(command=cmd_export)
 
