@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,12 @@ SHEET_ORDER = ("zweckform-3475", "zweckform-3474", "avery-l7160")
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{format_count(n)} {one if n == 1 else many}"
+
+
+def statuses_text(statuses: Iterable[InvitationStatus]) -> str:
+    """German labels of ``statuses`` in the order of the life cycle: "zugesagt, vertreten, …"."""
+    order = list(InvitationStatus)
+    return ", ".join(label(s) for s in sorted(statuses, key=order.index))
 
 
 def _sheets(used: int, per_sheet: int) -> int:
@@ -593,10 +599,10 @@ class BadgesDialog(PrintDialog):
     kind = "badges"
 
     def build_options(self) -> None:
-        order = list(InvitationStatus)
-        who = ", ".join(label(s) for s in sorted(content.EXPECTED, key=order.index))
         info = QLabel(
-            self.tr("Für alle mit Status {0}; bei Vertretung mit dem Namen der Vertretung.").format(who)
+            self.tr("Für alle mit Status {0}; bei Vertretung mit dem Namen der Vertretung.").format(
+                statuses_text(content.EXPECTED)
+            )
         )
         info.setWordWrap(True)
         self.form.addRow(info)
@@ -657,9 +663,7 @@ class SigninDialog(PrintDialog):
     kind = "signin"
 
     def build_options(self) -> None:
-        info = QLabel(
-            self.tr("Alle, die erwartet werden (zugesagt, vertreten, teilgenommen, nicht erschienen).")
-        )
+        info = QLabel(self.tr("Alle, die erwartet werden ({0}).").format(statuses_text(content.EXPECTED)))
         info.setWordWrap(True)
         self.form.addRow(info)
         self.forum = self.forum_combo()
@@ -699,9 +703,9 @@ class AttendeesDialog(PrintDialog):
     def build_options(self) -> None:
         info = QLabel(
             self.tr(
-                "Zum Weitergeben: nur Teilnehmende (zugesagt, vertreten, teilgenommen), die der Nennung "
-                "in der Teilnehmerliste zugestimmt und die Einwilligung nicht widerrufen haben."
-            )
+                "Zum Weitergeben: nur Teilnehmende ({0}), die der Nennung in der Teilnehmerliste "
+                "zugestimmt und die Einwilligung nicht widerrufen haben."
+            ).format(statuses_text(content.ATTENDEES))
         )
         info.setWordWrap(True)
         self.form.addRow(info)
