@@ -757,6 +757,23 @@ def organisation_contacts(session: Session, organisation_id: int) -> list[Contac
     ]
 
 
+def database_counts(session: Session) -> dict[str, int]:
+    """How many records of each list's kind the database holds (one query; the keys of the window's
+    lists): persons and organisations not anonymised are counted as the registry lists show them."""
+    counts = {
+        "Personen": sa.select(sa.func.count()).select_from(Person).where(Person.anonymised_at.is_(None)),
+        "Organisationen": sa.select(sa.func.count()).select_from(Organisation),
+        "Konferenzen": sa.select(sa.func.count()).select_from(Conference),
+        "Programm": sa.select(sa.func.count()).select_from(AgendaItem),
+        "Protokoll": sa.select(sa.func.count()).select_from(MinutesEntry),
+        "Ergebnisse": sa.select(sa.func.count()).select_from(Recommendation),
+    }
+    row = session.execute(
+        sa.select(*(stmt.scalar_subquery().label(f"c{i}") for i, stmt in enumerate(counts.values())))
+    ).one()
+    return {name: int(value or 0) for name, value in zip(counts, row, strict=True)}
+
+
 def conference_choices(session: Session) -> list[tuple[int, str]]:
     """(id, "2025 – Titel") of every conference, newest first: the choices of a conference selector."""
     stmt = sa.select(Conference.id, Conference.year, Conference.title).order_by(

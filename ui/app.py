@@ -170,11 +170,13 @@ def start_daily_backup(database: Database) -> None:
 
 
 def check(database: Database, timeout_s: float = 60.0) -> str:
-    """Open the main window, wait until every list has loaded, close it; one German summary line.
+    """Open the main window, wait until it is shown with the lists of its area loaded, close it; one
+    German summary line with what the database holds.
 
     Raises ``UserError`` when the lists do not load within ``timeout_s`` seconds.
     """
     create_application()
+    from konferenz.lists import database_counts
     from ui.main_window import MainWindow
 
     started = time.perf_counter()
@@ -190,7 +192,7 @@ def check(database: Database, timeout_s: float = 60.0) -> str:
         loop.exec()
     timer.stop()
     loaded = window.is_loaded
-    counts = window.area_counts()
+    area = window.current_area_name()
     window.close()
     window.deleteLater()
     elapsed = time.perf_counter() - started
@@ -199,11 +201,14 @@ def check(database: Database, timeout_s: float = 60.0) -> str:
             f"Die Listen wurden nicht innerhalb von {timeout_s:g} Sekunden geladen "
             f"(Datenbank: {database.display_name})."
         )
-    log.info("Fenster geprüft in %.2f s: %s", elapsed, counts)
+    with database.read_session() as session:
+        counts = database_counts(session)
+    log.info("Fenster geprüft in %.2f s (Bereich %s): %s", elapsed, area, counts)
     n = {name: format_count(value) for name, value in counts.items()}
     return (
         f"OK: {n['Personen']} Personen, {n['Organisationen']} Organisationen, "
         f"{n['Konferenzen']} Konferenzen, {n['Programm']} Programmpunkte, "
-        f"{n['Protokoll']} Protokolleinträge, {n['Ergebnisse']} Empfehlungen geladen "
+        f"{n['Protokoll']} Protokolleinträge, {n['Ergebnisse']} Empfehlungen; "
+        f"Fenster mit Bereich {area} geladen "
         f"(Datenbank: {database.display_name})"
     )

@@ -1,17 +1,21 @@
 """The main window: navigation on the left, five areas (Adressen, Konferenzen, Programm, Protokoll,
-Ergebnisse), each a searchable, sortable list; menus Datei, Ansicht and Hilfe.
+Ergebnisse), each a searchable, sortable list; menus Datei, Bearbeiten, Ansicht, Konferenz and Hilfe.
 
-The lists are read-only for now. The window shows itself empty and loads right after (a zero timer):
-only the ids of each list are read eagerly, the rows come block by block as the tables show them, so a
-database of 100,000 persons opens without a noticeable pause. ``lists_loaded`` is emitted once, when the
-first load is complete.
+The window shows itself empty and loads right after (a zero timer): only the ids of each list are read
+eagerly, the rows come block by block as the tables show them, so a database of 100,000 persons opens
+without a noticeable pause. ``lists_loaded`` is emitted once, when the first load is complete.
+
+Startup: only the area the user sees is built (and its modules imported) before the window is shown; the
+others are built when first shown, or one by one when the window is idle after the first load
+(``areas`` builds an area on first access, so code may use ``window.areas["Ergebnisse"]`` at any time).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal, qVersion
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -53,10 +57,6 @@ from ui.actions import (
     create_registry_actions,
 )
 from ui.areas.addresses import AddressArea
-from ui.areas.conferences import ConferencesArea
-from ui.areas.minutes import MinutesArea
-from ui.areas.programme import ProgrammeArea
-from ui.areas.results import ResultsArea
 from ui.change_watcher import ChangeWatcher
 from ui.context import (
     AGENDA,
@@ -98,6 +98,47 @@ LIST_KINDS: dict[str, frozenset[str]] = {
     "Ergebnisse": frozenset({RECOMMENDATIONS, CONFERENCES, ORGANISATIONS, PERSONS}),
 }
 
+#: the lists each area shows
+AREA_LISTS: dict[str, tuple[str, ...]] = {
+    "Adressen": ("Personen", "Organisationen"),
+    "Konferenzen": ("Konferenzen",),
+    "Programm": ("Programm",),
+    "Protokoll": ("Protokoll",),
+    "Ergebnisse": ("Ergebnisse",),
+}
+#: pause between building the hidden areas one by one after the first load
+IDLE_BUILD_MS = 200
+#: the change watcher takes its first fingerprint this long after the first load
+WATCH_DELAY_MS = 100
+
+V = TypeVar("V")
+
+
+class Lazy(Mapping[str, V]):
+    """A mapping whose values are made on first access (``built()``: those made so far)."""
+
+    def __init__(self, factories: Mapping[str, Callable[[], V]]) -> None:
+        self._factories = dict(factories)
+        self._made: dict[str, V] = {}
+
+    def __getitem__(self, key: str) -> V:
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = self._factories[key]()
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._factories)
+
+    def __len__(self) -> int:
+        return len(self._factories)
+
+    def is_built(self, key: str) -> bool:
+        return key in self._made
+
+    def built(self) -> dict[str, V]:
+        return dict(self._made)
+
 
 def settings() -> QSettings:
     return QSettings(SETTINGS_ORGANISATION, SETTINGS_APPLICATION)
@@ -134,40 +175,43 @@ class MainWindow(QMainWindow):
             "Protokoll": LazyTableModel(database, MinutesList(None), parent=self),
             "Ergebnisse": LazyTableModel(database, RecommendationList(), parent=self),
         }
-        self.agenda_area = ConferenceListPanel(self.models["Programm"], AgendaList)
-        self.minutes_area = ConferenceListPanel(
-            self.models["Protokoll"], MinutesList, preferred=newest_conference_with_minutes
+        self._conference_panels: Lazy[ConferenceListPanel] = Lazy(
+            {
+                "Programm": lambda: ConferenceListPanel(self.models["Programm"], AgendaList),
+                "Protokoll": lambda: ConferenceListPanel(
+                    self.models["Protokoll"], MinutesList, preferred=newest_conference_with_minutes
+                ),
+            }
         )
-        #: the list panel of each list, keyed like ``models``
-        self.panels: dict[str, ListPanel] = {
-            "Personen": ListPanel(self.models["Personen"]),
-            "Organisationen": ListPanel(self.models["Organisationen"]),
-            "Konferenzen": ListPanel(self.models["Konferenzen"]),
-            "Programm": self.agenda_area.panel,
-            "Protokoll": self.minutes_area.panel,
-            "Ergebnisse": ListPanel(self.models["Ergebnisse"]),
-        }
-        self.address_area = AddressArea(self.ctx, self.panels["Personen"], self.panels["Organisationen"])
-        #: the areas in navigation order (``AREA_NAMES``)
-        self.areas: dict[str, QWidget] = {
-            "Adressen": self.address_area,
-            "Konferenzen": ConferencesArea(self.ctx, self.panels["Konferenzen"]),
-            "Programm": ProgrammeArea(self.ctx, self.agenda_area),
-            "Protokoll": MinutesArea(self.ctx, self.minutes_area),
-            "Ergebnisse": ResultsArea(self.ctx, self.panels["Ergebnisse"]),
-        }
+        self._panels: Lazy[ListPanel] = Lazy(
+            {
+                "Personen": lambda: ListPanel(self.models["Personen"]),
+                "Organisationen": lambda: ListPanel(self.models["Organisationen"]),
+                "Konferenzen": lambda: ListPanel(self.models["Konferenzen"]),
+                "Programm": lambda: self._conference_panels["Programm"].panel,
+                "Protokoll": lambda: self._conference_panels["Protokoll"].panel,
+                "Ergebnisse": lambda: ListPanel(self.models["Ergebnisse"]),
+            }
+        )
+        #: the list panel of each list, keyed like ``models`` (asking for one builds its area)
+        self.panels: Lazy[ListPanel] = Lazy({name: self._panel_factory(name) for name in LIST_NAMES})
+        #: the areas in navigation order (``AREA_NAMES``), each built on first access
+        self.areas: Lazy[QWidget] = Lazy({name: self._area_factory(name) for name in AREA_NAMES})
 
         self.stack = QStackedWidget()
         self.stack.setAccessibleName(self.tr("Bereich"))
         self.navigation = QListWidget()
         self.navigation.setAccessibleName(self.tr("Bereiche"))
         self.navigation.setAccessibleDescription(self.tr("Strg+1 bis Strg+5 wechseln den Bereich"))
-        for number, (name, widget) in enumerate(self.areas.items(), start=1):
-            self.stack.addWidget(widget)
+        for number, name in enumerate(AREA_NAMES, start=1):
+            self.stack.addWidget(QWidget())  # a placeholder until the area is first shown
             item = QListWidgetItem(self.tr(name))
             item.setToolTip(self.tr("{0} (Strg+{1})").format(self.tr(name), number))
             item.setSizeHint(QSize(0, self.fontMetrics().height() * 2 + 4))
             self.navigation.addItem(item)
+        addresses = self.areas["Adressen"]
+        assert isinstance(addresses, AddressArea)
+        self.address_area: AddressArea = addresses
         em = self.fontMetrics().horizontalAdvance("M")
         self.navigation.setFixedWidth(
             max(self.fontMetrics().horizontalAdvance(self.tr(n)) for n in AREA_NAMES) + 4 * em
@@ -201,6 +245,83 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._initial_load)
 
     # --- construction ---------------------------------------------------------------------------------
+
+    @property
+    def agenda_area(self) -> ConferenceListPanel:
+        """The conference selector and list of the Programm area."""
+        self.areas["Programm"]
+        return self._conference_panels["Programm"]
+
+    @property
+    def minutes_area(self) -> ConferenceListPanel:
+        """The conference selector and list of the Protokoll area."""
+        self.areas["Protokoll"]
+        return self._conference_panels["Protokoll"]
+
+    def _panel_factory(self, list_name: str) -> Callable[[], ListPanel]:
+        return lambda: self._area_panel(list_name)
+
+    def _area_panel(self, list_name: str) -> ListPanel:
+        area = next(name for name, lists in AREA_LISTS.items() if list_name in lists)
+        self.areas[area]
+        return self._panels[list_name]
+
+    def _area_factory(self, name: str) -> Callable[[], QWidget]:
+        return lambda: self._build_area(name)
+
+    def _build_area(self, name: str) -> QWidget:
+        """Make the area ``name`` (importing its module now), put it in place of its placeholder in the
+        stack, and load its lists if the window has loaded already."""
+        area: QWidget
+        if name == "Adressen":
+            area = AddressArea(self.ctx, self._panels["Personen"], self._panels["Organisationen"])
+        elif name == "Konferenzen":
+            from ui.areas.conferences import ConferencesArea
+
+            area = ConferencesArea(self.ctx, self._panels["Konferenzen"])
+        elif name == "Programm":
+            from ui.areas.programme import ProgrammeArea
+
+            area = ProgrammeArea(self.ctx, self._conference_panels["Programm"])
+        elif name == "Protokoll":
+            from ui.areas.minutes import MinutesArea
+
+            area = MinutesArea(self.ctx, self._conference_panels["Protokoll"])
+        else:
+            from ui.areas.results import ResultsArea
+
+            area = ResultsArea(self.ctx, self._panels["Ergebnisse"])
+        index = AREA_NAMES.index(name)
+        placeholder = self.stack.widget(index)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, area)
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        if current == index:
+            self.stack.setCurrentIndex(index)
+        if self._lists_loaded:
+            self._load_area(name)
+        return area
+
+    def _load_area(self, name: str) -> None:
+        if name in self._conference_panels:
+            self._conference_panels[name].load_conferences(self._database)
+        for list_name in AREA_LISTS[name]:
+            self.models[list_name].refresh()
+
+    def _built_lists(self) -> list[str]:
+        """The lists whose area exists (only those are loaded and refreshed)."""
+        return [n for area in self.areas.built() for n in AREA_LISTS[area]]
+
+    def _build_next_hidden_area(self) -> None:
+        """Build one area not yet shown, then wait for the next idle moment (first switches feel instant)."""
+        missing = [name for name in AREA_NAMES if not self.areas.is_built(name)]
+        if not missing or not self.isVisible():
+            return
+        self.areas[missing[0]]
+        if len(missing) > 1:
+            QTimer.singleShot(IDLE_BUILD_MS, self._build_next_hidden_area)
 
     def _build_menus(self) -> None:
         a = self.menu_actions
@@ -271,29 +392,29 @@ class MainWindow(QMainWindow):
         help_action = next((a for a in menu_actions if a.text() == self.tr("&Hilfe")), None)
         if help_action is not None:
             self.menuBar().insertMenu(help_action, menu)
-        area = self.areas["Konferenzen"]
-        assert isinstance(area, ConferencesArea)
         c = self.conference_actions
-        for action, slot in (
-            (c.new_conference, area.new_conference),
-            (c.edit_conference, area.edit_conference),
-            (c.copy_conference, area.copy_conference),
+        for action, method in (
+            (c.new_conference, "new_conference"),
+            (c.edit_conference, "edit_conference"),
+            (c.copy_conference, "copy_conference"),
             (None, None),
-            (c.invite, area.invite),
-            (c.reminders, area.show_reminders),
+            (c.invite, "invite"),
+            (c.reminders, "show_reminders"),
             (None, None),
-            (c.checkin, area.open_checkin),
-            (c.statistics, area.show_statistics),
+            (c.checkin, "open_checkin"),
+            (c.statistics, "show_statistics"),
         ):
-            if action is None or slot is None:
+            if action is None or method is None:
                 menu.addSeparator()
                 continue
             menu.addAction(action)
-            action.triggered.connect(lambda _checked=False, run=slot: self._in_conferences(run))
+            action.triggered.connect(lambda _checked=False, m=method: self._in_conferences(m))
 
-    def _in_conferences(self, run: Callable[[], object]) -> None:
+    def _in_conferences(self, method: str) -> object:
+        """Show the Konferenzen area and call its ``method`` (the area is built if need be)."""
         self.show_area(AREA_NAMES.index("Konferenzen"))
-        run()
+        run: Callable[[], object] = getattr(self.areas["Konferenzen"], method)
+        return run()
 
     def _restore_settings(self) -> None:
         store = settings()
@@ -339,29 +460,31 @@ class MainWindow(QMainWindow):
 
     def _initial_load(self) -> None:
         self.load_lists()
-        self.change_watcher.start()
         if not self._lists_loaded:
             self._lists_loaded = True
             self.lists_loaded.emit()
+            # after the first paint: watching other users' changes and building the hidden areas
+            QTimer.singleShot(WATCH_DELAY_MS, self.change_watcher.start)
+            QTimer.singleShot(IDLE_BUILD_MS, self._build_next_hidden_area)
 
     def load_lists(self) -> None:
-        """(Re)load the ids of every list from the current database."""
-        for area in (self.agenda_area, self.minutes_area):
-            area.load_conferences(self._database)
-        for model in self.models.values():
-            model.refresh()
+        """(Re)load the ids of every list shown so far from the current database."""
+        for name in self.areas.built():
+            self._load_area(name)
 
     def _on_data_changed(self, kinds: frozenset[str]) -> None:
-        for name, model in self.models.items():
+        for name in self._built_lists():
             if kinds & LIST_KINDS[name]:
-                model.refresh()
+                self.models[name].refresh()
         if kinds & {CONFERENCES}:
-            for area in (self.agenda_area, self.minutes_area):
-                area.load_conferences(self._database)
+            for panel in self._conference_panels.built().values():
+                panel.load_conferences(self._database)
 
     def area_counts(self) -> dict[str, int]:
         """Rows loaded in each list (Programm and Protokoll: of the chosen conference; at first the
-        newest one, for Protokoll the newest one with minutes)."""
+        newest one, for Protokoll the newest one with minutes). Builds and loads every area."""
+        for name in AREA_NAMES:
+            self.areas[name]
         return {name: self.models[name].rowCount() for name in LIST_NAMES}
 
     def set_database(self, database: Database) -> None:
@@ -372,9 +495,9 @@ class MainWindow(QMainWindow):
         self.presence.attach(database)
         for model in self.models.values():
             model.set_database(database)
-        for area in (self.agenda_area, self.minutes_area):
-            area.load_conferences(database, keep_choice=False)
-        if not all(model.is_loaded for model in self.models.values()):
+        for panel in self._conference_panels.built().values():
+            panel.load_conferences(database, keep_choice=False)
+        if not all(self.models[name].is_loaded for name in self._built_lists()):
             self.load_lists()
         self._show_database_name()
         if old is not database:
@@ -390,6 +513,10 @@ class MainWindow(QMainWindow):
     def show_area(self, index: int) -> None:
         self.navigation.setCurrentRow(index)
 
+    def current_area(self) -> QWidget:
+        """The area the user sees."""
+        return self.areas[self.current_area_name()]
+
     def current_area_name(self) -> str:
         return AREA_NAMES[self.stack.currentIndex()]
 
@@ -401,16 +528,17 @@ class MainWindow(QMainWindow):
         return self.panels[name]
 
     def focus_search(self) -> None:
-        area = self.stack.currentWidget()
-        if isinstance(area, (ConferencesArea, ProgrammeArea, MinutesArea, ResultsArea)):
+        area = self.current_area()
+        if area is not self.address_area:
             # the area's own search or list, not the hidden list panel behind it
-            area.focus_search()
+            area.focus_search()  # type: ignore[attr-defined]
             return
         self.current_panel().focus_search()
 
     def _on_area_changed(self, index: int) -> None:
         if index < 0:
             return
+        self.areas[AREA_NAMES[index]]  # built on first show
         self.stack.setCurrentIndex(index)
         self.menu_actions.areas[index].setChecked(True)
 

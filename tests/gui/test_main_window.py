@@ -469,11 +469,34 @@ def test_quit_closes_the_window(qtbot, window: MainWindow) -> None:
 
 
 def test_check_reports_what_was_loaded(qtbot, sqlite_db: Database, sample: Sample) -> None:
+    """--check names what the database holds (all conferences) and the area whose lists it loaded."""
+    settings().setValue("MainWindow/area", 0)
     line = app_module.check(sqlite_db, timeout_s=30)
     assert line == (
-        "OK: 510 Personen, 3 Organisationen, 2 Konferenzen, 4 Programmpunkte, "
-        f"3 Protokolleinträge, 3 Empfehlungen geladen (Datenbank: {sqlite_db.display_name})"
+        "OK: 510 Personen, 3 Organisationen, 2 Konferenzen, 5 Programmpunkte, "
+        "4 Protokolleinträge, 3 Empfehlungen; Fenster mit Bereich Adressen geladen "
+        f"(Datenbank: {sqlite_db.display_name})"
     )
+
+
+def test_only_the_shown_area_is_built_at_start_the_others_when_idle(
+    qtbot, sqlite_db: Database, sample: Sample
+) -> None:
+    """Startup builds the area the user sees; the others follow one by one once the window is idle,
+    and asking for one (menu, navigation, code) builds it at once with its list loaded."""
+    settings().setValue("MainWindow/area", 0)
+    win = MainWindow(sqlite_db)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.lists_loaded, timeout=10_000):
+        win.show()
+    assert list(win.areas.built()) == ["Adressen"]
+    win.show_area(AREA_NAMES.index("Protokoll"))
+    assert win.areas.is_built("Protokoll")
+    assert win.stack.currentWidget() is win.areas["Protokoll"]
+    assert win.models["Protokoll"].is_loaded
+    qtbot.waitUntil(lambda: len(win.areas.built()) == len(AREA_NAMES), timeout=10_000)
+    assert [win.stack.widget(i) for i in range(len(AREA_NAMES))] == [win.areas[n] for n in AREA_NAMES]
+    assert win.models["Ergebnisse"].rowCount() == 3
 
 
 def test_exception_hook_logs_and_tells_the_user(

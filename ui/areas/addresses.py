@@ -14,7 +14,7 @@ remembered per list.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import (
     QByteArray,
@@ -44,11 +44,13 @@ from konferenz.lists import ListSource, OrganisationList, PersonList
 from konferenz.registry import SavedFilterInfo, ValidationError
 from ui.context import ORGANISATIONS, PERSONS, AppContext
 from ui.list_panel import ListPanel
-from ui.merge_dialog import MergeDialog
 from ui.organisation_editor import OrganisationEditor
 from ui.person_editor import PersonEditor
 from ui.record_editor import RecordEditor
 from ui.registry_filters import RegistryFilterBar
+
+if TYPE_CHECKING:
+    from ui.merge_dialog import MergeDialog
 
 Kind = Literal["persons", "organisations"]
 _Index = QModelIndex | QPersistentModelIndex
@@ -301,6 +303,8 @@ class RegistryPage(QWidget):
             return None
         kind: Literal["person", "organisation"] = "person" if self.kind == "persons" else "organisation"
         try:
+            from ui.merge_dialog import MergeDialog  # late: not needed to start the window
+
             dialog = MergeDialog(self.ctx, kind, ids[0], ids[1], self)
         except UserError as exc:
             QMessageBox.warning(self, self.tr("Zusammenführen"), exc.message)
