@@ -401,5 +401,12 @@ def test_keyboard(qtbot, parent, db, world, kind) -> None:
     assert len(mnemonics) == len(texts + labelled + checks) >= 5
     assert len(mnemonics) == len(set(mnemonics)), mnemonics
     assert dialog.preview_button.isDefault()
+    # Enter opens the preview (the safe first step), Esc closes it and then the dialog
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    preview = dialog.preview_dialog
+    assert isinstance(preview, QPrintPreviewDialog)
+    qtbot.waitExposed(preview)
+    qtbot.keyClick(preview, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog.preview_dialog is None)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -232,7 +232,7 @@ class PrintDialog(QDialog):
         self.conference = conference
         self.printout: Printout | None = None
         #: the loaded content and the options it was loaded for
-        self._loaded: tuple[Hashable, Any] | None = None
+        self._loaded: tuple[object, Any] | None = None
         self._error: str = ""
         #: the preview dialog last opened (kept alive while it is shown; tests look at it)
         self.preview_dialog: QPrintPreviewDialog | None = None
@@ -284,7 +284,7 @@ class PrintDialog(QDialog):
     def build_options(self) -> None:
         raise NotImplementedError
 
-    def content_key(self) -> Hashable:
+    def content_key(self) -> object:
         """The options the loaded content depends on (it is loaded again when they change)."""
         return ()
 
@@ -552,7 +552,7 @@ class LabelsDialog(PrintDialog):
         self.sheet_picture.set_sheet(sheet)
         self._start_changed()
 
-    def content_key(self) -> Hashable:
+    def content_key(self) -> object:
         return self.recipients.currentData()
 
     def load(self) -> list[list[str]]:
@@ -613,7 +613,7 @@ class BadgesDialog(PrintDialog):
         self.show_forum = self.check(self.tr("F&orum aufdrucken"), True)
         self.outlines = self.check(self.tr("&Rahmen zur Probe auf Normalpapier"))
 
-    def content_key(self) -> Hashable:
+    def content_key(self) -> object:
         return self.forum.currentData()
 
     def load(self) -> content.AttendanceSheet:
@@ -669,7 +669,7 @@ class SigninDialog(PrintDialog):
         self.forum = self.forum_combo()
         self.blank_rows = self.spin(self.tr("&Leere Zeilen für Nachmeldungen:"), 0, 500, 10)
 
-    def content_key(self) -> Hashable:
+    def content_key(self) -> object:
         return self.forum.currentData()
 
     def load(self) -> content.AttendanceSheet:
@@ -711,7 +711,7 @@ class AttendeesDialog(PrintDialog):
         self.form.addRow(info)
         self.forum = self.forum_combo()
 
-    def content_key(self) -> Hashable:
+    def content_key(self) -> object:
         return self.forum.currentData()
 
     def load(self) -> content.AttendanceSheet:
