@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
+from pypdf import PdfReader
 from test_cli import run_cli
 
 from konferenz.db import open_database
@@ -36,25 +38,58 @@ def _start(*args: str) -> subprocess.Popen[bytes]:
     )
 
 
-def _duration(args: list[str], prepare: Callable[[], None]) -> float:
+def _first_write(proc: subprocess.Popen[bytes], wal: Path) -> float | None:
+    """Wait until the process writes its first page into the SQLite write-ahead log ``wal``; the time then
+    (None when the process ended first)."""
+    while proc.poll() is None:
+        try:
+            if wal.stat().st_size > 0:
+                return time.perf_counter()
+        except FileNotFoundError:
+            pass
+        time.sleep(0.001)
+    return None
+
+
+def _duration(args: list[str], prepare: Callable[[], None], wal: Path | None) -> tuple[float, float]:
+    """How long an uninterrupted run takes, and how long it writes (from the first page in the log ``wal``
+    until the log is checkpointed and removed at the end, at least 10 ms)."""
     prepare()
     started = time.perf_counter()
     proc = _start(*args)
+    writing = 0.0
+    if wal is not None and (first := _first_write(proc, wal)) is not None:
+        while proc.poll() is None and wal.exists():
+            time.sleep(0.001)
+        writing = time.perf_counter() - first
     assert proc.wait(timeout=300) == 0
-    return time.perf_counter() - started
+    return time.perf_counter() - started, max(writing, 0.01)
 
 
 def _kill_at_random_points(
-    args: list[str], prepare: Callable[[], None], check: Callable[[bool], None]
+    args: list[str],
+    prepare: Callable[[], None],
+    check: Callable[[bool], None],
+    kills: int = KILLS_PER_ACTION,
+    wal: Path | None = None,
 ) -> list[str]:
-    """Run the action KILLS_PER_ACTION times, killing it after a random fraction of its normal duration."""
-    total = _duration(args, prepare)
+    """Run the action ``kills`` times, killing it after a random fraction of its normal duration.
+
+    Writing is a small part of most actions (the unit of work reaches the file only at its end). With
+    ``wal``, the SQLite file's write-ahead log, every second kill therefore falls at a random point of the
+    writing instead: after the first page reaches the log, within the time an uninterrupted run writes.
+    """
+    total, writing = _duration(args, prepare, wal)
     check(True)
     outcomes = []
-    for _ in range(KILLS_PER_ACTION):
+    for i in range(kills):
         prepare()
         proc = _start(*args)
-        time.sleep(RNG.uniform(0.05, 1.0) * total)
+        if wal is not None and i % 2:
+            if _first_write(proc, wal) is not None:
+                time.sleep(RNG.uniform(0.0, writing))
+        else:
+            time.sleep(RNG.uniform(0.05, 1.0) * total)
         killed = proc.poll() is None
         if killed:
             proc.send_signal(signal.SIGKILL)
@@ -73,6 +108,13 @@ def integrity(path: Path) -> None:
 def count(path: Path, sql: str) -> int:
     with sqlite3.connect(path) as conn:
         return int(conn.execute(sql).fetchone()[0])
+
+
+def table_counts(path: Path) -> dict[str, int]:
+    """The number of rows in every table: a finished action and an absent one each have one such picture."""
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: int(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables}
 
 
 def test_killed_demo_generation_leaves_nothing(tmp_path: Path) -> None:
@@ -216,4 +258,120 @@ def test_killed_merges_are_each_complete_or_absent(invited_base: Path, tmp_path:
                     assert invitations_of(conn, drop) == before[drop]
 
     outcomes = _kill_at_random_points(["-c", script, str(db)], _copier(invited_base, db), check)
+    assert "getötet" in outcomes
+
+
+IMPORT_ROWS = 3000
+
+
+def _staff_list(path: Path) -> Path:
+    """A list of IMPORT_ROWS new persons at 150 new organisations, as staff hand it over."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Anrede", "Vorname", "Nachname", "Organisation", "Straße", "PLZ", "Ort", "E-Mail", "Telefon"])
+    for i in range(IMPORT_ROWS):
+        ws.append([
+            "Frau" if i % 2 else "Herr", f"Vorname{i}", f"Importiert{i:05d}", f"Verein Nr. {i % 150}",
+            f"Hauptstraße {i % 90 + 1}", "46325", "Borken", f"person{i}@beispiel.de", f"02861 {i:06d}",
+        ])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+def test_killed_import_imports_all_rows_or_none(tmp_path: Path) -> None:
+    """``konferenz import`` of a 3,000-row Excel list killed at 20 random points (half of them while it
+    writes): either the database is exactly as before, or it holds the whole import (persons,
+    organisations, the batch and its undo journal) exactly as an uninterrupted run leaves it."""
+    base = tmp_path / "basis.sqlite"
+    db = tmp_path / "arbeit.sqlite"
+    assert run_cli("demo", "--persons", "2000", "--db", str(base)).returncode == 0
+    with sqlite3.connect(base) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    sheet = _staff_list(tmp_path / "liste.xlsx")
+    before = table_counts(base)
+    after: list[dict[str, int]] = []
+
+    def check(finished: bool) -> None:
+        integrity(db)
+        now = table_counts(db)
+        assert now["person"] in (before["person"], before["person"] + IMPORT_ROWS), now  # never in between
+        if now["person"] == before["person"]:
+            assert not finished
+            assert now == before  # nothing of the import: no batch, organisation, journal or audit entry
+            return
+        assert now["import_batch"] == before["import_batch"] + 1
+        with sqlite3.connect(db) as conn:
+            batch_id, rows_read, created = conn.execute(
+                "SELECT id, rows_read, created FROM import_batch ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            assert (rows_read, created) == (IMPORT_ROWS, IMPORT_ROWS)
+            imported = conn.execute("SELECT count(*) FROM person WHERE import_batch_id = ?", (batch_id,))
+            assert imported.fetchone()[0] == IMPORT_ROWS
+            journal = conn.execute("SELECT count(*) FROM setting WHERE key = ?", (f"import.{batch_id}.undo",))
+            assert journal.fetchone()[0] == 1
+        if not after:
+            after.append(now)
+        assert now == after[0]
+
+    outcomes = _kill_at_random_points(
+        ["import", str(sheet), "--db", str(db)], _copier(base, db), check, kills=20, wal=Path(f"{db}-wal")
+    )
+    assert "getötet" in outcomes
+
+
+def test_killed_letter_run_records_all_sendings_or_none(tmp_path: Path) -> None:
+    """``konferenz letters --mark-sent`` killed at 20 random points (half of them while it writes): either
+    no invitation has the sending recorded and nothing is archived, or every letter is recorded and archived exactly as an uninterrupted
+    run does it; the PDF is either absent or complete (written to a temporary file, then renamed)."""
+    base = tmp_path / "basis.sqlite"
+    db = tmp_path / "arbeit.sqlite"
+    out = tmp_path / "briefe.pdf"
+    assert run_cli("demo", "--persons", "100", "--seed", "3", "--db", str(base)).returncode == 0
+    with sqlite3.connect(base) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = _copier(base, db)
+
+    def prepare() -> None:
+        copy()
+        out.unlink(missing_ok=True)
+        out.with_name(out.name + ".tmp").unlink(missing_ok=True)
+
+    def invitations(path: Path) -> list[tuple[object, ...]]:
+        with sqlite3.connect(path) as conn:
+            return conn.execute("SELECT * FROM invitation ORDER BY id").fetchall()
+
+    before_rows, before = invitations(base), table_counts(base)
+    assert before["archived_document"] == 0
+    done: list[tuple[list[tuple[object, ...]], dict[str, int], int]] = []
+
+    def check(finished: bool) -> None:
+        integrity(db)
+        rows, now = invitations(db), table_counts(db)
+        if out.exists():
+            pages = len(PdfReader(out).pages)  # a torn file would not parse
+            if done:
+                assert pages == done[0][2]
+        else:
+            assert not finished
+        if now["archived_document"] == 0:
+            assert not finished
+            assert rows == before_rows and now == before  # no sending recorded, no audit entry
+            return
+        if not done:
+            assert finished and out.exists()
+            letters = now["archived_document"]
+            recorded = sum(r != b for r, b in zip(rows, before_rows, strict=True))
+            assert letters == recorded > 0, (letters, recorded)
+            done.append((rows, now, len(PdfReader(out).pages)))
+        assert out.exists()  # the sending is recorded only after the PDF is written
+        assert (rows, now) == done[0][:2]
+
+    outcomes = _kill_at_random_points(
+        ["letters", "--conference", "2026", "-o", str(out), "--mark-sent", "--db", str(db)],
+        prepare,
+        check,
+        kills=20,
+        wal=Path(f"{db}-wal"),
+    )
     assert "getötet" in outcomes
