@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from functools import partial
 
 import sqlalchemy as sa
@@ -40,6 +41,7 @@ from konferenz.db import Database
 from konferenz.errors import ConflictError, UserError
 from konferenz.models import Conference
 from ui.conference_widgets import DateField, TimeField, remember_geometry
+from ui.registry_dialogs import ConflictChoice, ConflictDialog
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,33 @@ def _capacity_box(parent: QWidget, name: str) -> QSpinBox:
     box.setAccessibleName(name)
     box.setGroupSeparatorShown(True)
     return box
+
+
+#: the conference fields as the conflict question names them
+_FIELD_CAPTIONS = {
+    "year": "Jahr",
+    "title": "Titel",
+    "theme": "Thema",
+    "date": "Datum",
+    "start_time": "Beginn",
+    "end_time": "Ende",
+    "venue_name": "Veranstaltungsort",
+    "venue_street": "Straße",
+    "venue_postal_code": "PLZ",
+    "venue_city": "Ort",
+    "capacity": "Kapazität",
+    "reply_deadline": "Rückmeldefrist",
+    "notes": "Notizen",
+}
+
+
+def _shown(value: object) -> str:
+    """A field value as the user reads it (German dates and times)."""
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return "" if value is None else str(value)
 
 
 class ConferenceDialog(QDialog):
@@ -390,13 +419,57 @@ class ConferenceDialog(QDialog):
                 self.saved_id = self.conference_id
         except ConflictError as exc:
             log.info("Konferenz nicht gespeichert: %s", exc)
-            QMessageBox.warning(self, self.windowTitle(), exc.message)
-            return
+            if not self._resolve_conflict(exc, data, forums):
+                return
         except UserError as exc:
             log.info("Konferenz nicht gespeichert: %s", exc)
             self.show_error(exc.message)
             return
         super().accept()
+
+    def ask_conflict(self, what: str, differences: Sequence[tuple[str, str, str]]) -> ConflictChoice:
+        """Both versions side by side (tests replace this method or drive the dialog)."""
+        dialog = ConflictDialog(what, differences, self)
+        dialog.exec()
+        choice = dialog.choice
+        dialog.deleteLater()
+        return choice
+
+    def _resolve_conflict(
+        self,
+        exc: ConflictError,
+        data: conf_service.ConferenceData,
+        forums: Sequence[tuple[int | None, conf_service.ForumData]],
+    ) -> bool:
+        """The conference was saved at another workplace since this dialog opened: show both versions and
+        do what the user chooses. True when the dialog may close (the user's input saved, or discarded)."""
+        assert self.conference_id is not None
+        try:
+            record = conf_service.get_conference(self._database, self.conference_id)
+        except UserError as gone:
+            QMessageBox.warning(self, self.windowTitle(), gone.message)
+            return False
+        stored = record.data
+        differences = [
+            (caption, _shown(getattr(data, name)), _shown(getattr(stored, name)))
+            for name, caption in _FIELD_CAPTIONS.items()
+            if getattr(data, name) != getattr(stored, name)
+        ]
+        choice = self.ask_conflict(self.tr("Konferenz {0}").format(stored.year), differences)
+        if choice is ConflictChoice.OVERWRITE:
+            try:
+                conf_service.update_conference(
+                    self._database, self.conference_id, data, record.version, forums=forums
+                )
+            except UserError as again:
+                self.show_error(again.message)
+                return False
+            self.saved_id = self.conference_id
+            return True
+        if choice is ConflictChoice.DISCARD:
+            self.saved_id = None
+            super().reject()
+        return False
 
 
 class CopyConferenceDialog(QDialog):

@@ -58,6 +58,7 @@ from konferenz.xlsx import Sheet, write_workbook
 from ui.conference_widgets import Overbooking, QuickPersonDialog, ask_overbooking, isolate, run_dialog
 from ui.context import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS, AppContext
 from ui.list_panel import ListPanel
+from ui.registry_dialogs import ConflictChoice, ConflictDialog
 from ui.table_model import LazyTableModel
 from ui.tasks import run_task
 
@@ -730,22 +731,92 @@ class InvitationPanel(QWidget):
         self._finish(before, after, self.tr("Status „{0}“ für {1}").format(label(new_status), what))
         return True
 
-    def _record(self, invitation_id: int, reply: conf_service.Reply, who: str) -> bool:
-        """record_reply, asking before an overbooking. False when the user cancelled."""
+    def _record(
+        self,
+        invitation_id: int,
+        reply: conf_service.Reply,
+        who: str,
+        *,
+        expected_version: int | None = None,
+    ) -> bool:
+        """record_reply, asking before an overbooking. False when the user cancelled. With
+        ``expected_version`` a save over someone else's change raises ``ConflictError``."""
         database = self.ctx.database
-        result = conf_service.record_reply(database, invitation_id, reply)
+        result = conf_service.record_reply(database, invitation_id, reply, expected_version=expected_version)
         if result.saved:
             return True
         choice = ask_overbooking(self, result.warnings, who=who)
         if choice is Overbooking.OVERBOOK:
-            conf_service.record_reply(database, invitation_id, reply, allow_overbooking=True)
+            conf_service.record_reply(
+                database, invitation_id, reply, allow_overbooking=True, expected_version=expected_version
+            )
         elif choice is Overbooking.WAITLIST:
             conf_service.record_reply(
-                database, invitation_id, replace(reply, status=InvitationStatus.WAITLIST)
+                database,
+                invitation_id,
+                replace(reply, status=InvitationStatus.WAITLIST),
+                expected_version=expected_version,
             )
         else:
             return False
         return True
+
+    def _reply_texts(self, reply: conf_service.Reply | InvitationDetails) -> dict[str, str]:
+        """The reply fields as the user reads them (for the conflict question)."""
+        if isinstance(reply, InvitationDetails):
+            channel = reply.reply_channel.value if reply.reply_channel else None
+            forum_id, companions = reply.forum_id, reply.companions
+            substitute, access, diet = reply.substitute_name, reply.needs_accessibility, reply.needs_diet
+            status, replied_on = reply.status, reply.replied_on
+        else:
+            channel, forum_id, companions = reply.channel, reply.forum_id, reply.companions
+            substitute, access, diet = reply.substitute_name, reply.needs_accessibility, reply.needs_diet
+            status, replied_on = reply.status, reply.replied_on
+        forum_index = self.editor.forum.findData(forum_id) if forum_id is not None else -1
+        forum = self.editor.forum.itemText(forum_index) if forum_index >= 0 else ""
+        texts = {
+            self.tr("Status"): label(status),
+            self.tr("Forum"): forum,
+            self.tr("Begleitpersonen"): str(companions),
+            self.tr("Vertretung"): substitute,
+            self.tr("Barrierefreiheit"): access,
+            self.tr("Ernährung"): diet,
+            self.tr("Antwort am"): replied_on.strftime("%d.%m.%Y") if replied_on else "",
+        }
+        if channel is not None:
+            texts[self.tr("Antwort per")] = label(Channel(channel))
+        return texts
+
+    def ask_conflict(self, what: str, differences: Sequence[tuple[str, str, str]]) -> ConflictChoice:
+        """Both versions side by side; the user keeps editing, overwrites or takes the stored one
+        (tests replace this method or drive the dialog)."""
+        dialog = ConflictDialog(what, differences, self)
+        dialog.exec()
+        choice = dialog.choice
+        dialog.deleteLater()
+        return choice
+
+    def _resolve_conflict(self, details: InvitationDetails, reply: conf_service.Reply) -> bool:
+        """Someone else saved this invitation since it was loaded: show both versions and do what the user
+        chooses. True when the user's reply was saved."""
+        with self.ctx.database.read_session() as s:
+            stored = invitation_details(s, details.id)
+        if stored is None:
+            _warn(self, self.tr("Rückmeldung speichern"), UserError("Die Einladung gibt es nicht mehr."))
+            self._reload_after_change()
+            return False
+        mine, theirs = self._reply_texts(reply), self._reply_texts(stored)
+        differences = [
+            (field, text, theirs.get(field, ""))
+            for field, text in mine.items()
+            if text != theirs.get(field, "")
+        ]
+        choice = self.ask_conflict(details.name, differences)
+        if choice is ConflictChoice.OVERWRITE:
+            return self._record(details.id, reply, details.name, expected_version=stored.version)
+        if choice is ConflictChoice.DISCARD:
+            self._reload_after_change()
+        return False
 
     def save_reply(self, *, refocus: bool = True) -> bool:
         """Save the reply panel's fields for the selected invitation (status unchanged)."""
@@ -765,11 +836,14 @@ class InvitationPanel(QWidget):
                 self.list_panel.focus_search()
             return True
         database = self.ctx.database
+        reply = self.editor.reply(details.status, new_reply=False)
         try:
             before = conf_service.capture_reply_states(database, [details.id])
-            if before and before[0].version != details.version:
-                raise ConflictError()
-            if not self._record(details.id, self.editor.reply(details.status, new_reply=False), details.name):
+            try:
+                saved = self._record(details.id, reply, details.name, expected_version=details.version)
+            except ConflictError:
+                saved = self._resolve_conflict(details, reply)
+            if not saved:
                 return False
             after = conf_service.capture_reply_states(database, [details.id])
         except UserError as exc:

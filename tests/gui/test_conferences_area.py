@@ -4,6 +4,7 @@ test checks the database afterwards; the statistics are compared with counts com
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import time
@@ -15,7 +16,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QPushButton, QWidget
 from sqlalchemy.orm import aliased
 
 from konferenz import conferences as conf
@@ -284,6 +285,46 @@ def test_create_and_edit_a_conference_with_forums(qtbot, harness: Harness, demo_
         ("Forum 3: Gesundheit", None),
     ]
     assert "Forum 3: Gesundheit" in harness.panel.occupancy_label.text()
+
+
+@pytest.mark.parametrize("choice", ["overwrite", "discard", "keep_editing"])
+def test_conference_saved_at_another_workplace_meanwhile_shows_both_versions(
+    qtbot, demo_db: Database, monkeypatch: pytest.MonkeyPatch, choice: str
+) -> None:
+    from ui.registry_dialogs import ConflictChoice
+
+    conf_id = conference_id(demo_db, 2026)
+    dialog = ConferenceDialog(demo_db, conf_id)
+    qtbot.addWidget(dialog)
+    original = conf.get_conference(demo_db, conf_id)
+    # meanwhile at another workplace: another venue
+    other = conf.get_conference(demo_db, conf_id)
+    moved = dataclasses.replace(other.data, venue_name="Stadthalle Vreden")
+    conf.update_conference(demo_db, conf_id, moved, other.version)
+    asked: list[list[tuple[str, str, str]]] = []
+
+    def ask(what: str, differences: list[tuple[str, str, str]]) -> ConflictChoice:
+        assert what == "Konferenz 2026"
+        asked.append(list(differences))
+        return ConflictChoice(choice)
+
+    monkeypatch.setattr(dialog, "ask_conflict", ask)
+    dialog.capacity.setValue(99)
+    dialog.accept()
+    assert asked == [
+        [
+            ("Veranstaltungsort", original.data.venue_name, "Stadthalle Vreden"),
+            ("Kapazität", "99", str(original.data.capacity or "")),
+        ]
+    ]
+    stored = conf.get_conference(demo_db, conf_id).data
+    if choice == "overwrite":
+        assert (stored.venue_name, stored.capacity) == (original.data.venue_name, 99)
+        assert dialog.result() == QDialog.DialogCode.Accepted
+    else:  # nothing of the user's input is stored; the other workplace's venue stays
+        assert (stored.venue_name, stored.capacity) == ("Stadthalle Vreden", original.data.capacity)
+        assert dialog.result() == QDialog.DialogCode.Rejected
+        assert dialog.isVisible() is False or choice == "keep_editing"
 
 
 # --- inviting -------------------------------------------------------------------------------------------
@@ -711,6 +752,56 @@ def test_reply_details_are_saved_with_enter(qtbot, harness: Harness, demo_db: Da
     assert panel.current_id() != inv_id
     assert invitation(demo_db, inv_id).needs_accessibility == "Rollstuhl"
     assert panel.editor.accessibility.text() != "Rollstuhl" or panel.current_id() == inv_id
+
+
+@pytest.mark.parametrize("choice", ["overwrite", "discard"])
+def test_a_reply_changed_at_another_workplace_meanwhile_is_never_overwritten_silently(
+    qtbot, harness: Harness, demo_db: Database, monkeypatch: pytest.MonkeyPatch, choice: str
+) -> None:
+    """Two staff members edit the same reply: the second save shows both versions; the user chooses."""
+    from konferenz import conferences as conf_service
+    from ui.registry_dialogs import ConflictChoice
+
+    panel = harness.panel
+    harness.area.select_conference(conference_id(demo_db, 2026))
+    inv_id, last, first = invited_persons(demo_db, 2026, InvitationStatus.ACCEPTED)[0]
+    search_and_select(qtbot, panel, f"{last} {first}")
+    # meanwhile at another workplace: two companions and a diet
+    other = invitation(demo_db, inv_id)
+    conf_service.record_reply(
+        demo_db,
+        inv_id,
+        conf_service.Reply(
+            status=other.status,
+            replied_on=other.replied_on,
+            forum_id=other.forum_id,
+            companions=2,
+            needs_diet="halal",
+        ),
+        allow_overbooking=True,
+    )
+    asked: list[tuple[str, list[tuple[str, str, str]]]] = []
+
+    def ask(what: str, differences: list[tuple[str, str, str]]) -> ConflictChoice:
+        asked.append((what, list(differences)))
+        return ConflictChoice(choice)
+
+    monkeypatch.setattr(panel, "ask_conflict", ask)
+    panel.editor.accessibility.setText("Rollstuhl")
+    assert panel.save_reply(refocus=False) is (choice == "overwrite")
+    assert len(asked) == 1
+    what, differences = asked[0]
+    assert last in what
+    assert ("Begleitpersonen", "0", "2") in differences
+    assert ("Ernährung", "", "halal") in differences
+    assert ("Barrierefreiheit", "Rollstuhl", "") in differences
+    stored = invitation(demo_db, inv_id)
+    if choice == "overwrite":
+        assert (stored.needs_accessibility, stored.companions, stored.needs_diet) == ("Rollstuhl", 0, "")
+    else:  # the other workplace's reply stays, and the panel shows it
+        assert (stored.needs_accessibility, stored.companions, stored.needs_diet) == ("", 2, "halal")
+        panel.select_id(inv_id)
+        qtbot.waitUntil(lambda: panel.editor.diet.text() == "halal", timeout=5000)
 
 
 # --- reminders and Excel --------------------------------------------------------------------------------
