@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLayout,
-    QLayoutItem,
     QMenu,
     QPushButton,
     QSizePolicy,
@@ -32,67 +30,10 @@ from PySide6.QtWidgets import (
 from konferenz.db import Database
 from konferenz.lists import category_choices, municipality_choices, tag_choices
 from konferenz.registry import RegistryFilter, SavedFilterInfo, list_filters
+from ui.flow_layout import FlowLayout
 from ui.registry_widgets import MultiSelectButton
 
 Facets = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
-
-
-class FlowLayout(QLayout):
-    """Widgets in a row that wraps onto further lines when narrow (Qt's "Flow Layout" example)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        margins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
-
-    def _arrange(self, rect: QRect, *, move: bool) -> int:
-        spacing = max(self.spacing(), 4)
-        x, y, line_height = rect.x(), rect.y(), 0
-        for item in self._items:
-            hint = item.sizeHint()
-            if x + hint.width() > rect.right() + 1 and line_height > 0:
-                x, y = rect.x(), y + line_height + spacing
-                line_height = 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + spacing
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y()
 
 
 class RegistryFilterBar(QWidget):
@@ -147,7 +88,7 @@ class RegistryFilterBar(QWidget):
         top.addWidget(saved_label)
         top.addWidget(self.saved_combo, 1)
         # the buttons wrap onto further lines when the list is narrow
-        bottom = FlowLayout()
+        bottom = FlowLayout(one_line_hint=False)
         for widget in (
             self.category,
             self.municipality,
