@@ -279,16 +279,30 @@ class ConferenceActions:
     reminders: QAction
     checkin: QAction
     statistics: QAction
+    #: submenu "Drucken": paper for the chosen conference (and the selected invitations)
+    letters: QAction
+    labels: QAction
+    badges: QAction
+    signin_sheet: QAction
+    attendee_list: QAction
+    templates: QAction
+    sender: QAction
 
     def all(self) -> list[QAction]:
+        return list(self.__dict__.values())
+
+    def printing(self) -> list[QAction | None]:
+        """The entries of the submenu "Drucken" (None: a separator)."""
         return [
-            self.new_conference,
-            self.edit_conference,
-            self.copy_conference,
-            self.invite,
-            self.reminders,
-            self.checkin,
-            self.statistics,
+            self.letters,
+            None,
+            self.labels,
+            self.badges,
+            self.signin_sheet,
+            self.attendee_list,
+            None,
+            self.templates,
+            self.sender,
         ]
 
 
@@ -341,6 +355,52 @@ def create_conference_actions(parent: QObject) -> ConferenceActions:
                 "Eingeladen, Rückmeldung, zugesagt, abgesagt, teilgenommen: nach Kategorie, Kommune, Jahr"
             ),
             name="action_statistics",
+        ),
+        letters=_action(
+            parent,
+            _tr("&Serienbriefe …"),
+            shortcut="Ctrl+Shift+B",
+            tip=_tr(
+                "Einladungen, Erinnerungen oder Dankschreiben nach DIN 5008 für Fensterumschläge: Vorschau, "
+                "Drucken, PDF; der Versand wird bei jeder Einladung vermerkt"
+            ),
+            name="action_letters",
+        ),
+        labels=_action(
+            parent,
+            _tr("&Adressetiketten …"),
+            tip=_tr("Adressetiketten (Zweckform 3475, 3474, Avery L7160), auch ab einer Startposition"),
+            name="action_labels",
+        ),
+        badges=_action(
+            parent,
+            _tr("&Namensschilder …"),
+            tip=_tr("Namensschilder (Avery L4785) mit Name, Organisation und Forum"),
+            name="action_badges",
+        ),
+        signin_sheet=_action(
+            parent,
+            _tr("&Unterschriftenliste …"),
+            tip=_tr("Unterschriftenliste für den Einlass, für die Konferenz oder ein Forum"),
+            name="action_signin_sheet",
+        ),
+        attendee_list=_action(
+            parent,
+            _tr("&Teilnehmerliste …"),
+            tip=_tr("Teilnehmerliste (nur wer eingewilligt hat), auch je Forum"),
+            name="action_attendee_list",
+        ),
+        templates=_action(
+            parent,
+            _tr("Brief&vorlagen …"),
+            tip=_tr("Briefvorlagen kopieren und bearbeiten, mit Vorschau an einem echten Empfänger"),
+            name="action_letter_templates",
+        ),
+        sender=_action(
+            parent,
+            _tr("Briefkopf und Abs&ender …"),
+            tip=_tr("Logo, Absender, Rücksendeangabe, Ansprechperson und Kontakt der Briefe"),
+            name="action_letter_sender",
         ),
     )
 
@@ -463,6 +523,7 @@ class FileActions:
     import_file: QAction
     export_list: QAction
     imports: QAction
+    privacy: QAction
 
     def all(self) -> list[QAction]:
         return list(self.__dict__.values())
@@ -491,5 +552,14 @@ def create_file_actions(parent: QObject) -> FileActions:
             _tr("Im&porte …"),
             tip=_tr("Die bisherigen Importe; einen davon rückgängig machen"),
             name="action_imports",
+        ),
+        privacy=_action(
+            parent,
+            _tr("&Datenschutz …"),
+            tip=_tr(
+                "Auskunft über eine Person (JSON und PDF), Anonymisieren, Überprüfung lange nicht "
+                "eingeladener Personen"
+            ),
+            name="action_privacy",
         ),
     )

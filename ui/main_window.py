@@ -335,6 +335,7 @@ class MainWindow(QMainWindow):
         self.file_actions.import_file.triggered.connect(self.import_file)
         self.file_actions.export_list.triggered.connect(self.export_list)
         self.file_actions.imports.triggered.connect(self.show_imports)
+        self.file_actions.privacy.triggered.connect(lambda _checked=False: self.show_privacy())
         file_menu.addSeparator()
         self.data_safety_actions = data_safety.install_menu(self, file_menu)
         file_menu.addSeparator()
@@ -368,22 +369,25 @@ class MainWindow(QMainWindow):
                 menu.addSeparator()
             else:
                 menu.addAction(action)
-        adressen = AREA_NAMES.index("Adressen")
-        r.new_person.triggered.connect(lambda: (self.show_area(adressen), self.address_area.new_person()))
-        r.new_organisation.triggered.connect(
-            lambda: (self.show_area(adressen), self.address_area.new_organisation())
-        )
+        r.new_person.triggered.connect(lambda _checked=False: self._in_addresses().new_person())
+        r.new_organisation.triggered.connect(lambda _checked=False: self._in_addresses().new_organisation())
         r.find_duplicates.triggered.connect(self.find_duplicates)
+        self.address_area.privacy_requested.connect(self.show_privacy)
         self.address_area.install_actions(r.edit_record, r.delete_record, r.merge_records)
 
     def find_duplicates(self) -> None:
         """Bearbeiten → Dubletten suchen …"""
         from ui.duplicates_dialog import find_duplicates
 
-        adressen = AREA_NAMES.index("Adressen")
-        find_duplicates(
-            self.ctx, self, lambda pid: (self.show_area(adressen), self.address_area.show_person(pid))
-        )
+        find_duplicates(self.ctx, self, self._show_person)
+
+    def _show_person(self, person_id: int) -> None:
+        self._in_addresses().show_person(person_id)
+
+    def _in_addresses(self) -> AddressArea:
+        """Show the Adressen area and return it."""
+        self.show_area(AREA_NAMES.index("Adressen"))
+        return self.address_area
 
     def _build_conference_menu(self) -> None:
         """Menu "Konferenz" (before "Hilfe"): acts on the conference chosen in the Konferenzen area."""
@@ -409,6 +413,23 @@ class MainWindow(QMainWindow):
                 continue
             menu.addAction(action)
             action.triggered.connect(lambda _checked=False, m=method: self._in_conferences(m))
+        menu.addSeparator()
+        printing = menu.addMenu(self.tr("&Drucken"))
+        slots = {
+            c.letters: "open_letters",
+            c.labels: "open_labels",
+            c.badges: "open_badges",
+            c.signin_sheet: "open_signin_sheet",
+            c.attendee_list: "open_attendee_list",
+            c.templates: "edit_templates",
+            c.sender: "edit_sender",
+        }
+        for entry in c.printing():
+            if entry is None:
+                printing.addSeparator()
+                continue
+            printing.addAction(entry)
+            entry.triggered.connect(lambda _checked=False, m=slots[entry]: self._in_conferences(m))
 
     def _in_conferences(self, method: str) -> object:
         """Show the Konferenzen area and call its ``method`` (the area is built if need be)."""
@@ -625,6 +646,14 @@ class MainWindow(QMainWindow):
         dialog = ImportsDialog(self.ctx, self)
         dialog.exec()
         dialog.deleteLater()
+
+    def show_privacy(self, person_id: int | None = None) -> QWidget:
+        """Datei → Datenschutz …: access report, anonymisation, review (for the person chosen in Adressen)."""
+        from ui.privacy_dialog import open_privacy_dialog
+
+        if person_id is None and self.current_area_name() == "Adressen":
+            person_id = self.address_area.chosen_person_id()
+        return open_privacy_dialog(self.ctx, self, person_id)
 
     # --- help -------------------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -64,6 +65,9 @@ def _settings() -> QSettings:
 
 class RegistryPage(QWidget):
     """Filters and list of persons or organisations, with the detail pane beside them."""
+
+    #: the context menu asked for the data protection dialog of this person
+    privacy_requested = Signal(int)
 
     def __init__(
         self,
@@ -184,13 +188,23 @@ class RegistryPage(QWidget):
         self.filters.column_menu.popup(header.mapToGlobal(pos))
 
     def _show_table_menu(self, pos: QPoint) -> None:
+        menu = self.table_menu()
+        menu.exec(self.panel.table.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def table_menu(self) -> QMenu:
+        """The list's context menu for the chosen rows."""
         menu = QMenu(self)
         menu.setAccessibleName(self.tr("Aktionen für {0}").format(self.name))
         for action in (self.edit_action, self.delete_action, self.merge_action):
             if action is not None:
                 menu.addAction(action)
-        menu.exec(self.panel.table.viewport().mapToGlobal(pos))
-        menu.deleteLater()
+        chosen = self.current_id()
+        if self.kind == "persons" and chosen is not None:
+            menu.addSeparator()
+            privacy = menu.addAction(self.tr("&Datenschutz (Auskunft, Anonymisieren) …"))
+            privacy.triggered.connect(lambda _checked=False, pid=chosen: self.privacy_requested.emit(pid))
+        return menu
 
     # --- actions -----------------------------------------------------------------------------------------
 
@@ -462,6 +476,11 @@ class AddressArea(QTabWidget):
         self.addTab(self.organisation_page, self.tr("&Organisationen"))
         self.setDocumentMode(True)
         self.organisation_editor.show_person.connect(self.show_person)
+        self.privacy_requested = self.person_page.privacy_requested
+
+    def chosen_person_id(self) -> int | None:
+        """The person chosen in the Personen tab, if that tab is shown."""
+        return self.person_page.current_id() if self.currentWidget() is self.person_page else None
 
     def pages(self) -> tuple[RegistryPage, RegistryPage]:
         return (self.person_page, self.organisation_page)

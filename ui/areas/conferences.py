@@ -314,6 +314,68 @@ class ConferencesArea(QWidget):
         dialog.show()
         return dialog
 
+    # --- paper (Konferenz → Drucken) ----------------------------------------------------------------------
+
+    def _selected_invitations(self) -> list[int]:
+        """The invitations selected in the list (several rows), else none: the dialogs then offer all."""
+        ids = self.invitations.selected_ids()
+        return ids if len(ids) > 1 else []
+
+    def open_letters(self) -> QWidget | None:
+        """Konferenz → Drucken → Serienbriefe …: letters to the selected invitations or by status."""
+        conf_id = self._need_conference(self.tr("Serienbriefe"))
+        if conf_id is None:
+            return None
+        from ui.paper.letters_dialog import open_letters_dialog
+
+        return open_letters_dialog(self.ctx, self, conf_id, self._selected_invitations())
+
+    def open_print(self, kind: str) -> QWidget | None:
+        """Konferenz → Drucken → Adressetiketten, Namensschilder, Unterschriftenliste, Teilnehmerliste."""
+        titles = {
+            "labels": self.tr("Adressetiketten"),
+            "badges": self.tr("Namensschilder"),
+            "signin": self.tr("Unterschriftenliste"),
+            "attendees": self.tr("Teilnehmerliste"),
+        }
+        conf_id = self._need_conference(titles[kind])
+        if conf_id is None:
+            return None
+        from ui.paper.print_dialogs import open_print_dialog
+
+        selection = self._selected_invitations() if kind == "labels" else []
+        return open_print_dialog(self.ctx, self, conf_id, kind, selection)
+
+    def open_labels(self) -> QWidget | None:
+        return self.open_print("labels")
+
+    def open_badges(self) -> QWidget | None:
+        return self.open_print("badges")
+
+    def open_signin_sheet(self) -> QWidget | None:
+        return self.open_print("signin")
+
+    def open_attendee_list(self) -> QWidget | None:
+        return self.open_print("attendees")
+
+    def edit_templates(self) -> QWidget:
+        """Konferenz → Drucken → Briefvorlagen …"""
+        from ui.paper.template_editor import TemplateEditorDialog
+
+        dialog = TemplateEditorDialog(self.ctx, self, conference_id=self.conference_id())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def edit_sender(self) -> QWidget:
+        """Konferenz → Drucken → Briefkopf und Absender …"""
+        from ui.paper.sender_dialog import SenderSettingsDialog
+
+        dialog = SenderSettingsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def focus_search(self) -> None:
         """Strg+F: the search of the invitation list (the conference list is short)."""
         self.invitations.focus_search()
