@@ -1,0 +1,544 @@
+"""Serienbrief im Fenster, driven like a user would: choose recipients and template, write one PDF and one
+PDF per letter, print on a (PDF) printer, paint the preview, and check what was recorded in the database;
+Abbrechen leaves neither a file nor a record. The template editor shows a broken template's line and
+renders a good one for a real invitee; the sender settings make a round trip through the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QAbstractButton, QDialog, QLabel, QMessageBox, QWidget
+from unit.test_letters_content import World, build_world
+
+from konferenz import letters as content
+from konferenz.db import Database
+from konferenz.enums import Channel, Gender, InvitationStatus
+from konferenz.models import ArchivedDocument, Invitation, Person
+from ui.conference_widgets import SETTINGS_APPLICATION, SETTINGS_ORGANISATION
+from ui.context import INVITATIONS, AppContext
+from ui.paper import letters_dialog as ld
+from ui.paper import sender_dialog as sd
+from ui.paper import template_editor as te
+from ui.paper.letters_dialog import LettersDialog, open_letters_dialog
+from ui.paper.sender_dialog import SenderSettingsDialog
+from ui.paper.template_editor import TemplateEditorDialog
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+TODAY = dt.date.today()
+PLANNED_NAMES = ("Anna Müller", "Stadt Vreden", "Şükrü Yılmaz")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> None:
+    QSettings(SETTINGS_ORGANISATION, SETTINGS_APPLICATION).clear()
+
+
+@pytest.fixture(autouse=True)
+def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private user template folder per test (the core and the dialogs ask ``user_template_dir``)."""
+    folder = tmp_path / "Vorlagen"
+    monkeypatch.setattr(content, "user_template_dir", lambda: folder)
+    return folder
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Warnings the dialogs would show in a message box (collected instead of blocking)."""
+    shown: list[str] = []
+
+    def warning(_parent: object, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
+    return shown
+
+
+def add_turkish_and_arabic(db: Database, world: World) -> dict[str, int]:
+    """Two more invitees: Şükrü Yılmaz (vorgemerkt) and محمد الحسن (eingeladen, no address at all)."""
+    with db.session() as s:
+        yilmaz = Person(
+            gender=Gender.MALE,
+            first_name="Şükrü",
+            last_name="Yılmaz",
+            street="Ahauser Straße 7",
+            postal_code="46325",
+            city="Borken",
+        )
+        hassan = Person(gender=Gender.MALE, first_name="محمد", last_name="الحسن")
+        s.add_all([yilmaz, hassan])
+        s.flush()
+        a = Invitation(conference_id=world.conference_id, person_id=yilmaz.id)
+        b = Invitation(
+            conference_id=world.conference_id, person_id=hassan.id, status=InvitationStatus.INVITED
+        )
+        s.add_all([a, b])
+        s.flush()
+        return {"yilmaz": a.id, "arabic": b.id}
+
+
+@pytest.fixture
+def setup(db: Database, qtbot: Any) -> Iterator[tuple[AppContext, World, dict[str, int], QWidget]]:
+    world = build_world(db)
+    extra = add_turkish_and_arabic(db, world)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    yield AppContext(db), world, extra, parent
+    # closed before the database goes: a pending count or preview must not run afterwards
+    for dialog in parent.findChildren(QDialog):
+        dialog.done(0)
+
+
+def statuses(db: Database) -> dict[int, InvitationStatus]:
+    with db.read_session() as s:
+        return {inv_id: status for inv_id, status in s.execute(sa.select(Invitation.id, Invitation.status))}
+
+
+def archived(db: Database) -> list[tuple[int | None, str, bytes]]:
+    with db.read_session() as s:
+        return [
+            (doc.invitation_id, doc.file_name, doc.content)
+            for doc in s.scalars(sa.select(ArchivedDocument).order_by(ArchivedDocument.invitation_id))
+        ]
+
+
+def pdf_text(data: bytes) -> list[str]:
+    """The text of each page, words separated by single spaces (pypdf puts tabs between runs)."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def cancelling_run_task(after: int) -> Callable[..., Any]:
+    """A ``run_task`` whose user presses Abbrechen after ``after`` progress reports (same thread)."""
+
+    def fake(_parent: object, _title: str, work: Callable[..., Any], **_kw: object) -> Any:
+        reports: list[tuple[int, int]] = []
+        return work(lambda done, total: reports.append((done, total)), lambda: len(reports) >= after)
+
+    return fake
+
+
+# --- the core rule -----------------------------------------------------------------------------------------
+
+
+def test_default_statuses_follow_the_template_kind() -> None:
+    assert content.default_statuses("einladung.html.j2") is None
+    assert content.default_statuses("erinnerung") == {InvitationStatus.INVITED, InvitationStatus.NO_REPLY}
+    assert content.default_statuses("erinnerung-kurz.html.j2") == {
+        InvitationStatus.INVITED,
+        InvitationStatus.NO_REPLY,
+    }
+    assert content.default_statuses("dank.html.j2") == {InvitationStatus.ATTENDED}
+
+
+# --- choosing ----------------------------------------------------------------------------------------------
+
+
+def test_choices_counts_and_address_warning(setup: Any, qtbot: Any) -> None:
+    ctx, world, _extra, parent = setup
+    dialog = open_letters_dialog(ctx, parent, world.conference_id)
+    assert dialog.isVisible()
+    assert dialog.windowTitle() == "Serienbrief – Konferenz 2026"
+    # an invitation goes by default to those still "vorgemerkt": Müller, Stadt Vreden, Yılmaz
+    assert dialog.status_button.isChecked()
+    assert dialog.status_combo.currentText() == "vorgemerkt (3)"
+    assert dialog.count_label.text() == "3 Briefe"
+    assert not dialog.warning_label.isVisible()
+    assert dialog.programme_box.isChecked() and dialog.reply_form_box.isChecked()
+    assert not dialog.selection_button.isEnabled()
+    # 10 invitations, the anonymised person's is not counted
+    assert dialog.all_button.text() == "&Alle Einladungen (9)"
+
+    # a reminder: to those invited without reply (Ivanova-Alex and the Arabic name without address)
+    dialog.select_template("erinnerung")
+    assert dialog.status_combo.currentData() == ld.TEMPLATE_DEFAULT
+    assert dialog.status_combo.currentText().startswith("eingeladen oder keine Rückmeldung")
+    assert dialog.count_label.text() == "2 Briefe"
+    assert "1 Anschrift(en) ohne PLZ und Ort" in dialog.warning_label.text()
+    assert "الحسن" in dialog.warning_label.text()
+    assert not dialog.programme_box.isChecked() and dialog.reply_form_box.isChecked()
+    assert "Erinnerung" in dialog.record_box.text()
+
+    # thanks go to those who came: nobody yet, so nothing can be printed
+    dialog.select_template("dank")
+    assert dialog.count_label.text() == "Keine Briefe für diese Auswahl"
+    for button in (dialog.preview_button, dialog.print_button, dialog.pdf_button, dialog.folder_button):
+        assert not button.isEnabled()
+
+    # the user picks a status himself; a template change keeps it
+    dialog.select_status(InvitationStatus.ACCEPTED)
+    assert dialog.count_label.text() == "2 Briefe"  # Al-Hassan and von Stein (the substitute is "vertreten")
+    dialog.select_template("einladung")
+    assert dialog.status_combo.currentData() == InvitationStatus.ACCEPTED.value
+    dialog.all_button.click()
+    qtbot.waitUntil(lambda: dialog.count_label.text() == "9 Briefe")
+    assert dialog.choice().statuses is None and dialog.choice().invitation_ids is None
+    dialog.form_a.click()
+    assert dialog.choice().form == "A"
+
+    # another workplace invites someone: the counts follow the announcement
+    with ctx.database.session() as s:
+        inv = s.get(Invitation, world.inv["ivanova"])
+        assert inv is not None
+        inv.status = InvitationStatus.PLANNED
+    ctx.announce(INVITATIONS)
+    assert dialog.status_combo.itemText(dialog.status_combo.findData("planned")) == "vorgemerkt (4)"
+
+
+def test_selection_is_preselected_and_keyboard(setup: Any, qtbot: Any) -> None:
+    ctx, world, extra, parent = setup
+    ids = [world.inv["alex"], extra["yilmaz"]]
+    dialog = open_letters_dialog(ctx, parent, world.conference_id, ids)
+    assert dialog.selection_button.isChecked() and dialog.selection_button.isEnabled()
+    assert dialog.selection_button.text() == "Aus&wahl in der Liste (2)"
+    assert dialog.count_label.text() == "2 Briefe"
+    assert set(dialog.choice().invitation_ids or ()) == set(ids)
+    assert dialog.preview_button.isDefault()
+    # every mnemonic once
+    keys = []
+    for widget in dialog.findChildren(QAbstractButton) + dialog.findChildren(QLabel):
+        text = widget.text().replace("&&", "")
+        if "&" in text:
+            keys.append(text[text.index("&") + 1].lower())
+    assert len(keys) == len(set(keys)), keys
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+# --- output ------------------------------------------------------------------------------------------------
+
+
+def test_save_pdf_records_the_sending(setup: Any, qtbot: Any, tmp_path: Path) -> None:
+    ctx, world, extra, parent = setup
+    db = ctx.database
+    dialog = LettersDialog(ctx, parent, world.conference_id)
+    qtbot.addWidget(dialog)
+    dialog.select_status(InvitationStatus.PLANNED)
+    announced: list[frozenset[str]] = []
+    ctx.data_changed.connect(announced.append)
+    before = statuses(db)
+    target = tmp_path / "Einladungen.pdf"
+
+    outcome = dialog.save_pdf(target)
+
+    assert outcome is not None and outcome.letters == 3 and outcome.recorded == 3
+    pages = pdf_text(target.read_bytes())
+    text = "\n".join(pages)
+    for name in ("Müller", "Stadt Vreden", "Yılmaz"):
+        assert name in text
+    # each letter: one page, the programme and the reply form
+    assert len(pages) == 3 * 3
+    assert [p for p in pages if "Sehr geehrte" in p or "Damen und Herren" in p].__len__() == 3
+    assert list(tmp_path.glob("*.tmp")) == [] and list(tmp_path.glob(".*")) == []
+
+    planned = {world.inv["mueller"], world.inv["stadt"], extra["yilmaz"]}
+    after = statuses(db)
+    assert {i for i in planned if after[i] is InvitationStatus.INVITED} == planned
+    assert {i: s for i, s in after.items() if i not in planned} == {
+        i: s for i, s in before.items() if i not in planned
+    }
+    with db.read_session() as s:
+        for inv in s.scalars(sa.select(Invitation).where(Invitation.id.in_(planned))):
+            assert (inv.invitation_channel, inv.invited_on, inv.letter_template) == (
+                Channel.POST,
+                TODAY,
+                "einladung.html.j2",
+            )
+    docs = archived(db)
+    assert {d[0] for d in docs} == planned
+    assert all(d[2].startswith(b"%PDF") and d[1].startswith("2026-einladung-") for d in docs)
+    assert any(INVITATIONS in kinds for kinds in announced)
+    # the same letters stay chosen, and are not recorded a second time by accident
+    assert dialog.selection_button.isChecked() and "eben erstellten" in dialog.selection_button.text()
+    assert not dialog.record_box.isChecked()
+    assert dialog.count_label.text() == "3 Briefe"
+    assert "Versand vermerkt für 3 Einladungen" in dialog.result_label.text()
+
+
+def test_one_pdf_per_letter_without_recording(setup: Any, qtbot: Any, tmp_path: Path) -> None:
+    ctx, world, _extra, parent = setup
+    db = ctx.database
+    dialog = LettersDialog(ctx, parent, world.conference_id)
+    qtbot.addWidget(dialog)
+    dialog.select_status(InvitationStatus.ACCEPTED)
+    dialog.programme_box.setChecked(False)
+    dialog.reply_form_box.setChecked(False)
+    dialog.record_box.setChecked(False)
+    before = statuses(db)
+    folder = tmp_path / "einzeln"
+    folder.mkdir()
+
+    outcome = dialog.save_folder(folder)
+
+    assert outcome is not None and outcome.recorded == 0
+    files = sorted(folder.iterdir())
+    assert len(files) == 2 == len(outcome.files)
+    texts = {f.name: "\n".join(pdf_text(f.read_bytes())) for f in files}
+    assert all(len(pdf_text(f.read_bytes())) == 1 for f in files)
+    hassan = next(name for name, text in texts.items() if "Al-Hassan" in text)
+    assert hassan == f"2026-einladung-{world.inv['hassan']:05d}-prof-dr-mohammed-al-hassan.pdf"
+    assert any("von Stein" in text for text in texts.values())
+    assert statuses(db) == before and archived(db) == []
+    assert "einzelne PDFs" in dialog.result_label.text()
+
+
+@pytest.mark.parametrize("after", [1, 3, 4])
+def test_cancel_leaves_no_file_and_no_record(
+    setup: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int
+) -> None:
+    """Abbrechen while painting, before the last letter, and at the archive copies (folder: before writing)."""
+    ctx, world, _extra, parent = setup
+    db = ctx.database
+    dialog = LettersDialog(ctx, parent, world.conference_id)
+    qtbot.addWidget(dialog)
+    assert dialog.count_label.text() == "3 Briefe"
+    monkeypatch.setattr(ld, "run_task", cancelling_run_task(after))
+    before = statuses(db)
+    out = tmp_path / "out"
+    out.mkdir()
+
+    assert dialog.save_pdf(out / "briefe.pdf") is None
+    assert dialog.save_folder(out) is None
+
+    assert list(out.iterdir()) == []
+    assert statuses(db) == before and archived(db) == []
+    assert dialog.result_label.text().startswith("Abgebrochen")
+    assert dialog.record_box.isChecked()
+
+
+def test_unwritable_target_records_nothing(
+    setup: Any, qtbot: Any, tmp_path: Path, messages: list[str]
+) -> None:
+    ctx, world, _extra, parent = setup
+    dialog = LettersDialog(ctx, parent, world.conference_id)
+    qtbot.addWidget(dialog)
+    before = statuses(ctx.database)
+    assert dialog.save_pdf(tmp_path / "fehlt" / "briefe.pdf") is None
+    assert len(messages) == 1 and "kann nicht geschrieben werden" in messages[0]
+    assert statuses(ctx.database) == before and archived(ctx.database) == []
+
+
+def test_print_on_a_printer(setup: Any, qtbot: Any, tmp_path: Path) -> None:
+    ctx, world, extra, parent = setup
+    dialog = LettersDialog(ctx, parent, world.conference_id)
+    qtbot.addWidget(dialog)
+    dialog.select_template("erinnerung")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "gedruckt.pdf"))
+
+    assert dialog.print_letters(printer)
+
+    text = "\n".join(pdf_text((tmp_path / "gedruckt.pdf").read_bytes()))
+    assert "Erinnerung" in text and "Ivanova" in text
+    with ctx.database.read_session() as s:
+        alex = s.get(Invitation, world.inv["alex"])
+        assert alex is not None
+        # a reminder keeps the first invitation date and notes the reminder
+        assert (alex.reminded_on, alex.invited_on) == (TODAY, dt.date(2026, 10, 1))
+        assert alex.status is InvitationStatus.INVITED
+    assert {d[0] for d in archived(ctx.database)} == {world.inv["alex"], extra["arabic"]}
+    assert "gedruckt" in dialog.result_label.text()
+
+
+def test_cancelled_print_run_is_aborted(
+    setup: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, world, _extra, parent = setup
+    dialog = LettersDialog(ctx, parent, world.conference_id)
+    qtbot.addWidget(dialog)
+    before = statuses(ctx.database)
+    monkeypatch.setattr(ld.QProgressDialog, "wasCanceled", lambda _self: True)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "abgebrochen.pdf"))
+
+    assert not dialog.print_letters(printer)
+
+    assert not (tmp_path / "abgebrochen.pdf").exists()
+    assert statuses(ctx.database) == before and archived(ctx.database) == []
+
+
+def test_preview_paints_the_letters(setup: Any, qtbot: Any, tmp_path: Path) -> None:
+    ctx, world, _extra, parent = setup
+    dialog = LettersDialog(ctx, parent, world.conference_id)
+    qtbot.addWidget(dialog)
+    dialog.form_a.click()
+    preview = dialog.make_preview()
+    assert isinstance(preview, QPrintPreviewDialog)
+    qtbot.addWidget(preview)
+    assert preview.windowTitle() == "Vorschau – 3 Briefe"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "vorschau.pdf"))
+    preview.paintRequested.emit(printer)
+    text = "\n".join(pdf_text((tmp_path / "vorschau.pdf").read_bytes()))
+    for name in ("Müller", "Stadt Vreden", "Yılmaz"):
+        assert name in text
+    # the preview itself records nothing
+    assert archived(ctx.database) == []
+
+
+def test_broken_own_template_is_a_message_not_a_crash(
+    setup: Any, qtbot: Any, tmp_path: Path, own_templates: Path, messages: list[str]
+) -> None:
+    ctx, world, _extra, parent = setup
+    own_templates.mkdir()
+    (own_templates / "kaputt.html.j2").write_text("<p>Hallo</p>\n{{ person.name ", encoding="utf-8")
+    dialog = LettersDialog(ctx, parent, world.conference_id)
+    qtbot.addWidget(dialog)
+    assert dialog.template_combo.findText("Kaputt (eigene Vorlage)") >= 0
+    dialog.select_template("kaputt")
+    assert "Zeile 2" in dialog.warning_label.text()
+    assert not dialog.pdf_button.isEnabled()
+    assert dialog.save_pdf(tmp_path / "x.pdf") is None
+    assert len(messages) == 1 and "Zeile 2" in messages[0]
+    assert not (tmp_path / "x.pdf").exists()
+
+
+# --- template editor ---------------------------------------------------------------------------------------
+
+
+def test_template_editor_copy_error_line_and_live_preview(
+    setup: Any, qtbot: Any, own_templates: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, world, extra, parent = setup
+    editor = TemplateEditorDialog(ctx, parent, "einladung", conference_id=world.conference_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    # a shipped template is read-only; the preview shows a real invitee's letter text
+    assert editor.editor.isReadOnly() and not editor.save_button.isEnabled()
+    assert "lädt Sie herzlich" in editor.preview.toPlainText()
+    names = [editor.recipient_combo.itemText(i) for i in range(editor.recipient_combo.count())]
+    assert "Yılmaz, Şükrü" in names and names[-1].startswith("Beispieldaten")
+
+    assert editor.copy_template("Einladung kurz") == "einladung-kurz.html.j2"
+    copy = own_templates / "einladung-kurz.html.j2"
+    assert copy.read_text(encoding="utf-8") == (
+        content.builtin_template_dir() / "einladung.html.j2"
+    ).read_text(encoding="utf-8")
+    assert not editor.editor.isReadOnly()
+    assert editor.template_combo.currentText() == "Einladung kurz (eigene Vorlage)"
+
+    # a broken template: the message names the line, the line is marked, nothing crashes
+    editor.editor.setPlainText('{% set subject = "Kurz" %}\n<p>Hallo</p>\n{{ person.name ')
+    qtbot.waitUntil(lambda: editor.error_label.text().startswith("⚠ Zeile 3:"), timeout=2000)
+    assert editor.error_line == 3 and editor.error_label.isVisible()
+    marks = editor.editor.extraSelections()
+    assert len(marks) == 1 and marks[0].cursor.blockNumber() == 2
+    assert marks[0].format.background().color() == QColor(te.ERROR_LINE_COLOR)
+
+    # a good one, for the Turkish and the Arabic invitee
+    editor.editor.setPlainText(
+        '{% set subject = "Kurz und gut" %}\n<p>Liebe Grüße an {{ person.first_name }} {{ person.last_name }}.</p>'
+    )
+    editor.recipient_combo.setCurrentIndex(editor.recipient_combo.findData(extra["yilmaz"]))
+    qtbot.waitUntil(lambda: "Şükrü Yılmaz" in editor.preview.toPlainText(), timeout=2000)
+    assert editor.error_label.text() == "" and editor.editor.extraSelections() == []
+    assert "Kurz und gut" in editor.preview.toPlainText()
+    assert "Sehr geehrter Herr Yılmaz," in editor.preview.toPlainText()
+    editor.recipient_combo.setCurrentIndex(editor.recipient_combo.findData(extra["arabic"]))
+    assert "محمد الحسن" in editor.preview.toPlainText()
+
+    assert editor.save_button.isEnabled()
+    assert editor.save()
+    assert "Kurz und gut" in copy.read_text(encoding="utf-8")
+    assert not editor.save_button.isEnabled()
+    assert list(own_templates.glob(".*")) == []
+    # the letters use it at once
+    letters = content.letter_contents(
+        ctx.database, 2026, invitation_ids=[extra["yilmaz"]], template="einladung-kurz"
+    )
+    assert letters[0].subject == "Kurz und gut"
+
+    # unsaved changes are asked about when closing
+    editor.editor.insertPlainText("x")
+    asked: list[str] = []
+
+    def ask(_parent: object, name: str) -> QMessageBox.StandardButton:
+        asked.append(name)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(te, "ask_unsaved", ask)
+    editor.reject()
+    assert asked == ["Einladung kurz (eigene Vorlage)"] and editor.isVisible()
+
+
+def test_template_editor_without_conference_uses_sample_values(setup: Any, qtbot: Any) -> None:
+    ctx, _world, _extra, parent = setup
+    editor = TemplateEditorDialog(ctx, parent)
+    qtbot.addWidget(editor)
+    assert editor.recipient_combo.count() == 1
+    assert "Ayşe" in editor.preview.toPlainText() or "Yılmaz" in editor.preview.toPlainText()
+    assert editor.template_combo.currentData() == "einladung.html.j2"
+
+
+def test_template_names() -> None:
+    assert te.template_file_name("Einladung kurz") == "einladung-kurz.html.j2"
+    assert te.template_file_name("Dank für Gäste") == "dank-fuer-gaeste.html.j2"
+    with pytest.raises(content.UserError):
+        te.template_file_name("  ")
+    assert te.error_text(
+        content.TemplateError("Fehler in der Vorlage „x“, Zeile 4: Syntaxfehler (y)", lineno=4)
+    ) == ("Zeile 4: Syntaxfehler (y)")
+
+
+# --- sender settings ---------------------------------------------------------------------------------------
+
+
+def test_sender_settings_round_trip(setup: Any, qtbot: Any, tmp_path: Path, messages: list[str]) -> None:
+    ctx, _world, _extra, parent = setup
+    dialog = SenderSettingsDialog(ctx, parent)
+    qtbot.addWidget(dialog)
+    assert dialog.fields["authority"].text() == "Kreis Borken"
+    assert dialog.sender_line_label.text() == "Kreis Borken · Burloer Straße 93 · 46325 Borken"
+
+    dialog.fields["contact_name"].setText("Frau Gülşen Öztürk")
+    dialog.fields["contact_email"].setText("oeztuerk(at)kreis-borken.de")
+    dialog.fields["postal_code"].setText("4632")
+    assert any("E-Mail-Adresse" in p for p in dialog.problems())
+    assert any("fünf Ziffern" in p for p in dialog.problems())
+    assert not dialog.problem_label.isHidden()
+    dialog.accept()
+    assert dialog.result() != dialog.DialogCode.Accepted and len(messages) == 1
+    with ctx.database.read_session() as s:
+        assert content.load_sender_settings(s) == content.SenderSettings()
+
+    dialog.fields["contact_email"].setText("g.oeztuerk@kreis-borken.de")
+    dialog.fields["postal_code"].setText("46325")
+    dialog.fields["street"].setText(
+        "Burloer Straße 93 und ein sehr langer Zusatz, der nie in eine Zeile passt"
+    )
+    assert any("zu lang" in p for p in dialog.problems())
+    dialog.fields["street"].setText("Burloer Straße 93")
+    logo = tmp_path / "logo.png"
+    image = QImage(200, 80, QImage.Format.Format_RGB32)
+    image.fill(QColor(0, 90, 160))
+    assert image.save(str(logo))
+    dialog.choose_logo(str(logo))
+    assert not dialog.logo_preview.pixmap().isNull()
+    assert dialog.problems() == [] and dialog.problem_label.isHidden()
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+    with ctx.database.read_session() as s:
+        stored = content.load_sender_settings(s)
+    assert stored.contact_name == "Frau Gülşen Öztürk"
+    assert stored.contact_email == "g.oeztuerk@kreis-borken.de"
+    assert stored.logo_path == str(logo)
+    again = SenderSettingsDialog(ctx, parent)
+    qtbot.addWidget(again)
+    assert again.settings() == stored
+
+    again.choose_logo(str(tmp_path / "fehlt.png"))
+    assert any("gibt es nicht" in p for p in sd.problems(again.settings()))
