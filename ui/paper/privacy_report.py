@@ -4,8 +4,8 @@ It paints what ``konferenz.privacy.export_person`` returns (the same data as the
 cannot disagree): the person's fields as German label/value rows, roles, invitations per conference year
 with status, consents (purpose, date, channel, text version, withdrawal), the consent to be named on the
 participant list, parts in the programme, and the change history (time, user, field, old → new). A4
-portrait with the layout of the programme and minutes (``programme_pdf``'s flow: page breaks between
-lines, a running head on follow-up pages, "Seite N von M").
+portrait with the layout of the programme and minutes (the flowing document of ``ui.paper.flow``: page
+breaks between lines, a running head on follow-up pages, "Seite N von M").
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from PySide6.QtGui import QPagedPaintDevice
 
 from konferenz.enums import Channel, Gender, LegalBasis, label
 from konferenz.errors import UserError
-from ui.paper import Canvas, make_font, pdf_bytes, prepare_device
-from ui.paper.programme_pdf import GRAY, _Flow, _Page, wrap_text
+from ui.paper import make_font, pdf_bytes
+from ui.paper.flow import GRAY, Flow, paint_flow, paint_on_device, wrap_text
 
 TITLE = "Auskunft nach Art. 15 DSGVO"
 
@@ -134,38 +134,14 @@ def list_consent(consents: Sequence[Mapping[str, Any]]) -> str:
 # --- layout ---------------------------------------------------------------------------------------------
 
 
-def _heading(flow: _Flow, text: str) -> None:
-    font = make_font(12, bold=True)
-    flow.y += 3.0
-    flow.room(flow.step(font) + 3 * flow.step(make_font(9.5)))  # keep the heading with its first lines
-    flow.lines(flow.page.left, [(0.0, text)], font)
-    flow.y += 0.8
-    flow.rule(flow.page.left, flow.page.right, width=0.3, gray=0)
-    flow.y += 1.5
-
-
-def _pairs(flow: _Flow, rows: Sequence[tuple[str, str]], *, label_width: float = 45.0) -> None:
-    """Label/value rows; a long value wraps under itself, the label stays on its first line."""
-    c, page = flow.c, flow.page
-    label_font = make_font(9.5, bold=True)
-    value_font = make_font(9.5)
-    width = page.text_width - label_width
-    for caption, value in rows:
-        lines = wrap_text(c, value, value_font, width) or [(0.0, "")]
-        flow.room(flow.step(value_font) * min(2, len(lines)))
-        flow.text_at(page.left, flow.y + c.ascent(label_font), caption, label_font, max_width=label_width - 2)
-        flow.lines(page.left + label_width, lines, value_font)
-        flow.y += 0.6
-
-
-def _entry(flow: _Flow, title: str, details: Sequence[str]) -> None:
+def _entry(flow: Flow, title: str, details: Sequence[str]) -> None:
     """A bold first line and grey detail lines, kept together when they fit on a page."""
-    c, page = flow.c, flow.page
+    c, page = flow.canvas, flow.page
     title_font = make_font(10, bold=True)
     detail_font = make_font(9)
     title_lines = wrap_text(c, title, title_font, page.text_width)
     detail_lines = [line for d in details if d for line in wrap_text(c, d, detail_font, page.text_width - 4)]
-    height = len(title_lines) * flow.step(title_font) + len(detail_lines) * flow.step(detail_font)
+    height = flow.block_height(title_lines, title_font) + flow.block_height(detail_lines, detail_font)
     if height < 60:
         flow.room(height)
     flow.lines(page.left, title_lines, title_font)
@@ -173,36 +149,31 @@ def _entry(flow: _Flow, title: str, details: Sequence[str]) -> None:
     flow.y += 1.8
 
 
-def _empty(flow: _Flow, text: str) -> None:
-    flow.lines(flow.page.left, [(0.0, text)], make_font(9.5), color=GRAY)
+def _empty(flow: Flow, text: str) -> None:
+    flow.text_line(text, make_font(9.5), color=GRAY)
 
 
 def _joined(*parts: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _paint(flow: _Flow, export: Mapping[str, Any]) -> None:
-    c, page = flow.c, flow.page
+def _paint(flow: Flow, export: Mapping[str, Any]) -> None:
     person: Mapping[str, Any] = export.get("person") or {}
-    kind_font = make_font(10, bold=True)
-    title_font = make_font(17, bold=True)
     line_font = make_font(10.5)
-    flow.lines(page.left, [(0.0, TITLE.upper())], kind_font, color=GRAY)
-    flow.y += 1.0
-    flow.lines(page.left, wrap_text(c, person_name(person), title_font, page.text_width), title_font)
+    flow.title(TITLE, person_name(person))
     flow.y += 1.0
     intro = (
         f"Stand: {german(export.get('erstellt'))}. Diese Auskunft enthält alle Daten, die das Programm "
         "„Konferenz“ des Kreises Borken zu dieser Person speichert (Integrationskonferenz); die Datei im "
         "JSON-Format enthält dieselben Daten maschinenlesbar."
     )
-    flow.lines(page.left, wrap_text(c, intro, line_font, page.text_width), line_font, color=GRAY)
+    flow.paragraph(intro, line_font, color=GRAY)
     flow.y += 2.0
 
-    _heading(flow, "Angaben zur Person")
-    _pairs(flow, person_rows(person))
+    flow.heading("Angaben zur Person")
+    flow.pairs(person_rows(person))
 
-    _heading(flow, "Rollen in Organisationen")
+    flow.heading("Rollen in Organisationen")
     roles: Sequence[Mapping[str, Any]] = export.get("rollen") or []
     for role in roles:
         _entry(
@@ -219,7 +190,7 @@ def _paint(flow: _Flow, export: Mapping[str, Any]) -> None:
     if not roles:
         _empty(flow, "Keine Rollen gespeichert.")
 
-    _heading(flow, "Einladungen")
+    flow.heading("Einladungen")
     invitations: Sequence[Mapping[str, Any]] = export.get("einladungen") or []
     for inv in invitations:
         title = f"{inv.get('konferenz')} – {inv.get('konferenz_titel') or ''}".rstrip(" –")
@@ -254,9 +225,9 @@ def _paint(flow: _Flow, export: Mapping[str, Any]) -> None:
     if not invitations:
         _empty(flow, "Keine Einladungen gespeichert.")
 
-    _heading(flow, "Einwilligungen")
+    flow.heading("Einwilligungen")
     consents: Sequence[Mapping[str, Any]] = export.get("einwilligungen") or []
-    _pairs(flow, [("Teilnehmerliste", f"Einwilligung in die Nennung: {list_consent(consents)}")])
+    flow.pairs([("Teilnehmerliste", f"Einwilligung in die Nennung: {list_consent(consents)}")])
     flow.y += 1.0
     for consent in consents:
         _entry(
@@ -277,13 +248,13 @@ def _paint(flow: _Flow, export: Mapping[str, Any]) -> None:
 
     parts: Sequence[Mapping[str, Any]] = export.get("mitwirkung_programm") or []
     if parts:
-        _heading(flow, "Mitwirkung im Programm")
+        flow.heading("Mitwirkung im Programm")
         for part in parts:
             _entry(
                 flow, f"Programmpunkt Nr. {part.get('agenda_item_id')}", [f"Rolle: {part.get('part') or ''}"]
             )
 
-    _heading(flow, "Änderungsprotokoll")
+    flow.heading("Änderungsprotokoll")
     history: Sequence[Mapping[str, Any]] | None = export.get("aenderungsprotokoll_lesbar")
     if history is None:  # an export of an older version: the stored entries as they are
         history = [
@@ -317,21 +288,17 @@ def paint_privacy_report(
     device: QPagedPaintDevice, export: Mapping[str, Any], *, prepare: bool = True
 ) -> int:
     """The access report on A4 portrait; returns the number of pages."""
-    if prepare:
-        prepare_device(device)
-    canvas = Canvas(device)
-    try:
-        name = person_name(export.get("person") or {})
-        flow = _Flow(
+    name = person_name(export.get("person") or {})
+    return paint_on_device(
+        device,
+        lambda canvas: paint_flow(
             canvas,
-            _Page.of(device),
+            lambda flow: _paint(flow, export),
             running_head=f"{TITLE} – {name}",
             footer_note=f"{TITLE} – {name} – Stand {german(export.get('erstellt'))}",
-        )
-        _paint(flow, export)
-        return flow.paint()
-    finally:
-        canvas.end()
+        ),
+        prepare=prepare,
+    )
 
 
 def privacy_report_pdf(export: Mapping[str, Any], path: str | os.PathLike[str] | None = None) -> bytes:

@@ -16,21 +16,21 @@ QPagedPaintDevice, so a PDF file (QPdfWriter), the printer and the print preview
   Forenphase with their own attendance, the status updates recorded under "Sachstand der Empfehlungen
   aus …", and the recommendations with responsible party, due date and status.
 
-Every page ends with "Seite N von M": the layout runs first and records what goes on which page, the
-painting follows once the number of pages is known (``_Flow``).
+The layout (page breaks, running head, "Seite N von M" on every page, the Regieplan's table) is the
+paper package's flowing document, ``ui.paper.flow``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPageLayout
+from PySide6.QtGui import QColor, QFont, QPagedPaintDevice
 from sqlalchemy.orm import Session, selectinload
 
 from konferenz import programme
@@ -48,13 +48,8 @@ from konferenz.models import (
     RecommendationUpdate,
 )
 from konferenz.text import collapse_spaces
-from ui.paper import Canvas, make_font, pdf_bytes, prepare_device
-
-GRAY = QColor(90, 90, 90)
-LIGHT = 175
-#: line pitch as a share of the font's natural line spacing
-LINE_HEIGHT = 0.95
-
+from ui.paper import Canvas, make_font, pdf_bytes
+from ui.paper.flow import GRAY, Block, Flow, Table, paint_flow, paint_on_device, wrap_text
 
 # --- content --------------------------------------------------------------------------------------------
 
@@ -316,181 +311,18 @@ def minutes_document(session: Session, year: int) -> MinutesDocument:
 # --- layout ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Page:
-    """The text area of the device's page, in mm."""
-
-    width: float
-    height: float
-    left: float
-    right: float
-    top: float
-    bottom: float
-    footer: float
-
-    @classmethod
-    def of(cls, device: QPagedPaintDevice) -> _Page:
-        rect = device.pageLayout().fullRect(QPageLayout.Unit.Millimeter)
-        width, height = rect.width(), rect.height()
-        if width > height:  # landscape
-            return cls(width, height, 15.0, width - 15.0, 14.0, height - 16.0, height - 9.0)
-        return cls(width, height, 20.0, width - 20.0, 18.0, height - 20.0, height - 11.0)
-
-    @property
-    def text_width(self) -> float:
-        return self.right - self.left
-
-
-Op = Callable[[], None]
-#: lines of one font and colour: (font, colour or None for black, [(indent mm, text)])
-Block = tuple[QFont, QColor | None, list[tuple[float, str]]]
-
-
-@dataclass
-class _Flow:
-    """Content laid out top to bottom over pages; the painting waits until the page count is known.
-
-    ``room(h)`` starts a new page when ``h`` mm do not fit any more; ``draw`` records what to paint on the
-    current page. On follow-up pages a running head is painted, and ``repeat`` (e.g. a table's column
-    heads) is laid out again.
-    """
-
-    c: Canvas
-    page: _Page
-    running_head: str
-    footer_note: str = ""
-    repeat: Callable[[], None] | None = None
-    pages: list[list[Op]] = field(default_factory=lambda: [[]])
-    y: float = 0.0
-
-    def __post_init__(self) -> None:
-        self.y = self.page.top
-
-    @property
-    def top(self) -> float:
-        return self.page.top + (8.0 if len(self.pages) > 1 else 0.0)
-
-    def room(self, height: float) -> None:
-        if self.y + height > self.page.bottom and self.y > self.top + 0.01:
-            self.pages.append([])
-            self.y = self.top
-            if self.repeat is not None:
-                self.repeat()
-
-    def draw(self, op: Op) -> None:
-        self.pages[-1].append(op)
-
-    # --- text --------------------------------------------------------------------------------------------
-
-    def step(self, font: QFont) -> float:
-        return self.c.to_mm(self.c.metrics(font).lineSpacing()) * LINE_HEIGHT
-
-    def text_at(
-        self,
-        x: float,
-        baseline: float,
-        text: str,
-        font: QFont,
-        *,
-        color: QColor | None = None,
-        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
-        max_width: float | None = None,
-    ) -> None:
-        c = self.c
-        self.draw(lambda: c.text(x, baseline, text, font, color=color, align=align, max_width=max_width))
-
-    def lines(
-        self, x: float, lines: Sequence[tuple[float, str]], font: QFont, *, color: QColor | None = None
-    ) -> None:
-        """Lines (indent, text) one below the other, breaking the page between lines."""
-        step = self.step(font)
-        ascent = self.c.ascent(font)
-        for indent, line in lines:
-            self.room(step)
-            self.text_at(x + indent, self.y + ascent, line, font, color=color)
-            self.y += step
-
-    def rule(self, x1: float, x2: float, *, width: float = 0.15, gray: int = LIGHT) -> None:
-        self.line_at(x1, self.y, x2, self.y, width=width, gray=gray)
-
-    def line_at(
-        self, x1: float, y1: float, x2: float, y2: float, *, width: float = 0.15, gray: int = LIGHT
-    ) -> None:
-        c = self.c
-        self.draw(lambda: c.line(x1, y1, x2, y2, width=width, gray=gray))
-
-    def box_at(self, x: float, y: float, w: float, h: float, *, width: float = 0.25, gray: int = 120) -> None:
-        c = self.c
-        self.draw(lambda: c.box(x, y, w, h, width=width, gray=gray))
-
-    # --- pages ------------------------------------------------------------------------------------------
-
-    def paint(self) -> int:
-        """Paint every page with running head and footer; returns the number of pages."""
-        total = len(self.pages)
-        small = make_font(8)
-        for number, ops in enumerate(self.pages, start=1):
-            self.c.new_page()
-            if number > 1:
-                self.c.text(self.page.left, self.page.top, self.running_head, small, color=GRAY)
-                self.c.line(
-                    self.page.left, self.page.top + 2.0, self.page.right, self.page.top + 2.0, gray=LIGHT
-                )
-            for op in ops:
-                op()
-            if self.footer_note:
-                self.c.text(
-                    self.page.left,
-                    self.page.footer,
-                    self.footer_note,
-                    small,
-                    color=GRAY,
-                    max_width=self.page.text_width - 35.0,
-                )
-            self.c.page_number(number, total, right=self.page.right, baseline=self.page.footer)
-        return total
-
-
-def wrap_text(c: Canvas, text: str, font: QFont, width: float) -> list[tuple[float, str]]:
-    """``text`` broken into lines of ``width`` mm: line breaks in the text are kept, and a paragraph that
-    starts with a bullet ("•", "-", "–") hangs its following lines under the text after the bullet."""
-    result: list[tuple[float, str]] = []
-    for raw in text.splitlines():
-        paragraph = raw.strip()
-        if not paragraph:
-            continue
-        bullet = paragraph[:2] if paragraph[:2] in ("• ", "- ", "– ") else ""
-        if bullet:
-            body = paragraph[2:].strip()
-            hang = c.text_width("• ", font)
-            wrapped = c.wrap(body, font, width - hang) or [""]
-            result.append((0.0, f"• {wrapped[0]}"))
-            result.extend((hang, line) for line in wrapped[1:])
-        else:
-            result.extend((0.0, line) for line in c.wrap(paragraph, font, width))
-    return result
-
-
-def _block_height(flow: _Flow, lines: Sequence[object], font: QFont) -> float:
-    return len(lines) * flow.step(font)
-
-
-def _paint_header(flow: _Flow, header: DocumentHeader, kind: str) -> None:
+def _paint_header(flow: Flow, header: DocumentHeader, kind: str) -> None:
     """First page: the kind of document, the conference's title and theme, date and venue."""
-    c, page = flow.c, flow.page
-    kind_font = make_font(10, bold=True)
-    title_font = make_font(17, bold=True)
+    page = flow.page
     theme_font = make_font(11.5)
     line_font = make_font(10.5)
-    flow.lines(page.left, [(0.0, kind.upper())], kind_font, color=GRAY)
-    flow.y += 1.0
-    flow.lines(page.left, wrap_text(c, header.title, title_font, page.text_width), title_font)
+    flow.title(kind, header.title)
     if header.theme:
-        flow.lines(page.left, wrap_text(c, header.theme, theme_font, page.text_width), theme_font)
+        flow.paragraph(header.theme, theme_font)
     flow.y += 1.5
     for line in (header.date_line, header.venue_line):
         if line:
-            flow.lines(page.left, wrap_text(c, line, line_font, page.text_width), line_font, color=GRAY)
+            flow.paragraph(line, line_font, color=GRAY)
     flow.y += 2.5
     flow.rule(page.left, page.right, width=0.4, gray=0)
     flow.y += 5.0
@@ -513,9 +345,9 @@ def _item_body(c: Canvas, item: AgendaEntry, width: float) -> list[Block]:
     return blocks
 
 
-def _forum_boxes(flow: _Flow, forums: Sequence[ForumEntry], left: float, right: float) -> None:
+def _forum_boxes(flow: Flow, forums: Sequence[ForumEntry], left: float, right: float) -> None:
     """The parallel forums side by side: up to three in a row, four and more two by two."""
-    c = flow.c
+    c = flow.canvas
     columns = len(forums) if len(forums) <= 3 else 2
     gap, pad = 3.0, 2.2
     width = (right - left - gap * (columns - 1)) / columns
@@ -537,9 +369,7 @@ def _forum_boxes(flow: _Flow, forums: Sequence[ForumEntry], left: float, right: 
             if forum.description:
                 blocks.append((desc_font, GRAY, wrap_text(c, forum.description, desc_font, inner)))
             contents.append(blocks)
-        height = max(
-            sum(_block_height(flow, lines, font) for font, _color, lines in blocks) for blocks in contents
-        )
+        height = max(flow.blocks_height(blocks) for blocks in contents)
         height += 2 * pad
         flow.room(height + gap)
         top = flow.y
@@ -547,13 +377,12 @@ def _forum_boxes(flow: _Flow, forums: Sequence[ForumEntry], left: float, right: 
             x = left + index * (width + gap)
             flow.box_at(x, top, width, height)
             flow.y = top + pad
-            for font, color, lines in blocks:
-                flow.lines(x + pad, lines, font, color=color)
+            flow.blocks(x + pad, blocks)
         flow.y = top + height + gap
 
 
-def _paint_programme(flow: _Flow, doc: AgendaDocument) -> None:
-    c, page = flow.c, flow.page
+def _paint_programme(flow: Flow, doc: AgendaDocument) -> None:
+    c, page = flow.canvas, flow.page
     _paint_header(flow, doc.header, "Programm")
     time_width, room_width = 25.0, 34.0
     body_left = page.left + time_width
@@ -564,10 +393,7 @@ def _paint_programme(flow: _Flow, doc: AgendaDocument) -> None:
     for number, item in enumerate(doc.items):
         blocks = _item_body(c, item, body_width)
         room_lines = wrap_text(c, item.room, room_font, room_width)
-        height = max(
-            sum(_block_height(flow, lines, font) + 0.6 for font, _color, lines in blocks),
-            _block_height(flow, room_lines, room_font),
-        )
+        height = max(flow.blocks_height(blocks, gap=0.6), flow.block_height(room_lines, room_font))
         first_forum_row = 22.0 if item.forums else 0.0
         flow.room(height + 3.0 + first_forum_row)
         if number:  # the header ends with a rule of its own
@@ -580,9 +406,7 @@ def _paint_programme(flow: _Flow, doc: AgendaDocument) -> None:
         flow.y = baseline - c.ascent(room_font)
         flow.lines(room_left, room_lines, room_font, color=GRAY)
         flow.y = top
-        for font, color, lines in blocks:
-            flow.lines(body_left, lines, font, color=color)
-            flow.y += 0.6
+        flow.blocks(body_left, blocks, gap=0.6)
         flow.y = max(flow.y, top + height) + 1.5
         if item.forums:
             _forum_boxes(flow, item.forums, body_left, page.right)
@@ -590,78 +414,39 @@ def _paint_programme(flow: _Flow, doc: AgendaDocument) -> None:
         flow.y += 3.0
         head = make_font(11, bold=True)
         flow.room(30.0)
-        flow.lines(page.left, [(0.0, "Foren")], head)
+        flow.text_line("Foren", head)
         flow.y += 1.5
         _forum_boxes(flow, doc.unassigned_forums, page.left, page.right)
     if not doc.items:
-        flow.lines(page.left, [(0.0, "Für diese Konferenz ist noch kein Programm angelegt.")], make_font(10))
+        flow.text_line("Für diese Konferenz ist noch kein Programm angelegt.", make_font(10))
 
 
-@dataclass(frozen=True)
-class _Column:
-    title: str
-    width: float
-
-
-REGIE_COLUMNS = (
-    _Column("Zeit", 23.0),
-    _Column("Dauer", 15.0),
-    _Column("Programmpunkt", 84.0),
-    _Column("Raum", 30.0),
-    _Column("Verantwortlich", 32.0),
-    _Column("Notizen (intern)", 0.0),  # the rest of the line
+#: the Regieplan's columns: title and width in mm (0: the rest of the line)
+REGIE_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Zeit", 23.0),
+    ("Dauer", 15.0),
+    ("Programmpunkt", 84.0),
+    ("Raum", 30.0),
+    ("Verantwortlich", 32.0),
+    ("Notizen (intern)", 0.0),
 )
 
 
-def _paint_running_order(flow: _Flow, doc: AgendaDocument) -> None:
-    c, page = flow.c, flow.page
+def _paint_running_order(flow: Flow, doc: AgendaDocument) -> None:
     _paint_header(flow, doc.header, "Regieplan (intern)")
-    widths = [col.width for col in REGIE_COLUMNS]
-    widths[-1] = page.text_width - sum(widths[:-1])
-    lefts = [page.left + sum(widths[:i]) for i in range(len(widths))]
-    pad = 1.5
-    head_font = make_font(8.5, bold=True)
+    table = Table(
+        flow, [title for title, _width in REGIE_COLUMNS], [width for _title, width in REGIE_COLUMNS]
+    )
     cell_font = make_font(8.5)
     title_font = make_font(9.5, bold=True)
     small = make_font(8)
 
-    def column_heads() -> None:
-        flow.rule(page.left, page.right, width=0.4, gray=0)
-        top = flow.y
-        for col, x, w in zip(REGIE_COLUMNS, lefts, widths, strict=True):
-            flow.text_at(
-                x + pad, top + 1.2 + c.ascent(head_font), col.title, head_font, max_width=w - 2 * pad
-            )
-        flow.y = top + flow.step(head_font) + 2.4
-        flow.rule(page.left, page.right, width=0.4, gray=0)
-        bottom = flow.y
-        for x in (*lefts, page.right):
-            flow.line_at(x, top, x, bottom)
-
-    def row(cells: Sequence[list[Block]], *, indent: float = 0.0) -> None:
-        height = max(
-            sum(_block_height(flow, lines, font) for font, _color, lines in blocks) for blocks in cells
-        )
-        height += 2 * pad
-        flow.room(height)
-        top = flow.y
-        for index, blocks in enumerate(cells):
-            flow.y = top + pad
-            for font, color, lines in blocks:
-                flow.lines(lefts[index] + pad + (indent if index == 2 else 0.0), lines, font, color=color)
-        flow.y = top + height
-        flow.rule(page.left, page.right)
-        bottom = flow.y
-        for x in (*lefts, page.right):
-            flow.line_at(x, top, x, bottom)
-
     def cell(
         text: str, column: int, font: QFont = cell_font, color: QColor | None = None, indent: float = 0.0
     ) -> Block:
-        return (font, color, wrap_text(c, text, font, widths[column] - 2 * pad - indent))
+        return table.cell(text, column, font, color, indent)
 
-    column_heads()
-    flow.repeat = column_heads
+    table.start()
     for item in doc.items:
         middle = [cell(item.title, 2, title_font), cell(label(item.item_type), 2, small, GRAY)]
         if item.speakers:
@@ -670,7 +455,7 @@ def _paint_running_order(flow: _Flow, doc: AgendaDocument) -> None:
             middle.append(cell(f"Moderation: {item.moderation}", 2))
         if item.description:
             middle.append(cell(item.description, 2, small, GRAY))
-        row(
+        table.row(
             [
                 [cell(item.time_range, 0, make_font(8.5, bold=True))],
                 [cell(f"{item.duration_minutes} Min.", 1)],
@@ -685,41 +470,34 @@ def _paint_running_order(flow: _Flow, doc: AgendaDocument) -> None:
             sub = [cell(forum.label, 2, make_font(8.5, bold=True), indent=indent)]
             if forum.moderation:
                 sub.append(cell(f"Moderation: {forum.moderation}", 2, indent=indent))
-            row([[], [], sub, [cell(forum.room, 3)], [], []], indent=indent)
-    flow.repeat = None
+            table.row([[], [], sub, [cell(forum.room, 3)], [], []], indents=(0.0, 0.0, indent))
+    table.end()
 
 
 def paint_agenda_on(canvas: Canvas, doc: AgendaDocument, *, internal: bool = False) -> int:
     """Paint the programme (or with ``internal`` the Regieplan) onto an open canvas, starting a new page;
     returns the pages used. The page size is the device's (the Regieplan wants landscape)."""
-    page = _Page.of(canvas.device)
     kind = "Regieplan (intern)" if internal else "Programm"
-    flow = _Flow(
+    return paint_flow(
         canvas,
-        page,
+        lambda flow: _paint_running_order(flow, doc) if internal else _paint_programme(flow, doc),
         running_head=f"{kind} – {doc.header.title}",
         footer_note=f"{kind} – {doc.header.title} – Stand {dt.date.today():%d.%m.%Y}"
         if internal
         else doc.header.title,
     )
-    if internal:
-        _paint_running_order(flow, doc)
-    else:
-        _paint_programme(flow, doc)
-    return flow.paint()
 
 
 def paint_agenda(
     device: QPagedPaintDevice, doc: AgendaDocument, *, internal: bool = False, prepare: bool = True
 ) -> int:
     """The programme on A4 portrait, or the Regieplan on A4 landscape; returns the number of pages."""
-    if prepare:
-        prepare_device(device, landscape=internal)
-    canvas = Canvas(device)
-    try:
-        return paint_agenda_on(canvas, doc, internal=internal)
-    finally:
-        canvas.end()
+    return paint_on_device(
+        device,
+        lambda canvas: paint_agenda_on(canvas, doc, internal=internal),
+        landscape=internal,
+        prepare=prepare,
+    )
 
 
 # --- the minutes ----------------------------------------------------------------------------------------
@@ -730,14 +508,14 @@ def attendance_text(attendance: Sequence[tuple[str, int]]) -> str:
     return "1 Person" if total == 1 else f"{total} Personen"
 
 
-def _attendance_grid(flow: _Flow, attendance: Sequence[tuple[str, int]], left: float, width: float) -> None:
+def _attendance_grid(flow: Flow, attendance: Sequence[tuple[str, int]], left: float, width: float) -> None:
     """The categories and their counts in three columns."""
     font = make_font(9)
     columns = 3
     col_width = width / columns
     rows = [attendance[i : i + columns] for i in range(0, len(attendance), columns)]
     step = flow.step(font)
-    ascent = flow.c.ascent(font)
+    ascent = flow.canvas.ascent(font)
     for row in rows:
         flow.room(step)
         for index, (name, n) in enumerate(row):
@@ -749,32 +527,30 @@ def _attendance_grid(flow: _Flow, attendance: Sequence[tuple[str, int]], left: f
         flow.y += step
 
 
-def _labelled(flow: _Flow, caption: str, text: str, left: float, width: float) -> None:
+def _labelled(flow: Flow, caption: str, text: str, left: float, width: float) -> None:
     """ "Ergebnisse" in bold, the text below it (kept together with at least two of its lines)."""
     if not text.strip():
         return
     caption_font = make_font(9.5, bold=True)
     text_font = make_font(10)
-    lines = wrap_text(flow.c, text, text_font, width)
+    lines = wrap_text(flow.canvas, text, text_font, width)
     flow.room(flow.step(caption_font) + min(2, len(lines)) * flow.step(text_font))
-    flow.lines(left, [(0.0, caption)], caption_font)
+    flow.text_line(caption, caption_font, left=left)
     flow.lines(left, lines, text_font)
     flow.y += 1.5
 
 
 def _minutes_section(
-    flow: _Flow, section: MinutesSection, left: float, width: float, *, level: int = 0
+    flow: Flow, section: MinutesSection, left: float, width: float, *, level: int = 0
 ) -> None:
-    c = flow.c
+    c = flow.canvas
     head_font = make_font(12 if level == 0 else 10.5, bold=True)
     time_font = make_font(10, bold=True)
     detail_font = make_font(9)
     time_width = 25.0 if level == 0 else 0.0
     head_lines = wrap_text(c, section.heading, head_font, width - time_width)
     has_text = any((section.notes, section.results, section.rapporteur, section.status_updates))
-    flow.room(
-        _block_height(flow, head_lines, head_font) + (3 * flow.step(detail_font) if has_text else 0) + 3
-    )
+    flow.room(flow.block_height(head_lines, head_font) + (3 * flow.step(detail_font) if has_text else 0) + 3)
     if level == 0:
         flow.rule(left, left + width)
         flow.y += 2.0
@@ -790,7 +566,7 @@ def _minutes_section(
         names = ", ".join(f"{name} {n}" for name, n in section.attendance)
         extras.append(f"Teilnahme laut Check-in: {attendance_text(section.attendance)} ({names})")
     for extra in extras:
-        flow.lines(body_left, wrap_text(c, extra, detail_font, body_width), detail_font, color=GRAY)
+        flow.paragraph(extra, detail_font, left=body_left, width=body_width, color=GRAY)
     flow.y += 1.2
     _labelled(flow, "Notizen", section.notes, body_left, body_width)
     _labelled(flow, "Ergebnisse", section.results, body_left, body_width)
@@ -798,17 +574,18 @@ def _minutes_section(
         caption_font = make_font(9.5, bold=True)
         text_font = make_font(9.5)
         flow.room(flow.step(caption_font) + 2 * flow.step(text_font))
-        flow.lines(body_left, [(0.0, "Sachstand der Empfehlungen")], caption_font)
+        flow.text_line("Sachstand der Empfehlungen", caption_font, left=body_left)
         for update in section.status_updates:
             note = f": {update.note}" if update.note else ""
             text = f"• {update.text} ({update.year}) – {update.status}{note}"
-            flow.lines(body_left, wrap_text(c, text, text_font, body_width), text_font)
+            flow.paragraph(text, text_font, left=body_left, width=body_width)
         flow.y += 1.5
     if section.rapporteur:
-        flow.lines(
-            body_left,
-            wrap_text(c, f"Berichterstattung: {section.rapporteur}", detail_font, body_width),
+        flow.paragraph(
+            f"Berichterstattung: {section.rapporteur}",
             detail_font,
+            left=body_left,
+            width=body_width,
             color=GRAY,
         )
     flow.y += 2.0
@@ -816,20 +593,16 @@ def _minutes_section(
         _minutes_section(flow, forum, body_left + 4.0, body_width - 4.0, level=1)
 
 
-def _paint_minutes(flow: _Flow, doc: MinutesDocument) -> None:
-    c, page = flow.c, flow.page
+def _paint_minutes(flow: Flow, doc: MinutesDocument) -> None:
+    c, page = flow.canvas, flow.page
     _paint_header(flow, doc.header, "Protokoll")
     caption = make_font(10.5, bold=True)
-    flow.lines(
-        page.left,
-        [(0.0, f"Teilnahme laut Check-in: {attendance_text(doc.attendance)}")],
-        caption,
-    )
+    flow.text_line(f"Teilnahme laut Check-in: {attendance_text(doc.attendance)}", caption)
     flow.y += 0.8
     if doc.attendance:
         _attendance_grid(flow, doc.attendance, page.left, page.text_width)
     else:
-        flow.lines(page.left, [(0.0, "Es wurde niemand eingecheckt.")], make_font(9), color=GRAY)
+        flow.text_line("Es wurde niemand eingecheckt.", make_font(9), color=GRAY)
     flow.y += 5.0
     for section in doc.sections:
         _minutes_section(flow, section, page.left, page.text_width)
@@ -838,10 +611,10 @@ def _paint_minutes(flow: _Flow, doc: MinutesDocument) -> None:
     flow.room(30.0)
     flow.rule(page.left, page.right, width=0.4, gray=0)
     flow.y += 2.0
-    flow.lines(page.left, [(0.0, "Handlungsempfehlungen")], head)
+    flow.text_line("Handlungsempfehlungen", head)
     flow.y += 1.5
     if not doc.recommendations:
-        flow.lines(page.left, [(0.0, "Diese Konferenz hat keine Empfehlungen beschlossen.")], make_font(10))
+        flow.text_line("Diese Konferenz hat keine Empfehlungen beschlossen.", make_font(10))
     number_width = 9.0
     text_font = make_font(10, bold=True)
     detail_font = make_font(9)
@@ -854,7 +627,7 @@ def _paint_minutes(flow: _Flow, doc: MinutesDocument) -> None:
             " · ".join(p for p in (f"Fällig am {rec.due}" if rec.due else "", f"Status: {rec.status}") if p),
         ]
         detail_lines = [line for d in details if d for line in wrap_text(c, d, detail_font, width)]
-        flow.room(_block_height(flow, lines, text_font) + _block_height(flow, detail_lines, detail_font) + 2)
+        flow.room(flow.block_height(lines, text_font) + flow.block_height(detail_lines, detail_font) + 2)
         flow.text_at(page.left, flow.y + c.ascent(text_font), f"{rec.number}.", text_font)
         flow.lines(page.left + number_width, lines, text_font)
         flow.lines(page.left + number_width, detail_lines, detail_font, color=GRAY)
@@ -862,25 +635,18 @@ def _paint_minutes(flow: _Flow, doc: MinutesDocument) -> None:
 
 
 def paint_minutes_on(canvas: Canvas, doc: MinutesDocument) -> int:
-    flow = _Flow(
+    """Paint the minutes onto an open canvas, starting a new page; returns the pages used."""
+    return paint_flow(
         canvas,
-        _Page.of(canvas.device),
+        lambda flow: _paint_minutes(flow, doc),
         running_head=f"Protokoll – {doc.header.title}",
         footer_note=f"Protokoll – {doc.header.title}",
     )
-    _paint_minutes(flow, doc)
-    return flow.paint()
 
 
 def paint_minutes(device: QPagedPaintDevice, doc: MinutesDocument, *, prepare: bool = True) -> int:
     """The minutes on A4 portrait; returns the number of pages."""
-    if prepare:
-        prepare_device(device)
-    canvas = Canvas(device)
-    try:
-        return paint_minutes_on(canvas, doc)
-    finally:
-        canvas.end()
+    return paint_on_device(device, lambda canvas: paint_minutes_on(canvas, doc), prepare=prepare)
 
 
 # --- files ----------------------------------------------------------------------------------------------
