@@ -180,14 +180,39 @@ def email_key(email: str) -> str:
     return "".join(email.split()).casefold()
 
 
+@functools.lru_cache(maxsize=65536)
+def _part_key(part: str) -> str:
+    return _words(fold(part))
+
+
 def name_key(first: str, prefix: str, last: str) -> str:
-    """Folded "first prefix last" with punctuation as space: the key of a certain name match."""
-    return _words(fold(f"{first} {prefix} {last}"))
+    """Folded "first prefix last" with punctuation as space: the key of a certain name match.
+
+    Folding and turning punctuation into spaces work character by character, so the key of the whole name
+    is the keys of its parts joined by spaces; the parts' keys are cached (first names repeat a lot, an
+    import computes 100,000 keys). tests/unit/test_importer.py checks this against the whole-name
+    definition on random text."""
+    return " ".join(k for k in (_part_key(first), _part_key(prefix), _part_key(last)) if k)
+
+
+def _latin_of_name_key(name: str, first: str, prefix: str, last: str) -> str:
+    # ``to_latin`` only transliterates other scripts and then folds again, which changes an ASCII key only
+    # where it still holds a capital or a two-letter umlaut spelling (rare leftovers of compatibility
+    # characters): an ASCII key without those is its own Latin key
+    if name.isascii() and name == name.lower() and "ae" not in name and "oe" not in name and "ue" not in name:
+        return name
+    return _words(to_latin(f"{first} {prefix} {last}"))
 
 
 def latin_key(first: str, prefix: str, last: str) -> str:
     """``name_key`` with other scripts transliterated to Latin."""
-    return _words(to_latin(f"{first} {prefix} {last}"))
+    return _latin_of_name_key(name_key(first, prefix, last), first, prefix, last)
+
+
+def name_keys(first: str, prefix: str, last: str) -> tuple[str, str]:
+    """(``name_key``, ``latin_key``) of a name, the second computed from the first."""
+    name = name_key(first, prefix, last)
+    return name, _latin_of_name_key(name, first, prefix, last)
 
 
 def _skeleton(word: str) -> str:
@@ -241,11 +266,7 @@ class NameKeys:
 @functools.lru_cache(maxsize=100_000)
 def keys_of(first: str, prefix: str, last: str, email: str) -> NameKeys:
     return NameKeys(
-        email_key(email),
-        name_key(first, prefix, last),
-        latin_key(first, prefix, last),
-        loose_key(first, prefix, last),
-        bool(first.strip()),
+        email_key(email), *name_keys(first, prefix, last), loose_key(first, prefix, last), bool(first.strip())
     )
 
 
@@ -1028,6 +1049,13 @@ class OrganisationCandidate:
 def organisation_key(name: str, department: str = "") -> str:
     """Folded name and department, punctuation as space."""
     return _words(fold(f"{name} {department}"))
+
+
+@functools.lru_cache(maxsize=65536)
+def organisation_name_key(name: str) -> str:
+    """``organisation_key`` of the name alone without its spaces: the key under which an import finds an
+    organisation ("AWO Kreisverband" = "AWO-Kreisverband" = "AWOKreisverband")."""
+    return organisation_key(name).replace(" ", "")
 
 
 def find_organisation_duplicates_for(

@@ -39,11 +39,13 @@ Row rules
 - Municipality: a ``Kommune`` column naming one of the municipalities wins (as in the registry),
   otherwise the PLZ decides (``municipality_for_postal_code``), otherwise, without PLZ, a city that is the
   name of a municipality.
-- Organisations are matched to existing ones ignoring case, accents and spacing, so all persons of one
+- Organisations are matched to existing ones ignoring case, accents, punctuation and spacing
+  (``duplicates.organisation_name_key``), so all persons of one
   organisation attach to one record (as their primary role). A row with an organisation but no person
   creates (or finds) the organisation. A row with neither last name nor organisation is rejected.
 - What the registry's validation refuses (``konferenz.registry.validate_person`` /
-  ``validate_organisation``: a value longer than its field) rejects the row with the registry's message.
+  ``validate_organisation``: a value longer than its field, asked quickly by ``registry.fits_columns``)
+  rejects the row with the registry's message.
 
 Duplicates (the registry's rules, ``konferenz.duplicates``)
 -----------------------------------------------------------
@@ -51,7 +53,7 @@ A person is a duplicate when ``duplicates.compare`` calls the match certain: sam
 spaces; same folded name when both have a first name and they share the organisation or one has none; in
 addition, for the import, the same name without first name at the same organisation. Weaker matches (same
 name at another organisation, the same name in another script) are created with a warning naming the
-candidate. An organisation is a duplicate when it has the same name (ignoring case and spacing). Rows are
+candidate. An organisation is a duplicate when it has the same name (``duplicates.organisation_name_key``). Rows are
 checked against the database and against the rows above them. By default a duplicate is not changed and is
 reported with the id it matched; with ``update=True`` (per row: :class:`RowChoice`) its fields are filled
 and updated with the row's non-empty values (notes are appended, never replaced), and the row's
@@ -531,12 +533,6 @@ def _split_tags(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=65536)
-def _org_key(name: str) -> str:
-    """Organisations are the same when their names agree ignoring case, accents and spacing."""
-    return fold(name).replace(" ", "")
-
-
-@functools.lru_cache(maxsize=65536)
 def _cached_header_key(text: str) -> str:
     return header_key(text)
 
@@ -983,7 +979,7 @@ class _Context:
             info = _OrgInfo(
                 r.id, r.name, r.department, r.short_name, r.category_id, bool(r.street or r.po_box or r.city)
             )
-            self.orgs.setdefault(_org_key(r.name), []).append(info)
+            self.orgs.setdefault(duplicates.organisation_name_key(r.name), []).append(info)
             self.org_by_id[r.id] = info
         self.tags: dict[str, int] = {
             name.casefold(): tid for tid, name in conn.execute(sa.select(Tag.id, Tag.name))
@@ -1017,7 +1013,7 @@ class _Context:
             if buckets is not None:
                 words = last_words.get(pk.last)
                 if words is None:
-                    name, latin = _name_keys("", "", pk.last)
+                    name, latin = duplicates.name_keys("", "", pk.last)
                     words = (_bucket(name), _bucket(latin))
                     last_words[pk.last] = words
                 if words[0] and words[0] not in buckets and words[1] not in buckets:
@@ -1039,7 +1035,7 @@ class _Context:
     @staticmethod
     def keys(info: _PersonKey) -> duplicates.NameKeys:
         if info.keys is None:
-            name, latin = _name_keys(info.first, info.prefix, info.last)
+            name, latin = duplicates.name_keys(info.first, info.prefix, info.last)
             info.keys = duplicates.NameKeys(info.email, name, latin, "", bool(info.first.strip()))
         return info.keys
 
@@ -1060,7 +1056,7 @@ class _Context:
         return None
 
     def find_org(self, name: str, department: str = "", person_id: int | None = None) -> _OrgInfo | None:
-        candidates = self.orgs.get(_org_key(name))
+        candidates = self.orgs.get(duplicates.organisation_name_key(name))
         if not candidates:
             return None
         if len(candidates) == 1:
@@ -1522,7 +1518,7 @@ class _Resolver:
         info = self.ctx.find_org(name, department, person_id)
         if info is not None:
             return info.id, info.id
-        key = _org_key(name)
+        key = duplicates.organisation_name_key(name)
         if key not in self.pseudo:
             self.pseudo[key] = -(len(self.pseudo) + 1)
         return None, self.pseudo[key]
@@ -1531,7 +1527,7 @@ class _Resolver:
         self, row: ParsedRow, messages: list[str], *, from_person: bool, force: bool = False
     ) -> _NewOrg | None:
         """The new organisation of a row (one per name and file, unless ``force``)."""
-        key = _org_key(row.org_name)
+        key = duplicates.organisation_name_key(row.org_name)
         existing = self.new_orgs.get(key)
         if existing is not None and not force:
             return existing
@@ -1946,7 +1942,8 @@ class _Resolver:
                 )
                 return
             short = str(row.organisation.get("short_name", ""))
-            if _org_key(info.name) == _org_key(row.org_name) or (
+            key = duplicates.organisation_name_key
+            if key(info.name) == key(row.org_name) or (
                 info.short_name and fold(info.short_name) == fold(short)
             ):
                 by_id = info.id
@@ -1973,7 +1970,7 @@ class _Resolver:
                 self._create_org_row(row, [f"Trotz ID {by_id} neu angelegt.", *messages], choice, force=True)
             return
         info = self.ctx.find_org(row.org_name, str(row.organisation.get("department", "")))
-        pending = self.new_orgs.get(_org_key(row.org_name))
+        pending = self.new_orgs.get(duplicates.organisation_name_key(row.org_name))
         if info is None and pending is None:
             choice = self._choice(row, RowChoice.CREATE)
             if choice is RowChoice.SKIP:
@@ -2193,30 +2190,9 @@ def _row_buckets(parsed: Sequence[ParsedRow]) -> set[str]:
     return out
 
 
-@functools.lru_cache(maxsize=65536)
-def _name_part_key(part: str) -> str:
-    """``duplicates.name_key`` of one part of a name (cached: first names repeat a lot)."""
-    return duplicates.name_key("", "", part)
-
-
-def _name_keys(first: str, prefix: str, last: str) -> tuple[str, str]:
-    """(``duplicates.name_key``, ``duplicates.latin_key``) of a name, computed faster.
-
-    The name key folds "first prefix last" and turns punctuation into spaces; both steps work character by
-    character, so the key of the whole name is the keys of its parts joined by spaces, and the parts' keys
-    are cached. The Latin key of a name whose key is already ASCII is that key (``to_latin`` only
-    transliterates other scripts and then folds again, which changes an ASCII key only where it still
-    holds a capital or a two-letter umlaut spelling, both rare leftovers of compatibility characters). tests/unit/test_importer.py checks both against ``duplicates`` on
-    random text."""
-    name = " ".join(k for k in (_name_part_key(first), _name_part_key(prefix), _name_part_key(last)) if k)
-    if name.isascii() and name == name.lower() and "ae" not in name and "oe" not in name and "ue" not in name:
-        return name, name
-    return name, duplicates.latin_key(first, prefix, last)
-
-
 def _keys(first: str, prefix: str, last: str, email: str) -> duplicates.NameKeys:
     """The duplicate keys of a person (without the loose key: the import looks for certain matches)."""
-    name, latin = _name_keys(first, prefix, last)
+    name, latin = duplicates.name_keys(first, prefix, last)
     return duplicates.NameKeys(duplicates.email_key(email), name, latin, "", bool(first.strip()))
 
 
@@ -2230,51 +2206,12 @@ def _compare(
     return m
 
 
-def _column_limits(table: sa.Table, fields: Iterable[str]) -> dict[str, int]:
-    limits = {}
-    for name in fields:
-        length = getattr(table.c[name].type, "length", None)
-        if isinstance(length, int):
-            limits[name] = length
-    return limits
-
-
-_PERSON_LIMITS = _column_limits(_PERSON, PERSON_VALUE_FIELDS)
-_ORGANISATION_LIMITS = _column_limits(_ORGANISATION, ORGANISATION_VALUE_FIELDS)
-
-
-def _shortest(limits: Mapping[str, int]) -> int:
-    """The shortest text column apart from the PLZ (enumerations always fit their column)."""
-    return min((n for k, n in limits.items() if k not in ("postal_code", "gender", "legal_basis")), default=0)
-
-
-_PERSON_SHORTEST = _shortest(_PERSON_LIMITS)
-_ORGANISATION_SHORTEST = _shortest(_ORGANISATION_LIMITS)
-
-
-def _within_limits(values: Mapping[str, Any], limits: Mapping[str, int], shortest: int | None = None) -> bool:
-    """True when no value is longer than its column (the only registry rule the row rules do not
-    already guarantee: a last name or name is there, e-mail and PLZ passed the registry's patterns)."""
-    # fast path: every text shorter than the shortest text column (the PLZ apart) fits anywhere
-    if shortest is None:
-        shortest = _shortest(limits)
-    if len(values.get("postal_code") or "") <= limits.get("postal_code", 0) and all(
-        len(v) <= shortest for v in values.values() if type(v) is str
-    ):
-        return True
-    for name, limit in limits.items():
-        value = values.get(name)
-        if isinstance(value, str) and len(value) > limit:
-            return False
-    return True
-
-
 def _person_errors(values: Mapping[str, Any]) -> str:
     """The registry's verdict on a person's values, without the e-mail and PLZ rules (the import turns
     those into warnings before). ``registry.validate_person`` costs about 40 µs, a third of the whole
     row, so it is asked only when a value is longer than its column could hold, or a required value is
     missing; otherwise it has nothing to object to."""
-    if values.get("last_name") and _within_limits(values, _PERSON_LIMITS, _PERSON_SHORTEST):
+    if values.get("last_name") and registry.fits_columns("person", values):
         return ""
     data = registry.PersonData(**{k: values[k] for k in PERSON_VALUE_FIELDS})
     return " ".join(
@@ -2283,7 +2220,7 @@ def _person_errors(values: Mapping[str, Any]) -> str:
 
 
 def _org_errors(values: Mapping[str, Any]) -> str:
-    if values.get("name") and _within_limits(values, _ORGANISATION_LIMITS, _ORGANISATION_SHORTEST):
+    if values.get("name") and registry.fits_columns("organisation", values):
         return ""
     data = registry.OrganisationData(**{k: values.get(k, "") for k in ORGANISATION_VALUE_FIELDS})
     return " ".join(

@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -333,11 +335,46 @@ def normalise_organisation(data: OrganisationData) -> OrganisationData:
     return OrganisationData(**values, tags=_unique_names(data.tags))
 
 
-def _length_errors(table: sa.Table, values: dict[str, Any]) -> list[FieldError]:
+@functools.cache
+def column_limits(table_name: str) -> Mapping[str, int]:
+    """The length of every text column with a limit of a registry table ("person", "organisation", "role")."""
+    lengths = {c.name: getattr(c.type, "length", None) for c in snapshot.TABLES[table_name].columns}
+    return MappingProxyType({name: n for name, n in lengths.items() if isinstance(n, int)})
+
+
+@functools.cache
+def _shortest_limit(table_name: str) -> int:
+    """The shortest text column apart from the PLZ and the enumerations (whose values always fit)."""
+    table = snapshot.TABLES[table_name]
+    return min(
+        (
+            n
+            for name, n in column_limits(table_name).items()
+            if name != "postal_code" and not isinstance(table.c[name].type, sa.Enum)
+        ),
+        default=0,
+    )
+
+
+def fits_columns(table_name: str, values: Mapping[str, Any]) -> bool:
+    """True when no text in ``values`` is longer than its column of ``table_name``: the length rule of
+    ``validate_person`` and ``validate_organisation`` as a quick yes or no (the import asks it for every
+    row, and the registry's full verdict only when the answer is no)."""
+    limits = column_limits(table_name)
+    shortest = _shortest_limit(table_name)
+    # fast path: every text no longer than the shortest text column (the PLZ apart) fits anywhere
+    if len(values.get("postal_code") or "") <= limits.get("postal_code", 0) and all(
+        len(v) <= shortest for v in values.values() if type(v) is str
+    ):
+        return True
+    return not _length_errors(table_name, values)
+
+
+def _length_errors(table_name: str, values: Mapping[str, Any]) -> list[FieldError]:
+    limits = column_limits(table_name)
     out = []
     for name, value in values.items():
-        col = table.c.get(name)
-        length = getattr(col.type, "length", None) if col is not None else None
+        length = limits.get(name)
         if isinstance(value, str) and length and len(value) > length:
             out.append(
                 FieldError(
@@ -374,7 +411,7 @@ def validate_person(data: PersonData) -> list[FieldError]:
     if not data.last_name:
         errors.append(FieldError("last_name", "Nachname: Bitte den Nachnamen eintragen, er ist Pflicht."))
     errors += _address_errors(data.postal_code, data.country, data.email)
-    errors += _length_errors(snapshot.TABLES["person"], {n: getattr(data, n) for n in PERSON_FIELDS})
+    errors += _length_errors("person", {n: getattr(data, n) for n in PERSON_FIELDS})
     primaries = sum(1 for r in data.roles if r.is_primary)
     if primaries > 1:
         errors.append(
@@ -388,9 +425,7 @@ def validate_person(data: PersonData) -> list[FieldError]:
     for role in data.roles:
         errors += [
             FieldError("roles", f"Rolle: {e.message}")
-            for e in _length_errors(
-                snapshot.TABLES["role"], {"function": role.function, "department": role.department}
-            )
+            for e in _length_errors("role", {"function": role.function, "department": role.department})
         ]
     errors += [
         FieldError("tags", f"Schlagwort „{t[:30]}…“: höchstens 100 Zeichen.")
@@ -406,9 +441,7 @@ def validate_organisation(data: OrganisationData) -> list[FieldError]:
     if not data.name:
         errors.append(FieldError("name", "Name: Bitte den Namen der Organisation eintragen, er ist Pflicht."))
     errors += _address_errors(data.postal_code, data.country, data.email)
-    errors += _length_errors(
-        snapshot.TABLES["organisation"], {n: getattr(data, n) for n in ORGANISATION_FIELDS}
-    )
+    errors += _length_errors("organisation", {n: getattr(data, n) for n in ORGANISATION_FIELDS})
     return errors
 
 

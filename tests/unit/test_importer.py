@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from konferenz.models import (
     Setting,
     Tag,
 )
+from konferenz.text import collapse_spaces, fold
 
 #: tables compared before and after (the audit log and the import list only grow)
 COMPARED = [t for t in snapshot.TABLES if t not in ("audit_entry", "import_batch")]
@@ -201,8 +203,20 @@ def test_looks_like_organisation(text: str, is_org: bool) -> None:
     assert importer.looks_like_organisation(text) is is_org
 
 
-def test_name_key_shortcut_agrees_with_the_registry() -> None:
-    """The import skips ``latin_key`` when the name key is ASCII; it must equal the registry's key."""
+def _whole_name_keys(first: str, prefix: str, last: str) -> tuple[str, str]:
+    """``duplicates.name_key`` and ``latin_key`` as they are defined: the whole name folded (and
+    transliterated), punctuation as space. ``duplicates`` computes them per part and skips the
+    transliteration of an ASCII key, for the import's speed."""
+
+    def words(text: str) -> str:
+        return collapse_spaces(re.sub(r"[\W_]+", " ", text))
+
+    whole = f"{first} {prefix} {last}"
+    return words(fold(whole)), words(duplicates.to_latin(whole))
+
+
+def test_name_key_shortcut_agrees_with_the_definition() -> None:
+    """The Latin key of an ASCII name key is that key; the name key is computed per part."""
     samples = [
         ("Anna", "", "Müller"),
         ("Ayşe", "", "Öztürk"),
@@ -214,10 +228,9 @@ def test_name_key_shortcut_agrees_with_the_registry() -> None:
         ("", "", "Ødegård"),
     ]
     for first, prefix, last in samples:
-        assert importer._name_keys(first, prefix, last) == (
-            duplicates.name_key(first, prefix, last),
-            duplicates.latin_key(first, prefix, last),
-        )
+        keys = _whole_name_keys(first, prefix, last)
+        assert duplicates.name_keys(first, prefix, last) == keys
+        assert (duplicates.name_key(first, prefix, last), duplicates.latin_key(first, prefix, last)) == keys
 
 
 #: letters of many scripts, compatibility characters that decompose (ﬁ, Ａ, ª, 🄐, ½), combining marks,
@@ -240,7 +253,7 @@ _NAME_CHARACTERS = (
 _TRICKY = "òÒóeEaAuU🄐ⓐ×\x80’·"
 
 
-def test_name_keys_equal_the_registry_keys_for_any_text() -> None:
+def test_name_keys_equal_the_definition_for_any_text() -> None:
     rng = random.Random(20251125)
     samples = [("", "", "\x80ÒE"), ("", "", "×🄐"), ("Jo’ë", "", "Kaee"), ("", "", "Müller")]
     for _ in range(5000):
@@ -251,21 +264,22 @@ def test_name_keys_equal_the_registry_keys_for_any_text() -> None:
     for _ in range(5000):
         samples.append(("", "", "".join(rng.choices(_TRICKY, k=rng.randrange(1, 5)))))
     for first, prefix, last in samples:
-        assert importer._name_keys(first, prefix, last) == (
-            duplicates.name_key(first, prefix, last),
-            duplicates.latin_key(first, prefix, last),
-        ), (first, prefix, last)
+        assert duplicates.name_keys(first, prefix, last) == _whole_name_keys(first, prefix, last), (
+            first,
+            prefix,
+            last,
+        )
 
 
 @pytest.mark.parametrize("length", [1, 30, 31, 99, 100, 101, 250])
 def test_length_fast_path_agrees_with_the_registry(length: int) -> None:
-    """The import asks ``registry.validate_person`` only when a value exceeds its column; whenever it does
-    not, the registry has nothing to object to (the other rules are already guaranteed)."""
+    """The import asks ``registry.validate_person`` only when ``registry.fits_columns`` says no; whenever it
+    says yes, the registry has nothing to object to (the other rules are already guaranteed)."""
     base = {name: "" for name in importer.PERSON_VALUE_FIELDS}
     base |= {"gender": Gender.UNKNOWN, "legal_basis": registry.LegalBasis.PUBLIC_TASK, "last_name": "Müller"}
     for name in ("first_name", "last_name", "title", "name_prefix", "function", "city", "phone", "notes"):
         values = base | {name: "x" * length}
-        fast = importer._within_limits(values, importer._PERSON_LIMITS)
+        fast = registry.fits_columns("person", values)
         full = [
             e
             for e in registry.validate_person(registry.PersonData(**values))
@@ -914,3 +928,15 @@ def test_the_garbage_collector_runs_again_after_an_import(db: Database, tmp_path
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_organisations_meet_ignoring_case_accents_punctuation_and_spacing() -> None:
+    key = duplicates.organisation_name_key
+    assert (
+        key("AWO Kreisverband")
+        == key("AWO-Kreisverband")
+        == key("awokreisverband")
+        == key(" AWO  KREISVERBAND")
+    )
+    assert key("Caritas e. V.") == key("Caritas e.V.") and key("Bürgerhaus") == key("Buergerhaus")
+    assert key("AWO Kreisverband") != key("AWO Ortsverband")
