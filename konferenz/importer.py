@@ -85,7 +85,7 @@ gets one "importiert" summary entry for the import (the audit listener does not 
 ``konferenz.audit``) and the field changes of updated records (change set ``import-<batch id>``). What
 undo needs besides ``import_batch_id`` (old values, version and time of change of updated records, roles
 and tags added to existing records, categories and tags created, the last audit entry of the import) is
-kept as JSON in the ``setting`` table under ``import.<batch id>.undo``. Undo is refused when a record of
+kept as JSON with the import (``ImportBatch.undo_data``, emptied by the undo). Undo is refused when a record of
 the import was edited since (its version moved on, or the audit log has a later entry for it), deleted or
 merged, invited, named in the programme or a recommendation, or given further persons.
 """
@@ -123,7 +123,6 @@ from konferenz.models import (
     Person,
     Recommendation,
     Role,
-    Setting,
     Tag,
     organisation_tag,
     person_sort_name,
@@ -150,7 +149,6 @@ Cancelled = Callable[[], bool]
 _CHUNK = 2000
 #: ids per ``IN (…)`` query
 _IN_CHUNK = 500
-_SETTING_KEY = "import.{}.undo"
 #: columns kept by the program itself, not logged as changes (as ``konferenz.audit.IGNORED_FIELDS``)
 _BOOKKEEPING = frozenset({"search_text", "sort_name", "updated_at", "version"})
 _PERSON = cast(sa.Table, Person.__table__)
@@ -2448,7 +2446,7 @@ class _Writer:
         s.flush()
         # entries after this one on the import's records are later edits (undo_blockers)
         self.journal["audit_after"] = int(s.scalar(sa.select(sa.func.max(AuditEntry.id))) or 0)
-        s.add(Setting(key=_SETTING_KEY.format(batch.id), value=self.journal))
+        batch.undo_data = self.journal
         # Core inserts are not seen by the audit listener: one summary entry for the whole import
         # (konferenz.audit); created records carry import_batch_id, updated ones their field changes
         audit.log_action(
@@ -2880,10 +2878,10 @@ class UndoResult:
 
 
 def _journal(session: Session, batch_id: int) -> dict[str, Any]:
-    setting = session.get(Setting, _SETTING_KEY.format(batch_id))
-    if setting is None or not isinstance(setting.value, dict):
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None or not isinstance(batch.undo_data, dict):
         return {}
-    return setting.value
+    return batch.undo_data
 
 
 def _ids_of(session: Session, model: type[Person] | type[Organisation], batch_id: int) -> dict[int, int]:
@@ -3131,9 +3129,7 @@ def undo_import(database: Database, batch_id: int) -> UndoResult:
         if refresh_orgs:
             registry.refresh_organisation_search_text(s, refresh_orgs)
         batch.undone_at = now
-        setting = s.get(Setting, _SETTING_KEY.format(batch_id))
-        if setting is not None:
-            s.delete(setting)
+        batch.undo_data = None
         audit.log_action(
             s,
             "import_batch",

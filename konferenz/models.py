@@ -500,6 +500,9 @@ class ImportBatch(Base):
     created: Mapped[int] = mapped_column(default=0)
     updated: Mapped[int] = mapped_column(default=0)
     undone_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: what undoing needs besides ``import_batch_id`` (konferenz.importer, "Writing and undo"); NULL once
+    #: the import is undone (migration 0004 moved it here from the ``setting`` table)
+    undo_data: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True), default=None)
 
 
 class ImportProfile(Base):

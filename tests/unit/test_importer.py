@@ -804,13 +804,16 @@ def test_undo_takes_back_created_and_updated_records(db: Database, tmp_path: Pat
     assert importer.list_imports(db)[0].id == report.batch_id
     with db.read_session() as s:
         assert importer.undo_blockers(s, report.batch_id or 0) == []
+        journal = s.get_one(ImportBatch, report.batch_id).undo_data
+        assert journal is not None and journal["updates"]  # kept with the import, not among the settings
+        assert s.scalar(sa.select(sa.func.count()).select_from(Setting)) == len(before["setting"])
     result = importer.undo_import(db, report.batch_id or 0)
     assert (result.persons_deleted, result.organisations_deleted, result.records_restored) == (11, 8, 1)
     assert dump(db) == before  # exactly as before: created rows gone, the updated person restored
     with db.read_session() as s:
         batch = s.get_one(ImportBatch, report.batch_id)
         assert batch.undone_at is not None
-        assert s.get(Setting, f"import.{batch.id}.undo") is None
+        assert batch.undo_data is None  # the journal is not kept after the undo
     with pytest.raises(UserError, match="schon rückgängig gemacht"):
         importer.undo_import(db, report.batch_id or 0)
 

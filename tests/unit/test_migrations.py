@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from konferenz import migrations
+from konferenz import importer, migrations
 from konferenz.db import Database, open_database
 from konferenz.enums import Gender
 from konferenz.errors import UserError
-from konferenz.models import Base, Person
+from konferenz.models import Base, ImportBatch, Person, Setting
 
 
 def test_head_constant_matches_alembic() -> None:
@@ -112,3 +113,70 @@ def test_newer_schema_is_refused(db_url: str) -> None:
     database.dispose()
     with pytest.raises(UserError, match="neueren Programmversion"):
         open_database(db_url)
+
+
+def _journal_settings(conn: sa.Connection) -> dict[str, object]:
+    rows = conn.execute(sa.select(Setting.key, Setting.value).where(Setting.key.like("import.%")))
+    return {key: value for key, value in rows}
+
+
+def test_0004_moves_import_journals_from_the_settings_into_their_import(db_url: str, tmp_path: Path) -> None:
+    """A database at 0003 with import journals in ``setting`` (``import.<id>.undo``): after 0004 each
+    journal is its import's ``undo_data``, the setting rows are gone, other settings stay, and the import
+    can still be undone. The downgrade puts the journals back."""
+    sheet = tmp_path / "liste.csv"
+    sheet.write_text(
+        "Vorname;Nachname;E-Mail\nAnna;Schmidt;anna@example.org\nOlena;Шевченко;olena@example.org\n",
+        encoding="utf-8",
+    )
+    database = open_database(db_url)
+    try:
+        first = importer.import_file(database, sheet).batch_id
+        with database.read_session() as s:
+            journal = s.get_one(ImportBatch, first).undo_data
+        assert journal is not None and journal["change_set"] == f"import-{first}"
+        migrations.downgrade(database.engine, "0003")
+        with database.engine.begin() as conn:
+            assert "undo_data" not in {c["name"] for c in sa.inspect(conn).get_columns("import_batch")}
+            assert _journal_settings(conn) == {f"import.{first}.undo": journal}
+            # a second import as 0003 recorded it, an undone one (its journal was deleted) and another setting
+            for file_name, undone in (("zweite.xlsx", None), ("rueckgaengig.xlsx", dt.datetime(2026, 1, 2))):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO import_batch (file_name, imported_at, os_user, rows_read, created, updated, "
+                        "undone_at) VALUES (:f, :t, 'tester', 1, 1, 0, :u)"
+                    ),
+                    {"f": file_name, "t": dt.datetime(2026, 1, 1), "u": undone},
+                )
+            second, undone_id = conn.execute(
+                sa.text("SELECT id FROM import_batch WHERE id <> :first ORDER BY id"), {"first": first}
+            ).scalars()
+            old_journal = {"change_set": f"import-{second}", "updates": [], "audit_after": 7}
+            conn.execute(
+                sa.insert(Setting),
+                [
+                    {"key": f"import.{second}.undo", "value": old_journal},
+                    {"key": "letter.sender", "value": {"line": "Kreis Borken · 46325 Borken"}},
+                ],
+            )
+        migrations.upgrade(database.engine)
+        with database.engine.connect() as conn:
+            assert migrations.current_revision(conn) == migrations.HEAD == "0004"
+            assert _journal_settings(conn) == {}
+            assert conn.execute(
+                sa.select(Setting.value).where(Setting.key == "letter.sender")
+            ).scalar_one() == {"line": "Kreis Borken · 46325 Borken"}
+        with database.read_session() as s:
+            data = dict(s.execute(sa.select(ImportBatch.id, ImportBatch.undo_data)).all())
+        assert data == {first: journal, second: old_journal, undone_id: None}
+        result = importer.undo_import(database, first or 0)
+        assert result.persons_deleted == 2
+        with database.read_session() as s:
+            assert s.scalar(sa.select(sa.func.count(Person.id))) == 0
+            assert s.get_one(ImportBatch, first).undo_data is None
+        migrations.downgrade(database.engine, "0003")
+        with database.engine.connect() as conn:
+            assert _journal_settings(conn) == {f"import.{second}.undo": old_journal}
+        migrations.upgrade(database.engine)
+    finally:
+        database.dispose()
