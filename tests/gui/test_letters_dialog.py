@@ -118,6 +118,16 @@ def pdf_text(data: bytes) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
 
 
+def assert_unique_mnemonics(dialog: QWidget) -> None:
+    """Every Alt+letter of a dialog leads to one control only."""
+    keys = []
+    for widget in dialog.findChildren(QAbstractButton) + dialog.findChildren(QLabel):
+        text = widget.text().replace("&&", "")
+        if "&" in text:
+            keys.append(text[text.index("&") + 1].lower())
+    assert keys and len(keys) == len(set(keys)), sorted(keys)
+
+
 def cancelling_run_task(after: int) -> Callable[..., Any]:
     """A ``run_task`` whose user presses Abbrechen after ``after`` progress reports (same thread)."""
 
@@ -204,13 +214,7 @@ def test_selection_is_preselected_and_keyboard(setup: Any, qtbot: Any) -> None:
     assert dialog.count_label.text() == "2 Briefe"
     assert set(dialog.choice().invitation_ids or ()) == set(ids)
     assert dialog.preview_button.isDefault()
-    # every mnemonic once
-    keys = []
-    for widget in dialog.findChildren(QAbstractButton) + dialog.findChildren(QLabel):
-        text = widget.text().replace("&&", "")
-        if "&" in text:
-            keys.append(text[text.index("&") + 1].lower())
-    assert len(keys) == len(set(keys)), keys
+    assert_unique_mnemonics(dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 
@@ -434,6 +438,7 @@ def test_template_editor_copy_error_line_and_live_preview(
     editor.editor.setPlainText('{% set subject = "Kurz" %}\n<p>Hallo</p>\n{{ person.name ')
     qtbot.waitUntil(lambda: editor.error_label.text().startswith("⚠ Zeile 3:"), timeout=2000)
     assert editor.error_line == 3 and editor.error_label.isVisible()
+    assert not editor.preview.isEnabled()  # the last good text, greyed
     marks = editor.editor.extraSelections()
     assert len(marks) == 1 and marks[0].cursor.blockNumber() == 2
     assert marks[0].format.background().color() == QColor(te.ERROR_LINE_COLOR)
@@ -445,6 +450,8 @@ def test_template_editor_copy_error_line_and_live_preview(
     editor.recipient_combo.setCurrentIndex(editor.recipient_combo.findData(extra["yilmaz"]))
     qtbot.waitUntil(lambda: "Şükrü Yılmaz" in editor.preview.toPlainText(), timeout=2000)
     assert editor.error_label.text() == "" and editor.editor.extraSelections() == []
+    assert editor.preview.isEnabled()
+    assert_unique_mnemonics(editor)
     assert "Kurz und gut" in editor.preview.toPlainText()
     assert "Sehr geehrter Herr Yılmaz," in editor.preview.toPlainText()
     editor.recipient_combo.setCurrentIndex(editor.recipient_combo.findData(extra["arabic"]))
@@ -502,6 +509,7 @@ def test_sender_settings_round_trip(setup: Any, qtbot: Any, tmp_path: Path, mess
     qtbot.addWidget(dialog)
     assert dialog.fields["authority"].text() == "Kreis Borken"
     assert dialog.sender_line_label.text() == "Kreis Borken · Burloer Straße 93 · 46325 Borken"
+    assert_unique_mnemonics(dialog)
 
     dialog.fields["contact_name"].setText("Frau Gülşen Öztürk")
     dialog.fields["contact_email"].setText("oeztuerk(at)kreis-borken.de")

@@ -40,37 +40,37 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     (
         "Briefkopf",
         (
-            ("authority", "&Behörde:", "Kreis Borken"),
-            ("head", "&Zweite Zeile:", "Der Landrat"),
-            ("unit", "&Dienststelle:", "Kommunales Integrationszentrum"),
+            ("authority", "&Behörde:", "z. B. Kreis Borken"),
+            ("head", "Z&weite Zeile:", "z. B. Der Landrat"),
+            ("unit", "&Dienststelle:", "z. B. Kommunales Integrationszentrum"),
         ),
     ),
     (
         "Anschrift (Rücksendeangabe)",
         (
-            ("street", "St&raße, Hausnummer:", "Burloer Straße 93"),
-            ("postal_code", "&PLZ:", "46325"),
-            ("city", "&Ort:", "Borken"),
+            ("street", "St&raße, Hausnummer:", "z. B. Burloer Straße 93"),
+            ("postal_code", "&PLZ:", "fünf Ziffern"),
+            ("city", "&Ort:", ""),
         ),
     ),
     (
         "Auskunft (Informationsblock)",
         (
-            ("contact_name", "&Ansprechperson:", "Frau Beispiel"),
-            ("room", "&Zimmer:", "2.114"),
-            ("contact_phone", "&Telefon (Durchwahl):", "02861 681-0000"),
-            ("contact_email", "&E-Mail:", "integration@kreis-borken.de"),
-            ("switchboard", "Telefon&zentrale:", "02861 681-0"),
-            ("website", "&Internet:", "www.kreis-borken.de"),
+            ("contact_name", "&Ansprechperson:", "z. B. Frau Beispiel"),
+            ("room", "Zi&mmer:", ""),
+            ("contact_phone", "&Telefon (Durchwahl):", "sonst die Zentrale"),
+            ("contact_email", "&E-Mail:", ""),
+            ("switchboard", "Telefon&zentrale:", ""),
+            ("website", "&Internet:", ""),
         ),
     ),
     (
         "Gruß und Unterschrift",
         (
-            ("closing", "&Grußformel:", "Mit freundlichen Grüßen"),
-            ("signature_prefix", "Zusatz &vor dem Namen:", "Im Auftrag"),
+            ("closing", "&Grußformel:", ""),
+            ("signature_prefix", "Z&usatz vor dem Namen:", "z. B. Im Auftrag"),
             ("signature_name", "&Name:", ""),
-            ("signature_function", "&Funktion:", ""),
+            ("signature_function", "Fun&ktion:", ""),
         ),
     ),
 )
@@ -150,7 +150,7 @@ class SenderSettingsDialog(QDialog):
             if group_title.startswith("Anschrift"):
                 self.sender_line_label = QLabel(box)
                 self.sender_line_label.setObjectName("sender_line_preview")
-                self.sender_line_label.setWordWrap(True)
+                self.sender_line_label.setWordWrap(False)  # printed as one line, shown as one line
                 self.sender_line_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 form.addRow(self.tr("Gedruckt:"), self.sender_line_label)
             (left if number in (0, 1) else right).addWidget(box)
@@ -163,7 +163,7 @@ class SenderSettingsDialog(QDialog):
         self.logo_edit.setPlaceholderText(self.tr("kein Logo"))
         logo_caption = QLabel(self.tr("&Logo-Datei:"), logo_box)
         logo_caption.setBuddy(self.logo_edit)
-        self.logo_browse = QPushButton(self.tr("&Durchsuchen …"), logo_box)
+        self.logo_browse = QPushButton(self.tr("Durchsuc&hen …"), logo_box)
         self.logo_remove = QPushButton(self.tr("Ent&fernen"), logo_box)
         for button in (self.logo_browse, self.logo_remove):
             button.setAutoDefault(False)
@@ -172,12 +172,13 @@ class SenderSettingsDialog(QDialog):
         self.logo_preview.setFixedSize(*LOGO_PREVIEW)
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.logo_preview.setAccessibleName(self.tr("Vorschau des Logos"))
-        logo_row = QHBoxLayout()
-        logo_row.addWidget(self.logo_edit, 1)
-        logo_row.addWidget(self.logo_browse)
-        logo_row.addWidget(self.logo_remove)
+        logo_buttons = QHBoxLayout()
+        logo_buttons.addWidget(self.logo_browse)
+        logo_buttons.addWidget(self.logo_remove)
+        logo_buttons.addStretch(1)
         logo_layout = QFormLayout(logo_box)
-        logo_layout.addRow(logo_caption, logo_row)
+        logo_layout.addRow(logo_caption, self.logo_edit)
+        logo_layout.addRow("", logo_buttons)
         logo_layout.addRow("", self.logo_preview)
         left.addWidget(logo_box)
         left.addStretch(1)
@@ -209,6 +210,7 @@ class SenderSettingsDialog(QDialog):
         layout.addWidget(self.problem_label)
         layout.addWidget(self.buttons)
         self.set_settings(stored)
+        self.resize(max(self.sizeHint().width(), 940), self.sizeHint().height())
         remember_geometry(self, "Dialoge/Absender")
 
     # --- values -----------------------------------------------------------------------------------------

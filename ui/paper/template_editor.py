@@ -393,8 +393,11 @@ class TemplateEditorDialog(QDialog):
                 ]
         except UserError as exc:
             self._show_error(exc)
+            # the last good text stays, greyed: the message under the editor says why
+            self.preview.setEnabled(False)
             return
         self._show_error(None)
+        self.preview.setEnabled(True)
         self.preview.setHtml(
             f"<p><b>{html.escape(subject)}</b></p><p>{html.escape(salutation)}</p>{body}"
             f"<p>{html.escape(closing)}</p><p>{'<br>'.join(html.escape(line) for line in signature)}</p>"
