@@ -218,6 +218,11 @@ def test_selection_is_preselected_and_keyboard(setup: Any, qtbot: Any) -> None:
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 
+    # another database opened: the dialog of the old one closes
+    other = open_letters_dialog(ctx, parent, world.conference_id)
+    ctx.set_database(ctx.database)
+    assert not other.isVisible()
+
 
 # --- output ------------------------------------------------------------------------------------------------
 

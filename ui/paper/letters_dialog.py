@@ -615,13 +615,11 @@ class LettersDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closed (Schließen, Esc, another database): no more counting in the background."""
-        self._closed = True
         self._refresh_timer.stop()
-        try:
+        if not self._closed:
+            self._closed = True
             self.ctx.data_changed.disconnect(self._on_data_changed)
             self.ctx.database_changed.disconnect(self.reject)
-        except (RuntimeError, TypeError):  # already disconnected
-            pass
         super().done(result)
 
     def _on_recipients_touched(self, _button: object = None) -> None:
