@@ -26,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +48,7 @@ from konferenz.errors import UserError
 from konferenz.models import Base, Category, Conference, Municipality, Organisation, Person, Tag
 from konferenz.reference import MUNICIPALITIES, ensure_reference_data
 from konferenz.registry import organisation_search_text, person_search_text
+from konferenz.text import ascii_name
 
 #: "today" in the demo world: the conference 2026 is being prepared, due dates before it are overdue
 DEMO_TODAY = dt.date(2026, 11, 1)
@@ -538,47 +538,6 @@ _COMMUNITIES = (
     _OTHERS,
 )
 _COMMUNITY_WEIGHTS = [c.weight for c in _COMMUNITIES]
-
-_ASCII = str.maketrans(
-    {
-        "ä": "ae",
-        "ö": "oe",
-        "ü": "ue",
-        "ß": "ss",
-        "ı": "i",
-        "ł": "l",
-        "đ": "d",
-        "ø": "o",
-        "æ": "ae",
-        "ъ": "",
-        "ь": "",
-        **dict(
-            zip(
-                "абвгґдеєёжзиіїйклмнопрстуфхцчшщыэюя",
-                _split(
-                    "a b v g g d e ye e zh z i i yi y k l m n o p r s t u f kh ts ch sh shch y e yu ya", " "
-                ),
-                strict=True,
-            )
-        ),
-    }
-)
-
-
-def ascii_local_part(text: str) -> str:
-    """``text`` as written in an e-mail address: lower case, umlauts spelled out, Cyrillic transliterated,
-    diacritics dropped, spaces as hyphens (``Öztürk`` → ``oeztuerk``, ``Ольга`` → ``olga``,
-    ``Thị Lan`` → ``thi-lan``)."""
-    text = unicodedata.normalize("NFC", text).casefold().translate(_ASCII)
-    out = []
-    for ch in unicodedata.normalize("NFKD", text):
-        if unicodedata.combining(ch):
-            continue
-        if ch.isascii() and (ch.isalnum() or ch in ".-"):
-            out.append(ch)
-        elif ch in " _":
-            out.append("-")
-    return "".join(out).strip("-.")
 
 
 def _feminine(last: str, rule: str) -> str:
@@ -1211,7 +1170,7 @@ class _Builder:
         rng.shuffle(candidates)
         result = []
         for index, (category, name, town) in enumerate(candidates[:wanted]):
-            slug = ascii_local_part(name.replace(" e. V.", "")).replace("--", "-")[:40].strip("-.")
+            slug = ascii_name(name.replace(" e. V.", "")).replace("--", "-")[:40].strip("-.")
             postal_code = rng.choice(_POSTAL_CODES[town])
             phone = f"{_AREA_CODES[town]} {rng.randrange(1000, 99999)}"
             if rng.random() < 0.4:
@@ -1538,8 +1497,8 @@ class _Builder:
             function = {"female": "Professorin", "male": "Professor"}.get(gender.value, "Professur")
             roles[0] = (roles[0][0], function)
 
-        email_first = ascii_local_part(community.latin.get(first, first))
-        email_last = ascii_local_part((prefix + " " if prefix else "") + community.latin.get(last, last))
+        email_first = ascii_name(community.latin.get(first, first))
+        email_last = ascii_name((prefix + " " if prefix else "") + community.latin.get(last, last))
         email_last = email_last.replace("-", "") if prefix else email_last
         email = ""
         if roles and rng.random() < 0.75 and roles[0][0].domain and roles[0][0].category != CAT_MSO:

@@ -57,7 +57,7 @@ from konferenz.models import (
     Role,
     Setting,
 )
-from konferenz.text import collapse_spaces, fold
+from konferenz.text import ascii_name, collapse_spaces, fold
 
 TEMPLATE_SUFFIX = ".html.j2"
 DEFAULT_TEMPLATE = "einladung" + TEMPLATE_SUFFIX
@@ -946,8 +946,8 @@ def sample_context(sender: SenderSettings | None = None) -> dict[str, Any]:
 
 
 def archive_file_name(year: int, template: str, invitation_id: int, recipient: str) -> str:
-    """ "2026-einladung-00042-mueller.pdf": readable and unique per invitation."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(recipient)).strip("-")[:40] or "empfaenger"
+    """ "2026-einladung-00042-mueller-anna.pdf": readable (German spelling) and unique per invitation."""
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name(recipient)).strip("-")[:40].strip("-") or "empfaenger"
     return f"{year}-{template_kind(template) or 'brief'}-{invitation_id:05d}-{slug}.pdf"
 
 

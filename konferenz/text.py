@@ -37,6 +37,84 @@ _UMLAUT = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
 _SPACES = re.compile(r"\s+")
 
 
+#: Latin spelling for names in addresses and file names: German umlauts spelled out, Cyrillic
+#: (Russian and Ukrainian) transliterated, letters without a decomposition given their base letter
+_ASCII = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "ı": "i",
+        "ł": "l",
+        "đ": "d",
+        "ø": "o",
+        "æ": "ae",
+        "ъ": "",
+        "ь": "",
+        **dict(
+            zip(
+                "абвгґдеєёжзиіїйклмнопрстуфхцчшщыэюя",
+                [
+                    "a",
+                    "b",
+                    "v",
+                    "g",
+                    "g",
+                    "d",
+                    "e",
+                    "ye",
+                    "e",
+                    "zh",
+                    "z",
+                    "i",
+                    "i",
+                    "yi",
+                    "y",
+                    "k",
+                    "l",
+                    "m",
+                    "n",
+                    "o",
+                    "p",
+                    "r",
+                    "s",
+                    "t",
+                    "u",
+                    "f",
+                    "kh",
+                    "ts",
+                    "ch",
+                    "sh",
+                    "shch",
+                    "y",
+                    "e",
+                    "yu",
+                    "ya",
+                ],
+                strict=True,
+            )
+        ),
+    }
+)
+
+
+def ascii_name(text: str) -> str:
+    """``text`` as written in an e-mail address or a file name: lower case, umlauts spelled out, Cyrillic
+    transliterated, diacritics dropped, spaces as hyphens (``Öztürk`` → ``oeztuerk``, ``Ольга`` →
+    ``olga``, ``Thị Lan`` → ``thi-lan``). Other scripts (Arabic …) are dropped."""
+    text = unicodedata.normalize("NFC", text).casefold().translate(_ASCII)
+    out = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch):
+            continue
+        if ch.isascii() and (ch.isalnum() or ch in ".-"):
+            out.append(ch)
+        elif ch in " _":
+            out.append("-")
+    return "".join(out).strip("-.")
+
+
 def collapse_spaces(text: str) -> str:
     """Trim and collapse runs of white space (including non-breaking spaces) to one space."""
     return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()

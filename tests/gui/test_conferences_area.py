@@ -977,6 +977,18 @@ def test_menu_konferenz_and_ctrl_f(qtbot, window: MainWindow, demo_db: Database)
         "E&rinnerungsliste",
         "&Check-in …",
         "&Statistik …",
+        "&Drucken",
+    ]
+    konferenz = next(m.menu() for m in window.menuBar().actions() if m.text() == "&Konferenz")
+    printing = next(a.menu() for a in konferenz.actions() if a.text() == "&Drucken")
+    assert [a.text() for a in printing.actions() if not a.isSeparator()] == [
+        "&Serienbriefe …",
+        "&Adressetiketten …",
+        "&Namensschilder …",
+        "&Unterschriftenliste …",
+        "&Teilnehmerliste …",
+        "Brief&vorlagen …",
+        "Briefkopf und Abs&ender …",
     ]
     titles = [m.text() for m in window.menuBar().actions()]
     assert titles.index("&Konferenz") < titles.index("&Hilfe")
@@ -993,6 +1005,80 @@ def test_menu_konferenz_and_ctrl_f(qtbot, window: MainWindow, demo_db: Database)
     assert QApplication.focusWidget() is area.invitations.search_field
     assert window.conference_actions.invite.shortcut().toString() == "Ctrl+Shift+E"
     assert window.conference_actions.checkin.shortcut().toString() == "Ctrl+Shift+C"
+
+
+def test_printing_menu_opens_each_dialog_for_the_chosen_conference_and_selection(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:
+    """Konferenz → Drucken: each entry opens its dialog for the conference chosen in the Konferenzen
+    area; letters and labels offer the invitations selected in the list."""
+    from ui.paper.letters_dialog import LettersDialog
+    from ui.paper.print_dialogs import AttendeesDialog, BadgesDialog, LabelsDialog, SigninDialog
+    from ui.paper.sender_dialog import SenderSettingsDialog
+    from ui.paper.template_editor import TemplateEditorDialog
+
+    area = window.areas["Konferenzen"]
+    assert isinstance(area, ConferencesArea)
+    conf_id = conference_id(demo_db, 2025)
+    area.select_conference(conf_id)
+    table = area.invitations.table
+    table.selectRow(0)
+    table.selectionModel().select(
+        table.model().index(1, 0),
+        table.selectionModel().SelectionFlag.Select | table.selectionModel().SelectionFlag.Rows,
+    )
+    selected = area.invitations.selected_ids()
+    assert len(selected) == 2
+    window.show_area(0)
+    c = window.conference_actions
+    for action, kind in (
+        (c.letters, LettersDialog),
+        (c.labels, LabelsDialog),
+        (c.badges, BadgesDialog),
+        (c.signin_sheet, SigninDialog),
+        (c.attendee_list, AttendeesDialog),
+        (c.templates, TemplateEditorDialog),
+        (c.sender, SenderSettingsDialog),
+    ):
+        action.trigger()
+        assert window.current_area_name() == "Konferenzen"
+        dialogs = [d for d in window.findChildren(kind) if d.isVisible()]
+        assert len(dialogs) == 1, kind
+        dialog = dialogs[0]
+        if isinstance(dialog, LabelsDialog):
+            assert dialog.invitation_ids == tuple(selected)
+            assert "2025" in dialog.windowTitle()
+        if isinstance(dialog, LettersDialog):
+            assert "2025" in dialog.windowTitle()
+        dialog.close()
+        qtbot.waitUntil(lambda kind=kind: not [d for d in window.findChildren(kind) if d.isVisible()])
+
+
+def test_datei_datenschutz_opens_for_the_person_chosen_in_adressen(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:
+    from ui.privacy_dialog import PrivacyDialog
+
+    window.show_area(0)
+    page = window.address_area.person_page
+    page.panel.table.selectRow(0)
+    person_id = page.current_id()
+    assert person_id is not None
+    window.file_actions.privacy.trigger()
+    dialogs = [d for d in window.findChildren(PrivacyDialog) if d.isVisible()]
+    assert len(dialogs) == 1
+    assert dialogs[0].person_id() == person_id
+    dialogs[0].close()
+    # the list's context menu offers the same for the person under the cursor
+    opened: list[int] = []
+    window.address_area.privacy_requested.connect(opened.append)
+
+    menu = page.table_menu()
+    entry = next(a for a in menu.actions() if a.text().startswith("&Datenschutz"))
+    entry.trigger()
+    menu.deleteLater()
+    assert opened == [person_id]
+    qtbot.waitUntil(lambda: len([d for d in window.findChildren(PrivacyDialog) if d.isVisible()]) == 1)
 
 
 def test_every_control_of_the_area_has_an_accessible_name(harness: Harness) -> None:

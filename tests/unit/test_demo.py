@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from konferenz.db import Database, open_database
-from konferenz.demo import DEMO_TODAY, ascii_local_part, generate_demo
+from konferenz.demo import DEMO_TODAY, generate_demo
 from konferenz.enums import (
     AgendaItemType,
     ConsentPurpose,
@@ -43,6 +43,7 @@ from konferenz.models import (
 )
 from konferenz.reference import DEFAULT_CATEGORIES, MUNICIPALITIES
 from konferenz.registry import organisation_search_text, person_search_text
+from konferenz.text import ascii_name
 
 
 def _count(database: Database, model: Any) -> int:
@@ -347,14 +348,14 @@ def test_search_text_is_filled_and_recomputable(demo: Database) -> None:
         assert hit is not None and hit.last_name == "Öztürk"
 
 
-def test_ascii_local_part() -> None:
-    assert ascii_local_part("Öztürk") == "oeztuerk"
-    assert ascii_local_part("Ольга") == "olga"
-    assert ascii_local_part("Олександр Шевченко") == "oleksandr-shevchenko"
-    assert ascii_local_part("Thị Lan") == "thi-lan"
-    assert ascii_local_part("Łukasz Wiśniewski") == "lukasz-wisniewski"
-    assert ascii_local_part("Große-Venhaus") == "grosse-venhaus"
-    assert ascii_local_part("İbrahim Yıldırım") == "ibrahim-yildirim"
+def test_ascii_name() -> None:
+    assert ascii_name("Öztürk") == "oeztuerk"
+    assert ascii_name("Ольга") == "olga"
+    assert ascii_name("Олександр Шевченко") == "oleksandr-shevchenko"
+    assert ascii_name("Thị Lan") == "thi-lan"
+    assert ascii_name("Łukasz Wiśniewski") == "lukasz-wisniewski"
+    assert ascii_name("Große-Venhaus") == "grosse-venhaus"
+    assert ascii_name("İbrahim Yıldırım") == "ibrahim-yildirim"
 
 
 # --------------------------------------------------------------------------------------------------------

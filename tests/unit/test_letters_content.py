@@ -513,7 +513,7 @@ def test_label_addresses_match_letters(db: Database) -> None:
 def test_archive_file_name() -> None:
     assert (
         lt.archive_file_name(2026, "einladung.html.j2", 42, "Müller Anna")
-        == "2026-einladung-00042-muller-anna.pdf"
+        == "2026-einladung-00042-mueller-anna.pdf"
     )
     assert lt.archive_file_name(2026, "dank.html.j2", 1, "محمد") == "2026-dank-00001-empfaenger.pdf"
 

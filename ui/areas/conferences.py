@@ -18,6 +18,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget
 
+from konferenz.errors import UserError
 from konferenz.models import Conference
 from ui.checkin_window import CheckInWindow
 from ui.conference_dialog import ConferenceDialog, CopyConferenceDialog
@@ -328,7 +329,11 @@ class ConferencesArea(QWidget):
             return None
         from ui.paper.letters_dialog import open_letters_dialog
 
-        return open_letters_dialog(self.ctx, self, conf_id, self._selected_invitations())
+        try:
+            return open_letters_dialog(self.ctx, self, conf_id, self._selected_invitations())
+        except UserError as exc:  # e.g. the conference was deleted at another workplace
+            QMessageBox.warning(self, self.tr("Serienbriefe"), exc.message)
+            return None
 
     def open_print(self, kind: str) -> QWidget | None:
         """Konferenz → Drucken → Adressetiketten, Namensschilder, Unterschriftenliste, Teilnehmerliste."""
@@ -344,7 +349,11 @@ class ConferencesArea(QWidget):
         from ui.paper.print_dialogs import open_print_dialog
 
         selection = self._selected_invitations() if kind == "labels" else []
-        return open_print_dialog(self.ctx, self, conf_id, kind, selection)
+        try:
+            return open_print_dialog(self.ctx, self, conf_id, kind, selection)
+        except UserError as exc:
+            QMessageBox.warning(self, titles[kind], exc.message)
+            return None
 
     def open_labels(self) -> QWidget | None:
         return self.open_print("labels")

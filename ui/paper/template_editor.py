@@ -17,7 +17,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import unicodedata
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -45,7 +44,7 @@ from konferenz import letters as content
 from konferenz.errors import UserError
 from konferenz.letters import TEMPLATE_SUFFIX, TemplateError
 from konferenz.models import Conference, Invitation
-from konferenz.text import collapse_spaces, fold
+from konferenz.text import ascii_name, collapse_spaces, fold
 from ui.conference_widgets import remember_geometry
 from ui.context import AppContext
 
@@ -55,8 +54,6 @@ PREVIEW_DELAY_MS = 300
 ERROR_LINE_COLOR = QColor(255, 214, 214)
 _LINE_PREFIX = re.compile(r"Zeile \d+: (?P<reason>.*)$", re.DOTALL)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-#: file names keep the German spelling of umlauts ("Dank für Gäste" → "dank-fuer-gaeste")
-_GERMAN_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 PLACEHOLDER_HELP = (
     "Platzhalter (Auswahl): {{ person.first_name }}, {{ person.last_name }}, {{ organisation.name }}, "
@@ -82,10 +79,7 @@ def template_label(name: str) -> str:
 
 def template_file_name(name: str) -> str:
     """ "Einladung kurz" → "einladung-kurz.html.j2"; UserError for a name that cannot be a file name."""
-    stem = unicodedata.normalize("NFC", name.strip().removesuffix(TEMPLATE_SUFFIX)).casefold()
-    stem = stem.translate(_GERMAN_SPELLING)
-    stem = "".join(ch for ch in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(ch))
-    stem = re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-")
+    stem = re.sub(r"[^a-z0-9_-]+", "-", ascii_name(name.strip().removesuffix(TEMPLATE_SUFFIX))).strip("-")
     if not stem or not _NAME.match(stem):
         raise UserError("Bitte einen Namen aus Buchstaben, Ziffern und Bindestrichen angeben.")
     if len(stem) > 60:
