@@ -41,7 +41,7 @@ from konferenz.db import Database
 from konferenz.errors import ConflictError, UserError
 from konferenz.models import Conference
 from ui.conference_widgets import DateField, TimeField, remember_geometry
-from ui.registry_dialogs import ConflictChoice, ConflictDialog
+from ui.registry_dialogs import ConflictChoice, ask_conflict
 
 log = logging.getLogger(__name__)
 
@@ -429,11 +429,7 @@ class ConferenceDialog(QDialog):
 
     def ask_conflict(self, what: str, differences: Sequence[tuple[str, str, str]]) -> ConflictChoice:
         """Both versions side by side (tests replace this method or drive the dialog)."""
-        dialog = ConflictDialog(what, differences, self)
-        dialog.exec()
-        choice = dialog.choice
-        dialog.deleteLater()
-        return choice
+        return ask_conflict(self, what, differences)
 
     def _resolve_conflict(
         self,

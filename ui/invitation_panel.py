@@ -58,7 +58,7 @@ from konferenz.xlsx import Sheet, write_workbook
 from ui.conference_widgets import Overbooking, QuickPersonDialog, ask_overbooking, isolate, run_dialog
 from ui.context import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS, AppContext
 from ui.list_panel import ListPanel
-from ui.registry_dialogs import ConflictChoice, ConflictDialog
+from ui.registry_dialogs import ConflictChoice, ask_conflict
 from ui.table_model import LazyTableModel
 from ui.tasks import run_task
 
@@ -788,13 +788,8 @@ class InvitationPanel(QWidget):
         return texts
 
     def ask_conflict(self, what: str, differences: Sequence[tuple[str, str, str]]) -> ConflictChoice:
-        """Both versions side by side; the user keeps editing, overwrites or takes the stored one
-        (tests replace this method or drive the dialog)."""
-        dialog = ConflictDialog(what, differences, self)
-        dialog.exec()
-        choice = dialog.choice
-        dialog.deleteLater()
-        return choice
+        """Both versions side by side (tests replace this method or drive the dialog)."""
+        return ask_conflict(self, what, differences)
 
     def _resolve_conflict(self, details: InvitationDetails, reply: conf_service.Reply) -> bool:
         """Someone else saved this invitation since it was loaded: show both versions and do what the user

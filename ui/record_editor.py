@@ -52,10 +52,10 @@ from ui.history_view import HistoryView
 from ui.merge_dialog import MergeDialog
 from ui.registry_dialogs import (
     ConflictChoice,
-    ConflictDialog,
     DuplicateCandidate,
     DuplicateChoice,
     DuplicateQuestion,
+    ask_conflict,
 )
 from ui.registry_widgets import ErrorLabel, RolesEditor
 
@@ -565,11 +565,8 @@ class RecordEditor(QWidget):
         return choice, chosen
 
     def ask_conflict(self, what: str, differences: Sequence[tuple[str, str, str]]) -> ConflictChoice:
-        dialog = ConflictDialog(what, differences, self)
-        dialog.exec()
-        choice = dialog.choice
-        dialog.deleteLater()
-        return choice
+        """Both versions side by side (tests replace this method or drive the dialog)."""
+        return ask_conflict(self, what, differences)
 
     # --- deleting -----------------------------------------------------------------------------------------
 

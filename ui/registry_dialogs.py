@@ -161,6 +161,15 @@ class ConflictDialog(QDialog):
         ]
 
 
+def ask_conflict(parent: QWidget, what: str, differences: Sequence[tuple[str, str, str]]) -> ConflictChoice:
+    """Show both versions of ``what`` (field, the user's input, the stored value) and return the choice."""
+    dialog = ConflictDialog(what, differences, parent)
+    dialog.exec()
+    choice = dialog.choice
+    dialog.deleteLater()
+    return choice
+
+
 class DuplicateChoice(enum.Enum):
     SAVE = "save"
     MERGE = "merge"
