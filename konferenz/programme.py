@@ -18,7 +18,7 @@ from konferenz import paths
 from konferenz.conferences import conference_id
 from konferenz.db import Database
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus, label
-from konferenz.errors import UserError
+from konferenz.errors import ConflictError, UserError
 from konferenz.models import (
     AgendaItem,
     Category,
@@ -261,6 +261,10 @@ class MinutesData:
     rapporteur: str = ""
 
 
+def _stripped(data: MinutesData) -> MinutesData:
+    return MinutesData(data.notes.strip(), data.results.strip(), data.rapporteur.strip())
+
+
 def save_minutes(
     database: Database,
     year: int,
@@ -268,8 +272,14 @@ def save_minutes(
     *,
     item_id: int | None = None,
     forum_id: int | None = None,
+    expected: MinutesData | None = None,
 ) -> int:
-    """Create or replace the minutes of one agenda item or one forum."""
+    """Create or replace the minutes of one agenda item or one forum.
+
+    ``expected`` is what the user saw when starting to write (None: no check). If the stored minutes
+    differ from it and from ``data`` (someone else saved meanwhile), nothing is written and
+    ``ConflictError`` carries the stored ``MinutesData`` so both versions can be shown.
+    """
     if (item_id is None) == (forum_id is None):
         raise UserError("Ein Protokolleintrag gehört entweder zu einem Programmpunkt oder zu einem Forum.")
     with database.session() as s:
@@ -283,6 +293,18 @@ def save_minutes(
                 MinutesEntry.forum_id.is_(None) if forum_id is None else MinutesEntry.forum_id == forum_id,
             )
         )
+        if expected is not None:
+            stored = (
+                MinutesData(entry.notes, entry.results, entry.rapporteur)
+                if entry is not None
+                else MinutesData()
+            )
+            if _stripped(stored) not in (_stripped(expected), _stripped(data)):
+                raise ConflictError(
+                    "Dieses Protokoll wurde inzwischen an einem anderen Arbeitsplatz geändert; "
+                    "es wurde nichts gespeichert.",
+                    current=stored,
+                )
         if entry is None:
             entry = MinutesEntry(conference_id=conf_id, agenda_item_id=item_id, forum_id=forum_id)
             s.add(entry)

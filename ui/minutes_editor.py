@@ -16,6 +16,7 @@ nothing typed is lost.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -40,13 +41,15 @@ from PySide6.QtWidgets import (
 from konferenz import programme
 from konferenz.db import Database
 from konferenz.enums import AgendaItemType, RecommendationStatus, label
+from konferenz.errors import ConflictError, UserError
 from konferenz.lists import format_date
 from konferenz.models import Conference, MinutesEntry, Recommendation, RecommendationUpdate
 from ui.agenda_dialog import plain_text_edit
 from ui.agenda_model import ForumNode, ItemNode
-from ui.areas.programme_tools import attempt, succeeded
+from ui.areas.programme_tools import attempt, succeeded, warn
 from ui.context import MINUTES, RECOMMENDATIONS, AppContext
 from ui.recommendation_dialog import RecommendationDialog, date_edit, from_qdate, to_qdate
+from ui.registry_dialogs import ConflictChoice, ask_conflict
 
 
 def attendance_line(counts: dict[str, int]) -> str:
@@ -376,10 +379,40 @@ class MinutesEditor(QWidget):
         database = self.database
         title = self.tr("Protokoll speichern")
 
-        def write(content: programme.MinutesData) -> int:
-            return programme.save_minutes(database, year, content, item_id=item_id, forum_id=forum_id)
+        def write(content: programme.MinutesData, expected: programme.MinutesData | None = None) -> int:
+            return programme.save_minutes(
+                database, year, content, item_id=item_id, forum_id=forum_id, expected=expected
+            )
 
-        entry_id = attempt(self, title, lambda: write(data))
+        entry_id: int | None
+        try:
+            entry_id = write(data, old)
+        except ConflictError as exc:
+            stored = exc.current
+            assert isinstance(stored, programme.MinutesData)
+            captions = (self.tr("Notizen"), self.tr("Ergebnisse"), self.tr("Berichterstattung"))
+            differences = [
+                (caption, mine, theirs)
+                for caption, mine, theirs in zip(
+                    captions,
+                    (data.notes, data.results, data.rapporteur),
+                    (stored.notes, stored.results, stored.rapporteur),
+                    strict=True,
+                )
+                if mine.strip() != theirs.strip()
+            ]
+            name = node.label if isinstance(node, ForumNode) else node.title
+            choice = self.ask_conflict(self.tr("Protokoll „{0}“").format(name), differences)
+            if choice is ConflictChoice.DISCARD:
+                self._set_fields(stored)
+                return None
+            if choice is not ConflictChoice.OVERWRITE:
+                return None
+            old = stored
+            entry_id = attempt(self, title, lambda: write(data))
+        except UserError as exc:
+            warn(self, title, exc)
+            return None
         if entry_id is None:
             return None
         self._entry_id = entry_id
@@ -393,6 +426,10 @@ class MinutesEditor(QWidget):
                 {MINUTES},
             )
         return entry_id
+
+    def ask_conflict(self, what: str, differences: Sequence[tuple[str, str, str]]) -> ConflictChoice:
+        """Both versions side by side (tests replace this method or drive the dialog)."""
+        return ask_conflict(self, what, differences)
 
     def save(self) -> bool:
         """Save the minutes and the status report of this node; False when something failed."""

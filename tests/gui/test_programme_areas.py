@@ -639,6 +639,45 @@ def test_minutes_undo_and_no_lost_typing(qtbot, window: MainWindow, world: Datab
         assert s.scalar(sa.select(MinutesEntry.results).where(MinutesEntry.agenda_item_id == talk.id)) == ""
 
 
+@pytest.mark.parametrize("choice", ["overwrite", "discard"])
+def test_minutes_typed_at_two_workplaces_show_both_versions(
+    qtbot, window: MainWindow, world: Database, monkeypatch: pytest.MonkeyPatch, choice: str
+) -> None:
+    from konferenz import programme as prog
+    from ui.registry_dialogs import ConflictChoice
+
+    _choose_year(_programme(window).panel.combo, LAST_YEAR)
+    _build_agenda(_programme(window))
+    area = _minutes(window)
+    window.show_area(3)
+    _choose_year(area.panel.combo, LAST_YEAR)
+    talk = area.model.items[1]
+    area.select_item(talk.id)
+    # meanwhile another workplace writes the results of the same item
+    prog.save_minutes(world, LAST_YEAR, prog.MinutesData(results="Von Ayşe ergänzt"), item_id=talk.id)
+    asked: list[list[tuple[str, str, str]]] = []
+
+    def ask(what: str, differences: list[tuple[str, str, str]]) -> ConflictChoice:
+        asked.append(list(differences))
+        return ConflictChoice(choice)
+
+    monkeypatch.setattr(area.editor, "ask_conflict", ask)
+    _type(qtbot, area.editor.notes_edit, "Lebhafte Diskussion")
+    area.save()
+    assert asked == [
+        [("Notizen", "Lebhafte Diskussion", ""), ("Ergebnisse", "", "Von Ayşe ergänzt")],
+    ]
+    with world.read_session() as s:
+        entry = s.scalars(sa.select(MinutesEntry).where(MinutesEntry.agenda_item_id == talk.id)).one()
+        stored = (entry.notes, entry.results)
+    if choice == "overwrite":
+        assert stored == ("Lebhafte Diskussion", "")
+    else:
+        assert stored == ("", "Von Ayşe ergänzt")
+        assert area.editor.results_edit.toPlainText() == "Von Ayşe ergänzt"
+        assert area.editor.notes_edit.toPlainText() == ""
+
+
 # --- keyboard and accessibility ----------------------------------------------------------------------
 
 

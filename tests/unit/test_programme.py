@@ -11,8 +11,8 @@ from konferenz import conferences as conf
 from konferenz import programme as prog
 from konferenz.db import Database
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus
-from konferenz.errors import UserError
-from konferenz.models import Category, Forum, Invitation, Organisation, Person, Role
+from konferenz.errors import ConflictError, UserError
+from konferenz.models import Category, Forum, Invitation, MinutesEntry, Organisation, Person, Role
 
 
 @pytest.fixture
@@ -104,6 +104,34 @@ def test_forums_run_in_parallel_in_the_forum_phase(db: Database, year: int) -> N
 def test_empty_title_is_refused(db: Database, year: int) -> None:
     with pytest.raises(UserError, match="Titel"):
         prog.add_item(db, year, prog.ItemData("  "))
+
+
+def test_minutes_saved_meanwhile_at_another_workplace_are_not_overwritten(db: Database, year: int) -> None:
+    build(db, year)
+    with db.read_session() as s:
+        forum = s.scalars(sa.select(Forum.id).order_by(Forum.sort_order)).first()
+    seen = prog.MinutesData("Rege Diskussion", "", "Frau Demir")
+    prog.save_minutes(db, year, seen, forum_id=forum)
+    # another workplace adds results …
+    theirs = prog.MinutesData("Rege Diskussion", "Mehr Sprachkurse", "Frau Demir")
+    prog.save_minutes(db, year, theirs, forum_id=forum, expected=seen)
+    # … while this one still starts from what it saw: nothing is written, the stored state comes along
+    mine = prog.MinutesData("Rege Diskussion, Şükrü Yılmaz berichtet", "", "Frau Demir")
+    with pytest.raises(ConflictError) as caught:
+        prog.save_minutes(db, year, mine, forum_id=forum, expected=seen)
+    assert caught.value.current == theirs
+    with db.read_session() as s:
+        stored = s.scalars(sa.select(MinutesEntry).where(MinutesEntry.forum_id == forum)).one()
+        assert (stored.notes, stored.results) == ("Rege Diskussion", "Mehr Sprachkurse")
+    # saving the same text as the other workplace, or without a check, goes through
+    prog.save_minutes(db, year, theirs, forum_id=forum, expected=seen)
+    prog.save_minutes(db, year, mine, forum_id=forum)
+    # a new entry that someone else created meanwhile is a conflict too
+    with db.read_session() as s:
+        other_forum = s.scalars(sa.select(Forum.id).order_by(Forum.sort_order)).all()[1]
+    prog.save_minutes(db, year, theirs, forum_id=other_forum)
+    with pytest.raises(ConflictError):
+        prog.save_minutes(db, year, mine, forum_id=other_forum, expected=prog.MinutesData())
 
 
 def test_minutes_recommendations_and_follow_up_next_year(db: Database, year: int) -> None:
