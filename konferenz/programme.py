@@ -104,12 +104,29 @@ def add_item(database: Database, year: int, data: ItemData, *, position: int | N
         return new.id
 
 
-def update_item(database: Database, item_id: int, data: ItemData) -> None:
+def item_data(item: AgendaItem) -> ItemData:
+    """The editable fields of a stored agenda item."""
+    return ItemData(**{name: getattr(item, name) for name in ItemData.__dataclass_fields__})
+
+
+def update_item(
+    database: Database, item_id: int, data: ItemData, *, expected: ItemData | None = None
+) -> None:
+    """Save ``data`` for the item. ``expected`` is what the user saw before editing (None: no check); if
+    the stored item differs from it and from ``data``, nothing is written and ``ConflictError`` carries
+    the stored ``ItemData``."""
     _validate_item(data)
     with database.session() as s:
         item = s.get(AgendaItem, item_id)
         if item is None:
             raise UserError("Diesen Programmpunkt gibt es nicht mehr.")
+        stored = item_data(item)
+        if expected is not None and stored not in (expected, data):
+            raise ConflictError(
+                f"Der Programmpunkt „{stored.title}“ wurde inzwischen an einem anderen Arbeitsplatz "
+                "geändert; es wurde nichts gespeichert.",
+                current=stored,
+            )
         for key, value in data.__dict__.items():
             setattr(item, key, value)
         s.flush()

@@ -36,6 +36,7 @@ from konferenz.conferences import ConferenceData, ForumData, create_conference
 from konferenz.db import Database
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus
 from konferenz.models import (
+    AgendaItem,
     Category,
     Forum,
     Invitation,
@@ -637,6 +638,46 @@ def test_minutes_undo_and_no_lost_typing(qtbot, window: MainWindow, world: Datab
     assert area.editor.notes_edit.toPlainText() == "Begrüßung durch den Landrat"
     with world.read_session() as s:
         assert s.scalar(sa.select(MinutesEntry.results).where(MinutesEntry.agenda_item_id == talk.id)) == ""
+
+
+@pytest.mark.parametrize("choice", ["overwrite", "discard"])
+def test_agenda_item_edited_at_two_workplaces_shows_both_versions(
+    qtbot, window: MainWindow, world: Database, monkeypatch: pytest.MonkeyPatch, choice: str
+) -> None:
+    import dataclasses
+
+    from konferenz import programme as prog
+    from ui.areas.programme import item_data
+    from ui.registry_dialogs import ConflictChoice
+
+    area = _programme(window)
+    _choose_year(area.panel.combo, LAST_YEAR)
+    _build_agenda(area)
+    node = area.model.items[1]
+    seen = item_data(node)
+    # an edit without a conflict goes through without a question
+    monkeypatch.setattr(area, "ask_conflict", lambda *_a: pytest.fail("no conflict expected"))
+    assert area.update_item(node.id, dataclasses.replace(seen, room="Raum 7"))
+    node = next(n for n in area.model.items if n.id == node.id)
+    seen = item_data(node)
+    # meanwhile another workplace moves the item to another room
+    prog.update_item(world, node.id, dataclasses.replace(seen, room="Saal Gronau"))
+    asked: list[list[tuple[str, str, str]]] = []
+
+    def ask(what: str, differences: list[tuple[str, str, str]]) -> ConflictChoice:
+        asked.append(list(differences))
+        return ConflictChoice(choice)
+
+    monkeypatch.setattr(area, "ask_conflict", ask)
+    mine = dataclasses.replace(seen, moderation="Nguyễn Thị Lan")
+    assert area.update_item(node.id, mine) is (choice == "overwrite")
+    assert asked == [[("Moderation", "Nguyễn Thị Lan", seen.moderation), ("Raum", "Raum 7", "Saal Gronau")]]
+    with world.read_session() as s:
+        stored = prog.item_data(s.get_one(AgendaItem, node.id))
+    if choice == "overwrite":
+        assert (stored.moderation, stored.room) == ("Nguyễn Thị Lan", "Raum 7")
+    else:
+        assert (stored.moderation, stored.room) == (seen.moderation, "Saal Gronau")
 
 
 @pytest.mark.parametrize("choice", ["overwrite", "discard"])

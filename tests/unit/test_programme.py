@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -12,7 +13,7 @@ from konferenz import programme as prog
 from konferenz.db import Database
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus
 from konferenz.errors import ConflictError, UserError
-from konferenz.models import Category, Forum, Invitation, MinutesEntry, Organisation, Person, Role
+from konferenz.models import AgendaItem, Category, Forum, Invitation, MinutesEntry, Organisation, Person, Role
 
 
 @pytest.fixture
@@ -104,6 +105,24 @@ def test_forums_run_in_parallel_in_the_forum_phase(db: Database, year: int) -> N
 def test_empty_title_is_refused(db: Database, year: int) -> None:
     with pytest.raises(UserError, match="Titel"):
         prog.add_item(db, year, prog.ItemData("  "))
+
+
+def test_agenda_item_changed_meanwhile_is_not_overwritten(db: Database, year: int) -> None:
+    ids = build(db, year)
+    item_id = next(iter(ids.values()))
+    with db.read_session() as s:
+        seen = prog.item_data(s.get_one(AgendaItem, item_id))
+    theirs = dataclasses.replace(seen, room="Saal Gronau")
+    prog.update_item(db, item_id, theirs, expected=seen)
+    mine = dataclasses.replace(seen, speakers="Олена Коваленко")
+    with pytest.raises(ConflictError) as caught:
+        prog.update_item(db, item_id, mine, expected=seen)
+    assert caught.value.current == theirs
+    with db.read_session() as s:
+        assert prog.item_data(s.get_one(AgendaItem, item_id)) == theirs
+    prog.update_item(db, item_id, mine)  # the user chose to overwrite
+    with db.read_session() as s:
+        assert prog.item_data(s.get_one(AgendaItem, item_id)) == mine
 
 
 def test_minutes_saved_meanwhile_at_another_workplace_are_not_overwritten(db: Database, year: int) -> None:

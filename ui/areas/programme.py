@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from konferenz import programme
 from konferenz.db import Database
 from konferenz.enums import AgendaItemType, label
+from konferenz.errors import ConflictError, UserError
 from konferenz.models import Conference, Recommendation
 from konferenz.xlsx import write_workbook
 from ui.actions import create_programme_actions
@@ -59,6 +60,7 @@ from ui.areas.programme_tools import (
 )
 from ui.context import AGENDA, CONFERENCES, MINUTES, AppContext
 from ui.list_panel import ConferenceListPanel
+from ui.registry_dialogs import ConflictChoice, ask_conflict
 
 
 def item_data(node: ItemNode) -> programme.ItemData:
@@ -73,6 +75,24 @@ def item_data(node: ItemNode) -> programme.ItemData:
         responsible_staff=node.responsible_staff,
         internal_notes=node.internal_notes,
     )
+
+
+#: the fields of an agenda item as the conflict question names them
+ITEM_FIELD_CAPTIONS = {
+    "title": "Titel",
+    "duration_minutes": "Dauer (Minuten)",
+    "item_type": "Art",
+    "description": "Beschreibung",
+    "speakers": "Referierende",
+    "moderation": "Moderation",
+    "room": "Raum",
+    "responsible_staff": "Verantwortlich",
+    "internal_notes": "Interne Notizen",
+}
+
+
+def _field_text(value: object) -> str:
+    return label(value) if isinstance(value, AgendaItemType) else str(value)
 
 
 def _time(value: dt.time | None) -> str:
@@ -433,7 +453,16 @@ class ProgrammeArea(QWidget):
         if old == data:
             return True
         title = self.tr("Programmpunkt speichern")
-        if not succeeded(self, title, lambda: programme.update_item(self.database, item_id, data)):
+        try:
+            programme.update_item(self.database, item_id, data, expected=old)
+        except ConflictError as exc:
+            stored = exc.current
+            assert isinstance(stored, programme.ItemData)
+            if not self._resolve_item_conflict(item_id, data, stored):
+                return False
+            old = stored
+        except UserError as exc:
+            warn(self, title, exc)
             return False
         self.ctx.push_change(
             self.tr("Programmpunkt „{0}“ ändern").format(data.title),
@@ -442,6 +471,31 @@ class ProgrammeArea(QWidget):
             {AGENDA},
         )
         return True
+
+    def ask_conflict(self, what: str, differences: Sequence[tuple[str, str, str]]) -> ConflictChoice:
+        """Both versions side by side (tests replace this method or drive the dialog)."""
+        return ask_conflict(self, what, differences)
+
+    def _resolve_item_conflict(
+        self, item_id: int, data: programme.ItemData, stored: programme.ItemData
+    ) -> bool:
+        """The item was saved at another workplace while the user edited it: show both versions; True when
+        the user's input was saved over it."""
+        differences = [
+            (self.tr(caption), _field_text(getattr(data, name)), _field_text(getattr(stored, name)))
+            for name, caption in ITEM_FIELD_CAPTIONS.items()
+            if getattr(data, name) != getattr(stored, name)
+        ]
+        choice = self.ask_conflict(self.tr("Programmpunkt „{0}“").format(stored.title), differences)
+        if choice is ConflictChoice.OVERWRITE:
+            return succeeded(
+                self,
+                self.tr("Programmpunkt speichern"),
+                lambda: programme.update_item(self.database, item_id, data),
+            )
+        if choice is ConflictChoice.DISCARD:
+            self.ctx.announce(AGENDA)  # show the stored version
+        return False
 
     def delete_item(self, *, confirm: bool = True) -> bool:
         node = self.current_node()
