@@ -25,8 +25,11 @@ Filters: ``absaetze`` (text with line breaks → escaped paragraphs), ``zeilen``
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import functools
+import logging
 import os
 import re
 import traceback
@@ -59,11 +62,15 @@ from konferenz.models import (
 )
 from konferenz.text import ascii_name, collapse_spaces, fold
 
+log = logging.getLogger(__name__)
+
 TEMPLATE_SUFFIX = ".html.j2"
 DEFAULT_TEMPLATE = "einladung" + TEMPLATE_SUFFIX
 USER_TEMPLATE_FOLDER = "Vorlagen"
 #: prefix of the keys in the ``setting`` table that hold the sender settings ("letter.contact_name")
 SETTING_PREFIX = "letter."
+#: the largest logo stored with the sender settings (it is read with every letter run)
+LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 MONTHS = (
     "Januar",
@@ -145,7 +152,14 @@ class SenderSettings:
     signature_prefix: str = "Im Auftrag"
     signature_name: str = ""
     signature_function: str = ""
-    #: a picture file (PNG, SVG) printed top right on the first page; empty for none
+    #: the picture (PNG, JPEG or SVG bytes) printed top right on the first page; empty for none. It is stored
+    #: in the database (``letter.logo``, base64), so every workplace prints it
+    logo: bytes = field(default=b"", repr=False)
+    #: the name of the file the logo was taken from (shown in the dialog and in messages)
+    logo_name: str = ""
+    #: older versions stored only a path on one PC (``letter.logo_path``). ``load_sender_settings`` reads
+    #: that file into ``logo`` while it exists and ``adopt_logo_file`` stores it; until then the path stays
+    #: here (the sender dialog says when the file is missing at this workplace)
     logo_path: str = ""
 
     @property
@@ -190,27 +204,151 @@ class SenderSettings:
         return [line for line in (first, second) if line]
 
 
+def sender_context(sender: SenderSettings) -> dict[str, Any]:
+    """The sender as the templates see it (``sender.city``, ``sender.sender_line`` …; no logo bytes)."""
+    values = {k: v for k, v in asdict(sender).items() if k != "logo"}
+    return {**values, "sender_line": sender.sender_line, "phone": sender.phone}
+
+
+def logo_format(data: bytes) -> str:
+    """ "PNG", "JPEG" or "SVG" by the first bytes of ``data``; "" for anything else."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in data[:65536].lower():
+        return "SVG"
+    return ""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
+
+
+def check_logo(data: bytes, name: str) -> None:
+    """Raise a German ``UserError`` naming the file ``name`` when ``data`` cannot be the letters' logo."""
+    if len(data) > LOGO_MAX_BYTES:
+        raise UserError(
+            f"Die Logo-Datei „{name}“ ist {_megabytes(len(data))} groß; erlaubt sind höchstens "
+            f"{LOGO_MAX_BYTES // 1024 // 1024} MB. Bitte ein kleineres Bild wählen "
+            "(z. B. als PNG mit etwa 1000 Pixeln Breite)."
+        )
+    if not logo_format(data):
+        raise UserError(f"Die Logo-Datei „{name}“ ist kein Bild im Format PNG, JPEG oder SVG.")
+
+
+def read_logo_file(path: str | os.PathLike[str]) -> bytes:
+    """The content of the logo file ``path``; a German ``UserError`` when it is missing, too large or no
+    picture."""
+    file = Path(path)
+    if not file.is_file():
+        raise UserError(f"Die Logo-Datei „{file}“ gibt es an diesem Arbeitsplatz nicht.")
+    try:
+        size = file.stat().st_size
+        if size > LOGO_MAX_BYTES:
+            raise UserError(
+                f"Die Logo-Datei „{file.name}“ ist {_megabytes(size)} groß; erlaubt sind höchstens "
+                f"{LOGO_MAX_BYTES // 1024 // 1024} MB. Bitte ein kleineres Bild wählen "
+                "(z. B. als PNG mit etwa 1000 Pixeln Breite)."
+            )
+        data = file.read_bytes()
+    except OSError as exc:
+        raise UserError(f"Die Logo-Datei „{file}“ kann nicht gelesen werden ({exc.strerror}).") from exc
+    check_logo(data, file.name)
+    return data
+
+
+def _decode_logo(value: object) -> bytes:
+    if not isinstance(value, str) or not value:
+        return b""
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        log.warning("Das gespeicherte Logo der Briefe ist beschädigt und wird nicht gedruckt.")
+        return b""
+
+
 def load_sender_settings(session: Session) -> SenderSettings:
-    """The sender settings from the ``setting`` table (keys ``letter.<field>``), defaults elsewhere."""
+    """The sender settings from the ``setting`` table (keys ``letter.<field>``), defaults elsewhere.
+
+    The logo comes from the database; a path stored by an older version is read from disk while no logo
+    is stored and the file exists (never an error: the sender dialog explains a missing file).
+    """
     rows = session.execute(
         sa.select(Setting.key, Setting.value).where(Setting.key.like(f"{SETTING_PREFIX}%"))
     ).all()
     stored = {key.removeprefix(SETTING_PREFIX): value for key, value in rows}
-    names = {f.name for f in fields(SenderSettings)}
-    values = {k: str(v) for k, v in stored.items() if k in names and v is not None}
-    return SenderSettings(**values)
+    names = {f.name for f in fields(SenderSettings)} - {"logo"}
+    values: dict[str, Any] = {k: str(v) for k, v in stored.items() if k in names and v is not None}
+    logo = _decode_logo(stored.get("logo"))
+    old_path = values.get("logo_path", "")
+    if logo:
+        values["logo_path"] = ""
+    elif old_path:
+        try:
+            logo = read_logo_file(old_path)
+        except UserError:
+            pass  # the sender dialog names the problem; the letters go without a logo
+        else:
+            values["logo_name"] = values.get("logo_name") or Path(old_path).name
+    return SenderSettings(**values, logo=logo)
 
 
 def save_sender_settings(database: Database, settings: SenderSettings) -> None:
-    """Store every sender setting (one unit of work)."""
+    """Store every sender setting (one unit of work); the logo as base64 text. A logo larger than
+    ``LOGO_MAX_BYTES`` or not a picture is refused (``UserError``) before anything is written."""
+    values: dict[str, Any] = asdict(settings)
+    if settings.logo:
+        check_logo(settings.logo, settings.logo_name or "Logo")
+        values["logo_path"] = ""  # the picture is stored now; the old path is no longer needed
+    values["logo"] = base64.b64encode(settings.logo).decode("ascii")
     with database.session() as s:
-        for name, value in asdict(settings).items():
+        for name, value in values.items():
             key = SETTING_PREFIX + name
             row = s.get(Setting, key)
             if row is None:
                 s.add(Setting(key=key, value=value))
-            else:
+            elif row.value != value:
                 row.value = value
+
+
+def adopt_logo_file(database: Database) -> bool:
+    """Store the logo file an older version referred to by path (once, at a workplace where the file
+    exists), so every workplace prints it from then on. True when it was stored."""
+    with database.read_session() as s:
+        rows = s.execute(
+            sa.select(Setting.key, Setting.value).where(
+                Setting.key.in_([SETTING_PREFIX + "logo", SETTING_PREFIX + "logo_path"])
+            )
+        ).all()
+        values: dict[str, Any] = {key: value for key, value in rows}
+    old_path = values.get(SETTING_PREFIX + "logo_path")
+    if values.get(SETTING_PREFIX + "logo") or not isinstance(old_path, str) or not old_path:
+        return False
+    try:
+        data = read_logo_file(old_path)
+    except UserError:
+        return False
+    try:
+        with database.session() as s:
+            for name, value in (
+                ("logo", base64.b64encode(data).decode("ascii")),
+                ("logo_name", Path(old_path).name),
+                ("logo_path", ""),
+            ):
+                row = s.get(Setting, SETTING_PREFIX + name)
+                if row is None:
+                    s.add(Setting(key=SETTING_PREFIX + name, value=value))
+                else:
+                    row.value = value
+    except sa.exc.SQLAlchemyError:
+        # another workplace stored it at the same moment, or the database is busy: next time
+        log.warning(
+            "Das Logo aus „%s“ konnte nicht in die Datenbank übernommen werden.", old_path, exc_info=True
+        )
+        return False
+    return True
 
 
 # --- templates ------------------------------------------------------------------------------------------
@@ -491,7 +629,8 @@ class LetterContent:
     signature: list[str]
     footer: list[str]
     template: str = DEFAULT_TEMPLATE
-    logo_path: str = ""
+    #: the sender's logo (PNG, JPEG or SVG bytes; the same object in every letter of a run)
+    logo: bytes = field(default=b"", repr=False)
     enclosures: list[str] = field(default_factory=list)
     programme: Programme | None = None
     reply_form: ReplyForm | None = None
@@ -763,6 +902,7 @@ def letter_contents(
     today = today or dt.date.today()
     if _looks_like_name(template):
         template = template_name(template)
+    adopt_logo_file(database)
     with database.read_session() as s:
         conf = s.scalar(
             sa.select(Conference)
@@ -780,7 +920,7 @@ def letter_contents(
         kind = template_kind(template)
         minutes_ctx, recommendations_ctx = _minutes_context(s, conf) if kind == "dank" else ([], [])
         programme_content = _programme(conf) if programme else None
-        sender_ctx = {**asdict(sender), "sender_line": sender.sender_line, "phone": sender.phone}
+        sender_ctx = sender_context(sender)
         info = _info_block(sender)
         date_line = f"{sender.city}, {german_date(today)}" if sender.city else german_date(today)
         enclosure_names = [n for n, on in (("Programm", programme), ("Rückmeldebogen", reply_form)) if on]
@@ -865,7 +1005,7 @@ def letter_contents(
                     signature=_signature(sender),
                     footer=sender.footer,
                     template=template if _looks_like_name(template) else "",
-                    logo_path=sender.logo_path,
+                    logo=sender.logo,
                     enclosures=enclosure_names,
                     programme=programme_content,
                     reply_form=form,
@@ -936,7 +1076,7 @@ def sample_context(sender: SenderSettings | None = None) -> dict[str, Any]:
         "recommendations": [],
         "reply_deadline": "23. Oktober 2026",
         "salutation": "Sehr geehrte Frau Dr. Yılmaz,",
-        "sender": {**asdict(sender), "sender_line": sender.sender_line, "phone": sender.phone},
+        "sender": sender_context(sender),
         "today": german_date(dt.date.today()),
         "enclosures": {"programme": True, "reply_form": True},
     }

@@ -23,7 +23,7 @@ from unit.test_letters_content import World, build_world
 from konferenz import letters as content
 from konferenz.db import Database
 from konferenz.enums import Channel, Gender, InvitationStatus
-from konferenz.models import ArchivedDocument, Invitation, Person
+from konferenz.models import ArchivedDocument, Invitation, Person, Setting
 from ui.conference_widgets import SETTINGS_APPLICATION, SETTINGS_ORGANISATION
 from ui.context import INVITATIONS, AppContext
 from ui.paper import letters_dialog as ld
@@ -538,8 +538,9 @@ def test_sender_settings_round_trip(setup: Any, qtbot: Any, tmp_path: Path, mess
     image = QImage(200, 80, QImage.Format.Format_RGB32)
     image.fill(QColor(0, 90, 160))
     assert image.save(str(logo))
-    dialog.choose_logo(str(logo))
+    assert dialog.choose_logo(str(logo))
     assert not dialog.logo_preview.pixmap().isNull()
+    assert "logo.png" in dialog.logo_label.text() and "in der Datenbank" in dialog.logo_label.text()
     assert dialog.problems() == [] and dialog.problem_label.isHidden()
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
@@ -548,10 +549,95 @@ def test_sender_settings_round_trip(setup: Any, qtbot: Any, tmp_path: Path, mess
         stored = content.load_sender_settings(s)
     assert stored.contact_name == "Frau Gülşen Öztürk"
     assert stored.contact_email == "g.oeztuerk@kreis-borken.de"
-    assert stored.logo_path == str(logo)
+    assert stored.logo == logo.read_bytes() and stored.logo_name == "logo.png"
+    assert stored.logo_path == ""
     again = SenderSettingsDialog(ctx, parent)
     qtbot.addWidget(again)
     assert again.settings() == stored
 
-    again.choose_logo(str(tmp_path / "fehlt.png"))
-    assert any("gibt es nicht" in p for p in sd.problems(again.settings()))
+    count = len(messages)
+    assert not again.choose_logo(str(tmp_path / "fehlt.png"))
+    assert "gibt es an diesem Arbeitsplatz nicht" in messages[count]
+    assert again.settings() == stored  # the stored logo stays
+    again.remove_logo()
+    assert again.settings().logo == b"" and again.logo_preview.pixmap().isNull()
+    assert not again.logo_remove.isEnabled()
+
+
+def test_logo_too_large_or_no_picture_is_refused_with_its_name(
+    setup: Any, qtbot: Any, tmp_path: Path, messages: list[str]
+) -> None:
+    ctx, _world, _extra, parent = setup
+    dialog = SenderSettingsDialog(ctx, parent)
+    qtbot.addWidget(dialog)
+    big = tmp_path / "Riesenlogo.png"
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(content.LOGO_MAX_BYTES))
+    assert not dialog.choose_logo(str(big))
+    assert "„Riesenlogo.png“ ist 2,0 MB groß; erlaubt sind höchstens 2 MB" in messages[-1]
+    broken = tmp_path / "kaputt.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n kein Bild")
+    assert not dialog.choose_logo(str(broken))
+    assert "„kaputt.png“ ist kein lesbares Bild" in messages[-1]
+    assert dialog.settings().logo == b""
+
+
+def test_letters_keep_the_logo_when_the_file_is_gone(
+    setup: Any, qtbot: Any, tmp_path: Path, messages: list[str]
+) -> None:
+    """The logo is stored in the database: another workplace (here: the file deleted) still prints it."""
+    ctx, world, _extra, parent = setup
+    logo = tmp_path / "wappen.png"
+    image = QImage(300, 120, QImage.Format.Format_RGB32)
+    image.fill(QColor(0, 90, 160))
+    assert image.save(str(logo))
+    dialog = SenderSettingsDialog(ctx, parent)
+    qtbot.addWidget(dialog)
+    assert dialog.choose_logo(str(logo))
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted and messages == []
+    logo.unlink()
+
+    letters = LettersDialog(ctx, parent, world.conference_id)
+    qtbot.addWidget(letters)
+    letters.select_status(InvitationStatus.ACCEPTED)
+    letters.record_box.setChecked(False)
+    target = tmp_path / "Briefe.pdf"
+    assert letters.save_pdf(target) is not None
+    first = PdfReader(io.BytesIO(target.read_bytes())).pages[0]
+    objects = first["/Resources"].get_object().get("/XObject", {})
+    images = [o for o in objects.values() if o.get_object().get("/Subtype") == "/Image"]
+    assert images, "no logo on page 1"
+
+
+def test_a_logo_path_of_an_older_version_without_its_file(
+    setup: Any, qtbot: Any, tmp_path: Path, messages: list[str]
+) -> None:
+    """An older version stored only a path; where that file is missing the dialog says so (no crash), other
+    fields can still be saved, and choosing the logo again stores the picture."""
+    ctx, _world, _extra, parent = setup
+    gone = tmp_path / "Logo Kreis.png"
+    with ctx.database.session() as s:
+        s.add(Setting(key="letter.logo_path", value=str(gone)))
+    dialog = SenderSettingsDialog(ctx, parent)
+    qtbot.addWidget(dialog)
+    hint = dialog.logo_hint_label.text()
+    assert not dialog.logo_hint_label.isHidden()
+    assert f"„{gone}“ gibt es an diesem Arbeitsplatz nicht" in hint and "neu wählen" in hint
+    assert hint == "⚠ " + sd.logo_hint(dialog.settings())
+    assert dialog.logo_preview.pixmap().isNull() and dialog.problems() == []
+    dialog.fields["room"].setText("2.14")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted and messages == []
+    with ctx.database.read_session() as s:
+        assert content.load_sender_settings(s).logo_path == str(gone)  # kept for the PC that has it
+
+    image = QImage(40, 20, QImage.Format.Format_RGB32)
+    image.fill(QColor(200, 0, 0))
+    assert image.save(str(gone))
+    again = SenderSettingsDialog(ctx, parent)  # at the workplace with the file: taken over on opening
+    qtbot.addWidget(again)
+    assert again.logo_hint_label.isHidden() and not again.logo_preview.pixmap().isNull()
+    gone.unlink()
+    with ctx.database.read_session() as s:
+        stored = content.load_sender_settings(s)
+    assert stored.logo and stored.logo_path == "" and stored.logo_name == "Logo Kreis.png"

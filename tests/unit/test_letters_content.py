@@ -402,6 +402,91 @@ def test_sender_settings_from_the_setting_table(db: Database) -> None:
         assert lt.load_sender_settings(s).contact_name == "Herr Neu"
 
 
+#: the smallest valid PNG (1 × 1 pixel)
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cf"
+    "c0f01f0005000201a5f6bd6f0000000049454e44ae426082"
+)
+SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="20" height="8"/>'
+
+
+def test_logo_bytes_make_a_round_trip_through_the_database(db: Database, tmp_path: Path) -> None:
+    """The picture itself is stored (base64 in the setting), so a workplace without the file prints it."""
+    build_world(db)
+    file = tmp_path / "wappen.png"
+    file.write_bytes(PNG)
+    logo = lt.read_logo_file(file)
+    lt.save_sender_settings(db, lt.SenderSettings(logo=logo, logo_name=file.name))
+    file.unlink()
+    with db.read_session() as s:
+        stored = lt.load_sender_settings(s)
+        raw = s.get(Setting, "letter.logo")
+        assert raw is not None and isinstance(raw.value, str)
+    assert stored.logo == PNG and stored.logo_name == "wappen.png" and stored.logo_path == ""
+    letter = lt.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0]
+    assert letter.logo == PNG
+    assert "IHDR" not in repr(stored) + repr(letter)  # bytes stay out of reprs and logs
+    assert "logo" not in lt.sample_context(stored)["sender"]
+
+    lt.save_sender_settings(db, lt.SenderSettings(logo=SVG, logo_name="wappen.svg"))
+    with db.read_session() as s:
+        assert lt.load_sender_settings(s).logo == SVG
+    lt.save_sender_settings(db, lt.SenderSettings())
+    with db.read_session() as s:
+        assert lt.load_sender_settings(s).logo == b""
+
+
+def test_logo_size_limit_and_format_are_checked_with_the_file_name(db: Database, tmp_path: Path) -> None:
+    big = tmp_path / "Riesenlogo.png"
+    big.write_bytes(PNG + bytes(lt.LOGO_MAX_BYTES))
+    with pytest.raises(UserError, match=r"„Riesenlogo\.png“ ist 2,0 MB groß; erlaubt sind höchstens 2 MB"):
+        lt.read_logo_file(big)
+    with pytest.raises(UserError, match=r"„Riesenlogo\.png“ ist 2,0 MB groß"):
+        lt.save_sender_settings(db, lt.SenderSettings(logo=big.read_bytes(), logo_name=big.name))
+    text = tmp_path / "brief.pdf"
+    text.write_bytes(b"%PDF-1.4 no picture")
+    with pytest.raises(UserError, match=r"„brief\.pdf“ ist kein Bild im Format PNG, JPEG oder SVG"):
+        lt.read_logo_file(text)
+    with pytest.raises(UserError, match="gibt es an diesem Arbeitsplatz nicht"):
+        lt.read_logo_file(tmp_path / "fehlt.png")
+    with db.read_session() as s:
+        assert s.get(Setting, "letter.logo") is None  # nothing was written
+    assert lt.logo_format(PNG) == "PNG" and lt.logo_format(b"\xff\xd8\xff\xe0JFIF") == "JPEG"
+    assert lt.logo_format(SVG) == "SVG" and lt.logo_format(b"<html></html>") == ""
+
+
+def test_a_logo_path_of_an_older_version_is_taken_into_the_database_once(
+    db: Database, tmp_path: Path
+) -> None:
+    build_world(db)
+    file = tmp_path / "logo.png"
+    with db.session() as s:  # what an older version stored: only the path
+        s.add(Setting(key="letter.logo_path", value=str(file)))
+        s.add(Setting(key="letter.city", value="Bocholt"))
+
+    # the file is missing at this workplace: no logo, no error, the path stays for the one that has it
+    assert lt.adopt_logo_file(db) is False
+    with db.read_session() as s:
+        missing = lt.load_sender_settings(s)
+    assert missing.logo == b"" and missing.logo_path == str(file) and missing.city == "Bocholt"
+    assert lt.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0].logo == b""
+    lt.save_sender_settings(db, missing)  # saving other fields keeps the path
+    with db.read_session() as s:
+        assert lt.load_sender_settings(s).logo_path == str(file)
+
+    # at a workplace with the file the first letter run stores the picture; then the file may go
+    file.write_bytes(PNG)
+    assert lt.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0].logo == PNG
+    file.unlink()
+    with db.read_session() as s:
+        adopted = lt.load_sender_settings(s)
+    assert adopted.logo == PNG and adopted.logo_name == "logo.png" and adopted.logo_path == ""
+    assert adopted.city == "Bocholt"
+    assert lt.adopt_logo_file(db) is False  # nothing left to do
+    assert lt.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0].logo == PNG
+
+
 def test_thank_you_letter_with_minutes(db: Database) -> None:
     world = build_world(db)
     letter = lt.letter_contents(db, 2026, invitation_ids=[world.inv["hassan"]], template="dank")[0]

@@ -135,11 +135,13 @@ def _form(form: LetterForm | str) -> LetterForm:
     return letter_form(form) if isinstance(form, str) else form
 
 
-@functools.cache
-def _logo(path: str) -> QImage | None:
-    if not path or not os.path.exists(path):
+@functools.lru_cache(maxsize=4)
+def _logo(data: bytes) -> QImage | None:
+    """The logo stored with the sender settings as an image, decoded once per content (every letter of a
+    run shares the same bytes object, whose hash Python keeps)."""
+    if not data:
         return None
-    image = QImage(path)
+    image = QImage.fromData(data)
     return None if image.isNull() else image
 
 
@@ -293,7 +295,7 @@ class LetterPainter:
             if head[1:]:
                 self.c.text(TEXT_LEFT, 19.5, " · ".join(head[1:]), make_font(9.5), color=GRAY)
             logo_rect = (160.0, 7.0, TEXT_RIGHT - 160.0, 17.0)
-        image = _logo(letter.logo_path)
+        image = _logo(letter.logo)
         if image is not None:
             x, y, w, h = logo_rect
             scale = min(w / image.width(), h / image.height())

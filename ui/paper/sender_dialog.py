@@ -4,6 +4,10 @@
 table, shared by everyone who uses the database) and saves them with ``save_sender_settings`` when the
 user presses Speichern. Problems are listed in German under the form while typing; Speichern refuses
 while there are any. The Rücksendeangabe is previewed as it will be printed above the address.
+
+The logo is chosen from a file but stored as a picture in the database (at most ``LOGO_MAX_BYTES``), so
+every workplace prints it; the file may go afterwards. A path stored by an older version whose file is
+missing at this workplace gets a hint (``logo_hint``) and stays stored for the workplace that has it.
 """
 
 from __future__ import annotations
@@ -29,7 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
-from konferenz.letters import SenderSettings, load_sender_settings, save_sender_settings
+from konferenz.letters import (
+    SenderSettings,
+    adopt_logo_file,
+    load_sender_settings,
+    read_logo_file,
+    save_sender_settings,
+)
 from konferenz.registry import is_german_postal_code, is_valid_email
 from ui.conference_widgets import remember_geometry
 from ui.context import AppContext
@@ -103,18 +113,39 @@ def problems(settings: SenderSettings) -> list[str]:
         found.append(f"Die E-Mail-Adresse „{settings.contact_email}“ ist nicht gültig.")
     if not (settings.contact_phone.strip() or settings.switchboard.strip()):
         found.append("Bitte eine Telefonnummer angeben (Durchwahl oder Zentrale).")
-    if settings.logo_path:
-        path = Path(settings.logo_path)
-        if not path.is_file():
-            found.append(f"Die Logo-Datei „{path}“ gibt es nicht.")
-        elif QImage(str(path)).isNull():
-            found.append(f"Die Logo-Datei „{path.name}“ ist kein lesbares Bild (PNG, JPEG oder SVG).")
+    if settings.logo and QImage.fromData(settings.logo).isNull():
+        name = settings.logo_name or "Logo"
+        found.append(f"Die Logo-Datei „{name}“ ist kein lesbares Bild (PNG, JPEG oder SVG).")
     if sender_line_width_mm(settings.sender_line) > SENDER_LINE_WIDTH_MM:
         found.append(
             "Die Rücksendeangabe ist zu lang für eine Zeile über der Anschrift; bitte kürzen "
             "(z. B. die Straße abkürzen)."
         )
     return found
+
+
+def logo_hint(settings: SenderSettings) -> str:
+    """Why a logo stored by path (older versions) is not printed at this workplace, in German; "" when
+    there is nothing to say."""
+    if settings.logo or not settings.logo_path:
+        return ""
+    try:
+        read_logo_file(settings.logo_path)
+    except UserError as exc:
+        reason = exc.message
+    else:
+        return ""
+    return (
+        f"{reason} Eine frühere Version hat nur diesen Pfad gespeichert; die Briefe werden hier ohne Logo "
+        "gedruckt. Bitte das Logo neu wählen: Es wird dann in der Datenbank gespeichert und an jedem "
+        "Arbeitsplatz gedruckt."
+    )
+
+
+def _size_text(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
 
 
 class SenderSettingsDialog(QDialog):
@@ -126,8 +157,12 @@ class SenderSettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Absender der Briefe"))
         self.setAccessibleName(self.windowTitle())
         self.setObjectName("SenderSettingsDialog")
+        adopt_logo_file(ctx.database)  # a logo file named by an older version goes into the database
         with ctx.database.read_session() as s:
             stored = load_sender_settings(s)
+        self._logo = stored.logo
+        self._logo_name = stored.logo_name
+        self._logo_path = stored.logo_path
 
         self.fields: dict[str, QLineEdit] = {}
         columns = QHBoxLayout()
@@ -155,18 +190,25 @@ class SenderSettingsDialog(QDialog):
                 form.addRow(self.tr("Gedruckt:"), self.sender_line_label)
             (left if number in (0, 1) else right).addWidget(box)
 
-        # -- logo
+        # -- logo (stored as a picture in the database; the file only supplies it)
         logo_box = QGroupBox(self.tr("Logo (oben rechts auf der ersten Seite)"), self)
-        self.logo_edit = QLineEdit(logo_box)
-        self.logo_edit.setObjectName("sender_logo_path")
-        self.logo_edit.setAccessibleName(self.tr("Logo-Datei"))
-        self.logo_edit.setPlaceholderText(self.tr("kein Logo"))
-        logo_caption = QLabel(self.tr("&Logo-Datei:"), logo_box)
-        logo_caption.setBuddy(self.logo_edit)
-        self.logo_browse = QPushButton(self.tr("Durchsuc&hen …"), logo_box)
-        self.logo_remove = QPushButton(self.tr("Ent&fernen"), logo_box)
+        self.logo_label = QLabel(logo_box)
+        self.logo_label.setObjectName("sender_logo_name")
+        self.logo_label.setWordWrap(True)
+        self.logo_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.logo_label.setAccessibleName(self.tr("Gespeichertes Logo"))
+        self.logo_browse = QPushButton(self.tr("Logo wä&hlen …"), logo_box)
+        self.logo_browse.setToolTip(
+            self.tr("Das Bild wird in der Datenbank gespeichert; die Datei wird danach nicht mehr gebraucht.")
+        )
+        self.logo_remove = QPushButton(self.tr("Logo ent&fernen"), logo_box)
         for button in (self.logo_browse, self.logo_remove):
             button.setAutoDefault(False)
+        self.logo_hint_label = QLabel(logo_box)
+        self.logo_hint_label.setObjectName("sender_logo_hint")
+        self.logo_hint_label.setWordWrap(True)
+        self.logo_hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.logo_hint_label.setAccessibleName(self.tr("Hinweis zum Logo"))
         self.logo_preview = QLabel(logo_box)
         self.logo_preview.setObjectName("sender_logo_preview")
         self.logo_preview.setFixedSize(*LOGO_PREVIEW)
@@ -177,15 +219,15 @@ class SenderSettingsDialog(QDialog):
         logo_buttons.addWidget(self.logo_remove)
         logo_buttons.addStretch(1)
         logo_layout = QFormLayout(logo_box)
-        logo_layout.addRow(logo_caption, self.logo_edit)
+        logo_layout.addRow(self.tr("Gespeichert:"), self.logo_label)
         logo_layout.addRow("", logo_buttons)
         logo_layout.addRow("", self.logo_preview)
+        logo_layout.addRow(self.logo_hint_label)
         left.addWidget(logo_box)
         left.addStretch(1)
         right.addStretch(1)
-        self.logo_edit.textChanged.connect(self._check)
         self.logo_browse.clicked.connect(lambda: self.choose_logo())  # noqa: PLW0108 - clicked(bool)
-        self.logo_remove.clicked.connect(lambda: self.logo_edit.setText(""))
+        self.logo_remove.clicked.connect(self.remove_logo)
 
         self.problem_label = QLabel(self)
         self.problem_label.setObjectName("sender_problems")
@@ -219,15 +261,19 @@ class SenderSettingsDialog(QDialog):
         values = asdict(settings)
         for name, edit in self.fields.items():
             edit.setText(str(values[name]))
-        self.logo_edit.setText(settings.logo_path)
+        self._logo, self._logo_name, self._logo_path = settings.logo, settings.logo_name, settings.logo_path
         self._check()
 
     def settings(self) -> SenderSettings:
         """The settings as entered (spaces trimmed)."""
         values = {name: edit.text().strip() for name, edit in self.fields.items()}
-        values["logo_path"] = self.logo_edit.text().strip()
         known = {f.name for f in fields(SenderSettings)}
-        return SenderSettings(**{k: v for k, v in values.items() if k in known})
+        return SenderSettings(
+            **{k: v for k, v in values.items() if k in known},
+            logo=self._logo,
+            logo_name=self._logo_name,
+            logo_path=self._logo_path,
+        )
 
     def problems(self) -> list[str]:
         return problems(self.settings())
@@ -238,28 +284,64 @@ class SenderSettingsDialog(QDialog):
         found = problems(settings)
         self.problem_label.setText("\n".join("⚠ " + line for line in found))
         self.problem_label.setVisible(bool(found))
-        self._show_logo(settings.logo_path)
+        self._show_logo(settings)
 
-    def _show_logo(self, path: str) -> None:
-        image = QImage(path) if path else QImage()
+    def _show_logo(self, settings: SenderSettings) -> None:
+        hint = logo_hint(settings)
+        self.logo_hint_label.setText("⚠ " + hint if hint else "")
+        self.logo_hint_label.setVisible(bool(hint))
+        self.logo_remove.setEnabled(bool(settings.logo or settings.logo_path))
+        if settings.logo:
+            name = settings.logo_name or self.tr("Logo")
+            self.logo_label.setText(
+                self.tr("{0} ({1}), in der Datenbank").format(name, _size_text(len(settings.logo)))
+            )
+        elif settings.logo_path:
+            self.logo_label.setText(self.tr("nur der Pfad {0}").format(settings.logo_path))
+        else:
+            self.logo_label.setText(self.tr("kein Logo"))
+        image = QImage.fromData(settings.logo) if settings.logo else QImage()
         if image.isNull():
             self.logo_preview.setPixmap(QPixmap())
-            self.logo_preview.setText(self.tr("(kein Logo)") if not path else self.tr("(nicht lesbar)"))
+            self.logo_preview.setText(self.tr("(nicht lesbar)") if settings.logo else self.tr("(kein Logo)"))
             return
         pixmap = QPixmap.fromImage(image).scaled(
             *LOGO_PREVIEW, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
         )
         self.logo_preview.setPixmap(pixmap)
 
-    def choose_logo(self, path: str | None = None) -> None:
+    def choose_logo(self, path: str | None = None) -> bool:
+        """Take the picture in ``path`` (asked for when None) as the logo; a German message and False when
+        it is missing, too large or no picture."""
         if path is None:
-            start = self.logo_edit.text() or str(Path.home())
+            start = str(Path(self._logo_path).parent) if self._logo_path else str(Path.home())
             path, _filter = QFileDialog.getOpenFileName(
                 self, self.tr("Logo wählen"), start, self.tr(IMAGE_FILTER)
             )
             if not path:
-                return
-        self.logo_edit.setText(path)
+                return False
+        try:
+            data = read_logo_file(path)
+        except UserError as exc:
+            QMessageBox.warning(self, self.windowTitle(), exc.message)
+            return False
+        if QImage.fromData(data).isNull():
+            QMessageBox.warning(
+                self,
+                self.windowTitle(),
+                self.tr("Die Logo-Datei „{0}“ ist kein lesbares Bild (PNG, JPEG oder SVG).").format(
+                    Path(path).name
+                ),
+            )
+            return False
+        self._logo, self._logo_name, self._logo_path = data, Path(path).name, ""
+        self._check()
+        return True
+
+    def remove_logo(self) -> None:
+        """No logo on the letters (also forgets a path stored by an older version)."""
+        self._logo, self._logo_name, self._logo_path = b"", "", ""
+        self._check()
 
     # --- saving -----------------------------------------------------------------------------------------
 
