@@ -8,15 +8,14 @@ staff, internal notes) are never printed in the programme.
 ``ForumAssignDialog`` chooses which forums of the conference run in parallel during a Forenphase, and in
 which order.
 
-``remember_geometry`` keeps a dialog's size and position between sessions (QSettings), for every dialog
-of these areas.
+Both remember their size and position (``ui.geometry.remember_geometry``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,23 +39,8 @@ from konferenz.db import Database
 from konferenz.enums import AgendaItemType, label
 from konferenz.programme import ItemData
 from ui.agenda_model import ForumChoice
+from ui.geometry import remember_geometry
 from ui.registry_completer import RegistryCompleter
-
-
-def remember_geometry(dialog: QDialog, key: str) -> None:
-    """Restore ``dialog``'s size and position saved under ``key`` and save them when it closes."""
-    from ui.main_window import settings  # the window module imports the areas, which import this one
-
-    store = settings()
-    saved = store.value(f"Dialoge/{key}/geometry")
-    if isinstance(saved, QByteArray) and not saved.isEmpty():
-        dialog.restoreGeometry(saved)
-
-    def save(_result: int = 0) -> None:
-        store = settings()
-        store.setValue(f"Dialoge/{key}/geometry", dialog.saveGeometry())
-
-    dialog.finished.connect(save)
 
 
 def plain_text_edit(accessible_name: str, *, lines: int = 3, parent: QWidget | None = None) -> QPlainTextEdit:

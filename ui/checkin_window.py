@@ -41,8 +41,9 @@ from konferenz.errors import UserError
 from konferenz.invitation_list import EXPECTED, CheckInList, attendance, invitation_details
 from konferenz.lists import PersonList
 from konferenz.models import Conference, Invitation
-from ui.conference_widgets import QuickPersonDialog, isolate, remember_geometry, run_dialog, save_geometry
+from ui.conference_widgets import QuickPersonDialog, isolate, run_dialog
 from ui.context import INVITATIONS, PERSONS, AppContext
+from ui.geometry import remember_geometry, save_geometry
 from ui.invitation_panel import ReplyChange
 from ui.list_panel import ListPanel
 from ui.table_model import LazyTableModel

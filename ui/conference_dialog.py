@@ -40,7 +40,8 @@ from konferenz import conferences as conf_service
 from konferenz.db import Database
 from konferenz.errors import ConflictError, UserError
 from konferenz.models import Conference
-from ui.conference_widgets import DateField, TimeField, remember_geometry
+from ui.conference_widgets import DateField, TimeField
+from ui.geometry import remember_geometry
 from ui.registry_dialogs import ConflictChoice, ask_conflict
 
 log = logging.getLogger(__name__)

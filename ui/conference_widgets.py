@@ -1,5 +1,5 @@
-"""Small parts shared by the conference windows: remembered dialog geometry, date and time fields that
-may stay empty, and the question asked before a seat is overbooked."""
+"""Small parts shared by the conference windows: date and time fields that may stay empty, the quick
+person dialog, and the question asked before a seat is overbooked (remembered geometry: ``ui.geometry``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from enum import Enum
 
 import sqlalchemy as sa
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,25 +24,12 @@ from konferenz.db import Database
 from konferenz.errors import UserError
 from konferenz.models import Organisation
 from konferenz.registry import PersonData, RoleData, create_person
+from ui import geometry
+from ui.geometry import remember_geometry
 
-SETTINGS_ORGANISATION = "Kreis Borken"
-SETTINGS_APPLICATION = "Konferenz"
-
-
-def _settings() -> QSettings:
-    # the same store as the main window (ui.main_window.settings), without importing the window
-    return QSettings(SETTINGS_ORGANISATION, SETTINGS_APPLICATION)
-
-
-def remember_geometry(widget: QWidget, key: str) -> None:
-    """Restore the size and position ``widget`` had when it was last closed, and store them again when it
-    finishes (dialogs: ``finished``; other windows call ``save_geometry`` in their closeEvent)."""
-    stored = _settings().value(f"{key}/geometry")
-    if isinstance(stored, QByteArray) and not stored.isEmpty():
-        widget.restoreGeometry(stored)
-    finished = getattr(widget, "finished", None)
-    if finished is not None:
-        finished.connect(lambda *_args: save_geometry(widget, key))
+#: the program's QSettings store (defined in ``ui.geometry``; tests import the names from here)
+SETTINGS_ORGANISATION = geometry.SETTINGS_ORGANISATION
+SETTINGS_APPLICATION = geometry.SETTINGS_APPLICATION
 
 
 def run_dialog(dialog: QDialog) -> bool:
@@ -51,12 +38,6 @@ def run_dialog(dialog: QDialog) -> bool:
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     dialog.deleteLater()
     return accepted
-
-
-def save_geometry(widget: QWidget, key: str) -> None:
-    store = _settings()
-    store.setValue(f"{key}/geometry", widget.saveGeometry())
-    store.sync()
 
 
 def isolate(text: str) -> str:

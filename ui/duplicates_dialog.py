@@ -41,8 +41,8 @@ from konferenz.duplicates import DuplicateGroup, find_all_duplicates
 from konferenz.errors import UserError
 from konferenz.lists import PersonList, format_count
 from ui.context import AppContext
+from ui.geometry import remember_geometry
 from ui.merge_dialog import MergeDialog
-from ui.registry_dialogs import remember_geometry
 from ui.tasks import Cancelled, Progress, run_task
 
 #: columns of the person table (indexes into ``PersonList.columns``)

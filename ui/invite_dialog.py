@@ -41,7 +41,7 @@ from konferenz.errors import UserError
 from konferenz.lists import OrganisationList, PersonList, format_count
 from konferenz.models import Category, Conference, Municipality, Tag
 from konferenz.registry import RegistryFilter, SavedFilterInfo, filter_ids, list_filters
-from ui.conference_widgets import remember_geometry
+from ui.geometry import remember_geometry
 from ui.list_panel import ListPanel
 from ui.table_model import LazyTableModel
 from ui.tasks import run_task

@@ -36,7 +36,7 @@ from konferenz.duplicates import Choice, MergeProposal, MergeResult
 from konferenz.errors import UserError
 from ui import registry_ops
 from ui.context import AppContext
-from ui.registry_dialogs import remember_geometry
+from ui.geometry import remember_geometry
 
 Kind = Literal["person", "organisation"]
 

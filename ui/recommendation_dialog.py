@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from konferenz.db import Database
 from konferenz.programme import RecommendationData
-from ui.agenda_dialog import plain_text_edit, remember_geometry
+from ui.agenda_dialog import plain_text_edit
+from ui.geometry import remember_geometry
 from ui.registry_completer import RegistryCompleter, organisation_matches, person_matches
 
 

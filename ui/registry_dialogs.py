@@ -6,7 +6,7 @@
 - ``DuplicateQuestion``: the record being saved may exist already. Lists the candidates with the reason
   ("gleiche E-Mail-Adresse") and offers "Trotzdem speichern", "Zusammenführen …" or "Abbrechen".
 
-Both remember their size (``remember_geometry``).
+Both remember their size (``ui.geometry.remember_geometry``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.geometry import remember_geometry
+
 
 @dataclass(frozen=True)
 class DuplicateCandidate:
@@ -40,22 +42,6 @@ class DuplicateCandidate:
     label: str
     reason: str
     certain: bool
-
-
-def remember_geometry(dialog: QWidget, key: str) -> None:
-    """Restore the dialog's size and position from the settings and store them when it closes."""
-    from ui.main_window import settings
-
-    geometry = settings().value(f"Dialoge/{key}")
-    if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-        dialog.restoreGeometry(geometry)
-
-    def save(*_args: object) -> None:
-        store = settings()
-        store.setValue(f"Dialoge/{key}", dialog.saveGeometry())
-
-    if isinstance(dialog, QDialog):
-        dialog.finished.connect(save)
 
 
 class ConflictChoice(enum.Enum):

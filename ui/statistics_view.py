@@ -42,8 +42,8 @@ from konferenz.errors import UserError
 from konferenz.lists import format_count
 from konferenz.models import Conference
 from konferenz.statistics import SHARE_ATTENDED_HEADER, SHARE_HEADER, percent, write_excel
-from ui.conference_widgets import remember_geometry
 from ui.context import AppContext
+from ui.geometry import remember_geometry
 from ui.tasks import run_task
 
 log = logging.getLogger(__name__)

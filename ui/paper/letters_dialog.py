@@ -56,8 +56,8 @@ from konferenz.errors import UserError
 from konferenz.letters import LetterContent
 from konferenz.lists import format_count
 from konferenz.models import Conference, Invitation, Person
-from ui.conference_widgets import SETTINGS_APPLICATION, SETTINGS_ORGANISATION, remember_geometry
 from ui.context import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS, AppContext
+from ui.geometry import SETTINGS_APPLICATION, SETTINGS_ORGANISATION, remember_geometry
 from ui.paper import ensure_fonts, pdf_bytes
 from ui.paper.letters import letter_pdfs, paint_letters
 from ui.paper.preview import make_print_preview

@@ -773,7 +773,7 @@ def open_print_dialog(
     (already open) so that callers and tests can drive it. A conference that no longer exists gives a
     message and a closed dialog.
     """
-    from ui.conference_widgets import remember_geometry
+    from ui.geometry import remember_geometry
 
     try:
         dialog: QDialog = make_print_dialog(ctx, parent, conference_id, kind, invitation_ids)

@@ -41,8 +41,8 @@ from konferenz.letters import (
     save_sender_settings,
 )
 from konferenz.registry import is_german_postal_code, is_valid_email
-from ui.conference_widgets import remember_geometry
 from ui.context import AppContext
+from ui.geometry import remember_geometry
 from ui.paper import make_font
 
 #: (group, [(field, label with mnemonic, placeholder)]) in the order shown

@@ -45,8 +45,8 @@ from konferenz.errors import UserError
 from konferenz.letters import TEMPLATE_SUFFIX, TemplateError
 from konferenz.models import Conference, Invitation
 from konferenz.text import ascii_name, collapse_spaces, fold
-from ui.conference_widgets import remember_geometry
 from ui.context import AppContext
+from ui.geometry import remember_geometry
 
 #: pause after the last keystroke before the preview is rendered again
 PREVIEW_DELAY_MS = 300
