@@ -4,8 +4,27 @@ Erasure keeps the person's row (anonymised) with its category, municipality and 
 attendance counts and statistics of past conferences do not change; everything that names or reaches the
 person goes: names, contact data, free text (also on the person's invitations), roles, tags, consents, links
 to agenda items, archived letters to the person, and the old and new values in the audit log (the person's
-entries and the free texts of the person's invitations). A deletion log entry keeps only a keyed hash of the
-id, the date and the reason.
+entries, those of duplicates merged into the person, and the free texts of the person's invitations). A
+deletion log entry keeps only a keyed hash of the id, the date and the reason.
+
+The person's name typed as plain text elsewhere is replaced by "[anonymisiert]" (``Scrubber``): in the free
+text of other records (``OTHER_FREE_TEXT``: agenda speakers and moderation, minutes and rapporteur,
+recommendations and their responsible text, "vertreten durch" on someone else's invitation, notes of other
+persons and organisations …) and in the audit values of those fields (``AUDIT_FREE_TEXT``). Only the full
+name counts ("Ayşe Öztürk", "Öztürk, Ayşe", "Frau Dr. Ayşe Öztürk", also spelled "Ayse Oeztuerk"; whole
+words, case-insensitive, any script), and the person's e-mail addresses; a first or last name on its own
+is not replaced (it does not single anyone out). Records with a ``version`` get a new one, so a window still showing
+the old text gets a conflict instead of saving the name back. Archived letters of invitations that were
+the person's go; a letter elsewhere whose file name carries the person's name (a namesake's) keeps its
+content and gets "anonymisiert" in the file name.
+
+Import undo journals (``ImportBatch.undo_data``) keep the values records had before an import. Decision:
+the journals are kept, so an import stays undoable for its other rows; the person is taken out of each: the
+old values, role and tag entries of the person (and of merged duplicates) are removed, the person's name
+and e-mail addresses in the remaining text are replaced, and a person the import created is detached from
+it (``import_batch_id`` cleared, ``persons_created`` one less). Undoing such an import then leaves the
+anonymised row and its invitations alone (they carry the statistics) and restores or removes everything
+else as before; the undo's own checks (later edits, use in invitations) still apply to the other rows.
 
 ``erase_person`` anonymises one person; ``erase_persons`` several (the review list) in one transaction, all
 or nothing, with progress and cancel for ``ui.tasks``. Both run ``_erase`` inside their unit of work.
@@ -17,15 +36,18 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.orm.util import identity_key
 
 from konferenz import audit
 from konferenz.conferences import primary_roles
@@ -33,19 +55,27 @@ from konferenz.db import Database
 from konferenz.enums import AuditAction, Gender, label
 from konferenz.errors import UserError
 from konferenz.models import (
+    AgendaItem,
     AgendaPerson,
     ArchivedDocument,
     AuditEntry,
+    Base,
     Conference,
     ConsentRecord,
     DeletionLog,
+    Forum,
+    ImportBatch,
     Invitation,
+    MinutesEntry,
     Organisation,
     Person,
+    Recommendation,
+    RecommendationUpdate,
     Role,
     Setting,
     person_tag,
 )
+from konferenz.text import ascii_name, fold
 
 ANONYMOUS = "Anonymisiert"
 HASH_KEY_SETTING = "privacy.hash_key"
@@ -186,6 +216,10 @@ class ErasureResult:
     invitations_kept: int
     #: archived letters to the person that were removed (they name and address the person)
     documents_removed: int = 0
+    #: other records whose free text named the person (now "[anonymisiert]")
+    texts_scrubbed: int = 0
+    #: import undo journals from which the person was taken out
+    journals_scrubbed: int = 0
 
 
 #: free-text fields of an invitation that may describe the invitee (also scrubbed from its audit entries)
@@ -214,10 +248,13 @@ def _invitation_ids(session: Session, person_id: int) -> list[int]:
     return sorted({*current, *logged})
 
 
-def _audit_entries(session: Session, person_id: int) -> sa.ColumnElement[bool]:
-    """Audit entries about the person: the person's own and the free texts of the person's invitations."""
+def _audit_entries(session: Session, person_id: int, merged: Iterable[int] = ()) -> sa.ColumnElement[bool]:
+    """Audit entries about the person: the person's own (also those of duplicates merged into the person)
+    and the free texts of the person's invitations."""
     return sa.or_(
-        sa.and_(AuditEntry.entity_type.in_(PERSON_AUDIT_TYPES), AuditEntry.entity_id == person_id),
+        sa.and_(
+            AuditEntry.entity_type.in_(PERSON_AUDIT_TYPES), AuditEntry.entity_id.in_([person_id, *merged])
+        ),
         sa.and_(
             AuditEntry.entity_type == "invitation",
             AuditEntry.entity_id.in_(_invitation_ids(session, person_id)),
@@ -226,12 +263,389 @@ def _audit_entries(session: Session, person_id: int) -> sa.ColumnElement[bool]:
     )
 
 
+# --- the person's name in other records' free text ------------------------------------------------------
+
+#: what replaces the person's name (or e-mail address) in other records' free text
+NAME_PLACEHOLDER = "[anonymisiert]"
+#: combining accents and the Arabic marks and tatweel a name may carry in typed text
+_MARKS = "\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed"
+#: not inside a word: no letter, digit or mark next to the match (an underscore separates, as in file names)
+_BEFORE = rf"(?<![^\W_])(?<![{_MARKS}])"
+_AFTER = rf"(?![^\W_])(?![{_MARKS}])"
+#: other spellings of a letter in typed text (case is ignored anyway)
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "ä": ("ae", "a"), "ö": ("oe", "o"), "ü": ("ue", "u"), "ß": ("ss",), "ı": ("i",), "i": ("ı",),
+    "ł": ("l",), "đ": ("d",), "ø": ("o",), "æ": ("ae",), "œ": ("oe",),
+}  # fmt: skip
+#: "oe" in a stored name may be typed as "ö" (Oeztuerk / Öztürk)
+_DIGRAPHS = {"ae": "ä", "oe": "ö", "ue": "ü", "ss": "ß"}
+#: words before a name that go with it: salutations and the usual academic titles
+_TITLE_WORDS = ("Frau", "Herrn", "Herr", "Prof.", "Dr.", "med.", "phil.", "jur.", "h.c.", "Dipl.-Ing.")
+
+
+_NEXT_WORD = re.compile(r"[^\S\n]+(\w)")
+
+
+def _capitalised_word_follows(text: str, pos: int) -> bool:
+    m = _NEXT_WORD.match(text, pos)
+    return m is not None and m.group(1).isupper()
+
+
+def _letter(ch: str) -> tuple[str, bool]:
+    """The pattern of one letter of a name, and whether it is a plain ASCII letter (see ``_probe``)."""
+    if ch.isspace():
+        return r"\s+", False
+    if ch in "-‐–":
+        return r"\s*[-‐–]\s*", False
+    if ch in "'’`´":
+        return "['’`´]?", False
+    if ch == ".":
+        return r"\.?\s*", False
+    low = ch.lower()
+    alts = {re.escape(low), *(re.escape(s) for s in _SPELLINGS.get(low, ()))}
+    base = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
+    if base and base != low:
+        alts.add(re.escape(base))
+    plain = ch.isascii() and ch.isalpha() and low not in _SPELLINGS
+    return "(?:" + "|".join(sorted(alts, key=lambda a: (-len(a), a))) + f")[{_MARKS}]*", plain
+
+
+def _name_part(text: str) -> tuple[str, list[str]]:
+    """Pattern of one name part and its runs of plain ASCII letters (the same in every spelling)."""
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    out: list[str] = []
+    runs: list[str] = [""]
+    i = 0
+    while i < len(text):
+        pair = text[i : i + 2].lower()
+        if pair in _DIGRAPHS:
+            out.append(f"(?:{pair}|{_DIGRAPHS[pair]})")
+            runs.append("")
+            i += 2
+            continue
+        pattern, plain = _letter(text[i])
+        out.append(pattern)
+        if plain:
+            runs[-1] += text[i].lower()
+        else:
+            runs.append("")
+        i += 1
+    return "".join(out), [r for r in runs if r]
+
+
+def _title_pattern(title: str) -> str:
+    words = {*_TITLE_WORDS, *title.split()}
+    alts = sorted(
+        (re.escape(w) + (r"\s*" if w.endswith(".") else r"\s+") for w in words), key=len, reverse=True
+    )
+    return "(?:" + "|".join(alts) + ")"
+
+
+@dataclass(frozen=True)
+class Scrubber:
+    """Finds a person's full name and e-mail addresses in free text and replaces them by
+    ``NAME_PLACEHOLDER``: "Vorname Nachname" and "Nachname, Vorname", with titles and salutations before
+    the name ("Frau Dr. Ayşe Öztürk"), case-insensitive, as whole words, in the usual other spellings
+    (Öztürk, Oeztuerk, Ozturk; Yılmaz, Yilmaz) and with Arabic vowel marks. A first name or a last name
+    alone is never replaced; without a first name only the e-mail addresses are."""
+
+    pattern: re.Pattern[str] | None
+    #: substrings every match contains (case-insensitive ASCII): the quick filter in SQL; empty: none
+    probes: tuple[str, ...]
+
+    @classmethod
+    def for_person(
+        cls, *, first_name: str, name_prefix: str, last_name: str, title: str, emails: Iterable[str] = ()
+    ) -> Scrubber:
+        forms: list[str] = []
+        probes: list[str] = []
+        first_name, last_name = first_name.strip(), last_name.strip()
+        if first_name and last_name:
+            last, runs = _name_part(last_name)
+            particle = ""
+            if name_prefix.strip():
+                prefix = _name_part(name_prefix)[0]
+                last = f"(?:{prefix}\\s+)?{last}"
+                particle = f"(?:\\s+{prefix})?"
+            firsts = [_name_part(first_name)[0]]
+            if len(first_name.split()) > 1:  # "Ayşe Nur Öztürk" is also written "Ayşe Öztürk"
+                firsts.append(_name_part(first_name.split()[0])[0])
+            first = "(?:" + "|".join(firsts) + ")"
+            titles = _title_pattern(title)
+            # "_" as in a file name "ayse_oeztuerk.xlsx"
+            forms += [
+                f"(?P<straight>{titles}*{first}[\\s_]+{last})",
+                f"(?P<reversed>{last}\\s*,\\s*{titles}*{first}{particle})",
+            ]
+            longest = max(runs, key=len, default="")
+            probes.append(longest if len(longest) >= 2 else "")
+        for email in dict.fromkeys(e.strip() for e in emails if e and e.strip()):
+            forms.append(re.escape(email))
+            probes.append(email if email.isascii() else "")
+        if not forms:
+            return cls(None, ())
+        pattern = re.compile(f"{_BEFORE}(?:{'|'.join(forms)}){_AFTER}", re.IGNORECASE)
+        return cls(pattern, () if "" in probes else tuple(probes))
+
+    def sub(self, text: str) -> str:
+        """``text`` with every occurrence replaced (unchanged, same object, when there is none)."""
+        if self.pattern is None or not text:
+            return text
+        new = self._sub(text)
+        if new == text:
+            normalised = unicodedata.normalize("NFC", text)
+            if normalised == text:
+                return text
+            new = self._sub(normalised)  # typed decomposed (ö as o + ¨)
+            if new == normalised:
+                return text
+        return new
+
+    def _sub(self, text: str) -> str:
+        assert self.pattern is not None
+        out: list[str] = []
+        done = start = 0
+        while (m := self.pattern.search(text, start)) is not None:
+            if m.lastgroup == "reversed" and _capitalised_word_follows(text, m.end()):
+                # "Frau Öztürk, Ayşe Demir": a list of other names, not "Öztürk, Ayşe"
+                start = m.start() + 1
+                continue
+            out += [text[done : m.start()], NAME_PLACEHOLDER]
+            done = start = m.end()
+        return "".join([*out, text[done:]]) if out else text
+
+    def candidates(
+        self, columns: Iterable[sa.ColumnElement[Any] | QueryableAttribute[Any]]
+    ) -> sa.ColumnElement[bool]:
+        """SQL condition selecting the rows whose ``columns`` may contain a match."""
+        columns = list(columns)
+        if self.pattern is None:
+            return sa.false()
+        if not self.probes:
+            return sa.or_(*(sa.and_(c.is_not(None), c != "") for c in columns))
+        return sa.or_(*(c.icontains(p, autoescape=True) for c in columns for p in self.probes))
+
+
+#: free-text columns of other records in which a person's name may have been typed
+OTHER_FREE_TEXT: dict[type[Base], tuple[str, ...]] = {
+    Person: ("notes",),
+    Organisation: ("notes",),
+    Conference: ("theme", "notes"),
+    AgendaItem: ("title", "description", "speakers", "moderation", "responsible_staff", "internal_notes"),
+    Forum: ("title", "description", "moderation"),
+    Invitation: INVITATION_FREE_TEXT,
+    MinutesEntry: ("notes", "results", "rapporteur"),
+    Recommendation: ("text", "responsible_text"),
+    RecommendationUpdate: ("note",),
+    ConsentRecord: ("note",),
+    ImportBatch: ("file_name",),
+}
+#: audit entries that hold such free text: entity type → fields ("" describes a created or deleted record)
+AUDIT_FREE_TEXT: dict[str, tuple[str, ...]] = {
+    "person": ("notes",),
+    "organisation": ("notes",),
+    "invitation": INVITATION_FREE_TEXT,
+    "recommendation": ("text", "responsible_text", ""),
+    "import_batch": ("",),
+}
+
+
+def _scrub_free_text(session: Session, scrubber: Scrubber) -> int:
+    """Replace the person's name in the free text of other records; returns how many records changed.
+    Core updates (the audit listener would log the old text again); records with a ``version`` get a new
+    one, so an editor still showing the old text gets a conflict instead of writing the name back."""
+    if scrubber.pattern is None:
+        return 0
+    changed = 0
+    for model, names in OTHER_FREE_TEXT.items():
+        table = cast(sa.Table, model.__table__)
+        columns = [table.c[n] for n in names]
+        rows = session.execute(sa.select(table.c.id, *columns).where(scrubber.candidates(columns))).all()
+        version = table.c.get("version")
+        for row in rows:
+            values: dict[str, str] = {}
+            for column, old in zip(columns, row[1:], strict=True):
+                new = scrubber.sub(old) if isinstance(old, str) else old
+                if new != old:
+                    length = getattr(column.type, "length", None)
+                    values[column.key] = new[:length] if length else new
+            if not values:
+                continue
+            stmt = sa.update(table).where(table.c.id == row.id).values(values)
+            if version is not None:
+                stmt = stmt.values(version=version + 1)
+            session.execute(stmt)
+            loaded = session.identity_map.get(identity_key(model, row.id))
+            if loaded is not None:
+                session.expire(loaded)
+            changed += 1
+    return changed
+
+
+def _scrub_audit_free_text(session: Session, scrubber: Scrubber) -> None:
+    """The same in the audit log's old and new values of those fields."""
+    if scrubber.pattern is None:
+        return
+    rows = session.execute(
+        sa.select(AuditEntry.id, AuditEntry.old_value, AuditEntry.new_value).where(
+            sa.or_(
+                *(
+                    sa.and_(AuditEntry.entity_type == kind, AuditEntry.field.in_(fields))
+                    for kind, fields in AUDIT_FREE_TEXT.items()
+                )
+            ),
+            scrubber.candidates([AuditEntry.old_value, AuditEntry.new_value]),
+        )
+    ).all()
+    for entry_id, old, new in rows:
+        old_new = (scrubber.sub(old) if old else old, scrubber.sub(new) if new else new)
+        if old_new != (old, new):
+            session.execute(
+                sa.update(AuditEntry)
+                .where(AuditEntry.id == entry_id)
+                .values(old_value=old_new[0], new_value=old_new[1])
+            )
+
+
+def _scrub_strings(value: Any, scrubber: Scrubber) -> Any:
+    if isinstance(value, str):
+        return scrubber.sub(value)
+    if isinstance(value, list):
+        return [_scrub_strings(v, scrubber) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub_strings(v, scrubber) for k, v in value.items()}
+    return value
+
+
+def _without_person(
+    journal: dict[str, Any], ids: set[int], role_ids: set[int], *, created: bool
+) -> dict[str, Any]:
+    """A copy of an import undo journal (``konferenz.importer``, "Writing and undo") without the entries of
+    the persons ``ids``: their old values, roles and tags; a person the import created no longer counts."""
+    out: dict[str, Any] = json.loads(json.dumps(journal))
+
+    def keep(key: str, wanted: Callable[[Any], bool]) -> None:
+        if isinstance(out.get(key), list):
+            out[key] = [e for e in out[key] if wanted(e)]
+
+    keep("updates", lambda u: not (u.get("table") == "person" and u.get("id") in ids))
+    keep("roles_added", lambda r: r[0] not in ids)
+    keep("roles_changed", lambda r: r.get("id") not in role_ids)
+    keep("tags_added", lambda t: not (t[0] == "person" and t[1] in ids))
+    keep("tags_removed", lambda t: not (t[0] == "person" and t[1] in ids))
+    if created:
+        out["persons_created"] = max(0, int(out.get("persons_created", 0)) - 1)
+    return out
+
+
+def _journal_emails(journal: dict[str, Any], ids: set[int]) -> set[str]:
+    """E-mail addresses the persons ``ids`` had before an import changed them."""
+    return {
+        str(u["old"]["email"])
+        for u in journal.get("updates", [])
+        if u.get("table") == "person" and u.get("id") in ids and (u.get("old") or {}).get("email")
+    }
+
+
+def _scrub_journals(
+    session: Session,
+    person: Person,
+    *,
+    batches: list[ImportBatch],
+    ids: set[int],
+    role_ids: set[int],
+    scrubber: Scrubber,
+) -> int:
+    """Take the person out of every import undo journal (see module docstring); returns how many changed."""
+    changed = 0
+    for batch in batches:
+        journal = batch.undo_data
+        if not isinstance(journal, dict):
+            continue
+        created = batch.id == person.import_batch_id
+        new = _scrub_strings(_without_person(journal, ids, role_ids, created=created), scrubber)
+        if new != journal:
+            batch.undo_data = new
+            changed += 1
+    # the anonymised row stays when the import that created it is undone (it carries the statistics)
+    person.import_batch_id = None
+    return changed
+
+
+def _archive_slugs(first_name: str, last_name: str) -> list[str]:
+    """The recipient part of archived letters' file names (``letters.archive_file_name``): the current
+    German spelling and the folded one of older versions."""
+    recipient = f"{last_name} {first_name}"
+    current = re.sub(r"[^a-z0-9]+", "-", ascii_name(recipient)).strip("-")[:40].strip("-")
+    older = re.sub(r"[^a-z0-9]+", "-", fold(recipient)).strip("-")[:40]
+    return [s for s in dict.fromkeys((current, older)) if s]
+
+
+def _scrub_documents(session: Session, person_id: int, slugs: list[str], rename: bool) -> int:
+    """Archived letters named after the person: those of invitations that were the person's go (their
+    content names and addresses the person); the others (a namesake's) keep their content but lose the
+    name in the file name. Returns how many were removed."""
+    if not slugs:
+        return 0
+    named = re.compile(rf"-(\d{{5,}})-(?:{'|'.join(map(re.escape, slugs))})\.pdf$")
+    invitations = set(_invitation_ids(session, person_id))
+    removed = 0
+    rows = session.execute(
+        sa.select(ArchivedDocument.id, ArchivedDocument.invitation_id, ArchivedDocument.file_name).where(
+            sa.or_(*(ArchivedDocument.file_name.like(f"%-{slug}.pdf") for slug in slugs))
+        )
+    ).all()
+    for doc_id, invitation_id, file_name in rows:
+        if not named.search(file_name):
+            continue
+        if invitation_id in invitations:
+            session.execute(sa.delete(ArchivedDocument).where(ArchivedDocument.id == doc_id))
+            removed += 1
+        elif rename:
+            session.execute(
+                sa.update(ArchivedDocument)
+                .where(ArchivedDocument.id == doc_id)
+                .values(file_name=named.sub(r"-\1-anonymisiert.pdf", file_name))
+            )
+    return removed
+
+
 def _erase(session: Session, person_id: int, reason: str) -> ErasureResult:
     """Anonymise one person inside the caller's unit of work (the one code path of every erasure)."""
     s = session
     person = _person(s, person_id)
     if person.anonymised_at is not None:
         raise UserError(f"Die Person mit der ID {person_id} ist bereits anonymisiert.")
+    # what finds the person elsewhere, taken before it is erased: ids (with duplicates merged into the
+    # person), roles, former e-mail addresses (audit log, import journals), the name
+    merged = set(audit._merged_ids(s, "person", person_id))
+    ids = {person_id, *merged}
+    role_ids = set(s.scalars(sa.select(Role.id).where(Role.person_id == person_id)))
+    batches = list(s.scalars(sa.select(ImportBatch).where(ImportBatch.undo_data.is_not(None))))
+    emails = {person.email}
+    emails.update(
+        v
+        for pair in s.execute(
+            sa.select(AuditEntry.old_value, AuditEntry.new_value).where(
+                AuditEntry.entity_type == "person", AuditEntry.entity_id.in_(ids), AuditEntry.field == "email"
+            )
+        )
+        for v in pair
+        if v
+    )
+    for batch in batches:
+        if isinstance(batch.undo_data, dict):
+            emails |= _journal_emails(batch.undo_data, ids)
+    scrubber = Scrubber.for_person(
+        first_name=person.first_name,
+        name_prefix=person.name_prefix,
+        last_name=person.last_name,
+        title=person.title,
+        emails=emails,
+    )
+    slugs = _archive_slugs(person.first_name, person.last_name)
+    full_name = bool(person.first_name.strip() and person.last_name.strip())
+
     for attr in (
         "title", "first_name", "name_prefix", "custom_salutation", "function", "mobile", "notes",
         "street", "po_box", "postal_code", "city", "country", "email", "phone", "search_text",
@@ -240,6 +654,7 @@ def _erase(session: Session, person_id: int, reason: str) -> ErasureResult:
     person.last_name = ANONYMOUS
     person.gender = Gender.UNKNOWN
     person.anonymised_at = dt.datetime.now().replace(microsecond=0)
+    journals = _scrub_journals(s, person, batches=batches, ids=ids, role_ids=role_ids, scrubber=scrubber)
     s.execute(sa.delete(Role).where(Role.person_id == person_id))
     s.execute(sa.delete(ConsentRecord).where(ConsentRecord.person_id == person_id))
     s.execute(sa.delete(AgendaPerson).where(AgendaPerson.person_id == person_id))
@@ -247,6 +662,8 @@ def _erase(session: Session, person_id: int, reason: str) -> ErasureResult:
     kept = s.scalar(sa.select(sa.func.count(Invitation.id)).where(Invitation.person_id == person_id))
     own = sa.select(Invitation.id).where(Invitation.person_id == person_id).scalar_subquery()
     documents = s.execute(sa.delete(ArchivedDocument).where(ArchivedDocument.invitation_id.in_(own)))
+    removed = int(getattr(documents, "rowcount", 0) or 0)
+    removed += _scrub_documents(s, person_id, slugs, rename=full_name)
     s.execute(
         sa.update(Invitation)
         .where(Invitation.person_id == person_id)
@@ -260,13 +677,14 @@ def _erase(session: Session, person_id: int, reason: str) -> ErasureResult:
     s.execute(
         sa.update(Invitation).where(Invitation.substitute_person_id == person_id).values(substitute_name="")
     )
+    texts = _scrub_free_text(s, scrubber)
     s.flush()
     # the audit log must not keep what was erased; the anonymisation itself stays visible
     s.execute(
         sa.update(AuditEntry)
         .where(
             sa.or_(
-                _audit_entries(s, person_id),
+                _audit_entries(s, person_id, merged),
                 sa.and_(
                     AuditEntry.entity_type == "invitation",
                     AuditEntry.entity_id.in_(substituted),
@@ -276,9 +694,10 @@ def _erase(session: Session, person_id: int, reason: str) -> ErasureResult:
         )
         .values(old_value=None, new_value=None)
     )
+    _scrub_audit_free_text(s, scrubber)
     hashed = id_hash(s, person_id)
     s.add(DeletionLog(id_hash=hashed, reason=reason))
-    return ErasureResult(person_id, hashed, int(kept or 0), int(getattr(documents, "rowcount", 0) or 0))
+    return ErasureResult(person_id, hashed, int(kept or 0), removed, texts, journals)
 
 
 def erase_person(database: Database, person_id: int, reason: str) -> ErasureResult:

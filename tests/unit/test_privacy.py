@@ -5,25 +5,35 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+sys.path.insert(0, str(Path(__file__).parent.parent))
+import fixtures_spreadsheets as fx
+
 from konferenz import conferences as conf
-from konferenz import privacy, statistics
+from konferenz import duplicates, importer, privacy, registry, statistics
 from konferenz.db import Database
 from konferenz.enums import AuditAction, Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.errors import UserError
 from konferenz.models import (
+    AgendaItem,
     ArchivedDocument,
     AuditEntry,
     Category,
+    Conference,
     ConsentRecord,
     DeletionLog,
+    ImportBatch,
     Invitation,
+    MinutesEntry,
     Organisation,
     Person,
+    Recommendation,
     Role,
     Tag,
 )
@@ -250,3 +260,220 @@ def test_review_rows_name_the_organisation(db: Database, person: int) -> None:
     assert rows["Öztürk, Ayşe"].organisation == "Türkischer Elternverein Bocholt"
     assert rows["Öztürk, Ayşe"].last_year == 2024
     assert rows["Kaya, Mehmet"].organisation == ""
+
+
+# --- the person's name and values elsewhere: free text, import journals, merged duplicates ---------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (("Şükrü", "Yılmaz"), "Vortrag: Dr. Şükrü Yılmaz, Kaya", "Vortrag: [anonymisiert], Kaya"),
+        (("Şükrü", "Yılmaz"), "ŞÜKRÜ YILMAZ / Sukru Yilmaz", "[anonymisiert] / [anonymisiert]"),
+        (("Şükrü", "Yılmaz"), "Yılmaz, Şükrü (Moschee)", "[anonymisiert] (Moschee)"),
+        (("Şükrü", "Yılmaz"), "Şükrü hilft; Şükrü Yılmazlar", "Şükrü hilft; Şükrü Yılmazlar"),
+        (("محمد", "الحسن"), "كلمة محمد الحسن شكرا", "كلمة [anonymisiert] شكرا"),
+        (("محمد", "الحسن"), "مُحَمَّد الحَسَن", "[anonymisiert]"),  # with vowel marks
+        (("محمد", "الحسن"), "محمد وحده، محمد الحسنين", "محمد وحده، محمد الحسنين"),
+        (("Ольга", "Петрова"), "Доклад: ОЛЬГА ПЕТРОВА", "Доклад: [anonymisiert]"),
+        (("Ольга", "Петрова"), "Петрова, Ольга; Ольга Петровская", "[anonymisiert]; Ольга Петровская"),
+        (("Ayşe", "Öztürk"), "Frau Ayse Oeztuerk berichtet", "[anonymisiert] berichtet"),
+        (("Ayşe", "Öztürk"), unicodedata.normalize("NFD", "mit Ayşe Öztürk"), "mit [anonymisiert]"),
+        (
+            ("Ayşe", "Öztürk"),
+            "Ayşe allein, Frau Öztürk, Ayşe Öztürkmen",
+            "Ayşe allein, Frau Öztürk, Ayşe Öztürkmen",
+        ),
+        (
+            ("Anna Maria", "Berg"),
+            "Prof. Dr. Anna van der Berg; Berg, Anna Maria van der",
+            "[anonymisiert]; [anonymisiert]",
+        ),
+        (("Anna Maria", "Berg"), "Maria Berg, Anna Bergmann", "Maria Berg, Anna Bergmann"),
+    ],
+)
+def test_scrubber_replaces_whole_names_in_any_script(name: tuple[str, str], text: str, expected: str) -> None:
+    prefix = "van der" if name[1] == "Berg" else ""
+    scrubber = privacy.Scrubber.for_person(
+        first_name=name[0], name_prefix=prefix, last_name=name[1], title="Dr.", emails=["x@example.org"]
+    )
+    assert scrubber.sub(text) == expected
+    assert scrubber.sub("Post an X@Example.org.") == "Post an [anonymisiert]."
+    # without a first name nothing but the e-mail address is a sure sign of the person
+    alone = privacy.Scrubber.for_person(first_name="", name_prefix="", last_name=name[1], title="")
+    assert alone.sub(text) == text
+
+
+def test_plain_text_names_elsewhere_are_replaced(db: Database, person: int) -> None:
+    with db.session() as s:
+        c2024 = s.scalars(sa.select(Conference.id).where(Conference.year == 2024)).one()
+        org = s.scalars(sa.select(Organisation)).one()
+        org.notes = "Ansprechpartnerin: Ayşe Öztürk, AYSE.OEZTUERK@example.org"
+        hans = Person(first_name="Hans", last_name="Berg", notes="Ayşe hilft beim Aufbau")
+        s.add(hans)
+        s.flush()
+        s.add_all(
+            [
+                AgendaItem(
+                    conference_id=c2024, title="Grußwort", speakers="Dr. Ayşe Öztürk, Mehmet Kaya",
+                    moderation="Öztürk, Ayşe", description="Ayşe stellt den Verein vor",
+                ),
+                MinutesEntry(
+                    conference_id=c2024, rapporteur="AYŞE ÖZTÜRK",
+                    notes="Frau Ayse Oeztuerk berichtet; Ayşe Öztürkmen fragt nach.",
+                ),
+                Recommendation(
+                    conference_id=c2024, text="Sprachkurse ausbauen",
+                    responsible_text="Ayşe Öztürk (Elternverein)",
+                ),
+                inv := Invitation(conference_id=c2024, person_id=hans.id, substitute_name="Dr. Ayşe Öztürk"),
+            ]
+        )  # fmt: skip
+        s.flush()
+        for number, slug in (
+            (inv.id, "oeztuerk-ayse"),
+            (inv.id + 1, "ozturk-ayse"),
+            (inv.id + 2, "berg-hans"),
+        ):
+            s.add(
+                ArchivedDocument(
+                    conference_id=c2024, invitation_id=inv.id, kind="Brief",
+                    file_name=f"2024-einladung-{number:05d}-{slug}.pdf", content=b"%PDF",
+                )
+            )  # fmt: skip
+        hans_id, org_version = hans.id, org.version
+    with db.read_session() as s:
+        before = conf.conference_stats(s, 2024)
+    result = privacy.erase_person(db, person, "Antrag")
+    assert result.texts_scrubbed == 5  # organisation, agenda item, minutes, recommendation, invitation
+    with db.read_session() as s:
+        item = s.scalars(sa.select(AgendaItem)).one()
+        minutes = s.scalars(sa.select(MinutesEntry)).one()
+        rec = s.scalars(sa.select(Recommendation)).one()
+        inv = s.scalars(sa.select(Invitation).where(Invitation.person_id == hans_id)).one()
+        org = s.scalars(sa.select(Organisation)).one()
+        files = s.scalars(sa.select(ArchivedDocument.file_name)).all()
+        audit_values = [
+            v for pair in s.execute(sa.select(AuditEntry.old_value, AuditEntry.new_value)) for v in pair if v
+        ]
+        after = conf.conference_stats(s, 2024)
+        assert s.get_one(Person, hans_id).notes == "Ayşe hilft beim Aufbau"
+    assert (item.speakers, item.moderation) == ("[anonymisiert], Mehmet Kaya", "[anonymisiert]")
+    assert item.description == "Ayşe stellt den Verein vor"  # a first name alone is no one in particular
+    assert minutes.rapporteur == "[anonymisiert]"
+    assert minutes.notes == "[anonymisiert] berichtet; Ayşe Öztürkmen fragt nach."
+    assert rec.responsible_text == "[anonymisiert] (Elternverein)"
+    assert inv.substitute_name == "[anonymisiert]"
+    assert org.notes == "Ansprechpartnerin: [anonymisiert], [anonymisiert]"
+    assert org.version == org_version + 1  # an editor with the old text gets a conflict
+    assert set(files) == {
+        f"2024-einladung-{inv.id:05d}-anonymisiert.pdf",  # a namesake's letter: the name goes, the file stays
+        f"2024-einladung-{inv.id + 1:05d}-anonymisiert.pdf",  # the older spelling of the names
+        f"2024-einladung-{inv.id + 2:05d}-berg-hans.pdf",
+    }
+    assert "[anonymisiert] (Elternverein)" in audit_values  # the recommendation's history, scrubbed
+    for secret in ("Öztürk,", "Ayşe Öztürk", "ÖZTÜRK", "Oeztuerk", "oeztuerk@"):
+        assert not any(secret.lower() in v.lower() for v in audit_values), secret
+    assert (after.total, after.by_category) == (before.total, before.by_category)
+
+
+IMPORT_HEAD = ["Vorname", "Nachname", "Organisation", "Funktion", "Telefon", "E-Mail", "Notiz"]
+#: what the person's rows in the two imports said
+IMPORTED_SECRETS = (
+    "Şükrü", "Yılmaz", "sukru", "02562 11111", "0171 9999999", "Dolmetscher", "Adresse folgt",
+    "Vorsitzender", "Kassenwart",
+)  # fmt: skip
+
+
+def test_import_journals_lose_the_person_and_stay_undoable(db: Database, tmp_path: Path) -> None:
+    """One import created the person, a second updated it; after the erasure neither journal holds
+    anything of the person, and both imports can still be undone for their other rows."""
+    kept_org = registry.create_organisation(db, registry.OrganisationData(name="Kulturverein Ahaus"))
+    emil = registry.create_person(
+        db, registry.PersonData(first_name="Emil", last_name="Anders", email="emil.anders@example.org")
+    )
+    first = [
+        IMPORT_HEAD,
+        ["Şükrü", "Yılmaz", "Moscheegemeinde Gronau", "Vorsitzender", "02562 11111", "sukru.yilmaz@example.org",
+         "kommt mit Dolmetscher"],
+        ["Olga", "Petrowa", "Deutsch-Russischer Verein", "", "", "olga.petrowa@example.org", ""],
+    ]  # fmt: skip
+    second = [
+        IMPORT_HEAD,
+        ["Şükrü", "Yılmaz", "Kulturverein Ahaus", "Kassenwart", "0171 9999999", "sukru.yilmaz@example.org",
+         "neue Adresse folgt"],
+        ["Emil", "Anders", "Kulturverein Ahaus", "", "02871 5555", "emil.anders@example.org", ""],
+        ["Jonas", "Neumann", "", "", "", "jonas.neumann@example.org", ""],
+    ]  # fmt: skip
+    one = importer.import_file(db, fx.write_xlsx(tmp_path / "anmeldungen.xlsx", first)).batch_id or 0
+    two = (
+        importer.import_file(db, fx.write_xlsx(tmp_path / "nachtrag.xlsx", second), update=True).batch_id or 0
+    )
+    with db.read_session() as s:
+        sid = s.scalars(sa.select(Person.id).where(Person.email == "sukru.yilmaz@example.org")).one()
+        olga = s.scalars(sa.select(Person.id).where(Person.last_name == "Petrowa")).one()
+        assert s.get_one(Person, emil).phone == "02871 5555"
+        journals = json.dumps([b.undo_data for b in s.scalars(sa.select(ImportBatch))], ensure_ascii=False)
+    assert "02562 11111" in journals and "Vorsitzender" in journals  # the second journal had the old values
+    conf.create_conference(db, conf.ConferenceData(year=2025, title="Integrationskonferenz 2025"))
+    conf.invite(db, 2025, conf.InviteeFilter(person_ids=[sid]))
+    with db.session() as s:
+        s.scalars(
+            sa.select(Invitation).where(Invitation.person_id == sid)
+        ).one().status = InvitationStatus.ATTENDED
+    with db.read_session() as s:
+        stats = conf.conference_stats(s, 2025)
+        inv = s.scalars(sa.select(Invitation).where(Invitation.person_id == sid)).one()
+        assert inv.organisation_id == kept_org
+
+    result = privacy.erase_person(db, sid, "Antrag vom 01.12.2026")
+    assert result.journals_scrubbed == 2
+
+    with db.read_session() as s:
+        batches = {b.id: b for b in s.scalars(sa.select(ImportBatch))}
+        journals = json.dumps([b.undo_data for b in batches.values()], ensure_ascii=False)
+        export = json.dumps(privacy.export_person(s, sid), ensure_ascii=False)
+        audit_values = [
+            v for pair in s.execute(sa.select(AuditEntry.old_value, AuditEntry.new_value)) for v in pair if v
+        ]
+        assert importer.undo_blockers(s, one) == []
+        assert importer.undo_blockers(s, two) == []
+    for secret in IMPORTED_SECRETS:
+        assert secret.lower() not in journals.lower(), secret
+        assert secret.lower() not in export.lower(), secret
+        assert not any(secret.lower() in v.lower() for v in audit_values), secret
+    assert batches[two].undo_data["updates"]  # Emil's old values are still there
+
+    undone = importer.undo_import(db, two)
+    assert (undone.persons_deleted, undone.records_restored) == (1, 1)
+    with db.read_session() as s:
+        assert s.get_one(Person, emil).phone == ""
+        assert s.get_one(Person, sid).last_name == "Anonymisiert"
+    undone = importer.undo_import(db, one)
+    assert undone.persons_deleted == 1  # Olga; the anonymised row stays for the statistics
+    with db.read_session() as s:
+        assert s.get(Person, olga) is None
+        erased = s.get_one(Person, sid)
+        assert (erased.last_name, erased.import_batch_id) == ("Anonymisiert", None)
+        after = conf.conference_stats(s, 2025)
+    assert (after.total, after.by_category) == (stats.total, stats.by_category)
+
+
+def test_history_of_merged_duplicates_goes_too(db: Database, person: int) -> None:
+    duplicate = registry.create_person(
+        db, registry.PersonData(first_name="Ayse", last_name="Oeztuerk", email="a.oeztuerk@privat.example")
+    )
+    duplicates.merge_persons(db, person, duplicate)
+    privacy.erase_person(db, person, "Antrag")
+    with db.read_session() as s:
+        values = [
+            v
+            for pair in s.execute(
+                sa.select(AuditEntry.old_value, AuditEntry.new_value).where(
+                    AuditEntry.entity_type == "person", AuditEntry.entity_id == duplicate
+                )
+            )
+            for v in pair
+            if v
+        ]
+    assert not any("oeztuerk" in v.lower() for v in values), values
