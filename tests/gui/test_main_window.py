@@ -446,6 +446,7 @@ def test_menus_and_shortcuts(window: MainWindow) -> None:
         "&Importieren …",
         "Liste &exportieren …",
         "Im&porte …",
+        "&Datenschutz …",
         "Sicherung &anlegen …",
         "Sicherung &zurückspielen …",
         "Auf &Server umziehen …",
