@@ -74,6 +74,9 @@ from konferenz.models import (
 )
 
 if TYPE_CHECKING:  # openpyxl is imported only when an export is made (startup time)
+    from pathlib import Path
+
+    from konferenz.db import Database  # konferenz.db imports this module
     from konferenz.xlsx import Sheet
 
 #: records that have their own history
@@ -799,3 +802,21 @@ def audit_sheet(
         ["Zeitpunkt", "Benutzer", "Rechner", "Art", "ID", "Aktion", "Feld", "alter Wert", "neuer Wert"],
         rows,
     )
+
+
+def write_audit_log(
+    database: Database,
+    path: Path | str,
+    *,
+    since: dt.date | None = None,
+    entity: tuple[str, int] | None = None,
+) -> Path:
+    """Write the audit log (from ``since``; only one record's part with ``entity`` = (type, id)) as an Excel
+    file; returns where it went. ``UserError`` for a path that cannot be written."""
+    from konferenz.xlsx import write_workbook
+
+    entity_type, entity_id = entity if entity is not None else (None, None)
+    with database.read_session() as s:
+        return write_workbook(
+            path, [audit_sheet(s, since=since, entity_type=entity_type, entity_id=entity_id)]
+        )

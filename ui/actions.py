@@ -524,6 +524,7 @@ class FileActions:
     export_list: QAction
     imports: QAction
     privacy: QAction
+    audit_log: QAction
 
     def all(self) -> list[QAction]:
         return list(self.__dict__.values())
@@ -561,5 +562,14 @@ def create_file_actions(parent: QObject) -> FileActions:
                 "eingeladener Personen"
             ),
             name="action_privacy",
+        ),
+        audit_log=_action(
+            parent,
+            _tr("Änderungsprotoko&ll exportieren …"),
+            tip=_tr(
+                "Jede Änderung an Personen, Organisationen, Einladungen und Empfehlungen mit Zeitpunkt, "
+                "Benutzer, Rechner, altem und neuem Wert als Excel-Datei"
+            ),
+            name="action_audit_log",
         ),
     )

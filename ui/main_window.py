@@ -77,6 +77,7 @@ log = logging.getLogger(__name__)
 SETTINGS_ORGANISATION = "Kreis Borken"
 SETTINGS_APPLICATION = "Konferenz"
 DATABASE_FILTER = "Konferenz-Datenbanken (*.sqlite);;Alle Dateien (*)"
+EXCEL_FILTER = "Excel-Arbeitsmappe (*.xlsx)"
 
 #: keys of ``area_counts()``: the lists of the window
 LIST_NAMES: tuple[str, ...] = (
@@ -336,6 +337,7 @@ class MainWindow(QMainWindow):
         self.file_actions.export_list.triggered.connect(self.export_list)
         self.file_actions.imports.triggered.connect(self.show_imports)
         self.file_actions.privacy.triggered.connect(lambda _checked=False: self.show_privacy())
+        self.file_actions.audit_log.triggered.connect(lambda _checked=False: self.export_audit_log())
         file_menu.addSeparator()
         self.data_safety_actions = data_safety.install_menu(self, file_menu)
         file_menu.addSeparator()
@@ -646,6 +648,22 @@ class MainWindow(QMainWindow):
         dialog = ImportsDialog(self.ctx, self)
         dialog.exec()
         dialog.deleteLater()
+
+    def export_audit_log(self, path: Path | None = None) -> Path | None:
+        """Datei → Änderungsprotokoll exportieren …: the whole audit log as an Excel file."""
+        import datetime as dt
+
+        from konferenz.audit import write_audit_log
+        from ui.areas.programme_tools import choose_save_path, save_in_background
+
+        title = self.tr("Änderungsprotokoll exportieren")
+        target = path or choose_save_path(
+            self, title, f"Aenderungsprotokoll-{dt.date.today():%Y-%m-%d}.xlsx", self.tr(EXCEL_FILTER)
+        )
+        if target is None:
+            return None
+        database = self._database
+        return save_in_background(self, title, lambda: write_audit_log(database, target))
 
     def show_privacy(self, person_id: int | None = None) -> QWidget:
         """Datei → Datenschutz …: access report, anonymisation, review (for the person chosen in Adressen)."""

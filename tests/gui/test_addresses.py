@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import Qt, QTimer
@@ -363,6 +365,31 @@ def test_invitations_and_history_are_shown(
     assert "Vorname eingetragen: „Ayşe“" in summaries  # the creation
     with sqlite_db.read_session() as s:
         assert len(history(s, "person", data.ayse)) == editor.history.topLevelItemCount()
+
+
+def test_history_and_whole_audit_log_export_to_excel(
+    qtbot, window: MainWindow, sqlite_db: Database, data: Data, tmp_path: Path
+) -> None:
+    """A record's history (its context menu) and the whole change log (Datei menu) as Excel files."""
+    page = _page(window)
+    editor = _editor(window)
+    _select(page, data.ayse)
+    _type(qtbot, editor.last_name, "Oeztürk")
+    assert editor.save()
+    editor.tabs.setCurrentWidget(editor.history)  # the history is read when its tab is shown
+    assert editor.history.export_action in editor.history.actions()
+    assert editor.history.export_action.isEnabled()
+    one = editor.history.export_excel(tmp_path / "verlauf.xlsx")
+    assert one is not None
+    rows = list(openpyxl.load_workbook(one).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Zeitpunkt", "Benutzer", "Rechner", "Art")
+    assert {r[4] for r in rows[1:]} == {data.ayse}
+    assert ("Nachname", "Öztürk", "Oeztürk") in {(r[6], r[7], r[8]) for r in rows[1:]}
+    whole = window.export_audit_log(tmp_path / "protokoll.xlsx")
+    assert whole is not None
+    all_rows = list(openpyxl.load_workbook(whole).active.iter_rows(values_only=True))
+    assert len(all_rows) > len(rows)
+    assert {r[3] for r in all_rows[1:]} >= {"Person", "Organisation"}
 
 
 def test_unsaved_input_is_not_lost_when_another_row_is_chosen(

@@ -447,6 +447,7 @@ def test_menus_and_shortcuts(window: MainWindow) -> None:
         "Liste &exportieren …",
         "Im&porte …",
         "&Datenschutz …",
+        "Änderungsprotoko&ll exportieren …",
         "Sicherung &anlegen …",
         "Sicherung &zurückspielen …",
         "Auf &Server umziehen …",

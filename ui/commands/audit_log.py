@@ -9,18 +9,15 @@ from ui.commands.conferences import parse_date
 
 
 def cmd_audit_log(args: argparse.Namespace) -> int:
-    from konferenz.audit import audit_sheet
-    from konferenz.xlsx import write_workbook
+    from konferenz.audit import write_audit_log
 
-    entity_type, entity_id = None, None
+    entity: tuple[str, int] | None = None
     if args.person is not None:
-        entity_type, entity_id = "person", args.person
+        entity = ("person", args.person)
     elif args.organisation is not None:
-        entity_type, entity_id = "organisation", args.organisation
-    with opened(args) as database, database.read_session() as s:
-        path = write_workbook(
-            args.output, [audit_sheet(s, since=args.since, entity_type=entity_type, entity_id=entity_id)]
-        )
+        entity = ("organisation", args.organisation)
+    with opened(args) as database:
+        path = write_audit_log(database, args.output, since=args.since, entity=entity)
     print(f"Änderungsprotokoll gespeichert: {path}")
     return EXIT_OK
 
