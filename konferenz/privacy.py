@@ -221,6 +221,19 @@ class ErasureResult:
     #: import undo journals from which the person was taken out
     journals_scrubbed: int = 0
 
+    def summary(self, name: str) -> str:
+        """One German sentence for the user: what was removed, what stays."""
+        parts = [
+            f"{name} wurde anonymisiert; {self.invitations_kept} Einladungen bleiben für die Statistik erhalten"
+        ]
+        if self.documents_removed:
+            parts.append(f"{self.documents_removed} archivierte Briefe gelöscht")
+        if self.texts_scrubbed:
+            parts.append(f"der Name in {self.texts_scrubbed} anderen Texten ersetzt")
+        if self.journals_scrubbed:
+            parts.append(f"aus {self.journals_scrubbed} Import-Journalen entfernt")
+        return "; ".join(parts) + "."
+
 
 #: free-text fields of an invitation that may describe the invitee (also scrubbed from its audit entries)
 INVITATION_FREE_TEXT = ("substitute_name", "needs_accessibility", "needs_diet", "notes")

@@ -357,11 +357,7 @@ class PrivacyDialog(QDialog):
         self.reason_field.clear()
         self.completer.set_chosen(None, "")
         self.person_field.clear()
-        self._show_status(
-            self.tr("{0} wurde anonymisiert; {1} Einladungen bleiben für die Statistik erhalten.").format(
-                name, result.invitations_kept
-            )
-        )
+        self._show_status(result.summary(name))
         return result
 
     def _after_erasure(self) -> None:

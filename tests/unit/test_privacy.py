@@ -477,3 +477,13 @@ def test_history_of_merged_duplicates_goes_too(db: Database, person: int) -> Non
             if v
         ]
     assert not any("oeztuerk" in v.lower() for v in values), values
+
+
+def test_erasure_summary_names_what_was_removed() -> None:
+    result = privacy.ErasureResult(
+        person_id=7, id_hash="ab", invitations_kept=3, documents_removed=2, texts_scrubbed=1
+    )
+    assert result.summary("Ayşe Öztürk") == (
+        "Ayşe Öztürk wurde anonymisiert; 3 Einladungen bleiben für die Statistik erhalten; "
+        "2 archivierte Briefe gelöscht; der Name in 1 anderen Texten ersetzt."
+    )

@@ -38,10 +38,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
     with opened(args) as database:
         result = privacy.erase_person(database, args.person, args.reason)
-    print(
-        f"Person {result.person_id} anonymisiert; {result.invitations_kept} Einladungen bleiben für die "
-        f"Statistik erhalten. Löschprotokoll: {result.id_hash[:16]}…"
-    )
+    print(f"{result.summary(f'Person {result.person_id}')} Löschprotokoll: {result.id_hash[:16]}…")
     return EXIT_OK
 
 
