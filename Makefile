@@ -22,6 +22,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# bytecode for our own modules too (an editable install is not compiled; saves ~0.2 s per start)
+	$(BIN)/python -m compileall -q konferenz ui > /dev/null
 	@touch $(STAMP)
 
 setup: $(STAMP)
