@@ -1052,6 +1052,18 @@ def test_printing_menu_opens_each_dialog_for_the_chosen_conference_and_selection
             assert "2025" in dialog.windowTitle()
         dialog.close()
         qtbot.waitUntil(lambda kind=kind: not [d for d in window.findChildren(kind) if d.isVisible()])
+    # the area's own button "Drucken" offers the same paper
+    assert area.buttons["print"].isEnabled()
+    entries = area.print_menu.actions()
+    assert [a.text() for a in entries] == [
+        "Serienbriefe …",
+        "Adressetiketten …",
+        "Namensschilder …",
+        "Unterschriftenliste …",
+        "Teilnehmerliste …",
+    ]
+    entries[3].trigger()
+    assert [d for d in window.findChildren(SigninDialog) if d.isVisible()]
 
 
 def test_datei_datenschutz_opens_for_the_person_chosen_in_adressen(

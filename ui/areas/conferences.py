@@ -16,7 +16,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget
 
 from konferenz.errors import UserError
 from konferenz.models import Conference
@@ -105,6 +105,31 @@ class ConferencesArea(QWidget):
                 button.setAutoRaise(False)  # drawn as buttons, not as plain text
                 button.setAccessibleName(text.rstrip(" …"))
             self.buttons[key] = action
+
+        # Drucken: the paper of the chosen conference, the same as Konferenz → Drucken
+        self.print_menu = QMenu(self.tr("Drucken"), self)
+        self.print_menu.setAccessibleName(self.tr("Drucken"))
+        for text, slot in (
+            (self.tr("Serienbriefe …"), self.open_letters),
+            (self.tr("Adressetiketten …"), self.open_labels),
+            (self.tr("Namensschilder …"), self.open_badges),
+            (self.tr("Unterschriftenliste …"), self.open_signin_sheet),
+            (self.tr("Teilnehmerliste …"), self.open_attendee_list),
+        ):
+            self.print_menu.addAction(text).triggered.connect(self._slot(slot))
+        print_action = self.print_menu.menuAction()
+        print_action.setText(self.tr("Drucken"))
+        print_action.setIconText(self.tr("Drucken"))
+        tip = self.tr("Serienbriefe, Etiketten, Namensschilder und Listen der gewählten Konferenz")
+        print_action.setToolTip(tip)
+        print_action.setStatusTip(tip)
+        self.toolbar.addAction(print_action)
+        print_button = self.toolbar.widgetForAction(print_action)
+        if isinstance(print_button, QToolButton):
+            print_button.setAutoRaise(False)
+            print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            print_button.setAccessibleName(self.tr("Drucken"))
+        self.buttons["print"] = print_action
 
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
@@ -221,7 +246,7 @@ class ConferencesArea(QWidget):
 
     def _update_buttons(self) -> None:
         chosen = self.conference_id() is not None
-        for key in ("edit", "invite", "reminders", "checkin"):
+        for key in ("edit", "invite", "reminders", "checkin", "print"):
             self.buttons[key].setEnabled(chosen)
         self.buttons["copy"].setEnabled(self.panel.model.rowCount() > 0)
         self.buttons["stats"].setEnabled(self.panel.model.rowCount() > 0)
