@@ -409,7 +409,8 @@ class MinutesEditor(QWidget):
             if choice is not ConflictChoice.OVERWRITE:
                 return None
             old = stored
-            entry_id = attempt(self, title, lambda: write(data))
+            # a third change made while the question was open is caught again (and shown again)
+            entry_id = attempt(self, title, lambda: write(data, stored))
         except UserError as exc:
             warn(self, title, exc)
             return None

@@ -719,6 +719,67 @@ def test_minutes_typed_at_two_workplaces_show_both_versions(
         assert area.editor.notes_edit.toPlainText() == ""
 
 
+def test_a_third_change_while_the_conflict_question_is_open_is_not_overwritten(
+    qtbot, window: MainWindow, world: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from konferenz import programme as prog
+    from ui.registry_dialogs import ConflictChoice
+
+    _choose_year(_programme(window).panel.combo, LAST_YEAR)
+    _build_agenda(_programme(window))
+    area = _minutes(window)
+    window.show_area(3)
+    _choose_year(area.panel.combo, LAST_YEAR)
+    talk = area.model.items[1]
+    area.select_item(talk.id)
+    prog.save_minutes(world, LAST_YEAR, prog.MinutesData(results="zweiter Stand"), item_id=talk.id)
+
+    def ask(_what: str, _differences: list[tuple[str, str, str]]) -> ConflictChoice:
+        # while the question is open, a third workplace saves again
+        prog.save_minutes(world, LAST_YEAR, prog.MinutesData(results="dritter Stand"), item_id=talk.id)
+        return ConflictChoice.OVERWRITE
+
+    warnings: list[str] = []
+    monkeypatch.setattr(area.editor, "ask_conflict", ask)
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_a: warnings.append(text))
+    _type(qtbot, area.editor.notes_edit, "Meine Notizen")
+    assert not area.save()
+    assert warnings and "anderen Arbeitsplatz" in warnings[0]
+    with world.read_session() as s:
+        entry = s.scalars(sa.select(MinutesEntry).where(MinutesEntry.agenda_item_id == talk.id)).one()
+        assert (entry.notes, entry.results) == ("", "dritter Stand")
+
+
+def test_save_path_with_an_added_suffix_asks_before_replacing(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file dialog asked about "programm", not about the "programm.pdf" that is then written."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from ui.areas.programme_tools import choose_save_path
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    (tmp_path / "programm.pdf").write_bytes(b"%PDF alt")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(tmp_path / "programm"), ""))
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked: list[str] = []
+
+    def question(_parent: QWidget, _title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    assert choose_save_path(parent, "Programm als PDF", "programm.pdf", "PDF (*.pdf)") is None
+    assert (
+        choose_save_path(parent, "Programm als PDF", "programm.pdf", "PDF (*.pdf)")
+        == tmp_path / "programm.pdf"
+    )
+    assert asked == ["Die Datei „programm.pdf“ gibt es schon. Ersetzen?"] * 2
+
+
 # --- keyboard and accessibility ----------------------------------------------------------------------
 
 

@@ -343,9 +343,8 @@ class ConferencesArea(QWidget):
     # --- paper (Konferenz → Drucken) ----------------------------------------------------------------------
 
     def _selected_invitations(self) -> list[int]:
-        """The invitations selected in the list (several rows), else none: the dialogs then offer all."""
-        ids = self.invitations.selected_ids()
-        return ids if len(ids) > 1 else []
+        """The invitations selected in the list (one is enough: a letter printed again for one person)."""
+        return self.invitations.selected_ids()
 
     def open_letters(self) -> QWidget | None:
         """Konferenz → Drucken → Serienbriefe …: letters to the selected invitations or by status."""

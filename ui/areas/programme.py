@@ -491,7 +491,7 @@ class ProgrammeArea(QWidget):
             return succeeded(
                 self,
                 self.tr("Programmpunkt speichern"),
-                lambda: programme.update_item(self.database, item_id, data),
+                lambda: programme.update_item(self.database, item_id, data, expected=stored),
             )
         if choice is ConflictChoice.DISCARD:
             self.ctx.announce(AGENDA)  # show the stored version

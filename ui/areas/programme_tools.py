@@ -63,9 +63,24 @@ def choose_save_path(parent: QWidget, title: str, file_name: str, file_filter: s
     suffix = Path(file_name).suffix
     if suffix and target.suffix.lower() != suffix:
         target = target.with_name(target.name + suffix)
+        # the file dialog asked about the name as typed, not about this one
+        if target.exists() and not confirm_overwrite(parent, title, target):
+            return None
     store = _settings()
     store.setValue(EXPORT_FOLDER_KEY, str(target.parent))
     return target
+
+
+def confirm_overwrite(parent: QWidget, title: str, target: Path) -> bool:
+    """Ask before replacing an existing file (default: no)."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        parent.tr("Die Datei „{0}“ gibt es schon. Ersetzen?").format(target.name),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def show_status(widget: QWidget, text: str, timeout_ms: int = 8000) -> None:
