@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -160,6 +161,18 @@ def _minutes(window: MainWindow) -> MinutesArea:
     area = window.areas["Protokoll"]
     assert isinstance(area, MinutesArea)
     return area
+
+
+def _minutes_of_the_talk(window: MainWindow) -> tuple[MinutesArea, Any]:
+    """Last year's agenda built, the Protokoll area shown with its second item (the talk) chosen."""
+    _choose_year(_programme(window).panel.combo, LAST_YEAR)
+    _build_agenda(_programme(window))
+    area = _minutes(window)
+    window.show_area(3)
+    _choose_year(area.panel.combo, LAST_YEAR)
+    talk = area.model.items[1]
+    area.select_item(talk.id)
+    return area, talk
 
 
 def _results(window: MainWindow) -> ResultsArea:
@@ -618,13 +631,7 @@ def test_minutes_recommendations_and_their_follow_up_a_year_later(
 
 
 def test_minutes_undo_and_no_lost_typing(qtbot, window: MainWindow, world: Database) -> None:
-    _choose_year(_programme(window).panel.combo, LAST_YEAR)
-    _build_agenda(_programme(window))
-    area = _minutes(window)
-    window.show_area(3)
-    _choose_year(area.panel.combo, LAST_YEAR)
-    talk = area.model.items[1]
-    area.select_item(talk.id)
+    area, talk = _minutes_of_the_talk(window)
     _type(qtbot, area.editor.results_edit, "Thesen werden aufgegriffen.")
     assert area.save()
     with world.read_session() as s:
@@ -687,13 +694,7 @@ def test_minutes_typed_at_two_workplaces_show_both_versions(
     from konferenz import programme as prog
     from ui.registry_dialogs import ConflictChoice
 
-    _choose_year(_programme(window).panel.combo, LAST_YEAR)
-    _build_agenda(_programme(window))
-    area = _minutes(window)
-    window.show_area(3)
-    _choose_year(area.panel.combo, LAST_YEAR)
-    talk = area.model.items[1]
-    area.select_item(talk.id)
+    area, talk = _minutes_of_the_talk(window)
     # meanwhile another workplace writes the results of the same item
     prog.save_minutes(world, LAST_YEAR, prog.MinutesData(results="Von Ayşe ergänzt"), item_id=talk.id)
     asked: list[list[tuple[str, str, str]]] = []
@@ -727,13 +728,7 @@ def test_a_third_change_while_the_conflict_question_is_open_is_not_overwritten(
     from konferenz import programme as prog
     from ui.registry_dialogs import ConflictChoice
 
-    _choose_year(_programme(window).panel.combo, LAST_YEAR)
-    _build_agenda(_programme(window))
-    area = _minutes(window)
-    window.show_area(3)
-    _choose_year(area.panel.combo, LAST_YEAR)
-    talk = area.model.items[1]
-    area.select_item(talk.id)
+    area, talk = _minutes_of_the_talk(window)
     prog.save_minutes(world, LAST_YEAR, prog.MinutesData(results="zweiter Stand"), item_id=talk.id)
 
     def ask(_what: str, _differences: list[tuple[str, str, str]]) -> ConflictChoice:
