@@ -727,9 +727,16 @@ def erase_persons(
     reason: str,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    *,
+    review_years: int | None = None,
+    today: dt.date | None = None,
 ) -> list[ErasureResult]:
     """Anonymise several persons (the review list) in ONE transaction: all of them or, on any error or
-    when ``cancelled()`` turns true, none (UserError)."""
+    when ``cancelled()`` turns true, none (UserError).
+
+    ``review_years``: the persons come from ``review(years=review_years)``; inside the transaction each
+    must still be on that list (not invited since, not anonymised, still there), else nobody is anonymised
+    and the UserError names those who no longer qualify."""
     reason = _reason(reason)
     ids = list(dict.fromkeys(person_ids))
     if not ids:
@@ -737,6 +744,8 @@ def erase_persons(
     results: list[ErasureResult] = []
     with database.session() as s:
         audit.set_change_context(s, action=AuditAction.ERASE)
+        if review_years is not None:
+            _check_still_due(s, ids, review_years, today)
         for done, person_id in enumerate(ids):
             if cancelled is not None and cancelled():
                 raise UserError("Abgebrochen – es wurde niemand anonymisiert.")
@@ -761,6 +770,14 @@ class ReviewRow:
 def review(session: Session, years: int = 3, today: dt.date | None = None) -> list[ReviewRow]:
     """Persons (not yet anonymised) not invited to any conference of the last ``years`` years; persons
     never invited count when they were entered longer ago than that."""
+    return [
+        ReviewRow(pid, f"{last}, {first}".strip(", "), year, created, organisation or "")
+        for pid, first, last, year, created, organisation in session.execute(_review_query(years, today))
+    ]
+
+
+def _review_query(years: int, today: dt.date | None) -> sa.Select[Any]:
+    """The rule of ``review`` as a query (id, first and last name, last year, created, organisation)."""
     if years < 1:
         raise UserError("Jahre: bitte mindestens 1 angeben.")
     today = today or dt.date.today()
@@ -774,7 +791,7 @@ def review(session: Session, years: int = 3, today: dt.date | None = None) -> li
     )
     cutoff_date = dt.datetime(today.year - years, today.month, min(today.day, 28))
     primary = primary_roles()
-    q = (
+    return (
         sa.select(
             Person.id,
             Person.first_name,
@@ -795,7 +812,24 @@ def review(session: Session, years: int = 3, today: dt.date | None = None) -> li
         )
         .order_by(Person.last_name, Person.first_name, Person.id)
     )
-    return [
-        ReviewRow(pid, f"{last}, {first}".strip(", "), year, created, organisation or "")
-        for pid, first, last, year, created, organisation in session.execute(q)
-    ]
+
+
+def _check_still_due(session: Session, ids: list[int], years: int, today: dt.date | None) -> None:
+    """UserError naming the persons ``ids`` that are no longer on the review list (invited since it was
+    made, anonymised or deleted meanwhile). The person rows are locked first (PostgreSQL: an invitation
+    added concurrently waits for this transaction; SQLite holds the write lock already)."""
+    found = {
+        pid: f"{first} {last}".strip()
+        for pid, first, last in session.execute(
+            sa.select(Person.id, Person.first_name, Person.last_name)
+            .where(Person.id.in_(ids))
+            .with_for_update()
+        )
+    }
+    due = {row[0] for row in session.execute(_review_query(years, today).where(Person.id.in_(ids)))}
+    gone = [found.get(pid, f"ID {pid}") for pid in ids if pid not in due]
+    if gone:
+        raise UserError(
+            "Nicht mehr auf der Überprüfungsliste (seit der Suche eingeladen, geändert oder schon "
+            f"anonymisiert): {'; '.join(gone)}. Es wurde niemand anonymisiert – bitte neu suchen."
+        )

@@ -7,8 +7,12 @@ Three tabs over one person field (the register's completer; a number is taken as
 - Löschen (Anonymisieren): a reason is required; a confirmation names the person and what happens, then
   ``privacy.erase_person`` runs and the lists are told (persons, invitations).
 - Überprüfung: persons not invited for N years (3); the checked rows (or, if none is checked, the selected
-  rows) are anonymised together after a confirmation naming the count, in one transaction in the
-  background (``privacy.erase_persons`` via ``ui.tasks.run_task``: progress, Abbrechen changes nothing).
+  rows) are anonymised together after a confirmation naming them (the first ten, then "und N weitere"),
+  in one transaction in the background (``privacy.erase_persons`` via ``ui.tasks.run_task``: progress,
+  Abbrechen changes nothing); it checks again that each is still due (not invited since the search).
+
+The window is non-modal; the chosen person and the review list are ids of the open database, so opening
+another database (``AppContext.database_changed``) closes it.
 
 After an erasure the undo stack is cleared: an older edit of the person could otherwise be undone and put
 erased data back.
@@ -49,6 +53,8 @@ from ui.tasks import run_task
 
 JSON_FILTER = "JSON-Dateien (*.json)"
 REVIEW_COLUMNS = ("Name", "Organisation", "Zuletzt eingeladen", "ID")
+#: how many persons the bulk confirmation names before "und N weitere"
+NAMES_SHOWN = 10
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -72,6 +78,10 @@ class PrivacyDialog(QDialog):
         self.resize(760, 560)
         #: the files the last "Auskunft speichern" wrote (JSON, PDF)
         self.last_written: tuple[Path, Path] | None = None
+        #: the years and database the review table was filled with (None: not searched yet)
+        self._review_years: int | None = None
+        self._review_database: object | None = None
+        self._closed = False
 
         # --- the person -------------------------------------------------------------------------------
         self.person_field = QLineEdit(self)
@@ -112,6 +122,15 @@ class PrivacyDialog(QDialog):
         if person_id is not None:
             self.set_person(person_id)
         self._update_person_label()
+        # the chosen person and the review table are ids of this database: another one closes the window
+        ctx.database_changed.connect(self.reject)
+
+    def done(self, result: int) -> None:
+        """Closed (Schließen, Esc, another database opened): no longer follows the context."""
+        if not self._closed:
+            self._closed = True
+            self.ctx.database_changed.disconnect(self.reject)
+        super().done(result)
 
     # --- tabs -------------------------------------------------------------------------------------------
 
@@ -379,6 +398,7 @@ class PrivacyDialog(QDialog):
         years = self.years.value()
         with self.ctx.database.read_session() as s:
             rows = privacy.review(s, years)
+        self._review_years, self._review_database = years, self.ctx.database
         self.table.setRowCount(0)
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
@@ -400,6 +420,19 @@ class PrivacyDialog(QDialog):
         self.review_count.setText(
             self.tr("{0} Personen").format(len(rows)) if len(rows) != 1 else self.tr("1 Person")
         )
+
+    def _review_names(self, ids: list[int]) -> str:
+        """The persons ``ids`` as the table shows them, one a line: the first ``NAMES_SHOWN``, then
+        "und N weitere"."""
+        names: dict[int, str] = {}
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None:
+                names[int(item.data(ID_ROLE))] = item.text()
+        lines = [f"– {names.get(pid, self.tr('ID {0}').format(pid))}" for pid in ids[:NAMES_SHOWN]]
+        if len(ids) > NAMES_SHOWN:
+            lines.append(self.tr("und {0} weitere").format(len(ids) - NAMES_SHOWN))
+        return "\n".join(lines)
 
     def _row_ids(self, rows: list[int]) -> list[int]:
         ids: list[int] = []
@@ -440,6 +473,12 @@ class PrivacyDialog(QDialog):
             QMessageBox.warning(self, title, self.tr("Bitte in der Liste Personen anhaken oder markieren."))
             self.table.setFocus()
             return None
+        years, database = self._review_years, self.ctx.database
+        if years is None or database is not self._review_database:
+            # the list is of another database (the window is closed when one is opened; guard anyway)
+            self.refresh_review()
+            QMessageBox.warning(self, title, self.tr("Die Liste war veraltet und wurde neu gesucht."))
+            return None
         reason = self.review_reason.text().strip()
         if not reason:
             QMessageBox.warning(self, title, self.tr("Bitte einen Grund für die Löschung angeben."))
@@ -450,11 +489,12 @@ class PrivacyDialog(QDialog):
             self,
             title,
             self.tr(
-                "{0} anonymisieren?\n\nName, Anschrift, Kontaktdaten, Notizen, Rollen, Einwilligungen und "
-                "archivierte Briefe werden überall entfernt; die Einladungen bleiben ohne Namen für die "
-                "Statistik erhalten. Alle oder keine: wird abgebrochen, bleibt alles unverändert.\n\n"
-                "Grund: {1}\n\nDas lässt sich nicht rückgängig machen."
-            ).format(count, reason),
+                "{0} anonymisieren?\n\n{1}\n\nName, Anschrift, Kontaktdaten, Notizen, Rollen, Schlagworte, "
+                "Einwilligungen und archivierte Briefe werden überall entfernt, ebenso die alten Werte im "
+                "Änderungsprotokoll. Die Einladungen bleiben ohne Namen für die Statistik erhalten. Alle "
+                "oder keine: wird abgebrochen, bleibt alles unverändert.\n\n"
+                "Grund: {2}\n\nDas lässt sich nicht rückgängig machen."
+            ).format(count, self._review_names(ids), reason),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -465,11 +505,15 @@ class PrivacyDialog(QDialog):
             results = run_task(
                 self,
                 title,
-                lambda progress, cancelled: privacy.erase_persons(database, ids, reason, progress, cancelled),
+                lambda progress, cancelled: privacy.erase_persons(
+                    database, ids, reason, progress, cancelled, review_years=years
+                ),
                 label=self.tr("{0} werden anonymisiert …").format(count),
             )
         except UserError as exc:
             QMessageBox.warning(self, title, exc.message)
+            if not self._closed:
+                self.refresh_review()  # e.g. someone was invited since the search
             return None
         self._after_erasure()
         self.refresh_review()

@@ -25,7 +25,7 @@ from pytestqt.qtbot import QtBot
 
 from konferenz import conferences as conf
 from konferenz import registry, statistics
-from konferenz.db import Database
+from konferenz.db import Database, open_database
 from konferenz.enums import AuditAction, Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.models import (
     AuditEntry,
@@ -314,6 +314,93 @@ def test_review_bulk_with_selection_is_one_transaction(
             sa.select(AuditEntry.change_set).where(AuditEntry.action == AuditAction.ERASE).distinct()
         ).all()
     assert len(change_sets) == 1  # one unit of work
+
+
+def test_another_database_closes_the_window_before_ids_could_hit_it(
+    qtbot: QtBot, ctx: AppContext, people: dict[str, int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The review list holds ids of database A; after opening B they must never erase anyone in B."""
+    other = open_database(tmp_path / "b.sqlite")
+    try:
+        with other.session() as s:
+            s.add_all(
+                [
+                    Person(
+                        first_name=f"Vorname{i}", last_name=f"Nachname{i}", created_at=dt.datetime(2015, 1, 1)
+                    )
+                    for i in range(max(people.values()) + 1)
+                ]
+            )
+        dialog = PrivacyDialog(ctx, person_id=people["ayse"])
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.refresh_review()
+        dialog.table.selectAll()
+        assert dialog.chosen_review_ids()
+        with qtbot.waitSignal(dialog.rejected):
+            ctx.set_database(other)
+        assert not dialog.isVisible()
+        ctx.set_database(other)  # disconnected: a second change does not reach the closed window
+        warned: list[str] = []
+        monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warned.append(text))
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+        assert dialog.erase_selected() is None  # even if called: the list is refreshed, nobody erased
+        assert "veraltet" in warned[-1]
+        with other.read_session() as s:
+            assert s.scalar(sa.select(sa.func.count()).where(Person.anonymised_at.is_not(None))) == 0
+    finally:
+        other.dispose()
+
+
+def test_bulk_confirmation_names_the_persons(
+    qtbot: QtBot, ctx: AppContext, people: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ctx.database.session() as s:
+        s.add_all(
+            [
+                Person(first_name="Olga", last_name=f"Aal{i:02d}", created_at=dt.datetime(2015, 1, 1))
+                for i in range(11)
+            ]
+        )
+    dialog = PrivacyDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.refresh_review()
+    assert dialog.table.rowCount() == 13
+    dialog.table.selectAll()
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text) or QMessageBox.StandardButton.No
+    )
+    assert dialog.erase_selected() is None
+    text = asked[-1]
+    assert text.startswith("13 Personen anonymisieren?")
+    for name in ("Aal00, Olga", "Aal09, Olga"):
+        assert f"– {name}\n" in text, name
+    assert "Aal10" not in text and "Haddad" not in text and "– und 3 weitere" not in text
+    assert "\nund 3 weitere\n" in text
+    for words in ("Schlagworte", "Änderungsprotokoll"):
+        assert words in text
+
+
+def test_bulk_erasure_refuses_persons_invited_since_the_search(
+    qtbot: QtBot, ctx: AppContext, people: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = PrivacyDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.refresh_review()
+    dialog.table.selectAll()
+    assert sorted(dialog.chosen_review_ids()) == sorted([people["ayse"], people["fatima"]])
+    with ctx.database.session() as s:  # meanwhile, in another window: Ayşe is invited this year
+        current = conf.conference_id(s, dt.date.today().year)
+        s.add(Invitation(conference_id=current, person_id=people["ayse"]))
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warned.append(text))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert dialog.erase_selected() is None
+    assert "Ayşe Öztürk" in warned[-1] and "niemand" in warned[-1]
+    with ctx.database.read_session() as s:
+        assert s.scalar(sa.select(sa.func.count()).where(Person.anonymised_at.is_not(None))) == 0
+    assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == ["Haddad, فاطمة"]
 
 
 def test_report_pdf_page_breaks_and_scripts(qapp: Any, tmp_path: Path) -> None:

@@ -209,6 +209,28 @@ def test_erase_persons_is_all_or_nothing(db: Database, person: int) -> None:
     assert _everything(db) == before
 
 
+def test_erasure_from_the_review_rechecks_who_is_still_due(db: Database, person: int) -> None:
+    """The review list may be old: a person invited since it was made is not erased, and nobody is."""
+    today = dt.date(2030, 3, 1)
+    with db.session() as s:
+        kaya = s.scalars(sa.select(Person.id).where(Person.last_name == "Kaya")).one()
+    with db.read_session() as s:
+        assert {r.person_id for r in privacy.review(s, 3, today=today)} == {person, kaya}
+    conf.create_conference(db, conf.ConferenceData(year=2029, title="Integrationskonferenz 2029"))
+    conf.invite(db, 2029, conf.InviteeFilter(person_ids=[person]))
+    before = _everything(db)
+    with pytest.raises(UserError, match="Ayşe Öztürk") as raised:
+        privacy.erase_persons(db, [kaya, person], "Überprüfung", review_years=3, today=today)
+    assert "Mehmet Kaya" not in raised.value.message and "niemand" in raised.value.message
+    with pytest.raises(UserError, match="ID 999999"):
+        privacy.erase_persons(db, [kaya, 999999], "Überprüfung", review_years=3, today=today)
+    assert _everything(db) == before
+    results = privacy.erase_persons(db, [kaya], "Überprüfung", review_years=3, today=today)
+    assert [r.person_id for r in results] == [kaya]
+    with pytest.raises(UserError, match="Mehmet Kaya|Anonymisiert"):  # erased meanwhile
+        privacy.erase_persons(db, [kaya], "Überprüfung", review_years=3, today=today)
+
+
 def test_cancelled_bulk_erasure_changes_nothing(db: Database, person: int) -> None:
     with db.session() as s:
         kaya = s.scalars(sa.select(Person.id).where(Person.last_name == "Kaya")).one()
