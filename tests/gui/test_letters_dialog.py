@@ -337,6 +337,105 @@ def test_unwritable_target_records_nothing(
     assert statuses(ctx.database) == before and archived(ctx.database) == []
 
 
+def test_folder_or_locked_target_is_refused_before_recording(
+    setup: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, messages: list[str]
+) -> None:
+    """A target that cannot be replaced is found before anything is recorded (German message)."""
+    ctx, world, _extra, parent = setup
+    dialog = LettersDialog(ctx, parent, world.conference_id)
+    qtbot.addWidget(dialog)
+    before = statuses(ctx.database)
+    folder = tmp_path / "Briefe.pdf"
+    folder.mkdir()
+    (folder / "x").write_text("x")
+
+    for _attempt in (1, 2):
+        assert dialog.save_pdf(folder) is None
+    assert messages[-1] == f"„{folder}“ ist ein Ordner; bitte einen anderen Dateinamen wählen."
+    assert "Is a directory" not in messages[-1]
+    assert statuses(ctx.database) == before and archived(ctx.database) == []
+    assert dialog.record_box.isChecked()
+
+    names = ld.letter_file_names(dialog.year, dialog.template, dialog.letters)
+    out = tmp_path / "einzeln"
+    out.mkdir()
+    (out / next(iter(names.values()))).mkdir()
+    assert dialog.save_folder(out) is None
+    assert "ist ein Ordner" in messages[-1] and archived(ctx.database) == []
+
+    # a PDF open in a viewer on Windows (or read-only): opening it for writing is refused
+    locked = tmp_path / "geöffnet.pdf"
+    locked.write_bytes(b"alt")
+    real_open = Path.open
+
+    def refusing_open(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if self == locked and mode != "rb":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refusing_open)
+    assert dialog.save_pdf(locked) is None
+    assert "ist gerade geöffnet (z. B. in einem PDF-Programm) oder schreibgeschützt" in messages[-1]
+    assert locked.read_bytes() == b"alt" and archived(ctx.database) == []
+    assert [p.name for p in tmp_path.glob(".*.tmp")] == []
+
+
+@pytest.mark.parametrize("output", ["pdf", "folder"])
+def test_a_file_that_fails_after_recording_keeps_the_dialog_in_step(
+    setup: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, messages: list[str], output: str
+) -> None:
+    """The target becomes unwritable between the check and the renaming (opened in a viewer in that very
+    moment): the sending stays recorded, the dialog says so and does not record it a second time."""
+    ctx, world, _extra, parent = setup
+    db = ctx.database
+    dialog = LettersDialog(ctx, parent, world.conference_id)
+    qtbot.addWidget(dialog)
+    assert dialog.count_label.text() == "3 Briefe"
+    announced: list[frozenset[str]] = []
+    ctx.data_changed.connect(announced.append)
+    out = tmp_path / "out"
+    out.mkdir()
+    names = sorted(ld.letter_file_names(dialog.year, dialog.template, dialog.letters).values())
+    blocked = out / "Einladungen.pdf" if output == "pdf" else out / names[1]
+    record = content.record_sending
+
+    def record_then_block(*args: Any, **kwargs: Any) -> int:
+        recorded = record(*args, **kwargs)
+        blocked.mkdir()
+        (blocked / "x").write_text("x")
+        return recorded
+
+    monkeypatch.setattr(content, "record_sending", record_then_block)
+    save = (lambda: dialog.save_pdf(blocked)) if output == "pdf" else (lambda: dialog.save_folder(out))
+
+    outcome = save()
+
+    assert outcome is not None and outcome.recorded == 3 and outcome.file_error
+    assert len(archived(db)) == 3
+    assert len(messages) == 1
+    message = messages[0]
+    assert message.startswith("Der Versand ist vermerkt (3 Einladungen; die Briefe liegen im Archiv)")
+    assert f"„{blocked}“ ist ein Ordner" in message and "Is a directory" not in message
+    if output == "folder":
+        assert "Nur 1 von 3 Dateien konnten gespeichert werden." in message
+        assert sorted(p.name for p in out.iterdir() if p.is_file()) == names[:1]
+    assert dialog.result_label.text() == message
+    # the dialog follows the recorded sending
+    assert not dialog.record_box.isChecked()
+    assert dialog.selection_button.isChecked() and "eben erstellten" in dialog.selection_button.text()
+    assert any(INVITATIONS in kinds for kinds in announced)
+    assert [p.name for p in out.glob(".*")] == []
+
+    # trying again after the viewer was closed writes the file and records nothing more
+    (blocked / "x").unlink()
+    blocked.rmdir()
+    monkeypatch.setattr(content, "record_sending", record)
+    again = save()
+    assert again is not None and again.recorded == 0 and not again.file_error
+    assert len(archived(db)) == 3
+    assert blocked.is_file()
+
+
 def test_print_on_a_printer(setup: Any, qtbot: Any, tmp_path: Path) -> None:
     ctx, world, extra, parent = setup
     dialog = LettersDialog(ctx, parent, world.conference_id)

@@ -15,11 +15,15 @@ enclosures, their archive copies another 1.6 s. So PDFs are painted in the backg
 per-letter progress and Abbrechen. The printer is painted on the GUI thread, letter by letter, with a
 progress dialog that keeps the window responsive (a platform's print engine is not trusted off the GUI
 thread). Abbrechen leaves no output file and records nothing: files are written to temporary names, the
-sending is recorded, and only then are the files renamed; a cancelled print run is aborted.
+sending is recorded, and only then are the files renamed; a cancelled print run is aborted. A target that
+is a folder, or a file that cannot be replaced (read-only, open in a viewer), is refused before anything is
+painted or recorded; should the renaming still fail, the sending stays recorded and the dialog follows it
+(recipients: the letters just made, "Versand vermerken" off) and says which file is missing.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 import os
@@ -123,6 +127,8 @@ class Outcome:
     files: list[Path] = field(default_factory=list)
     recorded: int = 0
     invitation_ids: list[int] = field(default_factory=list)
+    #: the sending was recorded, but (some of) the files could not be written: the German message
+    file_error: str = ""
 
 
 class Steps:
@@ -216,6 +222,43 @@ def _temporary(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """ "1 Brief", "3 Briefe"."""
+    return f"{format_count(n)} {one if n == 1 else many}"
+
+
+def file_problem(path: Path, exc: OSError | None = None) -> str:
+    """Why ``path`` cannot be written, as a German sentence (not the system's English message alone)."""
+    if path.is_dir() or isinstance(exc, IsADirectoryError):
+        return f"„{path}“ ist ein Ordner; bitte einen anderen Dateinamen wählen."
+    if not path.parent.is_dir() or isinstance(exc, FileNotFoundError | NotADirectoryError):
+        return f"„{path}“ kann nicht geschrieben werden: Den Ordner „{path.parent}“ gibt es nicht."
+    if isinstance(exc, PermissionError):
+        return (
+            f"„{path}“ ist gerade geöffnet (z. B. in einem PDF-Programm) oder schreibgeschützt; bitte "
+            "schließen bzw. freigeben und noch einmal versuchen."
+        )
+    if exc is not None and exc.errno == errno.ENOSPC:
+        return f"„{path}“ kann nicht geschrieben werden: Der Datenträger ist voll."
+    reason = (exc.strerror or str(exc)) if exc is not None else "unbekannter Fehler"
+    return f"„{path}“ kann nicht geschrieben werden ({reason})."
+
+
+def check_targets(paths: Sequence[Path]) -> None:
+    """Refuse (German ``UserError``) before anything is painted or recorded when a target is a folder, its
+    folder is missing, or an existing file cannot be replaced (read-only, or open in a program that locks
+    it, as PDF viewers on Windows do)."""
+    for path in paths:
+        if path.is_dir() or not path.parent.is_dir():
+            raise UserError(file_problem(path))
+        if path.exists():
+            try:
+                with path.open("r+b"):  # opened for writing, nothing written: the file stays as it was
+                    pass
+            except OSError as exc:
+                raise UserError(file_problem(path, exc)) from None
+
+
 def commit_output(
     database: Database,
     choice: LetterChoice,
@@ -225,10 +268,14 @@ def commit_output(
 ) -> Outcome:
     """Write ``files`` and record the sending (if ``archive`` is given) as one step.
 
-    Files go to temporary names first; then the sending is recorded (one transaction); then the files get
-    their names. A failure anywhere before the renaming leaves no file and records nothing.
+    The targets are checked first (``check_targets``); files go to temporary names; then the sending is
+    recorded (one transaction); then the files get their names. A failure anywhere before the renaming
+    leaves no file and records nothing. Should the renaming fail after all (a file locked in that very
+    moment), the sending stays recorded: the outcome says so in ``file_error`` instead of an exception,
+    so the dialog follows the recorded state and nothing is recorded twice.
     """
     ids = [letter.invitation_id for letter in letters if letter.invitation_id is not None]
+    check_targets([target for target, _data in files])
     staged: list[tuple[Path, Path]] = []
 
     def clean() -> None:
@@ -242,8 +289,12 @@ def commit_output(
             tmp.write_bytes(data)
     except OSError as exc:
         clean()
-        where = staged[-1][1] if staged else ""
-        raise UserError(f"„{where}“ kann nicht geschrieben werden: {exc.strerror or exc}") from None
+        where = staged[-1][1]
+        if isinstance(exc, PermissionError):
+            problem = f"In den Ordner „{where.parent}“ darf hier nicht geschrieben werden."
+        else:
+            problem = file_problem(where, exc)
+        raise UserError(problem) from None
     recorded = 0
     try:
         if archive is not None:
@@ -258,10 +309,21 @@ def commit_output(
             written.append(target)
     except OSError as exc:
         clean()
-        raise UserError(
-            f"Nur {len(written)} von {len(staged)} Dateien konnten geschrieben werden: {exc.strerror or exc}"
-            + (" Der Versand ist vermerkt." if recorded else "")
-        ) from None
+        failed = staged[len(written)][1]
+        problem = file_problem(failed, exc)
+        if len(staged) > 1:
+            problem = (
+                f"Nur {format_count(len(written))} von {plural(len(staged), 'Datei', 'Dateien')} "
+                f"konnten gespeichert werden. {problem}"
+            )
+        if not recorded:
+            raise UserError(problem) from None
+        message = (
+            f"Der Versand ist vermerkt ({plural(recorded, 'Einladung', 'Einladungen')}; die Briefe liegen "
+            f"im Archiv), aber nicht alle Dateien sind gespeichert: {problem} Beim nächsten Speichern "
+            "wird der Versand nicht noch einmal vermerkt."
+        )
+        return Outcome(len(letters), written, recorded, ids, file_error=message)
     return Outcome(len(letters), written, recorded, ids)
 
 
@@ -275,6 +337,7 @@ def write_pdf(
     cancelled: Cancelled,
 ) -> Outcome:
     """All letters in one PDF at ``path`` (the work of "Als PDF speichern …", any thread)."""
+    check_targets([path])  # before the work: a folder or a locked file is refused at once
     steps = Steps(progress, cancelled)
     letters = build_letters(database, choice)
     steps.total = 1 + len(letters) * (2 if record else 1)
@@ -302,10 +365,11 @@ def write_folder(
         raise UserError(f"Den Ordner „{folder}“ gibt es nicht.")
     steps = Steps(progress, cancelled)
     letters = build_letters(database, choice)
+    names = letter_file_names(choice.year, choice.template, letters)
+    check_targets([folder / name for name in names.values()])
     steps.total = 1 + len(letters)
     steps.tick()
     pdfs = steps.archive_pdfs(letters, choice.form)
-    names = letter_file_names(choice.year, choice.template, letters)
     steps.check()
     files = [(folder / names[inv_id], data) for inv_id, data in pdfs.items()]
     return commit_output(database, choice, letters, files, pdfs if record else None)
@@ -705,27 +769,44 @@ class LettersDialog(QDialog):
         outcome = self._run(title, work)
         if outcome is not None:
             self._finished(outcome)
+            if outcome.file_error:
+                _warn(self, title, outcome.file_error)
         return outcome
 
     def _finished(self, outcome: Outcome) -> None:
+        """Show what an output did; a recorded sending is followed by the controls (recipients: the letters
+        just made; "Versand vermerken" off) and announced, also when a file could not be written."""
         self.last_outcome = outcome
         parts: list[str] = []
-        if outcome.files:
+        n = outcome.letters
+        if outcome.file_error:
+            parts.append(outcome.file_error)
+        elif outcome.files:
+            if len(outcome.files) == 1 and n == 1:
+                what = self.tr("1 Brief gespeichert: {1}")
+            elif len(outcome.files) == 1:
+                what = self.tr("{0} Briefe gespeichert: {1}")
+            elif n == 1:
+                what = self.tr("1 Brief als einzelnes PDF gespeichert in {1}")
+            else:
+                what = self.tr("{0} Briefe als einzelne PDFs gespeichert in {1}")
             where = outcome.files[0] if len(outcome.files) == 1 else outcome.files[0].parent
-            what = (
-                self.tr("{0} Briefe gespeichert: {1}")
-                if len(outcome.files) == 1
-                else self.tr("{0} Briefe als einzelne PDFs gespeichert in {1}")
-            )
-            parts.append(what.format(format_count(outcome.letters), where))
+            parts.append(what.format(format_count(n), where))
         else:
-            parts.append(self.tr("{0} Briefe gedruckt.").format(format_count(outcome.letters)))
-        if outcome.recorded:
             parts.append(
-                self.tr("Versand vermerkt für {0} Einladungen; die Briefe liegen im Archiv.").format(
-                    format_count(outcome.recorded)
+                (self.tr("1 Brief gedruckt.") if n == 1 else self.tr("{0} Briefe gedruckt.")).format(
+                    format_count(n)
                 )
             )
+        if outcome.recorded and not outcome.file_error:
+            parts.append(
+                (
+                    self.tr("Versand vermerkt für 1 Einladung; der Brief liegt im Archiv.")
+                    if outcome.recorded == 1
+                    else self.tr("Versand vermerkt für {0} Einladungen; die Briefe liegen im Archiv.")
+                ).format(format_count(outcome.recorded))
+            )
+        if outcome.recorded:
             # the same letters stay chosen (their status changed), recorded once only
             self.selection = tuple(outcome.invitation_ids)
             self._selection_is_result = True
