@@ -509,7 +509,20 @@ def _german_reason(exc: BaseException) -> str:
         return f"Syntaxfehler ({message})"
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return f"in Vorlagen nicht erlaubt ({message})"
-    return f"{type(exc).__name__}: {message}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"die Vorlage „{exc.name}“ gibt es nicht"
+    if isinstance(exc, RecursionError):
+        return "zu tief verschachtelt – ruft sich ein Makro (oder ein {% include %}) immer wieder selbst auf?"
+    if isinstance(exc, AssertionError):  # Jinja's filters check their arguments with assert
+        detail = f" ({message})" if message else ""
+        return f"ein Filter wurde mit einem ungültigen Wert aufgerufen{detail}"
+    if isinstance(exc, ZeroDivisionError):
+        return "Division durch null"
+    if isinstance(exc, TypeError | ValueError):
+        return f"ungültiger Wert ({message})"
+    if isinstance(exc, LookupError):
+        return f"diesen Eintrag gibt es nicht ({message})"
+    return f"unerwarteter Fehler beim Ausfüllen ({type(exc).__name__}: {message})"
 
 
 @dataclass(frozen=True)
@@ -538,11 +551,19 @@ def render_template(template_name_or_source: str, context: Mapping[str, Any]) ->
         ) from exc
     except jinja2.TemplateNotFound as exc:  # an {% include %} of a missing file
         raise TemplateError(f"Die Vorlage „{exc.name}“ gibt es nicht.", template=str(exc.name)) from exc
+    except TemplateError:
+        raise
+    except Exception as exc:  # e.g. RecursionError: nested too deeply to compile
+        raise TemplateError(
+            f"Fehler in der Vorlage „{display}“: {_german_reason(exc)}", template=display
+        ) from exc
     try:
         module = template.make_module(dict(context))
         body = str(module)
         subject = collapse_spaces(str(getattr(module, "subject", "") or ""))
-    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+    except Exception as exc:
+        # a user's template may fail in any way (a filter's assert, a macro calling itself): a German
+        # message with the line, never a traceback – the editor renders half-typed text
         if isinstance(exc, jinja2.TemplateSyntaxError):
             lineno: int | None = exc.lineno
         else:
@@ -559,8 +580,9 @@ def render_template(template_name_or_source: str, context: Mapping[str, Any]) ->
 def render_body(template_name_or_source: str, context: Mapping[str, Any]) -> str:
     """The body HTML of a template (by name, e.g. "einladung.html.j2", or as source text).
 
-    Raises ``TemplateError`` (a ``UserError``) with the template line for syntax errors, unknown variables
-    and anything the sandbox forbids.
+    Raises ``TemplateError`` (a ``UserError``) with the template line for syntax errors, unknown variables,
+    anything the sandbox forbids and any other failure while filling it in (a filter's invalid argument, a
+    macro calling itself).
     """
     return render_template(template_name_or_source, context).body
 

@@ -585,6 +585,33 @@ def test_template_editor_copy_error_line_and_live_preview(
     assert asked == ["Einladung kurz (eigene Vorlage)"] and editor.isVisible()
 
 
+@pytest.mark.parametrize("with_conference", [True, False])
+def test_template_editor_shows_a_failing_filter_or_macro_as_an_error(
+    setup: Any, qtbot: Any, with_conference: bool
+) -> None:
+    """Half-typed templates reach the live preview: a filter's assert and a macro calling itself are shown
+    under the editor with their line, not handed to the bug handler."""
+    ctx, world, _extra, parent = setup
+    conference_id = world.conference_id if with_conference else None
+    editor = TemplateEditorDialog(ctx, parent, "einladung", conference_id=conference_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.copy_template("Versuch") == "versuch.html.j2"
+
+    editor.editor.setPlainText("<p>Hallo</p>\n{{ conference.title|truncate(-5) }}")
+    qtbot.waitUntil(lambda: editor.error_label.text().startswith("⚠ Zeile 2:"), timeout=2000)
+    assert "ein Filter wurde mit einem ungültigen Wert aufgerufen" in editor.error_label.text()
+    assert editor.error_line == 2 and not editor.preview.isEnabled()
+
+    editor.editor.setPlainText("<p>Hallo</p>\n{% macro m(x) %}\n{{ m(x) }}\n{% endmacro %}\n{{ m(1) }}")
+    qtbot.waitUntil(lambda: editor.error_label.text().startswith("⚠ Zeile 3:"), timeout=2000)
+    assert "zu tief verschachtelt" in editor.error_label.text()
+
+    editor.editor.setPlainText("<p>Hallo {{ conference.title|truncate(9) }}</p>")
+    qtbot.waitUntil(lambda: editor.error_label.text() == "", timeout=2000)
+    assert editor.preview.isEnabled() and "Hallo" in editor.preview.toPlainText()
+
+
 def test_template_editor_without_conference_uses_sample_values(setup: Any, qtbot: Any) -> None:
     ctx, _world, _extra, parent = setup
     editor = TemplateEditorDialog(ctx, parent)

@@ -124,6 +124,28 @@ def test_sandbox_blocks_unsafe_access() -> None:
         lt.render_body("{{ ''.__class__.__subclasses__() }}", {})
 
 
+def test_a_filter_assertion_is_a_template_error_with_its_line() -> None:
+    """Jinja's filters check arguments with assert; a half-typed template must not become a traceback."""
+    with pytest.raises(lt.TemplateError) as info:
+        lt.render_body("<p>Hallo</p>\n{{ conference.title|truncate(-5) }}", lt.sample_context())
+    assert info.value.lineno == 2
+    assert "Zeile 2: ein Filter wurde mit einem ungültigen Wert aufgerufen" in str(info.value)
+    assert not isinstance(info.value.__cause__, lt.TemplateError)
+
+
+def test_a_macro_calling_itself_is_a_template_error_with_its_line() -> None:
+    source = "<p>Hallo</p>\n{% macro m(x) %}\n{{ m(x) }}\n{% endmacro %}\n{{ m(1) }}"
+    with pytest.raises(lt.TemplateError) as info:
+        lt.render_body(source, lt.sample_context())
+    assert info.value.lineno == 3
+    assert "Zeile 3: zu tief verschachtelt" in str(info.value)
+    # other failures of a user's template are German too, with their line
+    with pytest.raises(lt.TemplateError, match=r"Zeile 2: Division durch null"):
+        lt.render_body("a\n{{ 1 / 0 }}", lt.sample_context())
+    with pytest.raises(lt.TemplateError, match=r"Zeile 2: die Vorlage „fehlt.html.j2“ gibt es nicht"):
+        lt.render_body("a\n{% include 'fehlt.html.j2' %}", lt.sample_context())
+
+
 def test_user_template_folder_overrides_and_reports_its_own_lines() -> None:
     folder = lt.user_template_dir()
     folder.mkdir(parents=True, exist_ok=True)
