@@ -12,8 +12,10 @@ text of other records (``OTHER_FREE_TEXT``: agenda speakers and moderation, minu
 recommendations and their responsible text, "vertreten durch" on someone else's invitation, notes of other
 persons and organisations …) and in the audit values of those fields (``AUDIT_FREE_TEXT``). Only the full
 name counts ("Ayşe Öztürk", "Öztürk, Ayşe", "Frau Dr. Ayşe Öztürk", also spelled "Ayse Oeztuerk"; whole
-words, case-insensitive, any script), and the person's e-mail addresses; a first or last name on its own
-is not replaced (it does not single anyone out). Records with a ``version`` get a new one, so a window still showing
+words, case-insensitive, any script), and the person's e-mail addresses (whole addresses only); a first or
+last name on its own is not replaced (it does not single anyone out), nor is the name as part of someone
+else's longer name: joined by a hyphen ("Müller-Schmidt") or after another registered person's first name
+("Mohammed Ali Hassan"; details in ``Scrubber``). Records with a ``version`` get a new one, so a window still showing
 the old text gets a conflict instead of saving the name back. Archived letters of invitations that were
 the person's go; a letter elsewhere whose file name carries the person's name (a namesake's) keeps its
 content and gets "anonymisiert" in the file name.
@@ -285,6 +287,15 @@ _MARKS = "\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed"
 #: not inside a word: no letter, digit or mark next to the match (an underscore separates, as in file names)
 _BEFORE = rf"(?<![^\W_])(?<![{_MARKS}])"
 _AFTER = rf"(?![^\W_])(?![{_MARKS}])"
+#: a name is not part of a hyphenated name either: "Müller-Schmidt", "Schmidt-Müller", "Hassan-Rahimi"
+_HYPHENS = "-‐–"
+_NAME_BEFORE = rf"{_BEFORE}(?<![^\W\d_][{_HYPHENS}])"
+_NAME_AFTER = rf"{_AFTER}(?![{_HYPHENS}][^\W\d_])"
+#: an e-mail address is not part of a longer one: no address character before it ("anna.mueller@…"
+#: for "mueller@…"), no domain character or further domain label after it ("…@verein.de.example")
+_EMAIL_CHARS = r"[\w.!#$%&'*+/=?^`{|}~-]"
+_EMAIL_BEFORE = rf"(?<!{_EMAIL_CHARS})"
+_EMAIL_AFTER = r"(?![\w-])(?!\.[\w-])(?!@)"
 #: other spellings of a letter in typed text (case is ignored anyway)
 _SPELLINGS: dict[str, tuple[str, ...]] = {
     "ä": ("ae", "a"), "ö": ("oe", "o"), "ü": ("ue", "u"), "ß": ("ss",), "ı": ("i",), "i": ("ı",),
@@ -297,11 +308,19 @@ _TITLE_WORDS = ("Frau", "Herrn", "Herr", "Prof.", "Dr.", "med.", "phil.", "jur."
 
 
 _NEXT_WORD = re.compile(r"[^\S\n]+(\w)")
+#: the word right before a position (only spaces between)
+_WORD_BEFORE = re.compile(r"(?<![\w.])([^\W\d_][\w'’]*)[^\S\n]+\Z")
 
 
 def _capitalised_word_follows(text: str, pos: int) -> bool:
     m = _NEXT_WORD.match(text, pos)
     return m is not None and m.group(1).isupper()
+
+
+def _capitalised_word_before(text: str, pos: int) -> str | None:
+    """The capitalised word right before ``pos`` (folded), if there is one."""
+    m = _WORD_BEFORE.search(text, max(0, pos - 80), pos)
+    return fold(m.group(1)) if m is not None and m.group(1)[0].isupper() else None
 
 
 def _letter(ch: str) -> tuple[str, bool]:
@@ -360,16 +379,35 @@ class Scrubber:
     ``NAME_PLACEHOLDER``: "Vorname Nachname" and "Nachname, Vorname", with titles and salutations before
     the name ("Frau Dr. Ayşe Öztürk"), case-insensitive, as whole words, in the usual other spellings
     (Öztürk, Oeztuerk, Ozturk; Yılmaz, Yilmaz) and with Arabic vowel marks. A first name or a last name
-    alone is never replaced; without a first name only the e-mail addresses are."""
+    alone is never replaced; without a first name only the e-mail addresses are.
+
+    Part of a longer name is not the person: a name joined by a hyphen to another name part
+    ("Anna Müller-Schmidt", "Schmidt-Müller, Anna") is left alone, and so is a name right after a first
+    name of someone else in the register ("Mohammed Ali Hassan" for Ali Hassan when a Mohammed is
+    registered; ``others``), or the reversed form right after a registered last name ("Garcia Lopez,
+    Maria"). Titles and salutations before the name belong to it ("Frau Dr. Anna Müller"); another
+    capitalised word does not stop the match ("Grußwort Anna Müller": German nouns are capitalised).
+    An e-mail address counts only whole ("anna.mueller@stadt.de" is not "mueller@stadt.de")."""
 
     pattern: re.Pattern[str] | None
     #: substrings every match contains (case-insensitive ASCII): the quick filter in SQL; empty: none
     probes: tuple[str, ...]
+    #: first and last names (each word, folded) of the other persons in the register
+    given_names: frozenset[str] = frozenset()
+    last_names: frozenset[str] = frozenset()
 
     @classmethod
     def for_person(
-        cls, *, first_name: str, name_prefix: str, last_name: str, title: str, emails: Iterable[str] = ()
+        cls,
+        *,
+        first_name: str,
+        name_prefix: str,
+        last_name: str,
+        title: str,
+        emails: Iterable[str] = (),
+        others: Iterable[tuple[str, str]] = (),
     ) -> Scrubber:
+        """``others``: (first name, last name) of the other persons in the register."""
         forms: list[str] = []
         probes: list[str] = []
         first_name, last_name = first_name.strip(), last_name.strip()
@@ -386,19 +424,26 @@ class Scrubber:
             first = "(?:" + "|".join(firsts) + ")"
             titles = _title_pattern(title)
             # "_" as in a file name "ayse_oeztuerk.xlsx"
-            forms += [
-                f"(?P<straight>{titles}*{first}[\\s_]+{last})",
-                f"(?P<reversed>{last}\\s*,\\s*{titles}*{first}{particle})",
-            ]
+            forms.append(
+                f"{_NAME_BEFORE}(?:(?P<straight>(?P<lead>{titles}*){first}[\\s_]+{last})"
+                f"|(?P<reversed>{last}\\s*,\\s*{titles}*{first}{particle})){_NAME_AFTER}"
+            )
             longest = max(runs, key=len, default="")
             probes.append(longest if len(longest) >= 2 else "")
-        for email in dict.fromkeys(e.strip() for e in emails if e and e.strip()):
-            forms.append(re.escape(email))
-            probes.append(email if email.isascii() else "")
+        addresses = list(dict.fromkeys(e.strip() for e in emails if e and e.strip()))
+        if addresses:
+            forms.append(f"{_EMAIL_BEFORE}(?:{'|'.join(map(re.escape, addresses))}){_EMAIL_AFTER}")
+            probes += [e if e.isascii() else "" for e in addresses]
         if not forms:
             return cls(None, ())
-        pattern = re.compile(f"{_BEFORE}(?:{'|'.join(forms)}){_AFTER}", re.IGNORECASE)
-        return cls(pattern, () if "" in probes else tuple(probes))
+        pattern = re.compile("|".join(forms), re.IGNORECASE)
+        others = list(others)
+        return cls(
+            pattern,
+            () if "" in probes else tuple(probes),
+            frozenset(w for first, _last in others for w in fold(first).split()),
+            frozenset(w for _first, last in others for w in fold(last).split()),
+        )
 
     def sub(self, text: str) -> str:
         """``text`` with every occurrence replaced (unchanged, same object, when there is none)."""
@@ -419,13 +464,24 @@ class Scrubber:
         out: list[str] = []
         done = start = 0
         while (m := self.pattern.search(text, start)) is not None:
-            if m.lastgroup == "reversed" and _capitalised_word_follows(text, m.end()):
-                # "Frau Öztürk, Ayşe Demir": a list of other names, not "Öztürk, Ayşe"
+            if self._part_of_longer_name(text, m):
                 start = m.start() + 1
                 continue
             out += [text[done : m.start()], NAME_PLACEHOLDER]
             done = start = m.end()
         return "".join([*out, text[done:]]) if out else text
+
+    def _part_of_longer_name(self, text: str, m: re.Match[str]) -> bool:
+        groups = m.groupdict()
+        if groups.get("straight") is not None and not groups.get("lead"):
+            # "Mohammed Ali Hassan": a registered first name before it makes it someone else's name
+            return _capitalised_word_before(text, m.start()) in self.given_names
+        if groups.get("reversed") is not None:
+            if _capitalised_word_before(text, m.start()) in self.last_names:  # "Garcia Lopez, Maria"
+                return True
+            # "Frau Öztürk, Ayşe Demir": a list of other names, not "Öztürk, Ayşe"
+            return _capitalised_word_follows(text, m.end())
+        return False
 
     def candidates(
         self, columns: Iterable[sa.ColumnElement[Any] | QueryableAttribute[Any]]
@@ -655,6 +711,14 @@ def _erase(session: Session, person_id: int, reason: str) -> ErasureResult:
         last_name=person.last_name,
         title=person.title,
         emails=emails,
+        others=[
+            (first, last)
+            for first, last in s.execute(
+                sa.select(Person.first_name, Person.last_name).where(
+                    Person.id.not_in(ids), Person.anonymised_at.is_(None)
+                )
+            )
+        ],
     )
     slugs = _archive_slugs(person.first_name, person.last_name)
     full_name = bool(person.first_name.strip() and person.last_name.strip())
