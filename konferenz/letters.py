@@ -48,7 +48,7 @@ from konferenz import paths
 from konferenz.addressing import Addressee
 from konferenz.db import Database
 from konferenz.enums import Channel, ConsentPurpose, InvitationStatus, label
-from konferenz.errors import UserError
+from konferenz.errors import ConflictError, UserError
 from konferenz.models import (
     ArchivedDocument,
     Conference,
@@ -204,6 +204,28 @@ class SenderSettings:
         return [line for line in (first, second) if line]
 
 
+#: the German names of the sender settings (messages, the conflict table)
+SENDER_FIELD_LABELS = {
+    "authority": "Behörde",
+    "head": "Zweite Zeile",
+    "unit": "Dienststelle",
+    "street": "Straße, Hausnummer",
+    "postal_code": "PLZ",
+    "city": "Ort",
+    "switchboard": "Telefonzentrale",
+    "website": "Internet",
+    "contact_name": "Ansprechperson",
+    "contact_phone": "Telefon (Durchwahl)",
+    "contact_email": "E-Mail",
+    "room": "Zimmer",
+    "closing": "Grußformel",
+    "signature_prefix": "Zusatz vor dem Namen",
+    "signature_name": "Name",
+    "signature_function": "Funktion",
+    "logo": "Logo",
+}
+
+
 def sender_context(sender: SenderSettings) -> dict[str, Any]:
     """The sender as the templates see it (``sender.city``, ``sender.sender_line`` …; no logo bytes)."""
     values = {k: v for k, v in asdict(sender).items() if k != "logo"}
@@ -295,15 +317,73 @@ def load_sender_settings(session: Session) -> SenderSettings:
     return SenderSettings(**values, logo=logo)
 
 
-def save_sender_settings(database: Database, settings: SenderSettings) -> None:
-    """Store every sender setting (one unit of work); the logo as base64 text. A logo larger than
-    ``LOGO_MAX_BYTES`` or not a picture is refused (``UserError``) before anything is written."""
-    values: dict[str, Any] = asdict(settings)
+#: the logo is one setting for the user: picture, its file name and an older version's path change together
+LOGO_FIELDS = ("logo", "logo_name", "logo_path")
+
+
+def _sender_groups() -> list[tuple[str, ...]]:
+    names = [f.name for f in fields(SenderSettings) if f.name not in LOGO_FIELDS]
+    return [(name,) for name in names] + [LOGO_FIELDS]
+
+
+def _values(settings: SenderSettings, group: tuple[str, ...]) -> tuple[object, ...]:
+    return tuple(getattr(settings, name) for name in group)
+
+
+def changed_sender_fields(before: SenderSettings, after: SenderSettings) -> list[str]:
+    """The fields of ``after`` that differ from ``before`` (the logo's three fields together)."""
+    return [
+        name
+        for group in _sender_groups()
+        if _values(before, group) != _values(after, group)
+        for name in group
+    ]
+
+
+def sender_conflicts(before: SenderSettings, mine: SenderSettings, stored: SenderSettings) -> list[str]:
+    """The fields the user changed (``before`` → ``mine``) that another workplace changed meanwhile to
+    something else (``before`` → ``stored``); the logo as "logo" alone."""
+    return [
+        group[0]
+        for group in _sender_groups()
+        if _values(before, group) != _values(mine, group)
+        and _values(stored, group) != _values(before, group)
+        and _values(stored, group) != _values(mine, group)
+    ]
+
+
+def save_sender_settings(
+    database: Database, settings: SenderSettings, before: SenderSettings | None = None
+) -> None:
+    """Store the sender settings (one unit of work); the logo as base64 text. A logo larger than
+    ``LOGO_MAX_BYTES`` or not a picture is refused (``UserError``) before anything is written.
+
+    ``before``: the settings as the dialog loaded them. Then only the fields changed since are written, so
+    another workplace's change of another field (say the logo) stays; when another workplace changed one of
+    the same fields to something else meanwhile, nothing is written and ``ConflictError`` carries the stored
+    settings (``current``). Without ``before`` every field is written.
+    """
     if settings.logo:
         check_logo(settings.logo, settings.logo_name or "Logo")
-        values["logo_path"] = ""  # the picture is stored now; the old path is no longer needed
-    values["logo"] = base64.b64encode(settings.logo).decode("ascii")
     with database.session() as s:
+        if before is None:
+            names = [f.name for f in fields(SenderSettings)]
+        else:
+            stored = load_sender_settings(s)
+            conflicts = sender_conflicts(before, settings, stored)
+            if conflicts:
+                raise ConflictError(
+                    "Die Absenderangaben wurden inzwischen an einem anderen Arbeitsplatz geändert "
+                    f"({', '.join(SENDER_FIELD_LABELS.get(n, n) for n in conflicts)}). Es wurde nichts "
+                    "gespeichert.",
+                    current=stored,
+                )
+            names = changed_sender_fields(before, settings)
+        values: dict[str, Any] = {name: getattr(settings, name) for name in names}
+        if "logo" in values:
+            if settings.logo:
+                values["logo_path"] = ""  # the picture is stored now; the old path is no longer needed
+            values["logo"] = base64.b64encode(settings.logo).decode("ascii")
         for name, value in values.items():
             key = SETTING_PREFIX + name
             row = s.get(Setting, key)

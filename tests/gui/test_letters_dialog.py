@@ -5,6 +5,7 @@ renders a good one for a real invitee; the sender settings make a round trip thr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
@@ -32,6 +33,7 @@ from ui.paper import template_editor as te
 from ui.paper.letters_dialog import LettersDialog, open_letters_dialog
 from ui.paper.sender_dialog import SenderSettingsDialog
 from ui.paper.template_editor import TemplateEditorDialog
+from ui.registry_dialogs import ConflictChoice
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -688,6 +690,87 @@ def test_sender_settings_round_trip(setup: Any, qtbot: Any, tmp_path: Path, mess
     again.remove_logo()
     assert again.settings().logo == b"" and again.logo_preview.pixmap().isNull()
     assert not again.logo_remove.isEnabled()
+
+
+def png_bytes(tmp_path: Path, name: str, color: QColor) -> bytes:
+    file = tmp_path / name
+    image = QImage(60, 24, QImage.Format.Format_RGB32)
+    image.fill(color)
+    assert image.save(str(file))
+    return file.read_bytes()
+
+
+def test_sender_dialog_keeps_a_logo_stored_meanwhile(
+    setup: Any, qtbot: Any, tmp_path: Path, messages: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workplace A opened the dialog; B stores a new logo; A fixes only the phone number: B's logo stays,
+    and no question is asked (the fields do not overlap)."""
+    ctx, _world, _extra, parent = setup
+    db = ctx.database
+    content.save_sender_settings(db, content.SenderSettings(logo=png_bytes(tmp_path, "a.png", QColor("red"))))
+    dialog = SenderSettingsDialog(ctx, parent)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(dialog, "ask_conflict", lambda *_a: pytest.fail("no conflict"), raising=False)
+    with db.read_session() as s:
+        loaded = content.load_sender_settings(s)
+    new_logo = png_bytes(tmp_path, "b.png", QColor("blue"))
+    content.save_sender_settings(db, dataclasses.replace(loaded, logo=new_logo, logo_name="b.png"))
+
+    dialog.fields["contact_phone"].setText("02861 681-1234")
+    dialog.accept()
+
+    assert dialog.result() == dialog.DialogCode.Accepted and messages == []
+    with db.read_session() as s:
+        stored = content.load_sender_settings(s)
+    assert (stored.logo, stored.logo_name, stored.contact_phone) == (new_logo, "b.png", "02861 681-1234")
+
+
+@pytest.mark.parametrize("choice", ["overwrite", "discard", "keep_editing"])
+def test_sender_dialog_shows_both_versions_of_a_field_changed_meanwhile(
+    setup: Any, qtbot: Any, messages: list[str], monkeypatch: pytest.MonkeyPatch, choice: str
+) -> None:
+    ctx, _world, _extra, parent = setup
+    db = ctx.database
+    dialog = SenderSettingsDialog(ctx, parent)
+    qtbot.addWidget(dialog)
+    # meanwhile at another workplace: another phone number and another closing
+    with db.read_session() as s:
+        loaded = content.load_sender_settings(s)
+    theirs = dataclasses.replace(loaded, contact_phone="02861 681-2222", closing="Freundliche Grüße")
+    content.save_sender_settings(db, theirs)
+    asked: list[tuple[str, list[tuple[str, str, str]]]] = []
+
+    def ask(what: str, differences: list[tuple[str, str, str]]) -> ConflictChoice:
+        asked.append((what, list(differences)))
+        return ConflictChoice(choice)
+
+    monkeypatch.setattr(dialog, "ask_conflict", ask)
+    dialog.fields["contact_phone"].setText("02861 681-1111")
+    dialog.fields["room"].setText("2.14")
+    dialog.accept()
+
+    assert asked == [("Absender der Briefe", [("Telefon (Durchwahl)", "02861 681-1111", "02861 681-2222")])]
+    assert messages == []
+    with db.read_session() as s:
+        stored = content.load_sender_settings(s)
+    assert stored.closing == "Freundliche Grüße"  # changed elsewhere only: always kept
+    if choice == "overwrite":
+        assert (stored.contact_phone, stored.room) == ("02861 681-1111", "2.14")
+        assert dialog.result() == dialog.DialogCode.Accepted
+        return
+    assert (stored.contact_phone, stored.room) == ("02861 681-2222", "")
+    assert dialog.result() != dialog.DialogCode.Accepted
+    if choice == "discard":  # the stored settings are shown; saving again asks nothing
+        assert dialog.settings() == stored
+        dialog.fields["room"].setText("3.01")
+        dialog.accept()
+        assert len(asked) == 1 and dialog.result() == dialog.DialogCode.Accepted
+        with db.read_session() as s:
+            assert content.load_sender_settings(s) == dataclasses.replace(stored, room="3.01")
+    else:  # the input stays; Speichern asks again
+        assert dialog.fields["contact_phone"].text() == "02861 681-1111"
+        dialog.accept()
+        assert len(asked) == 2
 
 
 def test_logo_too_large_or_no_picture_is_refused_with_its_name(

@@ -4,7 +4,7 @@ recording the sending, and the people on badges and lists – the database tests
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from konferenz import letters as lt
 from konferenz.db import Database
 from konferenz.enums import Channel, ConsentPurpose, Gender, InvitationStatus
-from konferenz.errors import UserError
+from konferenz.errors import ConflictError, UserError
 from konferenz.models import (
     AgendaItem,
     ArchivedDocument,
@@ -457,6 +457,41 @@ def test_logo_bytes_make_a_round_trip_through_the_database(db: Database, tmp_pat
     lt.save_sender_settings(db, lt.SenderSettings())
     with db.read_session() as s:
         assert lt.load_sender_settings(s).logo == b""
+
+
+def test_sender_settings_keep_what_another_workplace_changed_meanwhile(db: Database) -> None:
+    """Workplace A opened the sender dialog, B stored a new logo, A fixes only the phone number: B's logo
+    stays. Both changing the same field to different values is a conflict; nothing is written then."""
+    lt.save_sender_settings(db, lt.SenderSettings(logo=PNG, logo_name="alt.png", room="1.01"))
+    with db.read_session() as s:
+        loaded_a = lt.load_sender_settings(s)
+        loaded_b = lt.load_sender_settings(s)
+
+    lt.save_sender_settings(db, replace(loaded_b, logo=SVG, logo_name="neu.svg"), before=loaded_b)
+    lt.save_sender_settings(db, replace(loaded_a, contact_phone="02861 681-1234"), before=loaded_a)
+    with db.read_session() as s:
+        stored = lt.load_sender_settings(s)
+    assert (stored.logo, stored.logo_name, stored.contact_phone) == (SVG, "neu.svg", "02861 681-1234")
+    assert stored.room == "1.01"
+
+    # A (still with the old state) also changes the phone – and the room – but B's phone came first
+    with pytest.raises(
+        ConflictError, match=r"\(Telefon \(Durchwahl\)\)\. Es wurde nichts gespeichert"
+    ) as info:
+        lt.save_sender_settings(
+            db, replace(loaded_a, contact_phone="02861 681-9999", room="2.14"), before=loaded_a
+        )
+    assert info.value.current == stored
+    with db.read_session() as s:
+        assert lt.load_sender_settings(s) == stored  # the room was not written either
+    assert lt.sender_conflicts(loaded_a, replace(loaded_a, contact_phone="x", room="y"), stored) == [
+        "contact_phone"
+    ]
+    # the same value on both sides is no conflict; the logo is one setting
+    lt.save_sender_settings(db, replace(loaded_a, contact_phone="02861 681-1234"), before=loaded_a)
+    with pytest.raises(ConflictError, match=r"\(Logo\)") as info:
+        lt.save_sender_settings(db, replace(loaded_a, logo=b"", logo_name=""), before=loaded_a)
+    assert isinstance(info.value.current, lt.SenderSettings) and info.value.current.logo == SVG
 
 
 def test_logo_size_limit_and_format_are_checked_with_the_file_name(db: Database, tmp_path: Path) -> None:

@@ -3,7 +3,9 @@
 ``SenderSettingsDialog(ctx, parent)`` edits ``konferenz.letters.SenderSettings`` (stored in the ``setting``
 table, shared by everyone who uses the database) and saves them with ``save_sender_settings`` when the
 user presses Speichern. Problems are listed in German under the form while typing; Speichern refuses
-while there are any. The Rücksendeangabe is previewed as it will be printed above the address.
+while there are any. The Rücksendeangabe is previewed as it will be printed above the address. Speichern
+writes only the fields changed since the dialog opened, so another workplace's change of another field (the
+logo, say) stays; a field changed here and there is shown in both versions (``ask_conflict``).
 
 The logo is chosen from a file but stored as a picture in the database (at most ``LOGO_MAX_BYTES``), so
 every workplace prints it; the file may go afterwards. A path stored by an older version whose file is
@@ -12,7 +14,8 @@ missing at this workplace gets a hint (``logo_hint``) and stays stored for the w
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from collections.abc import Sequence
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -32,18 +35,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.errors import UserError
+from konferenz.errors import ConflictError, UserError
 from konferenz.letters import (
+    SENDER_FIELD_LABELS,
     SenderSettings,
     adopt_logo_file,
+    changed_sender_fields,
     load_sender_settings,
     read_logo_file,
     save_sender_settings,
+    sender_conflicts,
 )
 from konferenz.registry import is_german_postal_code, is_valid_email
 from ui.context import AppContext
 from ui.geometry import remember_geometry
 from ui.paper import make_font
+from ui.registry_dialogs import ConflictChoice, ask_conflict
 
 #: (group, [(field, label with mnemonic, placeholder)]) in the order shown
 GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
@@ -160,6 +167,8 @@ class SenderSettingsDialog(QDialog):
         adopt_logo_file(ctx.database)  # a logo file named by an older version goes into the database
         with ctx.database.read_session() as s:
             stored = load_sender_settings(s)
+        #: the settings as loaded: Speichern writes only what the user changed since (``save_sender_settings``)
+        self.loaded = stored
         self._logo = stored.logo
         self._logo_name = stored.logo_name
         self._logo_path = stored.logo_path
@@ -354,9 +363,60 @@ class SenderSettingsDialog(QDialog):
                 self.tr("Bitte erst korrigieren:\n\n{0}").format("\n".join("• " + line for line in found)),
             )
             return
-        try:
-            save_sender_settings(self.ctx.database, self.settings())
-        except UserError as exc:
-            QMessageBox.warning(self, self.windowTitle(), exc.message)
-            return
-        super().accept()
+        if self.save():
+            super().accept()
+
+    def save(self) -> bool:
+        """Store the fields changed since the dialog loaded the settings. When another workplace changed one
+        of them meanwhile, both versions are shown (``ask_conflict``): overwrite with the input, take the
+        stored settings into the dialog, or keep editing. False when nothing (more) was stored."""
+        mine = self.settings()
+        before = self.loaded
+        while True:
+            try:
+                save_sender_settings(self.ctx.database, mine, before=before)
+            except ConflictError as exc:
+                stored = exc.current
+                assert isinstance(stored, SenderSettings)
+                choice = self.ask_conflict(
+                    self.tr("Absender der Briefe"), self.differences(before, mine, stored)
+                )
+                if choice is ConflictChoice.DISCARD:
+                    self.loaded = stored
+                    self.set_settings(stored)
+                    return False
+                if choice is not ConflictChoice.OVERWRITE:
+                    return False
+                # the input on top of the stored settings: other fields changed elsewhere stay
+                changes = {name: getattr(mine, name) for name in changed_sender_fields(before, mine)}
+                mine, before = replace(stored, **changes), stored
+                continue  # a third change made while the question was open is asked about again
+            except UserError as exc:
+                QMessageBox.warning(self, self.windowTitle(), exc.message)
+                return False
+            self.loaded = mine
+            return True
+
+    def differences(
+        self, before: SenderSettings, mine: SenderSettings, stored: SenderSettings
+    ) -> list[tuple[str, str, str]]:
+        """(field, the input, the stored value) of every field changed here and elsewhere."""
+        return [
+            (
+                self.tr(SENDER_FIELD_LABELS.get(name, name)),
+                self._shown(mine, name),
+                self._shown(stored, name),
+            )
+            for name in sender_conflicts(before, mine, stored)
+        ]
+
+    def _shown(self, settings: SenderSettings, name: str) -> str:
+        if name != "logo":
+            return str(getattr(settings, name))
+        if settings.logo:
+            return f"{settings.logo_name or self.tr('Logo')} ({_size_text(len(settings.logo))})"
+        return self.tr("nur der Pfad {0}").format(settings.logo_path) if settings.logo_path else ""
+
+    def ask_conflict(self, what: str, differences: Sequence[tuple[str, str, str]]) -> ConflictChoice:
+        """Both versions side by side (tests replace this method)."""
+        return ask_conflict(self, what, differences)
