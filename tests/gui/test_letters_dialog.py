@@ -176,7 +176,7 @@ def test_choices_counts_and_address_warning(setup: Any, qtbot: Any) -> None:
     assert dialog.status_combo.currentData() == ld.TEMPLATE_DEFAULT
     assert dialog.status_combo.currentText().startswith("eingeladen oder keine Rückmeldung")
     assert dialog.count_label.text() == "2 Briefe"
-    assert "1 Anschrift(en) ohne PLZ und Ort" in dialog.warning_label.text()
+    assert "1 Anschrift ohne PLZ und Ort – dieser Brief käme nicht an" in dialog.warning_label.text()
     assert "الحسن" in dialog.warning_label.text()
     assert not dialog.programme_box.isChecked() and dialog.reply_form_box.isChecked()
     assert "Erinnerung" in dialog.record_box.text()
@@ -274,6 +274,61 @@ def test_save_pdf_records_the_sending(setup: Any, qtbot: Any, tmp_path: Path) ->
     assert not dialog.record_box.isChecked()
     assert dialog.count_label.text() == "3 Briefe"
     assert "Versand vermerkt für 3 Einladungen" in dialog.result_label.text()
+
+
+def test_one_letter_is_counted_in_the_singular(
+    setup: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, world, _extra, parent = setup
+    dialog = LettersDialog(ctx, parent, world.conference_id, [world.inv["mueller"]])
+    qtbot.addWidget(dialog)
+    assert dialog.count_label.text() == "1 Brief"
+    target = tmp_path / "Einladung.pdf"
+    assert dialog.save_pdf(target) is not None
+    assert dialog.result_label.text() == (
+        f"1 Brief gespeichert: {target} Versand vermerkt für 1 Einladung; der Brief liegt im Archiv."
+    )
+    folder = tmp_path / "einzeln"
+    folder.mkdir()
+    assert dialog.save_folder(folder) is not None
+    (single,) = folder.iterdir()
+    assert dialog.result_label.text() == f"1 Brief gespeichert: {single}"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "gedruckt.pdf"))
+    assert dialog.print_letters(printer)
+    assert dialog.result_label.text() == "1 Brief gedruckt."
+    preview = dialog.make_preview()
+    assert preview is not None and preview.windowTitle() == "Vorschau – 1 Brief"
+    preview.deleteLater()
+
+
+@pytest.mark.parametrize("template", ["einladung", "erinnerung", "dank"])
+def test_record_box_says_what_recording_does(setup: Any, qtbot: Any, template: str) -> None:
+    """The text of "Versand vermerken" is true for each kind of template: it mentions vorgemerkt →
+    eingeladen exactly when ``record_sending`` does that, and Post when it sets the channel."""
+    ctx, world, _extra, parent = setup
+    dialog = LettersDialog(ctx, parent, world.conference_id)
+    qtbot.addWidget(dialog)
+    dialog.select_template(template)
+    text = dialog.record_box.text()
+    assert text.startswith("Versand ver&merken (") and "PDF-Kopie ins Archiv" in text
+
+    planned = world.inv["mueller"]
+    with ctx.database.read_session() as s:
+        inv = s.get(Invitation, planned)
+        assert inv is not None and inv.status is InvitationStatus.PLANNED and inv.invited_on is None
+    content.record_sending(ctx.database, [planned], content.template_name(template), {})
+    with ctx.database.read_session() as s:
+        inv = s.get(Invitation, planned)
+        assert inv is not None
+        invited = inv.status is InvitationStatus.INVITED
+        by_post = inv.invitation_channel is Channel.POST
+        dated = inv.invited_on == TODAY
+    assert ("vorgemerkt → eingeladen" in text) == invited
+    assert ("Post, heute" in text) == (by_post and dated)
+    assert ("Erinnerung" in text) == (template == "erinnerung")
+    assert ("Status und Daten bleiben" in text) == (not invited and not dated)
 
 
 def test_one_pdf_per_letter_without_recording(setup: Any, qtbot: Any, tmp_path: Path) -> None:
@@ -419,7 +474,7 @@ def test_a_file_that_fails_after_recording_keeps_the_dialog_in_step(
     assert message.startswith("Der Versand ist vermerkt (3 Einladungen; die Briefe liegen im Archiv)")
     assert f"„{blocked}“ ist ein Ordner" in message and "Is a directory" not in message
     if output == "folder":
-        assert "Nur 1 von 3 Dateien konnten gespeichert werden." in message
+        assert "Nur 1 von 3 Dateien konnte gespeichert werden." in message
         assert sorted(p.name for p in out.iterdir() if p.is_file()) == names[:1]
     assert dialog.result_label.text() == message
     # the dialog follows the recorded sending

@@ -312,16 +312,19 @@ def commit_output(
         failed = staged[len(written)][1]
         problem = file_problem(failed, exc)
         if len(staged) > 1:
-            problem = (
-                f"Nur {format_count(len(written))} von {plural(len(staged), 'Datei', 'Dateien')} "
-                f"konnten gespeichert werden. {problem}"
-            )
+            total = format_count(len(staged))
+            if not written:
+                problem = f"Keine der {total} Dateien konnte gespeichert werden. {problem}"
+            else:
+                verb = "konnte" if len(written) == 1 else "konnten"
+                problem = f"Nur {format_count(len(written))} von {total} Dateien {verb} gespeichert werden. {problem}"
         if not recorded:
             raise UserError(problem) from None
+        archived = "der Brief liegt" if recorded == 1 else "die Briefe liegen"
         message = (
-            f"Der Versand ist vermerkt ({plural(recorded, 'Einladung', 'Einladungen')}; die Briefe liegen "
-            f"im Archiv), aber nicht alle Dateien sind gespeichert: {problem} Beim nächsten Speichern "
-            "wird der Versand nicht noch einmal vermerkt."
+            f"Der Versand ist vermerkt ({plural(recorded, 'Einladung', 'Einladungen')}; {archived} im "
+            f"Archiv), aber nicht alle Dateien sind gespeichert: {problem} Beim nächsten Speichern wird der "
+            "Versand nicht noch einmal vermerkt."
         )
         return Outcome(len(letters), written, recorded, ids, file_error=message)
     return Outcome(len(letters), written, recorded, ids)
@@ -625,10 +628,14 @@ class LettersDialog(QDialog):
             is_thanks = kind.startswith("dank")
             self.programme_box.setChecked(not is_reminder and not is_thanks)
             self.reply_form_box.setChecked(not is_thanks)
+        # what ``content.record_sending`` does for this kind of template
         if kind.startswith("erinnerung"):
-            what = self.tr("Post, heute als Erinnerung, Vorlage; PDF-Kopie ins Archiv")
+            what = self.tr(
+                "Erinnerung heute, Vorlage; vorgemerkt → eingeladen, ohne Einladungsdatum: Post, heute; "
+                "PDF-Kopie ins Archiv"
+            )
         elif kind.startswith("dank"):
-            what = self.tr("Vorlage; PDF-Kopie ins Archiv")
+            what = self.tr("Vorlage; PDF-Kopie ins Archiv; Status und Daten bleiben")
         else:
             what = self.tr("Post, heute, Vorlage; vorgemerkt → eingeladen; PDF-Kopie ins Archiv")
         self.record_box.setText(self.tr("Versand ver&merken ({0})").format(what))
@@ -731,12 +738,12 @@ class LettersDialog(QDialog):
             incomplete = [letter.recipient or "?" for letter in self.letters if not letter.address_complete]
             if incomplete:
                 names = ", ".join(incomplete[:WARN_NAMES]) + (" …" if len(incomplete) > WARN_NAMES else "")
-                self.warning_label.setText(
-                    "⚠ "
-                    + self.tr("{0} Anschrift(en) ohne PLZ und Ort – diese Briefe kämen nicht an: {1}").format(
-                        format_count(len(incomplete)), names
-                    )
+                text = (
+                    self.tr("1 Anschrift ohne PLZ und Ort – dieser Brief käme nicht an: {1}")
+                    if len(incomplete) == 1
+                    else self.tr("{0} Anschriften ohne PLZ und Ort – diese Briefe kämen nicht an: {1}")
                 )
+                self.warning_label.setText("⚠ " + text.format(format_count(len(incomplete)), names))
             else:
                 self.warning_label.setText("")
         self.warning_label.setVisible(bool(self.warning_label.text()))
@@ -782,14 +789,12 @@ class LettersDialog(QDialog):
         if outcome.file_error:
             parts.append(outcome.file_error)
         elif outcome.files:
-            if len(outcome.files) == 1 and n == 1:
-                what = self.tr("1 Brief gespeichert: {1}")
-            elif len(outcome.files) == 1:
-                what = self.tr("{0} Briefe gespeichert: {1}")
-            elif n == 1:
-                what = self.tr("1 Brief als einzelnes PDF gespeichert in {1}")
-            else:
+            if len(outcome.files) > 1:
                 what = self.tr("{0} Briefe als einzelne PDFs gespeichert in {1}")
+            elif n == 1:
+                what = self.tr("1 Brief gespeichert: {1}")
+            else:
+                what = self.tr("{0} Briefe gespeichert: {1}")
             where = outcome.files[0] if len(outcome.files) == 1 else outcome.files[0].parent
             parts.append(what.format(format_count(n), where))
         else:
@@ -817,6 +822,11 @@ class LettersDialog(QDialog):
             self.refresh()
         self.result_label.setText(" ".join(parts))
 
+    def _printed_not_recorded(self, n: int) -> str:
+        if n == 1:
+            return self.tr("1 Brief gedruckt; der Versand ist nicht vermerkt.")
+        return self.tr("{0} Briefe gedruckt; der Versand ist nicht vermerkt.").format(format_count(n))
+
     def _record_printed(self, choice: LetterChoice, letters: Sequence[LetterContent], title: str) -> None:
         """After printing from the preview: archive copies (background) and the sending recorded."""
         if not self.record_box.isChecked():
@@ -831,11 +841,7 @@ class LettersDialog(QDialog):
             return commit_output(database, choice, letters, [], archive)
 
         if self._output(title, work) is None:
-            self.result_label.setText(
-                self.tr("{0} Briefe gedruckt; der Versand ist nicht vermerkt.").format(
-                    format_count(len(letters))
-                )
-            )
+            self.result_label.setText(self._printed_not_recorded(len(letters)))
 
     # --- outputs ----------------------------------------------------------------------------------------
 
@@ -876,9 +882,11 @@ class LettersDialog(QDialog):
                 answer = QMessageBox.question(
                     self,
                     title,
-                    self.tr("{0} dieser Dateien gibt es in „{1}“ schon. Ersetzen?").format(
-                        format_count(len(existing)), folder
-                    ),
+                    (
+                        self.tr("Eine dieser Dateien gibt es in „{1}“ schon. Ersetzen?")
+                        if len(existing) == 1
+                        else self.tr("{0} dieser Dateien gibt es in „{1}“ schon. Ersetzen?")
+                    ).format(format_count(len(existing)), folder),
                 )
                 if answer != QMessageBox.StandardButton.Yes:
                     return None
@@ -901,7 +909,9 @@ class LettersDialog(QDialog):
         preview = make_print_preview(
             self,
             functools.partial(paint_letters, letters=letters, form=choice.form),
-            title=self.tr("Vorschau – {0} Briefe").format(format_count(len(letters))),
+            title=(
+                self.tr("Vorschau – 1 Brief") if len(letters) == 1 else self.tr("Vorschau – {0} Briefe")
+            ).format(format_count(len(letters))),
         )
         preview._letters = letters  # type: ignore[attr-defined]
         preview._choice = choice  # type: ignore[attr-defined]
@@ -978,11 +988,7 @@ class LettersDialog(QDialog):
         if outcome is not None:
             self._finished(outcome)
         else:
-            self.result_label.setText(
-                self.tr("{0} Briefe gedruckt; der Versand ist nicht vermerkt.").format(
-                    format_count(len(letters))
-                )
-            )
+            self.result_label.setText(self._printed_not_recorded(len(letters)))
         return True
 
     # --- the other dialogs ------------------------------------------------------------------------------
