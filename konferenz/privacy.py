@@ -15,10 +15,19 @@ name counts ("Ayşe Öztürk", "Öztürk, Ayşe", "Frau Dr. Ayşe Öztürk", als
 words, case-insensitive, any script), and the person's e-mail addresses (whole addresses only); a first or
 last name on its own is not replaced (it does not single anyone out), nor is the name as part of someone
 else's longer name: joined by a hyphen ("Müller-Schmidt") or after another registered person's first name
-("Mohammed Ali Hassan"; details in ``Scrubber``). Records with a ``version`` get a new one, so a window still showing
-the old text gets a conflict instead of saving the name back. Archived letters of invitations that were
-the person's go; a letter elsewhere whose file name carries the person's name (a namesake's) keeps its
-content and gets "anonymisiert" in the file name.
+("Mohammed Ali Hassan"; details in ``Scrubber``).
+
+Rule for the reversed form followed by a capitalised word: it is the person ("Müller, Anna Vorsitzende",
+"Rückfragen an Müller, Anna Telefon 123": German nouns are capitalised) unless it reads as a list of names,
+which stays: the first name and the next one or two words are the full name of another registered person
+("Öztürk, Ayşe Demir" with Ayşe Demir registered), or a capitalised word stands right before the last name
+("Frau Öztürk, Ayşe Demir", "Maria Berg, Anna Bergmann"). A noun there ("Grußwort Müller, Anna
+Vorsitzende") is taken for a list too: the rare case left behind.
+
+Records with a ``version`` get a new one, so a window still showing the old text gets a conflict instead of
+saving the name back. Archived letters of invitations that were the person's go; a letter elsewhere whose
+file name carries the person's name (a namesake's) keeps its content and gets "anonymisiert" in the file
+name.
 
 Import undo journals (``ImportBatch.undo_data``) keep the values records had before an import. Decision:
 the journals are kept, so an import stays undoable for its other rows; the person is taken out of each: the
@@ -307,14 +316,16 @@ _DIGRAPHS = {"ae": "ä", "oe": "ö", "ue": "ü", "ss": "ß"}
 _TITLE_WORDS = ("Frau", "Herrn", "Herr", "Prof.", "Dr.", "med.", "phil.", "jur.", "h.c.", "Dipl.-Ing.")
 
 
-_NEXT_WORD = re.compile(r"[^\S\n]+(\w)")
+#: up to two words right after a position (only spaces between)
+_NEXT_WORDS = re.compile(r"[^\S\n]+(\w[\w'’]*)(?:[^\S\n]+(\w[\w'’]*))?")
 #: the word right before a position (only spaces between)
 _WORD_BEFORE = re.compile(r"(?<![\w.])([^\W\d_][\w'’]*)[^\S\n]+\Z")
 
 
-def _capitalised_word_follows(text: str, pos: int) -> bool:
-    m = _NEXT_WORD.match(text, pos)
-    return m is not None and m.group(1).isupper()
+def _words_after(text: str, pos: int) -> list[str]:
+    """The one or two words right after ``pos``."""
+    m = _NEXT_WORDS.match(text, pos)
+    return [w for w in m.groups() if w] if m is not None else []
 
 
 def _capitalised_word_before(text: str, pos: int) -> str | None:
@@ -384,10 +395,13 @@ class Scrubber:
     Part of a longer name is not the person: a name joined by a hyphen to another name part
     ("Anna Müller-Schmidt", "Schmidt-Müller, Anna") is left alone, and so is a name right after a first
     name of someone else in the register ("Mohammed Ali Hassan" for Ali Hassan when a Mohammed is
-    registered; ``others``), or the reversed form right after a registered last name ("Garcia Lopez,
-    Maria"). Titles and salutations before the name belong to it ("Frau Dr. Anna Müller"); another
-    capitalised word does not stop the match ("Grußwort Anna Müller": German nouns are capitalised).
-    An e-mail address counts only whole ("anna.mueller@stadt.de" is not "mueller@stadt.de")."""
+    registered; ``others``), or the reversed form right after a registered first or last name ("Jonas
+    Müller, Anna", "Garcia Lopez, Maria"). Titles and salutations before the name belong to it ("Frau
+    Dr. Anna Müller"); another capitalised word does not stop the match ("Grußwort Anna Müller": German
+    nouns are capitalised). "Nachname, Vorname" followed by a capitalised word counts ("Müller, Anna
+    Jugendamt Borken") unless it is a list of names: the first name and the next one or two words are a
+    registered person's full name ("Öztürk, Ayşe Demir"), or a capitalised word stands right before it
+    ("Frau Öztürk, Ayşe Demir", "Maria Berg, Anna Bergmann"). An e-mail address counts only whole ("anna.mueller@stadt.de" is not "mueller@stadt.de")."""
 
     pattern: re.Pattern[str] | None
     #: substrings every match contains (case-insensitive ASCII): the quick filter in SQL; empty: none
@@ -395,6 +409,10 @@ class Scrubber:
     #: first and last names (each word, folded) of the other persons in the register
     given_names: frozenset[str] = frozenset()
     last_names: frozenset[str] = frozenset()
+    #: the other persons' full names, "first last" and "first-of-the-first-names last", folded
+    full_names: frozenset[str] = frozenset()
+    #: the person's own first name as matched (whole, and the first of several), folded
+    first_names: tuple[str, ...] = ()
 
     @classmethod
     def for_person(
@@ -437,12 +455,19 @@ class Scrubber:
         if not forms:
             return cls(None, ())
         pattern = re.compile("|".join(forms), re.IGNORECASE)
-        others = list(others)
+        others = [(fold(first), fold(last)) for first, last in others]
         return cls(
             pattern,
             () if "" in probes else tuple(probes),
-            frozenset(w for first, _last in others for w in fold(first).split()),
-            frozenset(w for _first, last in others for w in fold(last).split()),
+            frozenset(w for first, _last in others for w in first.split()),
+            frozenset(w for _first, last in others for w in last.split()),
+            frozenset(
+                f"{given} {last}"
+                for first, last in others
+                if first and last
+                for given in {first, first.split()[0]}
+            ),
+            tuple(dict.fromkeys((fold(first_name), *fold(first_name).split()[:1]))),
         )
 
     def sub(self, text: str) -> str:
@@ -477,10 +502,20 @@ class Scrubber:
             # "Mohammed Ali Hassan": a registered first name before it makes it someone else's name
             return _capitalised_word_before(text, m.start()) in self.given_names
         if groups.get("reversed") is not None:
-            if _capitalised_word_before(text, m.start()) in self.last_names:  # "Garcia Lopez, Maria"
+            before = _capitalised_word_before(text, m.start())
+            if before in self.last_names or before in self.given_names:  # "Garcia Lopez, Maria"
                 return True
-            # "Frau Öztürk, Ayşe Demir": a list of other names, not "Öztürk, Ayşe"
-            return _capitalised_word_follows(text, m.end())
+            after = _words_after(text, m.end())
+            if not after or not after[0][0].isupper():
+                return False
+            # a list of other names, not "Öztürk, Ayşe": "Frau Öztürk, Ayşe Demir", "Maria Berg, Anna
+            # Bergmann" (a capitalised word before), or "Öztürk, Ayşe Demir" with Ayşe Demir registered;
+            # but "Müller, Anna Vorsitzende", "Rückfragen an Müller, Anna Telefon" are the person
+            return before is not None or any(
+                " ".join([first, *map(fold, after[:n])]) in self.full_names
+                for first in self.first_names
+                for n in range(1, len(after) + 1)
+            )
         return False
 
     def candidates(

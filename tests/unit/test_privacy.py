@@ -317,7 +317,12 @@ def test_review_rows_name_the_organisation(db: Database, person: int) -> None:
 def test_scrubber_replaces_whole_names_in_any_script(name: tuple[str, str], text: str, expected: str) -> None:
     prefix = "van der" if name[1] == "Berg" else ""
     scrubber = privacy.Scrubber.for_person(
-        first_name=name[0], name_prefix=prefix, last_name=name[1], title="Dr.", emails=["x@example.org"]
+        first_name=name[0],
+        name_prefix=prefix,
+        last_name=name[1],
+        title="Dr.",
+        emails=["x@example.org"],
+        others=[("Ayşe", "Öztürkmen")],
     )
     assert scrubber.sub(text) == expected
     assert scrubber.sub("Post an X@Example.org.") == "Post an [anonymisiert]."
@@ -363,6 +368,41 @@ def test_scrubber_leaves_longer_names_of_others_alone(
     )
     assert scrubber.sub(text) == expected
     assert privacy._scrub_strings({"k": [text]}, scrubber) == {"k": [expected]}  # import journals alike
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the reversed form followed by a noun, a function or more text: the person
+        (
+            "Berichterstattung: Müller, Anna Jugendamt Borken",
+            "Berichterstattung: [anonymisiert] Jugendamt Borken",
+        ),
+        ("Müller, Anna Vorsitzende", "[anonymisiert] Vorsitzende"),
+        ("Rückfragen an Müller, Anna Telefon 123", "Rückfragen an [anonymisiert] Telefon 123"),
+        ("MÜLLER, ANNA JUGENDAMT", "[anonymisiert] JUGENDAMT"),
+        ("Müller, Anna Schmidt", "[anonymisiert] Schmidt"),  # no Anna Schmidt registered
+        ("Müller, Anna lebt in Borken", "[anonymisiert] lebt in Borken"),
+        # a list: the first name and the next word(s) are another registered person
+        ("Müller, Anna Schulte; Müller, Anna", "Müller, Anna Schulte; [anonymisiert]"),
+        ("Referenten: Müller, Anna Lena Berg", "Referenten: Müller, Anna Lena Berg"),
+        ("Müller, Anna Lena Bergmann", "[anonymisiert] Lena Bergmann"),
+        # a list: a capitalised word before the last name ends someone else's name
+        ("Frau Müller, Anna Demir", "Frau Müller, Anna Demir"),
+        ("Jonas Müller, Anna Bergmann", "Jonas Müller, Anna Bergmann"),
+        ("Jonas Müller, Anna", "Jonas Müller, Anna"),  # Jonas registered: not the person
+        ("Grußwort Müller, Anna kommt", "Grußwort [anonymisiert] kommt"),
+    ],
+)
+def test_reversed_name_followed_by_words(text: str, expected: str) -> None:
+    scrubber = privacy.Scrubber.for_person(
+        first_name="Anna",
+        name_prefix="",
+        last_name="Müller",
+        title="",
+        others=[("Anna", "Schulte"), ("Anna Lena", "Berg"), ("Hans", "Schmidt"), ("Jonas", "Weber")],
+    )
+    assert scrubber.sub(text) == expected
 
 
 @pytest.mark.parametrize(
