@@ -15,7 +15,8 @@ name counts ("Ayşe Öztürk", "Öztürk, Ayşe", "Frau Dr. Ayşe Öztürk", als
 words, case-insensitive, any script), and the person's e-mail addresses (whole addresses only); a first or
 last name on its own is not replaced (it does not single anyone out), nor is the name as part of someone
 else's longer name: joined by a hyphen ("Müller-Schmidt") or after another registered person's first name
-("Mohammed Ali Hassan"; details in ``Scrubber``).
+("Mohammed Ali Hassan"; details in ``Scrubber``). Where "[anonymisiert]" would make a field longer than its
+column, "[anon.]" or "…" stands instead, so nothing else in the field is cut off.
 
 Rule for the reversed form followed by a capitalised word: it is the person ("Müller, Anna Vorsitzende",
 "Rückfragen an Müller, Anna Telefon 123": German nouns are capitalised) unless it reads as a list of names,
@@ -291,6 +292,8 @@ def _audit_entries(session: Session, person_id: int, merged: Iterable[int] = ())
 
 #: what replaces the person's name (or e-mail address) in other records' free text
 NAME_PLACEHOLDER = "[anonymisiert]"
+#: shorter ones, for a field that would otherwise get longer than its column (nothing else is cut off)
+SHORT_PLACEHOLDERS = ("[anon.]", "…")
 #: combining accents and the Arabic marks and tatweel a name may carry in typed text
 _MARKS = "\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed"
 #: not inside a word: no letter, digit or mark next to the match (an underscore separates, as in file names)
@@ -470,21 +473,31 @@ class Scrubber:
             tuple(dict.fromkeys((fold(first_name), *fold(first_name).split()[:1]))),
         )
 
-    def sub(self, text: str) -> str:
+    def sub(self, text: str, placeholder: str = NAME_PLACEHOLDER) -> str:
         """``text`` with every occurrence replaced (unchanged, same object, when there is none)."""
         if self.pattern is None or not text:
             return text
-        new = self._sub(text)
+        new = self._sub(text, placeholder)
         if new == text:
             normalised = unicodedata.normalize("NFC", text)
             if normalised == text:
                 return text
-            new = self._sub(normalised)  # typed decomposed (ö as o + ¨)
+            new = self._sub(normalised, placeholder)  # typed decomposed (ö as o + ¨)
             if new == normalised:
                 return text
         return new
 
-    def _sub(self, text: str) -> str:
+    def sub_within(self, text: str, length: int | None) -> str:
+        """``sub`` for a column of at most ``length`` characters: a shorter placeholder where the long one
+        would not fit ("[anon.]", then "…"; a match is never shorter than that), so nothing is cut off."""
+        new = self.sub(text)
+        for placeholder in SHORT_PLACEHOLDERS:
+            if length is None or len(new) <= length:
+                break
+            new = self.sub(text, placeholder)
+        return new
+
+    def _sub(self, text: str, placeholder: str) -> str:
         assert self.pattern is not None
         out: list[str] = []
         done = start = 0
@@ -492,7 +505,7 @@ class Scrubber:
             if self._part_of_longer_name(text, m):
                 start = m.start() + 1
                 continue
-            out += [text[done : m.start()], NAME_PLACEHOLDER]
+            out += [text[done : m.start()], placeholder]
             done = start = m.end()
         return "".join([*out, text[done:]]) if out else text
 
@@ -569,10 +582,13 @@ def _scrub_free_text(session: Session, scrubber: Scrubber) -> int:
         for row in rows:
             values: dict[str, str] = {}
             for column, old in zip(columns, row[1:], strict=True):
-                new = scrubber.sub(old) if isinstance(old, str) else old
+                new = (
+                    scrubber.sub_within(old, getattr(column.type, "length", None))
+                    if isinstance(old, str)
+                    else old
+                )
                 if new != old:
-                    length = getattr(column.type, "length", None)
-                    values[column.key] = new[:length] if length else new
+                    values[column.key] = new
             if not values:
                 continue
             stmt = sa.update(table).where(table.c.id == row.id).values(values)

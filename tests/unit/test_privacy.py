@@ -533,6 +533,40 @@ def test_plain_text_names_elsewhere_are_replaced(db: Database, person: int) -> N
     assert (after.total, after.by_category) == (before.total, before.by_category)
 
 
+def test_scrubbed_text_keeps_its_tail_in_a_full_column(db: Database, person: int) -> None:
+    """ "[anonymisiert]" is longer than "Ayşe Öztürk": in a full field a shorter placeholder, nothing cut off."""
+    full = ("Ayşe Öztürk, Mehmet Kaya, Dr. Ayşe Öztürk und " + "Protokoll " * 20)[:196] + "Ende"
+    fits = "Bericht: Ayşe Öztürk (Elternverein)"
+    with db.session() as s:
+        c2024 = s.scalars(sa.select(Conference.id).where(Conference.year == 2024)).one()
+        s.add_all(
+            [
+                MinutesEntry(conference_id=c2024, rapporteur=full),
+                MinutesEntry(conference_id=c2024, rapporteur=fits, notes=full),
+            ]
+        )
+    assert len(full) == 200 == MinutesEntry.__table__.c.rapporteur.type.length
+    privacy.erase_person(db, person, "Antrag")
+    with db.read_session() as s:
+        rows = s.execute(
+            sa.select(MinutesEntry.rapporteur, MinutesEntry.notes).order_by(MinutesEntry.id)
+        ).all()
+    shortened = full.replace("Dr. Ayşe Öztürk", "[anon.]").replace("Ayşe Öztürk", "[anon.]")
+    assert rows[0].rapporteur == shortened and shortened.endswith("Ende")
+    assert rows[1].rapporteur == "Bericht: [anonymisiert] (Elternverein)"  # fits: the usual placeholder
+    assert rows[1].notes.startswith("[anonymisiert], Mehmet Kaya, [anonymisiert] und ")  # text: no limit
+    assert rows[1].notes.endswith("Ende")
+
+
+def test_scrubber_placeholder_fits_the_column() -> None:
+    scrubber = privacy.Scrubber.for_person(first_name="Al", name_prefix="", last_name="Li", title="")
+    assert scrubber.sub_within("Al Li, Al Li", None) == "[anonymisiert], [anonymisiert]"
+    assert scrubber.sub_within("Al Li, Al Li", 30) == "[anonymisiert], [anonymisiert]"
+    assert scrubber.sub_within("Al Li, Al Li", 16) == "[anon.], [anon.]"
+    assert scrubber.sub_within("Al Li, Al Li", 12) == "…, …"
+    assert scrubber.sub_within("Ali", 1) == "Ali"
+
+
 IMPORT_HEAD = ["Vorname", "Nachname", "Organisation", "Funktion", "Telefon", "E-Mail", "Notiz"]
 #: what the person's rows in the two imports said
 IMPORTED_SECRETS = (
