@@ -3,7 +3,8 @@
 Three tabs over one person field (the register's completer; a number is taken as the person's ID):
 
 - Auskunft: "Auskunft speichern …" asks for the JSON file and writes the readable PDF next to it (same
-  name, ``.pdf``), both from one ``privacy.export_person`` call, so they show the same state.
+  name, ``.pdf``), both from one ``privacy.export_person`` call, so they show the same state. If that PDF
+  exists already, a question naming it comes first (No: nothing is written).
 - Löschen (Anonymisieren): a reason is required; a confirmation names the person and what happens, then
   ``privacy.erase_person`` runs and the lists are told (persons, invitations).
 - Überprüfung: persons not invited for N years (3); the checked rows (or, if none is checked, the selected
@@ -308,9 +309,16 @@ class PrivacyDialog(QDialog):
         if not chosen:
             return None
         json_path = Path(chosen)
+        # the file dialog asked about replacing the chosen file only; not about the PDF next to it, nor
+        # about the JSON when ".json" is added here
+        others = [json_path.with_suffix(".pdf")]
         if json_path.suffix.lower() != ".json":
             json_path = json_path.with_name(json_path.name + ".json")
+            others.insert(0, json_path)
         pdf_path = json_path.with_suffix(".pdf")
+        existing = [path for path in others if path.exists()]
+        if existing and not self._may_replace(title, existing):
+            return None
         try:
             with self.ctx.database.read_session() as s:
                 data = privacy.export_person(s, pid)
@@ -331,6 +339,16 @@ class PrivacyDialog(QDialog):
         self.last_written = (json_path, pdf_path.expanduser().absolute())
         self._show_status(self.tr("Auskunft gespeichert: {0} und {1}").format(json_path, pdf_path.name))
         return self.last_written
+
+    def _may_replace(self, title: str, paths: list[Path]) -> bool:
+        answer = QMessageBox.question(
+            self,
+            title,
+            self.tr("{0} gibt es schon. Ersetzen?").format(" und ".join(f"„{p}“" for p in paths)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # --- Löschen -----------------------------------------------------------------------------------------
 

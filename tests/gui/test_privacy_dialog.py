@@ -209,6 +209,38 @@ def test_export_erase_export_leaves_nothing_personal(
     assert _stats(ctx.database) == stats_before
 
 
+def test_existing_pdf_next_to_the_json_is_replaced_only_after_asking(
+    qtbot: QtBot, ctx: AppContext, people: dict[str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = PrivacyDialog(ctx, person_id=people["ayse"])
+    qtbot.addWidget(dialog)
+    pdf = tmp_path / "auskunft.pdf"
+    pdf.write_bytes(b"another report")
+    asked: list[str] = []
+    answer = QMessageBox.StandardButton.No
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text) or answer)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "auskunft.json"), ""))
+    assert dialog.save_access_report() is None  # "Nein": nothing written
+    assert str(pdf) in asked[-1] and "Ersetzen?" in asked[-1]
+    assert pdf.read_bytes() == b"another report" and not (tmp_path / "auskunft.json").exists()
+
+    answer = QMessageBox.StandardButton.Yes
+    assert dialog.save_access_report() == (tmp_path / "auskunft.json", pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    # ".json" added here: the file dialog did not ask about that file either
+    asked.clear()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "auskunft"), ""))
+    answer = QMessageBox.StandardButton.No
+    assert dialog.save_access_report() is None
+    assert str(tmp_path / "auskunft.json") in asked[-1] and str(pdf) in asked[-1]
+    # nothing there yet: no question
+    asked.clear()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "neu.json"), ""))
+    assert dialog.save_access_report() is not None
+    assert asked == []
+
+
 def test_person_chosen_by_typing_with_the_completer(
     qtbot: QtBot, ctx: AppContext, people: dict[str, int]
 ) -> None:
