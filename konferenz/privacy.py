@@ -235,15 +235,25 @@ class ErasureResult:
 
     def summary(self, name: str) -> str:
         """One German sentence for the user: what was removed, what stays."""
+
+        def n(count: int, one: str, many: str) -> str:
+            return f"{count} {one if count == 1 else many}"
+
         parts = [
-            f"{name} wurde anonymisiert; {self.invitations_kept} Einladungen bleiben für die Statistik erhalten"
+            f"{name} wurde anonymisiert; "
+            + n(self.invitations_kept, "Einladung bleibt", "Einladungen bleiben")
+            + " für die Statistik erhalten"
         ]
         if self.documents_removed:
-            parts.append(f"{self.documents_removed} archivierte Briefe gelöscht")
+            parts.append(n(self.documents_removed, "archivierter Brief", "archivierte Briefe") + " gelöscht")
         if self.texts_scrubbed:
-            parts.append(f"der Name in {self.texts_scrubbed} anderen Texten ersetzt")
+            parts.append(
+                "der Name in " + n(self.texts_scrubbed, "anderen Text", "anderen Texten") + " ersetzt"
+            )
         if self.journals_scrubbed:
-            parts.append(f"aus {self.journals_scrubbed} Import-Journalen entfernt")
+            parts.append(
+                "aus " + n(self.journals_scrubbed, "Import-Journal", "Import-Journalen") + " entfernt"
+            )
         return "; ".join(parts) + "."
 
 

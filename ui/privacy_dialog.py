@@ -165,7 +165,9 @@ class PrivacyDialog(QDialog):
             self.tr(
                 "Anonymisieren entfernt Name, Anschrift, Kontaktdaten, Notizen, Rollen, Schlagworte, "
                 "Einwilligungen, die Bedarfe und Notizen der Einladungen, archivierte Briefe und die alten "
-                "Werte im Änderungsprotokoll. Kategorie, Kommune und Einladungen bleiben ohne Namen "
+                "Werte im Änderungsprotokoll. Name und E-Mail-Adresse werden auch in Texten anderer "
+                "Datensätze (Programm, Protokoll, Empfehlungen, Notizen) und in Import-Journalen durch "
+                "„[anonymisiert]“ ersetzt. Kategorie, Kommune und Einladungen bleiben ohne Namen "
                 "erhalten, damit Teilnahmezahlen und Statistik vergangener Konferenzen gleich bleiben. Ins "
                 "Löschprotokoll kommen nur ein Hash der ID, das Datum und der Grund. Das lässt sich nicht "
                 "rückgängig machen."
@@ -377,7 +379,9 @@ class PrivacyDialog(QDialog):
             self.tr(
                 "{0} anonymisieren?\n\nName, Anschrift, Kontaktdaten, Notizen, Rollen, Schlagworte, "
                 "Einwilligungen und archivierte Briefe werden überall entfernt, ebenso die alten Werte im "
-                "Änderungsprotokoll. Die Einladungen bleiben ohne Namen für die Statistik erhalten.\n\n"
+                "Änderungsprotokoll. Auch in Texten anderer Datensätze (Programm, Protokoll, Empfehlungen, "
+                "Notizen) und in Import-Journalen wird der Name ersetzt. Die Einladungen bleiben ohne Namen "
+                "für die Statistik erhalten.\n\n"
                 "Grund: {1}\n\nDas lässt sich nicht rückgängig machen."
             ).format(name, reason),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -509,8 +513,10 @@ class PrivacyDialog(QDialog):
             self.tr(
                 "{0} anonymisieren?\n\n{1}\n\nName, Anschrift, Kontaktdaten, Notizen, Rollen, Schlagworte, "
                 "Einwilligungen und archivierte Briefe werden überall entfernt, ebenso die alten Werte im "
-                "Änderungsprotokoll. Die Einladungen bleiben ohne Namen für die Statistik erhalten. Alle "
-                "oder keine: wird abgebrochen, bleibt alles unverändert.\n\n"
+                "Änderungsprotokoll. Auch in Texten anderer Datensätze (Programm, Protokoll, Empfehlungen, "
+                "Notizen) und in Import-Journalen werden die Namen ersetzt. Die Einladungen bleiben ohne "
+                "Namen für die Statistik erhalten. Alle oder keine: wird abgebrochen, bleibt alles "
+                "unverändert.\n\n"
                 "Grund: {2}\n\nDas lässt sich nicht rückgängig machen."
             ).format(count, self._review_names(ids), reason),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

@@ -137,6 +137,23 @@ def test_export_erase_export_leaves_nothing_personal(registry: tuple[Path, int],
     assert stats_after.stdout == stats_before.stdout
 
 
+def test_erase_summary_in_the_singular(registry: tuple[Path, int]) -> None:
+    db, _pid = registry
+    database = open_database(db)
+    try:
+        with database.session() as s:
+            jan = Person(first_name="Jan", last_name="Neumann")
+            s.add(jan)
+            s.flush()
+            jid = jan.id
+        conf.invite(database, 2024, conf.InviteeFilter(person_ids=[jid]))
+    finally:
+        database.dispose()
+    result = run_cli("privacy", "erase", "--db", str(db), "--person", str(jid), "--reason", "Antrag")
+    assert result.returncode == 0, result.stderr
+    assert "1 Einladung bleibt für die Statistik erhalten" in result.stdout, result.stdout
+
+
 def test_export_pdf_only_with_arabic_name(registry: tuple[Path, int], tmp_path: Path) -> None:
     db, _pid = registry
     database = open_database(db)

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from konferenz import conferences as conf
@@ -183,6 +183,15 @@ def test_export_erase_export_leaves_nothing_personal(
     monkeypatch.setattr(QMessageBox, "question", no)
     qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
     assert "Ayşe Öztürk" in asked[-1] and "nicht rückgängig" in asked[-1]
+    # what else changes: the name in other records' texts and in import journals
+    for words in (
+        "Schlagworte",
+        "Änderungsprotokoll",
+        "(Programm, Protokoll, Empfehlungen, Notizen)",
+        "Import-Journalen",
+    ):
+        assert words in asked[-1], words
+        assert any(words in label.text() for label in dialog.findChildren(QLabel)), words
     with ctx.database.read_session() as s:
         assert s.get_one(Person, pid).anonymised_at is None  # "Nein" changes nothing
 
@@ -192,7 +201,7 @@ def test_export_erase_export_leaves_nothing_personal(
         qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
     assert changed.args == [frozenset({PERSONS, INVITATIONS})]
     assert ctx.undo_stack.count() == 0
-    assert "anonymisiert" in dialog.status.text()
+    assert "anonymisiert; 2 Einladungen bleiben für die Statistik erhalten" in dialog.status.text()
     with ctx.database.read_session() as s:
         log = s.scalars(sa.select(DeletionLog)).one()
     assert log.reason == "Antrag vom 03.11.2026"
@@ -410,8 +419,13 @@ def test_bulk_confirmation_names_the_persons(
         assert f"– {name}\n" in text, name
     assert "Aal10" not in text and "Haddad" not in text and "– und 3 weitere" not in text
     assert "\nund 3 weitere\n" in text
-    for words in ("Schlagworte", "Änderungsprotokoll"):
-        assert words in text
+    for words in (
+        "Schlagworte",
+        "Änderungsprotokoll",
+        "(Programm, Protokoll, Empfehlungen, Notizen)",
+        "Import-Journalen",
+    ):
+        assert words in text, words
 
 
 def test_bulk_erasure_refuses_persons_invited_since_the_search(

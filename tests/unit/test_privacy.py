@@ -671,9 +671,31 @@ def test_history_of_merged_duplicates_goes_too(db: Database, person: int) -> Non
 
 def test_erasure_summary_names_what_was_removed() -> None:
     result = privacy.ErasureResult(
-        person_id=7, id_hash="ab", invitations_kept=3, documents_removed=2, texts_scrubbed=1
+        person_id=7,
+        id_hash="ab",
+        invitations_kept=3,
+        documents_removed=2,
+        texts_scrubbed=4,
+        journals_scrubbed=2,
     )
     assert result.summary("Ayşe Öztürk") == (
         "Ayşe Öztürk wurde anonymisiert; 3 Einladungen bleiben für die Statistik erhalten; "
-        "2 archivierte Briefe gelöscht; der Name in 1 anderen Texten ersetzt."
+        "2 archivierte Briefe gelöscht; der Name in 4 anderen Texten ersetzt; aus 2 Import-Journalen entfernt."
+    )
+    one = privacy.ErasureResult(
+        person_id=7,
+        id_hash="ab",
+        invitations_kept=1,
+        documents_removed=1,
+        texts_scrubbed=1,
+        journals_scrubbed=1,
+    )
+    assert one.summary("Ayşe Öztürk") == (
+        "Ayşe Öztürk wurde anonymisiert; 1 Einladung bleibt für die Statistik erhalten; "
+        "1 archivierter Brief gelöscht; der Name in 1 anderen Text ersetzt; aus 1 Import-Journal entfernt."
+    )
+    none = privacy.ErasureResult(person_id=7, id_hash="ab", invitations_kept=0)
+    assert (
+        none.summary("Person 7")
+        == "Person 7 wurde anonymisiert; 0 Einladungen bleiben für die Statistik erhalten."
     )
