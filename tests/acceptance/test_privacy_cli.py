@@ -198,3 +198,18 @@ def test_export_errors_are_one_line(registry: tuple[Path, int], tmp_path: Path) 
         "privacy", "export", "--db", str(db), "--person", "999999", "-o", str(tmp_path / "a.pdf")
     )
     assert_one_line_error(result, "999999")
+
+
+def test_review_lists_persons_not_invited_for_n_years(registry: tuple[Path, int]) -> None:
+    db, pid = registry
+    recent = run_cli("privacy", "review", "--years", "50", "--db", str(db))
+    assert recent.returncode == 0, recent.stderr
+    assert recent.stdout.splitlines() == ["0 Personen seit mindestens 50 Jahren nicht eingeladen:"]
+    older = run_cli("privacy", "review", "--years", "1", "--db", str(db))
+    assert older.returncode == 0, older.stderr
+    lines = older.stdout.splitlines()
+    assert lines[0] == "2 Personen seit mindestens einem Jahr nicht eingeladen:"
+    assert any(
+        line.split()[0] == str(pid) and "Öztürk" in line and "zuletzt 2024" in line for line in lines[1:]
+    )
+    assert any(ARABIC_NAME in line for line in lines[1:])

@@ -47,7 +47,9 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     with opened(args) as database, database.read_session() as s:
         rows = privacy.review(s, args.years)
-    print(f"{len(rows)} Personen seit mindestens {args.years} Jahren nicht eingeladen:")
+    who = "1 Person" if len(rows) == 1 else f"{len(rows)} Personen"
+    years = "einem Jahr" if args.years == 1 else f"{args.years} Jahren"
+    print(f"{who} seit mindestens {years} nicht eingeladen:")
     for r in rows:
         last = f"zuletzt {r.last_year}" if r.last_year else f"nie eingeladen, erfasst {r.created_at:%d.%m.%Y}"
         print(f"{r.person_id:>8}  {r.name}  ({last})")
