@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz import duplicates, registry
-from konferenz.errors import UserError
 from konferenz.lists import category_choices, municipality_choices, organisation_contacts, tag_choices
 from konferenz.registry import FieldError, OrganisationData, OrganisationRecord
 from ui import registry_ops
@@ -297,29 +295,10 @@ class OrganisationEditor(RecordEditor):
         assert self.record_id is not None
         return registry_ops.update_organisation(self.ctx, self.record_id, data, expected_version)
 
-    def _delete_record(self) -> bool:
-        assert self.record_id is not None
-        name = self.title_label.text()
-        try:
-            impact = registry.organisation_deletion_impact(self.ctx.database, self.record_id)
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("Organisation löschen"), exc.message)
-            return False
-        answer = QMessageBox.question(
-            self,
-            self.tr("Organisation löschen"),
-            self.tr(
-                "„{0}“ löschen?\n\n{1}\n\nMit Strg+Z (Bearbeiten → Rückgängig) lässt sich das Löschen "
-                "zurücknehmen."
-            ).format(name, impact.text),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        try:
-            registry_ops.delete_organisation(self.ctx, self.record_id, name)
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("Organisation löschen"), exc.message)
-            return False
-        return True
+    delete_title = "Organisation löschen"
+
+    def _deletion_impact(self, record_id: int) -> str:
+        return registry.organisation_deletion_impact(self.ctx.database, record_id).text
+
+    def _remove(self, record_id: int, name: str) -> None:
+        registry_ops.delete_organisation(self.ctx, record_id, name)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from konferenz import duplicates, registry
 from konferenz.enums import Gender, LegalBasis, label
-from konferenz.errors import UserError
 from konferenz.lists import category_choices, municipality_choices, organisation_choices, tag_choices
 from konferenz.registry import FieldError, PersonData, PersonRecord
 from ui import registry_ops
@@ -359,28 +357,10 @@ class PersonEditor(RecordEditor):
 
     # --- deleting ---------------------------------------------------------------------------------------
 
-    def _delete_record(self) -> bool:
-        assert self.record_id is not None
-        name = self.title_label.text()
-        try:
-            impact = registry.deletion_impact(self.ctx.database, self.record_id)
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("Person löschen"), exc.message)
-            return False
-        answer = QMessageBox.question(
-            self,
-            self.tr("Person löschen"),
-            self.tr(
-                "„{0}“ löschen?\n\n{1}\n\nMit Strg+Z (Bearbeiten → Rückgängig) lässt sich das Löschen zurücknehmen."
-            ).format(name, impact.text),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        try:
-            registry_ops.delete_person(self.ctx, self.record_id, name)
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("Person löschen"), exc.message)
-            return False
-        return True
+    delete_title = "Person löschen"
+
+    def _deletion_impact(self, record_id: int) -> str:
+        return registry.deletion_impact(self.ctx.database, record_id).text
+
+    def _remove(self, record_id: int, name: str) -> None:
+        registry_ops.delete_person(self.ctx, record_id, name)

@@ -302,8 +302,44 @@ class RecordEditor(QWidget):
     def display_name(self, data: Any) -> str:
         raise NotImplementedError
 
-    def _delete_record(self) -> bool:
+    #: title of the delete question ("Person löschen")
+    delete_title = ""
+
+    def _deletion_impact(self, record_id: int) -> str:
+        """What hangs on the record, in German (registry.*deletion_impact); UserError if it is gone."""
         raise NotImplementedError
+
+    def _remove(self, record_id: int, name: str) -> None:
+        """Delete the record as an undoable change (registry_ops)."""
+        raise NotImplementedError
+
+    def _delete_record(self) -> bool:
+        """Ask, naming what hangs on the record, then delete; False when the user said no or it failed."""
+        assert self.record_id is not None
+        title = self.tr(self.delete_title)
+        name = self.title_label.text()
+        try:
+            impact = self._deletion_impact(self.record_id)
+        except UserError as exc:
+            QMessageBox.warning(self, title, exc.message)
+            return False
+        answer = QMessageBox.question(
+            self,
+            title,
+            self.tr(
+                "„{0}“ löschen?\n\n{1}\n\nMit Strg+Z (Bearbeiten → Rückgängig) lässt sich das Löschen zurücknehmen."
+            ).format(name, impact),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self._remove(self.record_id, name)
+        except UserError as exc:
+            QMessageBox.warning(self, title, exc.message)
+            return False
+        return True
 
     def _reload_choices(self) -> None:
         """Fill the choice lists (categories, municipalities, tags, organisations) from the database."""
