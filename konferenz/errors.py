@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 
 class UserError(Exception):
     """A failure the user can understand and fix: bad file, locked database, invalid value.
@@ -32,3 +35,20 @@ class ConflictError(UserError):
     def __init__(self, message: str = DEFAULT, current: object = None) -> None:
         super().__init__(message)
         self.current = current
+
+
+def file_problem(path: Path, exc: OSError | None = None) -> str:
+    """Why ``path`` cannot be written, as a German sentence (not the system's English message alone)."""
+    if path.is_dir() or isinstance(exc, IsADirectoryError):
+        return f"„{path}“ ist ein Ordner; bitte einen anderen Dateinamen wählen."
+    if not path.parent.is_dir() or isinstance(exc, FileNotFoundError | NotADirectoryError):
+        return f"„{path}“ kann nicht geschrieben werden: Den Ordner „{path.parent}“ gibt es nicht."
+    if isinstance(exc, PermissionError):
+        return (
+            f"„{path}“ ist gerade geöffnet (z. B. in einem PDF-Programm) oder schreibgeschützt; bitte "
+            "schließen bzw. freigeben und noch einmal versuchen."
+        )
+    if exc is not None and exc.errno == errno.ENOSPC:
+        return f"„{path}“ kann nicht geschrieben werden: Der Datenträger ist voll."
+    reason = (exc.strerror or str(exc)) if exc is not None else "unbekannter Fehler"
+    return f"„{path}“ kann nicht geschrieben werden ({reason})."

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableView, QWidget
 
 from konferenz import exporter
 from konferenz.db import Database
-from konferenz.errors import UserError
+from konferenz.errors import UserError, file_problem
 from ui.table_model import LazyTableModel
 from ui.tasks import Cancelled, Progress, run_task
 
@@ -71,13 +71,7 @@ def export_list_dialog(
         QMessageBox.warning(parent, title, exc.message)
         return None
     except OSError as exc:
-        QMessageBox.warning(
-            parent,
-            title,
-            parent.tr("Die Datei „{0}“ kann nicht geschrieben werden: {1}").format(
-                target, exc.strerror or exc
-            ),
-        )
+        QMessageBox.warning(parent, title, file_problem(target, exc))
         return None
     rows = sum(result.rows.values())
     QMessageBox.information(

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz import privacy
-from konferenz.errors import UserError
+from konferenz.errors import UserError, file_problem
 from konferenz.models import Person
 from ui.context import INVITATIONS, PERSONS, AppContext
 from ui.registry_completer import RegistryCompleter
@@ -332,11 +332,7 @@ class PrivacyDialog(QDialog):
             QMessageBox.warning(self, title, exc.message)
             return None
         except OSError as exc:
-            QMessageBox.warning(
-                self,
-                title,
-                self.tr("Die Datei konnte nicht geschrieben werden: {0}").format(exc.strerror or exc),
-            )
+            QMessageBox.warning(self, title, file_problem(Path(exc.filename or pdf_path), exc))
             return None
         self.last_written = (json_path, pdf_path.expanduser().absolute())
         self._show_status(self.tr("Auskunft gespeichert: {0} und {1}").format(json_path, pdf_path.name))

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from konferenz.errors import UserError
+from konferenz.errors import UserError, file_problem
 from ui.cli import EXIT_OK, add_db_argument, number, opened, positive_int
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _write(path: Path, data: bytes) -> None:
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError as exc:
-        raise UserError(f"„{path}“ kann nicht geschrieben werden: {exc.strerror or exc}") from None
+        raise UserError(file_problem(path, exc)) from None
 
 
 def cmd_letters(args: argparse.Namespace) -> int:

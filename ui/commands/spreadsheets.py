@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from konferenz.errors import UserError
+from konferenz.errors import UserError, file_problem
 from ui.cli import EXIT_OK, add_db_argument, number, opened, positive_int, progress_printer
 
 
@@ -17,9 +17,7 @@ def _write_report(path: str, data: dict[str, object]) -> None:
     try:
         target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
-        raise UserError(
-            f"Der Bericht „{target}“ kann nicht geschrieben werden: {exc.strerror or exc}"
-        ) from exc
+        raise UserError(file_problem(target, exc)) from exc
 
 
 def cmd_import(args: argparse.Namespace) -> int:

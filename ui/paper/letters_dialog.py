@@ -23,7 +23,6 @@ painted or recorded; should the renaming still fail, the sending stays recorded 
 
 from __future__ import annotations
 
-import errno
 import functools
 import logging
 import os
@@ -56,7 +55,7 @@ from PySide6.QtWidgets import (
 from konferenz import letters as content
 from konferenz.db import Database
 from konferenz.enums import InvitationStatus, label
-from konferenz.errors import UserError
+from konferenz.errors import UserError, file_problem
 from konferenz.letters import LetterContent
 from konferenz.lists import format_count
 from konferenz.models import Conference, Invitation, Person
@@ -225,23 +224,6 @@ def _temporary(path: Path) -> Path:
 def plural(n: int, one: str, many: str) -> str:
     """ "1 Brief", "3 Briefe"."""
     return f"{format_count(n)} {one if n == 1 else many}"
-
-
-def file_problem(path: Path, exc: OSError | None = None) -> str:
-    """Why ``path`` cannot be written, as a German sentence (not the system's English message alone)."""
-    if path.is_dir() or isinstance(exc, IsADirectoryError):
-        return f"„{path}“ ist ein Ordner; bitte einen anderen Dateinamen wählen."
-    if not path.parent.is_dir() or isinstance(exc, FileNotFoundError | NotADirectoryError):
-        return f"„{path}“ kann nicht geschrieben werden: Den Ordner „{path.parent}“ gibt es nicht."
-    if isinstance(exc, PermissionError):
-        return (
-            f"„{path}“ ist gerade geöffnet (z. B. in einem PDF-Programm) oder schreibgeschützt; bitte "
-            "schließen bzw. freigeben und noch einmal versuchen."
-        )
-    if exc is not None and exc.errno == errno.ENOSPC:
-        return f"„{path}“ kann nicht geschrieben werden: Der Datenträger ist voll."
-    reason = (exc.strerror or str(exc)) if exc is not None else "unbekannter Fehler"
-    return f"„{path}“ kann nicht geschrieben werden ({reason})."
 
 
 def check_targets(paths: Sequence[Path]) -> None:

@@ -47,7 +47,7 @@ from sqlalchemy.orm import selectinload
 
 from konferenz import letters as content
 from konferenz.enums import InvitationStatus, label
-from konferenz.errors import UserError
+from konferenz.errors import UserError, file_problem
 from konferenz.lists import format_count
 from konferenz.models import Conference
 from ui.context import AppContext
@@ -479,13 +479,7 @@ class PrintDialog(QDialog):
         try:
             pdf_bytes(paint, title=f"{self.noun} {self.conference.title}", path=target)
         except OSError as exc:
-            QMessageBox.warning(
-                self,
-                title,
-                self.tr("Die Datei „{0}“ kann nicht geschrieben werden: {1}").format(
-                    target, exc.strerror or exc
-                ),
-            )
+            QMessageBox.warning(self, title, file_problem(target, exc))
             return None
         self.saved_path = target
         self.status_label.setText(self.tr("Gespeichert: {0}").format(target))
