@@ -1726,15 +1726,35 @@ class _Resolver:
                 )
             return
         # a person an earlier row of this file creates
+        self._repeats_earlier_row(
+            row,
+            choice,
+            target,
+            messages,
+            fill=lambda: self._fill_pending(target, row),
+            found=f"Dublette von Zeile {target.excel_row} ({reason})",
+            skipped=f"Dublette von Zeile {target.excel_row} ({reason}) – nicht übernommen.",
+        )
+
+    def _repeats_earlier_row(
+        self,
+        row: ParsedRow,
+        choice: RowChoice,
+        pending: _NewOrg | _NewPerson,
+        messages: list[str],
+        *,
+        fill: Callable[[], bool],
+        found: str,
+        skipped: str,
+    ) -> None:
+        """A row that repeats a record an earlier row of this file creates: with "aktualisieren" its values
+        complete that record (``fill``), otherwise the row is left out."""
         if choice is RowChoice.UPDATE:
-            changed = self._fill_pending(target, row)
-            text = f"Dublette von Zeile {target.excel_row} ({reason})" + (
-                " – dort ergänzt." if changed else " – nichts zu ergänzen."
-            )
+            changed = fill()
+            text = found + (" – dort ergänzt." if changed else " – nichts zu ergänzen.")
             outcome = Outcome.UPDATED if changed else Outcome.DUPLICATE
         else:
-            text = f"Dublette von Zeile {target.excel_row} ({reason}) – nicht übernommen."
-            outcome = Outcome.DUPLICATE
+            text, outcome = skipped, Outcome.DUPLICATE
         self._row(
             row,
             outcome,
@@ -1742,8 +1762,8 @@ class _Resolver:
             None,
             choices=_ALL_CHOICES,
             choice=choice,
-            pending=target,
-            duplicate_of_row=target.excel_row,
+            pending=pending,
+            duplicate_of_row=pending.excel_row,
         )
 
     def _find_person(
@@ -2008,24 +2028,15 @@ class _Resolver:
                 )
             return
         assert pending is not None
-        if choice is RowChoice.UPDATE:
-            changed = self._fill_pending_org(pending, row, messages)
-            text = f"Organisation aus Zeile {pending.excel_row}" + (
-                " – dort ergänzt." if changed else " – nichts zu ergänzen."
-            )
-            outcome = Outcome.UPDATED if changed else Outcome.DUPLICATE
-        else:
-            text = f"Dublette der Organisation aus Zeile {pending.excel_row} – nicht übernommen."
-            outcome = Outcome.DUPLICATE
-        self._row(
+        new_org = pending
+        self._repeats_earlier_row(
             row,
-            outcome,
-            [text, *messages],
-            None,
-            choices=_ALL_CHOICES,
-            choice=choice,
-            pending=pending,
-            duplicate_of_row=pending.excel_row,
+            choice,
+            new_org,
+            messages,
+            fill=lambda: self._fill_pending_org(new_org, row, messages),
+            found=f"Organisation aus Zeile {new_org.excel_row}",
+            skipped=f"Dublette der Organisation aus Zeile {new_org.excel_row} – nicht übernommen.",
         )
 
     def _fill_pending_org(self, pending: _NewOrg, row: ParsedRow, messages: list[str]) -> bool:
