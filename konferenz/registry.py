@@ -801,19 +801,31 @@ def _derive_municipality(
     return chosen
 
 
-def _apply_person(session: Session, person: Person, data: PersonData) -> None:
-    previous_code = person.postal_code if person.id is not None else None
-    for name in PERSON_FIELDS:
-        if getattr(person, name) != getattr(data, name):
-            setattr(person, name, getattr(data, name))
+def _apply_fields(
+    session: Session,
+    record: Person | Organisation,
+    data: PersonData | OrganisationData,
+    fields: Iterable[str],
+) -> int | None:
+    """Write the changed plain fields, the municipality (derived from the PLZ unless chosen) and the tags
+    of a person or organisation (only what differs, so the audit log and the version see real changes);
+    returns the municipality id."""
+    previous_code = record.postal_code if record.id is not None else None
+    for name in fields:
+        if getattr(record, name) != getattr(data, name):
+            setattr(record, name, getattr(data, name))
     municipality = _derive_municipality(
         session, data.postal_code, data.country, data.municipality_id, previous_code
     )
-    if person.municipality_id != municipality:
-        person.municipality_id = municipality
-    # tags
-    if {t.name.casefold() for t in person.tags} != {n.casefold() for n in data.tags}:
-        person.tags = _tags_by_name(session, data.tags)
+    if record.municipality_id != municipality:
+        record.municipality_id = municipality
+    if {t.name.casefold() for t in record.tags} != {n.casefold() for n in data.tags}:
+        record.tags = _tags_by_name(session, data.tags)
+    return municipality
+
+
+def _apply_person(session: Session, person: Person, data: PersonData) -> None:
+    municipality = _apply_fields(session, person, data, PERSON_FIELDS)
     # roles, matched by organisation
     by_org = {r.organisation_id: r for r in person.roles}
     wanted = {r.organisation_id for r in data.roles}
@@ -1134,17 +1146,7 @@ def _organisation_data(org: Organisation) -> OrganisationData:
 
 
 def _apply_organisation(session: Session, org: Organisation, data: OrganisationData) -> None:
-    previous_code = org.postal_code if org.id is not None else None
-    for name in ORGANISATION_FIELDS:
-        if getattr(org, name) != getattr(data, name):
-            setattr(org, name, getattr(data, name))
-    municipality = _derive_municipality(
-        session, data.postal_code, data.country, data.municipality_id, previous_code
-    )
-    if org.municipality_id != municipality:
-        org.municipality_id = municipality
-    if {t.name.casefold() for t in org.tags} != {n.casefold() for n in data.tags}:
-        org.tags = _tags_by_name(session, data.tags)
+    municipality = _apply_fields(session, org, data, ORGANISATION_FIELDS)
     mun_name = _municipality_name(session, municipality)
     text = organisation_search_text(
         name=data.name,
