@@ -159,8 +159,14 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
         ],
         "einwilligungen": [{**_row(c), "zweck": label(c.purpose)} for c in person.consents],
         "mitwirkung_programm": [
-            _row(a)
-            for a in session.scalars(sa.select(AgendaPerson).where(AgendaPerson.person_id == person_id))
+            {**_row(a), "rolle": AGENDA_PARTS.get(a.part, a.part), "programmpunkt": title, "jahr": year}
+            for a, title, year in session.execute(
+                sa.select(AgendaPerson, AgendaItem.title, Conference.year)
+                .join(AgendaItem, AgendaItem.id == AgendaPerson.agenda_item_id)
+                .join(Conference, Conference.id == AgendaItem.conference_id)
+                .where(AgendaPerson.person_id == person_id)
+                .order_by(Conference.year, AgendaItem.position)
+            )
         ],
         "aenderungsprotokoll": [_row(a) for a in audit],
         "aenderungsprotokoll_lesbar": _readable_history(session, person_id),
@@ -257,6 +263,8 @@ class ErasureResult:
         return "; ".join(parts) + "."
 
 
+#: how a person takes part in an agenda item (``AgendaPerson.part``), in German
+AGENDA_PARTS = {"speaker": "Vortrag", "moderation": "Moderation"}
 #: free-text fields of an invitation that may describe the invitee (also scrubbed from its audit entries)
 INVITATION_FREE_TEXT = ("substitute_name", "needs_accessibility", "needs_diet", "notes")
 #: Progress(done, total) and Cancelled() as ``ui.tasks`` passes them

@@ -22,6 +22,7 @@ from konferenz.enums import AuditAction, Channel, ConsentPurpose, Gender, Invita
 from konferenz.errors import UserError
 from konferenz.models import (
     AgendaItem,
+    AgendaPerson,
     ArchivedDocument,
     AuditEntry,
     Category,
@@ -104,6 +105,20 @@ def test_export_contains_everything(db: Database, person: int, tmp_path: Path) -
     assert data["einwilligungen"][0]["zweck"] == "Nennung in der Teilnehmerliste"
     email_change = next(a for a in data["aenderungsprotokoll"] if a["old_value"] == "ayse@alt.example")
     assert email_change["new_value"] == "ayse.oeztuerk@example.org"
+
+
+def test_export_names_the_agenda_items_the_person_takes_part_in(db: Database, person: int) -> None:
+    with db.session() as s:
+        conf_id = s.scalar(sa.select(Conference.id).where(Conference.year == 2024))
+        item = AgendaItem(conference_id=conf_id, position=0, title="Podium: Teilhabe vor Ort")
+        s.add(item)
+        s.flush()
+        s.add(AgendaPerson(agenda_item_id=item.id, person_id=person, part="moderation"))
+    with db.read_session() as s:
+        parts = privacy.export_person(s, person)["mitwirkung_programm"]
+    assert [(p["jahr"], p["programmpunkt"], p["rolle"]) for p in parts] == [
+        (2024, "Podium: Teilhabe vor Ort", "Moderation")
+    ]
 
 
 def test_erase_leaves_nothing_personal_and_keeps_statistics(

@@ -250,9 +250,9 @@ def _paint(flow: Flow, export: Mapping[str, Any]) -> None:
     if parts:
         flow.heading("Mitwirkung im Programm")
         for part in parts:
-            _entry(
-                flow, f"Programmpunkt Nr. {part.get('agenda_item_id')}", [f"Rolle: {part.get('part') or ''}"]
-            )
+            title = part.get("programmpunkt") or f"Programmpunkt Nr. {part.get('agenda_item_id')}"
+            year = part.get("jahr")
+            _entry(flow, f"{year} – {title}" if year else title, [f"Rolle: {part.get('rolle') or ''}"])
 
     flow.heading("Änderungsprotokoll")
     history: Sequence[Mapping[str, Any]] | None = export.get("aenderungsprotokoll_lesbar")
