@@ -7,6 +7,7 @@ logs through ``logging.getLogger(__name__)``.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import time
@@ -133,6 +134,13 @@ def install_excepthook() -> None:
 # --- running the window -----------------------------------------------------------------------------
 
 
+def startup_finished() -> None:
+    """The window shows its lists: the garbage collector (off while starting, see ``ui.cli.main``) runs
+    again, and what the start created is moved out of its way for good (``gc.freeze``)."""
+    gc.freeze()
+    gc.enable()
+
+
 def run_window(database: Database) -> int:
     """Show the main window over ``database`` until the user closes it; the exit code."""
     app = create_application(sys.argv)
@@ -140,8 +148,9 @@ def run_window(database: Database) -> int:
     from ui.main_window import MainWindow
 
     window = MainWindow(database)
-    window.show()
+    window.lists_loaded.connect(startup_finished)
     window.lists_loaded.connect(lambda: start_daily_backup(database))
+    window.show()
     return int(app.exec())
 
 
@@ -191,6 +200,7 @@ def check(database: Database, timeout_s: float = 60.0) -> str:
     if not window.is_loaded:
         loop.exec()
     timer.stop()
+    startup_finished()
     loaded = window.is_loaded
     area = window.current_area_name()
     window.close()

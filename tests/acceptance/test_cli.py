@@ -167,3 +167,22 @@ def test_bug_is_logged_with_traceback(tmp_path: Path) -> None:
     text = logs[0].read_text(encoding="utf-8")
     assert "Traceback" in text
     assert "absichtlicher Fehler" in text
+
+
+def test_garbage_collector_is_back_on_after_the_start(tmp_path: Path) -> None:
+    """The collector is off while the window starts (ui.cli.main) and on again once the lists show; what
+    the start created is frozen out of later collections."""
+    path = tmp_path / "gc.sqlite"
+    assert run_cli("demo", "--db", str(path), "--persons", "20").returncode == 0
+    code = (
+        "import gc, sys; import ui.cli as c\n"
+        f"code = c.main(['--check', '--db', r'{path}'])\n"
+        "print('ENABLED', gc.isenabled(), 'FROZEN', gc.get_freeze_count() > 0)\n"
+        "sys.exit(code)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_STATE_HOME": str(tmp_path / "state")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ENABLED True FROZEN True" in result.stdout
