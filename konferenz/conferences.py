@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import flag_modified
 
-from konferenz import paths
+from konferenz import paths, schema
 from konferenz.db import Database
 from konferenz.enums import Channel, InvitationStatus, label
 from konferenz.errors import ConflictError, UserError
@@ -49,10 +49,6 @@ REPLIED = frozenset(
 )
 #: statuses of an invitation that is still waiting for an answer
 AWAITING = frozenset({InvitationStatus.INVITED, InvitationStatus.NO_REPLY})
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
 
 
 # --- conferences ---------------------------------------------------------------------------------------
@@ -308,7 +304,7 @@ def _insert_invitations(
 ) -> list[int]:
     if not pairs:
         return []
-    now = _now()
+    now = schema.now()
     rows = [
         {
             "conference_id": conf_id,
@@ -496,7 +492,7 @@ def record_reply(
         inv.needs_accessibility = reply.needs_accessibility
         inv.needs_diet = reply.needs_diet
         inv.entered_by = paths.os_user()
-        inv.entered_at = _now()
+        inv.entered_at = schema.now()
         inv.waitlist_position = position
         s.flush()
         following = waitlist(s, inv.conference_id) if was_seated and reply.status not in SEATED else []
@@ -515,9 +511,9 @@ def set_status(database: Database, invitation_ids: Iterable[int], status: Invita
             if inv.status is not status:
                 inv.status = status
                 inv.entered_by = paths.os_user()
-                inv.entered_at = _now()
+                inv.entered_at = schema.now()
                 if status is InvitationStatus.ATTENDED and inv.checked_in_at is None:
-                    inv.checked_in_at = _now()
+                    inv.checked_in_at = schema.now()
                 changed += 1
         return changed
 
@@ -557,7 +553,7 @@ def check_in(database: Database, invitation_id: int) -> None:
         if inv is None:
             raise UserError(f"Die Einladung {invitation_id} gibt es nicht (mehr).")
         inv.status = InvitationStatus.ATTENDED
-        inv.checked_in_at = inv.checked_in_at or _now()
+        inv.checked_in_at = inv.checked_in_at or schema.now()
         inv.entered_by = paths.os_user()
 
 
@@ -579,7 +575,7 @@ def add_walk_in(database: Database, year: int, person_id: int, organisation_id: 
             inv = Invitation(conference_id=conf_id, person_id=person_id, organisation_id=organisation_id)
             s.add(inv)
         inv.status = InvitationStatus.ATTENDED
-        inv.checked_in_at = _now()
+        inv.checked_in_at = schema.now()
         inv.entered_by = paths.os_user()
         s.flush()
         return inv.id
@@ -598,7 +594,7 @@ def close_event(database: Database, year: int) -> int:
         for inv in rows:
             inv.status = InvitationStatus.NO_SHOW
             inv.entered_by = paths.os_user()
-            inv.entered_at = _now()
+            inv.entered_at = schema.now()
         return len(rows)
 
 
@@ -853,7 +849,7 @@ def update_conference(
                     changed = True
         if changed:
             # forums have no version of their own: a forum change counts as a change of the conference
-            conf.updated_at = _now()
+            conf.updated_at = schema.now()
             flag_modified(conf, "updated_at")  # an UPDATE (and a new version) even within the same second
         s.flush()
         return conf.version
@@ -970,7 +966,7 @@ def put_on_waitlist(database: Database, invitation_ids: Sequence[int]) -> int:
             inv.status = InvitationStatus.WAITLIST
             inv.waitlist_position = last[inv.conference_id]
             inv.entered_by = paths.os_user()
-            inv.entered_at = _now()
+            inv.entered_at = schema.now()
             changed += 1
         return changed
 

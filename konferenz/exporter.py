@@ -30,6 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from konferenz import schema
 from konferenz.conferences import conference_id
 from konferenz.db import Database
 from konferenz.enums import ConsentPurpose, Gender, InvitationStatus, label
@@ -218,10 +219,10 @@ def person_rows(session: Session) -> list[list[Cell]]:
             )
         )
     )
-    p = Person.__table__.c
+    p = schema.person.c
     rows: list[list[Cell]] = []
     for r in session.execute(
-        sa.select(Person.__table__)
+        sa.select(schema.person)
         .where(p.anonymised_at.is_(None))
         .order_by(sa.func.lower(p.last_name), sa.func.lower(p.first_name), p.id)
     ):
@@ -269,9 +270,9 @@ def organisation_rows(session: Session) -> list[list[Cell]]:
         session.execute(sa.select(Role.organisation_id, sa.func.count()).group_by(Role.organisation_id)).all()
     )
     tags = _tags_by_owner(session, organisation_tag, "organisation_id")
-    o = Organisation.__table__.c
+    o = schema.organisation.c
     rows: list[list[Cell]] = []
-    for r in session.execute(sa.select(Organisation.__table__).order_by(sa.func.lower(o.name), o.id)):
+    for r in session.execute(sa.select(schema.organisation).order_by(sa.func.lower(o.name), o.id)):
         rows.append(
             [
                 r.id,

@@ -107,7 +107,7 @@ from typing import Any, Literal, TypeVar, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from konferenz import audit, duplicates, paths, registry
+from konferenz import audit, duplicates, paths, registry, schema
 from konferenz.db import Database
 from konferenz.enums import AuditAction, Gender, LegalBasis, parse_label
 from konferenz.errors import ConflictError, UserError
@@ -125,7 +125,6 @@ from konferenz.models import (
     Role,
     Tag,
     organisation_tag,
-    person_sort_name,
     person_tag,
 )
 from konferenz.spreadsheet import (
@@ -151,11 +150,11 @@ _CHUNK = 2000
 _IN_CHUNK = 500
 #: columns kept by the program itself, not logged as changes (as ``konferenz.audit.IGNORED_FIELDS``)
 _BOOKKEEPING = frozenset({"search_text", "sort_name", "updated_at", "version"})
-_PERSON = cast(sa.Table, Person.__table__)
-_ORGANISATION = cast(sa.Table, Organisation.__table__)
-_ROLE = cast(sa.Table, Role.__table__)
-_CATEGORY = cast(sa.Table, Category.__table__)
-_TAG = cast(sa.Table, Tag.__table__)
+_PERSON = schema.person
+_ORGANISATION = schema.organisation
+_ROLE = schema.role
+_CATEGORY = schema.category
+_TAG = schema.tag
 
 
 class Outcome(StrEnum):
@@ -2145,7 +2144,7 @@ class _Resolver:
                     municipality = current["municipality_id"] if merged["city"] == current["city"] else None
             diff: dict[str, Any] = {k: v for k, v in merged.items() if v != current[k]}
             if upd.table == "person" and ("last_name" in diff or "first_name" in diff):
-                diff["sort_name"] = person_sort_name(merged["last_name"], merged["first_name"])
+                diff["sort_name"] = schema.person_sort_name(merged["last_name"], merged["first_name"])
             if municipality != current["municipality_id"]:
                 diff["municipality_id"] = municipality
             if upd.set_category and upd.category != current["category_id"]:
@@ -2311,10 +2310,6 @@ def _load_roles(session: Session, person_ids: Iterable[int]) -> dict[int, list[_
 # --- writing -------------------------------------------------------------------------------------------------
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
-
-
 def _template(table: sa.Table) -> dict[str, Any]:
     """A row of ``table`` with every column: scalar defaults filled in, everything else None."""
     row: dict[str, Any] = {}
@@ -2389,7 +2384,7 @@ class _Writer:
         self.file_name = file_name
         self.progress = progress
         self.cancelled = cancelled
-        self.now = _now()
+        self.now = schema.now()
         self.journal: dict[str, Any] = {
             "format": 1,
             "file": file_name,
@@ -2577,7 +2572,7 @@ class _Writer:
                             organisation_names=self.org_names(np.org),
                             municipality_name=self.municipality_name(np.municipality_id),
                         ),
-                        "sort_name": person_sort_name(v["last_name"], v["first_name"]),
+                        "sort_name": schema.person_sort_name(v["last_name"], v["first_name"]),
                         "import_batch_id": batch_id,
                         "version": 1,
                         "created_at": self.now,
@@ -3013,7 +3008,7 @@ def undo_import(database: Database, batch_id: int) -> UndoResult:
         journal = _journal(s, batch_id)
         audit.set_change_context(s, action=AuditAction.UPDATE, change_set=f"undo-import-{batch_id}")
         conn = s.connection()
-        now = _now()
+        now = schema.now()
         changes: list[audit.RowChange] = []
         refresh_persons: set[int] = set()
         refresh_orgs: set[int] = set()

@@ -18,15 +18,16 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from konferenz import schema
 from konferenz.db import Database, open_database, sqlite_url
 from konferenz.errors import UserError
-from konferenz.models import Base, Category, Municipality
+from konferenz.models import Base
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 #: tables every new database is born with (konferenz.reference); they are replaced by the copy
-REFERENCE_TABLES = frozenset({Category.__tablename__, Municipality.__tablename__})
+REFERENCE_TABLES = frozenset({schema.category.name, schema.municipality.name})
 BATCH = 5_000
 
 
