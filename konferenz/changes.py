@@ -8,83 +8,90 @@ add a checksum over the columns that matter.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
-from konferenz.models import (
-    AgendaItem,
-    Conference,
-    Forum,
-    Invitation,
-    MinutesEntry,
-    Organisation,
-    Person,
-    Recommendation,
-    RecommendationUpdate,
-    Role,
+from konferenz.schema import (
+    agenda_item,
+    conference,
+    forum,
+    invitation,
+    minutes_entry,
+    organisation,
+    person,
+    recommendation,
+    recommendation_update,
+    role,
 )
+
+if TYPE_CHECKING:
+    from konferenz.lists import Reader
 
 Fingerprints = dict[str, tuple[Any, ...]]
 
 
-def _aggregate(session: Session, *columns: Any) -> tuple[Any, ...]:
+def _aggregate(session: Reader, *columns: Any) -> tuple[Any, ...]:
     row = session.execute(sa.select(*columns)).one()
     return tuple(row)
 
 
-def fingerprints(session: Session) -> Fingerprints:
+def fingerprints(session: Reader) -> Fingerprints:
     """Per kind of data (the names used by the window's lists), a tuple that changes when the data does."""
     return {
         "persons": _aggregate(
             session,
-            sa.func.count(Person.id),
-            sa.func.max(Person.id),
-            sa.func.max(Person.updated_at),
-            sa.func.sum(Person.version),
+            sa.func.count(person.c.id),
+            sa.func.max(person.c.id),
+            sa.func.max(person.c.updated_at),
+            sa.func.sum(person.c.version),
         )
-        + _aggregate(session, sa.func.count(Role.id), sa.func.max(Role.id)),
+        + _aggregate(session, sa.func.count(role.c.id), sa.func.max(role.c.id)),
         "organisations": _aggregate(
             session,
-            sa.func.count(Organisation.id),
-            sa.func.max(Organisation.id),
-            sa.func.max(Organisation.updated_at),
-            sa.func.sum(Organisation.version),
+            sa.func.count(organisation.c.id),
+            sa.func.max(organisation.c.id),
+            sa.func.max(organisation.c.updated_at),
+            sa.func.sum(organisation.c.version),
         ),
         "conferences": _aggregate(
             session,
-            sa.func.count(Conference.id),
-            sa.func.max(Conference.id),
-            sa.func.max(Conference.updated_at),
-            sa.func.sum(Conference.version),
+            sa.func.count(conference.c.id),
+            sa.func.max(conference.c.id),
+            sa.func.max(conference.c.updated_at),
+            sa.func.sum(conference.c.version),
         )
         + _aggregate(
-            session, sa.func.count(Forum.id), sa.func.sum(Forum.id * 7 + sa.func.coalesce(Forum.capacity, 0))
+            session,
+            sa.func.count(forum.c.id),
+            sa.func.sum(forum.c.id * 7 + sa.func.coalesce(forum.c.capacity, 0)),
         ),
         "invitations": _aggregate(
-            session, sa.func.count(Invitation.id), sa.func.max(Invitation.id), sa.func.sum(Invitation.version)
+            session,
+            sa.func.count(invitation.c.id),
+            sa.func.max(invitation.c.id),
+            sa.func.sum(invitation.c.version),
         ),
         "agenda": _aggregate(
             session,
-            sa.func.count(AgendaItem.id),
-            sa.func.max(AgendaItem.id),
-            sa.func.sum(AgendaItem.id * (AgendaItem.position + 1) + AgendaItem.duration_minutes),
+            sa.func.count(agenda_item.c.id),
+            sa.func.max(agenda_item.c.id),
+            sa.func.sum(agenda_item.c.id * (agenda_item.c.position + 1) + agenda_item.c.duration_minutes),
         ),
         "minutes": _aggregate(
             session,
-            sa.func.count(MinutesEntry.id),
-            sa.func.max(MinutesEntry.id),
-            sa.func.max(MinutesEntry.updated_at),
+            sa.func.count(minutes_entry.c.id),
+            sa.func.max(minutes_entry.c.id),
+            sa.func.max(minutes_entry.c.updated_at),
         ),
         "recommendations": _aggregate(
             session,
-            sa.func.count(Recommendation.id),
-            sa.func.max(Recommendation.id),
-            sa.func.max(Recommendation.updated_at),
-            sa.func.sum(Recommendation.version),
+            sa.func.count(recommendation.c.id),
+            sa.func.max(recommendation.c.id),
+            sa.func.max(recommendation.c.updated_at),
+            sa.func.sum(recommendation.c.version),
         )
-        + _aggregate(session, sa.func.count(RecommendationUpdate.id)),
+        + _aggregate(session, sa.func.count(recommendation_update.c.id)),
     }
 
 

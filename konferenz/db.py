@@ -13,16 +13,17 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
-from konferenz import audit, migrations, paths
+from konferenz import migrations, paths
 from konferenz.errors import ConflictError, UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -115,20 +116,42 @@ def _configure_sqlite(engine: Engine, path: Path) -> None:
 
 @dataclass
 class Database:
-    """An open, migrated database. Services open one Session per user action with ``session()``."""
+    """An open, migrated database. Services open one Session per user action with ``session()``; lists
+    read through ``read_connection()``.
+
+    The ORM (and the audit listener on every unit of work, konferenz/audit.py) is set up on the first
+    session, not when the database is opened: the window shows its first list through Core alone.
+    """
 
     url: URL
     engine: Engine
-    _sessions: sessionmaker[Session] = field(init=False, repr=False)
+    _factories: tuple[sessionmaker[Session], sessionmaker[Session]] | None = field(
+        default=None, init=False, repr=False
+    )
+    _reader: Engine | None = field(default=None, init=False, repr=False)
 
-    _read_sessions: sessionmaker[Session] = field(init=False, repr=False)
+    @property
+    def _sessions(self) -> sessionmaker[Session]:
+        return self._session_factories()[0]
 
-    def __post_init__(self) -> None:
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        audit.install_audit(self._sessions)  # every unit of work is audited (konferenz/audit.py)
-        self._read_sessions = sessionmaker(
-            self.engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
-        )
+    def _session_factories(self) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+        """The factories of writing and of read-only sessions, made on first use."""
+        if self._factories is None:
+            from sqlalchemy.orm import sessionmaker
+
+            from konferenz import audit
+
+            writing = sessionmaker(self.engine, expire_on_commit=False)
+            audit.install_audit(writing)  # every unit of work is audited
+            reading = sessionmaker(self._read_engine(), expire_on_commit=False)
+            self._factories = (writing, reading)
+        return self._factories
+
+    def _read_engine(self) -> Engine:
+        """The engine with the read-only option (a plain BEGIN on SQLite instead of BEGIN IMMEDIATE)."""
+        if self._reader is None:
+            self._reader = self.engine.execution_options(**{READ_ONLY_OPTION: True})
+        return self._reader
 
     @property
     def backend(self) -> str:
@@ -144,6 +167,8 @@ class Database:
 
         A save that hits a record someone else changed meanwhile (stale ``version``) raises ConflictError.
         """
+        from sqlalchemy.orm.exc import StaleDataError
+
         try:
             with self._sessions.begin() as session:
                 yield session
@@ -153,12 +178,18 @@ class Database:
     @contextlib.contextmanager
     def read_session(self) -> Iterator[Session]:
         """A session for reading only; never commits and takes no write lock."""
-        session = self._read_sessions()
+        session = self._session_factories()[1]()
         try:
             yield session
         finally:
             # close() ends the transaction without expiring what was loaded, so read objects stay usable
             session.close()
+
+    @contextlib.contextmanager
+    def read_connection(self) -> Iterator[sa.Connection]:
+        """A Core connection for reading only (lists, counts); never commits, takes no write lock."""
+        with self._read_engine().connect() as connection:
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()

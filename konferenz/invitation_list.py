@@ -17,11 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import SQLColumnExpression as Expr
-from sqlalchemy.orm import Session, aliased
 
 from konferenz.enums import Channel, InvitationStatus, label
 from konferenz.lists import (
@@ -34,10 +33,15 @@ from konferenz.lists import (
     value_order,
     workflow_order,
 )
-from konferenz.models import Category, Forum, Invitation, Municipality, Organisation, Person
+from konferenz.schema import category, forum, invitation, municipality, organisation, person
 from konferenz.xlsx import Cell
 
-_Substitute = aliased(Person, name="substitute")
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from konferenz.lists import Reader
+
+_Substitute = person.alias("substitute")
 
 #: statuses of invitees expected at the event (said yes, not yet checked in)
 EXPECTED: frozenset[InvitationStatus] = frozenset({InvitationStatus.ACCEPTED, InvitationStatus.SUBSTITUTED})
@@ -114,47 +118,47 @@ class InvitationList(ListSource):
 
     @staticmethod
     def _name_expr() -> Expr[Any]:
-        return sa.func.coalesce(Person.last_name, Organisation.name)
+        return sa.func.coalesce(person.c.last_name, organisation.c.name)
 
     @staticmethod
     def _category_id() -> Expr[Any]:
-        return sa.func.coalesce(Person.category_id, Organisation.category_id)
+        return sa.func.coalesce(person.c.category_id, organisation.c.category_id)
 
     @staticmethod
     def _municipality_id() -> Expr[Any]:
-        return sa.func.coalesce(Person.municipality_id, Organisation.municipality_id)
+        return sa.func.coalesce(person.c.municipality_id, organisation.c.municipality_id)
 
     def _by_name(self) -> list[_Order]:
         return [
             *text_order(self._name_expr(), empty_last=False),
-            *text_order(Person.first_name, empty_last=False, initial=False),
+            *text_order(person.c.first_name, empty_last=False, initial=False),
         ]
 
     # -- ListSource
 
     def _id_column(self) -> Expr[int]:
-        return Invitation.id
+        return invitation.c.id
 
     def _id_select(self) -> sa.Select[Any]:
         stmt = (
-            sa.select(Invitation.id)
-            .outerjoin(Person, Person.id == Invitation.person_id)
-            .outerjoin(Organisation, Organisation.id == Invitation.organisation_id)
-            .where(Invitation.conference_id == self.conference_id)
+            sa.select(invitation.c.id)
+            .outerjoin(person, person.c.id == invitation.c.person_id)
+            .outerjoin(organisation, organisation.c.id == invitation.c.organisation_id)
+            .where(invitation.c.conference_id == self.conference_id)
         )
         if self.statuses is not None:
-            stmt = stmt.where(Invitation.status.in_(sorted(self.statuses)))
+            stmt = stmt.where(invitation.c.status.in_(sorted(self.statuses)))
         return stmt
 
     def _search_sql(self, stmt: sa.Select[Any], tokens: list[str]) -> sa.Select[Any]:
-        stmt = stmt.outerjoin(_Substitute, _Substitute.id == Invitation.substitute_person_id)
+        stmt = stmt.outerjoin(_Substitute, _Substitute.c.id == invitation.c.substitute_person_id)
         for token in tokens:
             stmt = stmt.where(
                 sa.or_(
-                    Person.search_text.contains(token, autoescape=True),
-                    Organisation.search_text.contains(token, autoescape=True),
-                    _Substitute.search_text.contains(token, autoescape=True),
-                    sa.func.lower(Invitation.substitute_name).contains(token, autoescape=True),
+                    person.c.search_text.contains(token, autoescape=True),
+                    organisation.c.search_text.contains(token, autoescape=True),
+                    _Substitute.c.search_text.contains(token, autoescape=True),
+                    sa.func.lower(invitation.c.substitute_name).contains(token, autoescape=True),
                 )
             )
         return stmt
@@ -163,74 +167,74 @@ class InvitationList(ListSource):
         by_name = self._by_name()
         match sort_key:
             case "organisation":
-                return stmt, [*text_order(Organisation.name), *by_name]
+                return stmt, [*text_order(organisation.c.name), *by_name]
             case "category":
-                stmt = stmt.outerjoin(Category, Category.id == self._category_id())
-                return stmt, [*value_order(Category.sort_order), *text_order(Category.name), *by_name]
+                stmt = stmt.outerjoin(category, category.c.id == self._category_id())
+                return stmt, [*value_order(category.c.sort_order), *text_order(category.c.name), *by_name]
             case "municipality":
-                stmt = stmt.outerjoin(Municipality, Municipality.id == self._municipality_id())
-                return stmt, [*text_order(Municipality.name), *by_name]
+                stmt = stmt.outerjoin(municipality, municipality.c.id == self._municipality_id())
+                return stmt, [*text_order(municipality.c.name), *by_name]
             case "status":
-                return stmt, [*workflow_order(Invitation.status, InvitationStatus), *by_name]
+                return stmt, [*workflow_order(invitation.c.status, InvitationStatus), *by_name]
             case "channel":
                 return stmt, [
-                    _Order(Invitation.reply_channel.is_(None), fixed=True),
-                    *label_order(Invitation.reply_channel, Channel),
+                    _Order(invitation.c.reply_channel.is_(None), fixed=True),
+                    *label_order(invitation.c.reply_channel, Channel),
                     *by_name,
                 ]
             case "invited_on":
-                return stmt, [*value_order(Invitation.invited_on), *by_name]
+                return stmt, [*value_order(invitation.c.invited_on), *by_name]
             case "replied_on":
-                return stmt, [*value_order(Invitation.replied_on), *by_name]
+                return stmt, [*value_order(invitation.c.replied_on), *by_name]
             case "forum":
-                stmt = stmt.outerjoin(Forum, Forum.id == Invitation.forum_id)
-                return stmt, [*value_order(Forum.sort_order), *by_name]
+                stmt = stmt.outerjoin(forum, forum.c.id == invitation.c.forum_id)
+                return stmt, [*value_order(forum.c.sort_order), *by_name]
             case "companions":
-                return stmt, [_Order(Invitation.companions), *by_name]
+                return stmt, [_Order(invitation.c.companions), *by_name]
             case "needs":
-                needs = Invitation.needs_accessibility + Invitation.needs_diet
+                needs = invitation.c.needs_accessibility + invitation.c.needs_diet
                 return stmt, [*text_order(needs), *by_name]
             case "substitute":
-                return stmt, [*text_order(Invitation.substitute_name), *by_name]
+                return stmt, [*text_order(invitation.c.substitute_name), *by_name]
             case "entered":
-                return stmt, [*value_order(Invitation.entered_at), *by_name]
+                return stmt, [*value_order(invitation.c.entered_at), *by_name]
             case _:
                 return stmt, by_name
 
     def _row_select(self) -> sa.Select[*tuple[Any, ...]]:
         stmt: sa.Select[*tuple[Any, ...]] = (
             sa.select(
-                Invitation.id,
-                Person.name_prefix,
-                Person.last_name,
-                Person.first_name,
-                Person.title,
-                Organisation.name,
-                Category.name,
-                Municipality.name,
-                Invitation.status,
-                Invitation.reply_channel,
-                Invitation.invited_on,
-                Invitation.replied_on,
-                Forum.title,
-                Invitation.companions,
-                Invitation.needs_accessibility,
-                Invitation.needs_diet,
-                Invitation.substitute_name,
-                Invitation.entered_by,
-                Invitation.entered_at,
+                invitation.c.id,
+                person.c.name_prefix,
+                person.c.last_name,
+                person.c.first_name,
+                person.c.title,
+                organisation.c.name,
+                category.c.name,
+                municipality.c.name,
+                invitation.c.status,
+                invitation.c.reply_channel,
+                invitation.c.invited_on,
+                invitation.c.replied_on,
+                forum.c.title,
+                invitation.c.companions,
+                invitation.c.needs_accessibility,
+                invitation.c.needs_diet,
+                invitation.c.substitute_name,
+                invitation.c.entered_by,
+                invitation.c.entered_at,
             )
-            .outerjoin(Person, Person.id == Invitation.person_id)
-            .outerjoin(Organisation, Organisation.id == Invitation.organisation_id)
-            .outerjoin(Category, Category.id == self._category_id())
-            .outerjoin(Municipality, Municipality.id == self._municipality_id())
-            .outerjoin(Forum, Forum.id == Invitation.forum_id)
+            .outerjoin(person, person.c.id == invitation.c.person_id)
+            .outerjoin(organisation, organisation.c.id == invitation.c.organisation_id)
+            .outerjoin(category, category.c.id == self._category_id())
+            .outerjoin(municipality, municipality.c.id == self._municipality_id())
+            .outerjoin(forum, forum.c.id == invitation.c.forum_id)
         )
         return stmt
 
-    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+    def _rows(self, session: Reader, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
         rows: dict[int, tuple[object, ...]] = {}
-        for r in session.execute(self._row_select().where(Invitation.id.in_(ids))):
+        for r in session.execute(self._row_select().where(invitation.c.id.in_(ids))):
             rows[r[0]] = (
                 person_name(r[1], r[2], r[3], r[4], r[5]),
                 r[5] or "",
@@ -253,7 +257,7 @@ class InvitationList(ListSource):
     #: headers of ``export_rows``: the columns of the list plus how to reach the invitee
     EXPORT_HEADERS: ClassVar[tuple[str, ...]] = (*(c.header for c in columns), "E-Mail", "Telefon")
 
-    def export_rows(self, session: Session, ids: Sequence[int]) -> list[list[Cell]]:
+    def export_rows(self, session: Reader, ids: Sequence[int]) -> list[list[Cell]]:
         """Rows for a spreadsheet (in the order of ``ids``): the list's columns, then e-mail and phone of
         the person (else of the organisation). Dates stay dates and companions a number (also 0), so Excel
         can sort, filter and add them up."""
@@ -263,21 +267,21 @@ class InvitationList(ListSource):
             chunk = ids[chunk_start : chunk_start + 500]
             stmt = (
                 sa.select(
-                    Invitation.id,
-                    sa.func.coalesce(sa.func.nullif(Person.email, ""), Organisation.email, ""),
+                    invitation.c.id,
+                    sa.func.coalesce(sa.func.nullif(person.c.email, ""), organisation.c.email, ""),
                     sa.func.coalesce(
-                        sa.func.nullif(Person.phone, ""),
-                        sa.func.nullif(Person.mobile, ""),
-                        Organisation.phone,
+                        sa.func.nullif(person.c.phone, ""),
+                        sa.func.nullif(person.c.mobile, ""),
+                        organisation.c.phone,
                         "",
                     ),
-                    Invitation.invited_on,
-                    Invitation.replied_on,
-                    Invitation.companions,
+                    invitation.c.invited_on,
+                    invitation.c.replied_on,
+                    invitation.c.companions,
                 )
-                .outerjoin(Person, Person.id == Invitation.person_id)
-                .outerjoin(Organisation, Organisation.id == Invitation.organisation_id)
-                .where(Invitation.id.in_(chunk))
+                .outerjoin(person, person.c.id == invitation.c.person_id)
+                .outerjoin(organisation, organisation.c.id == invitation.c.organisation_id)
+                .where(invitation.c.id.in_(chunk))
             )
             for iid, email, phone, invited_on, replied_on, companions in session.execute(stmt):
                 contact[iid] = (email, phone, invited_on, replied_on, companions)
@@ -315,15 +319,15 @@ class CheckInList(InvitationList):
         if sort_key is not None:
             return super()._order(stmt, sort_key)
         group = sa.case(
-            (Invitation.status.in_(sorted(EXPECTED)), 0),
-            (Invitation.status == InvitationStatus.ATTENDED, 1),
+            (invitation.c.status.in_(sorted(EXPECTED)), 0),
+            (invitation.c.status == InvitationStatus.ATTENDED, 1),
             else_=2,
         )
         return stmt, [_Order(group, fixed=True), *self._by_name()]
 
-    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+    def _rows(self, session: Reader, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
         rows: dict[int, tuple[object, ...]] = {}
-        for r in session.execute(self._row_select().where(Invitation.id.in_(ids))):
+        for r in session.execute(self._row_select().where(invitation.c.id.in_(ids))):
             name = person_name(r[1], r[2], r[3], r[4], r[5])
             if r[16]:
                 name = f"{name} – vertreten durch {r[16]}"
@@ -364,6 +368,8 @@ class InvitationDetails:
 
 
 def invitation_details(session: Session, invitation_id: int) -> InvitationDetails | None:
+    from konferenz.models import Invitation  # the one ORM read here (relationships)
+
     inv = session.get(Invitation, invitation_id)
     if inv is None:
         return None
@@ -398,22 +404,22 @@ def invitation_details(session: Session, invitation_id: int) -> InvitationDetail
     )
 
 
-def invitee_names(session: Session, invitation_ids: Sequence[int]) -> dict[int, str]:
+def invitee_names(session: Reader, invitation_ids: Sequence[int]) -> dict[int, str]:
     """Display names ("Çelik, Dr. Şeyma") of some invitations, e.g. those next on the waiting list."""
     if not invitation_ids:
         return {}
     stmt = (
         sa.select(
-            Invitation.id,
-            Person.name_prefix,
-            Person.last_name,
-            Person.first_name,
-            Person.title,
-            Organisation.name,
+            invitation.c.id,
+            person.c.name_prefix,
+            person.c.last_name,
+            person.c.first_name,
+            person.c.title,
+            organisation.c.name,
         )
-        .outerjoin(Person, Person.id == Invitation.person_id)
-        .outerjoin(Organisation, Organisation.id == Invitation.organisation_id)
-        .where(Invitation.id.in_(invitation_ids))
+        .outerjoin(person, person.c.id == invitation.c.person_id)
+        .outerjoin(organisation, organisation.c.id == invitation.c.organisation_id)
+        .where(invitation.c.id.in_(invitation_ids))
     )
     return {r[0]: person_name(r[1], r[2], r[3], r[4], r[5]) for r in session.execute(stmt)}
 
@@ -433,13 +439,12 @@ class Attendance:
         return self.present + self.expected
 
 
-def attendance(session: Session, conference_id: int) -> Attendance:
-    counts = dict(
-        session.execute(
-            sa.select(Invitation.status, sa.func.count(Invitation.id))
-            .where(Invitation.conference_id == conference_id)
-            .group_by(Invitation.status)
-        ).all()
+def attendance(session: Reader, conference_id: int) -> Attendance:
+    rows = session.execute(
+        sa.select(invitation.c.status, sa.func.count(invitation.c.id))
+        .where(invitation.c.conference_id == conference_id)
+        .group_by(invitation.c.status)
     )
+    counts: dict[InvitationStatus, int] = {status: int(n) for status, n in rows}
     expected = sum(int(counts.get(s, 0)) for s in EXPECTED)
     return Attendance(present=int(counts.get(InvitationStatus.ATTENDED, 0)), expected=expected)

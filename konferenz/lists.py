@@ -29,31 +29,38 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import SQLColumnExpression as Expr
-from sqlalchemy.orm import Session, aliased
 
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus, label
-from konferenz.models import (
-    AgendaItem,
-    Category,
-    Conference,
-    Forum,
-    Invitation,
-    MinutesEntry,
-    Municipality,
-    Organisation,
-    Person,
-    Recommendation,
-    RecommendationUpdate,
-    Role,
-    Tag,
+from konferenz.schema import (
+    agenda_item,
+    category,
+    conference,
+    forum,
+    invitation,
+    minutes_entry,
+    municipality,
+    organisation,
     organisation_tag,
+    person,
     person_tag,
+    recommendation,
+    recommendation_update,
+    role,
+    saved_filter,
+    tag,
 )
 from konferenz.text import collapse_spaces, fold
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    #: what the lists read through: a Core connection (the window, ``Database.read_connection``) or an
+    #: ORM session (services and tests); this module itself never imports the ORM
+    Reader = sa.Connection | Session
 
 #: ids per ``rows()`` query; stays far below the bind-parameter limits of both backends
 ROWS_CHUNK = 500
@@ -180,6 +187,11 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
         yield ids[start : start + size]
 
 
+def _core(session: Reader) -> sa.Connection:
+    """The Core connection under ``session`` (the fastest way to read plain rows)."""
+    return session if isinstance(session, sa.Connection) else session.connection()
+
+
 class ListSource(ABC):
     """One list of the window: its columns, the matching ids in order, and display rows by id."""
 
@@ -195,7 +207,7 @@ class ListSource(ABC):
 
     def ids(
         self,
-        session: Session,
+        session: Reader,
         *,
         search: str = "",
         sort_key: str | None = None,
@@ -223,19 +235,19 @@ class ListSource(ABC):
         stmt = stmt.order_by(*order_by)
         if tokens and self._filters_in_python():
             return self._python_filter(session, stmt, tokens)
-        ids = [i for (i,) in session.connection().execute(stmt)]
+        ids = [i for (i,) in _core(session).execute(stmt)]
         if self._may_repeat_ids(sort_key):
             ids = list(dict.fromkeys(ids))
         return ids
 
-    def rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+    def rows(self, session: Reader, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
         """The display values of ``ids`` (one tuple per id, in column order); unknown ids are left out."""
         result: dict[int, tuple[object, ...]] = {}
         for chunk in _chunks(list(ids), ROWS_CHUNK):
             result.update(self._rows(session, chunk))
         return result
 
-    def count(self, session: Session) -> int:
+    def count(self, session: Reader) -> int:
         """The number of records in the list without a search."""
         stmt = sa.select(sa.func.count()).select_from(self._id_select().subquery())
         return int(session.execute(stmt).scalar_one())
@@ -274,7 +286,7 @@ class ListSource(ABC):
         """The statement (with any joins the order needs) and the ORDER BY terms for ``sort_key``."""
 
     @abstractmethod
-    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]: ...
+    def _rows(self, session: Reader, ids: Sequence[int]) -> dict[int, tuple[object, ...]]: ...
 
     def _search_sql(self, stmt: sa.Select[Any], tokens: list[str]) -> sa.Select[Any]:
         """Narrow ``stmt`` to the records containing every token (lists that search in SQL)."""
@@ -283,7 +295,7 @@ class ListSource(ABC):
     def _filters_in_python(self) -> bool:
         return False
 
-    def _search_texts(self, session: Session, ids: Sequence[int]) -> dict[int, str]:
+    def _search_texts(self, session: Reader, ids: Sequence[int]) -> dict[int, str]:
         """The folded searchable text per id (lists that filter in Python)."""
         return {id_: fold(" ".join(str(v) for v in row)) for id_, row in self.rows(session, ids).items()}
 
@@ -291,8 +303,8 @@ class ListSource(ABC):
         """True when the order joins a table that may list a record twice."""
         return False
 
-    def _python_filter(self, session: Session, stmt: sa.Select[Any], tokens: list[str]) -> list[int]:
-        ids = list(dict.fromkeys(i for (i,) in session.connection().execute(stmt)))
+    def _python_filter(self, session: Reader, stmt: sa.Select[Any], tokens: list[str]) -> list[int]:
+        ids = list(dict.fromkeys(i for (i,) in _core(session).execute(stmt)))
         texts = self._search_texts(session, ids)
         return [i for i in ids if all(tok in texts.get(i, "") for tok in tokens)]
 
@@ -307,14 +319,14 @@ def _search_text_filter(stmt: sa.Select[Any], column: Expr[str], tokens: Iterabl
 
 
 def _primary_role_join() -> Expr[bool]:
-    return sa.and_(Role.person_id == Person.id, Role.is_primary.is_(True))
+    return sa.and_(role.c.person_id == person.c.id, role.c.is_primary.is_(True))
 
 
 class _Faceted(ListSource):
     """A list of the address register with optional filters besides the search ("facets"): categories,
     municipalities and tags. All chosen facets must hold; within a facet any of the chosen values.
 
-    The facets are those of ``konferenz.registry.RegistryFilter`` with the same meaning, so a saved
+    The facets are those of ``RegistryFilter`` with the same meaning, so a saved
     distribution list ("Verteiler") shows the records it will invite.
     """
 
@@ -353,9 +365,9 @@ class _Faceted(ListSource):
 def _primary_organisation_members(*conditions: sa.ColumnElement[bool]) -> sa.Select[Any]:
     """Ids of persons whose primary organisation meets ``conditions``."""
     return (
-        sa.select(Role.person_id)
-        .join(Organisation, Organisation.id == Role.organisation_id)
-        .where(Role.is_primary.is_(True), *conditions)
+        sa.select(role.c.person_id)
+        .join(organisation, organisation.c.id == role.c.organisation_id)
+        .where(role.c.is_primary.is_(True), *conditions)
     )
 
 
@@ -387,35 +399,35 @@ class PersonList(_Faceted):
     default_sort = "name"
 
     _PLAIN: ClassVar[dict[str, Expr[Any]]] = {
-        "first_name": Person.first_name,
-        "title": Person.title,
-        "city": Person.city,
-        "email": Person.email,
-        "phone": Person.phone,
+        "first_name": person.c.first_name,
+        "title": person.c.title,
+        "city": person.c.city,
+        "email": person.c.email,
+        "phone": person.c.phone,
     }
 
     def _id_column(self) -> Expr[int]:
-        return Person.id
+        return person.c.id
 
     def _id_select(self) -> sa.Select[Any]:
-        stmt = sa.select(Person.id)
+        stmt = sa.select(person.c.id)
         if self.filtered:
-            stmt = stmt.where(Person.id.in_(self._facet_ids()))
+            stmt = stmt.where(person.c.id.in_(self._facet_ids()))
         return stmt
 
     def _facet_ids(self) -> sa.Select[Any]:
         """Ids of the (not anonymised) persons meeting every chosen facet; a person's own category wins
         over the primary organisation's, municipality and tags may be the person's or the organisation's."""
-        p = aliased(Person, name="faceted_person")
-        stmt = sa.select(p.id).where(p.anonymised_at.is_(None))
+        p = person.alias("faceted_person")
+        stmt = sa.select(p.c.id).where(p.c.anonymised_at.is_(None))
         if self.category_ids:
             stmt = stmt.where(
                 sa.or_(
-                    p.category_id.in_(self.category_ids),
+                    p.c.category_id.in_(self.category_ids),
                     sa.and_(
-                        p.category_id.is_(None),
-                        p.id.in_(
-                            _primary_organisation_members(Organisation.category_id.in_(self.category_ids))
+                        p.c.category_id.is_(None),
+                        p.c.id.in_(
+                            _primary_organisation_members(organisation.c.category_id.in_(self.category_ids))
                         ),
                     ),
                 )
@@ -423,9 +435,11 @@ class PersonList(_Faceted):
         if self.municipality_ids:
             stmt = stmt.where(
                 sa.or_(
-                    p.municipality_id.in_(self.municipality_ids),
-                    p.id.in_(
-                        _primary_organisation_members(Organisation.municipality_id.in_(self.municipality_ids))
+                    p.c.municipality_id.in_(self.municipality_ids),
+                    p.c.id.in_(
+                        _primary_organisation_members(
+                            organisation.c.municipality_id.in_(self.municipality_ids)
+                        )
                     ),
                 )
             )
@@ -435,61 +449,63 @@ class PersonList(_Faceted):
             )
             stmt = stmt.where(
                 sa.or_(
-                    p.id.in_(sa.select(person_tag.c.person_id).where(person_tag.c.tag_id.in_(self.tag_ids))),
-                    p.id.in_(_primary_organisation_members(Organisation.id.in_(tagged_orgs))),
+                    p.c.id.in_(
+                        sa.select(person_tag.c.person_id).where(person_tag.c.tag_id.in_(self.tag_ids))
+                    ),
+                    p.c.id.in_(_primary_organisation_members(organisation.c.id.in_(tagged_orgs))),
                 )
             )
         return stmt
 
     def _search_sql(self, stmt: sa.Select[Any], tokens: list[str]) -> sa.Select[Any]:
-        return _search_text_filter(stmt, Person.search_text, tokens)
+        return _search_text_filter(stmt, person.c.search_text, tokens)
 
     @staticmethod
     def _function_expr() -> Expr[Any]:
-        return sa.func.coalesce(sa.func.nullif(Role.function, ""), Person.function)
+        return sa.func.coalesce(sa.func.nullif(role.c.function, ""), person.c.function)
 
     def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
         if sort_key in self._PLAIN:
             return stmt, text_order(self._PLAIN[sort_key])
         if sort_key == "organisation":
-            stmt = stmt.outerjoin(Role, _primary_role_join()).outerjoin(
-                Organisation, Organisation.id == Role.organisation_id
+            stmt = stmt.outerjoin(role, _primary_role_join()).outerjoin(
+                organisation, organisation.c.id == role.c.organisation_id
             )
-            return stmt, [*text_order(Organisation.name), _Order(Person.sort_name)]
+            return stmt, [*text_order(organisation.c.name), _Order(person.c.sort_name)]
         if sort_key == "function":
-            stmt = stmt.outerjoin(Role, _primary_role_join())
+            stmt = stmt.outerjoin(role, _primary_role_join())
             return stmt, text_order(self._function_expr())
         if sort_key == "municipality":
-            stmt = stmt.outerjoin(Municipality, Municipality.id == Person.municipality_id)
-            return stmt, [*text_order(Municipality.name), _Order(Person.sort_name)]
+            stmt = stmt.outerjoin(municipality, municipality.c.id == person.c.municipality_id)
+            return stmt, [*text_order(municipality.c.name), _Order(person.c.sort_name)]
         # "name" and the default: the stored key (folded last name, first name); the search key breaks
         # ties, so the covering index (sort_name, search_text) gives the order as it is scanned
-        return stmt, [_Order(Person.sort_name), _Order(Person.search_text)]
+        return stmt, [_Order(person.c.sort_name), _Order(person.c.search_text)]
 
     def _may_repeat_ids(self, sort_key: str | None) -> bool:
         return sort_key in ("organisation", "function")
 
-    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+    def _rows(self, session: Reader, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
         stmt = (
             sa.select(
-                Person.id,
-                Person.name_prefix,
-                Person.last_name,
-                Person.first_name,
-                Person.title,
-                Organisation.name,
+                person.c.id,
+                person.c.name_prefix,
+                person.c.last_name,
+                person.c.first_name,
+                person.c.title,
+                organisation.c.name,
                 self._function_expr(),
-                Municipality.name,
-                Person.city,
-                Person.email,
-                Person.phone,
+                municipality.c.name,
+                person.c.city,
+                person.c.email,
+                person.c.phone,
             )
-            .outerjoin(Role, _primary_role_join())
-            .outerjoin(Organisation, Organisation.id == Role.organisation_id)
-            .outerjoin(Municipality, Municipality.id == Person.municipality_id)
-            .where(Person.id.in_(ids))
+            .outerjoin(role, _primary_role_join())
+            .outerjoin(organisation, organisation.c.id == role.c.organisation_id)
+            .outerjoin(municipality, municipality.c.id == person.c.municipality_id)
+            .where(person.c.id.in_(ids))
             # with two primary roles by mistake, the older one wins (rows are written in order)
-            .order_by(Role.id.desc())
+            .order_by(role.c.id.desc())
         )
         rows: dict[int, tuple[object, ...]] = {}
         for pid, prefix, last, first, title, org, function, mun, city, email, phone in session.execute(stmt):
@@ -525,33 +541,33 @@ class OrganisationList(_Faceted):
     default_sort = "name"
 
     _PLAIN: ClassVar[dict[str, Expr[Any]]] = {
-        "department": Organisation.department,
-        "city": Organisation.city,
-        "email": Organisation.email,
-        "phone": Organisation.phone,
+        "department": organisation.c.department,
+        "city": organisation.c.city,
+        "email": organisation.c.email,
+        "phone": organisation.c.phone,
     }
 
     @staticmethod
     def _contacts_expr() -> Expr[int]:
         return (
-            sa.select(sa.func.count(Role.id))
-            .where(Role.organisation_id == Organisation.id)
-            .correlate(Organisation)
+            sa.select(sa.func.count(role.c.id))
+            .where(role.c.organisation_id == organisation.c.id)
+            .correlate(organisation)
             .scalar_subquery()
         )
 
     def _id_column(self) -> Expr[int]:
-        return Organisation.id
+        return organisation.c.id
 
     def _id_select(self) -> sa.Select[Any]:
-        stmt = sa.select(Organisation.id)
+        stmt = sa.select(organisation.c.id)
         if self.category_ids:
-            stmt = stmt.where(Organisation.category_id.in_(self.category_ids))
+            stmt = stmt.where(organisation.c.category_id.in_(self.category_ids))
         if self.municipality_ids:
-            stmt = stmt.where(Organisation.municipality_id.in_(self.municipality_ids))
+            stmt = stmt.where(organisation.c.municipality_id.in_(self.municipality_ids))
         if self.tag_ids:
             stmt = stmt.where(
-                Organisation.id.in_(
+                organisation.c.id.in_(
                     sa.select(organisation_tag.c.organisation_id).where(
                         organisation_tag.c.tag_id.in_(self.tag_ids)
                     )
@@ -560,38 +576,38 @@ class OrganisationList(_Faceted):
         return stmt
 
     def _search_sql(self, stmt: sa.Select[Any], tokens: list[str]) -> sa.Select[Any]:
-        return _search_text_filter(stmt, Organisation.search_text, tokens)
+        return _search_text_filter(stmt, organisation.c.search_text, tokens)
 
     def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
-        by_name = text_order(Organisation.name, empty_last=False)
+        by_name = text_order(organisation.c.name, empty_last=False)
         if sort_key in self._PLAIN:
             return stmt, [*text_order(self._PLAIN[sort_key]), *by_name]
         if sort_key == "category":
-            stmt = stmt.outerjoin(Category, Category.id == Organisation.category_id)
-            return stmt, [*text_order(Category.name), *by_name]
+            stmt = stmt.outerjoin(category, category.c.id == organisation.c.category_id)
+            return stmt, [*text_order(category.c.name), *by_name]
         if sort_key == "municipality":
-            stmt = stmt.outerjoin(Municipality, Municipality.id == Organisation.municipality_id)
-            return stmt, [*text_order(Municipality.name), *by_name]
+            stmt = stmt.outerjoin(municipality, municipality.c.id == organisation.c.municipality_id)
+            return stmt, [*text_order(municipality.c.name), *by_name]
         if sort_key == "contacts":
             return stmt, [_Order(self._contacts_expr()), *by_name]
-        return stmt, [*by_name, *text_order(Organisation.department, empty_last=False)]
+        return stmt, [*by_name, *text_order(organisation.c.department, empty_last=False)]
 
-    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+    def _rows(self, session: Reader, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
         stmt = (
             sa.select(
-                Organisation.id,
-                Organisation.name,
-                Organisation.department,
-                Category.name,
-                Municipality.name,
-                Organisation.city,
-                Organisation.email,
-                Organisation.phone,
+                organisation.c.id,
+                organisation.c.name,
+                organisation.c.department,
+                category.c.name,
+                municipality.c.name,
+                organisation.c.city,
+                organisation.c.email,
+                organisation.c.phone,
                 self._contacts_expr(),
             )
-            .outerjoin(Category, Category.id == Organisation.category_id)
-            .outerjoin(Municipality, Municipality.id == Organisation.municipality_id)
-            .where(Organisation.id.in_(ids))
+            .outerjoin(category, category.c.id == organisation.c.category_id)
+            .outerjoin(municipality, municipality.c.id == organisation.c.municipality_id)
+            .where(organisation.c.id.in_(ids))
         )
         return {
             oid: (name, dept, cat or "", mun or "", city, email, phone, int(contacts))
@@ -604,9 +620,9 @@ class OrganisationList(_Faceted):
 
 def _invitation_count(states: frozenset[InvitationStatus]) -> Expr[int]:
     return (
-        sa.select(sa.func.count(Invitation.id))
-        .where(Invitation.conference_id == Conference.id, Invitation.status.in_(sorted(states)))
-        .correlate(Conference)
+        sa.select(sa.func.count(invitation.c.id))
+        .where(invitation.c.conference_id == conference.c.id, invitation.c.status.in_(sorted(states)))
+        .correlate(conference)
         .scalar_subquery()
     )
 
@@ -633,29 +649,29 @@ class ConferenceList(ListSource):
     default_descending = True
 
     def _id_column(self) -> Expr[int]:
-        return Conference.id
+        return conference.c.id
 
     def _id_select(self) -> sa.Select[Any]:
-        return sa.select(Conference.id)
+        return sa.select(conference.c.id)
 
     def _filters_in_python(self) -> bool:
         return True
 
     @staticmethod
     def _venue_expr() -> Expr[Any]:
-        return sa.func.coalesce(sa.func.nullif(Conference.venue_name, ""), Conference.venue_city)
+        return sa.func.coalesce(sa.func.nullif(conference.c.venue_name, ""), conference.c.venue_city)
 
     def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
-        by_year = [_Order(Conference.year)]
+        by_year = [_Order(conference.c.year)]
         match sort_key:
             case "title":
-                return stmt, text_order(Conference.title)
+                return stmt, text_order(conference.c.title)
             case "date":
-                return stmt, [*value_order(Conference.date), *by_year]
+                return stmt, [*value_order(conference.c.date), *by_year]
             case "venue":
                 return stmt, [*text_order(self._venue_expr()), *by_year]
             case "capacity":
-                return stmt, [*value_order(Conference.capacity), *by_year]
+                return stmt, [*value_order(conference.c.capacity), *by_year]
             case "invited":
                 return stmt, [_Order(_invitation_count(INVITED_STATES)), *by_year]
             case "accepted":
@@ -665,19 +681,19 @@ class ConferenceList(ListSource):
             case _:
                 return stmt, by_year
 
-    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+    def _rows(self, session: Reader, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
         stmt = sa.select(
-            Conference.id,
-            Conference.year,
-            Conference.title,
-            Conference.date,
-            Conference.venue_name,
-            Conference.venue_city,
-            Conference.capacity,
+            conference.c.id,
+            conference.c.year,
+            conference.c.title,
+            conference.c.date,
+            conference.c.venue_name,
+            conference.c.venue_city,
+            conference.c.capacity,
             _invitation_count(INVITED_STATES),
             _invitation_count(ACCEPTED_STATES),
             _invitation_count(ATTENDED_STATES),
-        ).where(Conference.id.in_(ids))
+        ).where(conference.c.id.in_(ids))
         rows: dict[int, tuple[object, ...]] = {}
         for cid, year, title, date, venue, city, capacity, invited, accepted, attended in session.execute(
             stmt
@@ -695,28 +711,30 @@ class ConferenceList(ListSource):
         return rows
 
 
-def category_choices(session: Session) -> list[tuple[int, str]]:
+def category_choices(session: Reader) -> list[tuple[int, str]]:
     """(id, name) of every category in its configured order: the choices of a category filter."""
-    stmt = sa.select(Category.id, Category.name).order_by(Category.sort_order, Category.name, Category.id)
+    stmt = sa.select(category.c.id, category.c.name).order_by(
+        category.c.sort_order, category.c.name, category.c.id
+    )
     return [(cid, name) for cid, name in session.execute(stmt)]
 
 
-def municipality_choices(session: Session) -> list[tuple[int, str]]:
+def municipality_choices(session: Reader) -> list[tuple[int, str]]:
     """(id, name) of the municipalities, alphabetically."""
-    rows = session.execute(sa.select(Municipality.id, Municipality.name)).all()
+    rows = session.execute(sa.select(municipality.c.id, municipality.c.name)).all()
     return sorted(((mid, name) for mid, name in rows), key=lambda r: (fold(r[1]), r[0]))
 
 
-def tag_choices(session: Session) -> list[tuple[int, str]]:
+def tag_choices(session: Reader) -> list[tuple[int, str]]:
     """(id, name) of every tag, alphabetically (ignoring case and accents)."""
-    rows = session.execute(sa.select(Tag.id, Tag.name)).all()
+    rows = session.execute(sa.select(tag.c.id, tag.c.name)).all()
     return sorted(((tid, name) for tid, name in rows), key=lambda r: (fold(r[1]), r[0]))
 
 
-def organisation_choices(session: Session) -> list[tuple[int, str]]:
+def organisation_choices(session: Reader) -> list[tuple[int, str]]:
     """(id, "Name – Abteilung") of every organisation, alphabetically: the choices of an organisation
     picker."""
-    rows = session.execute(sa.select(Organisation.id, Organisation.name, Organisation.department)).all()
+    rows = session.execute(sa.select(organisation.c.id, organisation.c.name, organisation.c.department)).all()
     return sorted(
         ((oid, _join(name, department, sep=" – ")) for oid, name, department in rows),
         key=lambda r: (fold(r[1]), r[0]),
@@ -734,22 +752,22 @@ class Contact:
     is_primary: bool
 
 
-def organisation_contacts(session: Session, organisation_id: int) -> list[Contact]:
+def organisation_contacts(session: Reader, organisation_id: int) -> list[Contact]:
     """The persons with a role in ``organisation_id``, by name (the role's function, else the person's)."""
     stmt = (
         sa.select(
-            Person.id,
-            Person.title,
-            Person.first_name,
-            Person.name_prefix,
-            Person.last_name,
-            sa.func.coalesce(sa.func.nullif(Role.function, ""), Person.function),
-            Role.department,
-            Role.is_primary,
+            person.c.id,
+            person.c.title,
+            person.c.first_name,
+            person.c.name_prefix,
+            person.c.last_name,
+            sa.func.coalesce(sa.func.nullif(role.c.function, ""), person.c.function),
+            role.c.department,
+            role.c.is_primary,
         )
-        .join(Role, Role.person_id == Person.id)
-        .where(Role.organisation_id == organisation_id)
-        .order_by(Person.sort_name, Person.id)
+        .join(role, role.c.person_id == person.c.id)
+        .where(role.c.organisation_id == organisation_id)
+        .order_by(person.c.sort_name, person.c.id)
     )
     return [
         Contact(pid, _join(title, first, prefix, last), function or "", department, bool(primary))
@@ -757,16 +775,16 @@ def organisation_contacts(session: Session, organisation_id: int) -> list[Contac
     ]
 
 
-def database_counts(session: Session) -> dict[str, int]:
+def database_counts(session: Reader) -> dict[str, int]:
     """How many records of each list's kind the database holds (one query; the keys of the window's
     lists): persons and organisations not anonymised are counted as the registry lists show them."""
     counts = {
-        "Personen": sa.select(sa.func.count()).select_from(Person).where(Person.anonymised_at.is_(None)),
-        "Organisationen": sa.select(sa.func.count()).select_from(Organisation),
-        "Konferenzen": sa.select(sa.func.count()).select_from(Conference),
-        "Programm": sa.select(sa.func.count()).select_from(AgendaItem),
-        "Protokoll": sa.select(sa.func.count()).select_from(MinutesEntry),
-        "Ergebnisse": sa.select(sa.func.count()).select_from(Recommendation),
+        "Personen": sa.select(sa.func.count()).select_from(person).where(person.c.anonymised_at.is_(None)),
+        "Organisationen": sa.select(sa.func.count()).select_from(organisation),
+        "Konferenzen": sa.select(sa.func.count()).select_from(conference),
+        "Programm": sa.select(sa.func.count()).select_from(agenda_item),
+        "Protokoll": sa.select(sa.func.count()).select_from(minutes_entry),
+        "Ergebnisse": sa.select(sa.func.count()).select_from(recommendation),
     }
     row = session.execute(
         sa.select(*(stmt.scalar_subquery().label(f"c{i}") for i, stmt in enumerate(counts.values())))
@@ -774,20 +792,20 @@ def database_counts(session: Session) -> dict[str, int]:
     return {name: int(value or 0) for name, value in zip(counts, row, strict=True)}
 
 
-def conference_choices(session: Session) -> list[tuple[int, str]]:
+def conference_choices(session: Reader) -> list[tuple[int, str]]:
     """(id, "2025 – Titel") of every conference, newest first: the choices of a conference selector."""
-    stmt = sa.select(Conference.id, Conference.year, Conference.title).order_by(
-        Conference.year.desc(), Conference.id.desc()
+    stmt = sa.select(conference.c.id, conference.c.year, conference.c.title).order_by(
+        conference.c.year.desc(), conference.c.id.desc()
     )
     return [(cid, _join(str(year), title, sep=" – ")) for cid, year, title in session.execute(stmt)]
 
 
-def newest_conference_with_minutes(session: Session) -> int | None:
+def newest_conference_with_minutes(session: Reader) -> int | None:
     """The newest conference that has minutes (the Protokoll area starts there), or None."""
     stmt = (
-        sa.select(Conference.id)
-        .where(sa.exists().where(MinutesEntry.conference_id == Conference.id))
-        .order_by(Conference.year.desc(), Conference.id.desc())
+        sa.select(conference.c.id)
+        .where(sa.exists().where(minutes_entry.c.conference_id == conference.c.id))
+        .order_by(conference.c.year.desc(), conference.c.id.desc())
         .limit(1)
     )
     return session.scalar(stmt)
@@ -833,40 +851,40 @@ class AgendaList(_ConferencePart):
     )
 
     def _id_column(self) -> Expr[int]:
-        return AgendaItem.id
+        return agenda_item.c.id
 
     def _id_select(self) -> sa.Select[Any]:
-        return sa.select(AgendaItem.id).where(AgendaItem.conference_id == self.conference_id)
+        return sa.select(agenda_item.c.id).where(agenda_item.c.conference_id == self.conference_id)
 
     def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
-        running = [*value_order(AgendaItem.start_time), _Order(AgendaItem.position)]
+        running = [*value_order(agenda_item.c.start_time), _Order(agenda_item.c.position)]
         match sort_key:
             case "start":
                 return stmt, running
             case "duration":
-                return stmt, [_Order(AgendaItem.duration_minutes), *running]
+                return stmt, [_Order(agenda_item.c.duration_minutes), *running]
             case "title":
-                return stmt, text_order(AgendaItem.title)
+                return stmt, text_order(agenda_item.c.title)
             case "type":
-                return stmt, [*label_order(AgendaItem.item_type, AgendaItemType), *running]
+                return stmt, [*label_order(agenda_item.c.item_type, AgendaItemType), *running]
             case "room":
-                return stmt, [*text_order(AgendaItem.room), *running]
+                return stmt, [*text_order(agenda_item.c.room), *running]
             case "contributors":
-                return stmt, [*text_order(AgendaItem.speakers), *text_order(AgendaItem.moderation)]
+                return stmt, [*text_order(agenda_item.c.speakers), *text_order(agenda_item.c.moderation)]
             case _:
-                return stmt, [_Order(AgendaItem.position), *value_order(AgendaItem.start_time)]
+                return stmt, [_Order(agenda_item.c.position), *value_order(agenda_item.c.start_time)]
 
-    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+    def _rows(self, session: Reader, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
         stmt = sa.select(
-            AgendaItem.id,
-            AgendaItem.start_time,
-            AgendaItem.duration_minutes,
-            AgendaItem.title,
-            AgendaItem.item_type,
-            AgendaItem.room,
-            AgendaItem.speakers,
-            AgendaItem.moderation,
-        ).where(AgendaItem.id.in_(ids))
+            agenda_item.c.id,
+            agenda_item.c.start_time,
+            agenda_item.c.duration_minutes,
+            agenda_item.c.title,
+            agenda_item.c.item_type,
+            agenda_item.c.room,
+            agenda_item.c.speakers,
+            agenda_item.c.moderation,
+        ).where(agenda_item.c.id.in_(ids))
         rows: dict[int, tuple[object, ...]] = {}
         for aid, start, minutes, title, item_type, room, speakers, moderation in session.execute(stmt):
             moderation_text = f"Moderation: {one_line(moderation)}" if moderation.strip() else ""
@@ -884,7 +902,7 @@ class AgendaList(_ConferencePart):
 
 def _minutes_item_expr() -> Expr[Any]:
     """What a minutes entry is about: its forum's title, else its agenda item's title."""
-    return sa.func.coalesce(Forum.title, AgendaItem.title, "")
+    return sa.func.coalesce(forum.c.title, agenda_item.c.title, "")
 
 
 def _minutes_item_text(title: str, is_forum: bool) -> str:
@@ -904,43 +922,43 @@ class MinutesList(_ConferencePart):
     )
 
     def _id_column(self) -> Expr[int]:
-        return MinutesEntry.id
+        return minutes_entry.c.id
 
     def _id_select(self) -> sa.Select[Any]:
-        return sa.select(MinutesEntry.id).where(MinutesEntry.conference_id == self.conference_id)
+        return sa.select(minutes_entry.c.id).where(minutes_entry.c.conference_id == self.conference_id)
 
     def _joined(self, stmt: sa.Select[Any]) -> sa.Select[Any]:
-        return stmt.outerjoin(AgendaItem, AgendaItem.id == MinutesEntry.agenda_item_id).outerjoin(
-            Forum, Forum.id == MinutesEntry.forum_id
+        return stmt.outerjoin(agenda_item, agenda_item.c.id == minutes_entry.c.agenda_item_id).outerjoin(
+            forum, forum.c.id == minutes_entry.c.forum_id
         )
 
     def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
         stmt = self._joined(stmt)
         running = [
-            *value_order(AgendaItem.position),
-            *value_order(Forum.sort_order),
+            *value_order(agenda_item.c.position),
+            *value_order(forum.c.sort_order),
         ]
         match sort_key:
             case "item":
                 return stmt, text_order(_minutes_item_expr())
             case "results":
-                return stmt, [*text_order(MinutesEntry.results), *running]
+                return stmt, [*text_order(minutes_entry.c.results), *running]
             case "rapporteur":
-                return stmt, [*text_order(MinutesEntry.rapporteur), *running]
+                return stmt, [*text_order(minutes_entry.c.rapporteur), *running]
             case _:
                 return stmt, running
 
-    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+    def _rows(self, session: Reader, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
         stmt = self._joined(
             sa.select(
-                MinutesEntry.id,
+                minutes_entry.c.id,
                 _minutes_item_expr(),
-                MinutesEntry.forum_id,
-                MinutesEntry.results,
-                MinutesEntry.notes,
-                MinutesEntry.rapporteur,
+                minutes_entry.c.forum_id,
+                minutes_entry.c.results,
+                minutes_entry.c.notes,
+                minutes_entry.c.rapporteur,
             )
-        ).where(MinutesEntry.id.in_(ids))
+        ).where(minutes_entry.c.id.in_(ids))
         return {
             mid: (
                 _minutes_item_text(item, forum_id is not None),
@@ -954,7 +972,7 @@ class MinutesList(_ConferencePart):
 # --- Ergebnisse ------------------------------------------------------------------------------------
 
 
-_ResponsiblePerson = aliased(Person, name="responsible_person")
+_ResponsiblePerson = person.alias("responsible_person")
 
 
 class RecommendationList(ListSource):
@@ -973,10 +991,10 @@ class RecommendationList(ListSource):
     default_descending = True
 
     def _id_column(self) -> Expr[int]:
-        return Recommendation.id
+        return recommendation.c.id
 
     def _id_select(self) -> sa.Select[Any]:
-        return sa.select(Recommendation.id)
+        return sa.select(recommendation.c.id)
 
     def _filters_in_python(self) -> bool:
         return True
@@ -984,72 +1002,74 @@ class RecommendationList(ListSource):
     @staticmethod
     def _responsible_expr() -> Expr[Any]:
         return sa.func.coalesce(
-            sa.func.nullif(Organisation.name, ""),
-            sa.func.nullif(_ResponsiblePerson.last_name, ""),
-            Recommendation.responsible_text,
+            sa.func.nullif(organisation.c.name, ""),
+            sa.func.nullif(_ResponsiblePerson.c.last_name, ""),
+            recommendation.c.responsible_text,
         )
 
     @staticmethod
     def _last_note_date() -> Expr[Any]:
         return (
-            sa.select(sa.func.max(RecommendationUpdate.date))
-            .where(RecommendationUpdate.recommendation_id == Recommendation.id)
-            .correlate(Recommendation)
+            sa.select(sa.func.max(recommendation_update.c.date))
+            .where(recommendation_update.c.recommendation_id == recommendation.c.id)
+            .correlate(recommendation)
             .scalar_subquery()
         )
 
     def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
         match sort_key:
             case "text":
-                return stmt, text_order(Recommendation.text)
+                return stmt, text_order(recommendation.c.text)
             case "responsible":
                 stmt = stmt.outerjoin(
-                    Organisation, Organisation.id == Recommendation.responsible_organisation_id
-                ).outerjoin(_ResponsiblePerson, _ResponsiblePerson.id == Recommendation.responsible_person_id)
+                    organisation, organisation.c.id == recommendation.c.responsible_organisation_id
+                ).outerjoin(
+                    _ResponsiblePerson, _ResponsiblePerson.c.id == recommendation.c.responsible_person_id
+                )
                 return stmt, text_order(self._responsible_expr())
             case "due":
-                return stmt, value_order(Recommendation.due_date)
+                return stmt, value_order(recommendation.c.due_date)
             case "status":
                 return stmt, [
-                    *workflow_order(Recommendation.status, RecommendationStatus),
-                    *value_order(Recommendation.due_date),
+                    *workflow_order(recommendation.c.status, RecommendationStatus),
+                    *value_order(recommendation.c.due_date),
                 ]
             case "last_note":
                 return stmt, value_order(self._last_note_date())
             case _:
-                stmt = stmt.join(Conference, Conference.id == Recommendation.conference_id)
-                return stmt, [_Order(Conference.year)]
+                stmt = stmt.join(conference, conference.c.id == recommendation.c.conference_id)
+                return stmt, [_Order(conference.c.year)]
 
-    def _rows(self, session: Session, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+    def _rows(self, session: Reader, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
         stmt = (
             sa.select(
-                Recommendation.id,
-                Conference.year,
-                Recommendation.text,
-                Organisation.name,
-                _ResponsiblePerson.title,
-                _ResponsiblePerson.first_name,
-                _ResponsiblePerson.name_prefix,
-                _ResponsiblePerson.last_name,
-                Recommendation.responsible_text,
-                Recommendation.due_date,
-                Recommendation.status,
+                recommendation.c.id,
+                conference.c.year,
+                recommendation.c.text,
+                organisation.c.name,
+                _ResponsiblePerson.c.title,
+                _ResponsiblePerson.c.first_name,
+                _ResponsiblePerson.c.name_prefix,
+                _ResponsiblePerson.c.last_name,
+                recommendation.c.responsible_text,
+                recommendation.c.due_date,
+                recommendation.c.status,
             )
-            .join(Conference, Conference.id == Recommendation.conference_id)
-            .outerjoin(Organisation, Organisation.id == Recommendation.responsible_organisation_id)
-            .outerjoin(_ResponsiblePerson, _ResponsiblePerson.id == Recommendation.responsible_person_id)
-            .where(Recommendation.id.in_(ids))
+            .join(conference, conference.c.id == recommendation.c.conference_id)
+            .outerjoin(organisation, organisation.c.id == recommendation.c.responsible_organisation_id)
+            .outerjoin(_ResponsiblePerson, _ResponsiblePerson.c.id == recommendation.c.responsible_person_id)
+            .where(recommendation.c.id.in_(ids))
         )
         notes: dict[int, str] = {}
         updates = (
             sa.select(
-                RecommendationUpdate.recommendation_id,
-                RecommendationUpdate.date,
-                RecommendationUpdate.note,
-                RecommendationUpdate.status,
+                recommendation_update.c.recommendation_id,
+                recommendation_update.c.date,
+                recommendation_update.c.note,
+                recommendation_update.c.status,
             )
-            .where(RecommendationUpdate.recommendation_id.in_(ids))
-            .order_by(RecommendationUpdate.date, RecommendationUpdate.id)
+            .where(recommendation_update.c.recommendation_id.in_(ids))
+            .order_by(recommendation_update.c.date, recommendation_update.c.id)
         )
         for rid, date, note, status in session.execute(updates):
             notes[rid] = f"{format_date(date)}: {one_line(note) or _label_or_empty(status)}"
@@ -1065,3 +1085,60 @@ class RecommendationList(ListSource):
                 notes.get(rid, ""),
             )
         return rows
+
+
+# --- saved filters ("Verteiler") -------------------------------------------------------------------------
+#
+# Stored by ``konferenz.registry.save_filter``; read here, so the Adressen area lists them without the ORM.
+
+
+@dataclass(frozen=True)
+class RegistryFilter:
+    """A registry filter: all facets must hold; within a facet any of the chosen values.
+
+    For persons, category, municipality and tags hold when the person's own value **or** that of the
+    primary organisation matches (a person without own category counts under the organisation's; a person
+    at an MSO in Bocholt is "in Bocholt" even when living elsewhere). Anonymised persons never match.
+    """
+
+    kind: Literal["persons", "organisations"] = "persons"
+    search: str = ""
+    category_ids: tuple[int, ...] = ()
+    municipality_ids: tuple[int, ...] = ()
+    tag_ids: tuple[int, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "search": self.search,
+            "category_ids": list(self.category_ids),
+            "municipality_ids": list(self.municipality_ids),
+            "tag_ids": list(self.tag_ids),
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> RegistryFilter:
+        kind = raw.get("kind", "persons")
+        return cls(
+            kind="organisations" if kind == "organisations" else "persons",
+            search=str(raw.get("search", "")),
+            category_ids=tuple(int(i) for i in raw.get("category_ids", [])),
+            municipality_ids=tuple(int(i) for i in raw.get("municipality_ids", [])),
+            tag_ids=tuple(int(i) for i in raw.get("tag_ids", [])),
+        )
+
+
+@dataclass(frozen=True)
+class SavedFilterInfo:
+    id: int
+    name: str
+    filter: RegistryFilter
+
+
+def saved_filters(session: Reader) -> list[SavedFilterInfo]:
+    """The saved filters ("Verteiler"), by name."""
+    rows = session.execute(sa.select(saved_filter.c.id, saved_filter.c.name, saved_filter.c.definition)).all()
+    return sorted(
+        (SavedFilterInfo(r.id, r.name, RegistryFilter.from_json(r.definition or {})) for r in rows),
+        key=lambda f: fold(f.name),
+    )

@@ -46,6 +46,7 @@ from konferenz.audit import FIELD_LABELS, person_display_name
 from konferenz.db import Database
 from konferenz.enums import ConsentPurpose, Gender, InvitationStatus, LegalBasis, label
 from konferenz.errors import ConflictError, UserError
+from konferenz.lists import RegistryFilter, SavedFilterInfo, saved_filters
 from konferenz.models import (
     Category,
     Conference,
@@ -1384,49 +1385,6 @@ def restore_organisation(database: Database, snap: Snapshot, *, expected_version
 # --- saved filters ("Verteiler") ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RegistryFilter:
-    """A registry filter: all facets must hold; within a facet any of the chosen values.
-
-    For persons, category, municipality and tags hold when the person's own value **or** that of the
-    primary organisation matches (a person without own category counts under the organisation's; a person
-    at an MSO in Bocholt is "in Bocholt" even when living elsewhere). Anonymised persons never match.
-    """
-
-    kind: Literal["persons", "organisations"] = "persons"
-    search: str = ""
-    category_ids: tuple[int, ...] = ()
-    municipality_ids: tuple[int, ...] = ()
-    tag_ids: tuple[int, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "search": self.search,
-            "category_ids": list(self.category_ids),
-            "municipality_ids": list(self.municipality_ids),
-            "tag_ids": list(self.tag_ids),
-        }
-
-    @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> RegistryFilter:
-        kind = raw.get("kind", "persons")
-        return cls(
-            kind="organisations" if kind == "organisations" else "persons",
-            search=str(raw.get("search", "")),
-            category_ids=tuple(int(i) for i in raw.get("category_ids", [])),
-            municipality_ids=tuple(int(i) for i in raw.get("municipality_ids", [])),
-            tag_ids=tuple(int(i) for i in raw.get("tag_ids", [])),
-        )
-
-
-@dataclass(frozen=True)
-class SavedFilterInfo:
-    id: int
-    name: str
-    filter: RegistryFilter
-
-
 def save_filter(database: Database, name: str, flt: RegistryFilter) -> int:
     """Store ``flt`` under ``name`` (replacing a filter of the same name); returns its id."""
     name = collapse_spaces(name)
@@ -1446,12 +1404,9 @@ def save_filter(database: Database, name: str, flt: RegistryFilter) -> int:
 
 
 def list_filters(database: Database) -> list[SavedFilterInfo]:
-    with database.read_session() as s:
-        rows = s.execute(sa.select(SavedFilter.id, SavedFilter.name, SavedFilter.definition)).all()
-    return sorted(
-        (SavedFilterInfo(r.id, r.name, RegistryFilter.from_json(r.definition or {})) for r in rows),
-        key=lambda f: fold(f.name),
-    )
+    """The saved filters ("Verteiler"), by name (``konferenz.lists.saved_filters``)."""
+    with database.read_connection() as connection:
+        return saved_filters(connection)
 
 
 def delete_filter(database: Database, filter_id: int) -> None:

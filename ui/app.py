@@ -211,7 +211,7 @@ def check(database: Database, timeout_s: float = 60.0) -> str:
             f"Die Listen wurden nicht innerhalb von {timeout_s:g} Sekunden geladen "
             f"(Datenbank: {database.display_name})."
         )
-    with database.read_session() as session:
+    with database.read_connection() as session:
         counts = database_counts(session)
     log.info("Fenster geprüft in %.2f s (Bereich %s): %s", elapsed, area, counts)
     n = {name: format_count(value) for name, value in counts.items()}

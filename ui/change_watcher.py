@@ -39,7 +39,7 @@ class ChangeWatcher(QObject):
 
     def _read(self) -> Fingerprints | None:
         try:
-            with self.ctx.database.read_session() as session:
+            with self.ctx.database.read_connection() as session:
                 return fingerprints(session)
         except Exception:  # a lost network share must not break the window; the next check tries again
             log.warning("Änderungen anderer Arbeitsplätze konnten nicht geprüft werden", exc_info=True)
@@ -54,7 +54,8 @@ class ChangeWatcher(QObject):
             self._last = self._read()
 
     def _on_state(self, state: Qt.ApplicationState) -> None:
-        if state == Qt.ApplicationState.ApplicationActive:
+        # before ``start`` there is nothing to compare with (the window becomes active when first shown)
+        if state == Qt.ApplicationState.ApplicationActive and self.timer.isActive():
             self.check()
 
     def check(self) -> frozenset[str]:

@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import URL
 
-from konferenz import backups, transfer
+from konferenz import backups
 from konferenz.db import Database, open_database
 from konferenz.errors import UserError
 from ui.tasks import run_task
 
 if TYPE_CHECKING:
+    from konferenz import transfer
     from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ def _tr(text: str) -> str:
 
 def make_backup(window: MainWindow) -> Path | None:
     """Datei → Sicherung anlegen …"""
+    from konferenz import transfer  # late: copying imports the ORM models
+
     database = window.ctx.database
     stamp = dt.date.today().isoformat()
     folder = (
@@ -128,6 +131,8 @@ class BackupChooser(QDialog):
 
 def restore_backup(window: MainWindow, chosen: Path | None = None) -> bool:
     """Datei → Sicherung zurückspielen …"""
+    from konferenz import transfer  # late: copying imports the ORM models
+
     database = window.ctx.database
     db_path = Path(database.url.database) if database.backend == "sqlite" and database.url.database else None
     if chosen is None:
@@ -215,6 +220,8 @@ class ServerDialog(QDialog):
 
 def move_to_server(window: MainWindow, url: URL | None = None) -> bool:
     """Datei → Auf Server umziehen …: copy the open SQLite file into an empty PostgreSQL database."""
+    from konferenz import transfer  # late: copying imports the ORM models
+
     source = window.ctx.database
     if source.backend != "sqlite":
         QMessageBox.information(
@@ -287,6 +294,7 @@ def install_menu(window: MainWindow, menu: QMenu) -> list[QAction]:
 
 def offer_restore(exc: backups.DamagedDatabaseError) -> bool:
     """On start with a damaged file: offer to restore the newest good backup. True when restored."""
+    from konferenz import transfer  # late: copying imports the ORM models
     from ui.app import create_application
 
     create_application()

@@ -38,9 +38,9 @@ from sqlalchemy.orm import Session
 from konferenz import conferences as conf_service
 from konferenz.db import Database
 from konferenz.errors import UserError
-from konferenz.lists import OrganisationList, PersonList, format_count
+from konferenz.lists import OrganisationList, PersonList, RegistryFilter, SavedFilterInfo, format_count
 from konferenz.models import Category, Conference, Municipality, Tag
-from konferenz.registry import RegistryFilter, SavedFilterInfo, filter_ids, list_filters
+from konferenz.registry import filter_ids, list_filters
 from ui.geometry import remember_geometry
 from ui.list_panel import ListPanel
 from ui.table_model import LazyTableModel

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from konferenz.db import Database
 from konferenz.lists import ListSource, conference_choices, format_count
 from ui.table_model import LazyTableModel
+
+if TYPE_CHECKING:
+    from konferenz.lists import Reader
 
 #: pause after the last keystroke before the list is searched
 SEARCH_DEBOUNCE_MS = 150
@@ -245,7 +248,7 @@ class ConferenceListPanel(QWidget):
         make_source: Callable[[int | None], ListSource],
         parent: QWidget | None = None,
         *,
-        preferred: Callable[[Session], int | None] | None = None,
+        preferred: Callable[[Reader], int | None] | None = None,
     ) -> None:
         """``preferred`` chooses the conference shown first (default: the newest)."""
         super().__init__(parent)
@@ -283,7 +286,7 @@ class ConferenceListPanel(QWidget):
         previous = self.conference_id() if keep_choice else None
         choices: list[tuple[int, str]] = []
         if database is not None:
-            with database.read_session() as session:
+            with database.read_connection() as session:
                 choices = conference_choices(session)
                 if previous not in {cid for cid, _text in choices} and self._preferred is not None:
                     previous = self._preferred(session)

@@ -316,12 +316,17 @@ class MainWindow(QMainWindow):
         return [n for area in self.areas.built() for n in AREA_LISTS[area]]
 
     def _build_next_hidden_area(self) -> None:
-        """Build one area not yet shown, then wait for the next idle moment (first switches feel instant)."""
-        missing = [name for name in AREA_NAMES if not self.areas.is_built(name)]
-        if not missing or not self.isVisible():
+        """Make one part not made yet – the detail panes of Adressen first, then the areas not shown yet –
+        and wait for the next idle moment: first clicks and switches feel instant."""
+        if not self.isVisible():
             return
-        self.areas[missing[0]]
-        if len(missing) > 1:
+        pages = [page for page in self.address_area.pages() if not page.has_editor]
+        missing = [name for name in AREA_NAMES if not self.areas.is_built(name)]
+        if pages:
+            pages.pop(0).build_editor()
+        elif missing:
+            self.areas[missing.pop(0)]
+        if pages or missing:
             QTimer.singleShot(IDLE_BUILD_MS, self._build_next_hidden_area)
 
     def _build_menus(self) -> None:

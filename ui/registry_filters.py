@@ -1,6 +1,6 @@
 """The filter rows above the person and organisation lists.
 
-- "Verteiler": saved filters (``konferenz.registry.save_filter`` / ``list_filters`` / ``delete_filter``):
+- "Verteiler": saved filters (``konferenz.registry.save_filter`` / ``delete_filter``, read with ``konferenz.lists.saved_filters``):
   the search text and the chosen categories, municipalities and tags under a name ("alle MSO in Bocholt
   und Rhede"), reused here and when inviting. Choosing one applies it; "Speichern …" stores the current
   search and filters; "Löschen" removes the chosen one (after a question).
@@ -28,8 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.db import Database
-from konferenz.lists import category_choices, municipality_choices, tag_choices
-from konferenz.registry import RegistryFilter, SavedFilterInfo, list_filters
+from konferenz.lists import (
+    RegistryFilter,
+    SavedFilterInfo,
+    category_choices,
+    municipality_choices,
+    saved_filters,
+    tag_choices,
+)
 from ui.flow_layout import FlowLayout
 from ui.registry_widgets import MultiSelectButton
 
@@ -116,7 +122,7 @@ class RegistryFilterBar(QWidget):
 
     def reload_choices(self, database: Database) -> None:
         """Categories, municipalities and tags from ``database`` (chosen values stay when still there)."""
-        with database.read_session() as session:
+        with database.read_connection() as session:
             categories = category_choices(session)
             municipalities = municipality_choices(session)
             tags = tag_choices(session)
@@ -125,12 +131,13 @@ class RegistryFilterBar(QWidget):
         self.tag.set_choices(tags)
 
     def reload_tags(self, database: Database) -> None:
-        with database.read_session() as session:
+        with database.read_connection() as session:
             tags = tag_choices(session)
         self.tag.set_choices(tags)
 
     def reload_saved(self, database: Database, *, select: int | None = None) -> None:
-        infos = [f for f in list_filters(database) if f.filter.kind == self.kind]
+        with database.read_connection() as connection:
+            infos = [f for f in saved_filters(connection) if f.filter.kind == self.kind]
         self.set_saved_filters(infos, select=select)
 
     def set_saved_filters(self, infos: Sequence[SavedFilterInfo], *, select: int | None = None) -> None:

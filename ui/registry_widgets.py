@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
@@ -35,8 +36,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.registry import RoleData
 from konferenz.text import collapse_spaces, fold
+
+if TYPE_CHECKING:
+    from konferenz.registry import RoleData
 
 Choices = Sequence[tuple[int, str]]
 
@@ -406,6 +409,8 @@ class RolesEditor(QWidget):
 
     def roles(self) -> tuple[list[RoleData], list[str]]:
         """The roles as entered, and problems the core cannot see (an organisation name that matches none)."""
+        from konferenz import registry  # late: the roles editor is part of a form, not of the first list
+
         out: list[RoleData] = []
         problems: list[str] = []
         for number, row in enumerate(self._rows, start=1):
@@ -423,7 +428,7 @@ class RolesEditor(QWidget):
                 )
                 continue
             out.append(
-                RoleData(
+                registry.RoleData(
                     org_id,
                     row.function.text(),
                     row.department.text(),

@@ -2,7 +2,7 @@
 
 The model follows Anki's browser table (``aqt/browser/table/model.py``): SQL does the search and the sort,
 the model holds only the ids of the current result and fetches the display rows lazily, a block of ids per
-query (``database.read_session()``, closed again at once: widgets never keep a Session), when ``data()``
+query (``database.read_connection()``, closed again at once: widgets never keep a connection), when ``data()``
 asks for a row that is not cached. A bounded LRU cache of blocks keeps memory flat while scrolling through
 100,000 persons.
 
@@ -171,7 +171,7 @@ class LazyTableModel(QAbstractTableModel):
         ids: list[int] = []
         total = 0
         if self._database is not None:
-            with self._database.read_session() as session:
+            with self._database.read_connection() as session:
                 ids = self._source.ids(
                     session, search=self._search, sort_key=self._sort_key, descending=self._descending
                 )
@@ -222,7 +222,7 @@ class LazyTableModel(QAbstractTableModel):
         if self._database is None:
             rows: dict[int, tuple[object, ...]] = {}
         else:
-            with self._database.read_session() as session:
+            with self._database.read_connection() as session:
                 rows = self._source.rows(session, ids)
         # a record deleted since the ids were loaded shows as an empty row until the next refresh
         block = [rows.get(i, empty) for i in ids]

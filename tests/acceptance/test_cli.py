@@ -186,3 +186,32 @@ def test_garbage_collector_is_back_on_after_the_start(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "ENABLED True FROZEN True" in result.stdout
+
+
+def test_window_shows_its_first_list_without_the_orm(tmp_path: Path) -> None:
+    """The start path reads through Core (konferenz.schema, konferenz.lists): neither the ORM nor the
+    models are imported before the Adressen area shows its lists; the detail panes bring them later."""
+    path = tmp_path / "start.sqlite"
+    assert run_cli("demo", "--db", str(path), "--persons", "30").returncode == 0
+    code = (
+        "import sys; from ui import app\n"
+        "finished = app.startup_finished\n"
+        "def spy():\n"
+        "    print('ORM', 'sqlalchemy.orm' in sys.modules, 'MODELS', 'konferenz.models' in sys.modules)\n"
+        "    finished()\n"
+        "app.startup_finished = spy\n"
+        "from ui.cli import main\n"
+        f"sys.exit(main(['--check', '--db', r'{path}']))\n"
+    )
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),  # a first start: the Adressen area
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ORM False MODELS False" in result.stdout
+    assert "Bereich Adressen" in result.stdout

@@ -67,13 +67,15 @@ def time_process(args: list[str], *, cwd: Path, env: dict[str, str] | None = Non
     return time.perf_counter() - started
 
 
-def median_alternating(a: list[str], b: list[str], *, cwd: Path, rounds: int = 7) -> tuple[float, float]:
+def median_alternating(
+    a: list[str], b: list[str], *, cwd: Path, rounds: int = 7, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """Median wall times of two commands, run alternately so machine load hits both alike."""
     times_a: list[float] = []
     times_b: list[float] = []
-    time_process(a, cwd=cwd)  # warm the file cache for both
-    time_process(b, cwd=cwd)
+    time_process(a, cwd=cwd, env=env)  # warm the file cache for both
+    time_process(b, cwd=cwd, env=env)
     for _ in range(rounds):
-        times_a.append(time_process(a, cwd=cwd))
-        times_b.append(time_process(b, cwd=cwd))
+        times_a.append(time_process(a, cwd=cwd, env=env))
+        times_b.append(time_process(b, cwd=cwd, env=env))
     return statistics.median(times_a), statistics.median(times_b)

@@ -484,19 +484,22 @@ def test_check_reports_what_was_loaded(qtbot, sqlite_db: Database, sample: Sampl
 def test_only_the_shown_area_is_built_at_start_the_others_when_idle(
     qtbot, sqlite_db: Database, sample: Sample
 ) -> None:
-    """Startup builds the area the user sees; the others follow one by one once the window is idle,
-    and asking for one (menu, navigation, code) builds it at once with its list loaded."""
+    """Startup builds the area the user sees (the Adressen lists without their detail panes); the panes
+    and the other areas follow one by one once the window is idle, and asking for one (menu, navigation,
+    code) builds it at once with its list loaded."""
     settings().setValue("MainWindow/area", 0)
     win = MainWindow(sqlite_db)
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.lists_loaded, timeout=10_000):
         win.show()
     assert list(win.areas.built()) == ["Adressen"]
+    assert not any(page.has_editor for page in win.address_area.pages())
     win.show_area(AREA_NAMES.index("Protokoll"))
     assert win.areas.is_built("Protokoll")
     assert win.stack.currentWidget() is win.areas["Protokoll"]
     assert win.models["Protokoll"].is_loaded
     qtbot.waitUntil(lambda: len(win.areas.built()) == len(AREA_NAMES), timeout=10_000)
+    assert all(page.has_editor for page in win.address_area.pages())
     assert [win.stack.widget(i) for i in range(len(AREA_NAMES))] == [win.areas[n] for n in AREA_NAMES]
     assert win.models["Ergebnisse"].rowCount() == 3
 

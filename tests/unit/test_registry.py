@@ -14,6 +14,7 @@ from konferenz import snapshot
 from konferenz.db import Database
 from konferenz.enums import Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.errors import ConflictError, UserError
+from konferenz.lists import RegistryFilter
 from konferenz.models import (
     AgendaItem,
     AgendaPerson,
@@ -28,7 +29,7 @@ from konferenz.models import (
     Recommendation,
     Role,
 )
-from konferenz.registry import OrganisationData, PersonData, RegistryFilter, RoleData
+from konferenz.registry import OrganisationData, PersonData, RoleData
 
 #: every table but the audit log, which records undo and redo as well and so only grows
 COMPARED = [t for t in snapshot.TABLES if t != "audit_entry"]

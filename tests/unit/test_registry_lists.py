@@ -14,15 +14,17 @@ from konferenz.enums import InvitationStatus
 from konferenz.lists import (
     OrganisationList,
     PersonList,
+    RegistryFilter,
     category_choices,
     municipality_choices,
     organisation_choices,
     organisation_contacts,
     tag_choices,
 )
-from konferenz.models import Conference, Invitation, Person, person_sort_name
+from konferenz.models import Conference, Invitation, Person
 from konferenz.privacy import erase_person
-from konferenz.registry import OrganisationData, PersonData, RegistryFilter, RoleData
+from konferenz.registry import OrganisationData, PersonData, RoleData
+from konferenz.schema import person_sort_name
 
 
 def _sort_names(db: Database) -> dict[int, str]:

@@ -14,7 +14,8 @@ remembered per list.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal, cast
 
 from PySide6.QtCore import (
     QByteArray,
@@ -39,19 +40,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz import registry
 from konferenz.errors import UserError
-from konferenz.lists import ListSource, OrganisationList, PersonList
-from konferenz.registry import SavedFilterInfo, ValidationError
+from konferenz.lists import ListSource, OrganisationList, PersonList, SavedFilterInfo
 from ui.context import ORGANISATIONS, PERSONS, AppContext
 from ui.list_panel import ListPanel
-from ui.organisation_editor import OrganisationEditor
-from ui.person_editor import PersonEditor
-from ui.record_editor import RecordEditor
 from ui.registry_filters import RegistryFilterBar
 
 if TYPE_CHECKING:
     from ui.merge_dialog import MergeDialog
+    from ui.organisation_editor import OrganisationEditor
+    from ui.person_editor import PersonEditor
+    from ui.record_editor import RecordEditor
 
 Kind = Literal["persons", "organisations"]
 _Index = QModelIndex | QPersistentModelIndex
@@ -64,7 +63,12 @@ def _settings() -> QSettings:
 
 
 class RegistryPage(QWidget):
-    """Filters and list of persons or organisations, with the detail pane beside them."""
+    """Filters and list of persons or organisations, with the detail pane beside them.
+
+    The detail pane (``editor``) is made on first use – a chosen row, Neu, or the window's idle time after
+    the first load (``build_editor``) – so the window shows its list without the services behind the
+    forms (the ORM).
+    """
 
     #: the context menu asked for the data protection dialog of this person
     privacy_requested = Signal(int)
@@ -74,14 +78,15 @@ class RegistryPage(QWidget):
         ctx: AppContext,
         panel: ListPanel,
         kind: Kind,
-        editor: RecordEditor,
+        make_editor: Callable[[], RecordEditor],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.panel = panel
         self.kind = kind
-        self.editor = editor
+        self._make_editor = make_editor
+        self._editor: RecordEditor | None = None
         self.model = panel.model
         self.name = self.model.source.name
         self._syncing = False
@@ -97,7 +102,7 @@ class RegistryPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(editor)
+        self.splitter.addWidget(QWidget())  # the detail pane's place until it is made
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -119,13 +124,6 @@ class RegistryPage(QWidget):
         table.selectionModel().selectionChanged.connect(lambda *_a: self._update_actions())
         table.activated.connect(lambda _index: self.editor.edit())
         self.model.loaded.connect(self._on_loaded)
-        editor.saved.connect(self._on_saved)
-        editor.deleted.connect(lambda _id: self._update_actions())
-        back = QAction(self.tr("Zur Liste"), editor)
-        back.setShortcut(Qt.Key.Key_Escape)
-        back.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        back.triggered.connect(panel.focus_table)
-        editor.addAction(back)
 
         # filters
         self.filters.facets_changed.connect(self._apply_facets)
@@ -141,6 +139,41 @@ class RegistryPage(QWidget):
         self.edit_action: QAction | None = None
         self.delete_action: QAction | None = None
         self.merge_action: QAction | None = None
+
+    # --- the detail pane -------------------------------------------------------------------------------
+
+    @property
+    def editor(self) -> RecordEditor:
+        """The detail pane (made now if it does not exist yet)."""
+        if self._editor is None:
+            self._editor = self._build_editor()
+        return self._editor
+
+    @property
+    def has_editor(self) -> bool:
+        return self._editor is not None
+
+    def build_editor(self) -> None:
+        """Make the detail pane now (the window does this when idle, so the first click is instant)."""
+        self.editor  # noqa: B018 (the property makes it)
+
+    def _build_editor(self) -> RecordEditor:
+        editor = self._make_editor()
+        placeholder = self.splitter.replaceWidget(1, editor)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        editor.saved.connect(self._on_saved)
+        editor.deleted.connect(lambda _id: self._update_actions())
+        back = QAction(self.tr("Zur Liste"), editor)
+        back.setShortcut(Qt.Key.Key_Escape)
+        back.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.triggered.connect(self.panel.focus_table)
+        editor.addAction(back)
+        return editor
+
+    def _shown_record_id(self) -> int | None:
+        """The record in the detail pane; None while there is none (or no pane yet)."""
+        return self._editor.record_id if self._editor is not None else None
 
     # --- view settings ---------------------------------------------------------------------------------
 
@@ -222,7 +255,7 @@ class RegistryPage(QWidget):
         return [self.model.id_at(r) for r in rows if 0 <= r < self.model.rowCount()]
 
     def current_id(self) -> int | None:
-        return self.editor.record_id
+        return self._shown_record_id()
 
     # --- list ↔ detail pane ----------------------------------------------------------------------------
 
@@ -280,8 +313,9 @@ class RegistryPage(QWidget):
         if not self._choices_loaded and self.model.database is not None:
             self._choices_loaded = True
             self._reload_filter_choices()
-        if self.editor.record_id is not None:
-            self.select_record(self.editor.record_id, scroll=False)
+        shown = self._shown_record_id()
+        if shown is not None:
+            self.select_record(shown, scroll=False)
         self._update_actions()
 
     def _on_saved(self, record_id: int) -> None:
@@ -382,6 +416,8 @@ class RegistryPage(QWidget):
         )
         if not ok or not name.strip():
             return None
+        from konferenz import registry  # late: the services are not needed to show the list
+
         existing = next(
             (
                 f
@@ -405,7 +441,7 @@ class RegistryPage(QWidget):
             saved_id = registry.save_filter(
                 self.ctx.database, name, self.filters.current_filter(self.panel.search_field.text())
             )
-        except ValidationError as exc:
+        except registry.ValidationError as exc:
             QMessageBox.warning(self, self.tr("Verteiler speichern"), exc.message)
             return None
         self.filters.reload_saved(self.ctx.database, select=saved_id)
@@ -424,6 +460,8 @@ class RegistryPage(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
+        from konferenz import registry
+
         registry.delete_filter(self.ctx.database, info.id)
         self.filters.reload_saved(self.ctx.database)
         return True
@@ -468,15 +506,39 @@ class AddressArea(QTabWidget):
         self.tabBar().setAccessibleName(self.tr("Adressen: Personen oder Organisationen"))
         self.persons = persons
         self.organisations = organisations
-        self.person_editor = PersonEditor(ctx)
-        self.organisation_editor = OrganisationEditor(ctx)
-        self.person_page = RegistryPage(ctx, persons, "persons", self.person_editor)
-        self.organisation_page = RegistryPage(ctx, organisations, "organisations", self.organisation_editor)
+        self.person_page = RegistryPage(ctx, persons, "persons", self._make_person_editor)
+        self.organisation_page = RegistryPage(
+            ctx, organisations, "organisations", self._make_organisation_editor
+        )
         self.addTab(self.person_page, self.tr("&Personen"))
         self.addTab(self.organisation_page, self.tr("&Organisationen"))
         self.setDocumentMode(True)
-        self.organisation_editor.show_person.connect(self.show_person)
         self.privacy_requested = self.person_page.privacy_requested
+
+    def _make_person_editor(self) -> PersonEditor:
+        from ui.person_editor import PersonEditor  # late: imports the registry services (the ORM)
+
+        return PersonEditor(self.ctx)
+
+    def _make_organisation_editor(self) -> OrganisationEditor:
+        from ui.organisation_editor import OrganisationEditor
+
+        editor = OrganisationEditor(self.ctx)
+        editor.show_person.connect(self.show_person)
+        return editor
+
+    @property
+    def person_editor(self) -> PersonEditor:
+        return cast("PersonEditor", self.person_page.editor)
+
+    @property
+    def organisation_editor(self) -> OrganisationEditor:
+        return cast("OrganisationEditor", self.organisation_page.editor)
+
+    def build_editors(self) -> None:
+        """Make both detail panes now (idle time after the first load)."""
+        for page in self.pages():
+            page.build_editor()
 
     def chosen_person_id(self) -> int | None:
         """The person chosen in the Personen tab, if that tab is shown."""
