@@ -91,6 +91,24 @@ def test_trigram_index_on_postgresql(db: Database) -> None:
         assert "ix_person_search_trgm" not in names
 
 
+def test_organisation_alone_is_invited_once_per_conference(db: Database) -> None:
+    """The partial unique index (schema.py names only its SQLite form) holds on both backends: an
+    organisation without a contact person once per conference, any number of its persons besides."""
+    from konferenz.models import Conference, Invitation, Organisation, Person
+
+    with db.session() as s:
+        conf = Conference(year=2031, title="Index")
+        org = Organisation(name="Verein")
+        people = [Person(last_name=f"Mitglied {n}") for n in range(2)]
+        s.add_all([conf, org, *people])
+        s.flush()
+        s.add(Invitation(conference_id=conf.id, organisation_id=org.id))
+        s.add_all(Invitation(conference_id=conf.id, organisation_id=org.id, person_id=p.id) for p in people)
+        ids = (conf.id, org.id)
+    with pytest.raises(sa.exc.IntegrityError), db.session() as s:
+        s.add(Invitation(conference_id=ids[0], organisation_id=ids[1]))
+
+
 def test_reopening_keeps_data(db_url: str) -> None:
     database = open_database(db_url)
     with database.session() as s:
