@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 #: pause after the last keystroke before the list is searched
 SEARCH_DEBOUNCE_MS = 150
 #: rows looked at when columns are sized to their contents (only the first block is fetched)
-_SIZE_SAMPLE_ROWS = 100
+_SIZE_SAMPLE_ROWS = 50
 _MIN_COLUMN_WIDTH_EM = 3
 #: when the columns do not fit, no column is cut below this width
 _MIN_FITTED_WIDTH_EM = 8

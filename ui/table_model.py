@@ -42,6 +42,14 @@ _Index = QModelIndex | QPersistentModelIndex
 #: texts longer than this get their full text as a (wrapping) tooltip
 _TOOLTIP_FROM = 50
 
+# ``data()`` runs for every role of every visible cell (several thousand calls to paint and size a list):
+# plain ints compare much faster than PySide6's enum members
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+
 
 class LazyTableModel(QAbstractTableModel):
     """Rows of one list: ids for the current search and sort, display rows fetched in blocks."""
@@ -239,25 +247,26 @@ class LazyTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._source.columns)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._ids):
-            return None
-        column = self._source.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = self.row_values(index.row())[index.column()]
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        if role == _DISPLAY:
+            row = index.row()
+            if not index.isValid() or row >= len(self._ids):
+                return None
+            value = self.row_values(row)[index.column()]
             if isinstance(value, int):
                 return self._locale.toString(value)
             return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _ALIGNMENT:
+            if not index.isValid():
+                return None
+            return _RIGHT if self._source.columns[index.column()].numeric else _LEFT
+        if role == _TOOLTIP:
+            if not index.isValid() or index.row() >= len(self._ids):
+                return None
             value = self.row_values(index.row())[index.column()]
             if isinstance(value, str) and len(value) > _TOOLTIP_FROM:
                 # rich text, so Qt wraps the tooltip instead of showing one endless line
                 return f"<p>{_escape(value)}</p>"
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.numeric:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def headerData(

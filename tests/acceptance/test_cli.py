@@ -148,8 +148,8 @@ def test_bug_is_logged_with_traceback(tmp_path: Path) -> None:
         "def boom(args): raise RuntimeError('absichtlicher Fehler')\n"
         "c.cmd_demo = boom\n"
         "p = c.build_parser\n"
-        "def patched():\n"
-        "    parser = p()\n"
+        "def patched(**kw):\n"
+        "    parser = p(**kw)\n"
         "    parser.set_defaults(command=boom)\n"
         "    return parser\n"
         "c.build_parser = patched\n"
@@ -215,3 +215,23 @@ def test_window_shows_its_first_list_without_the_orm(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "ORM False MODELS False" in result.stdout
     assert "Bereich Adressen" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "names_one"),
+    [
+        ([], False),
+        (["--check"], False),
+        (["--version"], False),
+        (["--db", "demo"], False),  # a database file called "demo" is not the demo command
+        (["--db=demo.sqlite", "--check"], False),
+        (["demo"], True),
+        (["--db", "x.sqlite", "import", "liste.xlsx"], True),
+        (["--help"], True),
+        (["-h"], True),
+    ],
+)
+def test_window_start_builds_the_parser_without_subcommands(argv: list[str], names_one: bool) -> None:
+    from ui.cli import names_a_command
+
+    assert names_a_command(argv) is names_one
