@@ -57,6 +57,28 @@ def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
+def _timestamps() -> list[sa.Column[dt.datetime]]:
+    """``created_at`` and ``updated_at``, kept by the program (not by the database)."""
+    return [
+        sa.Column("created_at", sa.DateTime, nullable=False, default=now),
+        sa.Column("updated_at", sa.DateTime, nullable=False, default=now, onupdate=now),
+    ]
+
+
+def _address() -> list[sa.Column[str]]:
+    """The postal and contact columns of persons and organisations."""
+    return [
+        sa.Column("street", sa.String(200), nullable=False, default=""),
+        sa.Column("po_box", sa.String(50), nullable=False, default=""),
+        sa.Column("postal_code", sa.String(10), nullable=False, default=""),
+        sa.Column("city", sa.String(100), nullable=False, default=""),
+        #: empty for Germany; otherwise the country name as written on the envelope
+        sa.Column("country", sa.String(100), nullable=False, default=""),
+        sa.Column("email", sa.String(254), nullable=False, default=""),
+        sa.Column("phone", sa.String(50), nullable=False, default=""),
+    ]
+
+
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 person_tag = sa.Table(
@@ -118,16 +140,8 @@ organisation = sa.Table(
     sa.Column("search_text", sa.Text, nullable=False, default=""),
     sa.Column("import_batch_id", sa.ForeignKey("import_batch.id", ondelete="SET NULL"), index=True),
     sa.Column("version", sa.Integer, nullable=False, default=1),
-    sa.Column("created_at", sa.DateTime, nullable=False, default=now),
-    sa.Column("updated_at", sa.DateTime, nullable=False, default=now, onupdate=now),
-    sa.Column("street", sa.String(200), nullable=False, default=""),
-    sa.Column("po_box", sa.String(50), nullable=False, default=""),
-    sa.Column("postal_code", sa.String(10), nullable=False, default=""),
-    sa.Column("city", sa.String(100), nullable=False, default=""),
-    #: empty for Germany; otherwise the country name as written on the envelope
-    sa.Column("country", sa.String(100), nullable=False, default=""),
-    sa.Column("email", sa.String(254), nullable=False, default=""),
-    sa.Column("phone", sa.String(50), nullable=False, default=""),
+    *_timestamps(),
+    *_address(),
 )
 
 person = sa.Table(
@@ -158,16 +172,8 @@ person = sa.Table(
     sa.Column("anonymised_at", sa.DateTime),
     sa.Column("import_batch_id", sa.ForeignKey("import_batch.id", ondelete="SET NULL"), index=True),
     sa.Column("version", sa.Integer, nullable=False, default=1),
-    sa.Column("created_at", sa.DateTime, nullable=False, default=now),
-    sa.Column("updated_at", sa.DateTime, nullable=False, default=now, onupdate=now),
-    sa.Column("street", sa.String(200), nullable=False, default=""),
-    sa.Column("po_box", sa.String(50), nullable=False, default=""),
-    sa.Column("postal_code", sa.String(10), nullable=False, default=""),
-    sa.Column("city", sa.String(100), nullable=False, default=""),
-    #: empty for Germany; otherwise the country name as written on the envelope
-    sa.Column("country", sa.String(100), nullable=False, default=""),
-    sa.Column("email", sa.String(254), nullable=False, default=""),
-    sa.Column("phone", sa.String(50), nullable=False, default=""),
+    *_timestamps(),
+    *_address(),
     sa.Index("ix_person_last_first", "last_name", "first_name"),
 )
 
@@ -211,8 +217,7 @@ conference = sa.Table(
     sa.Column("reply_deadline", sa.Date),
     sa.Column("notes", sa.Text, nullable=False, default=""),
     sa.Column("version", sa.Integer, nullable=False, default=1),
-    sa.Column("created_at", sa.DateTime, nullable=False, default=now),
-    sa.Column("updated_at", sa.DateTime, nullable=False, default=now, onupdate=now),
+    *_timestamps(),
 )
 
 agenda_item = sa.Table(
@@ -327,8 +332,7 @@ minutes_entry = sa.Table(
     sa.Column("notes", sa.Text, nullable=False, default=""),
     sa.Column("results", sa.Text, nullable=False, default=""),
     sa.Column("rapporteur", sa.String(200), nullable=False, default=""),
-    sa.Column("created_at", sa.DateTime, nullable=False, default=now),
-    sa.Column("updated_at", sa.DateTime, nullable=False, default=now, onupdate=now),
+    *_timestamps(),
 )
 
 recommendation = sa.Table(
@@ -351,8 +355,7 @@ recommendation = sa.Table(
         "status", _enum(RecommendationStatus), nullable=False, default=RecommendationStatus.OPEN, index=True
     ),
     sa.Column("version", sa.Integer, nullable=False, default=1),
-    sa.Column("created_at", sa.DateTime, nullable=False, default=now),
-    sa.Column("updated_at", sa.DateTime, nullable=False, default=now, onupdate=now),
+    *_timestamps(),
 )
 
 recommendation_update = sa.Table(
