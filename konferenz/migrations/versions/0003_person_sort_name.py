@@ -2,7 +2,7 @@
 
 The address list shows persons by last and first name. Sorting 100,000 rows by a folded name expression
 on every keystroke of search-as-you-type took 200–350 ms; a stored key (``person.sort_name``, folded
-"last first", see ``konferenz.models.person_sort_name``) with an index takes a few dozen.
+"last first", see ``konferenz.schema.person_sort_name``) with an index takes a few dozen.
 
 - SQLite: one index on ``(sort_name, search_text)``. A search (``search_text LIKE '%…%'``) then scans this
   covering index in display order: no table access, no sort.
@@ -31,7 +31,7 @@ _BATCH = 5000
 
 
 def _sort_name(last_name, first_name):
-    # the rule of konferenz.models.person_sort_name at the time of this migration
+    # the rule of konferenz.schema.person_sort_name at the time of this migration
     return f"{fold(last_name or '')} {fold(first_name or '')}".strip()[:400]
 
 
