@@ -43,6 +43,7 @@ from konferenz.lists import PersonList
 from konferenz.models import Conference, Invitation
 from ui.conference_widgets import QuickPersonDialog, isolate, run_dialog
 from ui.context import INVITATIONS, PERSONS, AppContext
+from ui.dialog_tools import confirm
 from ui.geometry import remember_geometry, save_geometry
 from ui.invitation_panel import ReplyChange
 from ui.list_panel import ListPanel
@@ -481,17 +482,14 @@ class CheckInWindow(QWidget):
                 self, title, self.tr("Alle mit Zusage sind angemeldet. Es bleibt nichts zu tun.")
             )
             return 0
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             title,
             self.tr(
                 "{0} von {1} Personen mit Zusage sind nicht angemeldet. Sie werden auf „nicht erschienen“ "
                 "gesetzt. Veranstaltung jetzt abschließen?"
             ).format(figures.expected, figures.accepted),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return 0
         try:
             before = conf_service.capture_reply_states(database, expected_ids)

@@ -2,7 +2,7 @@
 Layout" example), so a row of buttons never forces the window to be wider than the screen allows.
 
 Used by the filter buttons above the registry lists (``ui/registry_filters.py``) and the button rows of
-the Programm and Ergebnisse areas (``ui/areas/programme_tools.py``).
+the Programm and Ergebnisse areas.
 """
 
 from __future__ import annotations

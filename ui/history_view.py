@@ -93,7 +93,7 @@ class HistoryView(QTreeWidget):
     def export_excel(self, path: Path | None = None) -> Path | None:
         """Save the shown record's whole history (not only the entries shown) as an Excel file; asks
         where unless ``path`` is given."""
-        from ui.areas.programme_tools import choose_save_path, save_in_background
+        from ui.dialog_tools import choose_save_path, save_in_background
 
         if self._key is None or self._database is None:
             return None

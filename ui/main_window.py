@@ -659,7 +659,7 @@ class MainWindow(QMainWindow):
         import datetime as dt
 
         from konferenz.audit import write_audit_log
-        from ui.areas.programme_tools import choose_save_path, save_in_background
+        from ui.dialog_tools import choose_save_path, save_in_background
 
         title = self.tr("Änderungsprotokoll exportieren")
         target = path or choose_save_path(

@@ -46,8 +46,8 @@ from konferenz.lists import format_date
 from konferenz.models import Conference, MinutesEntry, Recommendation, RecommendationUpdate
 from ui.agenda_dialog import plain_text_edit
 from ui.agenda_model import ForumNode, ItemNode
-from ui.areas.programme_tools import attempt, succeeded, warn
 from ui.context import MINUTES, RECOMMENDATIONS, AppContext
+from ui.dialog_tools import attempt, succeeded, warn
 from ui.recommendation_dialog import RecommendationDialog, date_edit, from_qdate, to_qdate
 from ui.registry_dialogs import ConflictChoice, ask_conflict
 

@@ -49,6 +49,7 @@ from konferenz import privacy
 from konferenz.errors import UserError, file_problem
 from konferenz.models import Person
 from ui.context import INVITATIONS, PERSONS, AppContext
+from ui.dialog_tools import confirm
 from ui.registry_completer import RegistryCompleter
 from ui.tasks import run_task
 
@@ -339,14 +340,11 @@ class PrivacyDialog(QDialog):
         return self.last_written
 
     def _may_replace(self, title: str, paths: list[Path]) -> bool:
-        answer = QMessageBox.question(
+        return confirm(
             self,
             title,
             self.tr("{0} gibt es schon. Ersetzen?").format(" und ".join(f"„{p}“" for p in paths)),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     # --- Löschen -----------------------------------------------------------------------------------------
 
@@ -369,7 +367,7 @@ class PrivacyDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, title, exc.message)
             return None
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             title,
             self.tr(
@@ -380,10 +378,7 @@ class PrivacyDialog(QDialog):
                 "für die Statistik erhalten.\n\n"
                 "Grund: {1}\n\nDas lässt sich nicht rückgängig machen."
             ).format(name, reason),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return None
         try:
             result = privacy.erase_person(self.ctx.database, pid, reason)
@@ -503,7 +498,7 @@ class PrivacyDialog(QDialog):
             self.review_reason.setFocus()
             return None
         count = self.tr("1 Person") if len(ids) == 1 else self.tr("{0} Personen").format(len(ids))
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             title,
             self.tr(
@@ -515,10 +510,7 @@ class PrivacyDialog(QDialog):
                 "unverändert.\n\n"
                 "Grund: {2}\n\nDas lässt sich nicht rückgängig machen."
             ).format(count, self._review_names(ids), reason),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return None
         database = self.ctx.database
         try:

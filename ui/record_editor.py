@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from konferenz.errors import UserError
 from konferenz.registry import FieldError, ValidationError, VersionConflictError
 from ui.context import INVITATIONS, ORGANISATIONS, PERSONS, AppContext
+from ui.dialog_tools import confirm
 from ui.history_view import HistoryView
 from ui.merge_dialog import MergeDialog
 from ui.registry_dialogs import (
@@ -323,16 +324,13 @@ class RecordEditor(QWidget):
         except UserError as exc:
             QMessageBox.warning(self, title, exc.message)
             return False
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             title,
             self.tr(
                 "„{0}“ löschen?\n\n{1}\n\nMit Strg+Z (Bearbeiten → Rückgängig) lässt sich das Löschen zurücknehmen."
             ).format(name, impact),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return False
         try:
             self._remove(self.record_id, name)

@@ -753,7 +753,7 @@ def test_save_path_with_an_added_suffix_asks_before_replacing(
     """The file dialog asked about "programm", not about the "programm.pdf" that is then written."""
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from ui.areas.programme_tools import choose_save_path
+    from ui.dialog_tools import choose_save_path
 
     parent = QWidget()
     qtbot.addWidget(parent)

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from konferenz.errors import UserError
 from konferenz.lists import ListSource, OrganisationList, PersonList, SavedFilterInfo
 from ui.context import ORGANISATIONS, PERSONS, AppContext
+from ui.dialog_tools import confirm
 from ui.list_panel import ListPanel
 from ui.registry_filters import RegistryFilterBar
 
@@ -171,10 +172,6 @@ class RegistryPage(QWidget):
         editor.addAction(back)
         return editor
 
-    def _shown_record_id(self) -> int | None:
-        """The record in the detail pane; None while there is none (or no pane yet)."""
-        return self._editor.record_id if self._editor is not None else None
-
     # --- view settings ---------------------------------------------------------------------------------
 
     def _key(self, what: str) -> str:
@@ -255,7 +252,8 @@ class RegistryPage(QWidget):
         return [self.model.id_at(r) for r in rows if 0 <= r < self.model.rowCount()]
 
     def current_id(self) -> int | None:
-        return self._shown_record_id()
+        """The record in the detail pane; None while there is none (or no pane yet)."""
+        return self._editor.record_id if self._editor is not None else None
 
     # --- list ↔ detail pane ----------------------------------------------------------------------------
 
@@ -313,7 +311,7 @@ class RegistryPage(QWidget):
         if not self._choices_loaded and self.model.database is not None:
             self._choices_loaded = True
             self._reload_filter_choices()
-        shown = self._shown_record_id()
+        shown = self.current_id()
         if shown is not None:
             self.select_record(shown, scroll=False)
         self._update_actions()
@@ -427,14 +425,11 @@ class RegistryPage(QWidget):
             None,
         )
         if existing is not None and (current is None or existing.id != current.id):
-            answer = QMessageBox.question(
+            if not confirm(
                 self,
                 self.tr("Verteiler speichern"),
                 self.tr("Einen Verteiler „{0}“ gibt es schon. Ersetzen?").format(existing.name),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            ):
                 return None
             name = existing.name
         try:
@@ -451,14 +446,11 @@ class RegistryPage(QWidget):
         info = self.filters.current_saved()
         if info is None:
             return False
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             self.tr("Verteiler löschen"),
             self.tr("Den Verteiler „{0}“ löschen? Die Adressen selbst bleiben erhalten.").format(info.name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return False
         from konferenz import registry
 

@@ -28,8 +28,8 @@ from konferenz.db import Database
 from konferenz.models import Conference
 from ui.actions import create_minutes_actions
 from ui.agenda_model import MINUTES_COLUMNS, AgendaModel, ForumNode, ItemNode, load_agenda
-from ui.areas.programme_tools import action_button, choose_save_path, save_in_background, show_status
 from ui.context import AGENDA, CONFERENCES, INVITATIONS, MINUTES, RECOMMENDATIONS, AppContext
+from ui.dialog_tools import action_button, choose_save_path, save_in_background, show_status
 from ui.list_panel import ConferenceListPanel
 from ui.minutes_editor import MinutesEditor, attendance_line
 

@@ -49,8 +49,8 @@ from ui.agenda_model import (
     conference_forums,
     load_agenda,
 )
-from ui.areas.programme_tools import (
-    FlowLayout,
+from ui.context import AGENDA, CONFERENCES, MINUTES, AppContext
+from ui.dialog_tools import (
     action_button,
     attempt,
     choose_save_path,
@@ -58,7 +58,7 @@ from ui.areas.programme_tools import (
     succeeded,
     warn,
 )
-from ui.context import AGENDA, CONFERENCES, MINUTES, AppContext
+from ui.flow_layout import FlowLayout
 from ui.list_panel import ConferenceListPanel
 from ui.registry_dialogs import ConflictChoice, ask_conflict
 

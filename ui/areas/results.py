@@ -53,15 +53,15 @@ from konferenz.models import Conference, MinutesEntry, Recommendation, Recommend
 from konferenz.text import fold
 from konferenz.xlsx import write_workbook
 from ui.actions import create_results_actions
-from ui.areas.programme_tools import (
-    FlowLayout,
+from ui.context import CONFERENCES, ORGANISATIONS, PERSONS, RECOMMENDATIONS, AppContext
+from ui.dialog_tools import (
     action_button,
     choose_save_path,
     save_in_background,
     show_status,
     succeeded,
 )
-from ui.context import CONFERENCES, ORGANISATIONS, PERSONS, RECOMMENDATIONS, AppContext
+from ui.flow_layout import FlowLayout
 from ui.list_panel import ListPanel, fit_widths
 from ui.recommendation_dialog import date_edit, from_qdate, to_qdate
 

@@ -467,7 +467,7 @@ class PrintDialog(QDialog):
 
     def save_pdf(self) -> Path | None:
         """Ask for a file (default: "2026-etiketten.pdf" in the documents folder) and write the PDF."""
-        from ui.areas.programme_tools import choose_save_path
+        from ui.dialog_tools import choose_save_path
 
         paint = self._ready()
         if paint is None:

@@ -1,4 +1,5 @@
-"""What the Programm, Protokoll and Ergebnisse areas share: buttons for actions, saving files, messages."""
+"""What windows and dialogs share: buttons for actions, choosing where to save, yes/no questions, messages,
+writing a file in the background."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
-from ui.flow_layout import FlowLayout as FlowLayout  # noqa: PLC0414 (re-exported for the areas)
 from ui.tasks import run_task
 
 T = TypeVar("T")
@@ -71,16 +71,21 @@ def choose_save_path(parent: QWidget, title: str, file_name: str, file_filter: s
     return target
 
 
-def confirm_overwrite(parent: QWidget, title: str, target: Path) -> bool:
-    """Ask before replacing an existing file (default: no)."""
+def confirm(parent: QWidget | None, title: str, question: str) -> bool:
+    """A yes/no question whose default is no (Enter does not delete, erase or replace anything)."""
     answer = QMessageBox.question(
         parent,
         title,
-        parent.tr("Die Datei „{0}“ gibt es schon. Ersetzen?").format(target.name),
+        question,
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def confirm_overwrite(parent: QWidget, title: str, target: Path) -> bool:
+    """Ask before replacing an existing file (default: no)."""
+    return confirm(parent, title, parent.tr("Die Datei „{0}“ gibt es schon. Ersetzen?").format(target.name))
 
 
 def show_status(widget: QWidget, text: str, timeout_ms: int = 8000) -> None:
