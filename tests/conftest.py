@@ -31,7 +31,7 @@ import sqlalchemy as sa  # noqa: E402
 sys.path.insert(0, str(Path(__file__).parent))
 import pg_cluster  # noqa: E402
 
-from konferenz.db import Database, open_database  # noqa: E402
+from konferenz.storage.db import Database, open_database  # noqa: E402
 
 BACKENDS = ["sqlite", "postgresql"]
 _pg_state: dict[str, object] = {}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from konferenz.db import open_database
-from konferenz.models import Person
+from konferenz.storage.db import open_database
+from konferenz.storage.models import Person
 
 
 def make_db(path: Path, persons: int = 50) -> None:

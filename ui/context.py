@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from konferenz.db import Database
+from konferenz.storage.db import Database
 
 #: kinds of data announced by operations; lists subscribe to the kinds they show
 PERSONS = "persons"

@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from konferenz import __version__
-from konferenz.db import open_database
-from konferenz.models import Conference, Organisation, Person
+from konferenz.storage.db import open_database
+from konferenz.storage.models import Conference, Organisation, Person
 
 
 def run_cli(
@@ -144,7 +144,7 @@ def test_bug_is_logged_with_traceback(tmp_path: Path) -> None:
     """An unexpected exception gives exit 1, one line naming the log file, and a traceback in the log."""
     state = tmp_path / "state"
     code = (
-        "import sys; import ui.cli as c\n"
+        "import sys; import ui.commands.cli as c\n"
         "def boom(args): raise RuntimeError('absichtlicher Fehler')\n"
         "c.cmd_demo = boom\n"
         "p = c.build_parser\n"
@@ -170,12 +170,12 @@ def test_bug_is_logged_with_traceback(tmp_path: Path) -> None:
 
 
 def test_garbage_collector_is_back_on_after_the_start(tmp_path: Path) -> None:
-    """The collector is off while the window starts (ui.cli.main) and on again once the lists show; what
+    """The collector is off while the window starts (ui.commands.cli.main) and on again once the lists show; what
     the start created is frozen out of later collections."""
     path = tmp_path / "gc.sqlite"
     assert run_cli("demo", "--db", str(path), "--persons", "20").returncode == 0
     code = (
-        "import gc, sys; import ui.cli as c\n"
+        "import gc, sys; import ui.commands.cli as c\n"
         f"code = c.main(['--check', '--db', r'{path}'])\n"
         "print('ENABLED', gc.isenabled(), 'FROZEN', gc.get_freeze_count() > 0)\n"
         "sys.exit(code)\n"
@@ -189,7 +189,7 @@ def test_garbage_collector_is_back_on_after_the_start(tmp_path: Path) -> None:
 
 
 def test_window_shows_its_first_list_without_the_orm(tmp_path: Path) -> None:
-    """The start path reads through Core (konferenz.schema, konferenz.lists): neither the ORM nor the
+    """The start path reads through Core (konferenz.storage.schema, konferenz.lists.registry): neither the ORM nor the
     models are imported before the Adressen area shows its lists; the detail panes bring them later."""
     path = tmp_path / "start.sqlite"
     assert run_cli("demo", "--db", str(path), "--persons", "30").returncode == 0
@@ -197,10 +197,10 @@ def test_window_shows_its_first_list_without_the_orm(tmp_path: Path) -> None:
         "import sys; from ui import app\n"
         "finished = app.startup_finished\n"
         "def spy():\n"
-        "    print('ORM', 'sqlalchemy.orm' in sys.modules, 'MODELS', 'konferenz.models' in sys.modules)\n"
+        "    print('ORM', 'sqlalchemy.orm' in sys.modules, 'MODELS', 'konferenz.storage.models' in sys.modules)\n"
         "    finished()\n"
         "app.startup_finished = spy\n"
-        "from ui.cli import main\n"
+        "from ui.commands.cli import main\n"
         f"sys.exit(main(['--check', '--db', r'{path}']))\n"
     )
     env = {
@@ -232,6 +232,6 @@ def test_window_shows_its_first_list_without_the_orm(tmp_path: Path) -> None:
     ],
 )
 def test_window_start_builds_the_parser_without_subcommands(argv: list[str], names_one: bool) -> None:
-    from ui.cli import names_a_command
+    from ui.commands.cli import names_a_command
 
     assert names_a_command(argv) is names_one

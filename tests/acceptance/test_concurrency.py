@@ -9,11 +9,11 @@ from multiprocessing.synchronize import Barrier
 import pytest
 import sqlalchemy as sa
 
-from konferenz import conferences as conf
-from konferenz.db import Database, open_database
+from konferenz.conferences import service as conf
 from konferenz.enums import InvitationStatus
 from konferenz.errors import ConflictError
-from konferenz.models import Category, Invitation, Organisation, Person, Role
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.models import Category, Invitation, Organisation, Person, Role
 
 CTX = mp.get_context("spawn")
 WORKERS = 4
@@ -110,7 +110,7 @@ def test_conflicting_edits_one_wins_none_lost(db: Database, _round: int) -> None
 
 
 def _import_worker(url: str, path: str, barrier: Barrier, out: mp.Queue) -> None:  # type: ignore[type-arg]
-    from konferenz.importer import import_file
+    from konferenz.importing.importer import import_file
 
     database = open_database(url)
     barrier.wait()
@@ -140,7 +140,7 @@ def test_parallel_imports_of_different_files(db: Database, tmp_path) -> None:  #
 
 
 def test_editing_while_an_import_runs_loses_nothing(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from konferenz import registry
+    from konferenz.registry import service as registry
 
     person = registry.create_person(db, registry.PersonData(last_name="Kaya", first_name="Mehmet"))
     path = tmp_path / "gross.csv"

@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from test_cli import assert_one_line_error, run_cli
 
-from konferenz import conferences
-from konferenz.db import open_database
+from konferenz.conferences import service as conferences
 from konferenz.enums import InvitationStatus
-from konferenz.models import Category, Conference, Invitation, Organisation, Person, Role
+from konferenz.storage.db import open_database
+from konferenz.storage.models import Category, Conference, Invitation, Organisation, Person, Role
 
 
 @pytest.fixture

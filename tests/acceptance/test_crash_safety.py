@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from pypdf import PdfReader
 from test_cli import run_cli
 
-from konferenz.db import open_database
+from konferenz.storage.db import open_database
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 
@@ -196,10 +196,10 @@ def test_killed_bulk_status_change_changes_all_or_nothing(invited_base: Path, tm
     db = tmp_path / "arbeit.sqlite"
     script = (
         "import sys, sqlalchemy as sa\n"
-        "from konferenz.db import open_database\n"
+        "from konferenz.storage.db import open_database\n"
         "from konferenz import conferences as c\n"
         "from konferenz.enums import InvitationStatus\n"
-        "from konferenz.models import Invitation\n"
+        "from konferenz.storage.models import Invitation\n"
         "d = open_database(sys.argv[1])\n"
         "with d.read_session() as s:\n"
         "    ids = s.scalars(sa.select(Invitation.id).where(Invitation.conference_id == c.conference_id(s, 2031))).all()\n"
@@ -229,8 +229,8 @@ def test_killed_merges_are_each_complete_or_absent(invited_base: Path, tmp_path:
     pairs = list(zip(ids[0::2], ids[1::2], strict=True))
     script = (
         "import sys\n"
-        "from konferenz.db import open_database\n"
-        "from konferenz.duplicates import merge_persons\n"
+        "from konferenz.storage.db import open_database\n"
+        "from konferenz.registry.duplicates import merge_persons\n"
         "d = open_database(sys.argv[1])\n"
         f"for keep, drop in {pairs!r}:\n"
         "    merge_persons(d, keep, drop)\n"

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from gui.test_paper import assert_address_in_zones, page_texts, pdf_pages
 from test_cli import assert_one_line_error, run_cli
 
-from konferenz import letters as content
-from konferenz.db import open_database
 from konferenz.enums import Channel, InvitationStatus
-from konferenz.models import ArchivedDocument, Conference, Invitation
+from konferenz.letters import service as content
+from konferenz.storage.db import open_database
+from konferenz.storage.models import ArchivedDocument, Conference, Invitation
 from ui.paper.geometry import FORM_A, FORM_B, ZWECKFORM_3475
 
 pytestmark = pytest.mark.slow
@@ -236,6 +236,6 @@ def test_help_does_not_load_the_paper_layer() -> None:
     import subprocess
     import sys
 
-    code = "import sys; from ui.cli import build_parser; build_parser(); print('ui.paper' in sys.modules)"
+    code = "import sys; from ui.commands.cli import build_parser; build_parser(); print('ui.paper' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

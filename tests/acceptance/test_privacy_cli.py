@@ -17,10 +17,10 @@ import pytest
 import sqlalchemy as sa
 from test_cli import assert_one_line_error, run_cli
 
-from konferenz import conferences as conf
-from konferenz.db import open_database
+from konferenz.conferences import service as conf
 from konferenz.enums import Channel, ConsentPurpose, Gender, InvitationStatus
-from konferenz.models import ConsentRecord, Invitation, Organisation, Person, Role
+from konferenz.storage.db import open_database
+from konferenz.storage.models import ConsentRecord, Invitation, Organisation, Person, Role
 
 pytestmark = pytest.mark.slow
 

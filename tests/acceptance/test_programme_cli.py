@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from test_cli import assert_one_line_error, run_cli
 
-from konferenz.db import open_database
 from konferenz.enums import RecommendationStatus
-from konferenz.models import Recommendation
+from konferenz.storage.db import open_database
+from konferenz.storage.models import Recommendation
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_audit_log_export(tmp_path: Path) -> None:
                    "--db", str(db)).returncode == 0  # fmt: skip
     database = open_database(db)
     try:
-        from konferenz import registry
+        from konferenz.registry import service as registry
 
         pid = registry.create_person(database, registry.PersonData(last_name="Öztürk", first_name="Ayşe"))
         record = registry.get_person(database, pid)

@@ -18,9 +18,9 @@ import pytest
 from pypdf import PdfReader
 from test_cli import assert_one_line_error, run_cli
 
-from konferenz import programme
-from konferenz.db import open_database
 from konferenz.enums import AgendaItemType
+from konferenz.programme import service as programme
+from konferenz.storage.db import open_database
 
 YEAR = 2025
 CYRILLIC = "Олена Коваленко"

@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import fixtures_spreadsheets as fx
 from test_cli import assert_one_line_error, run_cli
 
-from konferenz.db import open_database
-from konferenz.models import ImportBatch, Organisation, Person
+from konferenz.storage.db import open_database
+from konferenz.storage.models import ImportBatch, Organisation, Person
 
 
 def counts(db: str) -> tuple[int, int, int]:

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from test_cli import assert_one_line_error, run_cli
 
-from konferenz.db import open_database
-from konferenz.transfer import table_counts
+from konferenz.storage.db import open_database
+from konferenz.storage.transfer import table_counts
 
 
 def counts(db: str) -> dict[str, int]:

@@ -48,10 +48,11 @@ TYPING = [
 SCRIPT = r"""
 import json, resource, statistics, sys, time
 
-from ui.app import create_application
-from konferenz.db import open_database
-from konferenz.lists import PersonList, municipality_choices
-from ui.main_window import MainWindow, settings
+from ui.shell.app import create_application
+from konferenz.storage.db import open_database
+from konferenz.lists.registry import PersonList, municipality_choices
+from ui.settings import settings
+from ui.shell.main_window import MainWindow
 
 typing = json.loads(sys.argv[2])
 app = create_application([])

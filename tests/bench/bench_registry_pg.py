@@ -21,9 +21,9 @@ def run(ctx: BenchContext) -> list[Result]:
     import pg_cluster
     import sqlalchemy as sa
 
-    from konferenz import transfer
-    from konferenz.db import open_database
-    from konferenz.lists import PersonList
+    from konferenz.lists.registry import PersonList
+    from konferenz.storage import transfer
+    from konferenz.storage.db import open_database
 
     source_path = ctx.demo_db(100_000)
     with pg_cluster.running_cluster() as cluster:

@@ -132,8 +132,9 @@ def _median_pair(
 
 
 def run(ctx: BenchContext) -> list[Result]:
-    from konferenz import exporter, importer
-    from konferenz.db import open_database
+    from konferenz.exports import workbooks as exporter
+    from konferenz.importing import importer
+    from konferenz.storage.db import open_database
 
     work = Path(tempfile.mkdtemp(prefix="bench-spreadsheets-", dir=ctx.work))
     try:

@@ -15,18 +15,19 @@ import sqlalchemy as sa
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
-from konferenz import registry
-from konferenz.audit import history
-from konferenz.db import Database, open_database
+from konferenz.audit.trail import history
 from konferenz.enums import Gender, InvitationStatus
-from konferenz.models import Conference, Invitation, Person, SavedFilter
-from konferenz.registry import OrganisationData, PersonData, RoleData
-from ui.areas.addresses import RegistryPage
-from ui.duplicates_dialog import DuplicatesDialog
-from ui.main_window import MainWindow, settings
-from ui.merge_dialog import MergeDialog
-from ui.person_editor import PersonEditor
-from ui.registry_dialogs import ConflictDialog, DuplicateChoice, DuplicateQuestion
+from konferenz.registry import service as registry
+from konferenz.registry.service import OrganisationData, PersonData, RoleData
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.models import Conference, Invitation, Person, SavedFilter
+from ui.addresses.area import RegistryPage
+from ui.addresses.duplicates_dialog import DuplicatesDialog
+from ui.addresses.merge_dialog import MergeDialog
+from ui.addresses.person_editor import PersonEditor
+from ui.settings import settings
+from ui.shell.main_window import MainWindow
+from ui.widgets.registry_dialogs import ConflictDialog, DuplicateChoice, DuplicateQuestion
 
 # the offscreen platform cannot do some things for top-level windows and popups (completion lists,
 # the filter lists) and says so
@@ -56,7 +57,7 @@ def _fresh_settings() -> None:
 def data(sqlite_db: Database) -> Data:
     db = sqlite_db
     with db.read_session() as s:
-        from konferenz.models import Category, Municipality
+        from konferenz.storage.models import Category, Municipality
 
         categories = {c.name: c.id for c in s.scalars(sa.select(Category))}
         municipalities = {m.name: m.id for m in s.scalars(sa.select(Municipality))}
@@ -475,7 +476,7 @@ def test_filters_by_category_municipality_and_tag(window: MainWindow, data: Data
     filters.municipality.clear_selection()
     # tags: the person's own or the primary organisation's
     with window.ctx.database.read_session() as s:
-        from konferenz.lists import tag_choices
+        from konferenz.lists.registry import tag_choices
 
         tags = dict((name, tid) for tid, name in tag_choices(s))
     filters.tag.set_selected_ids([tags["Presse"], tags["Newsletter"]], notify=True)

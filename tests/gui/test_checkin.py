@@ -14,13 +14,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from test_conferences_area import Harness, conference_id, invitation, invited_persons, run_modal
 
-from konferenz import conferences as conf
-from konferenz.db import Database
+from konferenz.conferences import service as conf
 from konferenz.enums import InvitationStatus
-from konferenz.models import Invitation, Person
+from konferenz.storage.db import Database
+from konferenz.storage.models import Invitation, Person
 from konferenz.text import fold
-from ui.checkin_window import CheckInWindow, PersonPickerDialog
-from ui.conference_widgets import QuickPersonDialog
+from ui.conferences.checkin_window import CheckInWindow, PersonPickerDialog
+from ui.conferences.widgets import QuickPersonDialog
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 

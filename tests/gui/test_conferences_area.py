@@ -15,38 +15,47 @@ from typing import TYPE_CHECKING
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QPushButton, QWidget
 from sqlalchemy.orm import aliased
 
-from konferenz import conferences as conf
-from konferenz.db import Database, open_database
-from konferenz.demo import generate_demo
+from konferenz.conferences import service as conf
+from konferenz.demo.builder import generate_demo
 from konferenz.enums import Channel, InvitationStatus
-from konferenz.invitation_list import AWAITING, InvitationList
-from konferenz.lists import ConferenceList
-from konferenz.models import Category, Conference, Invitation, Municipality, Organisation, Person, Role
+from konferenz.lists.invitations import AWAITING, InvitationList
+from konferenz.lists.registry import ConferenceList
 from konferenz.paths import os_user
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.models import (
+    Category,
+    Conference,
+    Invitation,
+    Municipality,
+    Organisation,
+    Person,
+    Role,
+)
 from konferenz.text import fold
-from ui.areas.conferences import ConferencesArea
-from ui.conference_dialog import ConferenceDialog, CopyConferenceDialog
-from ui.conference_widgets import SETTINGS_APPLICATION, SETTINGS_ORGANISATION, QuickPersonDialog
+from ui.conferences.area import ConferencesArea
+from ui.conferences.conference_dialog import ConferenceDialog, CopyConferenceDialog
+from ui.conferences.invitation_panel import STATUS_KEYS, InvitationPanel
+from ui.conferences.invite_dialog import InviteDialog, check_items
+from ui.conferences.statistics_view import StatisticsDialog
+from ui.conferences.widgets import QuickPersonDialog
 from ui.context import CONFERENCES, INVITATIONS, AppContext
-from ui.invitation_panel import STATUS_KEYS, InvitationPanel
-from ui.invite_dialog import InviteDialog, check_items
-from ui.list_panel import ListPanel
-from ui.statistics_view import StatisticsDialog
-from ui.table_model import LazyTableModel
+from ui.settings import settings
+from ui.widgets.list_panel import ListPanel
+from ui.widgets.table_model import LazyTableModel
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
 
 @pytest.fixture(autouse=True)
 def _fresh_settings() -> None:
-    QSettings(SETTINGS_ORGANISATION, SETTINGS_APPLICATION).clear()
+    settings().clear()
 
 
 @pytest.fixture(scope="module")
@@ -291,7 +300,7 @@ def test_create_and_edit_a_conference_with_forums(qtbot, harness: Harness, demo_
 def test_conference_saved_at_another_workplace_meanwhile_shows_both_versions(
     qtbot, demo_db: Database, monkeypatch: pytest.MonkeyPatch, choice: str
 ) -> None:
-    from ui.registry_dialogs import ConflictChoice
+    from ui.widgets.registry_dialogs import ConflictChoice
 
     conf_id = conference_id(demo_db, 2026)
     dialog = ConferenceDialog(demo_db, conf_id)
@@ -759,8 +768,8 @@ def test_a_reply_changed_at_another_workplace_meanwhile_is_never_overwritten_sil
     qtbot, harness: Harness, demo_db: Database, monkeypatch: pytest.MonkeyPatch, choice: str
 ) -> None:
     """Two staff members edit the same reply: the second save shows both versions; the user chooses."""
-    from konferenz import conferences as conf_service
-    from ui.registry_dialogs import ConflictChoice
+    from konferenz.conferences import service as conf_service
+    from ui.widgets.registry_dialogs import ConflictChoice
 
     panel = harness.panel
     harness.area.select_conference(conference_id(demo_db, 2026))
@@ -826,7 +835,9 @@ def test_reminder_list_and_excel_export(
     assert f"Erinnerungsliste: {len(expected)} Eingeladene ohne Rückmeldung" in panel.notice_label.text()
 
     target = tmp_path / "erinnerung.xlsx"
-    monkeypatch.setattr("ui.invitation_panel.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(
+        "ui.conferences.invitation_panel.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
+    )
     panel.notice_button.click()  # "Als Excel speichern …"
     assert target.is_file()
     sheet = openpyxl.load_workbook(target).active
@@ -953,7 +964,7 @@ def test_statistics_match_independent_counts(
 
 @pytest.fixture
 def window(qtbot, demo_db: Database) -> MainWindow:
-    from ui.main_window import MainWindow  # the whole window: every area
+    from ui.shell.main_window import MainWindow  # the whole window: every area
 
     win = MainWindow(demo_db)
     qtbot.addWidget(win)
@@ -1012,10 +1023,10 @@ def test_printing_menu_opens_each_dialog_for_the_chosen_conference_and_selection
 ) -> None:
     """Konferenz → Drucken: each entry opens its dialog for the conference chosen in the Konferenzen
     area; letters and labels offer the invitations selected in the list."""
-    from ui.paper.letters_dialog import LettersDialog
-    from ui.paper.print_dialogs import AttendeesDialog, BadgesDialog, LabelsDialog, SigninDialog
-    from ui.paper.sender_dialog import SenderSettingsDialog
-    from ui.paper.template_editor import TemplateEditorDialog
+    from ui.paper.dialogs.letters_dialog import LettersDialog
+    from ui.paper.dialogs.print_dialogs import AttendeesDialog, BadgesDialog, LabelsDialog, SigninDialog
+    from ui.paper.dialogs.sender_dialog import SenderSettingsDialog
+    from ui.paper.dialogs.template_editor import TemplateEditorDialog
 
     area = window.areas["Konferenzen"]
     assert isinstance(area, ConferencesArea)
@@ -1069,7 +1080,7 @@ def test_printing_menu_opens_each_dialog_for_the_chosen_conference_and_selection
 def test_datei_datenschutz_opens_for_the_person_chosen_in_adressen(
     qtbot, window: MainWindow, demo_db: Database
 ) -> None:
-    from ui.privacy_dialog import PrivacyDialog
+    from ui.addresses.privacy_dialog import PrivacyDialog
 
     window.show_area(0)
     page = window.address_area.person_page

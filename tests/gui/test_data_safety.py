@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from helpers import damage, make_db
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from konferenz import backups
-from konferenz.db import Database, open_database
-from konferenz.models import Person
-from konferenz.transfer import table_counts
-from ui import data_safety
-from ui.main_window import MainWindow
+from konferenz.storage import backups
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.models import Person
+from konferenz.storage.transfer import table_counts
+from ui.shell import data_safety
+from ui.shell.main_window import MainWindow
 
 
 def add_people(db: Database, n: int, name: str = "Şahin") -> None:

@@ -1,4 +1,4 @@
-"""Remembered dialog geometry (``ui.geometry``): one key per name, older keys still read."""
+"""Remembered dialog geometry (``ui.widgets.geometry``): one key per name, older keys still read."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QDialog, QWidget
 
-from ui.geometry import geometry_key, remember_geometry, save_geometry, settings
+from ui.widgets.geometry import geometry_key, remember_geometry, save_geometry, settings
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 

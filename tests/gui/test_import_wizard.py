@@ -21,15 +21,16 @@ from PySide6.QtWidgets import (
 )
 from test_table_model import add_persons
 
-from konferenz import registry
-from konferenz.db import Database
 from konferenz.enums import Gender
-from konferenz.importer import Outcome, RowChoice
-from konferenz.models import ImportBatch, Organisation, Person
+from konferenz.importing.importer import Outcome, RowChoice
+from konferenz.registry import service as registry
+from konferenz.storage.db import Database
+from konferenz.storage.models import ImportBatch, Organisation, Person
 from konferenz.text import fold
 from ui.context import ORGANISATIONS, PERSONS, AppContext
-from ui.import_wizard import ImportsDialog, ImportWizard, PreviewModel
-from ui.main_window import MainWindow, settings
+from ui.settings import settings
+from ui.shell.main_window import MainWindow
+from ui.spreadsheets.import_wizard import ImportsDialog, ImportWizard, PreviewModel
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 

@@ -15,25 +15,25 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QAbstractButton, QDialog, QLabel, QMessageBox, QWidget
 from unit.test_letters_content import World, build_world
 
-from konferenz import letters as content
-from konferenz.db import Database
 from konferenz.enums import Channel, Gender, InvitationStatus
-from konferenz.models import ArchivedDocument, Invitation, Person, Setting
-from ui.conference_widgets import SETTINGS_APPLICATION, SETTINGS_ORGANISATION
+from konferenz.letters import service as content
+from konferenz.storage.db import Database
+from konferenz.storage.models import ArchivedDocument, Invitation, Person, Setting
 from ui.context import INVITATIONS, AppContext
-from ui.paper import letters_dialog as ld
-from ui.paper import sender_dialog as sd
-from ui.paper import template_editor as te
-from ui.paper.letters_dialog import LettersDialog, open_letters_dialog
-from ui.paper.sender_dialog import SenderSettingsDialog
-from ui.paper.template_editor import TemplateEditorDialog
-from ui.registry_dialogs import ConflictChoice
+from ui.paper.dialogs import letters_dialog as ld
+from ui.paper.dialogs import sender_dialog as sd
+from ui.paper.dialogs import template_editor as te
+from ui.paper.dialogs.letters_dialog import LettersDialog, open_letters_dialog
+from ui.paper.dialogs.sender_dialog import SenderSettingsDialog
+from ui.paper.dialogs.template_editor import TemplateEditorDialog
+from ui.settings import settings
+from ui.widgets.registry_dialogs import ConflictChoice
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -43,7 +43,7 @@ PLANNED_NAMES = ("Anna Müller", "Stadt Vreden", "Şükrü Yılmaz")
 
 @pytest.fixture(autouse=True)
 def _fresh_settings() -> None:
-    QSettings(SETTINGS_ORGANISATION, SETTINGS_APPLICATION).clear()
+    settings().clear()
 
 
 @pytest.fixture(autouse=True)

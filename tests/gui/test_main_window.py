@@ -29,9 +29,9 @@ from test_table_model import add_persons
 from unit.test_lists import Sample, build_sample
 
 import konferenz
-from konferenz.db import Database, open_database
 from konferenz.errors import UserError
-from konferenz.models import (
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.models import (
     AgendaItem,
     Conference,
     MinutesEntry,
@@ -40,10 +40,11 @@ from konferenz.models import (
     Recommendation,
 )
 from konferenz.text import search_text
-from ui import app as app_module
 from ui.actions import AREA_NAMES
-from ui.list_panel import fit_widths
-from ui.main_window import MainWindow, settings
+from ui.settings import settings
+from ui.shell import app as app_module
+from ui.shell.main_window import MainWindow
+from ui.widgets.list_panel import fit_widths
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -512,7 +513,7 @@ def test_exception_hook_logs_and_tells_the_user(
     try:
         raise RuntimeError("kaputt")
     except RuntimeError as exc:
-        with caplog.at_level(logging.ERROR, logger="ui.app"):
+        with caplog.at_level(logging.ERROR, logger="ui.shell.app"):
             app_module.handle_exception(type(exc), exc, exc.__traceback__)
     assert "Ein unerwarteter Fehler ist aufgetreten. Details stehen in der Protokolldatei" in shown[0]
     assert "RuntimeError: kaputt" in shown[0]
@@ -537,7 +538,7 @@ _FRESH_PROCESS = textwrap.dedent(
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QCoreApplication, QLocale
     from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
-    from ui.app import create_application
+    from ui.shell.app import create_application
 
     app = create_application(["konferenz"])
     window = QWidget()
@@ -586,8 +587,8 @@ def test_fresh_application_is_german_and_survives_many_void_calls() -> None:
 def test_daily_backup_starts_in_background(qtbot, sqlite_db, tmp_path):  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QThreadPool
 
-    from konferenz.backups import backup_dir
-    from ui.app import start_daily_backup
+    from konferenz.storage.backups import backup_dir
+    from ui.shell.app import start_daily_backup
 
     start_daily_backup(sqlite_db)
     assert QThreadPool.globalInstance().waitForDone(10_000)
@@ -599,7 +600,7 @@ def test_daily_backup_starts_in_background(qtbot, sqlite_db, tmp_path):  # type:
 def test_status_bar_names_other_users_of_the_file(qtbot, sqlite_db):  # type: ignore[no-untyped-def]
     import os
 
-    from konferenz.presence import PresenceMarker
+    from konferenz.storage.presence import PresenceMarker
 
     other = PresenceMarker(Path(sqlite_db.url.database), pid=os.getppid())
     other.register()
@@ -616,8 +617,8 @@ def test_status_bar_names_other_users_of_the_file(qtbot, sqlite_db):  # type: ig
 
 
 def test_lists_follow_changes_of_other_users_without_reset(qtbot, sqlite_db):  # type: ignore[no-untyped-def]
-    from konferenz.db import open_database
-    from konferenz.models import Person
+    from konferenz.storage.db import open_database
+    from konferenz.storage.models import Person
 
     with sqlite_db.session() as s:
         s.add_all([Person(last_name="Aydın"), Person(last_name="Kaya")])

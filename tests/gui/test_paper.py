@@ -21,11 +21,9 @@ import pytest
 from pypdf import PdfReader
 from unit.test_letters_content import build_world
 
-from konferenz import letters as content
-from konferenz.addressing import Addressee
-from konferenz.db import Database
 from konferenz.enums import Gender
-from konferenz.letters import (
+from konferenz.letters import service as content
+from konferenz.letters.service import (
     AgendaLine,
     Attendee,
     ForumLine,
@@ -34,6 +32,8 @@ from konferenz.letters import (
     ReplyForm,
     SenderSettings,
 )
+from konferenz.registry.addressing import Addressee
+from konferenz.storage.db import Database
 from ui.paper import make_font
 from ui.paper.geometry import (
     ADDRESS_FIELD_RIGHT,
@@ -458,8 +458,8 @@ def test_same_painting_on_a_printer(qapp: object, tmp_path: Path) -> None:
 def test_print_preview_uses_the_same_painter(qapp: object, qtbot: object) -> None:
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewWidget
 
+    from ui.paper.dialogs.preview import make_print_preview
     from ui.paper.letters import paint_letters
-    from ui.paper.preview import make_print_preview
 
     letters = [
         make_letter(ADDRESSEES[0], long_body()),

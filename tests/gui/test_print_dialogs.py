@@ -20,12 +20,11 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog, 
 from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog, QLabel, QMessageBox, QWidget
 from unit.test_letters_content import World, build_world
 
-from konferenz.db import Database
-from konferenz.models import Conference
-from ui.conference_widgets import SETTINGS_APPLICATION, SETTINGS_ORGANISATION
+from konferenz.storage.db import Database
+from konferenz.storage.models import Conference
+from ui.conferences.widgets import SETTINGS_APPLICATION, SETTINGS_ORGANISATION
 from ui.context import AppContext
-from ui.paper.geometry import AVERY_L4785, ZWECKFORM_3474, ZWECKFORM_3475, LabelSheet
-from ui.paper.print_dialogs import (
+from ui.paper.dialogs.print_dialogs import (
     BadgesDialog,
     LabelsDialog,
     PrintDialog,
@@ -33,6 +32,7 @@ from ui.paper.print_dialogs import (
     open_print_dialog,
     skipped_text,
 )
+from ui.paper.geometry import AVERY_L4785, ZWECKFORM_3474, ZWECKFORM_3475, LabelSheet
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 

@@ -23,11 +23,12 @@ from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from konferenz import conferences as conf
-from konferenz import registry, statistics
-from konferenz.db import Database, open_database
+from konferenz.conferences import service as conf
+from konferenz.conferences import statistics
 from konferenz.enums import AuditAction, Channel, ConsentPurpose, Gender, InvitationStatus
-from konferenz.models import (
+from konferenz.registry import service as registry
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.models import (
     AuditEntry,
     ConsentRecord,
     DeletionLog,
@@ -36,9 +37,9 @@ from konferenz.models import (
     Person,
     Role,
 )
+from ui.addresses.privacy_dialog import PrivacyDialog, open_privacy_dialog
 from ui.context import INVITATIONS, PERSONS, AppContext
 from ui.paper.privacy_report import person_rows, privacy_report_pdf
-from ui.privacy_dialog import PrivacyDialog, open_privacy_dialog
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 

@@ -32,11 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz import programme
-from konferenz.conferences import ConferenceData, ForumData, create_conference
-from konferenz.db import Database
+from konferenz.conferences.service import ConferenceData, ForumData, create_conference
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus
-from konferenz.models import (
+from konferenz.programme import service as programme
+from konferenz.programme.service import ItemData
+from konferenz.storage.db import Database
+from konferenz.storage.models import (
     AgendaItem,
     Category,
     Forum,
@@ -47,14 +48,14 @@ from konferenz.models import (
     Recommendation,
     RecommendationUpdate,
 )
-from konferenz.programme import ItemData
 from konferenz.text import search_text
-from ui.agenda_dialog import AgendaItemDialog, ForumAssignDialog
-from ui.areas.minutes import MinutesArea
-from ui.areas.programme import ProgrammeArea
-from ui.areas.results import ResultsArea
-from ui.main_window import MainWindow, settings
-from ui.recommendation_dialog import RecommendationDialog
+from ui.programme.agenda_dialog import AgendaItemDialog, ForumAssignDialog
+from ui.programme.area import ProgrammeArea
+from ui.programme.minutes_area import MinutesArea
+from ui.programme.recommendation_dialog import RecommendationDialog
+from ui.programme.results_area import ResultsArea
+from ui.settings import settings
+from ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -653,9 +654,9 @@ def test_agenda_item_edited_at_two_workplaces_shows_both_versions(
 ) -> None:
     import dataclasses
 
-    from konferenz import programme as prog
-    from ui.areas.programme import item_data
-    from ui.registry_dialogs import ConflictChoice
+    from konferenz.programme import service as prog
+    from ui.programme.area import item_data
+    from ui.widgets.registry_dialogs import ConflictChoice
 
     area = _programme(window)
     _choose_year(area.panel.combo, LAST_YEAR)
@@ -691,8 +692,8 @@ def test_agenda_item_edited_at_two_workplaces_shows_both_versions(
 def test_minutes_typed_at_two_workplaces_show_both_versions(
     qtbot, window: MainWindow, world: Database, monkeypatch: pytest.MonkeyPatch, choice: str
 ) -> None:
-    from konferenz import programme as prog
-    from ui.registry_dialogs import ConflictChoice
+    from konferenz.programme import service as prog
+    from ui.widgets.registry_dialogs import ConflictChoice
 
     area, talk = _minutes_of_the_talk(window)
     # meanwhile another workplace writes the results of the same item
@@ -725,8 +726,8 @@ def test_a_third_change_while_the_conflict_question_is_open_is_not_overwritten(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from konferenz import programme as prog
-    from ui.registry_dialogs import ConflictChoice
+    from konferenz.programme import service as prog
+    from ui.widgets.registry_dialogs import ConflictChoice
 
     area, talk = _minutes_of_the_talk(window)
     prog.save_minutes(world, LAST_YEAR, prog.MinutesData(results="zweiter Stand"), item_id=talk.id)
@@ -753,7 +754,7 @@ def test_save_path_with_an_added_suffix_asks_before_replacing(
     """The file dialog asked about "programm", not about the "programm.pdf" that is then written."""
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from ui.dialog_tools import choose_save_path
+    from ui.widgets.dialog_tools import choose_save_path
 
     parent = QWidget()
     qtbot.addWidget(parent)

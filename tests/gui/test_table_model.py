@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from PySide6.QtCore import QLocale, Qt
 from unit.test_lists import Sample, build_sample
 
-from konferenz.db import Database
-from konferenz.lists import (
+from konferenz.lists.registry import (
     AgendaList,
     ConferenceList,
     ListSource,
@@ -20,10 +19,11 @@ from konferenz.lists import (
     PersonList,
     RecommendationList,
 )
-from konferenz.models import Conference, Person
+from konferenz.storage.db import Database
+from konferenz.storage.models import Conference, Person
 from konferenz.text import search_text
-from ui.list_panel import entries_text
-from ui.table_model import LazyTableModel
+from ui.widgets.list_panel import entries_text
+from ui.widgets.table_model import LazyTableModel
 
 FIRST = ["Anna", "Mehmet", "Ayşe", "Jürgen", "Thi Lan", "Olga", "Peter", "Fatma", "Luca", "Émile"]
 LAST = ["Becker", "Yılmaz", "Nguyen", "Schulte", "Kowalski", "Hoffmann", "Demir", "Weber", "Kaya", "Lange"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from konferenz.addressing import (
+from konferenz.enums import Gender
+from konferenz.registry.addressing import (
     MAX_ADDRESS_LINES,
     Addressee,
     address_lines,
@@ -12,8 +13,7 @@ from konferenz.addressing import (
     salutation,
     salutation_title,
 )
-from konferenz.enums import Gender
-from konferenz.models import Organisation, Person, Role
+from konferenz.storage.models import Organisation, Person, Role
 
 F, M, D, U = Gender.FEMALE, Gender.MALE, Gender.DIVERSE, Gender.UNKNOWN
 

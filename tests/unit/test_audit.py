@@ -1,4 +1,4 @@
-"""The automatic audit log (konferenz.audit): entries for every change, readable history — both backends."""
+"""The automatic audit log (konferenz.audit.trail): entries for every change, readable history — both backends."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from konferenz import audit, duplicates, paths
-from konferenz import registry as reg
-from konferenz.db import Database
+from konferenz import paths
+from konferenz.audit import trail as audit
 from konferenz.enums import AuditAction, Gender, InvitationStatus, RecommendationStatus
-from konferenz.models import AuditEntry, Conference, Invitation, Municipality, Person, Recommendation
-from konferenz.registry import OrganisationData, PersonData, RoleData
+from konferenz.registry import duplicates
+from konferenz.registry import service as reg
+from konferenz.registry.service import OrganisationData, PersonData, RoleData
+from konferenz.storage.db import Database
+from konferenz.storage.models import AuditEntry, Conference, Invitation, Municipality, Person, Recommendation
 
 
 def entries(db: Database, entity_type: str | None = None, entity_id: int | None = None) -> list[AuditEntry]:

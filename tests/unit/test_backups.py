@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from helpers import damage, make_db
 
-from konferenz import backups, migrations, transfer
-from konferenz.db import open_database
-from konferenz.models import Person
+from konferenz.storage import backups, migrations, transfer
+from konferenz.storage.db import open_database
+from konferenz.storage.models import Person
 
 
 def test_daily_backup_once_a_day_and_only_14_kept(tmp_path: Path) -> None:

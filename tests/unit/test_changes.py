@@ -6,12 +6,12 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from konferenz import conferences as conf
-from konferenz import programme as prog
-from konferenz.changes import changed_kinds, fingerprints
-from konferenz.db import Database, open_database
+from konferenz.conferences import service as conf
 from konferenz.enums import InvitationStatus
-from konferenz.models import Invitation, Person
+from konferenz.programme import service as prog
+from konferenz.storage.changes import changed_kinds, fingerprints
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.models import Invitation, Person
 
 
 def test_each_kind_of_change_is_noticed(db: Database) -> None:

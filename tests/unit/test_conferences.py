@@ -9,11 +9,20 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from konferenz import conferences as conf
-from konferenz.db import Database
+from konferenz.conferences import service as conf
 from konferenz.enums import InvitationStatus
 from konferenz.errors import UserError
-from konferenz.models import Category, Forum, Invitation, Municipality, Organisation, Person, Role, Tag
+from konferenz.storage.db import Database
+from konferenz.storage.models import (
+    Category,
+    Forum,
+    Invitation,
+    Municipality,
+    Organisation,
+    Person,
+    Role,
+    Tag,
+)
 
 
 @dataclass

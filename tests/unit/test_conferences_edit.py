@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 from unit.test_conferences import World, build_world, invitations
 
-from konferenz import conferences as conf
-from konferenz.db import Database
+from konferenz.conferences import service as conf
 from konferenz.enums import Channel, InvitationStatus
 from konferenz.errors import ConflictError, UserError
-from konferenz.models import AuditEntry, Conference, Forum, Invitation, Person
+from konferenz.storage.db import Database
+from konferenz.storage.models import AuditEntry, Conference, Forum, Invitation, Person
 
 BASE = conf.ConferenceData(
     year=2025,

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from konferenz import db as dbmod
-from konferenz.db import display_url, open_database, resolve_url
 from konferenz.errors import UserError
-from konferenz.models import Category, Municipality
+from konferenz.storage import db as dbmod
+from konferenz.storage.db import display_url, open_database, resolve_url
+from konferenz.storage.models import Category, Municipality
 
 
 def test_path_becomes_sqlite_url(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_session_rolls_back_on_error(db: dbmod.Database) -> None:
 
 
 def test_foreign_keys_enforced(db: dbmod.Database) -> None:
-    from konferenz.models import Role
+    from konferenz.storage.models import Role
 
     with pytest.raises(sa.exc.IntegrityError), db.session() as s:
         s.add(Role(person_id=999_999, organisation_id=999_999))

@@ -14,8 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from konferenz.db import Database, open_database
-from konferenz.demo import DEMO_TODAY, generate_demo
+from konferenz.demo.builder import DEMO_TODAY, generate_demo
 from konferenz.enums import (
     AgendaItemType,
     ConsentPurpose,
@@ -24,7 +23,9 @@ from konferenz.enums import (
     RecommendationStatus,
 )
 from konferenz.errors import UserError
-from konferenz.models import (
+from konferenz.registry.service import organisation_search_text, person_search_text
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.models import (
     ALL_TABLES,
     AgendaItem,
     Category,
@@ -41,8 +42,7 @@ from konferenz.models import (
     Role,
     Tag,
 )
-from konferenz.reference import DEFAULT_CATEGORIES, MUNICIPALITIES
-from konferenz.registry import organisation_search_text, person_search_text
+from konferenz.storage.reference import DEFAULT_CATEGORIES, MUNICIPALITIES
 from konferenz.text import ascii_name
 
 

@@ -1,4 +1,4 @@
-"""Duplicate rules, the check on save, the whole-registry scan and merging (konferenz.duplicates)."""
+"""Duplicate rules, the check on save, the whole-registry scan and merging (konferenz.registry.duplicates)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from konferenz import audit, snapshot
-from konferenz import duplicates as dup
-from konferenz import registry as reg
-from konferenz.db import Database
+from konferenz.audit import trail as audit
 from konferenz.enums import AuditAction, Gender, InvitationStatus
 from konferenz.errors import UserError
-from konferenz.models import (
+from konferenz.registry import duplicates as dup
+from konferenz.registry import service as reg
+from konferenz.registry.service import OrganisationData, PersonData, RoleData
+from konferenz.storage import snapshot
+from konferenz.storage.db import Database
+from konferenz.storage.models import (
     AgendaItem,
     AgendaPerson,
     ArchivedDocument,
@@ -27,7 +29,6 @@ from konferenz.models import (
     Recommendation,
     Role,
 )
-from konferenz.registry import OrganisationData, PersonData, RoleData
 
 COMPARED = [t for t in snapshot.TABLES if t != "audit_entry"]
 
@@ -351,7 +352,7 @@ def test_scan_of_100000_persons(sqlite_db: Database) -> None:
 
 def _two_records(db: Database) -> dict[str, int]:
     """Two records of one person with overlapping and separate data everywhere."""
-    from konferenz.models import Conference
+    from konferenz.storage.models import Conference
 
     verein = reg.create_organisation(db, OrganisationData(name="Türkischer Elternverein"))
     schule = reg.create_organisation(db, OrganisationData(name="Gesamtschule Bocholt"))
@@ -559,7 +560,7 @@ def test_organisation_duplicates_for(db: Database) -> None:
 
 
 def test_merge_organisations_and_undo(db: Database) -> None:
-    from konferenz.models import Conference, Organisation
+    from konferenz.storage.models import Conference, Organisation
 
     keep = reg.create_organisation(db, OrganisationData(name="Kulturverein", tags=["MSO-Netz"]))
     drop = reg.create_organisation(

@@ -1,4 +1,4 @@
-"""Excel exports (konferenz.exporter over konferenz.xlsx), read back with openpyxl: no formula cells, frozen
+"""Excel exports (konferenz.exports.workbooks over konferenz.spreadsheets.xlsx), read back with openpyxl: no formula cells, frozen
 bold header, autofilter, real dates, text PLZ and phone, values equal; and the round trip of the registry
 through Excel and the import, which updates by ID instead of duplicating. Both backends."""
 
@@ -17,13 +17,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 sys.path.insert(0, str(Path(__file__).parent.parent))
 import fixtures_spreadsheets as fx
 
-from konferenz import conferences, exporter, importer, lists, registry, snapshot
-from konferenz.db import Database
+from konferenz.conferences import service as conferences
 from konferenz.enums import Channel, Gender, InvitationStatus, label
 from konferenz.errors import UserError
-from konferenz.importer import Outcome
-from konferenz.models import Invitation, Person
-from konferenz.xlsx import Sheet, write_workbook
+from konferenz.exports import workbooks as exporter
+from konferenz.importing import importer
+from konferenz.importing.importer import Outcome
+from konferenz.lists import registry as lists
+from konferenz.registry import service as registry
+from konferenz.spreadsheets.xlsx import Sheet, write_workbook
+from konferenz.storage import snapshot
+from konferenz.storage.db import Database
+from konferenz.storage.models import Invitation, Person
 
 COMPARED = [t for t in snapshot.TABLES if t not in ("audit_entry", "import_batch", "setting")]
 
@@ -125,7 +130,7 @@ def test_registry_export_reads_back_safely(db: Database, tmp_path: Path) -> None
 
 
 def test_anonymised_persons_are_not_exported(db: Database, tmp_path: Path) -> None:
-    from konferenz import privacy
+    from konferenz.privacy import service as privacy
 
     keep = registry.create_person(db, registry.PersonData(last_name="Bleibt"))
     gone = registry.create_person(db, registry.PersonData(last_name="Vergessen"))

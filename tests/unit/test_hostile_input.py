@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from konferenz import importer, letters
-from konferenz.db import Database, open_database
 from konferenz.errors import UserError
-from konferenz.transfer import table_counts
+from konferenz.importing import importer
+from konferenz.letters import service as letters
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.transfer import table_counts
 
 SETTINGS = settings(
     max_examples=25,

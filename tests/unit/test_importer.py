@@ -1,4 +1,4 @@
-"""The import (konferenz.importer): row rules, duplicates, preview, commit, atomicity, undo, profiles.
+"""The import (konferenz.importing.importer): row rules, duplicates, preview, commit, atomicity, undo, profiles.
 
 Database tests run on SQLite and PostgreSQL (fixture ``db``); the fixture files are built in tmp_path
 (tests/fixtures_spreadsheets.py). The report is checked row by row and the database afterwards.
@@ -19,12 +19,16 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).parent.parent))
 import fixtures_spreadsheets as fx
 
-from konferenz import conferences, duplicates, importer, registry, snapshot
-from konferenz.db import Database
+from konferenz.conferences import service as conferences
 from konferenz.enums import AuditAction, Gender
 from konferenz.errors import UserError
-from konferenz.importer import Outcome, RowChoice
-from konferenz.models import (
+from konferenz.importing import importer
+from konferenz.importing.importer import Outcome, RowChoice
+from konferenz.registry import duplicates
+from konferenz.registry import service as registry
+from konferenz.storage import snapshot
+from konferenz.storage.db import Database
+from konferenz.storage.models import (
     AuditEntry,
     Category,
     ImportBatch,
@@ -703,7 +707,7 @@ def test_csv_files_keep_every_name(db: Database, tmp_path: Path, builder) -> Non
 def test_id_column_updates_by_id_and_never_brings_back_deleted_or_erased(
     db: Database, tmp_path: Path
 ) -> None:
-    from konferenz import privacy
+    from konferenz.privacy import service as privacy
 
     kept = seed_person(db, first_name="Anna", last_name="Schmidt", email="anna@example.org", phone="1")
     deleted = seed_person(db, first_name="Bernd", last_name="Weg")

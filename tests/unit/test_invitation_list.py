@@ -10,10 +10,9 @@ import pytest
 import sqlalchemy as sa
 from unit.test_conferences import World, build_world, invitations
 
-from konferenz import conferences as conf
-from konferenz.db import Database
+from konferenz.conferences import service as conf
 from konferenz.enums import Channel, InvitationStatus
-from konferenz.invitation_list import (
+from konferenz.lists.invitations import (
     AWAITING,
     CheckInList,
     InvitationList,
@@ -22,8 +21,9 @@ from konferenz.invitation_list import (
     invitee_names,
     person_name,
 )
-from konferenz.models import Invitation, Organisation, Person
-from konferenz.registry import refresh_organisation_search_text, refresh_person_search_text
+from konferenz.registry.service import refresh_organisation_search_text, refresh_person_search_text
+from konferenz.storage.db import Database
+from konferenz.storage.models import Invitation, Organisation, Person
 
 
 @pytest.fixture

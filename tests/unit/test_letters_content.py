@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from konferenz import letters as lt
-from konferenz.db import Database
 from konferenz.enums import Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.errors import ConflictError, UserError
-from konferenz.models import (
+from konferenz.letters import service as lt
+from konferenz.storage.db import Database
+from konferenz.storage.models import (
     AgendaItem,
     ArchivedDocument,
     Conference,

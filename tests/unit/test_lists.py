@@ -1,4 +1,4 @@
-"""The list queries behind the window's tables (konferenz.lists), on SQLite and PostgreSQL."""
+"""The list queries behind the window's tables (konferenz.lists.registry), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 import pytest
 import sqlalchemy as sa
 
-from konferenz import lists
-from konferenz.db import Database
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus
-from konferenz.lists import (
+from konferenz.lists import registry as lists
+from konferenz.lists.registry import (
     AgendaList,
     ConferenceList,
     ListSource,
@@ -20,7 +19,8 @@ from konferenz.lists import (
     PersonList,
     RecommendationList,
 )
-from konferenz.models import (
+from konferenz.storage.db import Database
+from konferenz.storage.models import (
     AgendaItem,
     Category,
     Conference,

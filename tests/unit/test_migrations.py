@@ -9,11 +9,12 @@ import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from konferenz import importer, migrations
-from konferenz.db import Database, open_database
 from konferenz.enums import Gender
 from konferenz.errors import UserError
-from konferenz.models import Base, ImportBatch, Person, Setting
+from konferenz.importing import importer
+from konferenz.storage import migrations
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.models import Base, ImportBatch, Person, Setting
 
 
 def test_head_constant_matches_alembic() -> None:
@@ -94,7 +95,7 @@ def test_trigram_index_on_postgresql(db: Database) -> None:
 def test_organisation_alone_is_invited_once_per_conference(db: Database) -> None:
     """The partial unique index (schema.py names only its SQLite form) holds on both backends: an
     organisation without a contact person once per conference, any number of its persons besides."""
-    from konferenz.models import Conference, Invitation, Organisation, Person
+    from konferenz.storage.models import Conference, Invitation, Organisation, Person
 
     with db.session() as s:
         conf = Conference(year=2031, title="Index")

@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from konferenz import presence
-from konferenz.presence import PresenceMarker
+from konferenz.storage import presence
+from konferenz.storage.presence import PresenceMarker
 
 
 def test_other_program_is_seen_and_leaves(tmp_path: Path) -> None:

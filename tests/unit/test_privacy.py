@@ -15,12 +15,16 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).parent.parent))
 import fixtures_spreadsheets as fx
 
-from konferenz import conferences as conf
-from konferenz import duplicates, importer, privacy, registry, statistics
-from konferenz.db import Database
+from konferenz.conferences import service as conf
+from konferenz.conferences import statistics
 from konferenz.enums import AuditAction, Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.errors import UserError
-from konferenz.models import (
+from konferenz.importing import importer
+from konferenz.privacy import service as privacy
+from konferenz.registry import duplicates
+from konferenz.registry import service as registry
+from konferenz.storage.db import Database
+from konferenz.storage.models import (
     AgendaItem,
     AgendaPerson,
     ArchivedDocument,

@@ -8,12 +8,21 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from konferenz import conferences as conf
-from konferenz import programme as prog
-from konferenz.db import Database
+from konferenz.conferences import service as conf
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus
 from konferenz.errors import ConflictError, UserError
-from konferenz.models import AgendaItem, Category, Forum, Invitation, MinutesEntry, Organisation, Person, Role
+from konferenz.programme import service as prog
+from konferenz.storage.db import Database
+from konferenz.storage.models import (
+    AgendaItem,
+    Category,
+    Forum,
+    Invitation,
+    MinutesEntry,
+    Organisation,
+    Person,
+    Role,
+)
 
 
 @pytest.fixture

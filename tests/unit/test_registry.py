@@ -1,4 +1,4 @@
-"""The registry services (konferenz.registry): validation, saving, search keys, undo, filters — both backends."""
+"""The registry services (konferenz.registry.service): validation, saving, search keys, undo, filters — both backends."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from konferenz import registry as reg
-from konferenz import snapshot
-from konferenz.db import Database
 from konferenz.enums import Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.errors import ConflictError, UserError
-from konferenz.lists import RegistryFilter
-from konferenz.models import (
+from konferenz.lists.registry import RegistryFilter
+from konferenz.registry import service as reg
+from konferenz.registry.service import OrganisationData, PersonData, RoleData
+from konferenz.storage import snapshot
+from konferenz.storage.db import Database
+from konferenz.storage.models import (
     AgendaItem,
     AgendaPerson,
     ArchivedDocument,
@@ -29,7 +30,6 @@ from konferenz.models import (
     Recommendation,
     Role,
 )
-from konferenz.registry import OrganisationData, PersonData, RoleData
 
 #: every table but the audit log, which records undo and redo as well and so only grows
 COMPARED = [t for t in snapshot.TABLES if t != "audit_entry"]

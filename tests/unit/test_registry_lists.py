@@ -8,10 +8,8 @@ import itertools
 import pytest
 import sqlalchemy as sa
 
-from konferenz import migrations, registry
-from konferenz.db import Database, open_database
 from konferenz.enums import InvitationStatus
-from konferenz.lists import (
+from konferenz.lists.registry import (
     OrganisationList,
     PersonList,
     RegistryFilter,
@@ -21,10 +19,13 @@ from konferenz.lists import (
     organisation_contacts,
     tag_choices,
 )
-from konferenz.models import Conference, Invitation, Person
-from konferenz.privacy import erase_person
-from konferenz.registry import OrganisationData, PersonData, RoleData
-from konferenz.schema import person_sort_name
+from konferenz.privacy.service import erase_person
+from konferenz.registry import service as registry
+from konferenz.registry.service import OrganisationData, PersonData, RoleData
+from konferenz.storage import migrations
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.models import Conference, Invitation, Person
+from konferenz.storage.schema import person_sort_name
 
 
 def _sort_names(db: Database) -> dict[int, str]:

@@ -1,4 +1,4 @@
-"""Reading spreadsheets (konferenz.spreadsheet): formats, the header row, the column mapping, non-data rows,
+"""Reading spreadsheets (konferenz.spreadsheets.reader): formats, the header row, the column mapping, non-data rows,
 and every way a file can be unreadable. No database needed."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from openpyxl import Workbook
 sys.path.insert(0, str(Path(__file__).parent.parent))
 import fixtures_spreadsheets as fx
 
-from konferenz import spreadsheet as sp
 from konferenz.errors import UserError
+from konferenz.spreadsheets import reader as sp
 
 # --- header texts -----------------------------------------------------------------------------------------
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from konferenz import transfer
-from konferenz.db import Database, open_database
 from konferenz.enums import Gender, InvitationStatus
 from konferenz.errors import UserError
-from konferenz.models import (
+from konferenz.storage import transfer
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.models import (
     ArchivedDocument,
     Base,
     Conference,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from ui.cli import EXIT_OK, add_db_argument, opened, positive_int
+from ui.commands.cli import EXIT_OK, add_db_argument, opened, positive_int
 from ui.commands.conferences import parse_date
 
 
 def cmd_audit_log(args: argparse.Namespace) -> int:
-    from konferenz.audit import write_audit_log
+    from konferenz.audit.trail import write_audit_log
 
     entity: tuple[str, int] | None = None
     if args.person is not None:

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from konferenz.errors import UserError
-from ui.cli import EXIT_OK, add_db_argument, number, opened, positive_int
+from ui.commands.cli import EXIT_OK, add_db_argument, number, opened, positive_int
 
 
 def parse_date(text: str) -> dt.date:
@@ -21,7 +21,7 @@ def parse_date(text: str) -> dt.date:
 
 
 def cmd_conference_create(args: argparse.Namespace) -> int:
-    from konferenz import conferences
+    from konferenz.conferences import service as conferences
 
     data = conferences.ConferenceData(
         year=args.year,
@@ -42,7 +42,7 @@ def category_ids(session: object, names: list[str]) -> list[int]:
     import sqlalchemy as sa
     from sqlalchemy.orm import Session
 
-    from konferenz.models import Category
+    from konferenz.storage.models import Category
     from konferenz.text import fold
 
     assert isinstance(session, Session)
@@ -64,7 +64,7 @@ def category_ids(session: object, names: list[str]) -> list[int]:
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
-    from konferenz import conferences
+    from konferenz.conferences import service as conferences
 
     with opened(args) as database:
         if args.all:
@@ -81,7 +81,8 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from konferenz import conferences, statistics
+    from konferenz.conferences import service as conferences
+    from konferenz.conferences import statistics
 
     with opened(args) as database, database.read_session() as s:
         if args.conference is not None:

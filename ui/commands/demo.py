@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from ui.cli import EXIT_OK, add_db_argument, number, opened, positive_int
+from ui.commands.cli import EXIT_OK, add_db_argument, number, opened, positive_int
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from konferenz.demo import generate_demo
+    from konferenz.demo.builder import generate_demo
 
     with opened(args) as database:
         summary = generate_demo(database, persons=args.persons, seed=args.seed)

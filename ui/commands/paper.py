@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from konferenz.errors import UserError, file_problem
-from ui.cli import EXIT_OK, add_db_argument, number, opened, positive_int
+from ui.commands.cli import EXIT_OK, add_db_argument, number, opened, positive_int
 
 if TYPE_CHECKING:
     from konferenz.enums import InvitationStatus
@@ -53,8 +53,8 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def cmd_letters(args: argparse.Namespace) -> int:
-    from konferenz import letters as content
     from konferenz.enums import InvitationStatus, label
+    from konferenz.letters import service as content
     from ui.paper import ensure_application
     from ui.paper.letters import letter_pdfs, letters_pdf
 
@@ -101,7 +101,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
 
 def cmd_labels(args: argparse.Namespace) -> int:
-    from konferenz import letters as content
+    from konferenz.letters import service as content
     from ui.paper import ensure_application
     from ui.paper.geometry import LABEL_SHEETS
     from ui.paper.labels import labels_pdf
@@ -122,7 +122,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
 
 def cmd_badges(args: argparse.Namespace) -> int:
-    from konferenz import letters as content
+    from konferenz.letters import service as content
     from ui.paper import ensure_application
     from ui.paper.badges import badges_pdf
     from ui.paper.geometry import AVERY_L4785
@@ -149,7 +149,7 @@ def cmd_badges(args: argparse.Namespace) -> int:
 
 
 def cmd_signin_sheet(args: argparse.Namespace) -> int:
-    from konferenz import letters as content
+    from konferenz.letters import service as content
     from ui.paper import ensure_application
     from ui.paper.lists import signin_sheet_pdf
 
@@ -166,7 +166,7 @@ def cmd_signin_sheet(args: argparse.Namespace) -> int:
 
 
 def cmd_attendee_list(args: argparse.Namespace) -> int:
-    from konferenz import letters as content
+    from konferenz.letters import service as content
     from ui.paper import ensure_application
     from ui.paper.lists import attendee_list_pdf
 

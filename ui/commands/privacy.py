@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ui.cli import EXIT_OK, add_db_argument, opened, positive_int
+from ui.commands.cli import EXIT_OK, add_db_argument, opened, positive_int
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from konferenz import privacy
     from konferenz.errors import UserError
+    from konferenz.privacy import service as privacy
 
     output = Path(args.output)
     json_path = None if output.suffix.lower() == ".pdf" else output
@@ -34,7 +34,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from konferenz import privacy
+    from konferenz.privacy import service as privacy
 
     with opened(args) as database:
         result = privacy.erase_person(database, args.person, args.reason)
@@ -43,7 +43,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from konferenz import privacy
+    from konferenz.privacy import service as privacy
 
     with opened(args) as database, database.read_session() as s:
         rows = privacy.review(s, args.years)

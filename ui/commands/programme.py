@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from konferenz.errors import UserError
-from ui.cli import EXIT_OK, add_db_argument, opened
+from ui.commands.cli import EXIT_OK, add_db_argument, opened
 
 
 def _suffix(path: str, allowed: tuple[str, ...]) -> str:
@@ -17,8 +17,8 @@ def _suffix(path: str, allowed: tuple[str, ...]) -> str:
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
-    from konferenz import programme
-    from konferenz.xlsx import write_workbook
+    from konferenz.programme import service as programme
+    from konferenz.spreadsheets.xlsx import write_workbook
 
     suffix = _suffix(args.output, (".pdf", ".xlsx"))
     with opened(args) as database:
@@ -50,8 +50,8 @@ def cmd_minutes(args: argparse.Namespace) -> int:
 
 
 def cmd_recommendations(args: argparse.Namespace) -> int:
-    from konferenz import programme
-    from konferenz.xlsx import write_workbook
+    from konferenz.programme import service as programme
+    from konferenz.spreadsheets.xlsx import write_workbook
 
     _suffix(args.output, (".xlsx",))
     flt = programme.RecommendationFilter(statuses=programme.OPEN_STATUSES if args.open else ())

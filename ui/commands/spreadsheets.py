@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from konferenz.errors import UserError, file_problem
-from ui.cli import EXIT_OK, add_db_argument, number, opened, positive_int, progress_printer
+from ui.commands.cli import EXIT_OK, add_db_argument, number, opened, positive_int, progress_printer
 
 
 def _write_report(path: str, data: dict[str, object]) -> None:
@@ -21,7 +21,7 @@ def _write_report(path: str, data: dict[str, object]) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from konferenz import importer
+    from konferenz.importing import importer
 
     with opened(args) as database:
         if args.list:
@@ -67,7 +67,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from konferenz import exporter
+    from konferenz.exports import workbooks as exporter
 
     with opened(args) as database:
         if args.what == "registry":

@@ -6,12 +6,12 @@ import argparse
 from pathlib import Path
 
 from konferenz.errors import UserError
-from ui.cli import EXIT_OK, add_db_argument, number, opened, progress_printer
+from ui.commands.cli import EXIT_OK, add_db_argument, number, opened, progress_printer
 
 
 def cmd_migrate_to(args: argparse.Namespace) -> int:
-    from konferenz import db as dbmod
-    from konferenz import transfer
+    from konferenz.storage import db as dbmod
+    from konferenz.storage import transfer
 
     with opened(args, create=False) as source:
         if source.backend != "sqlite":
@@ -32,7 +32,7 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from konferenz import transfer
+    from konferenz.storage import transfer
 
     with opened(args, create=False) as source:
         result = transfer.backup(source, Path(args.output))
@@ -41,7 +41,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from konferenz import transfer
+    from konferenz.storage import transfer
 
     with opened(args, check=False) as target:
         result = transfer.restore(Path(args.file), target)

@@ -2,7 +2,7 @@
 
 The same painting functions serve a PDF file (QPdfWriter), the office printer (QPrinter) and the print
 preview (QPrintPreviewDialog): each takes the device, prepares it as A4 without margins (DIN 5008 measures
-from the paper edge) and paints page after page. Content comes finished from ``konferenz.letters``; this
+from the paper edge) and paints page after page. Content comes finished from ``konferenz.letters.service``; this
 package owns the geometry (``geometry.py``) and the fonts.
 
 Fonts: Noto Sans (Latin including Turkish and Vietnamese, Greek, Cyrillic) and Noto Sans Arabic ship in
@@ -52,7 +52,7 @@ Painting = Callable[[QPagedPaintDevice], object]
 
 def ensure_application() -> QGuiApplication:
     """The running Qt application, or a new QGuiApplication (command line: offscreen platform)."""
-    from ui.cli import ensure_display
+    from ui.display import ensure_display
 
     app = QGuiApplication.instance()
     if app is None:

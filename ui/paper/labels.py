@@ -1,6 +1,6 @@
 """Address labels on A4 label sheets (Zweckform 3475, 3474, Avery L7160).
 
-The address lines are the same as in the letters (``konferenz.addressing``). Each label's text is fitted
+The address lines are the same as in the letters (``konferenz.registry.addressing``). Each label's text is fitted
 into the label minus a margin: first the font shrinks a little (10 pt down to 8.5 pt), then long lines
 wrap (from 10 pt, shrinking down to 5.5 pt only if the label is still too full); the label rectangle is
 also a clip, so nothing ever crosses a label edge. ``start`` skips the labels already used on a partly used first sheet.

@@ -33,13 +33,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPagedPaintDevice
 from sqlalchemy.orm import Session, selectinload
 
-from konferenz import programme
-from konferenz.conferences import conference_id
-from konferenz.db import Database
+from konferenz.conferences.service import conference_id
 from konferenz.enums import AgendaItemType, label
 from konferenz.errors import UserError
-from konferenz.letters import forum_label, german_date_weekday, german_time, numeric_date
-from konferenz.models import (
+from konferenz.letters.service import forum_label, german_date_weekday, german_time, numeric_date
+from konferenz.programme import service as programme
+from konferenz.storage.db import Database
+from konferenz.storage.models import (
     AgendaItem,
     Conference,
     Forum,

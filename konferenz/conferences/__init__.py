@@ -1,0 +1,1 @@
+"""Conferences, forums, invitations, replies, capacity, check-in and statistics."""

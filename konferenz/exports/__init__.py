@@ -1,0 +1,1 @@
+"""The Excel exports of the register, the invitations and the attendee list."""

@@ -1,0 +1,1 @@
+"""DSGVO: access export, erasure by anonymisation, review of old records."""

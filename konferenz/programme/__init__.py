@@ -1,0 +1,1 @@
+"""Agenda, minutes and the follow-up of recommendations."""

@@ -1,0 +1,1 @@
+"""Spreadsheet files as such: reading what staff hand over, writing Excel workbooks."""

@@ -1,0 +1,503 @@
+"""The tables of the whole application, in SQLAlchemy Core (the one definition of the schema).
+
+``konferenz.storage.models`` maps its ORM classes onto these tables; code that only reads lists (the main window's
+first screen, ``konferenz.lists.registry``) uses them directly and so starts without importing the ORM at all
+(about 0.15 s of a start of ~0.5 s).
+
+Every table the later features need is here from the first migration, so features extend it instead of
+redoing it. Enumerations are stored as short strings (no native database enums) so SQLite and PostgreSQL
+behave the same and migrations stay simple. Records that several staff members edit carry a ``version``
+column used for optimistic locking (the ORM's ``version_id_col``): a stale save raises instead of
+silently overwriting. Table and column names are those of Alembic's migrations (``migrations/``); a test
+compares the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+
+from konferenz.enums import (
+    AgendaItemType,
+    AuditAction,
+    Channel,
+    ConsentPurpose,
+    Gender,
+    InvitationStatus,
+    LegalBasis,
+    MunicipalityKind,
+    RecommendationStatus,
+)
+from konferenz.text import fold
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum(enum_type: type[StrEnum]) -> sa.Enum:
+    return sa.Enum(
+        enum_type,
+        native_enum=False,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def now() -> dt.datetime:
+    """The time stamps' clock: local time to the second."""
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _timestamps() -> list[sa.Column[dt.datetime]]:
+    """``created_at`` and ``updated_at``, kept by the program (not by the database)."""
+    return [
+        sa.Column("created_at", sa.DateTime, nullable=False, default=now),
+        sa.Column("updated_at", sa.DateTime, nullable=False, default=now, onupdate=now),
+    ]
+
+
+def _address() -> list[sa.Column[str]]:
+    """The postal and contact columns of persons and organisations."""
+    return [
+        sa.Column("street", sa.String(200), nullable=False, default=""),
+        sa.Column("po_box", sa.String(50), nullable=False, default=""),
+        sa.Column("postal_code", sa.String(10), nullable=False, default=""),
+        sa.Column("city", sa.String(100), nullable=False, default=""),
+        #: empty for Germany; otherwise the country name as written on the envelope
+        sa.Column("country", sa.String(100), nullable=False, default=""),
+        sa.Column("email", sa.String(254), nullable=False, default=""),
+        sa.Column("phone", sa.String(50), nullable=False, default=""),
+    ]
+
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+person_tag = sa.Table(
+    "person_tag",
+    metadata,
+    sa.Column("person_id", sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+)
+
+organisation_tag = sa.Table(
+    "organisation_tag",
+    metadata,
+    sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+)
+
+category = sa.Table(
+    "category",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    #: comma-separated alternative names used by the import ("MSO" for Migrantenselbstorganisation)
+    sa.Column("synonyms", sa.String(300), nullable=False, default=""),
+    #: counted as migrant self-organisation in the statistics
+    sa.Column("is_migrant_organisation", sa.Boolean, nullable=False, default=False),
+    sa.Column("sort_order", sa.Integer, nullable=False, default=0),
+)
+
+municipality = sa.Table(
+    "municipality",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("kind", _enum(MunicipalityKind), nullable=False),
+    #: comma-separated postal codes, e.g. "46395,46397,46399"
+    sa.Column("postal_codes", sa.String(100), nullable=False, default=""),
+)
+
+tag = sa.Table(
+    "tag",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+)
+
+organisation = sa.Table(
+    "organisation",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    #: department or second name line (Abteilung, Fachbereich)
+    sa.Column("department", sa.String(200), nullable=False, default=""),
+    sa.Column("short_name", sa.String(50), nullable=False, default=""),
+    sa.Column("category_id", sa.ForeignKey("category.id", ondelete="SET NULL")),
+    sa.Column("municipality_id", sa.ForeignKey("municipality.id", ondelete="SET NULL")),
+    sa.Column("website", sa.String(200), nullable=False, default=""),
+    sa.Column("notes", sa.Text, nullable=False, default=""),
+    #: folded text of the searchable fields (konferenz.text.search_text); LIKE "%…%" scans it
+    sa.Column("search_text", sa.Text, nullable=False, default=""),
+    sa.Column("import_batch_id", sa.ForeignKey("import_batch.id", ondelete="SET NULL"), index=True),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    *_timestamps(),
+    *_address(),
+)
+
+person = sa.Table(
+    "person",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("gender", _enum(Gender), nullable=False, default=Gender.UNKNOWN),
+    #: academic titles as written in the address, e.g. "Dr." or "Prof. Dr."
+    sa.Column("title", sa.String(50), nullable=False, default=""),
+    sa.Column("first_name", sa.String(100), nullable=False, default=""),
+    #: name particle that belongs to the last name: "von", "van der", "de"
+    sa.Column("name_prefix", sa.String(30), nullable=False, default=""),
+    sa.Column("last_name", sa.String(100), nullable=False),
+    #: a salutation stored here overrides every rule ("Liebe Ayşe,")
+    sa.Column("custom_salutation", sa.String(200), nullable=False, default=""),
+    sa.Column("function", sa.String(200), nullable=False, default=""),
+    sa.Column("mobile", sa.String(50), nullable=False, default=""),
+    #: own category; without one, the person counts under the primary organisation's
+    sa.Column("category_id", sa.ForeignKey("category.id", ondelete="SET NULL")),
+    sa.Column("municipality_id", sa.ForeignKey("municipality.id", ondelete="SET NULL")),
+    sa.Column("notes", sa.Text, nullable=False, default=""),
+    sa.Column("legal_basis", _enum(LegalBasis), nullable=False, default=LegalBasis.PUBLIC_TASK),
+    sa.Column("search_text", sa.Text, nullable=False, default=""),
+    #: the default order of the address list: folded "last first" (``person_sort_name``), kept current on
+    #: every insert and ORM update (see ``konferenz.storage.models._fill_sort_name``); indexed by migration 0003, per backend
+    sa.Column("sort_name", sa.String(400), nullable=False, default="", server_default=""),
+    #: set when the person was anonymised (Art. 17 DSGVO); the row stays for attendance counts
+    sa.Column("anonymised_at", sa.DateTime),
+    sa.Column("import_batch_id", sa.ForeignKey("import_batch.id", ondelete="SET NULL"), index=True),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    *_timestamps(),
+    *_address(),
+    sa.Index("ix_person_last_first", "last_name", "first_name"),
+)
+
+role = sa.Table(
+    "role",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("person_id", sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column(
+        "organisation_id", sa.ForeignKey("organisation.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("function", sa.String(200), nullable=False, default=""),
+    sa.Column("department", sa.String(200), nullable=False, default=""),
+    sa.Column("is_primary", sa.Boolean, nullable=False, default=False),
+    sa.UniqueConstraint("person_id", "organisation_id", name="uq_role_person_org"),
+)
+
+saved_filter = sa.Table(
+    "saved_filter",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("definition", sa.JSON, nullable=False, default=dict),
+)
+
+conference = sa.Table(
+    "conference",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("year", sa.Integer, nullable=False, unique=True),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("theme", sa.Text, nullable=False, default=""),
+    sa.Column("date", sa.Date),
+    sa.Column("start_time", sa.Time),
+    sa.Column("end_time", sa.Time),
+    sa.Column("venue_name", sa.String(200), nullable=False, default=""),
+    sa.Column("venue_street", sa.String(200), nullable=False, default=""),
+    sa.Column("venue_postal_code", sa.String(10), nullable=False, default=""),
+    sa.Column("venue_city", sa.String(100), nullable=False, default=""),
+    sa.Column("capacity", sa.Integer),
+    sa.Column("reply_deadline", sa.Date),
+    sa.Column("notes", sa.Text, nullable=False, default=""),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    *_timestamps(),
+)
+
+agenda_item = sa.Table(
+    "agenda_item",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "conference_id", sa.ForeignKey("conference.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Column("start_time", sa.Time),
+    sa.Column("duration_minutes", sa.Integer, nullable=False, default=0),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("item_type", _enum(AgendaItemType), nullable=False, default=AgendaItemType.OTHER),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    #: free-text speakers and moderation; registry persons are linked through AgendaPerson
+    sa.Column("speakers", sa.Text, nullable=False, default=""),
+    sa.Column("moderation", sa.Text, nullable=False, default=""),
+    sa.Column("room", sa.String(100), nullable=False, default=""),
+    #: running order ("Regieplan"): responsible staff and internal notes, not printed in the programme
+    sa.Column("responsible_staff", sa.String(200), nullable=False, default=""),
+    sa.Column("internal_notes", sa.Text, nullable=False, default=""),
+)
+
+agenda_person = sa.Table(
+    "agenda_person",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "agenda_item_id", sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("person_id", sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True),
+    #: "speaker" or "moderation"
+    sa.Column("part", sa.String(20), nullable=False, default="speaker"),
+)
+
+forum = sa.Table(
+    "forum",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "conference_id", sa.ForeignKey("conference.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("agenda_item_id", sa.ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True),
+    sa.Column("sort_order", sa.Integer, nullable=False, default=0),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("room", sa.String(100), nullable=False, default=""),
+    sa.Column("capacity", sa.Integer),
+    sa.Column("moderation", sa.String(300), nullable=False, default=""),
+)
+
+invitation = sa.Table(
+    "invitation",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "conference_id", sa.ForeignKey("conference.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("person_id", sa.ForeignKey("person.id", ondelete="RESTRICT"), index=True),
+    #: the organisation the person is invited for, or the invited organisation itself
+    sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True),
+    sa.Column(
+        "status", _enum(InvitationStatus), nullable=False, default=InvitationStatus.PLANNED, index=True
+    ),
+    sa.Column("invitation_channel", _enum(Channel)),
+    sa.Column("invited_on", sa.Date),
+    sa.Column("reply_channel", _enum(Channel)),
+    sa.Column("replied_on", sa.Date),
+    sa.Column("reminded_on", sa.Date),
+    #: "vertreten durch": the substitute's name, and the registry person once taken over
+    sa.Column("substitute_name", sa.String(200), nullable=False, default=""),
+    sa.Column("substitute_person_id", sa.ForeignKey("person.id", ondelete="SET NULL")),
+    sa.Column("companions", sa.Integer, nullable=False, default=0),
+    sa.Column("forum_id", sa.ForeignKey("forum.id", ondelete="SET NULL"), index=True),
+    sa.Column("needs_accessibility", sa.String(300), nullable=False, default=""),
+    sa.Column("needs_diet", sa.String(300), nullable=False, default=""),
+    sa.Column("notes", sa.Text, nullable=False, default=""),
+    #: position on the waiting list (1 = next), only while status is WAITLIST
+    sa.Column("waitlist_position", sa.Integer),
+    sa.Column("checked_in_at", sa.DateTime),
+    sa.Column("letter_template", sa.String(100), nullable=False, default=""),
+    sa.Column("entered_by", sa.String(100), nullable=False, default=""),
+    sa.Column("entered_at", sa.DateTime, nullable=False, default=now),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    # nobody is invited twice to the same conference …
+    sa.UniqueConstraint("conference_id", "person_id", name="uq_invitation_conference_person"),
+    # … and an organisation without a contact person only once: a partial unique index, created by
+    # migration 0001 on both backends with ``WHERE person_id IS NULL``. Only the SQLite form is repeated
+    # here: naming ``postgresql_where`` would import SQLAlchemy's PostgreSQL dialect (and asyncio) into
+    # every start of the window, ~20 ms (tests check the index is partial on PostgreSQL).
+    sa.Index(
+        "uq_invitation_conference_org_only",
+        "conference_id",
+        "organisation_id",
+        unique=True,
+        sqlite_where=sa.text("person_id IS NULL"),
+    ),
+    sa.CheckConstraint("person_id IS NOT NULL OR organisation_id IS NOT NULL", name="invitee"),
+    sa.CheckConstraint("companions >= 0", name="companions"),
+)
+
+minutes_entry = sa.Table(
+    "minutes_entry",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "conference_id", sa.ForeignKey("conference.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("agenda_item_id", sa.ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True),
+    sa.Column("forum_id", sa.ForeignKey("forum.id", ondelete="SET NULL"), index=True),
+    sa.Column("notes", sa.Text, nullable=False, default=""),
+    sa.Column("results", sa.Text, nullable=False, default=""),
+    sa.Column("rapporteur", sa.String(200), nullable=False, default=""),
+    *_timestamps(),
+)
+
+recommendation = sa.Table(
+    "recommendation",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "conference_id", sa.ForeignKey("conference.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("agenda_item_id", sa.ForeignKey("agenda_item.id", ondelete="SET NULL")),
+    sa.Column("forum_id", sa.ForeignKey("forum.id", ondelete="SET NULL")),
+    sa.Column("minutes_entry_id", sa.ForeignKey("minutes_entry.id", ondelete="SET NULL")),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("responsible_organisation_id", sa.ForeignKey("organisation.id", ondelete="SET NULL")),
+    sa.Column("responsible_person_id", sa.ForeignKey("person.id", ondelete="SET NULL")),
+    #: a department or party that is not in the registry ("Schulamt", "Jobcenter")
+    sa.Column("responsible_text", sa.String(300), nullable=False, default=""),
+    sa.Column("due_date", sa.Date),
+    sa.Column(
+        "status", _enum(RecommendationStatus), nullable=False, default=RecommendationStatus.OPEN, index=True
+    ),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    *_timestamps(),
+)
+
+recommendation_update = sa.Table(
+    "recommendation_update",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "recommendation_id",
+        sa.ForeignKey("recommendation.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("status", _enum(RecommendationStatus), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    #: the minutes entry ("Sachstand …" item) in which the update was recorded, if any
+    sa.Column("minutes_entry_id", sa.ForeignKey("minutes_entry.id", ondelete="SET NULL")),
+    sa.Column("entered_by", sa.String(100), nullable=False, default=""),
+)
+
+consent_record = sa.Table(
+    "consent_record",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("person_id", sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("purpose", _enum(ConsentPurpose), nullable=False),
+    sa.Column("given_on", sa.Date, nullable=False),
+    sa.Column("channel", _enum(Channel)),
+    sa.Column("text_version", sa.String(100), nullable=False, default=""),
+    sa.Column("withdrawn_on", sa.Date),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+)
+
+audit_entry = sa.Table(
+    "audit_entry",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("timestamp", sa.DateTime, nullable=False, default=now, index=True),
+    sa.Column("os_user", sa.String(100), nullable=False, default=""),
+    sa.Column("host", sa.String(100), nullable=False, default=""),
+    #: table name of the record: "person", "organisation", "invitation", "recommendation" …
+    sa.Column("entity_type", sa.String(50), nullable=False),
+    sa.Column("entity_id", sa.Integer, nullable=False),
+    sa.Column("action", _enum(AuditAction), nullable=False),
+    sa.Column("field", sa.String(100), nullable=False, default=""),
+    sa.Column("old_value", sa.Text),
+    sa.Column("new_value", sa.Text),
+    #: groups the entries of one user action (a merge, an import) so they can be shown and undone together
+    sa.Column("change_set", sa.String(40), nullable=False, default="", index=True),
+    sa.Index("ix_audit_entity", "entity_type", "entity_id"),
+)
+
+import_batch = sa.Table(
+    "import_batch",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("file_name", sa.String(500), nullable=False),
+    sa.Column("imported_at", sa.DateTime, nullable=False, default=now),
+    sa.Column("os_user", sa.String(100), nullable=False, default=""),
+    sa.Column("rows_read", sa.Integer, nullable=False, default=0),
+    sa.Column("created", sa.Integer, nullable=False, default=0),
+    sa.Column("updated", sa.Integer, nullable=False, default=0),
+    sa.Column("undone_at", sa.DateTime),
+    #: what undoing needs besides ``import_batch_id`` (konferenz.importing.importer, "Writing and undo"); NULL once
+    #: the import is undone (migration 0004 moved it here from the ``setting`` table)
+    sa.Column("undo_data", sa.JSON(none_as_null=True)),
+)
+
+import_profile = sa.Table(
+    "import_profile",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("mapping", sa.JSON, nullable=False, default=dict),
+)
+
+deletion_log = sa.Table(
+    "deletion_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("id_hash", sa.String(64), nullable=False),
+    sa.Column("deleted_at", sa.DateTime, nullable=False, default=now),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+)
+
+archived_document = sa.Table(
+    "archived_document",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conference_id", sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True),
+    sa.Column("invitation_id", sa.ForeignKey("invitation.id", ondelete="CASCADE"), index=True),
+    sa.Column("kind", sa.String(50), nullable=False),
+    sa.Column("file_name", sa.String(300), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False, default=now),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+)
+
+setting = sa.Table(
+    "setting",
+    metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.JSON, nullable=False),
+)
+
+
+# --- the stored sort key of persons ----------------------------------------------------------------
+#
+# The ORM events that keep it current on every insert and update are in konferenz.storage.models; the engine hook
+# below covers Core bulk inserts (demo data, imports, copies), whatever module writes them.
+
+#: longest stored key (the column's length)
+SORT_NAME_LENGTH = 400
+
+
+def person_sort_name(last_name: str | None, first_name: str | None) -> str:
+    """The sort key of a person: folded last name, a space, folded first name ("ozturk ayse").
+
+    Case, accents and umlauts are ignored (DIN 5007-1 files Ö under O); the name particle is not part of
+    it ("de Vries" is filed under V); a shorter last name comes first ("Li" before "Lia")."""
+    return f"{fold(last_name or '')} {fold(first_name or '')}".strip()[:SORT_NAME_LENGTH]
+
+
+@sa.event.listens_for(sa.Engine, "before_execute", retval=True)
+def _fill_sort_name_on_core_insert(
+    _conn: sa.Connection, clauseelement: Any, multiparams: Any, params: Any, _execution_options: Any
+) -> tuple[Any, Any, Any]:
+    """Core ``INSERT`` into ``person`` with rows as parameters: compute missing or empty sort keys."""
+    # the ORM passes an annotated copy of the table: compare by name
+    if not (isinstance(clauseelement, sa.Insert) and getattr(clauseelement.table, "name", None) == "person"):
+        return clauseelement, multiparams, params
+
+    def filled(row: Any) -> Any:
+        if isinstance(row, dict) and "last_name" in row and not row.get("sort_name"):
+            return {**row, "sort_name": person_sort_name(row["last_name"], row.get("first_name"))}
+        return row
+
+    if isinstance(multiparams, list):
+        multiparams = [filled(row) for row in multiparams]
+    elif isinstance(multiparams, tuple):
+        multiparams = tuple(
+            [filled(r) for r in item] if isinstance(item, list) else filled(item) for item in multiparams
+        )
+    if isinstance(params, dict) and params:
+        params = filled(params)
+    return clauseelement, multiparams, params

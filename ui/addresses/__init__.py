@@ -1,0 +1,1 @@
+"""The Adressen area: register editors, filters, merge, duplicates and the data-protection window."""

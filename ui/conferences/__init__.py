@@ -1,0 +1,1 @@
+"""The Konferenzen area: conferences, forums, inviting, replies, check-in, statistics."""

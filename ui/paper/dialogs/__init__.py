@@ -1,0 +1,1 @@
+"""The printing dialogs: letters, template editor, sender settings, labels, badges and lists, preview."""

@@ -1,0 +1,1025 @@
+"""Serienbrief im Fenster: letters of a conference previewed, printed or saved as PDF, and their sending recorded.
+
+``open_letters_dialog(ctx, parent, conference_id, invitation_ids)`` opens ``LettersDialog`` (not modal): who
+gets a letter (every invitation, those of one status or of the template's default statuses, or the
+selection handed in), the template, Form B or A, the enclosures (Programm, Rückmeldebogen), a live count
+("38 Briefe") with a warning for addresses without PLZ and Ort, and four ways out that share one painting
+function (``ui.paper.letters.paint_letters``): "Vorschau …", "Drucken …", "Als PDF speichern …" and
+"Einzelne PDFs in Ordner …". With "Versand vermerken" on, ``konferenz.letters.service.record_sending`` runs after
+the letters were printed or written (channel Post, today, template, *vorgemerkt* → *eingeladen*, one PDF per
+letter into the archive) and the invitation lists refresh.
+
+Threads (measured on this project's machines): painting on a QPdfWriter in a worker thread gives the same
+text as on the GUI thread, also while the GUI thread draws text; 100 letters take about 1 s with both
+enclosures, their archive copies another 1.6 s. So PDFs are painted in the background (``run_task``) with
+per-letter progress and Abbrechen. The printer is painted on the GUI thread, letter by letter, with a
+progress dialog that keeps the window responsive (a platform's print engine is not trusted off the GUI
+thread). Abbrechen leaves no output file and records nothing: files are written to temporary names, the
+sending is recorded, and only then are the files renamed; a cancelled print run is aborted. A target that
+is a folder, or a file that cannot be replaced (read-only, open in a viewer), is refused before anything is
+painted or recorded; should the renaming still fail, the sending stays recorded and the dialog follows it
+(recipients: the letters just made, "Versand vermerken" off) and says which file is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar, overload
+
+import sqlalchemy as sa
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from konferenz.enums import InvitationStatus, label
+from konferenz.errors import UserError, file_problem
+from konferenz.letters import service as content
+from konferenz.letters.service import LetterContent
+from konferenz.lists.registry import format_count
+from konferenz.storage.db import Database
+from konferenz.storage.models import Conference, Invitation, Person
+from ui.context import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS, AppContext
+from ui.paper import ensure_fonts, pdf_bytes
+from ui.paper.dialogs.preview import make_print_preview
+from ui.paper.dialogs.template_editor import TemplateEditorDialog, template_label
+from ui.paper.letters import letter_pdfs, paint_letters
+from ui.settings import settings
+from ui.widgets.geometry import remember_geometry
+from ui.widgets.tasks import Cancelled, Progress, run_task
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+PDF_FILTER = "PDF-Dokument (*.pdf)"
+#: the status combo's entry for the template's own default statuses (reminders, thanks)
+TEMPLATE_DEFAULT = "template-default"
+#: pause after a change of the choice before the letters are counted again
+REFRESH_DELAY_MS = 120
+#: how many names of incomplete addresses the warning line lists
+WARN_NAMES = 4
+FOLDER_KEY = "Serienbrief/folder"
+
+
+class LettersCancelledError(UserError):
+    """The user pressed Abbrechen; nothing was written and nothing recorded."""
+
+    def __init__(self) -> None:
+        super().__init__("Abgebrochen – es wurde nichts gespeichert und nichts vermerkt.")
+
+
+# --- what is printed --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterChoice:
+    """Everything the dialog's controls decide, enough to build the letters again in a worker thread."""
+
+    year: int
+    template: str
+    statuses: frozenset[InvitationStatus] | None = None
+    invitation_ids: tuple[int, ...] | None = None
+    form: str = "B"
+    programme: bool = False
+    reply_form: bool = False
+
+    def contents(self, database: Database, *, enclosures: bool = True) -> list[LetterContent]:
+        return content.letter_contents(
+            database,
+            self.year,
+            self.statuses,
+            self.invitation_ids,
+            template=self.template,
+            programme=self.programme and enclosures,
+            reply_form=self.reply_form and enclosures,
+        )
+
+    @property
+    def kind(self) -> str:
+        return content.template_kind(self.template)
+
+
+@dataclass
+class Outcome:
+    """What an output did: letters, files written, invitations recorded as sent."""
+
+    letters: int
+    files: list[Path] = field(default_factory=list)
+    recorded: int = 0
+    invitation_ids: list[int] = field(default_factory=list)
+    #: the sending was recorded, but (some of) the files could not be written: the German message
+    file_error: str = ""
+
+
+class Steps:
+    """Progress over the letters of one output (building, painting, archive copies) with Abbrechen.
+
+    ``through(letters)`` is a sequence that ``paint_letters`` reads like a list; it reports every letter
+    and stops the painting (after ``on_cancel``, e.g. ``QPrinter.abort``) when Abbrechen was pressed.
+    """
+
+    def __init__(self, progress: Progress, cancelled: Cancelled, total: int = 0) -> None:
+        self.progress = progress
+        self.cancelled = cancelled
+        self.total = total
+        self.done = 0
+
+    def check(self) -> None:
+        if self.cancelled():
+            raise LettersCancelledError
+
+    def tick(self, count: int = 1) -> None:
+        """Stop here when Abbrechen was pressed, else count ``count`` steps as done."""
+        self.check()
+        self.advance(count)
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+        self.progress(min(self.done, self.total), self.total)
+
+    def through(
+        self, letters: Sequence[LetterContent], on_cancel: Callable[[], object] | None = None
+    ) -> Sequence[LetterContent]:
+        return _Through(self, letters, on_cancel)
+
+    def archive_pdfs(self, letters: Sequence[LetterContent], form: str) -> dict[int, bytes]:
+        """One PDF per letter (``letter_pdfs``), letter by letter so that Abbrechen is heard."""
+        result: dict[int, bytes] = {}
+        for letter in letters:
+            self.tick()
+            result.update(letter_pdfs([letter], form=form))
+        return result
+
+
+class _Through(Sequence[LetterContent]):
+    def __init__(
+        self, steps: Steps, letters: Sequence[LetterContent], on_cancel: Callable[[], object] | None
+    ) -> None:
+        self._steps = steps
+        self._letters = letters
+        self._on_cancel = on_cancel
+
+    def __len__(self) -> int:
+        return len(self._letters)
+
+    @overload
+    def __getitem__(self, index: int) -> LetterContent: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[LetterContent]: ...
+    def __getitem__(self, index: int | slice) -> LetterContent | Sequence[LetterContent]:
+        return self._letters[index]
+
+    def __iter__(self) -> Iterator[LetterContent]:
+        for letter in self._letters:
+            if self._steps.cancelled():
+                if self._on_cancel is not None:
+                    self._on_cancel()
+                raise LettersCancelledError
+            self._steps.advance()
+            yield letter
+
+
+def build_letters(database: Database, choice: LetterChoice) -> list[LetterContent]:
+    """The letters of ``choice``; UserError (German) when there are none."""
+    letters = choice.contents(database)
+    if not letters:
+        raise UserError("Für diese Auswahl gibt es keine Briefe.")
+    return letters
+
+
+def letter_file_names(year: int, template: str, letters: Sequence[LetterContent]) -> dict[int, str]:
+    """File names of the single PDFs, as in the archive ("2026-einladung-00042-dr-anna-mueller.pdf")."""
+    return {
+        letter.invitation_id: content.archive_file_name(
+            year, template, letter.invitation_id, letter.recipient
+        )
+        for letter in letters
+        if letter.invitation_id is not None
+    }
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """ "1 Brief", "3 Briefe"."""
+    return f"{format_count(n)} {one if n == 1 else many}"
+
+
+def check_targets(paths: Sequence[Path]) -> None:
+    """Refuse (German ``UserError``) before anything is painted or recorded when a target is a folder, its
+    folder is missing, or an existing file cannot be replaced (read-only, or open in a program that locks
+    it, as PDF viewers on Windows do)."""
+    for path in paths:
+        if path.is_dir() or not path.parent.is_dir():
+            raise UserError(file_problem(path))
+        if path.exists():
+            try:
+                with path.open("r+b"):  # opened for writing, nothing written: the file stays as it was
+                    pass
+            except OSError as exc:
+                raise UserError(file_problem(path, exc)) from None
+
+
+def commit_output(
+    database: Database,
+    choice: LetterChoice,
+    letters: Sequence[LetterContent],
+    files: Sequence[tuple[Path, bytes]],
+    archive: dict[int, bytes] | None,
+) -> Outcome:
+    """Write ``files`` and record the sending (if ``archive`` is given) as one step.
+
+    The targets are checked first (``check_targets``); files go to temporary names; then the sending is
+    recorded (one transaction); then the files get their names. A failure anywhere before the renaming
+    leaves no file and records nothing. Should the renaming fail after all (a file locked in that very
+    moment), the sending stays recorded: the outcome says so in ``file_error`` instead of an exception,
+    so the dialog follows the recorded state and nothing is recorded twice.
+    """
+    ids = [letter.invitation_id for letter in letters if letter.invitation_id is not None]
+    check_targets([target for target, _data in files])
+    staged: list[tuple[Path, Path]] = []
+
+    def clean() -> None:
+        for tmp, _target in staged:
+            tmp.unlink(missing_ok=True)
+
+    try:
+        for target, data in files:
+            tmp = _temporary(target)
+            staged.append((tmp, target))
+            tmp.write_bytes(data)
+    except OSError as exc:
+        clean()
+        where = staged[-1][1]
+        if isinstance(exc, PermissionError):
+            problem = f"In den Ordner „{where.parent}“ darf hier nicht geschrieben werden."
+        else:
+            problem = file_problem(where, exc)
+        raise UserError(problem) from None
+    recorded = 0
+    try:
+        if archive is not None:
+            recorded = content.record_sending(database, ids, choice.template, archive)
+    except BaseException:
+        clean()
+        raise
+    written: list[Path] = []
+    try:
+        for tmp, target in staged:
+            tmp.replace(target)
+            written.append(target)
+    except OSError as exc:
+        clean()
+        failed = staged[len(written)][1]
+        problem = file_problem(failed, exc)
+        if len(staged) > 1:
+            total = format_count(len(staged))
+            if not written:
+                problem = f"Keine der {total} Dateien konnte gespeichert werden. {problem}"
+            else:
+                verb = "konnte" if len(written) == 1 else "konnten"
+                problem = f"Nur {format_count(len(written))} von {total} Dateien {verb} gespeichert werden. {problem}"
+        if not recorded:
+            raise UserError(problem) from None
+        archived = "der Brief liegt" if recorded == 1 else "die Briefe liegen"
+        message = (
+            f"Der Versand ist vermerkt ({plural(recorded, 'Einladung', 'Einladungen')}; {archived} im "
+            f"Archiv), aber nicht alle Dateien sind gespeichert: {problem} Beim nächsten Speichern wird der "
+            "Versand nicht noch einmal vermerkt."
+        )
+        return Outcome(len(letters), written, recorded, ids, file_error=message)
+    return Outcome(len(letters), written, recorded, ids)
+
+
+def write_pdf(
+    database: Database,
+    choice: LetterChoice,
+    path: Path,
+    *,
+    record: bool,
+    progress: Progress,
+    cancelled: Cancelled,
+) -> Outcome:
+    """All letters in one PDF at ``path`` (the work of "Als PDF speichern …", any thread)."""
+    check_targets([path])  # before the work: a folder or a locked file is refused at once
+    steps = Steps(progress, cancelled)
+    letters = build_letters(database, choice)
+    steps.total = 1 + len(letters) * (2 if record else 1)
+    steps.tick()
+    data = pdf_bytes(
+        lambda device: paint_letters(device, steps.through(letters), choice.form), title=letters[0].subject
+    )
+    archive = steps.archive_pdfs(letters, choice.form) if record else None
+    steps.check()
+    return commit_output(database, choice, letters, [(path, data)], archive)
+
+
+def write_folder(
+    database: Database,
+    choice: LetterChoice,
+    folder: Path,
+    *,
+    record: bool,
+    progress: Progress,
+    cancelled: Cancelled,
+) -> Outcome:
+    """One PDF per letter in ``folder`` (the work of "Einzelne PDFs in Ordner …"); the same files go to the
+    archive when the sending is recorded."""
+    if not folder.is_dir():
+        raise UserError(f"Den Ordner „{folder}“ gibt es nicht.")
+    steps = Steps(progress, cancelled)
+    letters = build_letters(database, choice)
+    names = letter_file_names(choice.year, choice.template, letters)
+    check_targets([folder / name for name in names.values()])
+    steps.total = 1 + len(letters)
+    steps.tick()
+    pdfs = steps.archive_pdfs(letters, choice.form)
+    steps.check()
+    files = [(folder / names[inv_id], data) for inv_id, data in pdfs.items()]
+    return commit_output(database, choice, letters, files, pdfs if record else None)
+
+
+# --- the dialog -------------------------------------------------------------------------------------------
+
+
+def _warn(parent: QWidget, title: str, exc: UserError | str) -> None:
+    QMessageBox.warning(parent, title, exc.message if isinstance(exc, UserError) else exc)
+
+
+class LettersDialog(QDialog):
+    """Serienbrief – Konferenz <Jahr>: choose, preview, print, save, record the sending."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None,
+        conference_id: int,
+        invitation_ids: Sequence[int] = (),
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.conference_id = conference_id
+        self.selection: tuple[int, ...] = tuple(dict.fromkeys(invitation_ids))
+        self._selection_is_result = False
+        with ctx.database.read_session() as s:
+            conf = s.get(Conference, conference_id)
+            if conf is None:
+                raise UserError("Diese Konferenz gibt es nicht mehr.")
+            self.year = conf.year
+        self.letters: list[LetterContent] = []
+        self.problem = ""
+        self.last_outcome: Outcome | None = None
+        self._touched_recipients = False
+        self._touched_enclosures = False
+        self._loading = True
+        self._closed = False
+
+        self.setWindowTitle(self.tr("Serienbrief – Konferenz {0}").format(self.year))
+        self.setAccessibleName(self.windowTitle())
+        self.setObjectName("LettersDialog")
+
+        # -- recipients
+        recipients = QGroupBox(self.tr("Empfänger"), self)
+        self.all_button = QRadioButton(recipients)
+        self.status_button = QRadioButton(self.tr("Nach S&tatus:"), recipients)
+        self.status_combo = QComboBox(recipients)
+        self.status_combo.setAccessibleName(self.tr("Status der Einladungen"))
+        self.selection_button = QRadioButton(recipients)
+        self.recipient_group = QButtonGroup(self)
+        for radio in (self.all_button, self.status_button, self.selection_button):
+            self.recipient_group.addButton(radio)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status_button)
+        status_row.addWidget(self.status_combo, 1)
+        box = QVBoxLayout(recipients)
+        box.addWidget(self.all_button)
+        box.addLayout(status_row)
+        box.addWidget(self.selection_button)
+
+        # -- the letter
+        letter_box = QGroupBox(self.tr("Brief"), self)
+        self.template_combo = QComboBox(letter_box)
+        self.template_combo.setAccessibleName(self.tr("Vorlage"))
+        self.edit_templates_button = QPushButton(self.tr("Vorlagen b&earbeiten …"), letter_box)
+        self.edit_templates_button.setAutoDefault(False)
+        template_row = QHBoxLayout()
+        template_row.addWidget(self.template_combo, 1)
+        template_row.addWidget(self.edit_templates_button)
+        self.form_b = QRadioButton(self.tr("Form &B (großer Briefkopf, üblich)"), letter_box)
+        self.form_a = QRadioButton(self.tr("Form A (&kleiner Briefkopf)"), letter_box)
+        self.form_b.setChecked(True)
+        form_group = QButtonGroup(self)
+        form_group.addButton(self.form_b)
+        form_group.addButton(self.form_a)
+        form_row = QHBoxLayout()
+        form_row.addWidget(self.form_b)
+        form_row.addWidget(self.form_a)
+        form_row.addStretch(1)
+        self.programme_box = QCheckBox(self.tr("&Programm"), letter_box)
+        self.reply_form_box = QCheckBox(self.tr("&Rückmeldebogen"), letter_box)
+        enclosure_row = QHBoxLayout()
+        enclosure_row.addWidget(self.programme_box)
+        enclosure_row.addWidget(self.reply_form_box)
+        enclosure_row.addStretch(1)
+        form_layout = QFormLayout(letter_box)
+        template_label_widget = QLabel(self.tr("Vor&lage:"), letter_box)
+        template_label_widget.setBuddy(self.template_combo)
+        form_layout.addRow(template_label_widget, template_row)
+        form_layout.addRow(self.tr("Briefbogen:"), form_row)
+        form_layout.addRow(self.tr("Anlagen:"), enclosure_row)
+
+        self.record_box = QCheckBox(self)
+        self.record_box.setChecked(True)
+
+        # -- what will come out
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("letters_count")
+        font = self.count_label.font()
+        font.setBold(True)
+        self.count_label.setFont(font)
+        self.warning_label = QLabel(self)
+        self.warning_label.setObjectName("letters_warning")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label = QLabel(self)
+        self.result_label.setObjectName("letters_result")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        # -- ways out
+        self.preview_button = QPushButton(self.tr("&Vorschau …"), self)
+        self.print_button = QPushButton(self.tr("&Drucken …"), self)
+        self.pdf_button = QPushButton(self.tr("Als PDF &speichern …"), self)
+        self.folder_button = QPushButton(self.tr("Einzelne PDFs in &Ordner …"), self)
+        self.sender_button = QPushButton(self.tr("Abse&nder …"), self)
+        self.close_button = QPushButton(self.tr("Schließen"), self)
+        for button in (
+            self.print_button,
+            self.pdf_button,
+            self.folder_button,
+            self.sender_button,
+            self.close_button,
+        ):
+            button.setAutoDefault(False)
+        self.preview_button.setDefault(True)
+        outputs = QHBoxLayout()
+        for button in (self.preview_button, self.print_button, self.pdf_button, self.folder_button):
+            outputs.addWidget(button)
+        outputs.addStretch(1)
+        outputs.addWidget(self.sender_button)
+        outputs.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(recipients)
+        layout.addWidget(letter_box)
+        layout.addWidget(self.record_box)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.warning_label)
+        layout.addWidget(self.result_label)
+        layout.addStretch(1)
+        layout.addLayout(outputs)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+        self._fill_templates()
+        self._counts: dict[InvitationStatus, int] = {}
+        self._load_counts()
+        self._apply_template_defaults()
+        self._loading = False
+        self.refresh()
+
+        self.recipient_group.buttonClicked.connect(self._on_recipients_touched)
+        self.status_combo.activated.connect(self._on_status_activated)
+        self.template_combo.currentIndexChanged.connect(self._on_template_changed)
+        form_group.buttonClicked.connect(lambda _button: self._schedule_refresh())
+        self.programme_box.clicked.connect(self._on_enclosures_touched)
+        self.reply_form_box.clicked.connect(self._on_enclosures_touched)
+        self.edit_templates_button.clicked.connect(self.edit_templates)
+        self.preview_button.clicked.connect(self.show_preview)
+        # clicked(bool) would arrive as the printer, path or folder
+        self.print_button.clicked.connect(lambda: self.print_letters())  # noqa: PLW0108
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())  # noqa: PLW0108
+        self.folder_button.clicked.connect(lambda: self.save_folder())  # noqa: PLW0108
+        self.sender_button.clicked.connect(self.edit_sender)
+        self.close_button.clicked.connect(self.reject)
+        ctx.data_changed.connect(self._on_data_changed)
+        ctx.database_changed.connect(self.reject)
+        remember_geometry(self, "Dialoge/Serienbrief")
+
+    # --- choices ---------------------------------------------------------------------------------------
+
+    def _fill_templates(self) -> None:
+        current = self.template_combo.currentData()
+        self.template_combo.blockSignals(True)
+        self.template_combo.clear()
+        for name in content.available_templates():
+            self.template_combo.addItem(template_label(name), name)
+        wanted = current or content.DEFAULT_TEMPLATE
+        index = self.template_combo.findData(wanted)
+        self.template_combo.setCurrentIndex(max(index, 0))
+        self.template_combo.blockSignals(False)
+
+    @property
+    def template(self) -> str:
+        return str(self.template_combo.currentData() or content.DEFAULT_TEMPLATE)
+
+    def _load_counts(self) -> None:
+        """Invitations per status (anonymised persons get no letters, as in ``letter_contents``)."""
+        with self.ctx.database.read_session() as s:
+            rows = s.execute(
+                sa.select(Invitation.status, sa.func.count())
+                .outerjoin(Person, Person.id == Invitation.person_id)
+                .where(Invitation.conference_id == self.conference_id, Person.anonymised_at.is_(None))
+                .group_by(Invitation.status)
+            ).all()
+        self._counts = {InvitationStatus(status): int(n) for status, n in rows}
+        total = sum(self._counts.values())
+        self.all_button.setText(self.tr("&Alle Einladungen ({0})").format(format_count(total)))
+        if self._selection_is_result:
+            text = self.tr("Aus&wahl: die eben erstellten Briefe ({0})")
+        else:
+            text = self.tr("Aus&wahl in der Liste ({0})")
+        self.selection_button.setText(text.format(format_count(len(self.selection))))
+        self.selection_button.setEnabled(bool(self.selection))
+        self._fill_statuses()
+
+    def _fill_statuses(self) -> None:
+        current = self.status_combo.currentData()
+        self.status_combo.blockSignals(True)
+        self.status_combo.clear()
+        defaults = content.default_statuses(self.template)
+        if defaults is not None:
+            order = list(InvitationStatus)
+            names = " oder ".join(label(s) for s in sorted(defaults, key=order.index))
+            n = sum(self._counts.get(s, 0) for s in defaults)
+            self.status_combo.addItem(
+                self.tr("{0} (Vorgabe der Vorlage, {1})").format(names, format_count(n)), TEMPLATE_DEFAULT
+            )
+        for status in InvitationStatus:
+            self.status_combo.addItem(
+                f"{label(status)} ({format_count(self._counts.get(status, 0))})", status.value
+            )
+        index = self.status_combo.findData(current) if current is not None else -1
+        self.status_combo.setCurrentIndex(max(index, 0))
+        self.status_combo.blockSignals(False)
+
+    def _apply_template_defaults(self) -> None:
+        """Recipients and enclosures as the template suggests, unless the user chose them already.
+
+        Recipients: the selection handed in; else the template's default statuses (reminders: not yet
+        replied; thanks: attended); else for an invitation those still *vorgemerkt*, or everyone.
+        """
+        kind = content.template_kind(self.template)
+        if not self._touched_recipients:
+            if self.selection:
+                self.selection_button.setChecked(True)
+            elif content.default_statuses(self.template) is not None:
+                self.status_button.setChecked(True)
+                self.status_combo.setCurrentIndex(self.status_combo.findData(TEMPLATE_DEFAULT))
+            elif self._counts.get(InvitationStatus.PLANNED, 0):
+                self.status_button.setChecked(True)
+                self.status_combo.setCurrentIndex(self.status_combo.findData(InvitationStatus.PLANNED.value))
+            else:
+                self.all_button.setChecked(True)
+        if not self._touched_enclosures:
+            is_reminder = kind.startswith("erinnerung")
+            is_thanks = kind.startswith("dank")
+            self.programme_box.setChecked(not is_reminder and not is_thanks)
+            self.reply_form_box.setChecked(not is_thanks)
+        # what ``content.record_sending`` does for this kind of template
+        if kind.startswith("erinnerung"):
+            what = self.tr(
+                "Erinnerung heute, Vorlage; vorgemerkt → eingeladen, ohne Einladungsdatum: Post, heute; "
+                "PDF-Kopie ins Archiv"
+            )
+        elif kind.startswith("dank"):
+            what = self.tr("Vorlage; PDF-Kopie ins Archiv; Status und Daten bleiben")
+        else:
+            what = self.tr("Post, heute, Vorlage; vorgemerkt → eingeladen; PDF-Kopie ins Archiv")
+        self.record_box.setText(self.tr("Versand ver&merken ({0})").format(what))
+
+    def choice(self) -> LetterChoice:
+        """The letters the controls describe now."""
+        statuses: frozenset[InvitationStatus] | None = None
+        ids: tuple[int, ...] | None = None
+        if self.selection_button.isChecked() and self.selection:
+            ids = self.selection
+        elif self.status_button.isChecked():
+            data = self.status_combo.currentData()
+            if data == TEMPLATE_DEFAULT:
+                statuses = content.default_statuses(self.template)
+            elif data is not None:
+                statuses = frozenset({InvitationStatus(data)})
+        return LetterChoice(
+            year=self.year,
+            template=self.template,
+            statuses=statuses,
+            invitation_ids=ids,
+            form="A" if self.form_a.isChecked() else "B",
+            programme=self.programme_box.isChecked(),
+            reply_form=self.reply_form_box.isChecked(),
+        )
+
+    def select_status(self, status: InvitationStatus | str) -> None:
+        """Choose "Nach Status" with ``status`` (or ``TEMPLATE_DEFAULT``), as a click and a choice would."""
+        value = status.value if isinstance(status, InvitationStatus) else status
+        index = self.status_combo.findData(value)
+        if index < 0:
+            raise ValueError(f"status {status!r} not offered")
+        self.status_combo.setCurrentIndex(index)
+        self.status_button.setChecked(True)
+        self._touched_recipients = True
+        self.refresh()
+
+    def select_template(self, name: str) -> None:
+        index = self.template_combo.findData(content.template_name(name))
+        self.template_combo.setCurrentIndex(index)
+        self.refresh()
+
+    # --- reacting ---------------------------------------------------------------------------------------
+
+    def _schedule_refresh(self) -> None:
+        if not self._loading and not self._closed:
+            self._refresh_timer.start()
+
+    def done(self, result: int) -> None:
+        """Closed (Schließen, Esc, another database): no more counting in the background."""
+        self._refresh_timer.stop()
+        if not self._closed:
+            self._closed = True
+            self.ctx.data_changed.disconnect(self._on_data_changed)
+            self.ctx.database_changed.disconnect(self.reject)
+        super().done(result)
+
+    def _on_recipients_touched(self, _button: object = None) -> None:
+        self._touched_recipients = True
+        self._schedule_refresh()
+
+    def _on_status_activated(self, _index: int) -> None:
+        self.status_button.setChecked(True)
+        self._on_recipients_touched()
+
+    def _on_enclosures_touched(self) -> None:
+        self._touched_enclosures = True
+        self._schedule_refresh()
+
+    def _on_template_changed(self, _index: int) -> None:
+        self._fill_statuses()
+        self._apply_template_defaults()
+        self._schedule_refresh()
+
+    def _on_data_changed(self, kinds: frozenset[str]) -> None:
+        if kinds & {INVITATIONS, PERSONS, ORGANISATIONS, CONFERENCES} and not self._closed:
+            self._load_counts()
+            self._schedule_refresh()
+
+    def refresh(self) -> None:
+        """Count the letters of the current choice; show missing addresses and template errors."""
+        self._refresh_timer.stop()
+        self.problem = ""
+        try:
+            self.letters = self.choice().contents(self.ctx.database, enclosures=False)
+        except UserError as exc:  # TemplateError too: a broken own template
+            self.letters = []
+            self.problem = exc.message
+        n = len(self.letters)
+        if self.problem:
+            self.count_label.setText(self.tr("Keine Briefe"))
+            self.warning_label.setText("⚠ " + self.problem)
+        else:
+            if n == 1:
+                self.count_label.setText(self.tr("1 Brief"))
+            elif n:
+                self.count_label.setText(self.tr("{0} Briefe").format(format_count(n)))
+            else:
+                self.count_label.setText(self.tr("Keine Briefe für diese Auswahl"))
+            incomplete = [letter.recipient or "?" for letter in self.letters if not letter.address_complete]
+            if incomplete:
+                names = ", ".join(incomplete[:WARN_NAMES]) + (" …" if len(incomplete) > WARN_NAMES else "")
+                text = (
+                    self.tr("1 Anschrift ohne PLZ und Ort – dieser Brief käme nicht an: {1}")
+                    if len(incomplete) == 1
+                    else self.tr("{0} Anschriften ohne PLZ und Ort – diese Briefe kämen nicht an: {1}")
+                )
+                self.warning_label.setText("⚠ " + text.format(format_count(len(incomplete)), names))
+            else:
+                self.warning_label.setText("")
+        self.warning_label.setVisible(bool(self.warning_label.text()))
+        ready = n > 0 and not self.problem
+        for button in (self.preview_button, self.print_button, self.pdf_button, self.folder_button):
+            button.setEnabled(ready)
+
+    # --- helpers for the outputs ------------------------------------------------------------------------
+
+    def _title(self, what: str) -> str:
+        return f"{what} – {self.windowTitle()}"
+
+    def _suggested_name(self, choice: LetterChoice) -> str:
+        kind = template_label(choice.template).split(" (")[0]
+        return f"{kind} {self.year}.pdf"
+
+    def _run(self, title: str, work: Callable[[Progress, Cancelled], T]) -> T | None:
+        """``work`` in the background (progress, Abbrechen); a UserError becomes a message and None."""
+        ensure_fonts()  # registered on the GUI thread; the letters are painted in the background
+        try:
+            return run_task(self, title, work)
+        except LettersCancelledError as exc:
+            self.result_label.setText(exc.message)
+            return None
+        except UserError as exc:
+            _warn(self, title, exc)
+            return None
+
+    def _output(self, title: str, work: Callable[[Progress, Cancelled], Outcome]) -> Outcome | None:
+        outcome = self._run(title, work)
+        if outcome is not None:
+            self._finished(outcome)
+            if outcome.file_error:
+                _warn(self, title, outcome.file_error)
+        return outcome
+
+    def _finished(self, outcome: Outcome) -> None:
+        """Show what an output did; a recorded sending is followed by the controls (recipients: the letters
+        just made; "Versand vermerken" off) and announced, also when a file could not be written."""
+        self.last_outcome = outcome
+        parts: list[str] = []
+        n = outcome.letters
+        if outcome.file_error:
+            parts.append(outcome.file_error)
+        elif outcome.files:
+            if len(outcome.files) > 1:
+                what = self.tr("{0} Briefe als einzelne PDFs gespeichert in {1}")
+            elif n == 1:
+                what = self.tr("1 Brief gespeichert: {1}")
+            else:
+                what = self.tr("{0} Briefe gespeichert: {1}")
+            where = outcome.files[0] if len(outcome.files) == 1 else outcome.files[0].parent
+            parts.append(what.format(format_count(n), where))
+        else:
+            parts.append(
+                (self.tr("1 Brief gedruckt.") if n == 1 else self.tr("{0} Briefe gedruckt.")).format(
+                    format_count(n)
+                )
+            )
+        if outcome.recorded and not outcome.file_error:
+            parts.append(
+                (
+                    self.tr("Versand vermerkt für 1 Einladung; der Brief liegt im Archiv.")
+                    if outcome.recorded == 1
+                    else self.tr("Versand vermerkt für {0} Einladungen; die Briefe liegen im Archiv.")
+                ).format(format_count(outcome.recorded))
+            )
+        if outcome.recorded:
+            # the same letters stay chosen (their status changed), recorded once only
+            self.selection = tuple(outcome.invitation_ids)
+            self._selection_is_result = True
+            self.selection_button.setChecked(True)
+            self._touched_recipients = True
+            self.record_box.setChecked(False)
+            self.ctx.announce(INVITATIONS)  # the lists refresh, and so do the counts here
+            self.refresh()
+        self.result_label.setText(" ".join(parts))
+
+    def _printed_not_recorded(self, n: int) -> str:
+        if n == 1:
+            return self.tr("1 Brief gedruckt; der Versand ist nicht vermerkt.")
+        return self.tr("{0} Briefe gedruckt; der Versand ist nicht vermerkt.").format(format_count(n))
+
+    def _record_printed(self, choice: LetterChoice, letters: Sequence[LetterContent], title: str) -> None:
+        """After printing from the preview: archive copies (background) and the sending recorded."""
+        if not self.record_box.isChecked():
+            self._finished(Outcome(len(letters)))
+            return
+        database = self.ctx.database
+
+        def work(progress: Progress, cancelled: Cancelled) -> Outcome:
+            steps = Steps(progress, cancelled, len(letters))
+            archive = steps.archive_pdfs(letters, choice.form)
+            steps.check()
+            return commit_output(database, choice, letters, [], archive)
+
+        if self._output(title, work) is None:
+            self.result_label.setText(self._printed_not_recorded(len(letters)))
+
+    # --- outputs ----------------------------------------------------------------------------------------
+
+    def save_pdf(self, path: Path | None = None) -> Outcome | None:
+        """ "Als PDF speichern …": all letters in one file (asks where unless ``path`` is given)."""
+        choice = self.choice()
+        title = self._title(self.tr("Als PDF speichern"))
+        if path is None:
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, title, str(self._folder() / self._suggested_name(choice)), self.tr(PDF_FILTER)
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+            if path.suffix.lower() != ".pdf":
+                path = path.with_name(path.name + ".pdf")
+            self._remember_folder(path.parent)
+        record = self.record_box.isChecked()
+        database = self.ctx.database
+        target = path
+        return self._output(
+            title, lambda p, c: write_pdf(database, choice, target, record=record, progress=p, cancelled=c)
+        )
+
+    def save_folder(self, folder: Path | None = None) -> Outcome | None:
+        """ "Einzelne PDFs in Ordner …": one PDF per letter, named like the archive copies."""
+        choice = self.choice()
+        title = self._title(self.tr("Einzelne PDFs"))
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, title, str(self._folder()))
+            if not chosen:
+                return None
+            folder = Path(chosen)
+            self._remember_folder(folder)
+            names = letter_file_names(self.year, choice.template, self.letters)
+            existing = [n for n in names.values() if (folder / n).exists()]
+            if existing:
+                answer = QMessageBox.question(
+                    self,
+                    title,
+                    (
+                        self.tr("Eine dieser Dateien gibt es in „{1}“ schon. Ersetzen?")
+                        if len(existing) == 1
+                        else self.tr("{0} dieser Dateien gibt es in „{1}“ schon. Ersetzen?")
+                    ).format(format_count(len(existing)), folder),
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return None
+        record = self.record_box.isChecked()
+        database = self.ctx.database
+        target = folder
+        return self._output(
+            title, lambda p, c: write_folder(database, choice, target, record=record, progress=p, cancelled=c)
+        )
+
+    def make_preview(self) -> QPrintPreviewDialog | None:
+        """The print preview of the current letters (not shown yet); None after a message."""
+        choice = self.choice()
+        title = self._title(self.tr("Vorschau"))
+        try:
+            letters = build_letters(self.ctx.database, choice)
+        except UserError as exc:
+            _warn(self, title, exc)
+            return None
+        preview = make_print_preview(
+            self,
+            functools.partial(paint_letters, letters=letters, form=choice.form),
+            title=(
+                self.tr("Vorschau – 1 Brief") if len(letters) == 1 else self.tr("Vorschau – {0} Briefe")
+            ).format(format_count(len(letters))),
+        )
+        preview._letters = letters  # type: ignore[attr-defined]
+        preview._choice = choice  # type: ignore[attr-defined]
+        return preview
+
+    def show_preview(self) -> bool:
+        """ "Vorschau …": Qt's print preview; printing from there records the sending (if chosen)."""
+        preview = self.make_preview()
+        if preview is None:
+            return False
+        printed = preview.exec() == QDialog.DialogCode.Accepted
+        letters, choice = preview._letters, preview._choice  # type: ignore[attr-defined]
+        preview.deleteLater()
+        if printed:
+            self._record_printed(choice, letters, self._title(self.tr("Drucken")))
+        return printed
+
+    def print_letters(self, printer: QPrinter | None = None) -> bool:
+        """ "Drucken …": the system's print dialog, then painting on its printer letter by letter.
+
+        ``printer`` (tests: a QPrinter with PDF output) skips the print dialog.
+        """
+        choice = self.choice()
+        title = self._title(self.tr("Drucken"))
+        ensure_fonts()
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            dialog = QPrintDialog(printer, self)
+            dialog.setWindowTitle(title)
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            dialog.deleteLater()
+            if not accepted:
+                return False
+        record = self.record_box.isChecked()
+        database = self.ctx.database
+
+        def prepare(
+            progress: Progress, cancelled: Cancelled
+        ) -> tuple[list[LetterContent], dict[int, bytes] | None]:
+            # the archive copies first: Abbrechen before anything was printed leaves nothing recorded
+            steps = Steps(progress, cancelled)
+            letters = build_letters(database, choice)
+            steps.total = 1 + (len(letters) if record else 0)
+            steps.tick()
+            return letters, steps.archive_pdfs(letters, choice.form) if record else None
+
+        prepared = self._run(title, prepare)
+        if prepared is None:
+            return False
+        letters, archive = prepared
+        progress = QProgressDialog(
+            self.tr("Briefe werden gedruckt …"), self.tr("Abbrechen"), 0, len(letters), self
+        )
+        progress.setWindowTitle(title)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        progress.setAccessibleName(title)
+        steps = Steps(lambda done, _total: progress.setValue(done), progress.wasCanceled, len(letters))
+        try:
+            # on the GUI thread; the modal progress dialog handles events between the letters
+            paint_letters(printer, steps.through(letters, on_cancel=printer.abort), choice.form)
+        except LettersCancelledError as exc:
+            _discard_print_file(printer)
+            self.result_label.setText(exc.message)
+            return False
+        except RuntimeError as exc:  # QPainter.begin failed: printer gone, file not writable
+            log.warning("printing failed: %s", exc)
+            _warn(self, title, self.tr("Der Drucker konnte nicht angesprochen werden."))
+            return False
+        finally:
+            progress.close()
+            progress.deleteLater()
+        outcome = self._run(title, lambda _p, _c: commit_output(database, choice, letters, [], archive))
+        if outcome is not None:
+            self._finished(outcome)
+        else:
+            self.result_label.setText(self._printed_not_recorded(len(letters)))
+        return True
+
+    # --- the other dialogs ------------------------------------------------------------------------------
+
+    def edit_templates(self) -> None:
+        editor = TemplateEditorDialog(self.ctx, self, self.template, conference_id=self.conference_id)
+        editor.exec()
+        editor.deleteLater()
+        self._fill_templates()
+        self._fill_statuses()
+        self.refresh()
+
+    def edit_sender(self) -> None:
+        from ui.paper.dialogs.sender_dialog import SenderSettingsDialog
+
+        dialog = SenderSettingsDialog(self.ctx, self)
+        dialog.exec()
+        dialog.deleteLater()
+        self.refresh()
+
+    # --- folders ----------------------------------------------------------------------------------------
+
+    def _folder(self) -> Path:
+        stored = str(settings().value(FOLDER_KEY, "") or "")
+        if stored and Path(stored).is_dir():
+            return Path(stored)
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(documents) if documents else Path.home()
+
+    def _remember_folder(self, folder: Path) -> None:
+        settings().setValue(FOLDER_KEY, str(folder))
+
+
+def _discard_print_file(printer: QPrinter) -> None:
+    """After an aborted print run to a PDF file ("In Datei drucken"), no half file stays behind."""
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+        Path(printer.outputFileName()).unlink(missing_ok=True)
+
+
+def open_letters_dialog(
+    ctx: AppContext, parent: QWidget, conference_id: int, invitation_ids: Sequence[int] = ()
+) -> LettersDialog:
+    """Open the Serienbrief dialog of a conference (not modal; closed with the window or Esc).
+
+    ``invitation_ids``: the invitations selected in the list, offered (and preselected) as recipients.
+    """
+    dialog = LettersDialog(ctx, parent, conference_id, invitation_ids)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    dialog.activateWindow()
+    return dialog

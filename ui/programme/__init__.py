@@ -1,0 +1,1 @@
+"""The Programm, Protokoll and Ergebnisse areas."""

@@ -1,0 +1,1 @@
+"""The main window and what holds it together: application start, actions, context, change watcher."""

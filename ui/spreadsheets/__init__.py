@@ -1,0 +1,1 @@
+"""Import wizard and list export in the window."""
