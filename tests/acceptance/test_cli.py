@@ -194,7 +194,7 @@ def test_window_shows_its_first_list_without_the_orm(tmp_path: Path) -> None:
     path = tmp_path / "start.sqlite"
     assert run_cli("demo", "--db", str(path), "--persons", "30").returncode == 0
     code = (
-        "import sys; from ui import app\n"
+        "import sys; from ui.shell import app\n"
         "finished = app.startup_finished\n"
         "def spy():\n"
         "    print('ORM', 'sqlalchemy.orm' in sys.modules, 'MODELS', 'konferenz.storage.models' in sys.modules)\n"

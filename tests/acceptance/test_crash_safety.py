@@ -197,7 +197,7 @@ def test_killed_bulk_status_change_changes_all_or_nothing(invited_base: Path, tm
     script = (
         "import sys, sqlalchemy as sa\n"
         "from konferenz.storage.db import open_database\n"
-        "from konferenz import conferences as c\n"
+        "from konferenz.conferences import service as c\n"
         "from konferenz.enums import InvitationStatus\n"
         "from konferenz.storage.models import Invitation\n"
         "d = open_database(sys.argv[1])\n"

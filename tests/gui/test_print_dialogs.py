@@ -15,14 +15,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from gui.test_paper import page_texts, pdf_pages
-from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog, QLabel, QMessageBox, QWidget
 from unit.test_letters_content import World, build_world
 
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference
-from ui.conferences.widgets import SETTINGS_APPLICATION, SETTINGS_ORGANISATION
 from ui.context import AppContext
 from ui.paper.dialogs.print_dialogs import (
     BadgesDialog,
@@ -33,13 +32,14 @@ from ui.paper.dialogs.print_dialogs import (
     skipped_text,
 )
 from ui.paper.geometry import AVERY_L4785, ZWECKFORM_3474, ZWECKFORM_3475, LabelSheet
+from ui.settings import settings
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
 
 @pytest.fixture(autouse=True)
 def _fresh_settings() -> None:
-    QSettings(SETTINGS_ORGANISATION, SETTINGS_APPLICATION).clear()
+    settings().clear()
 
 
 @pytest.fixture
