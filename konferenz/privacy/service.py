@@ -62,7 +62,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.orm.util import identity_key
 
 from konferenz.audit import history as audit
-from konferenz.conferences.service import primary_roles
+from konferenz.conferences.inviting import primary_roles
 from konferenz.enums import AuditAction, Gender, label
 from konferenz.errors import UserError
 from konferenz.storage import recording

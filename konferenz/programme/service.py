@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from konferenz import paths
-from konferenz.conferences.service import conference_id
+from konferenz.conferences.editing import conference_id
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.spreadsheets.xlsx import Cell, Sheet
