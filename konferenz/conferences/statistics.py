@@ -1,12 +1,122 @@
-"""Statistics of conferences as a text table (command line) and as an Excel workbook (reports)."""
+"""Statistics of conferences: the counts (totals, by category, by municipality, by status, the share of migrant
+self-organisations), as a text table (command line) and as an Excel workbook (reports)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from konferenz.conferences.service import STAT_COLUMNS, ConferenceStats, StatRow
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from konferenz.conferences.editing import conference_id
+from konferenz.conferences.replies import REPLIED, SEATED
+from konferenz.enums import InvitationStatus, label
 from konferenz.spreadsheets.xlsx import Sheet, write_workbook
+from konferenz.storage.models import (
+    Category,
+    Conference,
+    Invitation,
+    Municipality,
+    Organisation,
+    Person,
+)
+
+STAT_COLUMNS = ("eingeladen", "Rückmeldung", "zugesagt", "abgesagt", "teilgenommen")
+NO_CATEGORY = "ohne Kategorie"
+OUTSIDE = "außerhalb des Kreises / ohne Angabe"
+
+
+@dataclass
+class StatRow:
+    name: str
+    invited: int = 0
+    replied: int = 0
+    accepted: int = 0
+    declined: int = 0
+    attended: int = 0
+
+    def add(self, status: InvitationStatus) -> None:
+        if status is not InvitationStatus.PLANNED:
+            self.invited += 1
+        if status in REPLIED:
+            self.replied += 1
+        if status in SEATED or status is InvitationStatus.NO_SHOW:
+            self.accepted += 1
+        if status is InvitationStatus.DECLINED:
+            self.declined += 1
+        if status is InvitationStatus.ATTENDED:
+            self.attended += 1
+
+    def values(self) -> tuple[int, int, int, int, int]:
+        return (self.invited, self.replied, self.accepted, self.declined, self.attended)
+
+
+@dataclass
+class ConferenceStats:
+    year: int
+    title: str
+    total: StatRow
+    by_category: list[StatRow]
+    by_municipality: list[StatRow]
+    by_status: dict[str, int]
+    #: share of migrant self-organisations among the invited and among those who attended (0..1)
+    mso_share_invited: float
+    mso_share_attended: float
+
+
+def conference_stats(session: Session, year: int) -> ConferenceStats:
+    """Counts of one conference: totals, by category, by municipality and by status.
+
+    The category of an invitee is the person's own, else that of the organisation the person was invited
+    for (an organisation alone: its category); the municipality likewise.
+    """
+    conf = session.get_one(Conference, conference_id(session, year))
+    org = aliased(Organisation)
+    category = sa.func.coalesce(Person.category_id, org.category_id)
+    municipality = sa.func.coalesce(Person.municipality_id, org.municipality_id)
+    rows = session.execute(
+        sa.select(Invitation.status, category, municipality)
+        .outerjoin(Person, Person.id == Invitation.person_id)
+        .outerjoin(org, org.id == Invitation.organisation_id)
+        .where(Invitation.conference_id == conf.id)
+    ).all()
+    categories = {c.id: c for c in session.scalars(sa.select(Category))}
+    municipalities = {m.id: m.name for m in session.scalars(sa.select(Municipality))}
+    total = StatRow("Gesamt")
+    by_cat: dict[str, StatRow] = {}
+    by_mun: dict[str, StatRow] = {}
+    by_status = {label(s): 0 for s in InvitationStatus}
+    mso_invited = mso_attended = 0
+    for status, cat_id, mun_id in rows:
+        total.add(status)
+        by_status[label(status)] += 1
+        cat = categories.get(cat_id) if cat_id is not None else None
+        cat_name = cat.name if cat else NO_CATEGORY
+        by_cat.setdefault(cat_name, StatRow(cat_name)).add(status)
+        mun_name = municipalities.get(mun_id, OUTSIDE) if mun_id is not None else OUTSIDE
+        by_mun.setdefault(mun_name, StatRow(mun_name)).add(status)
+        if cat is not None and cat.is_migrant_organisation:
+            mso_invited += status is not InvitationStatus.PLANNED
+            mso_attended += status is InvitationStatus.ATTENDED
+    order = {c.name: c.sort_order for c in categories.values()}
+    return ConferenceStats(
+        year=conf.year,
+        title=conf.title,
+        total=total,
+        by_category=sorted(by_cat.values(), key=lambda r: (order.get(r.name, 999), r.name)),
+        by_municipality=sorted(by_mun.values(), key=lambda r: (r.name == OUTSIDE, r.name)),
+        by_status=by_status,
+        mso_share_invited=mso_invited / total.invited if total.invited else 0.0,
+        mso_share_attended=mso_attended / total.attended if total.attended else 0.0,
+    )
+
+
+def all_years_stats(session: Session) -> list[ConferenceStats]:
+    years = session.scalars(sa.select(Conference.year).order_by(Conference.year)).all()
+    return [conference_stats(session, y) for y in years]
+
 
 SHARE_HEADER = "Anteil MSO (eingeladen)"
 SHARE_ATTENDED_HEADER = "Anteil MSO (teilgenommen)"

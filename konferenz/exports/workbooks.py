@@ -30,7 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from konferenz.conferences.service import conference_id
+from konferenz.conferences.editing import conference_id
 from konferenz.enums import ConsentPurpose, Gender, InvitationStatus, label
 from konferenz.errors import UserError
 from konferenz.spreadsheets.xlsx import Cell, Sheet, write_workbook

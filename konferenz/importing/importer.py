@@ -82,7 +82,7 @@ front (PostgreSQL: from the sequence; SQLite: above the highest id, under the wr
 holds). Every written person and organisation gets its ``search_text`` from the registry's functions and
 its ``municipality_id`` from the rules above; created records carry ``import_batch_id``. The audit log
 gets one "importiert" summary entry for the import (the audit listener does not see Core inserts, see
-``konferenz.audit.trail``) and the field changes of updated records (change set ``import-<batch id>``). What
+``konferenz.storage.recording``) and the field changes of updated records (change set ``import-<batch id>``). What
 undo needs besides ``import_batch_id`` (old values, version and time of change of updated records, roles
 and tags added to existing records, categories and tags created, the last audit entry of the import) is
 kept as JSON with the import (``ImportBatch.undo_data``, emptied by the undo). Undo is refused when a record of
@@ -108,7 +108,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from konferenz import paths
-from konferenz.audit import trail as audit
 from konferenz.enums import AuditAction, Gender, LegalBasis, parse_label
 from konferenz.errors import ConflictError, UserError
 from konferenz.registry import duplicates
@@ -125,7 +124,7 @@ from konferenz.spreadsheets.reader import (
     read_table,
     resolve_name_columns,
 )
-from konferenz.storage import schema
+from konferenz.storage import recording, schema
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
     AgendaPerson,
@@ -152,7 +151,7 @@ Cancelled = Callable[[], bool]
 _CHUNK = 2000
 #: ids per ``IN (…)`` query
 _IN_CHUNK = 500
-#: columns kept by the program itself, not logged as changes (as ``konferenz.audit.trail.IGNORED_FIELDS``)
+#: columns kept by the program itself, not logged as changes (as ``konferenz.storage.recording.IGNORED_FIELDS``)
 _BOOKKEEPING = frozenset({"search_text", "sort_name", "updated_at", "version"})
 _PERSON = schema.person
 _ORGANISATION = schema.organisation
@@ -2176,7 +2175,7 @@ class _Resolver:
                     plan.outcome = Outcome.DUPLICATE
                     plan.messages = [*plan.messages, "Keine Änderung – der Datensatz hat schon diese Werte."]
                 else:
-                    labels = [audit.FIELD_LABELS.get(k, k) for k in diff]
+                    labels = [recording.FIELD_LABELS.get(k, k) for k in diff]
                     if upd.tag_change:
                         labels.append("Schlagwörter")
                     if upd.role_change:
@@ -2438,7 +2437,9 @@ class _Writer:
         )
         s.add(batch)
         s.flush()
-        change_set = audit.set_change_context(s, action=AuditAction.IMPORT, change_set=f"import-{batch.id}")
+        change_set = recording.set_change_context(
+            s, action=AuditAction.IMPORT, change_set=f"import-{batch.id}"
+        )
         self.journal["change_set"] = change_set
         self._categories()
         self._tags()
@@ -2458,8 +2459,8 @@ class _Writer:
         self.journal["audit_after"] = int(s.scalar(sa.select(sa.func.max(AuditEntry.id))) or 0)
         batch.undo_data = self.journal
         # Core inserts are not seen by the audit listener: one summary entry for the whole import
-        # (konferenz.audit.trail); created records carry import_batch_id, updated ones their field changes
-        audit.log_action(
+        # (konferenz.storage.recording); created records carry import_batch_id, updated ones their field changes
+        recording.log_action(
             s,
             "import_batch",
             batch.id,
@@ -2609,7 +2610,7 @@ class _Writer:
         conn = self.s.connection()
         changed = [u for u in self.res.updates if u.changed]
         roles = _load_roles(self.s, [u.id for u in changed if u.table == "person" and u.role_change])
-        changes: list[audit.RowChange] = []
+        changes: list[recording.RowChange] = []
         for upd in changed:
             _check_cancelled(self.cancelled)
             table = _PERSON if upd.table == "person" else _ORGANISATION
@@ -2640,7 +2641,7 @@ class _Writer:
             logged = [k for k in values if k not in _BOOKKEEPING]
             if logged:
                 changes.append(
-                    audit.RowChange(
+                    recording.RowChange(
                         upd.table,
                         {"id": upd.id, **{k: upd.old[k] for k in logged}},
                         {"id": upd.id, **{k: values[k] for k in logged}},
@@ -2660,9 +2661,9 @@ class _Writer:
                 changes += self._update_tags(upd)
             if upd.role_change:
                 changes += self._update_roles(upd, roles.get(upd.id, []))
-        audit.log_row_changes(self.s, changes)
+        recording.log_row_changes(self.s, changes)
 
-    def _update_tags(self, upd: _Update) -> list[audit.RowChange]:
+    def _update_tags(self, upd: _Update) -> list[recording.RowChange]:
         conn = self.s.connection()
         link, col = (
             (person_tag, "person_id") if upd.table == "person" else (organisation_tag, "organisation_id")
@@ -2673,18 +2674,18 @@ class _Writer:
         for tid in sorted(want - have):
             conn.execute(sa.insert(link).values({col: upd.id, "tag_id": tid}))
             self.journal["tags_added"].append([upd.table, upd.id, tid])
-            out.append(audit.RowChange(link.name, None, {col: upd.id, "tag_id": tid}))
+            out.append(recording.RowChange(link.name, None, {col: upd.id, "tag_id": tid}))
         for tid in sorted(have - want):
             conn.execute(sa.delete(link).where(link.c[col] == upd.id, link.c.tag_id == tid))
             self.journal["tags_removed"].append([upd.table, upd.id, tid])
-            out.append(audit.RowChange(link.name, {col: upd.id, "tag_id": tid}, None))
+            out.append(recording.RowChange(link.name, {col: upd.id, "tag_id": tid}, None))
         return out
 
-    def _update_roles(self, upd: _Update, roles: list[_RoleRow]) -> list[audit.RowChange]:
+    def _update_roles(self, upd: _Update, roles: list[_RoleRow]) -> list[recording.RowChange]:
         conn = self.s.connection()
         org_id = self.org_id(upd.org)
         assert org_id is not None
-        out: list[audit.RowChange] = []
+        out: list[recording.RowChange] = []
         table = _ROLE
 
         def as_row(r: _RoleRow) -> dict[str, Any]:
@@ -2703,7 +2704,7 @@ class _Writer:
             self.journal["roles_changed"].append(
                 {k: before[k] for k in ("id", "function", "department", "is_primary")}
             )
-            out.append(audit.RowChange("role", before, {**before, **values}))
+            out.append(recording.RowChange("role", before, {**before, **values}))
 
         mine = next((r for r in roles if r.organisation_id == org_id), None)
         for r in roles:
@@ -2719,7 +2720,7 @@ class _Writer:
             }
             conn.execute(sa.insert(table).values(**row))
             self.journal["roles_added"].append([upd.id, org_id])
-            out.append(audit.RowChange("role", None, row))
+            out.append(recording.RowChange("role", None, row))
             return out
         values: dict[str, Any] = {}
         if not mine.is_primary:
@@ -3010,17 +3011,19 @@ def undo_import(database: Database, batch_id: int) -> UndoResult:
             raise UserError("Der Import kann nicht rückgängig gemacht werden: " + " ".join(reasons))
         batch = s.get_one(ImportBatch, batch_id)
         journal = _journal(s, batch_id)
-        audit.set_change_context(s, action=AuditAction.UPDATE, change_set=f"undo-import-{batch_id}")
+        recording.set_change_context(s, action=AuditAction.UPDATE, change_set=f"undo-import-{batch_id}")
         conn = s.connection()
         now = schema.now()
-        changes: list[audit.RowChange] = []
+        changes: list[recording.RowChange] = []
         refresh_persons: set[int] = set()
         refresh_orgs: set[int] = set()
         # roles and tags added to existing records, roles changed
         for pid, oid in journal.get("roles_added", []):
             conn.execute(sa.delete(Role).where(Role.person_id == pid, Role.organisation_id == oid))
             changes.append(
-                audit.RowChange("role", {"person_id": pid, "organisation_id": oid, "is_primary": True}, None)
+                recording.RowChange(
+                    "role", {"person_id": pid, "organisation_id": oid, "is_primary": True}, None
+                )
             )
             refresh_persons.add(pid)
         for old in reversed(journal.get("roles_changed", [])):
@@ -3039,13 +3042,13 @@ def undo_import(database: Database, batch_id: int) -> UndoResult:
                 (person_tag, "person_id") if kind == "person" else (organisation_tag, "organisation_id")
             )
             conn.execute(sa.delete(link).where(link.c[col] == owner, link.c.tag_id == tid))
-            changes.append(audit.RowChange(link.name, {col: owner, "tag_id": tid}, None))
+            changes.append(recording.RowChange(link.name, {col: owner, "tag_id": tid}, None))
         for kind, owner, tid in journal.get("tags_removed", []):
             link, col = (
                 (person_tag, "person_id") if kind == "person" else (organisation_tag, "organisation_id")
             )
             conn.execute(sa.insert(link).values({col: owner, "tag_id": tid}))
-            changes.append(audit.RowChange(link.name, None, {col: owner, "tag_id": tid}))
+            changes.append(recording.RowChange(link.name, None, {col: owner, "tag_id": tid}))
         # updated records back to their old values
         restored = 0
         for upd in reversed(journal.get("updates", [])):
@@ -3070,7 +3073,7 @@ def undo_import(database: Database, batch_id: int) -> UndoResult:
             logged = [k for k in old if k not in _BOOKKEEPING]
             if logged:
                 changes.append(
-                    audit.RowChange(
+                    recording.RowChange(
                         upd["table"],
                         {"id": upd["id"], **{k: current._mapping[k] for k in logged}},
                         {"id": upd["id"], **{k: old[k] for k in logged}},
@@ -3114,7 +3117,7 @@ def undo_import(database: Database, batch_id: int) -> UndoResult:
             )
             if not used:
                 conn.execute(sa.delete(_TAG).where(_TAG.c.id == tid))
-        audit.log_row_changes(s, changes)
+        recording.log_row_changes(s, changes)
         user, host = paths.os_user()[:100], paths.host_name()[:100]
         entries = [
             {
@@ -3127,20 +3130,20 @@ def undo_import(database: Database, batch_id: int) -> UndoResult:
                 "field": "",
                 "old_value": f"Import {batch_id} rückgängig gemacht",
                 "new_value": None,
-                "change_set": audit.change_set(s),
+                "change_set": recording.change_set(s),
             }
             for kind, ids in (("person", persons), ("organisation", orgs))
             for rid in ids
         ]
         for chunk in _chunks(entries, _CHUNK):
-            audit.write_entries(s, list(chunk))
+            recording.write_entries(s, list(chunk))
         if refresh_persons:
             registry.refresh_person_search_text(s, refresh_persons)
         if refresh_orgs:
             registry.refresh_organisation_search_text(s, refresh_orgs)
         batch.undone_at = now
         batch.undo_data = None
-        audit.log_action(
+        recording.log_action(
             s,
             "import_batch",
             batch_id,

@@ -61,10 +61,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.orm.util import identity_key
 
-from konferenz.audit import trail as audit
-from konferenz.conferences.service import primary_roles
+from konferenz.audit import history as audit
+from konferenz.conferences.inviting import primary_roles
 from konferenz.enums import AuditAction, Gender, label
 from konferenz.errors import UserError
+from konferenz.storage import recording
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
     AgendaItem,
@@ -850,7 +851,7 @@ def erase_person(database: Database, person_id: int, reason: str) -> ErasureResu
     """Anonymise one person everywhere, in one transaction (see module docstring)."""
     reason = _reason(reason)
     with database.session() as s:
-        audit.set_change_context(s, action=AuditAction.ERASE)
+        recording.set_change_context(s, action=AuditAction.ERASE)
         return _erase(s, person_id, reason)
 
 
@@ -876,7 +877,7 @@ def erase_persons(
         raise UserError("Es ist keine Person ausgewählt.")
     results: list[ErasureResult] = []
     with database.session() as s:
-        audit.set_change_context(s, action=AuditAction.ERASE)
+        recording.set_change_context(s, action=AuditAction.ERASE)
         if review_years is not None:
             _check_still_due(s, ids, review_years, today)
         for done, person_id in enumerate(ids):

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from konferenz import paths
-from konferenz.conferences.service import conference_id
+from konferenz.conferences.editing import conference_id
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.spreadsheets.xlsx import Cell, Sheet
@@ -61,7 +61,8 @@ def _validate_item(data: ItemData) -> None:
         raise UserError("Dauer: bitte eine Dauer zwischen 0 und 1440 Minuten angeben.")
 
 
-def _plus(t: dt.time, minutes: int) -> dt.time:
+def add_minutes(t: dt.time, minutes: int) -> dt.time:
+    """The time ``minutes`` after ``t`` (an item's end, the next item's start)."""
     return (dt.datetime.combine(dt.date(2000, 1, 1), t) + dt.timedelta(minutes=minutes)).time()
 
 
@@ -79,13 +80,17 @@ def recalculate(session: Session, conf_id: int) -> list[AgendaItem]:
     for position, item in enumerate(items):
         item.position = position
         item.start_time = t
-        t = _plus(t, item.duration_minutes)
+        t = add_minutes(t, item.duration_minutes)
     return items
 
 
 def agenda_end(session: Session, conf_id: int) -> dt.time | None:
     items = recalculate(session, conf_id)
-    return _plus(items[-1].start_time, items[-1].duration_minutes) if items and items[-1].start_time else None
+    return (
+        add_minutes(items[-1].start_time, items[-1].duration_minutes)
+        if items and items[-1].start_time
+        else None
+    )
 
 
 def add_item(database: Database, year: int, data: ItemData, *, position: int | None = None) -> int:
@@ -104,8 +109,8 @@ def add_item(database: Database, year: int, data: ItemData, *, position: int | N
         return new.id
 
 
-def item_data(item: AgendaItem) -> ItemData:
-    """The editable fields of a stored agenda item."""
+def item_data(item: AgendaItem | ItemData) -> ItemData:
+    """The editable fields of a stored agenda item, or of a node of the agenda that carries them."""
     return ItemData(**{name: getattr(item, name) for name in ItemData.__dataclass_fields__})
 
 
@@ -200,7 +205,7 @@ def agenda(session: Session, year: int) -> list[AgendaRow]:
     ).all()
     rows = []
     for item in items:
-        end = _plus(item.start_time, item.duration_minutes) if item.start_time else None
+        end = add_minutes(item.start_time, item.duration_minutes) if item.start_time else None
         rows.append(
             AgendaRow(
                 item.id,

@@ -37,7 +37,7 @@ taken before, which ``undo_merge`` puts back exactly.
 
 Audit history stays with the record it describes: the dropped person's entries keep its id, and a MERGE
 entry ``merged_from`` on the survivor (``merged_into`` on the dropped one) links them, so
-``konferenz.audit.trail.history()`` of the survivor shows the dropped record's history too while it no longer
+``konferenz.audit.history.history()`` of the survivor shows the dropped record's history too while it no longer
 exists, and stops doing so when the merge is undone.
 """
 
@@ -54,11 +54,9 @@ from typing import Any, Literal, Protocol
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from konferenz.audit import trail as audit
-from konferenz.audit.trail import FIELD_LABELS, person_display_name
 from konferenz.enums import AuditAction, Gender, InvitationStatus, LegalBasis, label
 from konferenz.errors import UserError
-from konferenz.storage import snapshot
+from konferenz.storage import recording, snapshot
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
     Category,
@@ -69,6 +67,7 @@ from konferenz.storage.models import (
     Person,
     Role,
 )
+from konferenz.storage.recording import FIELD_LABELS, person_display_name
 from konferenz.text import collapse_spaces, fold
 
 NEAR_THRESHOLD = 0.85
@@ -870,9 +869,9 @@ def _core_repoint(
         values["updated_at"] = table.c.updated_at
     conn.execute(sa.update(table).where(table.c.id.in_(ids)).values(values))
     if audited:
-        audit.log_row_changes(
+        recording.log_row_changes(
             session,
-            [audit.RowChange(table.name, {"id": i, column: old}, {"id": i, column: new}) for i in ids],
+            [recording.RowChange(table.name, {"id": i, column: old}, {"id": i, column: new}) for i in ids],
         )
     return len(ids)
 
@@ -885,7 +884,7 @@ def merge_persons(
 
     with database.session() as s:
         keep, drop = _load_pair(s, keep_id, drop_id)
-        change_set = audit.set_change_context(s, action=AuditAction.MERGE)
+        change_set = recording.set_change_context(s, action=AuditAction.MERGE)
         before = snapshot.capture(s, {"person": [keep_id, drop_id]})
         proposal = merge_proposal(s, keep_id, drop_id)
         chosen = proposal.default_choices() | dict(choices or {})
@@ -972,7 +971,7 @@ def merge_persons(
         s.delete(drop)
         touch(keep)
         s.flush()
-        audit.log_action(
+        recording.log_action(
             s,
             "person",
             keep_id,
@@ -981,7 +980,7 @@ def merge_persons(
             old_value=drop_label,
             new_value=str(drop_id),
         )
-        audit.log_action(
+        recording.log_action(
             s,
             "person",
             drop_id,
@@ -1020,7 +1019,7 @@ def undo_merge(database: Database, result: MergeResult) -> None:
         if result.kind == "organisation":
             refresh_organisation_search_text(s, [result.keep_id, result.drop_id])
             refresh_person_search_text(s, {r["person_id"] for r in result.before.rows.get("role", [])})
-        audit.log_action(
+        recording.log_action(
             s,
             result.kind,
             result.keep_id,
@@ -1173,7 +1172,7 @@ def merge_organisations(
 
     with database.session() as s:
         keep, drop = _load_organisations(s, keep_id, drop_id)
-        change_set = audit.set_change_context(s, action=AuditAction.MERGE)
+        change_set = recording.set_change_context(s, action=AuditAction.MERGE)
         own = [
             inv.id
             for inv in s.scalars(
@@ -1237,7 +1236,7 @@ def merge_organisations(
         s.delete(drop)
         touch(keep)
         s.flush()
-        audit.log_action(
+        recording.log_action(
             s,
             "organisation",
             keep_id,
@@ -1246,7 +1245,7 @@ def merge_organisations(
             old_value=proposal.drop_label,
             new_value=str(drop_id),
         )
-        audit.log_action(
+        recording.log_action(
             s,
             "organisation",
             drop_id,

@@ -2,7 +2,7 @@
 
 Every service opens its own unit of work (``with database.session()``) and takes and returns plain
 dataclasses, never ORM objects bound to a session. Every write keeps ``search_text`` current and is
-written to the audit log by the listener of ``konferenz.audit.trail``.
+written to the audit log by the listener of ``konferenz.storage.recording``.
 
 Undo recipes for the window's QUndoStack (every state is plain data the command object keeps):
 
@@ -41,12 +41,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from konferenz.audit import trail as audit
-from konferenz.audit.trail import FIELD_LABELS, person_display_name
 from konferenz.enums import ConsentPurpose, Gender, InvitationStatus, LegalBasis, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.lists.registry import RegistryFilter, SavedFilterInfo, saved_filters
-from konferenz.storage import snapshot
+from konferenz.storage import recording, snapshot
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
     Category,
@@ -62,6 +60,7 @@ from konferenz.storage.models import (
     organisation_tag,
     person_tag,
 )
+from konferenz.storage.recording import FIELD_LABELS, person_display_name
 from konferenz.storage.reference import municipality_for_postal_code
 from konferenz.storage.snapshot import Snapshot
 from konferenz.text import collapse_spaces, fold, search_text
@@ -720,11 +719,11 @@ def delete_tag(database: Database, tag_id: int) -> None:
                 sa.select(organisation_tag.c.organisation_id).where(organisation_tag.c.tag_id == tag_id)
             )
         )
-        audit.log_row_changes(
+        recording.log_row_changes(
             s,
-            [audit.RowChange("person_tag", {"person_id": p, "tag_id": tag_id}, None) for p in person_ids]
+            [recording.RowChange("person_tag", {"person_id": p, "tag_id": tag_id}, None) for p in person_ids]
             + [
-                audit.RowChange("organisation_tag", {"organisation_id": o, "tag_id": tag_id}, None)
+                recording.RowChange("organisation_tag", {"organisation_id": o, "tag_id": tag_id}, None)
                 for o in org_ids
             ],
         )
@@ -980,9 +979,9 @@ def _clear_references(
             values["updated_at"] = table.c.updated_at
         conn.execute(sa.update(table).where(*(table.c[k] == v for k, v in ref.key)).values(values))
         changes.append(
-            audit.RowChange(ref.table, {**ident, ref.column: ref.value}, {**ident, ref.column: None})
+            recording.RowChange(ref.table, {**ident, ref.column: ref.value}, {**ident, ref.column: None})
         )
-    audit.log_row_changes(session, changes)
+    recording.log_row_changes(session, changes)
 
 
 def delete_person(database: Database, person_id: int) -> Snapshot:

@@ -120,7 +120,7 @@ class Database:
     """An open, migrated database. Services open one Session per user action with ``session()``; lists
     read through ``read_connection()``.
 
-    The ORM (and the audit listener on every unit of work, konferenz/audit/trail.py) is set up on the first
+    The ORM (and the audit listener on every unit of work, konferenz/storage/recording.py) is set up on the first
     session, not when the database is opened: the window shows its first list through Core alone.
     """
 
@@ -140,10 +140,10 @@ class Database:
         if self._factories is None:
             from sqlalchemy.orm import sessionmaker
 
-            from konferenz.audit import trail as audit
+            from konferenz.storage import recording
 
             writing = sessionmaker(self.engine, expire_on_commit=False)
-            audit.install_audit(writing)  # every unit of work is audited
+            recording.install_audit(writing)  # every unit of work is audited
             reading = sessionmaker(self._read_engine(), expire_on_commit=False)
             self._factories = (writing, reading)
         return self._factories

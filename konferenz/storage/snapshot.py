@@ -15,7 +15,7 @@ dependents of the roots that are not in the snapshot are deleted, rows of the sn
 updated in place (never deleted and re-inserted, so nothing outside the snapshot cascades away), missing
 rows are inserted with their old ids, and captured references are set again. Rows are processed table by
 table in dependency order, updates before inserts, so unique constraints hold at every statement. Every
-row change on an audited table is written to the audit log (``konferenz.audit.trail.log_row_changes``).
+row change on an audited table is written to the audit log (``konferenz.storage.recording.log_row_changes``).
 
 This serves undo of a delete (everything is inserted again), undo of a merge (the survivor is updated back,
 the dropped record inserted, moved rows pointed back) and undo of an edit (a snapshot limited with
@@ -31,8 +31,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from konferenz.audit import trail as audit
 from konferenz.errors import UserError
+from konferenz.storage import recording
 from konferenz.storage.models import ALL_TABLES
 
 #: tables by name, and their position in dependency order (parents first)
@@ -206,14 +206,14 @@ def _existing(session: Session, table: sa.Table, keys: list[Key]) -> dict[Key, d
 
 def delete(session: Session, snap: Snapshot) -> None:
     """Delete every row of the snapshot (dependents first), logging audited rows."""
-    changes: list[audit.RowChange] = []
+    changes: list[recording.RowChange] = []
     conn = session.connection()
     for name in sorted(snap.rows, key=_ORDER.__getitem__, reverse=True):
         table = TABLES[name]
         for row in snap.rows[name]:
             conn.execute(sa.delete(table).where(_where_key(table, _key(table, row))))
-            changes.append(audit.RowChange(name, row, None))
-    audit.log_row_changes(session, changes)
+            changes.append(recording.RowChange(name, row, None))
+    recording.log_row_changes(session, changes)
 
 
 def restore(session: Session, snap: Snapshot) -> None:
@@ -226,7 +226,7 @@ def restore(session: Session, snap: Snapshot) -> None:
     wanted: dict[str, set[Key]] = {
         name: {_key(TABLES[name], r) for r in rows} for name, rows in snap.rows.items()
     }
-    changes: list[audit.RowChange] = []
+    changes: list[recording.RowChange] = []
     conn = session.connection()
     try:
         # 1. rows that hang on the roots now but did not then (dependents first)
@@ -236,7 +236,7 @@ def restore(session: Session, snap: Snapshot) -> None:
                 key = _key(table, row)
                 if key not in wanted.get(name, set()):
                     conn.execute(sa.delete(table).where(_where_key(table, key)))
-                    changes.append(audit.RowChange(name, row, None))
+                    changes.append(recording.RowChange(name, row, None))
         # 2. every captured row: update in place when it exists, insert otherwise (parents first)
         for name in sorted(snap.rows, key=_ORDER.__getitem__):
             table = TABLES[name]
@@ -252,10 +252,10 @@ def restore(session: Session, snap: Snapshot) -> None:
                 if now != row:
                     values = {k: v for k, v in row.items() if k not in {c.name for c in _pk_cols(table)}}
                     conn.execute(sa.update(table).where(_where_key(table, key)).values(values))
-                    changes.append(audit.RowChange(name, now, row))
+                    changes.append(recording.RowChange(name, now, row))
             if inserts:
                 conn.execute(sa.insert(table), inserts)
-                changes += [audit.RowChange(name, None, row) for row in inserts]
+                changes += [recording.RowChange(name, None, row) for row in inserts]
         # 3. references set to NULL (or re-pointed) since
         for ref in snap.refs:
             table = TABLES[ref.table]
@@ -270,7 +270,7 @@ def restore(session: Session, snap: Snapshot) -> None:
             conn.execute(sa.update(table).where(_where_key(table, key)).values(ref_values))
             ident = dict(ref.key)
             changes.append(
-                audit.RowChange(
+                recording.RowChange(
                     ref.table, {**ident, ref.column: now_value[0]}, {**ident, ref.column: ref.value}
                 )
             )
@@ -280,7 +280,7 @@ def restore(session: Session, snap: Snapshot) -> None:
             "gelöscht wurde, auf das er sich bezieht (z. B. eine Organisation, ein Schlagwort oder eine "
             "Konferenz)."
         ) from exc
-    audit.log_row_changes(session, changes)
+    recording.log_row_changes(session, changes)
 
 
 def dump(session: Session, tables: Iterable[str]) -> dict[str, list[tuple[Any, ...]]]:

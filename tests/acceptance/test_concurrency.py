@@ -9,9 +9,10 @@ from multiprocessing.synchronize import Barrier
 import pytest
 import sqlalchemy as sa
 
-from konferenz.conferences import service as conf
+from konferenz.conferences import editing, inviting, replies
 from konferenz.enums import InvitationStatus
 from konferenz.errors import ConflictError
+from konferenz.programme import new_conference
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import Category, Invitation, Organisation, Person, Role
 
@@ -32,14 +33,16 @@ def _fill(db: Database, persons: int) -> int:
         s.execute(
             sa.insert(Role), [{"person_id": p, "organisation_id": org.id, "is_primary": True} for p in ids]
         )
-    conf.create_conference(db, conf.ConferenceData(year=2025, title="Integrationskonferenz 2025"))
+    new_conference.create_conference(
+        db, editing.ConferenceData(year=2025, title="Integrationskonferenz 2025")
+    )
     return mso
 
 
 def _invite_worker(url: str, category: int, barrier: Barrier, out: mp.Queue) -> None:  # type: ignore[type-arg]
     database = open_database(url)
     barrier.wait()
-    result = conf.invite(database, 2025, conf.InviteeFilter(category_ids=[category]))
+    result = inviting.invite(database, 2025, inviting.InviteeFilter(category_ids=[category]))
     out.put((result.invited, result.already))
     database.dispose()
 
@@ -78,10 +81,10 @@ def _reply_worker(
     database = open_database(url)
     barrier.wait()
     try:
-        conf.record_reply(
+        replies.record_reply(
             database,
             invitation_id,
-            conf.Reply(InvitationStatus(status), replied_on=dt.date(2025, 10, 1)),
+            replies.Reply(InvitationStatus(status), replied_on=dt.date(2025, 10, 1)),
             expected_version=version,
         )
         out.put(("saved", status))
@@ -93,7 +96,7 @@ def _reply_worker(
 @pytest.mark.parametrize("_round", range(3))
 def test_conflicting_edits_one_wins_none_lost(db: Database, _round: int) -> None:
     _fill(db, 1)
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     with db.read_session() as s:
         inv = s.scalars(sa.select(Invitation)).one()
     url = db.url.render_as_string(hide_password=False)

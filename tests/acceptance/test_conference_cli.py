@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from test_cli import assert_one_line_error, run_cli
 
-from konferenz.conferences import service as conferences
+from konferenz.conferences import inviting
 from konferenz.enums import InvitationStatus
 from konferenz.storage.db import open_database
 from konferenz.storage.models import Category, Conference, Invitation, Organisation, Person, Role
@@ -63,7 +63,7 @@ def test_create_invite_and_stats(demo_db: str, tmp_path: Path) -> None:
                     )
                 )
             )
-            pairs = conferences.invitee_candidates(s, conferences.InviteeFilter(category_ids=list(wanted)))
+            pairs = inviting.invitee_candidates(s, inviting.InviteeFilter(category_ids=list(wanted)))
             stored = s.execute(
                 sa.select(Invitation.person_id, Invitation.organisation_id).where(
                     Invitation.conference_id == conf_id

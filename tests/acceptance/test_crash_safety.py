@@ -197,13 +197,13 @@ def test_killed_bulk_status_change_changes_all_or_nothing(invited_base: Path, tm
     script = (
         "import sys, sqlalchemy as sa\n"
         "from konferenz.storage.db import open_database\n"
-        "from konferenz.conferences import service as c\n"
+        "from konferenz.conferences import editing, replies\n"
         "from konferenz.enums import InvitationStatus\n"
         "from konferenz.storage.models import Invitation\n"
         "d = open_database(sys.argv[1])\n"
         "with d.read_session() as s:\n"
-        "    ids = s.scalars(sa.select(Invitation.id).where(Invitation.conference_id == c.conference_id(s, 2031))).all()\n"
-        "c.set_status(d, ids, InvitationStatus.INVITED)\n"
+        "    ids = s.scalars(sa.select(Invitation.id).where(Invitation.conference_id == editing.conference_id(s, 2031))).all()\n"
+        "replies.set_status(d, ids, InvitationStatus.INVITED)\n"
     )
     sql = ("SELECT i.status, count(*) FROM invitation i JOIN conference c ON c.id = i.conference_id "
            "WHERE c.year = 2031 GROUP BY i.status")  # fmt: skip

@@ -17,8 +17,9 @@ import pytest
 import sqlalchemy as sa
 from test_cli import assert_one_line_error, run_cli
 
-from konferenz.conferences import service as conf
+from konferenz.conferences import editing, inviting
 from konferenz.enums import Channel, ConsentPurpose, Gender, InvitationStatus
+from konferenz.programme import new_conference
 from konferenz.storage.db import open_database
 from konferenz.storage.models import ConsentRecord, Invitation, Organisation, Person, Role
 
@@ -64,10 +65,10 @@ def registry(tmp_path: Path) -> tuple[Path, int]:
             )
             pid = p.id
         for year in (2023, 2024):
-            conf.create_conference(
-                database, conf.ConferenceData(year=year, title=f"Integrationskonferenz {year}")
+            new_conference.create_conference(
+                database, editing.ConferenceData(year=year, title=f"Integrationskonferenz {year}")
             )
-            conf.invite(database, year, conf.InviteeFilter(everyone=True))
+            inviting.invite(database, year, inviting.InviteeFilter(everyone=True))
         with database.session() as s:
             for inv in s.scalars(sa.select(Invitation).where(Invitation.person_id == pid)):
                 inv.status = InvitationStatus.ATTENDED
@@ -146,7 +147,7 @@ def test_erase_summary_in_the_singular(registry: tuple[Path, int]) -> None:
             s.add(jan)
             s.flush()
             jid = jan.id
-        conf.invite(database, 2024, conf.InviteeFilter(person_ids=[jid]))
+        inviting.invite(database, 2024, inviting.InviteeFilter(person_ids=[jid]))
     finally:
         database.dispose()
     result = run_cli("privacy", "erase", "--db", str(db), "--person", str(jid), "--reason", "Antrag")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
-from konferenz.audit.trail import history
+from konferenz.audit.history import history
 from konferenz.enums import Gender, InvitationStatus
 from konferenz.registry import service as registry
 from konferenz.registry.service import OrganisationData, PersonData, RoleData

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from test_conferences_area import Harness, conference_id, invitation, invited_persons, run_modal
 
-from konferenz.conferences import service as conf
+from konferenz.conferences import replies
 from konferenz.enums import InvitationStatus
 from konferenz.storage.db import Database
 from konferenz.storage.models import Invitation, Person
@@ -267,4 +267,4 @@ def test_checkin_of_a_declined_invitee_says_what_they_had_answered(
     qtbot.keyClick(checkin.search_field, Qt.Key.Key_Return)
     assert invitation(demo_db, inv_id).status is InvitationStatus.ATTENDED
     assert "(bisher: abgesagt)" in checkin.confirmation.text()
-    assert conf.capture_reply_states(demo_db, [inv_id])[0].status is InvitationStatus.ATTENDED
+    assert replies.capture_reply_states(demo_db, [inv_id])[0].status is InvitationStatus.ATTENDED

@@ -19,12 +19,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QPushButton, QWidget
 from sqlalchemy.orm import aliased
 
-from konferenz.conferences import service as conf
+from konferenz.conferences import editing, inviting, replies, statistics
 from konferenz.demo.builder import generate_demo
 from konferenz.enums import Channel, InvitationStatus
 from konferenz.lists.invitations import AWAITING, InvitationList
 from konferenz.lists.registry import ConferenceList
 from konferenz.paths import os_user
+from konferenz.programme import new_conference
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import (
     Category,
@@ -144,7 +145,7 @@ def click_button(box: QWidget, text: str) -> None:
 
 def conference_id(database: Database, year: int) -> int:
     with database.read_session() as s:
-        return conf.conference_id(s, year)
+        return editing.conference_id(s, year)
 
 
 def invitation(database: Database, invitation_id: int) -> Invitation:
@@ -256,14 +257,14 @@ def test_create_and_edit_a_conference_with_forums(qtbot, harness: Harness, demo_
         dialog.reply_deadline.clear()
         qtbot.keyClicks(dialog.reply_deadline, "20.10.2028")
         row = dialog.add_forum_row(
-            conf.ForumData("Forum 1: Sprache", room="Saal", capacity=40, moderation="KI")
+            editing.ForumData("Forum 1: Sprache", room="Saal", capacity=40, moderation="KI")
         )
         assert row == 0
-        dialog.add_forum_row(conf.ForumData("Forum 2: Arbeit", capacity=30))
+        dialog.add_forum_row(editing.ForumData("Forum 2: Arbeit", capacity=30))
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
 
     new_id = run_modal(qtbot, area.new_conference, create)
-    record = conf.get_conference(demo_db, new_id)
+    record = editing.get_conference(demo_db, new_id)
     assert record.data.year == 2028
     assert (record.data.start_time, record.data.end_time) == (dt.time(9, 30), dt.time(16))
     assert (record.data.capacity, record.data.reply_deadline) == (150, dt.date(2028, 10, 20))
@@ -286,7 +287,7 @@ def test_create_and_edit_a_conference_with_forums(qtbot, harness: Harness, demo_
 
     harness.panel.table.setFocus()
     assert run_modal(qtbot, area.edit_conference, edit) == new_id
-    record = conf.get_conference(demo_db, new_id)
+    record = editing.get_conference(demo_db, new_id)
     assert record.data.theme == "Wohnen und Nachbarschaft"
     assert [(f.data.title, f.data.capacity) for f in record.forums] == [
         ("Forum 2: Arbeit", 35),
@@ -305,11 +306,11 @@ def test_conference_saved_at_another_workplace_meanwhile_shows_both_versions(
     conf_id = conference_id(demo_db, 2026)
     dialog = ConferenceDialog(demo_db, conf_id)
     qtbot.addWidget(dialog)
-    original = conf.get_conference(demo_db, conf_id)
+    original = editing.get_conference(demo_db, conf_id)
     # meanwhile at another workplace: another venue
-    other = conf.get_conference(demo_db, conf_id)
+    other = editing.get_conference(demo_db, conf_id)
     moved = dataclasses.replace(other.data, venue_name="Stadthalle Vreden")
-    conf.update_conference(demo_db, conf_id, moved, other.version)
+    editing.update_conference(demo_db, conf_id, moved, other.version)
     asked: list[list[tuple[str, str, str]]] = []
 
     def ask(what: str, differences: list[tuple[str, str, str]]) -> ConflictChoice:
@@ -326,7 +327,7 @@ def test_conference_saved_at_another_workplace_meanwhile_shows_both_versions(
             ("Kapazität", "99", str(original.data.capacity or "")),
         ]
     ]
-    stored = conf.get_conference(demo_db, conf_id).data
+    stored = editing.get_conference(demo_db, conf_id).data
     if choice == "overwrite":
         assert (stored.venue_name, stored.capacity) == (original.data.venue_name, 99)
         assert dialog.result() == QDialog.DialogCode.Accepted
@@ -361,7 +362,9 @@ def _expected_category_invitees(database: Database, category: str) -> set[tuple[
 def test_invite_by_category_and_nobody_twice(
     qtbot, harness: Harness, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    conf.create_conference(demo_db, conf.ConferenceData(year=2027, title="Integrationskonferenz 2027"))
+    new_conference.create_conference(
+        demo_db, editing.ConferenceData(year=2027, title="Integrationskonferenz 2027")
+    )
     harness.ctx.announce(CONFERENCES)
     assert harness.area.select_conference(conference_id(demo_db, 2027))
     shown: list[str] = []
@@ -402,13 +405,15 @@ def test_invite_by_category_and_nobody_twice(
         dialog.reject()
 
     assert not run_modal(qtbot, harness.area.invite, again)
-    result = conf.invite(
-        demo_db, 2027, conf.InviteeFilter(category_ids=[_category(demo_db, "Migrantenselbstorganisation")])
+    result = inviting.invite(
+        demo_db,
+        2027,
+        inviting.InviteeFilter(category_ids=[_category(demo_db, "Migrantenselbstorganisation")]),
     )
     assert (result.invited, result.already) == (0, len(expected))
 
 
-def count(qtbot, dialog: InviteDialog) -> conf.InvitePreview | None:
+def count(qtbot, dialog: InviteDialog) -> inviting.InvitePreview | None:
     """Let the dialog count the current choice (in the background) and wait for the result."""
     with qtbot.waitSignal(dialog.preview_ready, timeout=10_000):
         dialog.update_preview()
@@ -423,7 +428,9 @@ def _category(database: Database, name: str) -> int:
 def test_invite_from_last_year_and_by_selection(
     qtbot, harness: Harness, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    conf.create_conference(demo_db, conf.ConferenceData(year=2027, title="Integrationskonferenz 2027"))
+    new_conference.create_conference(
+        demo_db, editing.ConferenceData(year=2027, title="Integrationskonferenz 2027")
+    )
     harness.ctx.announce(CONFERENCES)
     harness.area.select_conference(conference_id(demo_db, 2027))
     shown: list[str] = []
@@ -499,7 +506,7 @@ def test_record_a_phone_reply_by_keyboard_only(qtbot, harness: Harness, demo_db:
     panel = harness.panel
     harness.area.select_conference(conference_id(demo_db, 2026))
     inv_id, last, first = invited_persons(demo_db, 2026, InvitationStatus.INVITED)[0]
-    record = conf.get_conference(demo_db, conference_id(demo_db, 2026))
+    record = editing.get_conference(demo_db, conference_id(demo_db, 2026))
     second_forum = record.forums[1]
 
     search_and_select(qtbot, panel, f"{last} {first}")
@@ -568,16 +575,16 @@ def test_alt_digit_works_from_the_search_field(qtbot, harness: Harness, demo_db:
 def _fill_forum(database: Database, year: int, forum_index: int) -> tuple[int, str]:
     """Set the capacity of a forum to exactly the seats booked now (at least one): it is full."""
     conf_id = conference_id(database, year)
-    record = conf.get_conference(database, conf_id)
+    record = editing.get_conference(database, conf_id)
     forum = record.forums[forum_index]
     with database.read_session() as s:
-        booked = {o.name: o.booked for o in conf.occupancy(s, conf_id)}[forum.data.title]
+        booked = {o.name: o.booked for o in replies.occupancy(s, conf_id)}[forum.data.title]
     forums = [(f.id, f.data) for f in record.forums]
-    forums[forum_index] = (forum.id, conf.ForumData(forum.data.title, capacity=max(booked, 1)))
-    conf.update_conference(database, conf_id, record.data, record.version, forums=forums)
+    forums[forum_index] = (forum.id, editing.ForumData(forum.data.title, capacity=max(booked, 1)))
+    editing.update_conference(database, conf_id, record.data, record.version, forums=forums)
     if booked == 0:
         someone = invited_persons(database, year, InvitationStatus.INVITED)[-1][0]
-        conf.record_reply(database, someone, conf.Reply(InvitationStatus.ACCEPTED, forum_id=forum.id))
+        replies.record_reply(database, someone, replies.Reply(InvitationStatus.ACCEPTED, forum_id=forum.id))
     return forum.id, forum.data.title
 
 
@@ -643,7 +650,7 @@ def test_overbooking_a_forum_asks_and_offers_the_waiting_list(
     qtbot.keyClick(panel.table, Qt.Key.Key_A)
     assert invitation(demo_db, second_id).status is InvitationStatus.DECLINED
     with demo_db.read_session() as s:
-        following = conf.waitlist(s, conference_id(demo_db, 2026))
+        following = replies.waitlist(s, conference_id(demo_db, 2026))
     assert panel.notice.isVisible()
     assert "Als Nächste auf der Warteliste: 1." in panel.notice_label.text()
     assert following[-1] == first_id
@@ -680,7 +687,7 @@ def test_bulk_status_change_and_undo(qtbot, harness: Harness, demo_db: Database)
     panel.set_status_filter(None)
     assert panel.apply_status(InvitationStatus.WAITLIST, ids)
     with demo_db.read_session() as s:
-        assert conf.waitlist(s, conference_id(demo_db, 2026))[-3:] == ids
+        assert replies.waitlist(s, conference_id(demo_db, 2026))[-3:] == ids
 
 
 def test_substitute_with_name_and_taken_into_the_register(
@@ -768,7 +775,7 @@ def test_a_reply_changed_at_another_workplace_meanwhile_is_never_overwritten_sil
     qtbot, harness: Harness, demo_db: Database, monkeypatch: pytest.MonkeyPatch, choice: str
 ) -> None:
     """Two staff members edit the same reply: the second save shows both versions; the user chooses."""
-    from konferenz.conferences import service as conf_service
+    from konferenz.conferences import replies
     from ui.widgets.registry_dialogs import ConflictChoice
 
     panel = harness.panel
@@ -777,10 +784,10 @@ def test_a_reply_changed_at_another_workplace_meanwhile_is_never_overwritten_sil
     search_and_select(qtbot, panel, f"{last} {first}")
     # meanwhile at another workplace: two companions and a diet
     other = invitation(demo_db, inv_id)
-    conf_service.record_reply(
+    replies.record_reply(
         demo_db,
         inv_id,
-        conf_service.Reply(
+        replies.Reply(
             status=other.status,
             replied_on=other.replied_on,
             forum_id=other.forum_id,
@@ -821,7 +828,7 @@ def test_reminder_list_and_excel_export(
 ) -> None:
     panel = harness.panel
     harness.area.select_conference(conference_id(demo_db, 2026))
-    deadline = conf.get_conference(demo_db, conference_id(demo_db, 2026)).data.reply_deadline
+    deadline = editing.get_conference(demo_db, conference_id(demo_db, 2026)).data.reply_deadline
     assert deadline is not None
     # before the deadline: the user is asked and may say no
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
@@ -829,7 +836,7 @@ def test_reminder_list_and_excel_export(
     after = deadline + dt.timedelta(days=1)
     listed = panel.show_reminders(today=after)
     with demo_db.read_session() as s:
-        expected = conf.reminder_candidates(s, 2026, today=after)
+        expected = replies.reminder_candidates(s, 2026, today=after)
     assert sorted(listed) == expected and len(expected) > 10
     assert panel.status_filter.currentData() == AWAITING
     assert f"Erinnerungsliste: {len(expected)} Eingeladene ohne Rückmeldung" in panel.notice_label.text()
@@ -892,8 +899,8 @@ def _independent_counts(database: Database, year: int) -> dict[str, dict[str, li
             int(status is InvitationStatus.ATTENDED),
         ]
         for kind, name in (
-            ("category", category or conf.NO_CATEGORY),
-            ("municipality", municipality or conf.OUTSIDE),
+            ("category", category or statistics.NO_CATEGORY),
+            ("municipality", municipality or statistics.OUTSIDE),
         ):
             counts = result[kind].setdefault(name, [0] * 5)
             result[kind][name] = [a + b for a, b in zip(counts, values, strict=True)]
@@ -1132,14 +1139,14 @@ def large_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     path = tmp_path_factory.mktemp("large") / "large.sqlite"
     database = open_database(path)
     generate_demo(database, persons=100_000, seed=1)
-    conf.create_conference(
+    new_conference.create_conference(
         database,
-        conf.ConferenceData(year=2027, title="Integrationskonferenz 2027", capacity=5000),
-        [conf.ForumData(f"Forum {n}", capacity=400) for n in range(1, 5)],
+        editing.ConferenceData(year=2027, title="Integrationskonferenz 2027", capacity=5000),
+        [editing.ForumData(f"Forum {n}", capacity=400) for n in range(1, 5)],
     )
     with database.read_session() as s:
         person_ids = list(s.scalars(sa.select(Person.id).order_by(Person.id).limit(5000)))
-    result = conf.invite(database, 2027, conf.InviteeFilter(person_ids=person_ids))
+    result = inviting.invite(database, 2027, inviting.InviteeFilter(person_ids=person_ids))
     assert result.invited == 5000
     yield database
     database.dispose()
@@ -1187,7 +1194,7 @@ def test_invitation_list_of_5000_among_100000_persons_stays_fast(qtbot, large_db
 
 
 def test_dialogs_close_without_saving(qtbot, harness: Harness, demo_db: Database) -> None:
-    before = conf.get_conference(demo_db, conference_id(demo_db, 2026))
+    before = editing.get_conference(demo_db, conference_id(demo_db, 2026))
     run_modal(qtbot, harness.area.edit_conference, lambda d: d.reject())
-    assert conf.get_conference(demo_db, conference_id(demo_db, 2026)) == before
+    assert editing.get_conference(demo_db, conference_id(demo_db, 2026)) == before
     assert run_modal(qtbot, harness.area.copy_conference, lambda d: d.reject()) is None

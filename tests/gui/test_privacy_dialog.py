@@ -23,9 +23,9 @@ from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from konferenz.conferences import service as conf
-from konferenz.conferences import statistics
+from konferenz.conferences import editing, inviting, statistics
 from konferenz.enums import AuditAction, Channel, ConsentPurpose, Gender, InvitationStatus
+from konferenz.programme import new_conference
 from konferenz.registry import service as registry
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import (
@@ -101,8 +101,10 @@ def people(sqlite_db: Database) -> dict[str, int]:
     with db.session() as s:
         s.get_one(Person, ids["ayse"]).email = "ayse.oeztuerk@example.org"
     for year in (2021, 2022):
-        conf.create_conference(db, conf.ConferenceData(year=year, title=f"Integrationskonferenz {year}"))
-        conf.invite(db, year, conf.InviteeFilter(everyone=True))
+        new_conference.create_conference(
+            db, editing.ConferenceData(year=year, title=f"Integrationskonferenz {year}")
+        )
+        inviting.invite(db, year, inviting.InviteeFilter(everyone=True))
     with db.session() as s:
         for inv in s.scalars(
             sa.select(Invitation).where(Invitation.person_id.in_([ids["ayse"], ids["fatima"]]))
@@ -110,9 +112,9 @@ def people(sqlite_db: Database) -> dict[str, int]:
             inv.status = InvitationStatus.ATTENDED
             inv.needs_accessibility = "Rollstuhl"
     # Jan is invited this year: not on the review list
-    conf.create_conference(db, conf.ConferenceData(year=dt.date.today().year, title="Aktuell"))
+    new_conference.create_conference(db, editing.ConferenceData(year=dt.date.today().year, title="Aktuell"))
     with db.session() as s:
-        current = conf.conference_id(s, dt.date.today().year)
+        current = editing.conference_id(s, dt.date.today().year)
         s.add(Invitation(conference_id=current, person_id=ids["recent"]))
     return ids
 
@@ -124,7 +126,7 @@ def ctx(sqlite_db: Database) -> AppContext:
 
 def _stats(db: Database) -> str:
     with db.read_session() as s:
-        return statistics.text_table(conf.all_years_stats(s))
+        return statistics.text_table(statistics.all_years_stats(s))
 
 
 def _save(dialog: PrivacyDialog, monkeypatch: pytest.MonkeyPatch, target: Path) -> tuple[Path, Path]:
@@ -438,7 +440,7 @@ def test_bulk_erasure_refuses_persons_invited_since_the_search(
     dialog.table.selectAll()
     assert sorted(dialog.chosen_review_ids()) == sorted([people["ayse"], people["fatima"]])
     with ctx.database.session() as s:  # meanwhile, in another window: Ayşe is invited this year
-        current = conf.conference_id(s, dt.date.today().year)
+        current = editing.conference_id(s, dt.date.today().year)
         s.add(Invitation(conference_id=current, person_id=people["ayse"]))
     warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warned.append(text))

@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.conferences.service import ConferenceData, ForumData, create_conference
+from konferenz.conferences.editing import ConferenceData, ForumData
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus
 from konferenz.programme import service as programme
+from konferenz.programme.new_conference import create_conference
 from konferenz.programme.service import ItemData
 from konferenz.storage.db import Database
 from konferenz.storage.models import (

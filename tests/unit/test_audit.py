@@ -1,4 +1,5 @@
-"""The automatic audit log (konferenz.audit.trail): entries for every change, readable history — both backends."""
+"""The automatic audit log (storage.recording writes, audit.history reads): entries for every change, readable
+history — both backends."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 from konferenz import paths
-from konferenz.audit import trail as audit
+from konferenz.audit import history as audit
 from konferenz.enums import AuditAction, Gender, InvitationStatus, RecommendationStatus
 from konferenz.registry import duplicates
 from konferenz.registry import service as reg
 from konferenz.registry.service import OrganisationData, PersonData, RoleData
+from konferenz.storage import recording
 from konferenz.storage.db import Database
 from konferenz.storage.models import AuditEntry, Conference, Invitation, Municipality, Person, Recommendation
 
@@ -123,14 +125,14 @@ def test_rolled_back_unit_of_work_leaves_no_entries(db: Database) -> None:
 def test_change_context_names_the_action_and_change_set(db: Database) -> None:
     pid = reg.create_person(db, PersonData(last_name="Kaya"))
     with db.session() as s:
-        cs = audit.set_change_context(s, action=AuditAction.IMPORT, change_set="import-7")
+        cs = recording.set_change_context(s, action=AuditAction.IMPORT, change_set="import-7")
         assert cs == "import-7"
         person = s.get(Person, pid)
         assert person is not None
         person.city = "Vreden"
         s.add(Person(last_name="Neu"))
         s.flush()
-        audit.log_action(s, "person", pid, AuditAction.IMPORT, new_value="Liste 2025.xlsx")
+        recording.log_action(s, "person", pid, AuditAction.IMPORT, new_value="Liste 2025.xlsx")
     found = [e for e in entries(db) if e.change_set == "import-7"]
     assert {(e.action, e.field) for e in found} == {
         (AuditAction.IMPORT, "city"),  # a change is logged as the named action …
@@ -207,13 +209,13 @@ def test_field_labels_cover_every_edited_field() -> None:
     fields = {f.name for f in dataclasses.fields(PersonData)} | {
         f.name for f in dataclasses.fields(OrganisationData)
     }
-    missing = fields - set(audit.FIELD_LABELS)
+    missing = fields - set(recording.FIELD_LABELS)
     assert not missing
-    assert audit.FIELD_LABELS["last_name"] == "Nachname"
+    assert recording.FIELD_LABELS["last_name"] == "Nachname"
 
 
 def test_listener_is_installed_once(db: Database) -> None:
-    audit.install_audit(db._sessions)
+    recording.install_audit(db._sessions)
     reg.create_person(db, PersonData(last_name="Einmal"))
     assert len(entries(db)) == 1
 

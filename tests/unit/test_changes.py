@@ -6,8 +6,9 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from konferenz.conferences import service as conf
+from konferenz.conferences import editing, inviting, replies
 from konferenz.enums import InvitationStatus
+from konferenz.programme import new_conference
 from konferenz.programme import service as prog
 from konferenz.storage.changes import changed_kinds, fingerprints
 from konferenz.storage.db import Database, open_database
@@ -25,15 +26,17 @@ def test_each_kind_of_change_is_noticed(db: Database) -> None:
         s.add(Person(last_name="Kaya"))
     after_person = snap()
     assert changed_kinds(start, after_person) == {"persons"}
-    conf.create_conference(db, conf.ConferenceData(year=2026, title="K", date=dt.date(2026, 11, 5)))
+    new_conference.create_conference(
+        db, editing.ConferenceData(year=2026, title="K", date=dt.date(2026, 11, 5))
+    )
     after_conf = snap()
     assert "conferences" in changed_kinds(after_person, after_conf)
-    conf.invite(db, 2026, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2026, inviting.InviteeFilter(everyone=True))
     after_invite = snap()
     assert changed_kinds(after_conf, after_invite) == {"invitations"}
     with db.read_session() as s:
         inv = s.scalars(sa.select(Invitation.id)).one()
-    conf.set_status(db, [inv], InvitationStatus.ACCEPTED)
+    replies.set_status(db, [inv], InvitationStatus.ACCEPTED)
     after_reply = snap()
     assert changed_kinds(after_invite, after_reply) == {"invitations"}
     a = prog.add_item(db, 2026, prog.ItemData("Begrüßung", 15))

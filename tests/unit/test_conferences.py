@@ -9,12 +9,14 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from konferenz.conferences import service as conf
+from konferenz.conferences import checkin, editing, inviting, replies, statistics
 from konferenz.enums import InvitationStatus
 from konferenz.errors import UserError
+from konferenz.programme import new_conference
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
     Category,
+    Conference,
     Forum,
     Invitation,
     Municipality,
@@ -97,9 +99,9 @@ def build_world(db: Database) -> World:
 @pytest.fixture
 def world(db: Database) -> World:
     w = build_world(db)
-    conf.create_conference(
+    new_conference.create_conference(
         db,
-        conf.ConferenceData(
+        editing.ConferenceData(
             year=2025,
             title="Integrationskonferenz 2025",
             date=dt.date(2025, 11, 6),
@@ -109,14 +111,17 @@ def world(db: Database) -> World:
             start_time=dt.time(9),
             end_time=dt.time(16),
         ),
-        [conf.ForumData("Forum A: Sprache", room="Raum 1", capacity=2), conf.ForumData("Forum B: Arbeit")],
+        [
+            editing.ForumData("Forum A: Sprache", room="Raum 1", capacity=2),
+            editing.ForumData("Forum B: Arbeit"),
+        ],
     )
     return w
 
 
 def invitations(db: Database, year: int = 2025) -> dict[tuple[int | None, int | None], Invitation]:
     with db.read_session() as s:
-        cid = conf.conference_id(s, year)
+        cid = editing.conference_id(s, year)
         return {
             (i.person_id, i.organisation_id): i
             for i in s.scalars(sa.select(Invitation).where(Invitation.conference_id == cid))
@@ -125,20 +130,20 @@ def invitations(db: Database, year: int = 2025) -> dict[tuple[int | None, int | 
 
 def test_validation_names_the_field(db: Database) -> None:
     with pytest.raises(UserError, match="Titel"):
-        conf.create_conference(db, conf.ConferenceData(year=2030, title=" "))
+        new_conference.create_conference(db, editing.ConferenceData(year=2030, title=" "))
     with pytest.raises(UserError, match="Ende"):
-        conf.create_conference(
-            db, conf.ConferenceData(year=2030, title="x", start_time=dt.time(12), end_time=dt.time(9))
+        new_conference.create_conference(
+            db, editing.ConferenceData(year=2030, title="x", start_time=dt.time(12), end_time=dt.time(9))
         )
 
 
 def test_year_is_unique(world: World, db: Database) -> None:
     with pytest.raises(UserError, match="schon eine Konferenz"):
-        conf.create_conference(db, conf.ConferenceData(year=2025, title="Doppelt"))
+        new_conference.create_conference(db, editing.ConferenceData(year=2025, title="Doppelt"))
 
 
 def test_invite_everyone(world: World, db: Database) -> None:
-    result = conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    result = inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     # five persons plus the one organisation without contact persons
     assert (result.invited, result.already) == (6, 0)
     inv = invitations(db)
@@ -147,39 +152,39 @@ def test_invite_everyone(world: World, db: Database) -> None:
     assert (None, world.org_alone) in inv
     assert (None, world.org_mso) not in inv  # has contact persons
     assert all(i.status is InvitationStatus.PLANNED for i in inv.values())
-    again = conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    again = inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     assert (again.invited, again.already) == (0, 6)
     assert len(invitations(db)) == 6
 
 
 def test_invite_by_category_uses_own_or_organisation_category(world: World, db: Database) -> None:
-    result = conf.invite(db, 2025, conf.InviteeFilter(category_ids=[world.mso]))
+    result = inviting.invite(db, 2025, inviting.InviteeFilter(category_ids=[world.mso]))
     assert result.invited == 4  # Öztürk, Yılmaz (org), Иванова (own), Syrischer Kulturverein (alone)
     assert {k[0] for k in invitations(db)} == {world.persons[0], world.persons[1], world.persons[3], None}
 
 
 def test_invite_by_municipality_and_tag(world: World, db: Database) -> None:
-    assert conf.invite(db, 2025, conf.InviteeFilter(municipality_ids=[world.borken])).invited == 2
-    assert conf.invite(db, 2025, conf.InviteeFilter(tag_ids=[world.tag])).invited == 1
+    assert inviting.invite(db, 2025, inviting.InviteeFilter(municipality_ids=[world.borken])).invited == 2
+    assert inviting.invite(db, 2025, inviting.InviteeFilter(tag_ids=[world.tag])).invited == 1
 
 
 def test_invite_needs_a_choice(world: World, db: Database) -> None:
     with pytest.raises(UserError, match="wer eingeladen"):
-        conf.invite(db, 2025, conf.InviteeFilter())
+        inviting.invite(db, 2025, inviting.InviteeFilter())
 
 
 def test_copy_last_year_with_invitees(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(category_ids=[world.kommune]))
-    new_id = conf.copy_conference(db, 2025, 2026, date=dt.date(2026, 11, 5), copy_invitees=True)
+    inviting.invite(db, 2025, inviting.InviteeFilter(category_ids=[world.kommune]))
+    new_id = new_conference.copy_conference(db, 2025, 2026, date=dt.date(2026, 11, 5), copy_invitees=True)
     with db.read_session() as s:
         forums = s.scalars(
             sa.select(Forum.title).where(Forum.conference_id == new_id).order_by(Forum.sort_order)
         ).all()
-        new = s.get_one(conf.Conference, new_id)
+        new = s.get_one(Conference, new_id)
     assert forums == ["Forum A: Sprache", "Forum B: Arbeit"]
     assert (new.title, new.venue_name, new.capacity) == ("Integrationskonferenz 2026", "Kreishaus Borken", 4)
     assert set(invitations(db, 2026)) == set(invitations(db, 2025))
-    result = conf.invite(db, 2026, conf.InviteeFilter(from_year=2025))
+    result = inviting.invite(db, 2026, inviting.InviteeFilter(from_year=2025))
     assert (result.invited, result.already) == (0, 1)
 
 
@@ -189,26 +194,26 @@ def _forum(db: Database, title: str) -> int:
 
 
 def test_capacity_warning_and_waitlist(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     inv = invitations(db)
     forum_a = _forum(db, "Forum A: Sprache")
     first = inv[(world.persons[0], world.org_mso)].id
     second = inv[(world.persons[1], world.org_mso)].id
     third = inv[(world.persons[2], world.org_stadt)].id
-    ok = conf.record_reply(
-        db, first, conf.Reply(InvitationStatus.ACCEPTED, channel="phone", forum_id=forum_a, companions=1)
+    ok = replies.record_reply(
+        db, first, replies.Reply(InvitationStatus.ACCEPTED, channel="phone", forum_id=forum_a, companions=1)
     )
     assert ok.saved and not ok.warnings
-    full = conf.record_reply(db, second, conf.Reply(InvitationStatus.ACCEPTED, forum_id=forum_a))
+    full = replies.record_reply(db, second, replies.Reply(InvitationStatus.ACCEPTED, forum_id=forum_a))
     assert not full.saved
     assert "Forum A: Sprache" in full.warnings[0] and "2 von 2" in full.warnings[0]
     assert invitations(db)[(world.persons[1], world.org_mso)].status is InvitationStatus.PLANNED
-    conf.record_reply(db, second, conf.Reply(InvitationStatus.WAITLIST))
-    conf.record_reply(db, third, conf.Reply(InvitationStatus.WAITLIST))
-    cancelled = conf.record_reply(db, first, conf.Reply(InvitationStatus.DECLINED, channel="email"))
+    replies.record_reply(db, second, replies.Reply(InvitationStatus.WAITLIST))
+    replies.record_reply(db, third, replies.Reply(InvitationStatus.WAITLIST))
+    cancelled = replies.record_reply(db, first, replies.Reply(InvitationStatus.DECLINED, channel="email"))
     assert cancelled.waitlist_next == [second, third]
     with db.read_session() as s:
-        occ = conf.occupancy(s, conf.conference_id(s, 2025))
+        occ = replies.occupancy(s, editing.conference_id(s, 2025))
     assert [(o.name, o.booked) for o in occ] == [
         ("Kreishaus Borken", 0),
         ("Forum A: Sprache", 0),
@@ -217,32 +222,36 @@ def test_capacity_warning_and_waitlist(world: World, db: Database) -> None:
 
 
 def test_venue_overbooking_can_be_allowed(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     ids = [i.id for i in invitations(db).values()]
-    conf.record_reply(db, ids[0], conf.Reply(InvitationStatus.ACCEPTED, companions=3))
-    blocked = conf.record_reply(db, ids[1], conf.Reply(InvitationStatus.ACCEPTED))
+    replies.record_reply(db, ids[0], replies.Reply(InvitationStatus.ACCEPTED, companions=3))
+    blocked = replies.record_reply(db, ids[1], replies.Reply(InvitationStatus.ACCEPTED))
     assert not blocked.saved and "Veranstaltungsort ist voll" in blocked.warnings[0]
-    forced = conf.record_reply(db, ids[1], conf.Reply(InvitationStatus.ACCEPTED), allow_overbooking=True)
+    forced = replies.record_reply(
+        db, ids[1], replies.Reply(InvitationStatus.ACCEPTED), allow_overbooking=True
+    )
     assert forced.saved and forced.warnings
 
 
 def test_stale_version_is_refused(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     one = next(iter(invitations(db).values()))
-    conf.record_reply(db, one.id, conf.Reply(InvitationStatus.DECLINED))
+    replies.record_reply(db, one.id, replies.Reply(InvitationStatus.DECLINED))
     with pytest.raises(UserError, match="anderen Arbeitsplatz"):
-        conf.record_reply(db, one.id, conf.Reply(InvitationStatus.ACCEPTED), expected_version=one.version)
+        replies.record_reply(
+            db, one.id, replies.Reply(InvitationStatus.ACCEPTED), expected_version=one.version
+        )
 
 
 def test_check_in_walk_in_and_close(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(category_ids=[world.mso]))
+    inviting.invite(db, 2025, inviting.InviteeFilter(category_ids=[world.mso]))
     inv = invitations(db)
     a = inv[(world.persons[0], world.org_mso)].id
     b = inv[(world.persons[1], world.org_mso)].id
-    conf.set_status(db, [a, b], InvitationStatus.ACCEPTED)
-    conf.check_in(db, a)
-    walk_in = conf.add_walk_in(db, 2025, world.persons[2])
-    assert conf.close_event(db, 2025) == 1
+    replies.set_status(db, [a, b], InvitationStatus.ACCEPTED)
+    checkin.check_in(db, a)
+    walk_in = checkin.add_walk_in(db, 2025, world.persons[2])
+    assert checkin.close_event(db, 2025) == 1
     after = invitations(db)
     assert after[(world.persons[0], world.org_mso)].status is InvitationStatus.ATTENDED
     assert after[(world.persons[0], world.org_mso)].checked_in_at is not None
@@ -252,17 +261,17 @@ def test_check_in_walk_in_and_close(world: World, db: Database) -> None:
 
 
 def test_reminders_only_after_deadline_and_without_reply(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     ids = sorted(i.id for i in invitations(db).values())
-    conf.set_status(db, ids, InvitationStatus.INVITED)
-    conf.record_reply(db, ids[0], conf.Reply(InvitationStatus.ACCEPTED))
+    replies.set_status(db, ids, InvitationStatus.INVITED)
+    replies.record_reply(db, ids[0], replies.Reply(InvitationStatus.ACCEPTED))
     with db.read_session() as s:
-        assert conf.reminder_candidates(s, 2025, today=dt.date(2025, 10, 1)) == []
-        assert conf.reminder_candidates(s, 2025, today=dt.date(2025, 10, 21)) == ids[1:]
+        assert replies.reminder_candidates(s, 2025, today=dt.date(2025, 10, 1)) == []
+        assert replies.reminder_candidates(s, 2025, today=dt.date(2025, 10, 21)) == ids[1:]
 
 
 def test_statistics_match_independent_counts(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     ids = sorted(i.id for i in invitations(db).values())
     statuses = [
         InvitationStatus.ATTENDED,
@@ -273,9 +282,9 @@ def test_statistics_match_independent_counts(world: World, db: Database) -> None
         InvitationStatus.PLANNED,
     ]
     for inv_id, status in zip(ids, statuses, strict=True):
-        conf.set_status(db, [inv_id], status)
+        replies.set_status(db, [inv_id], status)
     with db.read_session() as s:
-        stats = conf.conference_stats(s, 2025)
+        stats = statistics.conference_stats(s, 2025)
         raw = Counter(s.scalars(sa.select(Invitation.status)))
     assert stats.total.invited == sum(n for st, n in raw.items() if st is not InvitationStatus.PLANNED)
     assert stats.total.attended == raw[InvitationStatus.ATTENDED] == 2

@@ -10,13 +10,14 @@ import pytest
 import sqlalchemy as sa
 from unit.test_conferences import World, build_world, invitations
 
-from konferenz.conferences import service as conf
+from konferenz.conferences import editing, inviting, replies
 from konferenz.enums import Channel, InvitationStatus
 from konferenz.errors import ConflictError, UserError
+from konferenz.programme import new_conference
 from konferenz.storage.db import Database
 from konferenz.storage.models import AuditEntry, Conference, Forum, Invitation, Person
 
-BASE = conf.ConferenceData(
+BASE = editing.ConferenceData(
     year=2025,
     title="Integrationskonferenz 2025",
     date=dt.date(2025, 11, 6),
@@ -29,17 +30,20 @@ BASE = conf.ConferenceData(
 @pytest.fixture
 def world(db: Database) -> World:
     w = build_world(db)
-    conf.create_conference(
+    new_conference.create_conference(
         db,
         BASE,
-        [conf.ForumData("Forum A: Sprache", room="Raum 1", capacity=2), conf.ForumData("Forum B: Arbeit")],
+        [
+            editing.ForumData("Forum A: Sprache", room="Raum 1", capacity=2),
+            editing.ForumData("Forum B: Arbeit"),
+        ],
     )
     return w
 
 
 def _conference_id(db: Database, year: int = 2025) -> int:
     with db.read_session() as s:
-        return conf.conference_id(s, year)
+        return editing.conference_id(s, year)
 
 
 def _forums(db: Database, conf_id: int) -> list[tuple[str, str, int | None, int]]:
@@ -57,30 +61,30 @@ def _forums(db: Database, conf_id: int) -> list[tuple[str, str, int | None, int]
 
 def test_get_and_update_conference(world: World, db: Database) -> None:
     conf_id = _conference_id(db)
-    record = conf.get_conference(db, conf_id)
+    record = editing.get_conference(db, conf_id)
     assert record.data == BASE
     assert [f.data.title for f in record.forums] == ["Forum A: Sprache", "Forum B: Arbeit"]
     changed = dataclasses.replace(
         record.data, theme="Wohnen", capacity=250, start_time=dt.time(9, 30), end_time=dt.time(16)
     )
-    version = conf.update_conference(db, conf_id, changed, record.version)
+    version = editing.update_conference(db, conf_id, changed, record.version)
     assert version == record.version + 1
-    again = conf.get_conference(db, conf_id)
+    again = editing.get_conference(db, conf_id)
     assert again.data == changed
     # saving the same data again changes nothing, not even the version
-    assert conf.update_conference(db, conf_id, changed, version) == version
+    assert editing.update_conference(db, conf_id, changed, version) == version
 
 
 def test_update_refuses_stale_version_and_invalid_data(world: World, db: Database) -> None:
     conf_id = _conference_id(db)
-    record = conf.get_conference(db, conf_id)
-    conf.update_conference(db, conf_id, dataclasses.replace(record.data, theme="A"), record.version)
+    record = editing.get_conference(db, conf_id)
+    editing.update_conference(db, conf_id, dataclasses.replace(record.data, theme="A"), record.version)
     with pytest.raises(ConflictError, match="anderen Arbeitsplatz"):
-        conf.update_conference(db, conf_id, dataclasses.replace(record.data, theme="B"), record.version)
+        editing.update_conference(db, conf_id, dataclasses.replace(record.data, theme="B"), record.version)
     with pytest.raises(UserError, match="Titel"):
-        conf.update_conference(db, conf_id, dataclasses.replace(record.data, title=""), None)
+        editing.update_conference(db, conf_id, dataclasses.replace(record.data, title=""), None)
     with pytest.raises(UserError, match="Rückmeldefrist"):
-        conf.update_conference(
+        editing.update_conference(
             db, conf_id, dataclasses.replace(record.data, reply_deadline=dt.date(2025, 12, 1)), None
         )
     with db.read_session() as s:
@@ -88,31 +92,33 @@ def test_update_refuses_stale_version_and_invalid_data(world: World, db: Databas
 
 
 def test_update_cannot_take_the_year_of_another_conference(world: World, db: Database) -> None:
-    conf.create_conference(db, conf.ConferenceData(year=2026, title="Integrationskonferenz 2026"))
+    new_conference.create_conference(
+        db, editing.ConferenceData(year=2026, title="Integrationskonferenz 2026")
+    )
     conf_id = _conference_id(db, 2026)
-    record = conf.get_conference(db, conf_id)
+    record = editing.get_conference(db, conf_id)
     with pytest.raises(UserError, match="2025 gibt es schon"):
-        conf.update_conference(db, conf_id, dataclasses.replace(record.data, year=2025), None)
-    conf.update_conference(db, conf_id, dataclasses.replace(record.data, year=2027), None)
-    assert conf.get_conference(db, conf_id).data.year == 2027
+        editing.update_conference(db, conf_id, dataclasses.replace(record.data, year=2025), None)
+    editing.update_conference(db, conf_id, dataclasses.replace(record.data, year=2027), None)
+    assert editing.get_conference(db, conf_id).data.year == 2027
 
 
 def test_update_with_forums_adds_edits_reorders_and_deletes(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     conf_id = _conference_id(db)
-    record = conf.get_conference(db, conf_id)
+    record = editing.get_conference(db, conf_id)
     a, b = record.forums
     one = next(iter(invitations(db).values()))
-    conf.record_reply(db, one.id, conf.Reply(InvitationStatus.ACCEPTED, forum_id=a.id))
-    assert conf.get_conference(db, conf_id).forums[0].bookings == 1
-    version = conf.update_conference(
+    replies.record_reply(db, one.id, replies.Reply(InvitationStatus.ACCEPTED, forum_id=a.id))
+    assert editing.get_conference(db, conf_id).forums[0].bookings == 1
+    version = editing.update_conference(
         db,
         conf_id,
         record.data,
         record.version,
         forums=[
             (b.id, dataclasses.replace(b.data, capacity=30, moderation="Jobcenter")),
-            (None, conf.ForumData("Forum C: Wohnen", room="Raum 3", capacity=20)),
+            (None, editing.ForumData("Forum C: Wohnen", room="Raum 3", capacity=20)),
         ],
     )
     assert version == record.version + 1  # a forum change counts as a change of the conference
@@ -124,87 +130,89 @@ def test_update_with_forums_adds_edits_reorders_and_deletes(world: World, db: Da
     after = invitations(db)[(one.person_id, one.organisation_id)]
     assert (after.status, after.forum_id) == (InvitationStatus.ACCEPTED, None)
     with pytest.raises(UserError, match="Forum: Bitte einen Titel"):
-        conf.update_conference(db, conf_id, record.data, None, forums=[(None, conf.ForumData(" "))])
+        editing.update_conference(db, conf_id, record.data, None, forums=[(None, editing.ForumData(" "))])
     with pytest.raises(UserError, match="gehört nicht"):
-        conf.update_conference(db, conf_id, record.data, None, forums=[(a.id, a.data)])
+        editing.update_conference(db, conf_id, record.data, None, forums=[(a.id, a.data)])
 
 
 def test_single_forum_services(world: World, db: Database) -> None:
     conf_id = _conference_id(db)
-    new_id = conf.add_forum(db, conf_id, conf.ForumData("Forum C", capacity=10))
+    new_id = editing.add_forum(db, conf_id, editing.ForumData("Forum C", capacity=10))
     assert _forums(db, conf_id)[-1] == ("Forum C", "", 10, 2)
-    conf.update_forum(db, new_id, conf.ForumData("Forum C: Gesundheit", room="Foyer", capacity=12))
+    editing.update_forum(db, new_id, editing.ForumData("Forum C: Gesundheit", room="Foyer", capacity=12))
     assert _forums(db, conf_id)[-1] == ("Forum C: Gesundheit", "Foyer", 12, 2)
     with pytest.raises(UserError, match="Kapazität"):
-        conf.update_forum(db, new_id, conf.ForumData("x", capacity=-1))
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+        editing.update_forum(db, new_id, editing.ForumData("x", capacity=-1))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     one = next(iter(invitations(db).values()))
-    conf.record_reply(db, one.id, conf.Reply(InvitationStatus.ACCEPTED, forum_id=new_id))
-    assert conf.delete_forum(db, new_id) == 1
+    replies.record_reply(db, one.id, replies.Reply(InvitationStatus.ACCEPTED, forum_id=new_id))
+    assert editing.delete_forum(db, new_id) == 1
     assert len(_forums(db, conf_id)) == 2
     with pytest.raises(UserError, match="gibt es nicht"):
-        conf.delete_forum(db, new_id)
+        editing.delete_forum(db, new_id)
 
 
 # --- bulk capacity, waiting list, substitute -----------------------------------------------------------
 
 
 def test_status_change_warnings_for_a_selection(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     ids = sorted(i.id for i in invitations(db).values())
     with db.read_session() as s:
-        assert conf.status_change_warnings(s, ids[:4], InvitationStatus.ACCEPTED) == []
-        assert conf.status_change_warnings(s, ids, InvitationStatus.DECLINED) == []
-        venue = conf.status_change_warnings(s, ids[:5], InvitationStatus.ACCEPTED)
+        assert replies.status_change_warnings(s, ids[:4], InvitationStatus.ACCEPTED) == []
+        assert replies.status_change_warnings(s, ids, InvitationStatus.DECLINED) == []
+        venue = replies.status_change_warnings(s, ids[:5], InvitationStatus.ACCEPTED)
     assert len(venue) == 1 and "0 von 4" in venue[0] and "brauchen 5" in venue[0]
-    forum_a = conf.get_conference(db, _conference_id(db)).forums[0].id
+    forum_a = editing.get_conference(db, _conference_id(db)).forums[0].id
     for inv_id in ids[:3]:
-        conf.record_reply(
-            db, inv_id, conf.Reply(InvitationStatus.PLANNED, forum_id=forum_a), allow_overbooking=True
+        replies.record_reply(
+            db, inv_id, replies.Reply(InvitationStatus.PLANNED, forum_id=forum_a), allow_overbooking=True
         )
     with db.read_session() as s:
-        warnings = conf.status_change_warnings(s, ids[:3], InvitationStatus.ACCEPTED)
+        warnings = replies.status_change_warnings(s, ids[:3], InvitationStatus.ACCEPTED)
     assert warnings == [
         "Das Forum „Forum A: Sprache“ ist voll: 0 von 2 Plätzen belegt, diese Zusagen brauchen 3."
     ]
 
 
 def test_put_on_waitlist_keeps_order_and_places(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     ids = sorted(i.id for i in invitations(db).values())
-    conf.record_reply(db, ids[0], conf.Reply(InvitationStatus.WAITLIST))
-    assert conf.put_on_waitlist(db, [ids[3], ids[0], ids[2]]) == 2
+    replies.record_reply(db, ids[0], replies.Reply(InvitationStatus.WAITLIST))
+    assert replies.put_on_waitlist(db, [ids[3], ids[0], ids[2]]) == 2
     with db.read_session() as s:
-        assert conf.waitlist(s, _conference_id(db)) == [ids[0], ids[3], ids[2]]
+        assert replies.waitlist(s, _conference_id(db)) == [ids[0], ids[3], ids[2]]
     with pytest.raises(UserError, match="neu laden"):
-        conf.put_on_waitlist(db, [ids[1], 999_999])
+        replies.put_on_waitlist(db, [ids[1], 999_999])
 
 
 def test_link_substitute(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     one = next(iter(invitations(db).values()))
-    conf.record_reply(db, one.id, conf.Reply(InvitationStatus.SUBSTITUTED, substitute_name="Jana Vogel"))
+    replies.record_reply(
+        db, one.id, replies.Reply(InvitationStatus.SUBSTITUTED, substitute_name="Jana Vogel")
+    )
     with db.session() as s:
         person = Person(last_name="Vogel", first_name="Jana")
         s.add(person)
         s.flush()
         person_id = person.id
-    conf.link_substitute(db, one.id, person_id)
+    replies.link_substitute(db, one.id, person_id)
     with db.read_session() as s:
         assert s.get_one(Invitation, one.id).substitute_person_id == person_id
     with pytest.raises(UserError, match="Person"):
-        conf.link_substitute(db, one.id, 999_999)
+        replies.link_substitute(db, one.id, 999_999)
 
 
 def test_invite_preview_counts_without_writing(world: World, db: Database) -> None:
     with db.read_session() as s:
-        preview = conf.invite_preview(s, 2025, conf.InviteeFilter(category_ids=[world.mso]))
+        preview = inviting.invite_preview(s, 2025, inviting.InviteeFilter(category_ids=[world.mso]))
     assert (preview.matching, preview.already, preview.new) == (4, 0, 4)
     assert invitations(db) == {}
-    conf.invite(db, 2025, conf.InviteeFilter(category_ids=[world.mso]))
+    inviting.invite(db, 2025, inviting.InviteeFilter(category_ids=[world.mso]))
     with db.read_session() as s:
-        preview = conf.invite_preview(s, 2025, conf.InviteeFilter(everyone=True))
-    result = conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+        preview = inviting.invite_preview(s, 2025, inviting.InviteeFilter(everyone=True))
+    result = inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     assert (preview.new, preview.already) == (result.invited, result.already) == (2, 4)
 
 
@@ -212,22 +220,22 @@ def test_invite_preview_counts_without_writing(world: World, db: Database) -> No
 
 
 def test_reply_states_restore_undo_and_redo(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     ids = sorted(i.id for i in invitations(db).values())[:2]
-    forum_a = conf.get_conference(db, _conference_id(db)).forums[0].id
-    before = conf.capture_reply_states(db, ids)
-    conf.record_reply(
+    forum_a = editing.get_conference(db, _conference_id(db)).forums[0].id
+    before = replies.capture_reply_states(db, ids)
+    replies.record_reply(
         db,
         ids[0],
-        conf.Reply(
+        replies.Reply(
             InvitationStatus.ACCEPTED, channel="phone", forum_id=forum_a, companions=1, needs_diet="halal"
         ),
     )
-    conf.put_on_waitlist(db, [ids[1]])
-    after = conf.capture_reply_states(db, ids)
+    replies.put_on_waitlist(db, [ids[1]])
+    after = replies.capture_reply_states(db, ids)
     assert [s.status for s in after] == [InvitationStatus.ACCEPTED, InvitationStatus.WAITLIST]
 
-    undone = conf.restore_reply_states(db, before, after)
+    undone = replies.restore_reply_states(db, before, after)
     assert [s.values for s in undone] == [s.values for s in before]
     with db.read_session() as s:
         first = s.get_one(Invitation, ids[0])
@@ -249,7 +257,7 @@ def test_reply_states_restore_undo_and_redo(world: World, db: Database) -> None:
             == 2
         )
 
-    redone = conf.restore_reply_states(db, after, before)
+    redone = replies.restore_reply_states(db, after, before)
     assert [s.values for s in redone] == [s.values for s in after]
     with db.read_session() as s:
         first = s.get_one(Invitation, ids[0])
@@ -261,24 +269,24 @@ def test_reply_states_restore_undo_and_redo(world: World, db: Database) -> None:
 
 
 def test_restore_refuses_when_someone_changed_it_meanwhile(world: World, db: Database) -> None:
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     one = sorted(i.id for i in invitations(db).values())[0]
-    before = conf.capture_reply_states(db, [one])
-    conf.set_status(db, [one], InvitationStatus.INVITED)
-    after = conf.capture_reply_states(db, [one])
+    before = replies.capture_reply_states(db, [one])
+    replies.set_status(db, [one], InvitationStatus.INVITED)
+    after = replies.capture_reply_states(db, [one])
     # an unrelated edit elsewhere (a note) does not block the undo …
     with db.session() as s:
         s.get_one(Invitation, one).notes = "Bittet um Rückruf"
     # … but another reply does
-    conf.set_status(db, [one], InvitationStatus.DECLINED)
+    replies.set_status(db, [one], InvitationStatus.DECLINED)
     with pytest.raises(ConflictError):
-        conf.restore_reply_states(db, before, after)
+        replies.restore_reply_states(db, before, after)
     with db.read_session() as s:
         assert s.get_one(Invitation, one).status is InvitationStatus.DECLINED
-    conf.set_status(db, [one], InvitationStatus.INVITED)
+    replies.set_status(db, [one], InvitationStatus.INVITED)
     with db.session() as s:
-        s.get_one(Invitation, one).entered_at = after[0].values[conf.REPLY_FIELDS.index("entered_at")]
-    conf.restore_reply_states(db, before, after)
+        s.get_one(Invitation, one).entered_at = after[0].values[replies.REPLY_FIELDS.index("entered_at")]
+    replies.restore_reply_states(db, before, after)
     with db.read_session() as s:
         inv = s.get_one(Invitation, one)
         assert (inv.status, inv.notes) == (InvitationStatus.PLANNED, "Bittet um Rückruf")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from konferenz.audit import trail as audit
+from konferenz.audit import history as audit
 from konferenz.enums import AuditAction, Gender, InvitationStatus
 from konferenz.errors import UserError
 from konferenz.registry import duplicates as dup

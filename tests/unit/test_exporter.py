@@ -17,13 +17,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 sys.path.insert(0, str(Path(__file__).parent.parent))
 import fixtures_spreadsheets as fx
 
-from konferenz.conferences import service as conferences
+from konferenz.conferences import editing, inviting
 from konferenz.enums import Channel, Gender, InvitationStatus, label
 from konferenz.errors import UserError
 from konferenz.exports import workbooks as exporter
 from konferenz.importing import importer
 from konferenz.importing.importer import Outcome
 from konferenz.lists import registry as lists
+from konferenz.programme import new_conference
 from konferenz.registry import service as registry
 from konferenz.spreadsheets.xlsx import Sheet, write_workbook
 from konferenz.storage import snapshot
@@ -210,9 +211,9 @@ def test_names_in_every_script_survive_import_database_export(db: Database, tmp_
 
 
 def conference_with_every_status(db: Database) -> dict[InvitationStatus, int]:
-    conferences.create_conference(
+    new_conference.create_conference(
         db,
-        conferences.ConferenceData(year=2025, title="Integrationskonferenz 2025", date=dt.date(2025, 11, 20)),
+        editing.ConferenceData(year=2025, title="Integrationskonferenz 2025", date=dt.date(2025, 11, 20)),
     )
     org = registry.create_organisation(
         db, registry.OrganisationData(name="Caritas Bocholt", postal_code="46395")
@@ -228,7 +229,7 @@ def conference_with_every_status(db: Database) -> dict[InvitationStatus, int]:
                 roles=[registry.RoleData(org, function="Beratung", is_primary=True)],
             ),
         )
-    conferences.invite(db, 2025, conferences.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     out: dict[InvitationStatus, int] = {}
     with db.session() as s:
         invitations = s.scalars(

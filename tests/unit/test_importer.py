@@ -19,11 +19,12 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).parent.parent))
 import fixtures_spreadsheets as fx
 
-from konferenz.conferences import service as conferences
+from konferenz.conferences import editing, inviting
 from konferenz.enums import AuditAction, Gender
 from konferenz.errors import UserError
 from konferenz.importing import importer
 from konferenz.importing.importer import Outcome, RowChoice
+from konferenz.programme import new_conference
 from konferenz.registry import duplicates
 from konferenz.registry import service as registry
 from konferenz.storage import snapshot
@@ -839,10 +840,10 @@ def test_undo_is_refused_after_an_edit(db: Database, tmp_path: Path) -> None:
 def test_undo_is_refused_once_a_record_is_used(db: Database, tmp_path: Path) -> None:
     path, _ = fx.staff_list_xlsx(tmp_path)
     report = importer.import_file(db, path)
-    conferences.create_conference(
-        db, conferences.ConferenceData(year=2025, title="Integrationskonferenz 2025")
+    new_conference.create_conference(
+        db, editing.ConferenceData(year=2025, title="Integrationskonferenz 2025")
     )
-    conferences.invite(db, 2025, conferences.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     with pytest.raises(UserError, match="Einladungen"):
         importer.undo_import(db, report.batch_id or 0)
 

@@ -10,7 +10,9 @@ import pytest
 import sqlalchemy as sa
 from unit.test_conferences import World, build_world, invitations
 
-from konferenz.conferences import service as conf
+from konferenz import paths
+from konferenz.conferences import checkin, editing, inviting
+from konferenz.conferences import replies as reply_service
 from konferenz.enums import Channel, InvitationStatus
 from konferenz.lists.invitations import (
     AWAITING,
@@ -21,6 +23,7 @@ from konferenz.lists.invitations import (
     invitee_names,
     person_name,
 )
+from konferenz.programme import new_conference
 from konferenz.registry.service import refresh_organisation_search_text, refresh_person_search_text
 from konferenz.storage.db import Database
 from konferenz.storage.models import Invitation, Organisation, Person
@@ -37,12 +40,12 @@ def world(db: Database) -> World:
         s.flush()
         refresh_person_search_text(s)
         refresh_organisation_search_text(s)
-    conf.create_conference(
+    new_conference.create_conference(
         db,
-        conf.ConferenceData(year=2025, title="Integrationskonferenz 2025", capacity=100),
-        [conf.ForumData("Forum A: Sprache", capacity=20), conf.ForumData("Forum B: Arbeit")],
+        editing.ConferenceData(year=2025, title="Integrationskonferenz 2025", capacity=100),
+        [editing.ForumData("Forum A: Sprache", capacity=20), editing.ForumData("Forum B: Arbeit")],
     )
-    conf.invite(db, 2025, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     return w
 
 
@@ -60,19 +63,19 @@ def _ids(db: Database, w: World) -> dict[str, int]:
 
 def _conf_id(db: Database) -> int:
     with db.read_session() as s:
-        return conf.conference_id(s, 2025)
+        return editing.conference_id(s, 2025)
 
 
 @pytest.fixture
 def replies(world: World, db: Database) -> dict[str, int]:
     """Replies in several states, with channel, forum, companions, needs and a substitute."""
     ids = _ids(db, world)
-    forum_a = conf.get_conference(db, _conf_id(db)).forums[0].id
-    conf.set_status(db, list(ids.values()), InvitationStatus.INVITED)
-    conf.record_reply(
+    forum_a = editing.get_conference(db, _conf_id(db)).forums[0].id
+    reply_service.set_status(db, list(ids.values()), InvitationStatus.INVITED)
+    reply_service.record_reply(
         db,
         ids["oeztuerk"],
-        conf.Reply(
+        reply_service.Reply(
             InvitationStatus.ACCEPTED,
             channel="phone",
             replied_on=dt.date(2025, 10, 1),
@@ -82,13 +85,15 @@ def replies(world: World, db: Database) -> dict[str, int]:
             needs_diet="halal",
         ),
     )
-    conf.record_reply(db, ids["yilmaz"], conf.Reply(InvitationStatus.DECLINED, channel="email"))
-    conf.record_reply(
+    reply_service.record_reply(
+        db, ids["yilmaz"], reply_service.Reply(InvitationStatus.DECLINED, channel="email")
+    )
+    reply_service.record_reply(
         db,
         ids["schulte"],
-        conf.Reply(InvitationStatus.SUBSTITUTED, channel="post", substitute_name="Jana Vogel"),
+        reply_service.Reply(InvitationStatus.SUBSTITUTED, channel="post", substitute_name="Jana Vogel"),
     )
-    conf.check_in(db, ids["ivanova"])
+    checkin.check_in(db, ids["ivanova"])
     with db.session() as s:
         s.get_one(Invitation, ids["verein"]).invited_on = dt.date(2025, 9, 1)
     return ids
@@ -127,7 +132,7 @@ def test_rows_show_every_column(replies: dict[str, int], db: Database) -> None:
         2,
     )
     assert oez[10] == "Rollstuhl; halal"
-    assert oez[12].startswith(conf.paths.os_user() + ", ")
+    assert oez[12].startswith(paths.os_user() + ", ")
     schulte = rows[replies["schulte"]]
     assert schulte[0] == "Schulte, Dr. Maria"
     assert (schulte[2], schulte[3], schulte[4], schulte[5], schulte[11]) == (
@@ -165,7 +170,7 @@ def test_status_filter_and_count(replies: dict[str, int], db: Database) -> None:
         )
         assert set(accepted.ids(s)) == {replies["oeztuerk"], replies["schulte"]}
         # the reminder list of the core is the same as the filter "ohne Rückmeldung" after the deadline
-        assert sorted(awaiting.ids(s)) == conf.reminder_candidates(s, 2025)
+        assert sorted(awaiting.ids(s)) == reply_service.reminder_candidates(s, 2025)
         assert InvitationList(None).ids(s) == []
 
 
@@ -194,7 +199,7 @@ def test_search_finds_a_substitute_taken_into_the_register(replies: dict[str, in
         s.add(sub)
         s.flush()
         sub_id = sub.id
-    conf.link_substitute(db, replies["nguyen"], sub_id)
+    reply_service.link_substitute(db, replies["nguyen"], sub_id)
     with db.read_session() as s:
         assert InvitationList(_conf_id(db)).ids(s, search="zofia") == [replies["nguyen"]]
 
@@ -279,7 +284,7 @@ def test_details_and_names(replies: dict[str, int], db: Database) -> None:
         Channel.PHONE,
     )
     assert (details.companions, details.needs_accessibility, details.needs_diet) == (2, "Rollstuhl", "halal")
-    assert details.entered_text.startswith(conf.paths.os_user())
+    assert details.entered_text.startswith(paths.os_user())
     assert names == {replies["verein"]: "Syrischer Kulturverein", replies["schulte"]: "Schulte, Dr. Maria"}
 
 

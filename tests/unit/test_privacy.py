@@ -15,12 +15,12 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).parent.parent))
 import fixtures_spreadsheets as fx
 
-from konferenz.conferences import service as conf
-from konferenz.conferences import statistics
+from konferenz.conferences import editing, inviting, statistics
 from konferenz.enums import AuditAction, Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.errors import UserError
 from konferenz.importing import importer
 from konferenz.privacy import service as privacy
+from konferenz.programme import new_conference
 from konferenz.registry import duplicates
 from konferenz.registry import service as registry
 from konferenz.storage.db import Database
@@ -84,8 +84,10 @@ def person(db: Database) -> int:
         )
         pid, oid = p.id, other.id
     for year in (2023, 2024):
-        conf.create_conference(db, conf.ConferenceData(year=year, title=f"Integrationskonferenz {year}"))
-        conf.invite(db, year, conf.InviteeFilter(everyone=True))
+        new_conference.create_conference(
+            db, editing.ConferenceData(year=year, title=f"Integrationskonferenz {year}")
+        )
+        inviting.invite(db, year, inviting.InviteeFilter(everyone=True))
     with db.session() as s:
         for inv in s.scalars(sa.select(Invitation).where(Invitation.person_id == pid)):
             inv.status = InvitationStatus.ATTENDED
@@ -129,11 +131,11 @@ def test_erase_leaves_nothing_personal_and_keeps_statistics(
     db: Database, person: int, tmp_path: Path
 ) -> None:
     with db.read_session() as s:
-        before = [conf.conference_stats(s, y) for y in (2023, 2024)]
+        before = [statistics.conference_stats(s, y) for y in (2023, 2024)]
     result = privacy.erase_person(db, person, "Antrag vom 03.11.2026")
     assert result.invitations_kept == 2
     with db.read_session() as s:
-        after = [conf.conference_stats(s, y) for y in (2023, 2024)]
+        after = [statistics.conference_stats(s, y) for y in (2023, 2024)]
         text = json.dumps(privacy.export_person(s, person), ensure_ascii=False)
         log = s.scalars(sa.select(DeletionLog)).one()
         audit_values = s.execute(sa.select(AuditEntry.old_value, AuditEntry.new_value)).all()
@@ -177,7 +179,7 @@ def _everything(db: Database) -> dict[str, object]:
     """Statistics of every year and the full text of the invitation and person tables."""
     with db.read_session() as s:
         return {
-            "stats": statistics.text_table(conf.all_years_stats(s)),
+            "stats": statistics.text_table(statistics.all_years_stats(s)),
             "rows": [
                 tuple(r)
                 for r in s.execute(
@@ -235,8 +237,10 @@ def test_erasure_from_the_review_rechecks_who_is_still_due(db: Database, person:
         kaya = s.scalars(sa.select(Person.id).where(Person.last_name == "Kaya")).one()
     with db.read_session() as s:
         assert {r.person_id for r in privacy.review(s, 3, today=today)} == {person, kaya}
-    conf.create_conference(db, conf.ConferenceData(year=2029, title="Integrationskonferenz 2029"))
-    conf.invite(db, 2029, conf.InviteeFilter(person_ids=[person]))
+    new_conference.create_conference(
+        db, editing.ConferenceData(year=2029, title="Integrationskonferenz 2029")
+    )
+    inviting.invite(db, 2029, inviting.InviteeFilter(person_ids=[person]))
     before = _everything(db)
     with pytest.raises(UserError, match="Ayşe Öztürk") as raised:
         privacy.erase_persons(db, [kaya, person], "Überprüfung", review_years=3, today=today)
@@ -518,7 +522,7 @@ def test_plain_text_names_elsewhere_are_replaced(db: Database, person: int) -> N
             )  # fmt: skip
         hans_id, org_version = hans.id, org.version
     with db.read_session() as s:
-        before = conf.conference_stats(s, 2024)
+        before = statistics.conference_stats(s, 2024)
     result = privacy.erase_person(db, person, "Antrag")
     assert result.texts_scrubbed == 5  # organisation, agenda item, minutes, recommendation, invitation
     with db.read_session() as s:
@@ -531,7 +535,7 @@ def test_plain_text_names_elsewhere_are_replaced(db: Database, person: int) -> N
         audit_values = [
             v for pair in s.execute(sa.select(AuditEntry.old_value, AuditEntry.new_value)) for v in pair if v
         ]
-        after = conf.conference_stats(s, 2024)
+        after = statistics.conference_stats(s, 2024)
         assert s.get_one(Person, hans_id).notes == "Ayşe hilft beim Aufbau"
     assert (item.speakers, item.moderation) == ("[anonymisiert], Mehmet Kaya", "[anonymisiert]")
     assert item.description == "Ayşe stellt den Verein vor"  # a first name alone is no one in particular
@@ -624,14 +628,16 @@ def test_import_journals_lose_the_person_and_stay_undoable(db: Database, tmp_pat
         assert s.get_one(Person, emil).phone == "02871 5555"
         journals = json.dumps([b.undo_data for b in s.scalars(sa.select(ImportBatch))], ensure_ascii=False)
     assert "02562 11111" in journals and "Vorsitzender" in journals  # the second journal had the old values
-    conf.create_conference(db, conf.ConferenceData(year=2025, title="Integrationskonferenz 2025"))
-    conf.invite(db, 2025, conf.InviteeFilter(person_ids=[sid]))
+    new_conference.create_conference(
+        db, editing.ConferenceData(year=2025, title="Integrationskonferenz 2025")
+    )
+    inviting.invite(db, 2025, inviting.InviteeFilter(person_ids=[sid]))
     with db.session() as s:
         s.scalars(
             sa.select(Invitation).where(Invitation.person_id == sid)
         ).one().status = InvitationStatus.ATTENDED
     with db.read_session() as s:
-        stats = conf.conference_stats(s, 2025)
+        stats = statistics.conference_stats(s, 2025)
         inv = s.scalars(sa.select(Invitation).where(Invitation.person_id == sid)).one()
         assert inv.organisation_id == kept_org
 
@@ -664,7 +670,7 @@ def test_import_journals_lose_the_person_and_stay_undoable(db: Database, tmp_pat
         assert s.get(Person, olga) is None
         erased = s.get_one(Person, sid)
         assert (erased.last_name, erased.import_batch_id) == ("Anonymisiert", None)
-        after = conf.conference_stats(s, 2025)
+        after = statistics.conference_stats(s, 2025)
     assert (after.total, after.by_category) == (stats.total, stats.by_category)
 
 

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from konferenz.conferences import service as conf
+from konferenz.conferences import checkin, editing, inviting, replies
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus
 from konferenz.errors import ConflictError, UserError
+from konferenz.programme import new_conference
 from konferenz.programme import service as prog
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
@@ -27,18 +28,18 @@ from konferenz.storage.models import (
 
 @pytest.fixture
 def year(db: Database) -> int:
-    conf.create_conference(
+    new_conference.create_conference(
         db,
-        conf.ConferenceData(
+        editing.ConferenceData(
             year=2025,
             title="Integrationskonferenz 2025",
             date=dt.date(2025, 11, 6),
             start_time=dt.time(9, 30),
         ),
         [
-            conf.ForumData("Forum 1: Sprache & Bildung", room="Raum A"),
-            conf.ForumData("Forum 2: Arbeit"),
-            conf.ForumData("Forum 3: Wohnen"),
+            editing.ForumData("Forum 1: Sprache & Bildung", room="Raum A"),
+            editing.ForumData("Forum 2: Arbeit"),
+            editing.ForumData("Forum 3: Wohnen"),
         ],
     )
     return 2025
@@ -199,7 +200,7 @@ def test_minutes_recommendations_and_follow_up_next_year(db: Database, year: int
     )
 
     # a year later: a new conference lists the open ones, and its minutes update their status
-    conf.copy_conference(db, 2025, 2026, date=dt.date(2026, 11, 5))
+    new_conference.copy_conference(db, 2025, 2026, date=dt.date(2026, 11, 5))
     with db.read_session() as s:
         rows = prog.agenda(s, 2026)
     report = next(r for r in rows if r.title == "Sachstand der Empfehlungen aus 2025")
@@ -248,13 +249,13 @@ def test_attendance_by_category(db: Database, year: int) -> None:
         s.add_all([org, *people])
         s.flush()
         s.add_all([Role(person_id=p.id, organisation_id=org.id, is_primary=True) for p in people])
-    conf.invite(db, year, conf.InviteeFilter(everyone=True))
+    inviting.invite(db, year, inviting.InviteeFilter(everyone=True))
     with db.read_session() as s:
         ids = s.scalars(sa.select(Invitation.id).order_by(Invitation.id)).all()
         forum = s.scalars(sa.select(Forum.id).order_by(Forum.sort_order)).first()
-    conf.record_reply(db, ids[0], conf.Reply(InvitationStatus.ACCEPTED, forum_id=forum))
-    conf.check_in(db, ids[0])
-    conf.check_in(db, ids[1])
+    replies.record_reply(db, ids[0], replies.Reply(InvitationStatus.ACCEPTED, forum_id=forum))
+    checkin.check_in(db, ids[0])
+    checkin.check_in(db, ids[1])
     with db.read_session() as s:
         assert prog.attendance_by_category(s, year) == {"Migrantenselbstorganisation": 2}
         assert prog.attendance_by_category(s, year, forum_id=forum) == {"Migrantenselbstorganisation": 1}

@@ -18,12 +18,12 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from konferenz.audit.trail import person_display_name
 from konferenz.errors import UserError
 from konferenz.registry import duplicates
 from konferenz.registry import service as registry
 from konferenz.registry.duplicates import Choice, MergeResult
 from konferenz.registry.service import OrganisationData, PersonData
+from konferenz.storage.recording import person_display_name
 from konferenz.storage.snapshot import Snapshot
 from ui.context import INVITATIONS, ORGANISATIONS, PERSONS, RECOMMENDATIONS, AppContext
 

@@ -9,7 +9,7 @@ from ui.commands.conferences import parse_date
 
 
 def cmd_audit_log(args: argparse.Namespace) -> int:
-    from konferenz.audit.trail import write_audit_log
+    from konferenz.audit.history import write_audit_log
 
     entity: tuple[str, int] | None = None
     if args.person is not None:

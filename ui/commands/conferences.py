@@ -21,9 +21,10 @@ def parse_date(text: str) -> dt.date:
 
 
 def cmd_conference_create(args: argparse.Namespace) -> int:
-    from konferenz.conferences import service as conferences
+    from konferenz.conferences import editing
+    from konferenz.programme import new_conference
 
-    data = conferences.ConferenceData(
+    data = editing.ConferenceData(
         year=args.year,
         title=args.title,
         date=args.date,
@@ -32,7 +33,7 @@ def cmd_conference_create(args: argparse.Namespace) -> int:
         reply_deadline=args.deadline,
     )
     with opened(args) as database:
-        conferences.create_conference(database, data)
+        new_conference.create_conference(database, data)
     print(f"Konferenz {args.year} angelegt: {args.title}")
     return EXIT_OK
 
@@ -64,15 +65,15 @@ def category_ids(session: object, names: list[str]) -> list[int]:
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
-    from konferenz.conferences import service as conferences
+    from konferenz.conferences import inviting
 
     with opened(args) as database:
         if args.all:
-            flt = conferences.InviteeFilter(everyone=True)
+            flt = inviting.InviteeFilter(everyone=True)
         else:
             with database.read_session() as s:
-                flt = conferences.InviteeFilter(category_ids=category_ids(s, args.category))
-        result = conferences.invite(database, args.conference, flt)
+                flt = inviting.InviteeFilter(category_ids=category_ids(s, args.category))
+        result = inviting.invite(database, args.conference, flt)
     print(
         f"{number(result.invited)} neu auf die Einladungsliste {args.conference} gesetzt (vorgemerkt), "
         f"{number(result.already)} standen schon darauf."
@@ -81,14 +82,13 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from konferenz.conferences import service as conferences
     from konferenz.conferences import statistics
 
     with opened(args) as database, database.read_session() as s:
         if args.conference is not None:
-            stats = [conferences.conference_stats(s, args.conference)]
+            stats = [statistics.conference_stats(s, args.conference)]
         else:
-            stats = conferences.all_years_stats(s)
+            stats = statistics.all_years_stats(s)
             if not stats:
                 raise UserError("Es gibt noch keine Konferenz.")
     print(statistics.text_table(stats))

@@ -4,7 +4,7 @@ The conference list is the window's ``ListPanel`` "Konferenzen" (its model refre
 other lists); choosing a row shows that conference's invitations in the ``InvitationPanel``. The
 buttons and the menu "Konferenz" of the main window call the same methods: ``new_conference``,
 ``edit_conference``, ``copy_conference``, ``invite``, ``show_reminders``, ``open_checkin`` and
-``show_statistics``. Every change goes through a service of ``konferenz.conferences.service`` and is announced
+``show_statistics``. Every change goes through a service of ``konferenz.conferences`` and is announced
 (``CONFERENCES`` / ``INVITATIONS``), so the lists of all areas refresh.
 """
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.conferences import service as conf_service
+from konferenz.conferences import checkin, replies
 from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError
 from konferenz.lists.invitations import EXPECTED, CheckInList, attendance, invitation_details
@@ -359,9 +359,9 @@ class CheckInWindow(QWidget):
             self._reset_search()
             return False
         try:
-            before = conf_service.capture_reply_states(database, [invitation_id])
-            conf_service.check_in(database, invitation_id)
-            after = conf_service.capture_reply_states(database, [invitation_id])
+            before = replies.capture_reply_states(database, [invitation_id])
+            checkin.check_in(database, invitation_id)
+            after = replies.capture_reply_states(database, [invitation_id])
         except UserError as exc:
             log.info("Check-in: %s", exc)
             self.set_confirmation(exc.message, ok=False)
@@ -440,7 +440,7 @@ class CheckInWindow(QWidget):
 
     def _walk_in(self, person_id: int, organisation_id: int | None, *, new: bool) -> int | None:
         try:
-            invitation_id = conf_service.add_walk_in(self.ctx.database, self.year, person_id, organisation_id)
+            invitation_id = checkin.add_walk_in(self.ctx.database, self.year, person_id, organisation_id)
         except UserError as exc:
             self.set_confirmation(exc.message, ok=False)
             return None
@@ -492,9 +492,9 @@ class CheckInWindow(QWidget):
         ):
             return 0
         try:
-            before = conf_service.capture_reply_states(database, expected_ids)
-            count = conf_service.close_event(database, self.year)
-            after = conf_service.capture_reply_states(database, expected_ids)
+            before = replies.capture_reply_states(database, expected_ids)
+            count = checkin.close_event(database, self.year)
+            after = replies.capture_reply_states(database, expected_ids)
         except UserError as exc:
             QMessageBox.warning(self, title, exc.message)
             return 0

@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.conferences import service as conf_service
+from konferenz.conferences import editing
 from konferenz.errors import ConflictError, UserError
+from konferenz.programme import new_conference
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference
 from ui.conferences.widgets import DateField, TimeField
@@ -242,7 +243,7 @@ class ConferenceDialog(QDialog):
     # --- loading and reading the form --------------------------------------------------------------
 
     def _load(self, conference_id: int) -> None:
-        record = conf_service.get_conference(self._database, conference_id)
+        record = editing.get_conference(self._database, conference_id)
         self._version = record.version
         data = record.data
         self.year.setValue(data.year)
@@ -262,7 +263,7 @@ class ConferenceDialog(QDialog):
             self.add_forum_row(forum.data, forum.id)
             self._bookings[forum.id] = forum.bookings
 
-    def add_forum_row(self, data: conf_service.ForumData | None = None, forum_id: int | None = None) -> int:
+    def add_forum_row(self, data: editing.ForumData | None = None, forum_id: int | None = None) -> int:
         """A forum row (empty for the user to fill); returns its row and starts editing a new one."""
         row = self.forums.rowCount()
         self.forums.insertRow(row)
@@ -318,7 +319,7 @@ class ConferenceDialog(QDialog):
             self.forums.setItem(row, column, item)
         self.forums.setCurrentCell(target, self.forums.currentColumn())
 
-    def forum_rows(self) -> list[tuple[int | None, conf_service.ForumData]]:
+    def forum_rows(self) -> list[tuple[int | None, editing.ForumData]]:
         """The forums as entered; rows without any text are skipped. Raises ValueError for a capacity
         that is no number."""
         result = []
@@ -341,7 +342,7 @@ class ConferenceDialog(QDialog):
             result.append(
                 (
                     int(forum_id) if forum_id is not None else None,
-                    conf_service.ForumData(
+                    editing.ForumData(
                         title=text(0),
                         room=text(1),
                         capacity=int(capacity_text) if capacity_text else None,
@@ -352,7 +353,7 @@ class ConferenceDialog(QDialog):
             )
         return result
 
-    def conference_data(self) -> conf_service.ConferenceData:
+    def conference_data(self) -> editing.ConferenceData:
         """The form as ``ConferenceData``; raises ValueError (German) for a date or time that is none."""
         fields = (
             (self.date, self.tr("Datum")),
@@ -376,7 +377,7 @@ class ConferenceDialog(QDialog):
                 raise ValueError(
                     self.tr("{0}: „{1}“ ist keine Uhrzeit (HH:MM).").format(name, time_field.text())
                 ) from None
-        return conf_service.ConferenceData(
+        return editing.ConferenceData(
             year=self.year.value(),
             title=" ".join(self.title.text().split()),
             theme=self.theme.toPlainText().strip(),
@@ -410,11 +411,11 @@ class ConferenceDialog(QDialog):
             return
         try:
             if self.conference_id is None:
-                self.saved_id = conf_service.create_conference(
+                self.saved_id = new_conference.create_conference(
                     self._database, data, [forum for _id, forum in forums]
                 )
             else:
-                conf_service.update_conference(
+                editing.update_conference(
                     self._database, self.conference_id, data, self._version, forums=forums
                 )
                 self.saved_id = self.conference_id
@@ -435,14 +436,14 @@ class ConferenceDialog(QDialog):
     def _resolve_conflict(
         self,
         exc: ConflictError,
-        data: conf_service.ConferenceData,
-        forums: Sequence[tuple[int | None, conf_service.ForumData]],
+        data: editing.ConferenceData,
+        forums: Sequence[tuple[int | None, editing.ForumData]],
     ) -> bool:
         """The conference was saved at another workplace since this dialog opened: show both versions and
         do what the user chooses. True when the dialog may close (the user's input saved, or discarded)."""
         assert self.conference_id is not None
         try:
-            record = conf_service.get_conference(self._database, self.conference_id)
+            record = editing.get_conference(self._database, self.conference_id)
         except UserError as gone:
             QMessageBox.warning(self, self.windowTitle(), gone.message)
             return False
@@ -455,7 +456,7 @@ class ConferenceDialog(QDialog):
         choice = self.ask_conflict(self.tr("Konferenz {0}").format(stored.year), differences)
         if choice is ConflictChoice.OVERWRITE:
             try:
-                conf_service.update_conference(
+                editing.update_conference(
                     self._database, self.conference_id, data, record.version, forums=forums
                 )
             except UserError as again:
@@ -583,7 +584,7 @@ class CopyConferenceDialog(QDialog):
             self.error_label.show()
             return
         try:
-            self.saved_id = conf_service.copy_conference(
+            self.saved_id = new_conference.copy_conference(
                 self._database,
                 from_year,
                 self.target_year.value(),

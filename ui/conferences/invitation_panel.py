@@ -9,7 +9,7 @@ A reply that came by phone: type the name into the search field, Down (to the li
 chosen in the panel below and Enter saves it. No dialog, unless the reply would overbook the venue or a
 forum: then the user chooses "Trotzdem zusagen (überbuchen)", "Auf die Warteliste setzen" or "Abbrechen".
 
-Every change calls a service of ``konferenz.conferences.service`` (one unit of work), goes on the undo stack
+Every change calls a service of ``konferenz.conferences.replies`` (one unit of work), goes on the undo stack
 (the reply fields of each invitation before and after), and announces ``INVITATIONS``.
 """
 
@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.conferences import service as conf_service
+from konferenz.conferences import replies
 from konferenz.enums import Channel, InvitationStatus, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.lists.invitations import (
@@ -87,7 +87,7 @@ REPLY_STATUSES = frozenset(
     }
 )
 #: statuses whose reply details may be edited and saved in the panel
-EDITABLE_STATUSES = conf_service.REPLIED
+EDITABLE_STATUSES = replies.REPLIED
 
 ACCEPTED_LIKE = frozenset(
     {InvitationStatus.ACCEPTED, InvitationStatus.SUBSTITUTED, InvitationStatus.ATTENDED}
@@ -306,13 +306,13 @@ class ReplyEditor(QGroupBox):
         value = self.channel.currentData()
         return value if isinstance(value, Channel) else Channel.PHONE
 
-    def reply(self, status: InvitationStatus, *, new_reply: bool) -> conf_service.Reply:
+    def reply(self, status: InvitationStatus, *, new_reply: bool) -> replies.Reply:
         """The reply the panel describes, with ``status``. A new reply gets today's date and the chosen
         channel; an edited one keeps its date and, unless the channel was changed, its channel."""
         forum_id, companions, accessibility, diet, substitute = self._values()
         details = self.details
         keep_channel = not new_reply and not self._channel_touched and details is not None
-        return conf_service.Reply(
+        return replies.Reply(
             status=status,
             channel=None if keep_channel else self.channel_value().value,
             replied_on=None if new_reply or details is None else details.replied_on,
@@ -352,19 +352,17 @@ class ReplyChange:
         self,
         ctx: AppContext,
         parent: QWidget,
-        before: list[conf_service.ReplyState],
-        after: list[conf_service.ReplyState],
+        before: list[replies.ReplyState],
+        after: list[replies.ReplyState],
     ) -> None:
         self._ctx = ctx
         self._parent = parent
         self._before = before
         self._after = after
 
-    def _restore(
-        self, states: list[conf_service.ReplyState], expected: list[conf_service.ReplyState]
-    ) -> None:
+    def _restore(self, states: list[replies.ReplyState], expected: list[replies.ReplyState]) -> None:
         try:
-            conf_service.restore_reply_states(self._ctx.database, states, expected)
+            replies.restore_reply_states(self._ctx.database, states, expected)
         except UserError as exc:
             _warn(self._parent, self._parent.tr("Rückgängig"), exc)
 
@@ -537,7 +535,7 @@ class InvitationPanel(QWidget):
                 self._load_header()
                 return
             self._year = conf.year
-            occupancy = conf_service.occupancy(s, conf.id)
+            occupancy = replies.occupancy(s, conf.id)
             forums = [(f.id, f.title, f.capacity) for f in conf.forums]
             parts = [f"<b>{_html(conf.title)}</b>"]
             when = ", ".join(
@@ -701,7 +699,7 @@ class InvitationPanel(QWidget):
 
     def _change(self, ids: list[int], status: InvitationStatus) -> bool:
         database = self.ctx.database
-        before = conf_service.capture_reply_states(database, ids)
+        before = replies.capture_reply_states(database, ids)
         names = self._names(ids)
         if len(ids) == 1 and status in REPLY_STATUSES:
             details = self.editor.details if self._editor_id == ids[0] else None
@@ -713,19 +711,19 @@ class InvitationPanel(QWidget):
                 return False
         elif status in (InvitationStatus.ACCEPTED, InvitationStatus.SUBSTITUTED):
             with database.read_session() as s:
-                warnings = conf_service.status_change_warnings(s, ids, status)
+                warnings = replies.status_change_warnings(s, ids, status)
             choice = ask_overbooking(self, warnings) if warnings else Overbooking.OVERBOOK
             if choice is Overbooking.CANCEL:
                 return False
             if choice is Overbooking.WAITLIST:
-                conf_service.put_on_waitlist(database, ids)
+                replies.put_on_waitlist(database, ids)
             else:
-                conf_service.set_status(database, ids, status)
+                replies.set_status(database, ids, status)
         elif status is InvitationStatus.WAITLIST:
-            conf_service.put_on_waitlist(database, ids)
+            replies.put_on_waitlist(database, ids)
         else:
-            conf_service.set_status(database, ids, status)
-        after = conf_service.capture_reply_states(database, ids)
+            replies.set_status(database, ids, status)
+        after = replies.capture_reply_states(database, ids)
         what = names[ids[0]] if len(ids) == 1 else self.tr("{0} Einladungen").format(len(ids))
         new_status = after[0].status if len(ids) == 1 and after else status
         self._finish(before, after, self.tr("Status „{0}“ für {1}").format(label(new_status), what))
@@ -734,7 +732,7 @@ class InvitationPanel(QWidget):
     def _record(
         self,
         invitation_id: int,
-        reply: conf_service.Reply,
+        reply: replies.Reply,
         who: str,
         *,
         expected_version: int | None = None,
@@ -742,16 +740,16 @@ class InvitationPanel(QWidget):
         """record_reply, asking before an overbooking. False when the user cancelled. With
         ``expected_version`` a save over someone else's change raises ``ConflictError``."""
         database = self.ctx.database
-        result = conf_service.record_reply(database, invitation_id, reply, expected_version=expected_version)
+        result = replies.record_reply(database, invitation_id, reply, expected_version=expected_version)
         if result.saved:
             return True
         choice = ask_overbooking(self, result.warnings, who=who)
         if choice is Overbooking.OVERBOOK:
-            conf_service.record_reply(
+            replies.record_reply(
                 database, invitation_id, reply, allow_overbooking=True, expected_version=expected_version
             )
         elif choice is Overbooking.WAITLIST:
-            conf_service.record_reply(
+            replies.record_reply(
                 database,
                 invitation_id,
                 replace(reply, status=InvitationStatus.WAITLIST),
@@ -761,7 +759,7 @@ class InvitationPanel(QWidget):
             return False
         return True
 
-    def _reply_texts(self, reply: conf_service.Reply | InvitationDetails) -> dict[str, str]:
+    def _reply_texts(self, reply: replies.Reply | InvitationDetails) -> dict[str, str]:
         """The reply fields as the user reads them (for the conflict question)."""
         if isinstance(reply, InvitationDetails):
             channel = reply.reply_channel.value if reply.reply_channel else None
@@ -791,7 +789,7 @@ class InvitationPanel(QWidget):
         """Both versions side by side (tests replace this method or drive the dialog)."""
         return ask_conflict(self, what, differences)
 
-    def _resolve_conflict(self, details: InvitationDetails, reply: conf_service.Reply) -> bool:
+    def _resolve_conflict(self, details: InvitationDetails, reply: replies.Reply) -> bool:
         """Someone else saved this invitation since it was loaded: show both versions and do what the user
         chooses. True when the user's reply was saved."""
         with self.ctx.database.read_session() as s:
@@ -833,14 +831,14 @@ class InvitationPanel(QWidget):
         database = self.ctx.database
         reply = self.editor.reply(details.status, new_reply=False)
         try:
-            before = conf_service.capture_reply_states(database, [details.id])
+            before = replies.capture_reply_states(database, [details.id])
             try:
                 saved = self._record(details.id, reply, details.name, expected_version=details.version)
             except ConflictError:
                 saved = self._resolve_conflict(details, reply)
             if not saved:
                 return False
-            after = conf_service.capture_reply_states(database, [details.id])
+            after = replies.capture_reply_states(database, [details.id])
         except UserError as exc:
             _warn(self, self.tr("Rückmeldung speichern"), exc)
             self._reload_after_change()
@@ -850,14 +848,12 @@ class InvitationPanel(QWidget):
             self.list_panel.focus_search()
         return True
 
-    def _finish(
-        self, before: list[conf_service.ReplyState], after: list[conf_service.ReplyState], text: str
-    ) -> None:
+    def _finish(self, before: list[replies.ReplyState], after: list[replies.ReplyState], text: str) -> None:
         if [s.values for s in before] != [s.values for s in after]:
             change = ReplyChange(self.ctx, self, before, after)
             self.ctx.push_change(text, change.redo, change.undo, [INVITATIONS])
-        freed = any(b.status in conf_service.SEATED for b in before) and any(
-            a.status not in conf_service.SEATED for a in after
+        freed = any(b.status in replies.SEATED for b in before) and any(
+            a.status not in replies.SEATED for a in after
         )
         self._reload_after_change()
         if freed:
@@ -877,7 +873,7 @@ class InvitationPanel(QWidget):
         if self.conference_id is None:
             return
         with self.ctx.database.read_session() as s:
-            following = conf_service.waitlist(s, self.conference_id)
+            following = replies.waitlist(s, self.conference_id)
             names = invitee_names(s, following[:3])
         if not following:
             return
@@ -929,7 +925,7 @@ class InvitationPanel(QWidget):
         try:
             if self.editor.is_dirty() or details.status is not InvitationStatus.SUBSTITUTED:
                 self._change([details.id], InvitationStatus.SUBSTITUTED)
-            conf_service.link_substitute(self.ctx.database, details.id, dialog.person_id)
+            replies.link_substitute(self.ctx.database, details.id, dialog.person_id)
         except UserError as exc:
             _warn(self, self.tr("In Adressen übernehmen"), exc)
         self.ctx.announce(PERSONS, INVITATIONS)
@@ -958,7 +954,7 @@ class InvitationPanel(QWidget):
             return []
         title = self.tr("Erinnerungsliste")
         with self.ctx.database.read_session() as s:
-            ids = conf_service.reminder_candidates(s, self._year, today)
+            ids = replies.reminder_candidates(s, self._year, today)
             deadline = s.get_one(Conference, self.conference_id).reply_deadline
         if not ids and deadline is not None and (today or dt.date.today()) <= deadline:
             answer = QMessageBox.question(
@@ -1040,7 +1036,7 @@ class InvitationPanel(QWidget):
         self.list_panel.focus_search()
 
 
-def occupancy_short(occ: conf_service.Occupancy) -> str:
+def occupancy_short(occ: replies.Occupancy) -> str:
     """ "38 / 50", "52 / 50, überbucht", "12, ohne Grenze"."""
     if occ.capacity is None:
         return f"{occ.booked} belegt, ohne Grenze"
@@ -1052,5 +1048,5 @@ def occupancy_short(occ: conf_service.Occupancy) -> str:
     return text
 
 
-def occupancy_text(occ: conf_service.Occupancy) -> str:
+def occupancy_text(occ: replies.Occupancy) -> str:
     return f"{_html(occ.name)} {occupancy_short(occ)}"

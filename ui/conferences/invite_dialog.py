@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from konferenz.conferences import service as conf_service
+from konferenz.conferences import inviting
 from konferenz.errors import UserError
 from konferenz.lists.registry import (
     OrganisationList,
@@ -99,7 +99,7 @@ class InviteDialog(QDialog):
         super().__init__(parent)
         self._database = database
         self.year = year
-        self.result_counts: conf_service.InviteResult | None = None
+        self.result_counts: inviting.InviteResult | None = None
         with database.read_session() as s:
             title = s.scalar(sa.select(Conference.title).where(Conference.year == year)) or str(year)
             categories = [
@@ -270,7 +270,7 @@ class InviteDialog(QDialog):
         layout.addWidget(self.preview_label)
         layout.addWidget(self.buttons)
 
-        self.preview: conf_service.InvitePreview | None = None
+        self.preview: inviting.InvitePreview | None = None
         self._generation = 0
         self._jobs: set[QObject] = set()
         self._preview_timer = QTimer(self)
@@ -289,7 +289,7 @@ class InviteDialog(QDialog):
         tab = self.tabs.currentIndex()
         if tab == self.TAB_FEATURES:
             return InviteChoice(
-                conf_service.InviteeFilter(
+                inviting.InviteeFilter(
                     category_ids=checked_ids(self.categories),
                     municipality_ids=checked_ids(self.municipalities),
                     tag_ids=checked_ids(self.tags),
@@ -302,18 +302,16 @@ class InviteDialog(QDialog):
         if tab == self.TAB_EARLIER:
             other = self.earlier_year.currentData()
             return InviteChoice(
-                conf_service.InviteeFilter(from_year=int(other))
+                inviting.InviteeFilter(from_year=int(other))
                 if other is not None
-                else conf_service.InviteeFilter()
+                else inviting.InviteeFilter()
             )
         if tab == self.TAB_SELECTION:
             persons, organisations = self.picked_ids()
-            return InviteChoice(
-                conf_service.InviteeFilter(person_ids=persons, organisation_ids=organisations)
-            )
-        return InviteChoice(conf_service.InviteeFilter(everyone=self.everyone.isChecked()))
+            return InviteChoice(inviting.InviteeFilter(person_ids=persons, organisation_ids=organisations))
+        return InviteChoice(inviting.InviteeFilter(everyone=self.everyone.isChecked()))
 
-    def invitee_filter(self) -> conf_service.InviteeFilter:
+    def invitee_filter(self) -> inviting.InviteeFilter:
         """The ``InviteeFilter`` of the chosen tab (empty when nothing is chosen there)."""
         with self._database.read_session() as s:
             return self.choice().resolve(s)
@@ -386,7 +384,7 @@ class InviteDialog(QDialog):
             return  # the choice changed meanwhile; a newer count is on its way
         if isinstance(outcome, UserError):
             self.preview_label.setText(outcome.message)
-        elif isinstance(outcome, conf_service.InvitePreview):
+        elif isinstance(outcome, inviting.InvitePreview):
             self.preview = outcome
             self.preview_label.setText(
                 self.tr("{0} passen zur Auswahl: {1} neu einzuladen, {2} stehen schon auf der Liste.").format(
@@ -407,10 +405,10 @@ class InviteDialog(QDialog):
 
         def work(
             _progress: Callable[[int, int], None], _cancelled: Callable[[], bool]
-        ) -> conf_service.InviteResult:
+        ) -> inviting.InviteResult:
             with database.read_session() as s:
                 flt = choice.resolve(s)
-            return conf_service.invite(database, year, flt)
+            return inviting.invite(database, year, flt)
 
         try:
             result = run_task(
@@ -429,23 +427,23 @@ class InviteDialog(QDialog):
 class InviteChoice:
     """The user's choice, free of widgets: a filter, or a saved registry filter resolved to ids later."""
 
-    flt: conf_service.InviteeFilter | None
+    flt: inviting.InviteeFilter | None
     saved: RegistryFilter | None = None
 
     @property
     def is_empty(self) -> bool:
         return self.saved is None and (self.flt is None or self.flt.is_empty)
 
-    def resolve(self, session: Session) -> conf_service.InviteeFilter:
+    def resolve(self, session: Session) -> inviting.InviteeFilter:
         if self.saved is None:
-            return self.flt or conf_service.InviteeFilter()
+            return self.flt or inviting.InviteeFilter()
         ids = filter_ids(session, self.saved)
         if not ids:
             # a Verteiler that matches nobody invites nobody (an empty id list means "no restriction")
-            return conf_service.InviteeFilter(person_ids=[-1], organisation_ids=[-1])
+            return inviting.InviteeFilter(person_ids=[-1], organisation_ids=[-1])
         if self.saved.kind == "organisations":
-            return conf_service.InviteeFilter(organisation_ids=ids)
-        return conf_service.InviteeFilter(person_ids=ids)
+            return inviting.InviteeFilter(organisation_ids=ids)
+        return inviting.InviteeFilter(person_ids=ids)
 
 
 class _PreviewSignals(QObject):
@@ -468,13 +466,13 @@ class _PreviewJob(QRunnable):
         outcome: object
         try:
             with self._database.read_session() as s:
-                outcome = conf_service.invite_preview(s, self._year, self._choice.resolve(s))
+                outcome = inviting.invite_preview(s, self._year, self._choice.resolve(s))
         except Exception as exc:  # handed to the dialog, which shows a UserError and logs anything else
             outcome = exc
         self.signals.done.emit(self._generation, outcome)
 
 
-def result_text(result: conf_service.InviteResult) -> str:
+def result_text(result: inviting.InviteResult) -> str:
     """ "12 eingeladen (vorgemerkt), 3 standen schon auf der Liste." """
     text = QCoreApplication.translate(
         "InviteDialog", "{0} eingeladen (vorgemerkt), {1} standen schon auf der Liste."

@@ -1,8 +1,8 @@
 """Statistik: participation of one conference (by category, by municipality, share of migrant
 self-organisations) and of all years side by side, as tables and bar charts, and as an Excel file.
 
-The figures come from ``konferenz.conferences.service.conference_stats`` / ``all_years_stats``; the Excel file
-from ``konferenz.conferences.statistics.write_excel``. The bar chart is painted with QPainter (only the Essentials
+The figures come from ``konferenz.conferences.statistics.conference_stats`` / ``all_years_stats``, the Excel
+file from ``konferenz.conferences.statistics.write_excel``. The bar chart is painted with QPainter (only the Essentials
 wheel of PySide6 is installed, without QtCharts). Each series has its own colour *and* hatching, and the
 figures stand in the tables next to the chart, so nothing depends on telling colours apart.
 """
@@ -36,9 +36,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.conferences import service as conf_service
-from konferenz.conferences.service import STAT_COLUMNS, ConferenceStats, StatRow
-from konferenz.conferences.statistics import SHARE_ATTENDED_HEADER, SHARE_HEADER, percent, write_excel
+from konferenz.conferences import statistics
+from konferenz.conferences.statistics import (
+    SHARE_ATTENDED_HEADER,
+    SHARE_HEADER,
+    STAT_COLUMNS,
+    ConferenceStats,
+    StatRow,
+    percent,
+    write_excel,
+)
 from konferenz.errors import UserError
 from konferenz.lists.registry import format_count
 from konferenz.storage.models import Conference
@@ -353,7 +360,7 @@ class StatisticsDialog(QDialog):
             self.summary.setText(self.tr("Noch keine Konferenz angelegt."))
             return
         with self.ctx.database.read_session() as s:
-            self.stats = conf_service.conference_stats(s, year)
+            self.stats = statistics.conference_stats(s, year)
         st = self.stats
         total = st.total
         self.summary.setText(
@@ -382,7 +389,7 @@ class StatisticsDialog(QDialog):
 
     def load_all_years(self) -> None:
         with self.ctx.database.read_session() as s:
-            self.all_stats = conf_service.all_years_stats(s)
+            self.all_stats = statistics.all_years_stats(s)
         rows = [
             [str(st.year), *st.total.values(), percent(st.mso_share_invited), percent(st.mso_share_attended)]
             for st in self.all_stats

@@ -33,7 +33,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPagedPaintDevice
 from sqlalchemy.orm import Session, selectinload
 
-from konferenz.conferences.service import conference_id
+from konferenz.conferences.editing import conference_id
 from konferenz.enums import AgendaItemType, label
 from konferenz.errors import UserError
 from konferenz.letters.service import forum_label, german_date_weekday, german_time, numeric_date

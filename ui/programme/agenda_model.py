@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from konferenz.enums import AgendaItemType, label
 from konferenz.letters.service import forum_label
+from konferenz.programme.service import ItemData, add_minutes, item_data
 from konferenz.storage.models import AgendaItem, Forum, MinutesEntry
 
 MIME_TYPE = "application/x-konferenz-agenda-item"
@@ -59,28 +60,19 @@ class ForumNode:
         return forum_label(self.number, self.title)
 
 
-@dataclass
-class ItemNode:
+@dataclass(kw_only=True)
+class ItemNode(ItemData):
+    """An agenda item in the tree: its editable fields (``ItemData``), its id and derived start time, the forums
+    of a Forenphase and whether minutes exist."""
+
     id: int
     start: dt.time | None
-    duration_minutes: int
-    title: str
-    item_type: AgendaItemType
-    room: str = ""
-    speakers: str = ""
-    moderation: str = ""
-    description: str = ""
-    responsible_staff: str = ""
-    internal_notes: str = ""
     forums: list[ForumNode] = field(default_factory=list)
     has_minutes: bool = False
 
     @property
     def end(self) -> dt.time | None:
-        if self.start is None:
-            return None
-        start = dt.datetime.combine(dt.date(2000, 1, 1), self.start)
-        return (start + dt.timedelta(minutes=self.duration_minutes)).time()
+        return None if self.start is None else add_minutes(self.start, self.duration_minutes)
 
     @property
     def time_range(self) -> str:
@@ -130,19 +122,11 @@ def load_agenda(session: Session, conference_id: int | None) -> list[ItemNode]:
             )
     return [
         ItemNode(
-            item.id,
-            item.start_time,
-            item.duration_minutes,
-            item.title,
-            item.item_type,
-            item.room,
-            item.speakers,
-            item.moderation,
-            item.description,
-            item.responsible_staff,
-            item.internal_notes,
-            by_item.get(item.id, []),
-            item.id in item_minutes,
+            **vars(item_data(item)),
+            id=item.id,
+            start=item.start_time,
+            forums=by_item.get(item.id, []),
+            has_minutes=item.id in item_minutes,
         )
         for item in items
     ]

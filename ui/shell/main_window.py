@@ -653,7 +653,7 @@ class MainWindow(QMainWindow):
         """Datei → Änderungsprotokoll exportieren …: the whole audit log as an Excel file."""
         import datetime as dt
 
-        from konferenz.audit.trail import write_audit_log
+        from konferenz.audit.history import write_audit_log
         from ui.widgets.dialog_tools import choose_save_path, save_in_background
 
         title = self.tr("Änderungsprotokoll exportieren")

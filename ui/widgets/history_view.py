@@ -1,4 +1,4 @@
-"""The change history of one person or organisation (``konferenz.audit.trail.history``), newest first.
+"""The change history of one person or organisation (``konferenz.audit.history.history``), newest first.
 
 Columns: Zeitpunkt, Benutzer (OS user and PC), Änderung (one German sentence: "Nachname geändert:
 „Öztürk“ → „Oeztürk“"), Bisher, Neu. Entries of a record merged into this one are marked "(aus Nr. …)".
@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from konferenz.audit import trail as audit
+from konferenz.audit import history as audit
 from konferenz.storage.db import Database
 
 EXCEL_FILTER = "Excel-Arbeitsmappe (*.xlsx)"

@@ -1,0 +1,67 @@
+"""The day of the event: checking invitees in, walk-ins, and closing the event (no-shows)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from konferenz import paths
+from konferenz.conferences.editing import conference_id
+from konferenz.conferences.inviting import primary_roles
+from konferenz.enums import InvitationStatus
+from konferenz.errors import UserError
+from konferenz.storage import schema
+from konferenz.storage.db import Database
+from konferenz.storage.models import (
+    Invitation,
+)
+
+
+def check_in(database: Database, invitation_id: int) -> None:
+    with database.session() as s:
+        inv = s.get(Invitation, invitation_id)
+        if inv is None:
+            raise UserError(f"Die Einladung {invitation_id} gibt es nicht (mehr).")
+        inv.status = InvitationStatus.ATTENDED
+        inv.checked_in_at = inv.checked_in_at or schema.now()
+        inv.entered_by = paths.os_user()
+
+
+def add_walk_in(database: Database, year: int, person_id: int, organisation_id: int | None = None) -> int:
+    """A person who came without being on the list (or whose invitation is in another status)."""
+    with database.session() as s:
+        conf_id = conference_id(s, year)
+        inv = s.scalar(
+            sa.select(Invitation).where(
+                Invitation.conference_id == conf_id, Invitation.person_id == person_id
+            )
+        )
+        if inv is None:
+            if organisation_id is None:
+                prim = primary_roles()
+                organisation_id = s.scalar(
+                    sa.select(prim.c.organisation_id).where(prim.c.person_id == person_id)
+                )
+            inv = Invitation(conference_id=conf_id, person_id=person_id, organisation_id=organisation_id)
+            s.add(inv)
+        inv.status = InvitationStatus.ATTENDED
+        inv.checked_in_at = schema.now()
+        inv.entered_by = paths.os_user()
+        s.flush()
+        return inv.id
+
+
+def close_event(database: Database, year: int) -> int:
+    """After the event: everyone still *zugesagt* (or *vertreten*) who did not check in → *nicht erschienen*."""
+    with database.session() as s:
+        conf_id = conference_id(s, year)
+        rows = s.scalars(
+            sa.select(Invitation).where(
+                Invitation.conference_id == conf_id,
+                Invitation.status.in_([InvitationStatus.ACCEPTED, InvitationStatus.SUBSTITUTED]),
+            )
+        ).all()
+        for inv in rows:
+            inv.status = InvitationStatus.NO_SHOW
+            inv.entered_by = paths.os_user()
+            inv.entered_at = schema.now()
+        return len(rows)
