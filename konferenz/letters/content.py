@@ -115,6 +115,7 @@ class LetterContent:
 
 
 def conference_context(conf: Conference) -> dict[str, Any]:
+    """The conference as the templates see it (``conference.date``, ``conference.venue`` …)."""
     start, end = german_time(conf.start_time), german_time(conf.end_time)
     time_range = f"{start} bis {end} Uhr" if start and end else (f"ab {start} Uhr" if start else "")
     place = collapse_spaces(f"{conf.venue_postal_code} {conf.venue_city}")

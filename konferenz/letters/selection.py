@@ -18,6 +18,7 @@ from konferenz.text import fold
 
 
 def find_conference(session: Session, year: int) -> Conference:
+    """The conference of ``year``; UserError naming the years that exist."""
     conf = session.scalar(sa.select(Conference).where(Conference.year == year))
     if conf is None:
         years = ", ".join(
@@ -54,6 +55,8 @@ def forum_label(number: int, title: str) -> str:
 
 
 def invitation_query(conf_id: int) -> sa.Select[Any]:
+    """The invitations of a conference with what letters and lists show loaded (person, organisation,
+    forum, substitute, roles, consents)."""
     return (
         sa.select(Invitation)
         .where(Invitation.conference_id == conf_id)
@@ -71,6 +74,7 @@ def invitation_query(conf_id: int) -> sa.Select[Any]:
 
 
 def role_for(invitation: Invitation) -> Role | None:
+    """The person's role at the invited organisation, if any (its department goes into the address)."""
     person, organisation = invitation.person, invitation.organisation
     if person is None or organisation is None:
         return None
@@ -78,6 +82,7 @@ def role_for(invitation: Invitation) -> Role | None:
 
 
 def letter_order(addressee: Addressee) -> tuple[str, str, str]:
+    """The order of letters and labels: by last and first name, a letter to an organisation by its name."""
     if addressee.has_person:
         return (fold(addressee.last_name), fold(addressee.first_name), fold(addressee.organisation))
     return (fold(addressee.organisation), "", "")
@@ -89,6 +94,8 @@ def select_invitations(
     status: InvitationStatus | Iterable[InvitationStatus] | None,
     invitation_ids: Iterable[int] | None,
 ) -> list[Invitation]:
+    """The invitations of ``conf`` narrowed by ``status`` and ``invitation_ids``, without anonymised
+    persons."""
     stmt = invitation_query(conf.id)
     if status is not None:
         wanted = [status] if isinstance(status, InvitationStatus) else list(status)

@@ -14,6 +14,7 @@ PERSON_AUDIT_TYPES = ("person",)
 
 
 def find_person(session: Session, person_id: int) -> Person:
+    """The person ``person_id``; UserError if there is none."""
     person = session.get(Person, person_id)
     if person is None:
         raise UserError(f"Eine Person mit der ID {person_id} gibt es nicht.")
