@@ -112,18 +112,15 @@ from konferenz.enums import AuditAction, Gender, LegalBasis, parse_label
 from konferenz.errors import ConflictError, UserError
 from konferenz.registry import duplicates
 from konferenz.registry import service as registry
-from konferenz.spreadsheets.reader import (
+from konferenz.spreadsheets.cells import CellValue, cell_text
+from konferenz.spreadsheets.columns import (
     PERSON_NAME_FIELDS,
-    CellValue,
     Column,
-    DataRow,
-    Table,
     apply_mapping,
-    cell_text,
     header_key,
-    read_table,
     resolve_name_columns,
 )
+from konferenz.spreadsheets.reader import DataRow, Table, read_table
 from konferenz.storage import recording, schema
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
@@ -3158,7 +3155,7 @@ def undo_import(database: Database, batch_id: int) -> UndoResult:
 
 def _profile_mapping(mapping: ImportPlan | Mapping[str, str | None]) -> dict[str, str | None]:
     raw = mapping.mapping_by_header() if isinstance(mapping, ImportPlan) else dict(mapping)
-    from konferenz.spreadsheets.reader import known_field
+    from konferenz.spreadsheets.columns import known_field
 
     for header, name in raw.items():
         if name is not None and not known_field(name):

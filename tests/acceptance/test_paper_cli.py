@@ -12,7 +12,7 @@ from gui.test_paper import assert_address_in_zones, page_texts, pdf_pages
 from test_cli import assert_one_line_error, run_cli
 
 from konferenz.enums import Channel, InvitationStatus
-from konferenz.letters import service as content
+from konferenz.letters import content, sheets
 from konferenz.storage.db import open_database
 from konferenz.storage.models import ArchivedDocument, Conference, Invitation
 from ui.paper.geometry import FORM_A, FORM_B, ZWECKFORM_3475
@@ -160,8 +160,8 @@ def test_labels(qapp: object, demo: Path, tmp_path: Path) -> None:
 def test_badges_signin_and_attendee_list(qapp: object, demo: Path, tmp_path: Path) -> None:
     database = open_database(demo)
     try:
-        expected = content.signin_sheet(database, 2025)
-        listed = content.attendee_list(database, 2025)
+        expected = sheets.signin_sheet(database, 2025)
+        listed = sheets.attendee_list(database, 2025)
     finally:
         database.dispose()
     assert expected.rows

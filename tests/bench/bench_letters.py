@@ -21,7 +21,7 @@ import json, os, sys, time, html
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 import sqlalchemy as sa
 from konferenz.storage.db import open_database
-from konferenz.letters.service import letter_contents
+from konferenz.letters.content import letter_contents
 from konferenz.storage.models import Conference, Invitation
 from ui.paper import ensure_application, make_font, pdf_bytes
 from ui.paper.letters import letters_pdf

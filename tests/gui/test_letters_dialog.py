@@ -22,7 +22,14 @@ from PySide6.QtWidgets import QAbstractButton, QDialog, QLabel, QMessageBox, QWi
 from unit.test_letters_content import World, build_world
 
 from konferenz.enums import Channel, Gender, InvitationStatus
-from konferenz.letters import service as content
+from konferenz.errors import UserError
+from konferenz.letters import content, sending, templates
+from konferenz.letters.sender import (
+    LOGO_MAX_BYTES,
+    SenderSettings,
+    load_sender_settings,
+    save_sender_settings,
+)
 from konferenz.storage.db import Database
 from konferenz.storage.models import ArchivedDocument, Invitation, Person, Setting
 from ui.context import INVITATIONS, AppContext
@@ -50,7 +57,7 @@ def _fresh_settings() -> None:
 def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private user template folder per test (the core and the dialogs ask ``user_template_dir``)."""
     folder = tmp_path / "Vorlagen"
-    monkeypatch.setattr(content, "user_template_dir", lambda: folder)
+    monkeypatch.setattr(templates, "user_template_dir", lambda: folder)
     return folder
 
 
@@ -144,13 +151,13 @@ def cancelling_run_task(after: int) -> Callable[..., Any]:
 
 
 def test_default_statuses_follow_the_template_kind() -> None:
-    assert content.default_statuses("einladung.html.j2") is None
-    assert content.default_statuses("erinnerung") == {InvitationStatus.INVITED, InvitationStatus.NO_REPLY}
-    assert content.default_statuses("erinnerung-kurz.html.j2") == {
+    assert sending.default_statuses("einladung.html.j2") is None
+    assert sending.default_statuses("erinnerung") == {InvitationStatus.INVITED, InvitationStatus.NO_REPLY}
+    assert sending.default_statuses("erinnerung-kurz.html.j2") == {
         InvitationStatus.INVITED,
         InvitationStatus.NO_REPLY,
     }
-    assert content.default_statuses("dank.html.j2") == {InvitationStatus.ATTENDED}
+    assert sending.default_statuses("dank.html.j2") == {InvitationStatus.ATTENDED}
 
 
 # --- choosing ----------------------------------------------------------------------------------------------
@@ -318,7 +325,7 @@ def test_record_box_says_what_recording_does(setup: Any, qtbot: Any, template: s
     with ctx.database.read_session() as s:
         inv = s.get(Invitation, planned)
         assert inv is not None and inv.status is InvitationStatus.PLANNED and inv.invited_on is None
-    content.record_sending(ctx.database, [planned], content.template_name(template), {})
+    sending.record_sending(ctx.database, [planned], templates.template_name(template), {})
     with ctx.database.read_session() as s:
         inv = s.get(Invitation, planned)
         assert inv is not None
@@ -454,7 +461,7 @@ def test_a_file_that_fails_after_recording_keeps_the_dialog_in_step(
     out.mkdir()
     names = sorted(ld.letter_file_names(dialog.year, dialog.template, dialog.letters).values())
     blocked = out / "Einladungen.pdf" if output == "pdf" else out / names[1]
-    record = content.record_sending
+    record = sending.record_sending
 
     def record_then_block(*args: Any, **kwargs: Any) -> int:
         recorded = record(*args, **kwargs)
@@ -462,7 +469,7 @@ def test_a_file_that_fails_after_recording_keeps_the_dialog_in_step(
         (blocked / "x").write_text("x")
         return recorded
 
-    monkeypatch.setattr(content, "record_sending", record_then_block)
+    monkeypatch.setattr(sending, "record_sending", record_then_block)
     save = (lambda: dialog.save_pdf(blocked)) if output == "pdf" else (lambda: dialog.save_folder(out))
 
     outcome = save()
@@ -486,7 +493,7 @@ def test_a_file_that_fails_after_recording_keeps_the_dialog_in_step(
     # trying again after the viewer was closed writes the file and records nothing more
     (blocked / "x").unlink()
     blocked.rmdir()
-    monkeypatch.setattr(content, "record_sending", record)
+    monkeypatch.setattr(sending, "record_sending", record)
     again = save()
     assert again is not None and again.recorded == 0 and not again.file_error
     assert len(archived(db)) == 3
@@ -590,7 +597,7 @@ def test_template_editor_copy_error_line_and_live_preview(
     assert editor.copy_template("Einladung kurz") == "einladung-kurz.html.j2"
     copy = own_templates / "einladung-kurz.html.j2"
     assert copy.read_text(encoding="utf-8") == (
-        content.builtin_template_dir() / "einladung.html.j2"
+        templates.builtin_template_dir() / "einladung.html.j2"
     ).read_text(encoding="utf-8")
     assert not editor.editor.isReadOnly()
     assert editor.template_combo.currentText() == "Einladung kurz (eigene Vorlage)"
@@ -681,10 +688,10 @@ def test_template_editor_without_conference_uses_sample_values(setup: Any, qtbot
 def test_template_names() -> None:
     assert te.template_file_name("Einladung kurz") == "einladung-kurz.html.j2"
     assert te.template_file_name("Dank für Gäste") == "dank-fuer-gaeste.html.j2"
-    with pytest.raises(content.UserError):
+    with pytest.raises(UserError):
         te.template_file_name("  ")
     assert te.error_text(
-        content.TemplateError("Fehler in der Vorlage „x“, Zeile 4: Syntaxfehler (y)", lineno=4)
+        templates.TemplateError("Fehler in der Vorlage „x“, Zeile 4: Syntaxfehler (y)", lineno=4)
     ) == ("Zeile 4: Syntaxfehler (y)")
 
 
@@ -708,7 +715,7 @@ def test_sender_settings_round_trip(setup: Any, qtbot: Any, tmp_path: Path, mess
     dialog.accept()
     assert dialog.result() != dialog.DialogCode.Accepted and len(messages) == 1
     with ctx.database.read_session() as s:
-        assert content.load_sender_settings(s) == content.SenderSettings()
+        assert load_sender_settings(s) == SenderSettings()
 
     dialog.fields["contact_email"].setText("g.oeztuerk@kreis-borken.de")
     dialog.fields["postal_code"].setText("46325")
@@ -729,7 +736,7 @@ def test_sender_settings_round_trip(setup: Any, qtbot: Any, tmp_path: Path, mess
     assert dialog.result() == dialog.DialogCode.Accepted
 
     with ctx.database.read_session() as s:
-        stored = content.load_sender_settings(s)
+        stored = load_sender_settings(s)
     assert stored.contact_name == "Frau Gülşen Öztürk"
     assert stored.contact_email == "g.oeztuerk@kreis-borken.de"
     assert stored.logo == logo.read_bytes() and stored.logo_name == "logo.png"
@@ -762,21 +769,21 @@ def test_sender_dialog_keeps_a_logo_stored_meanwhile(
     and no question is asked (the fields do not overlap)."""
     ctx, _world, _extra, parent = setup
     db = ctx.database
-    content.save_sender_settings(db, content.SenderSettings(logo=png_bytes(tmp_path, "a.png", QColor("red"))))
+    save_sender_settings(db, SenderSettings(logo=png_bytes(tmp_path, "a.png", QColor("red"))))
     dialog = SenderSettingsDialog(ctx, parent)
     qtbot.addWidget(dialog)
     monkeypatch.setattr(dialog, "ask_conflict", lambda *_a: pytest.fail("no conflict"), raising=False)
     with db.read_session() as s:
-        loaded = content.load_sender_settings(s)
+        loaded = load_sender_settings(s)
     new_logo = png_bytes(tmp_path, "b.png", QColor("blue"))
-    content.save_sender_settings(db, dataclasses.replace(loaded, logo=new_logo, logo_name="b.png"))
+    save_sender_settings(db, dataclasses.replace(loaded, logo=new_logo, logo_name="b.png"))
 
     dialog.fields["contact_phone"].setText("02861 681-1234")
     dialog.accept()
 
     assert dialog.result() == dialog.DialogCode.Accepted and messages == []
     with db.read_session() as s:
-        stored = content.load_sender_settings(s)
+        stored = load_sender_settings(s)
     assert (stored.logo, stored.logo_name, stored.contact_phone) == (new_logo, "b.png", "02861 681-1234")
 
 
@@ -790,9 +797,9 @@ def test_sender_dialog_shows_both_versions_of_a_field_changed_meanwhile(
     qtbot.addWidget(dialog)
     # meanwhile at another workplace: another phone number and another closing
     with db.read_session() as s:
-        loaded = content.load_sender_settings(s)
+        loaded = load_sender_settings(s)
     theirs = dataclasses.replace(loaded, contact_phone="02861 681-2222", closing="Freundliche Grüße")
-    content.save_sender_settings(db, theirs)
+    save_sender_settings(db, theirs)
     asked: list[tuple[str, list[tuple[str, str, str]]]] = []
 
     def ask(what: str, differences: list[tuple[str, str, str]]) -> ConflictChoice:
@@ -807,7 +814,7 @@ def test_sender_dialog_shows_both_versions_of_a_field_changed_meanwhile(
     assert asked == [("Absender der Briefe", [("Telefon (Durchwahl)", "02861 681-1111", "02861 681-2222")])]
     assert messages == []
     with db.read_session() as s:
-        stored = content.load_sender_settings(s)
+        stored = load_sender_settings(s)
     assert stored.closing == "Freundliche Grüße"  # changed elsewhere only: always kept
     if choice == "overwrite":
         assert (stored.contact_phone, stored.room) == ("02861 681-1111", "2.14")
@@ -821,7 +828,7 @@ def test_sender_dialog_shows_both_versions_of_a_field_changed_meanwhile(
         dialog.accept()
         assert len(asked) == 1 and dialog.result() == dialog.DialogCode.Accepted
         with db.read_session() as s:
-            assert content.load_sender_settings(s) == dataclasses.replace(stored, room="3.01")
+            assert load_sender_settings(s) == dataclasses.replace(stored, room="3.01")
     else:  # the input stays; Speichern asks again
         assert dialog.fields["contact_phone"].text() == "02861 681-1111"
         dialog.accept()
@@ -835,7 +842,7 @@ def test_logo_too_large_or_no_picture_is_refused_with_its_name(
     dialog = SenderSettingsDialog(ctx, parent)
     qtbot.addWidget(dialog)
     big = tmp_path / "Riesenlogo.png"
-    big.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(content.LOGO_MAX_BYTES))
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(LOGO_MAX_BYTES))
     assert not dialog.choose_logo(str(big))
     assert "„Riesenlogo.png“ ist 2,0 MB groß; erlaubt sind höchstens 2 MB" in messages[-1]
     broken = tmp_path / "kaputt.png"
@@ -893,7 +900,7 @@ def test_a_logo_path_of_an_older_version_without_its_file(
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted and messages == []
     with ctx.database.read_session() as s:
-        assert content.load_sender_settings(s).logo_path == str(gone)  # kept for the PC that has it
+        assert load_sender_settings(s).logo_path == str(gone)  # kept for the PC that has it
 
     image = QImage(40, 20, QImage.Format.Format_RGB32)
     image.fill(QColor(200, 0, 0))
@@ -903,5 +910,5 @@ def test_a_logo_path_of_an_older_version_without_its_file(
     assert again.logo_hint_label.isHidden() and not again.logo_preview.pixmap().isNull()
     gone.unlink()
     with ctx.database.read_session() as s:
-        stored = content.load_sender_settings(s)
+        stored = load_sender_settings(s)
     assert stored.logo and stored.logo_path == "" and stored.logo_name == "Logo Kreis.png"

@@ -22,16 +22,10 @@ from pypdf import PdfReader
 from unit.test_letters_content import build_world
 
 from konferenz.enums import Gender
-from konferenz.letters import service as content
-from konferenz.letters.service import (
-    AgendaLine,
-    Attendee,
-    ForumLine,
-    LetterContent,
-    Programme,
-    ReplyForm,
-    SenderSettings,
-)
+from konferenz.letters import content, sheets, templates
+from konferenz.letters.content import AgendaLine, ForumLine, LetterContent, Programme, ReplyForm
+from konferenz.letters.sender import SenderSettings
+from konferenz.letters.sheets import Attendee
 from konferenz.registry.addressing import Addressee
 from konferenz.storage.db import Database
 from ui.paper import make_font
@@ -233,7 +227,7 @@ def make_letter(
 
 
 def body_html() -> str:
-    return content.render_body("einladung", content.sample_context(SENDER))
+    return templates.render_body("einladung", content.sample_context(SENDER))
 
 
 def long_body() -> str:
@@ -403,7 +397,7 @@ def test_enclosures_programme_and_reply_form(qapp: object) -> None:
 def test_special_characters_print_as_themselves(qapp: object) -> None:
     ctx = content.sample_context(SENDER)
     ctx["conference"]["title"] = 'Konferenz "Vielfalt" <Borken> & Co'
-    html = content.render_body("einladung", ctx)
+    html = templates.render_body("einladung", ctx)
     data, _ = letters_bytes([make_letter(ADDRESSEES[1], html)], FORM_B)
     text = page_texts(data)[0]
     assert 'Konferenz "Vielfalt" <Borken> & Co' in text.replace("“", '"').replace("„", '"')
@@ -586,7 +580,7 @@ def test_signin_and_attendee_lists(qapp: object, sqlite_db: Database) -> None:
     from ui.paper.lists import attendee_list_pdf, signin_sheet_pdf
 
     build_world(sqlite_db)
-    sheet = content.signin_sheet(sqlite_db, 2026)
+    sheet = sheets.signin_sheet(sqlite_db, 2026)
     data = signin_sheet_pdf(sheet, blank_rows=12)
     text = " ".join(page_texts(data))
     assert "Unterschriftenliste" in text and "Integrationskonferenz 2026" in text
@@ -604,10 +598,10 @@ def test_signin_and_attendee_lists(qapp: object, sqlite_db: Database) -> None:
     numbers = {r.text for runs in pdf_pages(data) for r in runs if r.text.isdigit()}
     assert {str(n) for n in range(1, 3 + 12 + 1)} <= numbers
     assert "Seite 1 von 1" in text
-    forum = signin_sheet_pdf(content.signin_sheet(sqlite_db, 2026, forum="1"))
+    forum = signin_sheet_pdf(sheets.signin_sheet(sqlite_db, 2026, forum="1"))
     assert "Forum 1: Wohnen und Quartier" in page_texts(forum)[0]
     assert "Karl von Stein" not in page_texts(forum)[0]
-    listed = attendee_list_pdf(content.attendee_list(sqlite_db, 2026))
+    listed = attendee_list_pdf(sheets.attendee_list(sqlite_db, 2026))
     listed_text = " ".join(page_texts(listed))
     assert "Teilnehmerliste" in listed_text
     assert "Sara Vertretung" in listed_text
@@ -619,7 +613,7 @@ def test_long_signin_sheet_has_page_numbers(qapp: object) -> None:
     from ui.paper.lists import signin_sheet_pdf
 
     rows = [Attendee(f"Person {n:03d}", f"Organisation {n}") for n in range(1, 61)]
-    sheet = content.AttendanceSheet("Integrationskonferenz 2026", "Donnerstag, 10. Dezember 2026", "", rows)
+    sheet = sheets.AttendanceSheet("Integrationskonferenz 2026", "Donnerstag, 10. Dezember 2026", "", rows)
     data = signin_sheet_pdf(sheet, blank_rows=10)
     texts = page_texts(data)
     assert len(texts) >= 3

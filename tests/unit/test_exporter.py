@@ -131,11 +131,11 @@ def test_registry_export_reads_back_safely(db: Database, tmp_path: Path) -> None
 
 
 def test_anonymised_persons_are_not_exported(db: Database, tmp_path: Path) -> None:
-    from konferenz.privacy import service as privacy
+    from konferenz.privacy.erasure import erase_person
 
     keep = registry.create_person(db, registry.PersonData(last_name="Bleibt"))
     gone = registry.create_person(db, registry.PersonData(last_name="Vergessen"))
-    privacy.erase_person(db, gone, "Antrag")
+    erase_person(db, gone, "Antrag")
     rows = assert_safe_sheet(
         sheet_of(exporter.export_registry(db, tmp_path / "r.xlsx").path, "Personen"), exporter.PERSON_HEADERS
     )

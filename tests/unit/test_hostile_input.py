@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from konferenz.errors import UserError
 from konferenz.importing import importer
-from konferenz.letters import service as letters
+from konferenz.letters import content, templates
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.transfer import table_counts
 
@@ -120,9 +120,9 @@ JINJA_PIECES = ["{{", "}}", "{%", "%}", "{#", "#}", "person", ".", "__class__", 
 @SETTINGS
 @given(source=st.lists(st.sampled_from(JINJA_PIECES), max_size=30).map("".join))
 def test_random_templates(source: str) -> None:
-    context = letters.sample_context()
+    context = content.sample_context()
     try:
-        result = letters.render_body(source, context)
+        result = templates.render_body(source, context)
     except UserError as exc:
         assert exc.message.strip()
         return
@@ -136,7 +136,7 @@ def test_hostile_template_cannot_reach_python() -> None:
         "{% include '../../etc/passwd' %}",
     ):
         with pytest.raises(UserError):
-            letters.render_body(source, letters.sample_context())
+            templates.render_body(source, content.sample_context())
 
 
 def test_seeded_corruption_of_a_real_list(database: Database, tmp_path: Path) -> None:

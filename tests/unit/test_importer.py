@@ -708,14 +708,14 @@ def test_csv_files_keep_every_name(db: Database, tmp_path: Path, builder) -> Non
 def test_id_column_updates_by_id_and_never_brings_back_deleted_or_erased(
     db: Database, tmp_path: Path
 ) -> None:
-    from konferenz.privacy import service as privacy
+    from konferenz.privacy.erasure import erase_person
 
     kept = seed_person(db, first_name="Anna", last_name="Schmidt", email="anna@example.org", phone="1")
     deleted = seed_person(db, first_name="Bernd", last_name="Weg")
     erased = seed_person(db, first_name="Clara", last_name="Vergessen")
     other = seed_person(db, first_name="Dora", last_name="Fremd")
     registry.delete_person(db, deleted)
-    privacy.erase_person(db, erased, "Antrag nach Art. 17")
+    erase_person(db, erased, "Antrag nach Art. 17")
     rows = [
         ["ID", "Vorname", "Nachname", "E-Mail", "Telefon"],
         [kept, "Anna", "Schmidt-Meyer", "anna@example.org", ""],

@@ -12,7 +12,18 @@ import sqlalchemy as sa
 
 from konferenz.enums import Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.errors import ConflictError, UserError
-from konferenz.letters import service as lt
+from konferenz.letters import content, sending, sheets, templates
+from konferenz.letters.dates import german_date, german_date_weekday, german_time, numeric_date
+from konferenz.letters.sender import (
+    LOGO_MAX_BYTES,
+    SenderSettings,
+    adopt_logo_file,
+    load_sender_settings,
+    logo_format,
+    read_logo_file,
+    save_sender_settings,
+    sender_conflicts,
+)
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
     AgendaItem,
@@ -35,16 +46,16 @@ TODAY = dt.date(2026, 11, 25)
 
 
 def test_german_dates() -> None:
-    assert lt.german_date(dt.date(2026, 11, 25)) == "25. November 2026"
-    assert lt.german_date(dt.date(2026, 3, 1)) == "1. März 2026"
-    assert lt.german_date_weekday(dt.date(2026, 12, 10)) == "Donnerstag, 10. Dezember 2026"
-    assert lt.numeric_date(dt.date(2026, 1, 5)) == "05.01.2026"
-    assert lt.german_time(dt.time(9, 5)) == "9:05"
-    assert lt.german_date(None) == ""
+    assert german_date(dt.date(2026, 11, 25)) == "25. November 2026"
+    assert german_date(dt.date(2026, 3, 1)) == "1. März 2026"
+    assert german_date_weekday(dt.date(2026, 12, 10)) == "Donnerstag, 10. Dezember 2026"
+    assert numeric_date(dt.date(2026, 1, 5)) == "05.01.2026"
+    assert german_time(dt.time(9, 5)) == "9:05"
+    assert german_date(None) == ""
 
 
 def test_default_sender() -> None:
-    sender = lt.SenderSettings()
+    sender = SenderSettings()
     assert sender.sender_line == "Kreis Borken · Burloer Straße 93 · 46325 Borken"
     assert sender.phone == "02861 681-0"
     assert sender.return_address == [
@@ -71,33 +82,33 @@ def test_default_sender() -> None:
     ],
 )
 def test_builtin_templates_render(name: str, subject: str, phrases: list[str]) -> None:
-    rendered = lt.render_template(name, lt.sample_context())
+    rendered = templates.render_template(name, content.sample_context())
     assert rendered.subject == subject
     for phrase in phrases:
         assert phrase in rendered.body
-    assert lt.render_body(name + ".html.j2", lt.sample_context()) == rendered.body
+    assert templates.render_body(name + ".html.j2", content.sample_context()) == rendered.body
 
 
 def test_available_templates() -> None:
-    assert {"einladung.html.j2", "erinnerung.html.j2", "dank.html.j2"} <= set(lt.available_templates())
-    assert lt.template_name("Einladung".lower()) == "einladung.html.j2"
-    with pytest.raises(lt.TemplateError, match="gibt es nicht"):
-        lt.template_name("gibtsnicht")
+    assert {"einladung.html.j2", "erinnerung.html.j2", "dank.html.j2"} <= set(templates.available_templates())
+    assert templates.template_name("Einladung".lower()) == "einladung.html.j2"
+    with pytest.raises(templates.TemplateError, match="gibt es nicht"):
+        templates.template_name("gibtsnicht")
 
 
 def test_autoescape_special_characters() -> None:
-    ctx = lt.sample_context()
+    ctx = content.sample_context()
     ctx["conference"]["title"] = 'Konferenz "Vielfalt" <Borken> & Co'
-    body = lt.render_body("<p>{{ conference.title }}</p>", ctx)
+    body = templates.render_body("<p>{{ conference.title }}</p>", ctx)
     assert body == "<p>Konferenz &#34;Vielfalt&#34; &lt;Borken&gt; &amp; Co</p>"
     # filters escape too
-    text = lt.render_body("{{ x | absaetze }}", {"x": "a < b\nzweite & Zeile\n\nneuer Absatz"})
+    text = templates.render_body("{{ x | absaetze }}", {"x": "a < b\nzweite & Zeile\n\nneuer Absatz"})
     assert text == "<p>a &lt; b<br>zweite &amp; Zeile</p><p>neuer Absatz</p>"
 
 
 def test_syntax_error_names_the_line() -> None:
-    with pytest.raises(lt.TemplateError) as info:
-        lt.render_body("<p>Zeile 1</p>\n<p>Zeile 2</p>\n{% if %}\n", lt.sample_context())
+    with pytest.raises(templates.TemplateError) as info:
+        templates.render_body("<p>Zeile 1</p>\n<p>Zeile 2</p>\n{% if %}\n", content.sample_context())
     assert info.value.lineno == 3
     assert "Zeile 3" in str(info.value)
     assert "Syntaxfehler" in str(info.value)
@@ -106,61 +117,61 @@ def test_syntax_error_names_the_line() -> None:
 
 def test_unknown_variable_names_line_and_variable() -> None:
     source = "<p>{{ person.first_name }}</p>\n\n<p>{{ person.vorname }}</p>"
-    with pytest.raises(lt.TemplateError) as info:
-        lt.render_body(source, lt.sample_context())
+    with pytest.raises(templates.TemplateError) as info:
+        templates.render_body(source, content.sample_context())
     assert info.value.lineno == 3
     assert "„vorname“ ist kein bekannter Platzhalter" in str(info.value)
 
 
 def test_unknown_top_level_variable() -> None:
-    with pytest.raises(lt.TemplateError, match=r"Zeile 2: „anrede“ ist kein bekannter Platzhalter"):
-        lt.render_body("a\n{{ anrede }}", lt.sample_context())
+    with pytest.raises(templates.TemplateError, match=r"Zeile 2: „anrede“ ist kein bekannter Platzhalter"):
+        templates.render_body("a\n{{ anrede }}", content.sample_context())
 
 
 def test_sandbox_blocks_unsafe_access() -> None:
-    with pytest.raises(lt.TemplateError, match="nicht erlaubt"):
-        lt.render_body("{{ person.__class__.__mro__ }}", lt.sample_context())
-    with pytest.raises(lt.TemplateError):
-        lt.render_body("{{ ''.__class__.__subclasses__() }}", {})
+    with pytest.raises(templates.TemplateError, match="nicht erlaubt"):
+        templates.render_body("{{ person.__class__.__mro__ }}", content.sample_context())
+    with pytest.raises(templates.TemplateError):
+        templates.render_body("{{ ''.__class__.__subclasses__() }}", {})
 
 
 def test_a_filter_assertion_is_a_template_error_with_its_line() -> None:
     """Jinja's filters check arguments with assert; a half-typed template must not become a traceback."""
-    with pytest.raises(lt.TemplateError) as info:
-        lt.render_body("<p>Hallo</p>\n{{ conference.title|truncate(-5) }}", lt.sample_context())
+    with pytest.raises(templates.TemplateError) as info:
+        templates.render_body("<p>Hallo</p>\n{{ conference.title|truncate(-5) }}", content.sample_context())
     assert info.value.lineno == 2
     assert "Zeile 2: ein Filter wurde mit einem ungültigen Wert aufgerufen" in str(info.value)
-    assert not isinstance(info.value.__cause__, lt.TemplateError)
+    assert not isinstance(info.value.__cause__, templates.TemplateError)
 
 
 def test_a_macro_calling_itself_is_a_template_error_with_its_line() -> None:
     source = "<p>Hallo</p>\n{% macro m(x) %}\n{{ m(x) }}\n{% endmacro %}\n{{ m(1) }}"
-    with pytest.raises(lt.TemplateError) as info:
-        lt.render_body(source, lt.sample_context())
+    with pytest.raises(templates.TemplateError) as info:
+        templates.render_body(source, content.sample_context())
     assert info.value.lineno == 3
     assert "Zeile 3: zu tief verschachtelt" in str(info.value)
     # other failures of a user's template are German too, with their line
-    with pytest.raises(lt.TemplateError, match=r"Zeile 2: Division durch null"):
-        lt.render_body("a\n{{ 1 / 0 }}", lt.sample_context())
-    with pytest.raises(lt.TemplateError, match=r"Zeile 2: die Vorlage „fehlt.html.j2“ gibt es nicht"):
-        lt.render_body("a\n{% include 'fehlt.html.j2' %}", lt.sample_context())
+    with pytest.raises(templates.TemplateError, match=r"Zeile 2: Division durch null"):
+        templates.render_body("a\n{{ 1 / 0 }}", content.sample_context())
+    with pytest.raises(templates.TemplateError, match=r"Zeile 2: die Vorlage „fehlt.html.j2“ gibt es nicht"):
+        templates.render_body("a\n{% include 'fehlt.html.j2' %}", content.sample_context())
 
 
 def test_user_template_folder_overrides_and_reports_its_own_lines() -> None:
-    folder = lt.user_template_dir()
+    folder = templates.user_template_dir()
     folder.mkdir(parents=True, exist_ok=True)
     own = folder / "kurz.html.j2"
     override = folder / "dank.html.j2"
     try:
         own.write_text('{% set subject = "Kurz" %}\n<p>Hallo {{ person.first_name }}</p>\n', encoding="utf-8")
-        rendered = lt.render_template("kurz", lt.sample_context())
+        rendered = templates.render_template("kurz", content.sample_context())
         assert (rendered.subject, rendered.body) == ("Kurz", "<p>Hallo Ayşe</p>")
-        assert "kurz.html.j2" in lt.available_templates()
+        assert "kurz.html.j2" in templates.available_templates()
         override.write_text("<p>eigener Dank</p>", encoding="utf-8")
-        assert lt.render_body("dank", lt.sample_context()) == "<p>eigener Dank</p>"
+        assert templates.render_body("dank", content.sample_context()) == "<p>eigener Dank</p>"
         own.write_text("eins\nzwei\n{{ gibtsnicht }}\n", encoding="utf-8")
-        with pytest.raises(lt.TemplateError, match=r"„kurz.html.j2“, Zeile 3"):
-            lt.render_body("kurz", lt.sample_context())
+        with pytest.raises(templates.TemplateError, match=r"„kurz.html.j2“, Zeile 3"):
+            templates.render_body("kurz", content.sample_context())
     finally:
         own.unlink(missing_ok=True)
         override.unlink(missing_ok=True)
@@ -346,13 +357,13 @@ def build_world(db: Database) -> World:
         )
 
 
-def _by_invitation(letters: list[lt.LetterContent]) -> dict[int, lt.LetterContent]:
+def _by_invitation(letters: list[content.LetterContent]) -> dict[int, content.LetterContent]:
     return {letter.invitation_id: letter for letter in letters if letter.invitation_id is not None}
 
 
 def test_letter_contents_for_every_invitation(db: Database) -> None:
     world = build_world(db)
-    letters = lt.letter_contents(db, 2026, today=TODAY)
+    letters = content.letter_contents(db, 2026, today=TODAY)
     by_id = _by_invitation(letters)
     # the anonymised person gets no letter; everybody else does
     assert world.inv["gone"] not in by_id
@@ -388,9 +399,11 @@ def test_letter_contents_for_every_invitation(db: Database) -> None:
 
 def test_letter_contents_filters_and_enclosures(db: Database) -> None:
     world = build_world(db)
-    planned = lt.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)
+    planned = content.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)
     assert {letter.invitation_id for letter in planned} == {world.inv["mueller"], world.inv["stadt"]}
-    some = lt.letter_contents(db, 2026, invitation_ids=[world.inv["stein"]], programme=True, reply_form=True)
+    some = content.letter_contents(
+        db, 2026, invitation_ids=[world.inv["stein"]], programme=True, reply_form=True
+    )
     assert len(some) == 1
     letter = some[0]
     assert letter.enclosures == ["Programm", "Rückmeldebogen"]
@@ -405,7 +418,7 @@ def test_letter_contents_filters_and_enclosures(db: Database) -> None:
 def test_letter_contents_unknown_year(db: Database) -> None:
     build_world(db)
     with pytest.raises(UserError, match=r"Eine Konferenz 2031 gibt es nicht\. Vorhanden: 2026\."):
-        lt.letter_contents(db, 2031)
+        content.letter_contents(db, 2031)
 
 
 def test_sender_settings_from_the_setting_table(db: Database) -> None:
@@ -414,14 +427,14 @@ def test_sender_settings_from_the_setting_table(db: Database) -> None:
         s.add(Setting(key="letter.contact_name", value="Frau Beispiel"))
         s.add(Setting(key="letter.contact_email", value="integration@example.org"))
         s.add(Setting(key="letter.signature_name", value="Maria Beispiel"))
-    letter = lt.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0]
+    letter = content.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0]
     assert ("Auskunft", "Frau Beispiel") in letter.info
     assert ("E-Mail", "integration@example.org") in letter.info
     assert letter.signature == ["Im Auftrag", "Maria Beispiel"]
     assert "integration@example.org" in letter.body_html
-    lt.save_sender_settings(db, lt.SenderSettings(city="Bocholt", contact_name="Herr Neu"))
+    save_sender_settings(db, SenderSettings(city="Bocholt", contact_name="Herr Neu"))
     with db.read_session() as s:
-        assert lt.load_sender_settings(s).contact_name == "Herr Neu"
+        assert load_sender_settings(s).contact_name == "Herr Neu"
 
 
 #: the smallest valid PNG (1 × 1 pixel)
@@ -438,39 +451,39 @@ def test_logo_bytes_make_a_round_trip_through_the_database(db: Database, tmp_pat
     build_world(db)
     file = tmp_path / "wappen.png"
     file.write_bytes(PNG)
-    logo = lt.read_logo_file(file)
-    lt.save_sender_settings(db, lt.SenderSettings(logo=logo, logo_name=file.name))
+    logo = read_logo_file(file)
+    save_sender_settings(db, SenderSettings(logo=logo, logo_name=file.name))
     file.unlink()
     with db.read_session() as s:
-        stored = lt.load_sender_settings(s)
+        stored = load_sender_settings(s)
         raw = s.get(Setting, "letter.logo")
         assert raw is not None and isinstance(raw.value, str)
     assert stored.logo == PNG and stored.logo_name == "wappen.png" and stored.logo_path == ""
-    letter = lt.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0]
+    letter = content.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0]
     assert letter.logo == PNG
     assert "IHDR" not in repr(stored) + repr(letter)  # bytes stay out of reprs and logs
-    assert "logo" not in lt.sample_context(stored)["sender"]
+    assert "logo" not in content.sample_context(stored)["sender"]
 
-    lt.save_sender_settings(db, lt.SenderSettings(logo=SVG, logo_name="wappen.svg"))
+    save_sender_settings(db, SenderSettings(logo=SVG, logo_name="wappen.svg"))
     with db.read_session() as s:
-        assert lt.load_sender_settings(s).logo == SVG
-    lt.save_sender_settings(db, lt.SenderSettings())
+        assert load_sender_settings(s).logo == SVG
+    save_sender_settings(db, SenderSettings())
     with db.read_session() as s:
-        assert lt.load_sender_settings(s).logo == b""
+        assert load_sender_settings(s).logo == b""
 
 
 def test_sender_settings_keep_what_another_workplace_changed_meanwhile(db: Database) -> None:
     """Workplace A opened the sender dialog, B stored a new logo, A fixes only the phone number: B's logo
     stays. Both changing the same field to different values is a conflict; nothing is written then."""
-    lt.save_sender_settings(db, lt.SenderSettings(logo=PNG, logo_name="alt.png", room="1.01"))
+    save_sender_settings(db, SenderSettings(logo=PNG, logo_name="alt.png", room="1.01"))
     with db.read_session() as s:
-        loaded_a = lt.load_sender_settings(s)
-        loaded_b = lt.load_sender_settings(s)
+        loaded_a = load_sender_settings(s)
+        loaded_b = load_sender_settings(s)
 
-    lt.save_sender_settings(db, replace(loaded_b, logo=SVG, logo_name="neu.svg"), before=loaded_b)
-    lt.save_sender_settings(db, replace(loaded_a, contact_phone="02861 681-1234"), before=loaded_a)
+    save_sender_settings(db, replace(loaded_b, logo=SVG, logo_name="neu.svg"), before=loaded_b)
+    save_sender_settings(db, replace(loaded_a, contact_phone="02861 681-1234"), before=loaded_a)
     with db.read_session() as s:
-        stored = lt.load_sender_settings(s)
+        stored = load_sender_settings(s)
     assert (stored.logo, stored.logo_name, stored.contact_phone) == (SVG, "neu.svg", "02861 681-1234")
     assert stored.room == "1.01"
 
@@ -478,39 +491,39 @@ def test_sender_settings_keep_what_another_workplace_changed_meanwhile(db: Datab
     with pytest.raises(
         ConflictError, match=r"\(Telefon \(Durchwahl\)\)\. Es wurde nichts gespeichert"
     ) as info:
-        lt.save_sender_settings(
+        save_sender_settings(
             db, replace(loaded_a, contact_phone="02861 681-9999", room="2.14"), before=loaded_a
         )
     assert info.value.current == stored
     with db.read_session() as s:
-        assert lt.load_sender_settings(s) == stored  # the room was not written either
-    assert lt.sender_conflicts(loaded_a, replace(loaded_a, contact_phone="x", room="y"), stored) == [
+        assert load_sender_settings(s) == stored  # the room was not written either
+    assert sender_conflicts(loaded_a, replace(loaded_a, contact_phone="x", room="y"), stored) == [
         "contact_phone"
     ]
     # the same value on both sides is no conflict; the logo is one setting
-    lt.save_sender_settings(db, replace(loaded_a, contact_phone="02861 681-1234"), before=loaded_a)
+    save_sender_settings(db, replace(loaded_a, contact_phone="02861 681-1234"), before=loaded_a)
     with pytest.raises(ConflictError, match=r"\(Logo\)") as info:
-        lt.save_sender_settings(db, replace(loaded_a, logo=b"", logo_name=""), before=loaded_a)
-    assert isinstance(info.value.current, lt.SenderSettings) and info.value.current.logo == SVG
+        save_sender_settings(db, replace(loaded_a, logo=b"", logo_name=""), before=loaded_a)
+    assert isinstance(info.value.current, SenderSettings) and info.value.current.logo == SVG
 
 
 def test_logo_size_limit_and_format_are_checked_with_the_file_name(db: Database, tmp_path: Path) -> None:
     big = tmp_path / "Riesenlogo.png"
-    big.write_bytes(PNG + bytes(lt.LOGO_MAX_BYTES))
+    big.write_bytes(PNG + bytes(LOGO_MAX_BYTES))
     with pytest.raises(UserError, match=r"„Riesenlogo\.png“ ist 2,0 MB groß; erlaubt sind höchstens 2 MB"):
-        lt.read_logo_file(big)
+        read_logo_file(big)
     with pytest.raises(UserError, match=r"„Riesenlogo\.png“ ist 2,0 MB groß"):
-        lt.save_sender_settings(db, lt.SenderSettings(logo=big.read_bytes(), logo_name=big.name))
+        save_sender_settings(db, SenderSettings(logo=big.read_bytes(), logo_name=big.name))
     text = tmp_path / "brief.pdf"
     text.write_bytes(b"%PDF-1.4 no picture")
     with pytest.raises(UserError, match=r"„brief\.pdf“ ist kein Bild im Format PNG, JPEG oder SVG"):
-        lt.read_logo_file(text)
+        read_logo_file(text)
     with pytest.raises(UserError, match="gibt es an diesem Arbeitsplatz nicht"):
-        lt.read_logo_file(tmp_path / "fehlt.png")
+        read_logo_file(tmp_path / "fehlt.png")
     with db.read_session() as s:
         assert s.get(Setting, "letter.logo") is None  # nothing was written
-    assert lt.logo_format(PNG) == "PNG" and lt.logo_format(b"\xff\xd8\xff\xe0JFIF") == "JPEG"
-    assert lt.logo_format(SVG) == "SVG" and lt.logo_format(b"<html></html>") == ""
+    assert logo_format(PNG) == "PNG" and logo_format(b"\xff\xd8\xff\xe0JFIF") == "JPEG"
+    assert logo_format(SVG) == "SVG" and logo_format(b"<html></html>") == ""
 
 
 def test_a_logo_path_of_an_older_version_is_taken_into_the_database_once(
@@ -523,30 +536,30 @@ def test_a_logo_path_of_an_older_version_is_taken_into_the_database_once(
         s.add(Setting(key="letter.city", value="Bocholt"))
 
     # the file is missing at this workplace: no logo, no error, the path stays for the one that has it
-    assert lt.adopt_logo_file(db) is False
+    assert adopt_logo_file(db) is False
     with db.read_session() as s:
-        missing = lt.load_sender_settings(s)
+        missing = load_sender_settings(s)
     assert missing.logo == b"" and missing.logo_path == str(file) and missing.city == "Bocholt"
-    assert lt.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0].logo == b""
-    lt.save_sender_settings(db, missing)  # saving other fields keeps the path
+    assert content.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0].logo == b""
+    save_sender_settings(db, missing)  # saving other fields keeps the path
     with db.read_session() as s:
-        assert lt.load_sender_settings(s).logo_path == str(file)
+        assert load_sender_settings(s).logo_path == str(file)
 
     # at a workplace with the file the first letter run stores the picture; then the file may go
     file.write_bytes(PNG)
-    assert lt.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0].logo == PNG
+    assert content.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0].logo == PNG
     file.unlink()
     with db.read_session() as s:
-        adopted = lt.load_sender_settings(s)
+        adopted = load_sender_settings(s)
     assert adopted.logo == PNG and adopted.logo_name == "logo.png" and adopted.logo_path == ""
     assert adopted.city == "Bocholt"
-    assert lt.adopt_logo_file(db) is False  # nothing left to do
-    assert lt.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0].logo == PNG
+    assert adopt_logo_file(db) is False  # nothing left to do
+    assert content.letter_contents(db, 2026, InvitationStatus.PLANNED, today=TODAY)[0].logo == PNG
 
 
 def test_thank_you_letter_with_minutes(db: Database) -> None:
     world = build_world(db)
-    letter = lt.letter_contents(db, 2026, invitation_ids=[world.inv["hassan"]], template="dank")[0]
+    letter = content.letter_contents(db, 2026, invitation_ids=[world.inv["hassan"]], template="dank")[0]
     assert letter.subject == "Dank für Ihre Teilnahme an der Integrationskonferenz 2026"
     assert "<p>Mehr Wohnraum<br>für alle</p>" in letter.body_html
     assert "Wohnraumbörse aufbauen" in letter.body_html
@@ -554,8 +567,8 @@ def test_thank_you_letter_with_minutes(db: Database) -> None:
 
 def test_broken_template_in_letter_contents(db: Database) -> None:
     build_world(db)
-    with pytest.raises(lt.TemplateError, match="Zeile 2"):
-        lt.letter_contents(db, 2026, template="<p>ok</p>\n{{ person.gibtsnicht }}")
+    with pytest.raises(templates.TemplateError, match="Zeile 2"):
+        content.letter_contents(db, 2026, template="<p>ok</p>\n{{ person.gibtsnicht }}")
 
 
 # --- recording the sending -------------------------------------------------------------------------------
@@ -573,7 +586,7 @@ def test_record_sending(db: Database) -> None:
     world = build_world(db)
     ids = [world.inv["mueller"], world.inv["hassan"], world.inv["stadt"]]
     pdfs = {i: b"%PDF-1.4 brief " + str(i).encode() for i in ids}
-    assert lt.record_sending(db, ids, "einladung.html.j2", pdfs, today=TODAY) == 3
+    assert sending.record_sending(db, ids, "einladung.html.j2", pdfs, today=TODAY) == 3
     mueller = _invitation(db, world.inv["mueller"])
     assert mueller.status is InvitationStatus.INVITED
     assert mueller.invited_on == TODAY
@@ -593,7 +606,7 @@ def test_record_sending(db: Database) -> None:
 
 def test_record_reminder_keeps_the_first_invitation_date(db: Database) -> None:
     world = build_world(db)
-    lt.record_sending(db, [world.inv["alex"]], "erinnerung.html.j2", {}, today=TODAY)
+    sending.record_sending(db, [world.inv["alex"]], "erinnerung.html.j2", {}, today=TODAY)
     alex = _invitation(db, world.inv["alex"])
     assert alex.status is InvitationStatus.INVITED
     assert alex.invited_on == dt.date(2026, 10, 1)
@@ -604,7 +617,7 @@ def test_record_reminder_keeps_the_first_invitation_date(db: Database) -> None:
 def test_record_sending_is_all_or_nothing(db: Database) -> None:
     world = build_world(db)
     with pytest.raises(UserError, match="999999"):
-        lt.record_sending(
+        sending.record_sending(
             db, [world.inv["mueller"], 999999], "einladung.html.j2", {world.inv["mueller"]: b"%PDF"}
         )
     mueller = _invitation(db, world.inv["mueller"])
@@ -619,7 +632,7 @@ def test_record_sending_is_all_or_nothing(db: Database) -> None:
 
 def test_attendees_and_consent(db: Database) -> None:
     build_world(db)
-    sheet = lt.signin_sheet(db, 2026)
+    sheet = sheets.signin_sheet(db, 2026)
     names = [row.name for row in sheet.rows]
     # accepted, substituted (by the substitute's name); not declined, not anonymised
     assert names == ["Prof. Dr. Mohammed Al-Hassan", "Karl von Stein", "Sara Vertretung"]
@@ -629,40 +642,40 @@ def test_attendees_and_consent(db: Database) -> None:
     assert sheet.title == "Integrationskonferenz 2026"
     assert "Donnerstag, 10. Dezember 2026" in sheet.subtitle
     # only consent for the participant list counts, and withdrawn consent does not
-    listed = lt.attendee_list(db, 2026, today=TODAY)
+    listed = sheets.attendee_list(db, 2026, today=TODAY)
     assert [row.name for row in listed.rows] == ["Sara Vertretung"]
     assert listed.omitted == 2
-    assert [b.name for b in lt.badge_entries(db, 2026)] == names
+    assert [b.name for b in sheets.badge_entries(db, 2026)] == names
 
 
 def test_forum_lists(db: Database) -> None:
     build_world(db)
-    sheet = lt.signin_sheet(db, 2026, forum="2")
+    sheet = sheets.signin_sheet(db, 2026, forum="2")
     assert sheet.forum == "Forum 2: Arbeit & Anerkennung"
     assert [row.name for row in sheet.rows] == ["Prof. Dr. Mohammed Al-Hassan", "Karl von Stein"]
-    assert lt.signin_sheet(db, 2026, forum="arbeit").forum == sheet.forum
-    assert lt.signin_sheet(db, 2026, forum="Wohnen und Quartier").rows == []
+    assert sheets.signin_sheet(db, 2026, forum="arbeit").forum == sheet.forum
+    assert sheets.signin_sheet(db, 2026, forum="Wohnen und Quartier").rows == []
     with pytest.raises(UserError, match="Das Forum „Zauberei“ gibt es nicht"):
-        lt.signin_sheet(db, 2026, forum="Zauberei")
+        sheets.signin_sheet(db, 2026, forum="Zauberei")
 
 
 def test_label_addresses_match_letters(db: Database) -> None:
     build_world(db)
-    letters = lt.letter_contents(db, 2026)
-    assert lt.label_addresses(db, 2026) == [letter.address_lines for letter in letters]
+    letters = content.letter_contents(db, 2026)
+    assert sheets.label_addresses(db, 2026) == [letter.address_lines for letter in letters]
 
 
 def test_archive_file_name() -> None:
     assert (
-        lt.archive_file_name(2026, "einladung.html.j2", 42, "Müller Anna")
+        sending.archive_file_name(2026, "einladung.html.j2", 42, "Müller Anna")
         == "2026-einladung-00042-mueller-anna.pdf"
     )
-    assert lt.archive_file_name(2026, "dank.html.j2", 1, "محمد") == "2026-dank-00001-empfaenger.pdf"
+    assert sending.archive_file_name(2026, "dank.html.j2", 1, "محمد") == "2026-dank-00001-empfaenger.pdf"
 
 
 def test_user_dir_is_below_data_dir() -> None:
     from konferenz import paths
 
-    assert lt.user_template_dir() == paths.data_dir() / "Vorlagen"
-    assert isinstance(lt.builtin_template_dir(), Path)
-    assert (lt.builtin_template_dir() / "einladung.html.j2").is_file()
+    assert templates.user_template_dir() == paths.data_dir() / "Vorlagen"
+    assert isinstance(templates.builtin_template_dir(), Path)
+    assert (templates.builtin_template_dir() / "einladung.html.j2").is_file()

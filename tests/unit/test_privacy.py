@@ -19,7 +19,10 @@ from konferenz.conferences import editing, inviting, statistics
 from konferenz.enums import AuditAction, Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.errors import UserError
 from konferenz.importing import importer
-from konferenz.privacy import service as privacy
+from konferenz.privacy.access import export_person, write_export
+from konferenz.privacy.erasure import ErasureResult, _scrub_strings, erase_person, erase_persons, id_hash
+from konferenz.privacy.review import review
+from konferenz.privacy.scrubber import Scrubber
 from konferenz.programme import new_conference
 from konferenz.registry import duplicates
 from konferenz.registry import service as registry
@@ -102,7 +105,7 @@ def person(db: Database) -> int:
 
 def test_export_contains_everything(db: Database, person: int, tmp_path: Path) -> None:
     with db.read_session() as s:
-        path = privacy.write_export(s, person, tmp_path / "auskunft.json")
+        path = write_export(s, person, tmp_path / "auskunft.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["person"]["first_name"] == "Ayşe"
     assert data["person"]["schlagworte"] == ["Presse"]
@@ -121,7 +124,7 @@ def test_export_names_the_agenda_items_the_person_takes_part_in(db: Database, pe
         s.flush()
         s.add(AgendaPerson(agenda_item_id=item.id, person_id=person, part="moderation"))
     with db.read_session() as s:
-        parts = privacy.export_person(s, person)["mitwirkung_programm"]
+        parts = export_person(s, person)["mitwirkung_programm"]
     assert [(p["jahr"], p["programmpunkt"], p["rolle"]) for p in parts] == [
         (2024, "Podium: Teilhabe vor Ort", "Moderation")
     ]
@@ -132,11 +135,11 @@ def test_erase_leaves_nothing_personal_and_keeps_statistics(
 ) -> None:
     with db.read_session() as s:
         before = [statistics.conference_stats(s, y) for y in (2023, 2024)]
-    result = privacy.erase_person(db, person, "Antrag vom 03.11.2026")
+    result = erase_person(db, person, "Antrag vom 03.11.2026")
     assert result.invitations_kept == 2
     with db.read_session() as s:
         after = [statistics.conference_stats(s, y) for y in (2023, 2024)]
-        text = json.dumps(privacy.export_person(s, person), ensure_ascii=False)
+        text = json.dumps(export_person(s, person), ensure_ascii=False)
         log = s.scalars(sa.select(DeletionLog)).one()
         audit_values = s.execute(sa.select(AuditEntry.old_value, AuditEntry.new_value)).all()
         substitute_names = s.scalars(sa.select(Invitation.substitute_name)).all()
@@ -151,16 +154,16 @@ def test_erase_leaves_nothing_personal_and_keeps_statistics(
     # keyed: not the plain hash of the id, which anyone could recompute for small ids
     assert log.id_hash != hashlib.sha256(f"person:{person}".encode()).hexdigest()
     with db.session() as s:
-        assert privacy.id_hash(s, person) == log.id_hash
+        assert id_hash(s, person) == log.id_hash
     with pytest.raises(UserError, match="bereits anonymisiert"):
-        privacy.erase_person(db, person, "noch einmal")
+        erase_person(db, person, "noch einmal")
 
 
 def test_erase_needs_reason_and_existing_person(db: Database, person: int) -> None:
     with pytest.raises(UserError, match="Grund"):
-        privacy.erase_person(db, person, "  ")
+        erase_person(db, person, "  ")
     with pytest.raises(UserError, match="ID 999999"):
-        privacy.erase_person(db, 999999, "Antrag")
+        erase_person(db, 999999, "Antrag")
 
 
 def test_review_lists_persons_not_invited_for_n_years(db: Database, person: int) -> None:
@@ -168,8 +171,8 @@ def test_review_lists_persons_not_invited_for_n_years(db: Database, person: int)
         s.add(Person(last_name="Neu", created_at=dt.datetime(2026, 10, 1)))
         s.add(Person(last_name="Alt", created_at=dt.datetime(2019, 10, 1)))
     with db.read_session() as s:
-        names = {r.name for r in privacy.review(s, 3, today=dt.date(2027, 6, 1))}
-        recent = {r.name for r in privacy.review(s, 3, today=dt.date(2026, 6, 1))}
+        names = {r.name for r in review(s, 3, today=dt.date(2027, 6, 1))}
+        recent = {r.name for r in review(s, 3, today=dt.date(2026, 6, 1))}
     # last invited 2024: three years before 2027 → listed; never invited and entered 2019 → listed
     assert names == {"Öztürk, Ayşe", "Kaya, Mehmet", "Alt"}
     assert recent == {"Alt"}
@@ -198,7 +201,7 @@ def test_erase_persons_in_one_transaction_keeps_statistics(db: Database, person:
         kaya = s.scalars(sa.select(Person.id).where(Person.last_name == "Kaya")).one()
     before = _everything(db)
     seen: list[tuple[int, int]] = []
-    results = privacy.erase_persons(
+    results = erase_persons(
         db, [person, kaya, person], "Überprüfung 2027", progress=lambda d, t: seen.append((d, t))
     )
     assert [r.person_id for r in results] == [person, kaya]
@@ -216,17 +219,17 @@ def test_erase_persons_in_one_transaction_keeps_statistics(db: Database, person:
 def test_erase_persons_is_all_or_nothing(db: Database, person: int) -> None:
     with db.session() as s:
         kaya = s.scalars(sa.select(Person.id).where(Person.last_name == "Kaya")).one()
-    privacy.erase_person(db, kaya, "Antrag")
+    erase_person(db, kaya, "Antrag")
     before = _everything(db)
     # the second person is already anonymised: the first must not be erased either
     with pytest.raises(UserError, match="bereits anonymisiert"):
-        privacy.erase_persons(db, [person, kaya], "Überprüfung")
+        erase_persons(db, [person, kaya], "Überprüfung")
     with pytest.raises(UserError, match="ID 999999"):
-        privacy.erase_persons(db, [person, 999999], "Überprüfung")
+        erase_persons(db, [person, 999999], "Überprüfung")
     with pytest.raises(UserError, match="Grund"):
-        privacy.erase_persons(db, [person], " ")
+        erase_persons(db, [person], " ")
     with pytest.raises(UserError, match="keine Person"):
-        privacy.erase_persons(db, [], "Überprüfung")
+        erase_persons(db, [], "Überprüfung")
     assert _everything(db) == before
 
 
@@ -236,22 +239,22 @@ def test_erasure_from_the_review_rechecks_who_is_still_due(db: Database, person:
     with db.session() as s:
         kaya = s.scalars(sa.select(Person.id).where(Person.last_name == "Kaya")).one()
     with db.read_session() as s:
-        assert {r.person_id for r in privacy.review(s, 3, today=today)} == {person, kaya}
+        assert {r.person_id for r in review(s, 3, today=today)} == {person, kaya}
     new_conference.create_conference(
         db, editing.ConferenceData(year=2029, title="Integrationskonferenz 2029")
     )
     inviting.invite(db, 2029, inviting.InviteeFilter(person_ids=[person]))
     before = _everything(db)
     with pytest.raises(UserError, match="Ayşe Öztürk") as raised:
-        privacy.erase_persons(db, [kaya, person], "Überprüfung", review_years=3, today=today)
+        erase_persons(db, [kaya, person], "Überprüfung", review_years=3, today=today)
     assert "Mehmet Kaya" not in raised.value.message and "niemand" in raised.value.message
     with pytest.raises(UserError, match="ID 999999"):
-        privacy.erase_persons(db, [kaya, 999999], "Überprüfung", review_years=3, today=today)
+        erase_persons(db, [kaya, 999999], "Überprüfung", review_years=3, today=today)
     assert _everything(db) == before
-    results = privacy.erase_persons(db, [kaya], "Überprüfung", review_years=3, today=today)
+    results = erase_persons(db, [kaya], "Überprüfung", review_years=3, today=today)
     assert [r.person_id for r in results] == [kaya]
     with pytest.raises(UserError, match="Anonymisiert"):  # erased meanwhile
-        privacy.erase_persons(db, [kaya], "Überprüfung", review_years=3, today=today)
+        erase_persons(db, [kaya], "Überprüfung", review_years=3, today=today)
 
 
 def test_cancelled_bulk_erasure_changes_nothing(db: Database, person: int) -> None:
@@ -265,7 +268,7 @@ def test_cancelled_bulk_erasure_changes_nothing(db: Database, person: int) -> No
         return len(calls) > 1
 
     with pytest.raises(UserError, match="Abgebrochen"):
-        privacy.erase_persons(db, [person, kaya], "Überprüfung", cancelled=cancel_after_first)
+        erase_persons(db, [person, kaya], "Überprüfung", cancelled=cancel_after_first)
     assert _everything(db) == before
     with db.read_session() as s:
         assert s.get_one(Person, person).first_name == "Ayşe"
@@ -283,16 +286,16 @@ def test_invitation_free_texts_and_letters_go_with_the_person(db: Database, pers
             )
         )  # fmt: skip
     with db.read_session() as s:
-        export = json.dumps(privacy.export_person(s, person), ensure_ascii=False)
+        export = json.dumps(export_person(s, person), ensure_ascii=False)
     assert "vegetarisch, kein Schwein" in export  # the invitation's audit entries belong to the access copy
-    result = privacy.erase_person(db, person, "Antrag")
+    result = erase_person(db, person, "Antrag")
     assert result.documents_removed == 1
     with db.read_session() as s:
         values = [
             v for pair in s.execute(sa.select(AuditEntry.old_value, AuditEntry.new_value)) for v in pair if v
         ]
         documents = s.scalar(sa.select(sa.func.count(ArchivedDocument.id)))
-        text = json.dumps(privacy.export_person(s, person), ensure_ascii=False)
+        text = json.dumps(export_person(s, person), ensure_ascii=False)
     assert documents == 0
     for secret in ("vegetarisch", "Öztürk", "Rollstuhl"):
         assert not any(secret in v for v in values), secret
@@ -301,7 +304,7 @@ def test_invitation_free_texts_and_letters_go_with_the_person(db: Database, pers
 
 def test_review_rows_name_the_organisation(db: Database, person: int) -> None:
     with db.read_session() as s:
-        rows = {r.name: r for r in privacy.review(s, 3, today=dt.date(2027, 6, 1))}
+        rows = {r.name: r for r in review(s, 3, today=dt.date(2027, 6, 1))}
     assert rows["Öztürk, Ayşe"].organisation == "Türkischer Elternverein Bocholt"
     assert rows["Öztürk, Ayşe"].last_year == 2024
     assert rows["Kaya, Mehmet"].organisation == ""
@@ -339,7 +342,7 @@ def test_review_rows_name_the_organisation(db: Database, person: int) -> None:
 )
 def test_scrubber_replaces_whole_names_in_any_script(name: tuple[str, str], text: str, expected: str) -> None:
     prefix = "van der" if name[1] == "Berg" else ""
-    scrubber = privacy.Scrubber.for_person(
+    scrubber = Scrubber.for_person(
         first_name=name[0],
         name_prefix=prefix,
         last_name=name[1],
@@ -350,7 +353,7 @@ def test_scrubber_replaces_whole_names_in_any_script(name: tuple[str, str], text
     assert scrubber.sub(text) == expected
     assert scrubber.sub("Post an X@Example.org.") == "Post an [anonymisiert]."
     # without a first name nothing but the e-mail address is a sure sign of the person
-    alone = privacy.Scrubber.for_person(first_name="", name_prefix="", last_name=name[1], title="")
+    alone = Scrubber.for_person(first_name="", name_prefix="", last_name=name[1], title="")
     assert alone.sub(text) == text
 
 
@@ -386,11 +389,11 @@ REGISTER = [("Mohammed", "Yusuf"), ("Ayşe", "Demir"), ("Maria", "Garcia")]
 def test_scrubber_leaves_longer_names_of_others_alone(
     name: tuple[str, str], text: str, expected: str
 ) -> None:
-    scrubber = privacy.Scrubber.for_person(
+    scrubber = Scrubber.for_person(
         first_name=name[0], name_prefix="", last_name=name[1], title="", others=REGISTER
     )
     assert scrubber.sub(text) == expected
-    assert privacy._scrub_strings({"k": [text]}, scrubber) == {"k": [expected]}  # import journals alike
+    assert _scrub_strings({"k": [text]}, scrubber) == {"k": [expected]}  # import journals alike
 
 
 @pytest.mark.parametrize(
@@ -418,7 +421,7 @@ def test_scrubber_leaves_longer_names_of_others_alone(
     ],
 )
 def test_reversed_name_followed_by_words(text: str, expected: str) -> None:
-    scrubber = privacy.Scrubber.for_person(
+    scrubber = Scrubber.for_person(
         first_name="Anna",
         name_prefix="",
         last_name="Müller",
@@ -449,11 +452,11 @@ def test_reversed_name_followed_by_words(text: str, expected: str) -> None:
     ],
 )
 def test_scrubber_takes_only_whole_email_addresses(email: str, text: str, expected: str) -> None:
-    scrubber = privacy.Scrubber.for_person(
+    scrubber = Scrubber.for_person(
         first_name="Anna", name_prefix="", last_name="Müller", title="", emails=[email]
     )
     assert scrubber.sub(text) == expected
-    assert privacy._scrub_strings([{"old": {"notes": text}}], scrubber) == [{"old": {"notes": expected}}]
+    assert _scrub_strings([{"old": {"notes": text}}], scrubber) == [{"old": {"notes": expected}}]
 
 
 def test_erasure_knows_longer_names_from_the_register(db: Database) -> None:
@@ -476,7 +479,7 @@ def test_erasure_knows_longer_names_from_the_register(db: Database) -> None:
         )
         s.flush()
         oid = org.id
-    privacy.erase_person(db, ali, "Antrag")
+    erase_person(db, ali, "Antrag")
     with db.read_session() as s:
         assert s.get_one(Organisation, oid).notes == kept
         journal = s.scalars(sa.select(ImportBatch.undo_data)).one()
@@ -523,7 +526,7 @@ def test_plain_text_names_elsewhere_are_replaced(db: Database, person: int) -> N
         hans_id, org_version = hans.id, org.version
     with db.read_session() as s:
         before = statistics.conference_stats(s, 2024)
-    result = privacy.erase_person(db, person, "Antrag")
+    result = erase_person(db, person, "Antrag")
     assert result.texts_scrubbed == 5  # organisation, agenda item, minutes, recommendation, invitation
     with db.read_session() as s:
         item = s.scalars(sa.select(AgendaItem)).one()
@@ -569,7 +572,7 @@ def test_scrubbed_text_keeps_its_tail_in_a_full_column(db: Database, person: int
             ]
         )
     assert len(full) == 200 == MinutesEntry.__table__.c.rapporteur.type.length
-    privacy.erase_person(db, person, "Antrag")
+    erase_person(db, person, "Antrag")
     with db.read_session() as s:
         rows = s.execute(
             sa.select(MinutesEntry.rapporteur, MinutesEntry.notes).order_by(MinutesEntry.id)
@@ -582,7 +585,7 @@ def test_scrubbed_text_keeps_its_tail_in_a_full_column(db: Database, person: int
 
 
 def test_scrubber_placeholder_fits_the_column() -> None:
-    scrubber = privacy.Scrubber.for_person(first_name="Al", name_prefix="", last_name="Li", title="")
+    scrubber = Scrubber.for_person(first_name="Al", name_prefix="", last_name="Li", title="")
     assert scrubber.sub_within("Al Li, Al Li", None) == "[anonymisiert], [anonymisiert]"
     assert scrubber.sub_within("Al Li, Al Li", 30) == "[anonymisiert], [anonymisiert]"
     assert scrubber.sub_within("Al Li, Al Li", 16) == "[anon.], [anon.]"
@@ -641,13 +644,13 @@ def test_import_journals_lose_the_person_and_stay_undoable(db: Database, tmp_pat
         inv = s.scalars(sa.select(Invitation).where(Invitation.person_id == sid)).one()
         assert inv.organisation_id == kept_org
 
-    result = privacy.erase_person(db, sid, "Antrag vom 01.12.2026")
+    result = erase_person(db, sid, "Antrag vom 01.12.2026")
     assert result.journals_scrubbed == 2
 
     with db.read_session() as s:
         batches = {b.id: b for b in s.scalars(sa.select(ImportBatch))}
         journals = json.dumps([b.undo_data for b in batches.values()], ensure_ascii=False)
-        export = json.dumps(privacy.export_person(s, sid), ensure_ascii=False)
+        export = json.dumps(export_person(s, sid), ensure_ascii=False)
         audit_values = [
             v for pair in s.execute(sa.select(AuditEntry.old_value, AuditEntry.new_value)) for v in pair if v
         ]
@@ -679,7 +682,7 @@ def test_history_of_merged_duplicates_goes_too(db: Database, person: int) -> Non
         db, registry.PersonData(first_name="Ayse", last_name="Oeztuerk", email="a.oeztuerk@privat.example")
     )
     duplicates.merge_persons(db, person, duplicate)
-    privacy.erase_person(db, person, "Antrag")
+    erase_person(db, person, "Antrag")
     with db.read_session() as s:
         values = [
             v
@@ -695,7 +698,7 @@ def test_history_of_merged_duplicates_goes_too(db: Database, person: int) -> Non
 
 
 def test_erasure_summary_names_what_was_removed() -> None:
-    result = privacy.ErasureResult(
+    result = ErasureResult(
         person_id=7,
         id_hash="ab",
         invitations_kept=3,
@@ -707,7 +710,7 @@ def test_erasure_summary_names_what_was_removed() -> None:
         "Ayşe Öztürk wurde anonymisiert; 3 Einladungen bleiben für die Statistik erhalten; "
         "2 archivierte Briefe gelöscht; der Name in 4 anderen Texten ersetzt; aus 2 Import-Journalen entfernt."
     )
-    one = privacy.ErasureResult(
+    one = ErasureResult(
         person_id=7,
         id_hash="ab",
         invitations_kept=1,
@@ -719,7 +722,7 @@ def test_erasure_summary_names_what_was_removed() -> None:
         "Ayşe Öztürk wurde anonymisiert; 1 Einladung bleibt für die Statistik erhalten; "
         "1 archivierter Brief gelöscht; der Name in 1 anderen Text ersetzt; aus 1 Import-Journal entfernt."
     )
-    none = privacy.ErasureResult(person_id=7, id_hash="ab", invitations_kept=0)
+    none = ErasureResult(person_id=7, id_hash="ab", invitations_kept=0)
     assert (
         none.summary("Person 7")
         == "Person 7 wurde anonymisiert; 0 Einladungen bleiben für die Statistik erhalten."

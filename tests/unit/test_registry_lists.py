@@ -19,7 +19,7 @@ from konferenz.lists.registry import (
     organisation_contacts,
     tag_choices,
 )
-from konferenz.privacy.service import erase_person
+from konferenz.privacy.erasure import erase_person
 from konferenz.registry import service as registry
 from konferenz.registry.service import OrganisationData, PersonData, RoleData
 from konferenz.storage import migrations

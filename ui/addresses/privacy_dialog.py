@@ -3,13 +3,13 @@
 Three tabs over one person field (the register's completer; a number is taken as the person's ID):
 
 - Auskunft: "Auskunft speichern …" asks for the JSON file and writes the readable PDF next to it (same
-  name, ``.pdf``), both from one ``privacy.export_person`` call, so they show the same state. If that PDF
+  name, ``.pdf``), both from one ``export_person`` call, so they show the same state. If that PDF
   exists already, a question naming it comes first (No: nothing is written).
 - Löschen (Anonymisieren): a reason is required; a confirmation names the person and what happens, then
-  ``privacy.erase_person`` runs and the lists are told (persons, invitations).
+  ``erase_person`` runs and the lists are told (persons, invitations).
 - Überprüfung: persons not invited for N years (3); the checked rows (or, if none is checked, the selected
   rows) are anonymised together after a confirmation naming them (the first ten, then "und N weitere"),
-  in one transaction in the background (``privacy.erase_persons`` via ``ui.widgets.tasks.run_task``: progress,
+  in one transaction in the background (``erase_persons`` via ``ui.widgets.tasks.run_task``: progress,
   Abbrechen changes nothing); it checks again that each is still due (not invited since the search).
 
 The window is non-modal; the chosen person and the review list are ids of the open database, so opening
@@ -46,7 +46,9 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError, file_problem
-from konferenz.privacy import service as privacy
+from konferenz.privacy.access import export_person, save_export
+from konferenz.privacy.erasure import ErasureResult, erase_person, erase_persons
+from konferenz.privacy.review import review
 from konferenz.storage.models import Person
 from ui.context import INVITATIONS, PERSONS, AppContext
 from ui.widgets.dialog_tools import confirm
@@ -324,10 +326,10 @@ class PrivacyDialog(QDialog):
             return None
         try:
             with self.ctx.database.read_session() as s:
-                data = privacy.export_person(s, pid)
+                data = export_person(s, pid)
             from ui.paper.privacy_report import privacy_report_pdf
 
-            json_path = privacy.save_export(data, json_path)
+            json_path = save_export(data, json_path)
             privacy_report_pdf(data, pdf_path)
         except UserError as exc:
             QMessageBox.warning(self, title, exc.message)
@@ -348,7 +350,7 @@ class PrivacyDialog(QDialog):
 
     # --- Löschen -----------------------------------------------------------------------------------------
 
-    def erase_current(self) -> privacy.ErasureResult | None:
+    def erase_current(self) -> ErasureResult | None:
         title = self.tr("Person anonymisieren")
         pid = self._require_person(title)
         if pid is None:
@@ -381,7 +383,7 @@ class PrivacyDialog(QDialog):
         ):
             return None
         try:
-            result = privacy.erase_person(self.ctx.database, pid, reason)
+            result = erase_person(self.ctx.database, pid, reason)
         except UserError as exc:
             QMessageBox.warning(self, title, exc.message)
             return None
@@ -410,7 +412,7 @@ class PrivacyDialog(QDialog):
     def refresh_review(self) -> None:
         years = self.years.value()
         with self.ctx.database.read_session() as s:
-            rows = privacy.review(s, years)
+            rows = review(s, years)
         self._review_years, self._review_database = years, self.ctx.database
         self.table.setRowCount(0)
         self.table.setRowCount(len(rows))
@@ -479,7 +481,7 @@ class PrivacyDialog(QDialog):
             if item is not None:
                 item.setCheckState(state)
 
-    def erase_selected(self) -> list[privacy.ErasureResult] | None:
+    def erase_selected(self) -> list[ErasureResult] | None:
         title = self.tr("Ausgewählte anonymisieren")
         ids = self.chosen_review_ids()
         if not ids:
@@ -517,7 +519,7 @@ class PrivacyDialog(QDialog):
             results = run_task(
                 self,
                 title,
-                lambda progress, cancelled: privacy.erase_persons(
+                lambda progress, cancelled: erase_persons(
                     database, ids, reason, progress, cancelled, review_years=years
                 ),
                 label=self.tr("{0} werden anonymisiert …").format(count),

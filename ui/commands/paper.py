@@ -54,18 +54,18 @@ def _write(path: Path, data: bytes) -> None:
 
 def cmd_letters(args: argparse.Namespace) -> int:
     from konferenz.enums import InvitationStatus, label
-    from konferenz.letters import service as content
+    from konferenz.letters import content, sending, templates
     from ui.paper import ensure_application
     from ui.paper.letters import letter_pdfs, letters_pdf
 
     status = _status(args.status)
     output = _output(args.output)
     with opened(args, create=False) as database:
-        template = content.template_name(args.template)
+        template = templates.template_name(args.template)
         chosen: InvitationStatus | frozenset[InvitationStatus] | None = status
         if status is None:
             # reminders go only to those who have not replied, thanks only to those who came
-            chosen = content.default_statuses(template)
+            chosen = sending.default_statuses(template)
         letters = content.letter_contents(
             database,
             args.conference,
@@ -92,7 +92,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
         if args.mark_sent:
             ids = [letter.invitation_id for letter in letters if letter.invitation_id is not None]
             pdfs = letter_pdfs(letters, form=args.form)
-            recorded = content.record_sending(database, ids, template, pdfs)
+            recorded = sending.record_sending(database, ids, template, pdfs)
             print(
                 f"Als versendet vermerkt: {number(recorded)} Einladungen (Post, heute, Vorlage {template}); "
                 "„vorgemerkt“ ist jetzt „eingeladen“, jeder Brief liegt im Archiv."
@@ -101,7 +101,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
 
 def cmd_labels(args: argparse.Namespace) -> int:
-    from konferenz.letters import service as content
+    from konferenz.letters import sheets
     from ui.paper import ensure_application
     from ui.paper.geometry import LABEL_SHEETS
     from ui.paper.labels import labels_pdf
@@ -112,7 +112,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
     if not 1 <= args.start <= sheet.per_sheet:
         raise UserError(f"--start muss zwischen 1 und {sheet.per_sheet} liegen ({sheet.name}).")
     with opened(args, create=False) as database:
-        addresses = content.label_addresses(database, args.conference, status)
+        addresses = sheets.label_addresses(database, args.conference, status)
     if not addresses:
         raise UserError(f"Für die Konferenz {args.conference} gibt es keine passenden Einladungen.")
     ensure_application()
@@ -122,7 +122,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
 
 def cmd_badges(args: argparse.Namespace) -> int:
-    from konferenz.letters import service as content
+    from konferenz.letters import sheets
     from ui.paper import ensure_application
     from ui.paper.badges import badges_pdf
     from ui.paper.geometry import AVERY_L4785
@@ -131,7 +131,7 @@ def cmd_badges(args: argparse.Namespace) -> int:
     if not 1 <= args.start <= AVERY_L4785.per_sheet:
         raise UserError(f"--start muss zwischen 1 und {AVERY_L4785.per_sheet} liegen.")
     with opened(args, create=False) as database:
-        sheet = content.attendees(database, args.conference, forum=args.forum)
+        sheet = sheets.attendees(database, args.conference, forum=args.forum)
     if not sheet.rows and not args.blanks:
         raise UserError(f"Für die Konferenz {args.conference} hat noch niemand zugesagt.")
     ensure_application()
@@ -149,13 +149,13 @@ def cmd_badges(args: argparse.Namespace) -> int:
 
 
 def cmd_signin_sheet(args: argparse.Namespace) -> int:
-    from konferenz.letters import service as content
+    from konferenz.letters import sheets
     from ui.paper import ensure_application
     from ui.paper.lists import signin_sheet_pdf
 
     output = _output(args.output)
     with opened(args, create=False) as database:
-        sheet = content.signin_sheet(database, args.conference, forum=args.forum)
+        sheet = sheets.signin_sheet(database, args.conference, forum=args.forum)
     ensure_application()
     _write(output, signin_sheet_pdf(sheet, blank_rows=args.blank_rows))
     print(
@@ -166,13 +166,13 @@ def cmd_signin_sheet(args: argparse.Namespace) -> int:
 
 
 def cmd_attendee_list(args: argparse.Namespace) -> int:
-    from konferenz.letters import service as content
+    from konferenz.letters import sheets
     from ui.paper import ensure_application
     from ui.paper.lists import attendee_list_pdf
 
     output = _output(args.output)
     with opened(args, create=False) as database:
-        sheet = content.attendee_list(database, args.conference, forum=args.forum)
+        sheet = sheets.attendee_list(database, args.conference, forum=args.forum)
     ensure_application()
     _write(output, attendee_list_pdf(sheet))
     print(

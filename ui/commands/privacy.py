@@ -10,7 +10,7 @@ from ui.commands.cli import EXIT_OK, add_db_argument, opened, positive_int
 
 def cmd_export(args: argparse.Namespace) -> int:
     from konferenz.errors import UserError
-    from konferenz.privacy import service as privacy
+    from konferenz.privacy.access import export_person, save_export
 
     output = Path(args.output)
     json_path = None if output.suffix.lower() == ".pdf" else output
@@ -20,10 +20,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if pdf_path is not None and not pdf_path.expanduser().absolute().parent.is_dir():
         raise UserError(f"Der Ordner „{pdf_path.expanduser().absolute().parent}“ existiert nicht.")
     with opened(args) as database, database.read_session() as s:
-        data = privacy.export_person(s, args.person)
+        data = export_person(s, args.person)
     written = []
     if json_path is not None:
-        written.append(privacy.save_export(data, json_path))
+        written.append(save_export(data, json_path))
     if pdf_path is not None:
         from ui.paper.privacy_report import privacy_report_pdf
 
@@ -34,19 +34,19 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from konferenz.privacy import service as privacy
+    from konferenz.privacy.erasure import erase_person
 
     with opened(args) as database:
-        result = privacy.erase_person(database, args.person, args.reason)
+        result = erase_person(database, args.person, args.reason)
     print(f"{result.summary(f'Person {result.person_id}')} Löschprotokoll: {result.id_hash[:16]}…")
     return EXIT_OK
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from konferenz.privacy import service as privacy
+    from konferenz.privacy.review import review
 
     with opened(args) as database, database.read_session() as s:
-        rows = privacy.review(s, args.years)
+        rows = review(s, args.years)
     who = "1 Person" if len(rows) == 1 else f"{len(rows)} Personen"
     years = "einem Jahr" if args.years == 1 else f"{args.years} Jahren"
     print(f"{who} seit mindestens {years} nicht eingeladen:")

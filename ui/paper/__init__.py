@@ -2,7 +2,7 @@
 
 The same painting functions serve a PDF file (QPdfWriter), the office printer (QPrinter) and the print
 preview (QPrintPreviewDialog): each takes the device, prepares it as A4 without margins (DIN 5008 measures
-from the paper edge) and paints page after page. Content comes finished from ``konferenz.letters.service``; this
+from the paper edge) and paints page after page. Content comes finished from ``konferenz.letters``; this
 package owns the geometry (``geometry.py``) and the fonts.
 
 Fonts: Noto Sans (Latin including Turkish and Vietnamese, Greek, Cyrillic) and Noto Sans Arabic ship in

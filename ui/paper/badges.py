@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPagedPaintDevice
 
-from konferenz.letters.service import Attendee
+from konferenz.letters.sheets import Attendee
 from ui.paper import Canvas, make_font, pdf_bytes, prepare_device
 from ui.paper.geometry import AVERY_L4785, LabelSheet
 from ui.paper.labels import fit_block, paint_block

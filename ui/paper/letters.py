@@ -27,7 +27,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from konferenz.letters.service import LetterContent, Programme, ReplyForm, forum_label
+from konferenz.letters.content import LetterContent, Programme, ReplyForm
+from konferenz.letters.selection import forum_label
 from konferenz.registry.addressing import MAX_ADDRESS_LINES
 from ui.paper import Canvas, make_font, pdf_bytes, prepare_device
 from ui.paper.geometry import (

@@ -1,6 +1,6 @@
 """The readable access report (Auskunft nach Art. 15 DSGVO) of one person, as a PDF.
 
-It paints what ``konferenz.privacy.service.export_person`` returns (the same data as the JSON file, so the two
+It paints what ``konferenz.privacy.access.export_person`` returns (the same data as the JSON file, so the two
 cannot disagree): the person's fields as German label/value rows, roles, invitations per conference year
 with status, consents (purpose, date, channel, text version, withdrawal), the consent to be named on the
 participant list, parts in the programme, and the change history (time, user, field, old → new). A4

@@ -36,7 +36,8 @@ from sqlalchemy.orm import Session, selectinload
 from konferenz.conferences.editing import conference_id
 from konferenz.enums import AgendaItemType, label
 from konferenz.errors import UserError
-from konferenz.letters.service import forum_label, german_date_weekday, german_time, numeric_date
+from konferenz.letters.dates import german_date_weekday, german_time, numeric_date
+from konferenz.letters.selection import forum_label
 from konferenz.programme import service as programme
 from konferenz.storage.db import Database
 from konferenz.storage.models import (

@@ -32,7 +32,7 @@ from PySide6.QtCore import (
 from sqlalchemy.orm import Session
 
 from konferenz.enums import AgendaItemType, label
-from konferenz.letters.service import forum_label
+from konferenz.letters.selection import forum_label
 from konferenz.programme.service import ItemData, add_minutes, item_data
 from konferenz.storage.models import AgendaItem, Forum, MinutesEntry
 

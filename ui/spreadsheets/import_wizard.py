@@ -45,7 +45,9 @@ from PySide6.QtWidgets import (
 from konferenz.errors import UserError
 from konferenz.importing import importer
 from konferenz.importing.importer import CHOICE_LABELS, ImportPlan, ImportReport, Outcome, RowChoice, RowPlan
-from konferenz.spreadsheets.reader import cell_text, describe_source, field_choices
+from konferenz.spreadsheets.cells import cell_text
+from konferenz.spreadsheets.columns import field_choices
+from konferenz.spreadsheets.reader import describe_source
 from ui.context import ORGANISATIONS, PERSONS, AppContext
 from ui.widgets.tasks import Cancelled, Progress, run_task
 
@@ -432,7 +434,7 @@ class MappingPage(QWizardPage):
             return
         plan = self._wizard.plan
         assert plan is not None
-        from konferenz.spreadsheets.reader import header_key
+        from konferenz.spreadsheets.columns import header_key
 
         by_key = {header_key(h): f for h, f in saved.items()}
         for combo, column in zip(self.combos, plan.columns, strict=True):

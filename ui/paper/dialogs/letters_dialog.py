@@ -5,7 +5,7 @@ gets a letter (every invitation, those of one status or of the template's defaul
 selection handed in), the template, Form B or A, the enclosures (Programm, Rückmeldebogen), a live count
 ("38 Briefe") with a warning for addresses without PLZ and Ort, and four ways out that share one painting
 function (``ui.paper.letters.paint_letters``): "Vorschau …", "Drucken …", "Als PDF speichern …" and
-"Einzelne PDFs in Ordner …". With "Versand vermerken" on, ``konferenz.letters.service.record_sending`` runs after
+"Einzelne PDFs in Ordner …". With "Versand vermerken" on, ``konferenz.letters.sending.record_sending`` runs after
 the letters were printed or written (channel Post, today, template, *vorgemerkt* → *eingeladen*, one PDF per
 letter into the archive) and the invitation lists refresh.
 
@@ -54,8 +54,8 @@ from PySide6.QtWidgets import (
 
 from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError, file_problem
-from konferenz.letters import service as content
-from konferenz.letters.service import LetterContent
+from konferenz.letters import content, sending, templates
+from konferenz.letters.content import LetterContent
 from konferenz.lists.registry import format_count
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference, Invitation, Person
@@ -116,7 +116,7 @@ class LetterChoice:
 
     @property
     def kind(self) -> str:
-        return content.template_kind(self.template)
+        return templates.template_kind(self.template)
 
 
 @dataclass
@@ -210,7 +210,7 @@ def build_letters(database: Database, choice: LetterChoice) -> list[LetterConten
 def letter_file_names(year: int, template: str, letters: Sequence[LetterContent]) -> dict[int, str]:
     """File names of the single PDFs, as in the archive ("2026-einladung-00042-dr-anna-mueller.pdf")."""
     return {
-        letter.invitation_id: content.archive_file_name(
+        letter.invitation_id: sending.archive_file_name(
             year, template, letter.invitation_id, letter.recipient
         )
         for letter in letters
@@ -281,7 +281,7 @@ def commit_output(
     recorded = 0
     try:
         if archive is not None:
-            recorded = content.record_sending(database, ids, choice.template, archive)
+            recorded = sending.record_sending(database, ids, choice.template, archive)
     except BaseException:
         clean()
         raise
@@ -537,16 +537,16 @@ class LettersDialog(QDialog):
         current = self.template_combo.currentData()
         self.template_combo.blockSignals(True)
         self.template_combo.clear()
-        for name in content.available_templates():
+        for name in templates.available_templates():
             self.template_combo.addItem(template_label(name), name)
-        wanted = current or content.DEFAULT_TEMPLATE
+        wanted = current or templates.DEFAULT_TEMPLATE
         index = self.template_combo.findData(wanted)
         self.template_combo.setCurrentIndex(max(index, 0))
         self.template_combo.blockSignals(False)
 
     @property
     def template(self) -> str:
-        return str(self.template_combo.currentData() or content.DEFAULT_TEMPLATE)
+        return str(self.template_combo.currentData() or templates.DEFAULT_TEMPLATE)
 
     def _load_counts(self) -> None:
         """Invitations per status (anonymised persons get no letters, as in ``letter_contents``)."""
@@ -572,7 +572,7 @@ class LettersDialog(QDialog):
         current = self.status_combo.currentData()
         self.status_combo.blockSignals(True)
         self.status_combo.clear()
-        defaults = content.default_statuses(self.template)
+        defaults = sending.default_statuses(self.template)
         if defaults is not None:
             order = list(InvitationStatus)
             names = " oder ".join(label(s) for s in sorted(defaults, key=order.index))
@@ -594,11 +594,11 @@ class LettersDialog(QDialog):
         Recipients: the selection handed in; else the template's default statuses (reminders: not yet
         replied; thanks: attended); else for an invitation those still *vorgemerkt*, or everyone.
         """
-        kind = content.template_kind(self.template)
+        kind = templates.template_kind(self.template)
         if not self._touched_recipients:
             if self.selection:
                 self.selection_button.setChecked(True)
-            elif content.default_statuses(self.template) is not None:
+            elif sending.default_statuses(self.template) is not None:
                 self.status_button.setChecked(True)
                 self.status_combo.setCurrentIndex(self.status_combo.findData(TEMPLATE_DEFAULT))
             elif self._counts.get(InvitationStatus.PLANNED, 0):
@@ -611,7 +611,7 @@ class LettersDialog(QDialog):
             is_thanks = kind.startswith("dank")
             self.programme_box.setChecked(not is_reminder and not is_thanks)
             self.reply_form_box.setChecked(not is_thanks)
-        # what ``content.record_sending`` does for this kind of template
+        # what ``sending.record_sending`` does for this kind of template
         if kind.startswith("erinnerung"):
             what = self.tr(
                 "Erinnerung heute, Vorlage; vorgemerkt → eingeladen, ohne Einladungsdatum: Post, heute; "
@@ -632,7 +632,7 @@ class LettersDialog(QDialog):
         elif self.status_button.isChecked():
             data = self.status_combo.currentData()
             if data == TEMPLATE_DEFAULT:
-                statuses = content.default_statuses(self.template)
+                statuses = sending.default_statuses(self.template)
             elif data is not None:
                 statuses = frozenset({InvitationStatus(data)})
         return LetterChoice(
@@ -657,7 +657,7 @@ class LettersDialog(QDialog):
         self.refresh()
 
     def select_template(self, name: str) -> None:
-        index = self.template_combo.findData(content.template_name(name))
+        index = self.template_combo.findData(templates.template_name(name))
         self.template_combo.setCurrentIndex(index)
         self.refresh()
 

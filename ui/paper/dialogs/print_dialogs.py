@@ -6,7 +6,7 @@
 painting function: "Vorschau …" (QPrintPreviewDialog, printing from there), "Drucken …" (the system's print
 dialog, painting on its QPrinter) and "Als PDF speichern …" (QPdfWriter).
 
-The content comes from ``konferenz.letters.service`` (``label_addresses``, ``attendees``, ``signin_sheet``,
+The content comes from ``konferenz.letters.sheets`` (``label_addresses``, ``attendees``, ``signin_sheet``,
 ``attendee_list``); which persons appear (statuses, list consent) is decided there, not here.
 
 No background task: measured on this project's machines, the query for 1,000 invitations takes about
@@ -47,7 +47,16 @@ from sqlalchemy.orm import selectinload
 
 from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError, file_problem
-from konferenz.letters import service as content
+from konferenz.letters.selection import forum_label
+from konferenz.letters.sheets import (
+    ATTENDEES,
+    EXPECTED,
+    AttendanceSheet,
+    attendee_list,
+    attendees,
+    label_addresses,
+    signin_sheet,
+)
 from konferenz.lists.registry import format_count
 from konferenz.storage.models import Conference
 from ui.context import AppContext
@@ -93,7 +102,7 @@ class ConferenceInfo:
             )
             if conf is None:
                 raise UserError("Diese Konferenz gibt es nicht mehr (inzwischen gelöscht?).")
-            forums = tuple(content.forum_label(n, f.title) for n, f in enumerate(conf.forums, start=1))
+            forums = tuple(forum_label(n, f.title) for n, f in enumerate(conf.forums, start=1))
             return ConferenceInfo(conf.id, conf.year, conf.title, forums)
 
 
@@ -553,7 +562,7 @@ class LabelsDialog(PrintDialog):
         choice = self.recipients.currentData()
         status = None if choice in (ALL, SELECTION, None) else InvitationStatus(choice)
         ids = self.invitation_ids if choice == SELECTION else None
-        return content.label_addresses(self.ctx.database, self.conference.year, status, ids)
+        return label_addresses(self.ctx.database, self.conference.year, status, ids)
 
     def make_printout(self, loaded: list[list[str]]) -> Printout:
         addresses = loaded
@@ -595,7 +604,7 @@ class BadgesDialog(PrintDialog):
     def build_options(self) -> None:
         info = QLabel(
             self.tr("Für alle mit Status {0}; bei Vertretung mit dem Namen der Vertretung.").format(
-                statuses_text(content.EXPECTED)
+                statuses_text(EXPECTED)
             )
         )
         info.setWordWrap(True)
@@ -610,10 +619,10 @@ class BadgesDialog(PrintDialog):
     def content_key(self) -> object:
         return self.forum.currentData()
 
-    def load(self) -> content.AttendanceSheet:
-        return content.attendees(self.ctx.database, self.conference.year, forum=self.forum.currentData())
+    def load(self) -> AttendanceSheet:
+        return attendees(self.ctx.database, self.conference.year, forum=self.forum.currentData())
 
-    def make_printout(self, loaded: content.AttendanceSheet) -> Printout:
+    def make_printout(self, loaded: AttendanceSheet) -> Printout:
         rows, blanks, start = loaded.rows, self.blanks.value(), self.start.value()
         if not rows and not blanks:
             where = f" im {loaded.forum}" if loaded.forum else ""
@@ -657,7 +666,7 @@ class SigninDialog(PrintDialog):
     kind = "signin"
 
     def build_options(self) -> None:
-        info = QLabel(self.tr("Alle, die erwartet werden ({0}).").format(statuses_text(content.EXPECTED)))
+        info = QLabel(self.tr("Alle, die erwartet werden ({0}).").format(statuses_text(EXPECTED)))
         info.setWordWrap(True)
         self.form.addRow(info)
         self.forum = self.forum_combo()
@@ -666,10 +675,10 @@ class SigninDialog(PrintDialog):
     def content_key(self) -> object:
         return self.forum.currentData()
 
-    def load(self) -> content.AttendanceSheet:
-        return content.signin_sheet(self.ctx.database, self.conference.year, forum=self.forum.currentData())
+    def load(self) -> AttendanceSheet:
+        return signin_sheet(self.ctx.database, self.conference.year, forum=self.forum.currentData())
 
-    def make_printout(self, loaded: content.AttendanceSheet) -> Printout:
+    def make_printout(self, loaded: AttendanceSheet) -> Printout:
         rows, blanks = len(loaded.rows), self.blank_rows.value()
         if not rows and not blanks:
             return Printout(
@@ -699,7 +708,7 @@ class AttendeesDialog(PrintDialog):
             self.tr(
                 "Zum Weitergeben: nur Teilnehmende ({0}), die der Nennung in der Teilnehmerliste "
                 "zugestimmt und die Einwilligung nicht widerrufen haben."
-            ).format(statuses_text(content.ATTENDEES))
+            ).format(statuses_text(ATTENDEES))
         )
         info.setWordWrap(True)
         self.form.addRow(info)
@@ -708,10 +717,10 @@ class AttendeesDialog(PrintDialog):
     def content_key(self) -> object:
         return self.forum.currentData()
 
-    def load(self) -> content.AttendanceSheet:
-        return content.attendee_list(self.ctx.database, self.conference.year, forum=self.forum.currentData())
+    def load(self) -> AttendanceSheet:
+        return attendee_list(self.ctx.database, self.conference.year, forum=self.forum.currentData())
 
-    def make_printout(self, loaded: content.AttendanceSheet) -> Printout:
+    def make_printout(self, loaded: AttendanceSheet) -> Printout:
         rows, omitted = len(loaded.rows), loaded.omitted
         without = f"{format_count(omitted)} ohne Einwilligung zur Nennung nicht aufgeführt"
         if not rows:

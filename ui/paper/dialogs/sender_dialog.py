@@ -1,6 +1,6 @@
 """Absender der Briefe: letterhead, Rücksendeangabe, contact person, closing and logo of every letter.
 
-``SenderSettingsDialog(ctx, parent)`` edits ``konferenz.letters.service.SenderSettings`` (stored in the ``setting``
+``SenderSettingsDialog(ctx, parent)`` edits ``konferenz.letters.sender.SenderSettings`` (stored in the ``setting``
 table, shared by everyone who uses the database) and saves them with ``save_sender_settings`` when the
 user presses Speichern. Problems are listed in German under the form while typing; Speichern refuses
 while there are any. The Rücksendeangabe is previewed as it will be printed above the address. Speichern
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import ConflictError, UserError
-from konferenz.letters.service import (
+from konferenz.letters.sender import (
     SENDER_FIELD_LABELS,
     SenderSettings,
     adopt_logo_file,

@@ -2,7 +2,7 @@
 
 ``TemplateEditorDialog(ctx, parent, template, conference_id=…)`` shows one template at a time. Shipped
 templates (``resources/templates``) are read-only; "Kopie bearbeiten …" writes the text under a new name
-into the user's template folder (``konferenz.letters.service.user_template_dir()``), where a file with a shipped
+into the user's template folder (``konferenz.letters.templates.user_template_dir()``), where a file with a shipped
 template's name replaces that template in every letter. "Speichern" writes the user's file atomically
 (temporary file, then rename), so a letter run never reads half a template.
 
@@ -41,8 +41,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import selectinload
 
 from konferenz.errors import UserError
-from konferenz.letters import service as content
-from konferenz.letters.service import TEMPLATE_SUFFIX, TemplateError
+from konferenz.letters import content, templates
+from konferenz.letters.sender import SenderSettings, load_sender_settings
+from konferenz.letters.templates import TEMPLATE_SUFFIX, TemplateError
 from konferenz.storage.models import Conference, Invitation
 from konferenz.text import ascii_name, collapse_spaces, fold
 from ui.context import AppContext
@@ -65,11 +66,11 @@ PLACEHOLDER_HELP = (
 
 def template_label(name: str) -> str:
     """ "Einladung", "Erinnerung (eigene Fassung)", "Einladung kurz (eigene Vorlage)"."""
-    kind = content.template_kind(name)
+    kind = templates.template_kind(name)
     text = kind.replace("_", " ").replace("-", " ").strip() or name
     text = text[:1].upper() + text[1:]
-    own = (content.user_template_dir() / name).is_file()
-    shipped = (content.builtin_template_dir() / name).is_file()
+    own = (templates.user_template_dir() / name).is_file()
+    shipped = (templates.builtin_template_dir() / name).is_file()
     if own and shipped:
         return f"{text} (eigene Fassung)"
     if own:
@@ -89,7 +90,7 @@ def template_file_name(name: str) -> str:
 
 def template_source(name: str) -> str:
     """The text of a template: the user's own file if there is one, else the shipped one."""
-    for folder in (content.user_template_dir(), content.builtin_template_dir()):
+    for folder in (templates.user_template_dir(), templates.builtin_template_dir()):
         path = folder / name
         if path.is_file():
             return path.read_text(encoding="utf-8")
@@ -98,7 +99,7 @@ def template_source(name: str) -> str:
 
 def write_user_template(name: str, text: str) -> Path:
     """Write ``name`` into the user's template folder atomically; returns the file."""
-    folder = content.user_template_dir()
+    folder = templates.user_template_dir()
     target = folder / name
     tmp = folder / f".{name}.{os.getpid()}.tmp"
     try:
@@ -229,7 +230,7 @@ class TemplateEditorDialog(QDialog):
         self._timer.timeout.connect(self.render_preview)
 
         self._fill_recipients()
-        self._fill_templates(content.template_name(template) if template else content.DEFAULT_TEMPLATE)
+        self._fill_templates(templates.template_name(template) if template else templates.DEFAULT_TEMPLATE)
         self.load(self.template_combo.currentData())
 
         self.template_combo.activated.connect(self._on_template_chosen)
@@ -245,7 +246,7 @@ class TemplateEditorDialog(QDialog):
     def _fill_templates(self, wanted: str) -> None:
         self.template_combo.blockSignals(True)
         self.template_combo.clear()
-        for name in content.available_templates():
+        for name in templates.available_templates():
             self.template_combo.addItem(template_label(name), name)
         self.template_combo.setCurrentIndex(max(self.template_combo.findData(wanted), 0))
         self.template_combo.blockSignals(False)
@@ -290,7 +291,7 @@ class TemplateEditorDialog(QDialog):
 
     def is_builtin(self, name: str) -> bool:
         """True when ``name`` is a shipped template the user has not replaced (read-only here)."""
-        return not (content.user_template_dir() / name).is_file()
+        return not (templates.user_template_dir() / name).is_file()
 
     def load(self, name: str) -> None:
         """Show template ``name`` (file name) in the editor."""
@@ -311,11 +312,11 @@ class TemplateEditorDialog(QDialog):
                 self.tr(
                     "Mitgelieferte Vorlage – nur zum Lesen. Zum Ändern „Kopie bearbeiten …“ wählen: die Kopie "
                     "wird in Ihrem Vorlagenordner gespeichert ({0})."
-                ).format(content.user_template_dir())
+                ).format(templates.user_template_dir())
             )
         else:
-            path = content.user_template_dir() / name
-            shipped = (content.builtin_template_dir() / name).is_file()
+            path = templates.user_template_dir() / name
+            shipped = (templates.builtin_template_dir() / name).is_file()
             note = self.tr(" Sie ersetzt die mitgelieferte Vorlage gleichen Namens.") if shipped else ""
             self.hint_label.setText(self.tr("Eigene Vorlage: {0}.{1}").format(path, note))
         self._update_buttons()
@@ -377,7 +378,7 @@ class TemplateEditorDialog(QDialog):
                 closing, signature = letter.closing, letter.signature
             else:
                 ctx = content.sample_context(sender)
-                rendered = content.render_template(source, ctx)
+                rendered = templates.render_template(source, ctx)
                 subject, salutation, body = rendered.subject, ctx["salutation"], rendered.body
                 closing = sender.closing
                 signature = [
@@ -397,9 +398,9 @@ class TemplateEditorDialog(QDialog):
             f"<p>{html.escape(closing)}</p><p>{'<br>'.join(html.escape(line) for line in signature)}</p>"
         )
 
-    def _sender(self) -> content.SenderSettings:
+    def _sender(self) -> SenderSettings:
         with self.ctx.database.read_session() as s:
-            return content.load_sender_settings(s)
+            return load_sender_settings(s)
 
     def _show_error(self, exc: UserError | None) -> None:
         if exc is None:
@@ -432,7 +433,7 @@ class TemplateEditorDialog(QDialog):
         """ "Kopie bearbeiten …": the current text as a user template named ``name`` (asked if None)."""
         title = self.tr("Kopie bearbeiten")
         if name is None:
-            suggested = content.template_kind(self.current) + "-eigene"
+            suggested = templates.template_kind(self.current) + "-eigene"
             name, ok = QInputDialog.getText(
                 self,
                 title,
@@ -450,12 +451,12 @@ class TemplateEditorDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, title, exc.message)
             return None
-        if (content.user_template_dir() / file_name).exists():
+        if (templates.user_template_dir() / file_name).exists():
             QMessageBox.warning(
                 self,
                 title,
                 self.tr("Eine eigene Vorlage „{0}“ gibt es schon; bitte einen anderen Namen wählen.").format(
-                    content.template_kind(file_name)
+                    templates.template_kind(file_name)
                 ),
             )
             return None

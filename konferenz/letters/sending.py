@@ -1,0 +1,107 @@
+"""Recording a sending: which invitations a template goes to by default, the archived letter's file name,
+and what sending by post changes on the invitations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from konferenz.enums import Channel, InvitationStatus
+from konferenz.errors import UserError
+from konferenz.letters.templates import template_kind
+from konferenz.storage.db import Database
+from konferenz.storage.models import ArchivedDocument, Invitation
+from konferenz.text import ascii_name
+
+
+def default_statuses(template: str) -> frozenset[InvitationStatus] | None:
+    """Who gets a letter of ``template`` when no status is chosen (``None``: every invitation).
+
+    Reminders (``erinnerung…``) go only to those who have not replied, thanks (``dank…``) only to those
+    who came; the same prefixes decide what ``record_sending`` records.
+    """
+    kind = template_kind(template)
+    if kind.startswith("erinnerung"):
+        return frozenset({InvitationStatus.INVITED, InvitationStatus.NO_REPLY})
+    if kind.startswith("dank"):
+        return frozenset({InvitationStatus.ATTENDED})
+    return None
+
+
+def archive_file_name(year: int, template: str, invitation_id: int, recipient: str) -> str:
+    """ "2026-einladung-00042-mueller-anna.pdf": readable (German spelling) and unique per invitation."""
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name(recipient)).strip("-")[:40].strip("-") or "empfaenger"
+    return f"{year}-{template_kind(template) or 'brief'}-{invitation_id:05d}-{slug}.pdf"
+
+
+def record_sending(
+    database: Database,
+    invitation_ids: Sequence[int],
+    template_name: str,
+    pdf_bytes_by_invitation: Mapping[int, bytes],
+    *,
+    today: dt.date | None = None,
+) -> int:
+    """Record letters as sent by post, in one transaction; returns the number of invitations.
+
+    Each invitation gets ``invitation_channel`` Post, ``letter_template`` and its letter PDF archived
+    (``ArchivedDocument``, kind "Brief"). An invitation letter (any template but a reminder or a thank-you)
+    sets ``invited_on`` to today and moves *vorgemerkt* to *eingeladen*; other statuses stay as they are.
+    A reminder (``erinnerung…``) sets ``reminded_on`` and keeps the first ``invited_on``; a thank-you
+    (``dank…``) changes no dates. Unknown ids raise ``UserError`` and nothing is recorded.
+    """
+    today = today or dt.date.today()
+    kind = template_kind(template_name)
+    is_reminder = kind.startswith("erinnerung")
+    is_thanks = kind.startswith("dank")
+    ids = list(dict.fromkeys(invitation_ids))
+    with database.session() as s:
+        rows = {
+            inv.id: inv
+            for inv in s.scalars(
+                sa.select(Invitation)
+                .where(Invitation.id.in_(ids))
+                .options(
+                    selectinload(Invitation.conference),
+                    selectinload(Invitation.person),
+                    selectinload(Invitation.organisation),
+                )
+            )
+        }
+        missing = [i for i in ids if i not in rows]
+        if missing:
+            raise UserError(f"Einladung(en) {', '.join(map(str, missing))} gibt es nicht; nichts vermerkt.")
+        for inv_id in ids:
+            inv = rows[inv_id]
+            inv.letter_template = template_name
+            if is_reminder:
+                inv.reminded_on = today
+                if inv.invited_on is None:
+                    inv.invited_on = today
+                    inv.invitation_channel = Channel.POST
+            elif not is_thanks:
+                inv.invitation_channel = Channel.POST
+                inv.invited_on = today
+            if inv.status is InvitationStatus.PLANNED and not is_thanks:
+                inv.status = InvitationStatus.INVITED
+            pdf = pdf_bytes_by_invitation.get(inv_id)
+            if pdf is not None:
+                person = inv.person
+                if person is not None:
+                    recipient = f"{person.last_name} {person.first_name}"
+                else:
+                    recipient = inv.organisation.name if inv.organisation is not None else ""
+                s.add(
+                    ArchivedDocument(
+                        conference_id=inv.conference_id,
+                        invitation_id=inv.id,
+                        kind="Brief",
+                        file_name=archive_file_name(inv.conference.year, template_name, inv.id, recipient),
+                        content=pdf,
+                    )
+                )
+    return len(ids)

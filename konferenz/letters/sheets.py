@@ -1,0 +1,180 @@
+"""Content of labels, name badges, sign-in sheets and attendee lists: the address blocks and the rows of
+the people expected, sorted like the letters; the paper layer (``ui/paper``) owns the label grids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from konferenz.enums import ConsentPurpose, InvitationStatus
+from konferenz.letters.content import conference_context
+from konferenz.letters.selection import (
+    find_conference,
+    find_forum,
+    forum_label,
+    invitation_query,
+    letter_order,
+    role_for,
+    select_invitations,
+)
+from konferenz.registry.addressing import Addressee
+from konferenz.storage.db import Database
+from konferenz.storage.models import Conference, Forum, Invitation, Person
+from konferenz.text import collapse_spaces, fold
+
+#: who gets a badge and is expected at the event (and on the sign-in sheet)
+EXPECTED = frozenset(
+    {
+        InvitationStatus.ACCEPTED,
+        InvitationStatus.SUBSTITUTED,
+        InvitationStatus.ATTENDED,
+        InvitationStatus.NO_SHOW,
+    }
+)
+#: who appears on the attendee list (if they consented to it)
+ATTENDEES = frozenset({InvitationStatus.ACCEPTED, InvitationStatus.SUBSTITUTED, InvitationStatus.ATTENDED})
+
+
+def label_addresses(
+    database: Database,
+    conference_year: int,
+    status: InvitationStatus | Iterable[InvitationStatus] | None = None,
+    invitation_ids: Iterable[int] | None = None,
+) -> list[list[str]]:
+    """The address blocks (same as in the letters) of the invitations, sorted like the letters.
+
+    ``status`` and ``invitation_ids`` (a selection in the window) narrow the invitations.
+    """
+    with database.read_session() as s:
+        conf = find_conference(s, conference_year)
+        prepared = []
+        for inv in select_invitations(s, conf, status, invitation_ids):
+            addressee = Addressee.from_rows(inv.person, inv.organisation, role_for(inv))
+            prepared.append((letter_order(addressee), addressee.address_lines()))
+    prepared.sort(key=lambda item: item[0])
+    return [lines for _key, lines in prepared]
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One row of a badge sheet, sign-in sheet or attendee list."""
+
+    name: str
+    organisation: str
+    forum: str = ""
+    #: "in Vertretung für …" when a substitute comes
+    note: str = ""
+    sort_key: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AttendanceSheet:
+    """A printed list: title lines, the people, and how many were left out (no consent)."""
+
+    title: str
+    subtitle: str
+    forum: str
+    rows: list[Attendee]
+    omitted: int = 0
+
+
+def _has_list_consent(person: Person, today: dt.date) -> bool:
+    return any(
+        c.purpose is ConsentPurpose.PARTICIPANT_LIST
+        and c.withdrawn_on is None
+        and (c.given_on is None or c.given_on <= today)
+        for c in person.consents
+    )
+
+
+def _attendee(inv: Invitation, forum_labels: Mapping[int, str]) -> tuple[Attendee, Person | None]:
+    """The person who comes for ``inv`` (the substitute if there is one) as a list row."""
+    forum = forum_labels.get(inv.forum_id, "") if inv.forum_id is not None else ""
+    organisation = inv.organisation.name if inv.organisation is not None else ""
+    if inv.status is InvitationStatus.SUBSTITUTED and (inv.substitute_person or inv.substitute_name):
+        original = Addressee.from_rows(inv.person, inv.organisation).name_with_title if inv.person else ""
+        note = f"in Vertretung für {original}" if original else "in Vertretung"
+        if inv.substitute_person is not None:
+            sub = Addressee.from_rows(inv.substitute_person, None)
+            name = sub.name_with_title
+            key = (fold(sub.last_name), fold(sub.first_name))
+            if not organisation:
+                roles = inv.substitute_person.roles
+                primary = next((r for r in roles if r.is_primary), roles[0] if roles else None)
+                organisation = primary.organisation.name if primary is not None else ""
+            return Attendee(name, organisation, forum, note, key), inv.substitute_person
+        name = collapse_spaces(inv.substitute_name)
+        parts = name.split()
+        return Attendee(name, organisation, forum, note, (fold(parts[-1] if parts else ""), fold(name))), None
+    if inv.person is not None:
+        who = Addressee.from_rows(inv.person, None)
+        key = (fold(who.last_name), fold(who.first_name))
+        return Attendee(who.name_with_title, organisation, forum, "", key), inv.person
+    return Attendee("", organisation, forum, "", (fold(organisation),)), None
+
+
+def _sheet_header(conf: Conference, forum: Forum | None) -> tuple[str, str, str]:
+    ctx = conference_context(conf)
+    subtitle = " · ".join(p for p in (ctx["date"], ctx["venue"]) if p)
+    if forum is None:
+        return conf.title, subtitle, ""
+    number = next((n for n, f in enumerate(conf.forums, start=1) if f.id == forum.id), 0)
+    return conf.title, subtitle, forum_label(number, forum.title)
+
+
+def attendees(
+    database: Database,
+    conference_year: int,
+    *,
+    forum: str | None = None,
+    statuses: Iterable[InvitationStatus] = EXPECTED,
+    consent_only: bool = False,
+    today: dt.date | None = None,
+) -> AttendanceSheet:
+    """The people expected at (or who attended) the conference or one forum, sorted by last name.
+
+    With ``consent_only`` only persons who consented to appear on a participant list (a ConsentRecord
+    for that purpose, not withdrawn) are listed; the others are counted in ``omitted``.
+    """
+    today = today or dt.date.today()
+    with database.read_session() as s:
+        conf = find_conference(s, conference_year)
+        chosen = find_forum(s, conf, forum) if forum else None
+        forum_labels = {f.id: forum_label(n, f.title) for n, f in enumerate(conf.forums, start=1)}
+        stmt = invitation_query(conf.id).where(Invitation.status.in_(list(statuses)))
+        if chosen is not None:
+            stmt = stmt.where(Invitation.forum_id == chosen.id)
+        rows: list[Attendee] = []
+        omitted = 0
+        for inv in s.scalars(stmt):
+            if inv.person is not None and inv.person.anonymised_at is not None:
+                continue
+            row, person = _attendee(inv, forum_labels)
+            if consent_only and (person is None or not _has_list_consent(person, today)):
+                omitted += 1
+                continue
+            if row.name or row.organisation:
+                rows.append(row)
+        title, subtitle, forum_title = _sheet_header(conf, chosen)
+    rows.sort(key=lambda r: (r.sort_key, fold(r.organisation)))
+    return AttendanceSheet(title, subtitle, forum_title, rows, omitted)
+
+
+def badge_entries(database: Database, conference_year: int, *, forum: str | None = None) -> list[Attendee]:
+    """Who gets a name badge: everyone expected (accepted, substitutes), sorted by last name."""
+    return attendees(database, conference_year, forum=forum).rows
+
+
+def signin_sheet(database: Database, conference_year: int, *, forum: str | None = None) -> AttendanceSheet:
+    """The Unterschriftenliste: everyone expected at the conference or forum."""
+    return attendees(database, conference_year, forum=forum)
+
+
+def attendee_list(
+    database: Database, conference_year: int, *, forum: str | None = None, today: dt.date | None = None
+) -> AttendanceSheet:
+    """The Teilnehmerliste handed out: accepted/attended persons who consented to be named on it."""
+    return attendees(
+        database, conference_year, forum=forum, statuses=ATTENDEES, consent_only=True, today=today
+    )
