@@ -95,7 +95,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -583,18 +582,6 @@ class ParsedRow:
 _NEEDS_COLLAPSE = re.compile(r"[^\S ]| {2}")
 
 
-def _text_of(values: Sequence[CellValue], index: int) -> str:
-    if index >= len(values):
-        return ""
-    value = values[index]
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        # collapse_spaces, without its regex substitution for the usual clean cell
-        return collapse_spaces(value) if _NEEDS_COLLAPSE.search(value) else value.strip()
-    return cell_text(value)
-
-
 class _RowParser:
     """Applies the row rules for one column mapping."""
 
@@ -631,7 +618,8 @@ class _RowParser:
         width = len(values)
         get: dict[str, str] = {}
         for index, name in self.text_columns:
-            # _text_of, inlined: it runs for every cell of the file
+            # the cell's text (collapse_spaces, without its regex substitution for the usual clean cell),
+            # inlined: it runs for every cell of the file
             v = values[index] if index < width else None
             if v is None:
                 get[name] = ""
@@ -3203,8 +3191,3 @@ def list_profiles(database: Database) -> list[str]:
 def delete_profile(database: Database, name: str) -> None:
     with database.session() as s:
         s.execute(sa.delete(ImportProfile).where(ImportProfile.name == collapse_spaces(name)))
-
-
-def report_json(report: ImportReport) -> str:
-    """The report as JSON text (UTF-8, names unescaped)."""
-    return json.dumps(report.to_json(), ensure_ascii=False, indent=2)
