@@ -3,7 +3,7 @@
 ``read_table(path)`` returns a :class:`Table`: the sheet, the header row, one :class:`Column` per header
 cell with the field it was matched to, and the non-empty data rows with their row number in the sheet.
 It knows nothing about the database; the row rules (salutation, PLZ, duplicates …) are in
-``konferenz.importing.importer``.
+``konferenz.importing.rows`` and ``konferenz.importing.resolver``.
 
 Files
     ``.xlsx``/``.xlsm`` are read with openpyxl in read-only mode (``values_only``, cached formula values);
