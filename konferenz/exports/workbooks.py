@@ -7,7 +7,7 @@ Registry (``export_registry``)
     Sheet "Personen": one row per person (anonymised persons are left out: their data is erased), first
     column ``ID``, then every field of the registry. Sheet "Organisationen": one row per organisation,
     first column ``ID``. The headers are the import's synonyms, so the file edited in Excel and imported
-    again (``konferenz.importing.importer``) updates the records by ``ID`` instead of duplicating them: the
+    again (``konferenz.importing.service``) updates the records by ``ID`` instead of duplicating them: the
     "Personen" sheet is the table the import finds first; "Organisationen" is imported with
     ``--sheet Organisationen``. The person's organisation is the primary one ("Organisation", "Funktion in
     der Organisation", "Abteilung"); further roles are listed in "Weitere Organisationen" (not imported).

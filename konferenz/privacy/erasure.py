@@ -260,7 +260,7 @@ def _scrub_strings(value: Any, scrubber: Scrubber) -> Any:
 def _without_person(
     journal: dict[str, Any], ids: set[int], role_ids: set[int], *, created: bool
 ) -> dict[str, Any]:
-    """A copy of an import undo journal (``konferenz.importing.importer``, "Writing and undo") without the entries of
+    """A copy of an import undo journal (``konferenz.importing.undo``) without the entries of
     the persons ``ids``: their old values, roles and tags; a person the import created no longer counts."""
     out: dict[str, Any] = json.loads(json.dumps(journal))
 

@@ -4,7 +4,7 @@ row, and the data rows; what each column means is decided in ``konferenz.spreads
 ``read_table(path)`` returns a :class:`Table`: the sheet, the header row, one :class:`Column` per header
 cell with the field it was matched to, and the non-empty data rows with their row number in the sheet.
 It knows nothing about the database; the row rules (salutation, PLZ, duplicates …) are in
-``konferenz.importing.importer``.
+``konferenz.importing.rows`` and ``konferenz.importing.resolver``.
 
 Files
     ``.xlsx``/``.xlsm`` are read with openpyxl in read-only mode (``values_only``, cached formula values);

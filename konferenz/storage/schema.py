@@ -419,7 +419,7 @@ import_batch = sa.Table(
     sa.Column("created", sa.Integer, nullable=False, default=0),
     sa.Column("updated", sa.Integer, nullable=False, default=0),
     sa.Column("undone_at", sa.DateTime),
-    #: what undoing needs besides ``import_batch_id`` (konferenz.importing.importer, "Writing and undo"); NULL once
+    #: what undoing needs besides ``import_batch_id`` (konferenz.importing.undo); NULL once
     #: the import is undone (migration 0004 moved it here from the ``setting`` table)
     sa.Column("undo_data", sa.JSON(none_as_null=True)),
 )

@@ -113,7 +113,7 @@ def test_conflicting_edits_one_wins_none_lost(db: Database, _round: int) -> None
 
 
 def _import_worker(url: str, path: str, barrier: Barrier, out: mp.Queue) -> None:  # type: ignore[type-arg]
-    from konferenz.importing.importer import import_file
+    from konferenz.importing.service import import_file
 
     database = open_database(url)
     barrier.wait()

@@ -133,7 +133,7 @@ def _median_pair(
 
 def run(ctx: BenchContext) -> list[Result]:
     from konferenz.exports import workbooks as exporter
-    from konferenz.importing import importer
+    from konferenz.importing import service as importing
     from konferenz.storage.db import open_database
 
     work = Path(tempfile.mkdtemp(prefix="bench-spreadsheets-", dir=ctx.work))
@@ -145,7 +145,7 @@ def run(ctx: BenchContext) -> list[Result]:
         empty = open_database(template)
 
         def dry_run() -> object:
-            return importer.plan_import(empty, source)
+            return importing.plan_import(empty, source)
 
         t_dry, t_read = _median_pair(dry_run, lambda: openpyxl_read(source))
         print(f"  plan_import: {t_dry:.3f} s, openpyxl read-only: {t_read:.3f} s")
@@ -159,7 +159,7 @@ def run(ctx: BenchContext) -> list[Result]:
         pending = iter(copies)
 
         def commit() -> object:
-            report = importer.import_file(next(pending), source)
+            report = importing.import_file(next(pending), source)
             assert report.created + report.rejected + report.duplicate + report.updated == ROWS
             return report
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from test_table_model import add_persons
 
 from konferenz.enums import Gender
-from konferenz.importing.importer import Outcome, RowChoice
+from konferenz.importing.plan import Outcome, RowChoice
 from konferenz.registry import service as registry
 from konferenz.storage.db import Database
 from konferenz.storage.models import ImportBatch, Organisation, Person

@@ -21,8 +21,8 @@ from konferenz.conferences import editing, inviting
 from konferenz.enums import Channel, Gender, InvitationStatus, label
 from konferenz.errors import UserError
 from konferenz.exports import workbooks as exporter
-from konferenz.importing import importer
-from konferenz.importing.importer import Outcome
+from konferenz.importing import service as importing
+from konferenz.importing.plan import ImportReport, Outcome
 from konferenz.lists import registry as lists
 from konferenz.programme import new_conference
 from konferenz.registry import service as registry
@@ -56,9 +56,9 @@ def assert_safe_sheet(ws: Worksheet, headers: tuple[str, ...] | list[str]) -> li
     return [dict(zip(headers, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=2)]
 
 
-def import_staff_list(db: Database, tmp_path: Path) -> importer.ImportReport:
+def import_staff_list(db: Database, tmp_path: Path) -> ImportReport:
     path, _ = fx.staff_list_xlsx(tmp_path)
-    return importer.import_file(db, path)
+    return importing.import_file(db, path)
 
 
 # --- the registry ---------------------------------------------------------------------------------------------
@@ -148,12 +148,12 @@ def test_round_trip_updates_by_id_instead_of_duplicating(db: Database, tmp_path:
     with db.read_session() as s:
         before = snapshot.dump(s, COMPARED)
 
-    unchanged = importer.import_file(db, path)
+    unchanged = importing.import_file(db, path)
     assert (unchanged.created, unchanged.updated, unchanged.rejected) == (0, 0, 0)
     assert unchanged.duplicate == unchanged.rows_read == len(before["person"])
     with db.read_session() as s:
         assert snapshot.dump(s, COMPARED) == before
-    orgs = importer.import_file(db, path, "Organisationen")
+    orgs = importing.import_file(db, path, "Organisationen")
     assert (orgs.created, orgs.updated, orgs.duplicate) == (0, 0, 8)
 
     # edited in Excel: a new phone number, a corrected spelling, a new person without ID
@@ -171,7 +171,7 @@ def test_round_trip_updates_by_id_instead_of_duplicating(db: Database, tmp_path:
     ws.cell(new_row, col["Vorname"]).value = "Lea"
     wb.save(path)
 
-    report = importer.import_file(db, path)
+    report = importing.import_file(db, path)
     assert (report.created, report.updated, report.rejected) == (1, 3, 0)
     updated = {r.id for r in report.rows if r.outcome is Outcome.UPDATED}
     with db.read_session() as s:
@@ -201,7 +201,7 @@ def test_names_in_every_script_survive_import_database_export(db: Database, tmp_
         ("Jürgen", "Größe"),
     ]
     rows = [["Vorname", "Nachname"], *([f, last] for f, last in people)]
-    importer.import_file(db, fx.write_xlsx(tmp_path / "u.xlsx", rows))
+    importing.import_file(db, fx.write_xlsx(tmp_path / "u.xlsx", rows))
     exported = exporter.export_registry(db, tmp_path / "out.xlsx").path
     back = assert_safe_sheet(sheet_of(exported, "Personen"), exporter.PERSON_HEADERS)
     assert sorted((r["Vorname"], r["Nachname"]) for r in back) == sorted(people)

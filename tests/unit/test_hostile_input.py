@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from konferenz.errors import UserError
-from konferenz.importing import importer
+from konferenz.importing import service as importing
 from konferenz.letters import content, templates
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.transfer import table_counts
@@ -43,8 +43,8 @@ def try_import(db: Database, path: Path) -> None:
     holds exactly what the report says was created (all or nothing)."""
     before = counts(db)
     try:
-        importer.import_file(db, path, dry_run=True)
-        report = importer.import_file(db, path)
+        importing.import_file(db, path, dry_run=True)
+        report = importing.import_file(db, path)
     except UserError as exc:
         assert exc.message.strip()
         assert counts(db) == before

@@ -1,4 +1,4 @@
-"""The import (konferenz.importing.importer): row rules, duplicates, preview, commit, atomicity, undo, profiles.
+"""The import (konferenz.importing): row rules, duplicates, preview, commit, atomicity, undo, profiles.
 
 Database tests run on SQLite and PostgreSQL (fixture ``db``); the fixture files are built in tmp_path
 (tests/fixtures_spreadsheets.py). The report is checked row by row and the database afterwards.
@@ -22,8 +22,19 @@ import fixtures_spreadsheets as fx
 from konferenz.conferences import editing, inviting
 from konferenz.enums import AuditAction, Gender
 from konferenz.errors import UserError
-from konferenz.importing import importer
-from konferenz.importing.importer import Outcome, RowChoice
+from konferenz.importing import profiles, undo
+from konferenz.importing import service as importing
+from konferenz.importing.cells import (
+    EmailParts,
+    clean_email,
+    looks_like_organisation,
+    parse_salutation,
+    split_name,
+    split_postal_city,
+)
+from konferenz.importing.plan import ImportReport, Outcome, RowChoice, RowPlan
+from konferenz.importing.rows import PERSON_VALUE_FIELDS, person_errors
+from konferenz.importing.writer import Writer
 from konferenz.programme import new_conference
 from konferenz.registry import duplicates
 from konferenz.registry import service as registry
@@ -94,7 +105,7 @@ def count(db: Database, model: Any) -> int:
         return int(s.scalar(sa.select(sa.func.count()).select_from(model)) or 0)
 
 
-def by_row(report: importer.ImportReport) -> dict[int, importer.RowPlan]:
+def by_row(report: ImportReport) -> dict[int, RowPlan]:
     return {r.excel_row: r for r in report.rows}
 
 
@@ -126,7 +137,7 @@ def by_row(report: importer.ImportReport) -> dict[int, importer.RowPlan]:
     ],
 )
 def test_parse_salutation(text: str, gender: Gender, title: str, recognised: bool) -> None:
-    result = importer.parse_salutation(text)
+    result = parse_salutation(text)
     assert (result.gender, result.title, result.recognised) == (gender, title, recognised)
 
 
@@ -156,7 +167,7 @@ def test_parse_salutation(text: str, gender: Gender, title: str, recognised: boo
     ],
 )
 def test_split_name(text: str, order: str, expected: tuple[str, str, str, Gender | None]) -> None:
-    parts = importer.split_name(text, order)  # type: ignore[arg-type]
+    parts = split_name(text, order)  # type: ignore[arg-type]
     assert (parts.first_name, parts.last_name, parts.title, parts.gender) == expected
 
 
@@ -172,7 +183,7 @@ def test_split_name(text: str, order: str, expected: tuple[str, str, str, Gender
     ],
 )
 def test_split_postal_city(text: str, expected: tuple[str, str]) -> None:
-    assert importer.split_postal_city(text) == expected
+    assert split_postal_city(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -189,7 +200,7 @@ def test_split_postal_city(text: str, expected: tuple[str, str]) -> None:
     ],
 )
 def test_clean_email(text: str, email: str, others: tuple[str, ...], invalid: str) -> None:
-    assert importer.clean_email(text) == importer.EmailParts(email, others, invalid)
+    assert clean_email(text) == EmailParts(email, others, invalid)
 
 
 @pytest.mark.parametrize(
@@ -205,7 +216,7 @@ def test_clean_email(text: str, email: str, others: tuple[str, ...], invalid: st
     ],
 )
 def test_looks_like_organisation(text: str, is_org: bool) -> None:
-    assert importer.looks_like_organisation(text) is is_org
+    assert looks_like_organisation(text) is is_org
 
 
 def _whole_name_keys(first: str, prefix: str, last: str) -> tuple[str, str]:
@@ -280,7 +291,7 @@ def test_name_keys_equal_the_definition_for_any_text() -> None:
 def test_length_fast_path_agrees_with_the_registry(length: int) -> None:
     """The import asks ``registry.validate_person`` only when ``registry.fits_columns`` says no; whenever it
     says yes, the registry has nothing to object to (the other rules are already guaranteed)."""
-    base = {name: "" for name in importer.PERSON_VALUE_FIELDS}
+    base = {name: "" for name in PERSON_VALUE_FIELDS}
     base |= {"gender": Gender.UNKNOWN, "legal_basis": registry.LegalBasis.PUBLIC_TASK, "last_name": "Müller"}
     for name in ("first_name", "last_name", "title", "name_prefix", "function", "city", "phone", "notes"):
         values = base | {name: "x" * length}
@@ -291,7 +302,7 @@ def test_length_fast_path_agrees_with_the_registry(length: int) -> None:
             if e.field not in ("email", "postal_code")
         ]
         assert fast == (not full), (name, length, full)
-        assert bool(importer._person_errors(values)) == bool(full)
+        assert bool(person_errors(values)) == bool(full)
 
 
 # --- the staff list ----------------------------------------------------------------------------------------------
@@ -302,7 +313,7 @@ def test_staff_list_report_row_by_row_and_database(db: Database, tmp_path: Path)
     path, rows = fx.staff_list_xlsx(tmp_path)
     before = dump(db)
 
-    plan = importer.plan_import(db, path)
+    plan = importing.plan_import(db, path)
     assert dump(db) == before  # the preview writes nothing
     assert (plan.sheet, plan.header_row) == ("Einladungsliste 2025", 4)
     preview = by_row(plan.report())
@@ -312,7 +323,7 @@ def test_staff_list_report_row_by_row_and_database(db: Database, tmp_path: Path)
     assert preview[rows["schmidt"]].id == seeded
     assert set(plan.new_categories) == {"Sportvereine"}
 
-    report = importer.commit_import(db, plan)
+    report = importing.commit_import(db, plan)
     got = by_row(report)
     expected = {
         "mueller": Outcome.CREATED,
@@ -446,9 +457,9 @@ def test_staff_list_report_row_by_row_and_database(db: Database, tmp_path: Path)
 
 def test_importing_the_same_file_again_only_reports_duplicates(db: Database, tmp_path: Path) -> None:
     path, _ = fx.staff_list_xlsx(tmp_path)
-    first = by_row(importer.import_file(db, path))
+    first = by_row(importing.import_file(db, path))
     persons = count(db, Person)
-    second = importer.import_file(db, path)
+    second = importing.import_file(db, path)
     assert count(db, Person) == persons
     assert (second.created, second.updated, second.rejected) == (0, 0, 3)
     for row in second.rows:
@@ -459,9 +470,9 @@ def test_importing_the_same_file_again_only_reports_duplicates(db: Database, tmp
 def test_dry_run_report_equals_the_commit_report(db: Database, tmp_path: Path) -> None:
     path, _ = fx.staff_list_xlsx(tmp_path)
     before = dump(db)
-    dry = importer.import_file(db, path, dry_run=True)
+    dry = importing.import_file(db, path, dry_run=True)
     assert dump(db) == before
-    real = importer.import_file(db, path)
+    real = importing.import_file(db, path)
     assert [(r.excel_row, r.outcome) for r in dry.rows] == [(r.excel_row, r.outcome) for r in real.rows]
     assert "Probelauf" in dry.summary()
 
@@ -490,10 +501,10 @@ def test_update_fills_and_updates_a_duplicate(db: Database, tmp_path: Path) -> N
         ],
     ]
     path = fx.write_xlsx(tmp_path / "u.xlsx", rows)
-    skipped = importer.import_file(db, path)
+    skipped = importing.import_file(db, path)
     assert skipped.rows[0].outcome is Outcome.DUPLICATE
     assert person(db, pid).phone == ""
-    report = importer.import_file(db, path, update=True)
+    report = importing.import_file(db, path, update=True)
     row = report.rows[0]
     assert (row.outcome, row.id) == (Outcome.UPDATED, pid)
     assert "Geändert:" in row.messages[-1]
@@ -513,7 +524,7 @@ def test_update_fills_and_updates_a_duplicate(db: Database, tmp_path: Path) -> N
             )
         ).all()
     assert {"function", "phone", "notes", "role"} <= set(entries)
-    again = importer.import_file(db, path, update=True)
+    again = importing.import_file(db, path, update=True)
     assert again.rows[0].outcome is Outcome.DUPLICATE
     assert "Keine Änderung" in again.rows[0].messages[-1]
 
@@ -532,7 +543,7 @@ def test_duplicate_rules_of_the_registry(db: Database, tmp_path: Path) -> None:
         ["Anna", "Neu", "", "neu@example.org"],
         ["Anna", "Neu", "", "NEU@example.org "],  # the row above, e-mail case differs
     ]
-    report = importer.import_file(db, fx.write_xlsx(tmp_path / "d.xlsx", rows))
+    report = importing.import_file(db, fx.write_xlsx(tmp_path / "d.xlsx", rows))
     outcomes = [(r.outcome, r.id) for r in report.rows]
     assert outcomes[0] == (Outcome.DUPLICATE, at_org)
     assert outcomes[1][0] is Outcome.CREATED
@@ -550,7 +561,7 @@ def test_in_file_duplicate_with_update_completes_the_first_row(db: Database, tmp
         ["Anna", "Neu", "neu@example.org", "02861 1"],
     ]
     path = fx.write_xlsx(tmp_path / "d.xlsx", rows)
-    report = importer.import_file(db, path, update=True)
+    report = importing.import_file(db, path, update=True)
     assert [(r.outcome, r.duplicate_of_row) for r in report.rows] == [
         (Outcome.CREATED, None),
         (Outcome.UPDATED, 2),
@@ -568,11 +579,11 @@ def test_choices_per_row(db: Database, tmp_path: Path) -> None:
         ["Bernd", "Neu", "bernd@example.org"],
         ["Clara", "Auch Neu", "clara@example.org"],
     ]
-    plan = importer.plan_import(db, fx.write_xlsx(tmp_path / "c.xlsx", rows))
+    plan = importing.plan_import(db, fx.write_xlsx(tmp_path / "c.xlsx", rows))
     assert plan.rows[0].choices == (RowChoice.SKIP, RowChoice.UPDATE, RowChoice.CREATE)
     assert plan.rows[0].choice is RowChoice.SKIP
     assert plan.rows[1].choices == (RowChoice.CREATE, RowChoice.SKIP)
-    report = importer.commit_import(db, plan, {2: RowChoice.CREATE, 3: RowChoice.SKIP})
+    report = importing.commit_import(db, plan, {2: RowChoice.CREATE, 3: RowChoice.SKIP})
     assert [r.outcome for r in report.rows] == [Outcome.CREATED, Outcome.REJECTED, Outcome.CREATED]
     assert report.rows[0].id != pid
     assert "Trotz Dublette" in report.rows[0].messages[0]
@@ -593,7 +604,7 @@ def test_numbers_from_excel_plz_and_phone(db: Database, tmp_path: Path) -> None:
     ]
     sheet = [*rows[:4], [*rows[4][:2], "Groenlo"]]
     path = fx.write_xlsx(tmp_path / "n.xlsx", sheet)
-    report = importer.import_file(db, path)
+    report = importing.import_file(db, path)
     dresdner = person_by_last(db, "Dresdner")
     assert (dresdner.postal_code, dresdner.phone, dresdner.mobile) == ("01067", "03514630", "0171 1234567")
     assert any("führende 0" in m for m in report.rows[0].messages)
@@ -615,7 +626,7 @@ def test_abroad_the_postal_code_stays_as_written(db: Database, tmp_path: Path) -
         ["Jansen", "7141 AB", "Groenlo", "Niederlande"],
         ["Wien", "1010", "Wien", "Österreich"],
     ]
-    importer.import_file(db, fx.write_xlsx(tmp_path / "a.xlsx", rows))
+    importing.import_file(db, fx.write_xlsx(tmp_path / "a.xlsx", rows))
     assert (person_by_last(db, "Jansen").postal_code, person_by_last(db, "Jansen").country) == (
         "7141 AB",
         "Niederlande",
@@ -625,7 +636,7 @@ def test_abroad_the_postal_code_stays_as_written(db: Database, tmp_path: Path) -
 
 def test_municipality_column_wins_over_the_postal_code(db: Database, tmp_path: Path) -> None:
     rows = [["Nachname", "PLZ", "Kommune"], ["Grenzfall", "46325", "Gronau"], ["Ohne", "", "Velen"]]
-    importer.import_file(db, fx.write_xlsx(tmp_path / "k.xlsx", rows))
+    importing.import_file(db, fx.write_xlsx(tmp_path / "k.xlsx", rows))
     assert names(db, Municipality, [person_by_last(db, "Grenzfall").municipality_id]) == ["Gronau (Westf.)"]
     assert names(db, Municipality, [person_by_last(db, "Ohne").municipality_id]) == ["Velen"]
 
@@ -638,7 +649,7 @@ def test_whole_name_column_and_organisations_in_it(db: Database, tmp_path: Path)
         ["Hans von Stein", "", "Herr"],
         ["Familie Kaya", "", "Familie"],
     ]
-    report = importer.import_file(db, fx.write_xlsx(tmp_path / "w.xlsx", rows))
+    report = importing.import_file(db, fx.write_xlsx(tmp_path / "w.xlsx", rows))
     mueller = person_by_last(db, "Müller")
     assert (mueller.first_name, mueller.title, mueller.gender) == ("Anna Maria", "Dr.", Gender.FEMALE)
     caritas = org_by_name(db, "Caritasverband Bocholt e. V.")
@@ -652,7 +663,7 @@ def test_whole_name_column_and_organisations_in_it(db: Database, tmp_path: Path)
 
 def test_first_name_without_last_name_at_an_organisation(db: Database, tmp_path: Path) -> None:
     rows = [["Vorname", "Nachname", "Organisation"], ["Anna", "", "Kulturverein Heek"]]
-    report = importer.import_file(db, fx.write_xlsx(tmp_path / "f.xlsx", rows))
+    report = importing.import_file(db, fx.write_xlsx(tmp_path / "f.xlsx", rows))
     assert report.rows[0].outcome is Outcome.CREATED and report.rows[0].kind == "organisation"
     assert "Ansprechperson ohne Nachname" in report.rows[0].messages[0]
     assert "Anna" in org_by_name(db, "Kulturverein Heek").notes
@@ -667,13 +678,13 @@ def test_organisation_rows_match_existing_organisations(db: Database, tmp_path: 
         ["Neuer Verein", "", "MO"],
     ]
     path = fx.write_xlsx(tmp_path / "o.xlsx", rows)
-    report = importer.import_file(db, path)
+    report = importing.import_file(db, path)
     assert (report.rows[0].outcome, report.rows[0].id) == (Outcome.DUPLICATE, existing)
     assert report.rows[1].outcome is Outcome.CREATED
     assert names(db, Category, [org_by_name(db, "Neuer Verein").category_id]) == [
         "Migrantenselbstorganisation"
     ]
-    updated = importer.import_file(db, path, update=True)
+    updated = importing.import_file(db, path, update=True)
     assert (updated.rows[0].outcome, updated.rows[0].id) == (Outcome.UPDATED, existing)
     rhede = org_by_name(db, "Stadt Rhede")
     assert rhede.email == "info@rhede.de"
@@ -682,7 +693,7 @@ def test_organisation_rows_match_existing_organisations(db: Database, tmp_path: 
 
 def test_tags_are_created_and_attached(db: Database, tmp_path: Path) -> None:
     rows = [["Nachname", "Schlagwörter"], ["Müller", "Newsletter; Presse"], ["Öztürk", "presse"]]
-    importer.import_file(db, fx.write_xlsx(tmp_path / "t.xlsx", rows))
+    importing.import_file(db, fx.write_xlsx(tmp_path / "t.xlsx", rows))
     with db.read_session() as s:
         assert sorted(s.scalars(sa.select(Tag.name))) == ["Newsletter", "Presse"]
         tags = {t.name for t in s.get_one(Person, person_by_last(db, "Öztürk").id).tags}
@@ -691,7 +702,7 @@ def test_tags_are_created_and_attached(db: Database, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("builder", [fx.german_csv, fx.bom_csv, fx.tab_csv, fx.utf16_txt])
 def test_csv_files_keep_every_name(db: Database, tmp_path: Path, builder) -> None:  # type: ignore[no-untyped-def]
-    report = importer.import_file(db, builder(tmp_path))
+    report = importing.import_file(db, builder(tmp_path))
     assert report.created == report.rows_read
     assert person_by_last(db, "Größe").first_name == "Jürgen"
     lefevre = person_by_last(db, "Lefèvre")
@@ -724,7 +735,7 @@ def test_id_column_updates_by_id_and_never_brings_back_deleted_or_erased(
         [other, "Emil", "Anders", "emil@example.org", ""],
         ["A-17", "Franz", "Fremdnummer", "", ""],
     ]
-    report = importer.import_file(db, fx.write_xlsx(tmp_path / "id.xlsx", rows))
+    report = importing.import_file(db, fx.write_xlsx(tmp_path / "id.xlsx", rows))
     got = [(r.outcome, r.id) for r in report.rows]
     assert got[0] == (Outcome.UPDATED, kept)
     stored = person(db, kept)
@@ -744,7 +755,7 @@ def test_id_column_updates_by_id_and_never_brings_back_deleted_or_erased(
 def test_cancel_stores_nothing(db: Database, tmp_path: Path) -> None:
     seed_person(db, **fx.SEEDED_PERSON)
     path, _ = fx.staff_list_xlsx(tmp_path)
-    plan = importer.plan_import(db, path)
+    plan = importing.plan_import(db, path)
     before = dump(db)
     calls: list[tuple[int, int]] = []
 
@@ -752,7 +763,7 @@ def test_cancel_stores_nothing(db: Database, tmp_path: Path) -> None:
         calls.append((done, total))
 
     with pytest.raises(UserError, match="abgebrochen"):
-        importer.commit_import(db, plan, progress=progress, cancelled=lambda: len(calls) > 1)
+        importing.commit_import(db, plan, progress=progress, cancelled=lambda: len(calls) > 1)
     assert dump(db) == before
     assert count(db, ImportBatch) == 0
 
@@ -762,16 +773,16 @@ def test_failure_while_writing_stores_nothing(
 ) -> None:
     seed_person(db, **fx.SEEDED_PERSON)
     path, _ = fx.staff_list_xlsx(tmp_path)
-    plan = importer.plan_import(db, path)
+    plan = importing.plan_import(db, path)
     before = dump(db)
 
     def broken(*_args: Any, **_kw: Any) -> int:
         raise RuntimeError("Stromausfall")
 
     monkeypatch.setattr(registry, "refresh_organisation_search_text", broken)
-    monkeypatch.setattr(importer._Writer, "_updates", lambda self: broken())
+    monkeypatch.setattr(Writer, "_updates", lambda self: broken())
     with pytest.raises(RuntimeError, match="Stromausfall"):
-        importer.commit_import(db, plan)
+        importing.commit_import(db, plan)
     assert dump(db) == before
     assert count(db, ImportBatch) == 0
 
@@ -779,7 +790,7 @@ def test_failure_while_writing_stores_nothing(
 def test_progress_is_reported_up_to_the_total(db: Database, tmp_path: Path) -> None:
     rows = [["Nachname"], *([f"Person {i}"] for i in range(1200))]
     calls: list[tuple[int, int]] = []
-    importer.import_file(
+    importing.import_file(
         db, fx.write_xlsx(tmp_path / "p.xlsx", rows), progress=lambda d, t: calls.append((d, t))
     )
     assert calls
@@ -802,17 +813,17 @@ def test_undo_takes_back_created_and_updated_records(db: Database, tmp_path: Pat
     )
     path, _ = fx.staff_list_xlsx(tmp_path)
     before = dump(db)
-    report = importer.import_file(db, path, update=True)
+    report = importing.import_file(db, path, update=True)
     assert by_row(report)[24].outcome is Outcome.UPDATED
     assert primary_org_name(db, pid) == "Kreis Borken"
     assert count(db, Category) > len(before["category"])
-    assert importer.list_imports(db)[0].id == report.batch_id
+    assert undo.list_imports(db)[0].id == report.batch_id
     with db.read_session() as s:
-        assert importer.undo_blockers(s, report.batch_id or 0) == []
+        assert undo.undo_blockers(s, report.batch_id or 0) == []
         journal = s.get_one(ImportBatch, report.batch_id).undo_data
         assert journal is not None and journal["updates"]  # kept with the import, not among the settings
         assert s.scalar(sa.select(sa.func.count()).select_from(Setting)) == len(before["setting"])
-    result = importer.undo_import(db, report.batch_id or 0)
+    result = undo.undo_import(db, report.batch_id or 0)
     assert (result.persons_deleted, result.organisations_deleted, result.records_restored) == (11, 8, 1)
     assert dump(db) == before  # exactly as before: created rows gone, the updated person restored
     with db.read_session() as s:
@@ -820,12 +831,12 @@ def test_undo_takes_back_created_and_updated_records(db: Database, tmp_path: Pat
         assert batch.undone_at is not None
         assert batch.undo_data is None  # the journal is not kept after the undo
     with pytest.raises(UserError, match="schon rückgängig gemacht"):
-        importer.undo_import(db, report.batch_id or 0)
+        undo.undo_import(db, report.batch_id or 0)
 
 
 def test_undo_is_refused_after_an_edit(db: Database, tmp_path: Path) -> None:
     path, _ = fx.staff_list_xlsx(tmp_path)
-    report = importer.import_file(db, path)
+    report = importing.import_file(db, path)
     pid = person_by_last(db, "Öztürk").id
     record = registry.get_person(db, pid)
     registry.update_person(
@@ -833,24 +844,24 @@ def test_undo_is_refused_after_an_edit(db: Database, tmp_path: Path) -> None:
     )
     after_edit = dump(db)
     with pytest.raises(UserError, match="bearbeitet"):
-        importer.undo_import(db, report.batch_id or 0)
+        undo.undo_import(db, report.batch_id or 0)
     assert dump(db) == after_edit
 
 
 def test_undo_is_refused_once_a_record_is_used(db: Database, tmp_path: Path) -> None:
     path, _ = fx.staff_list_xlsx(tmp_path)
-    report = importer.import_file(db, path)
+    report = importing.import_file(db, path)
     new_conference.create_conference(
         db, editing.ConferenceData(year=2025, title="Integrationskonferenz 2025")
     )
     inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     with pytest.raises(UserError, match="Einladungen"):
-        importer.undo_import(db, report.batch_id or 0)
+        undo.undo_import(db, report.batch_id or 0)
 
 
 def test_undo_of_an_unknown_import(db: Database) -> None:
     with pytest.raises(UserError, match=r"Den Import Nr\. 99 gibt es nicht"):
-        importer.undo_import(db, 99)
+        undo.undo_import(db, 99)
 
 
 # --- mapping, profiles, remap -------------------------------------------------------------------------------------------
@@ -859,30 +870,30 @@ def test_undo_of_an_unknown_import(db: Database) -> None:
 def test_profiles_and_remapping(db: Database, tmp_path: Path) -> None:
     rows = [["Familienname", "Firma-Nr", "Bemerkung intern"], ["Müller", "K-17", "ruft zurück"]]
     path = fx.write_xlsx(tmp_path / "m.xlsx", rows)
-    plan = importer.plan_import(db, path)
+    plan = importing.plan_import(db, path)
     assert plan.mapping() == ["last_name", None, None]
-    changed = importer.remap(db, plan, ["last_name", None, "notes"])
+    changed = importing.remap(db, plan, ["last_name", None, "notes"])
     assert changed.rows[0].values["notes"] == "Bemerkung intern: ruft zurück"
-    importer.save_profile(db, "Liste Jobcenter", changed)
-    importer.save_profile(db, "Liste Jobcenter", changed)  # replaces
-    assert importer.list_profiles(db) == ["Liste Jobcenter"]
-    mapping = importer.load_profile(db, "Liste Jobcenter")
+    profiles.save_profile(db, "Liste Jobcenter", changed)
+    profiles.save_profile(db, "Liste Jobcenter", changed)  # replaces
+    assert profiles.list_profiles(db) == ["Liste Jobcenter"]
+    mapping = profiles.load_profile(db, "Liste Jobcenter")
     assert mapping == {"Familienname": "last_name", "Firma-Nr": None, "Bemerkung intern": "notes"}
-    report = importer.import_file(db, path, mapping=mapping)
+    report = importing.import_file(db, path, mapping=mapping)
     assert person(db, report.rows[0].id or 0).notes == "Bemerkung intern: ruft zurück"
     with pytest.raises(UserError, match="gibt es nicht"):
-        importer.load_profile(db, "Andere")
+        profiles.load_profile(db, "Andere")
     with pytest.raises(UserError, match="Unbekanntes Feld"):
-        importer.save_profile(db, "Kaputt", {"Name": "nachname"})
+        profiles.save_profile(db, "Kaputt", {"Name": "nachname"})
     with pytest.raises(UserError, match="keine Spalte"):
-        importer.remap(db, plan, [None, None, None])
-    importer.delete_profile(db, "Liste Jobcenter")
-    assert importer.list_profiles(db) == []
+        importing.remap(db, plan, [None, None, None])
+    profiles.delete_profile(db, "Liste Jobcenter")
+    assert profiles.list_profiles(db) == []
 
 
 def test_summary_names_the_counts(db: Database, tmp_path: Path) -> None:
     path, _ = fx.staff_list_xlsx(tmp_path)
-    report = importer.import_file(db, path)
+    report = importing.import_file(db, path)
     text = report.summary()
     assert "17 Zeilen gelesen: 13 angelegt, 0 aktualisiert, 1 Dubletten, 3 abgelehnt." in text
     assert "Neue Kategorien: Sportvereine" in text
@@ -894,13 +905,13 @@ def test_a_profile_makes_unknown_headers_readable(db: Database, tmp_path: Path) 
     rows = [["Liste"], ["Nom", "Prénom", "Courriel"], ["Lefèvre", "François", "f.lefevre@example.org"]]
     path = fx.write_xlsx(tmp_path / "fr.xlsx", rows)
     with pytest.raises(UserError, match="keine Kopfzeile erkannt"):
-        importer.plan_import(db, path)
-    importer.save_profile(
+        importing.plan_import(db, path)
+    profiles.save_profile(
         db, "Partnerstadt", {"Nom": "last_name", "Prénom": "first_name", "Courriel": "email"}
     )
-    plan = importer.plan_import(db, path, mapping=importer.load_profile(db, "Partnerstadt"))
+    plan = importing.plan_import(db, path, mapping=profiles.load_profile(db, "Partnerstadt"))
     assert (plan.header_row, plan.mapping()) == (2, ["last_name", "first_name", "email"])
-    report = importer.commit_import(db, plan)
+    report = importing.commit_import(db, plan)
     assert person(db, report.rows[0].id or 0).email == "f.lefevre@example.org"
 
 
@@ -914,7 +925,7 @@ def test_names_in_other_scripts_and_particles_are_compared(db: Database, tmp_pat
         ["Olena", "Shevchenko", ""],  # the same name in Latin letters: a candidate, not certain
         ["Jan", "van der Berg", ""],  # the particle in the last name: the same folded name
     ]
-    report = importer.import_file(db, fx.write_xlsx(tmp_path / "s.xlsx", rows))
+    report = importing.import_file(db, fx.write_xlsx(tmp_path / "s.xlsx", rows))
     assert report.rows[0].outcome is Outcome.CREATED
     assert any(f"Nr. {cyrillic}" in m and "anderer Schrift" in m for m in report.rows[0].messages)
     assert (report.rows[1].outcome, report.rows[1].id) == (Outcome.DUPLICATE, particle)
@@ -925,14 +936,14 @@ def test_the_garbage_collector_runs_again_after_an_import(db: Database, tmp_path
 
     assert gc.isenabled()
     path = fx.write_xlsx(tmp_path / "g.xlsx", [["Nachname"], ["Müller"]])
-    importer.import_file(db, path)
+    importing.import_file(db, path)
     assert gc.isenabled()
     with pytest.raises(UserError):
-        importer.import_file(db, fx.no_header_xlsx(tmp_path))
+        importing.import_file(db, fx.no_header_xlsx(tmp_path))
     assert gc.isenabled()
     gc.disable()
     try:
-        importer.import_file(db, path, dry_run=True)
+        importing.import_file(db, path, dry_run=True)
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()

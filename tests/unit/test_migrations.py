@@ -11,7 +11,8 @@ from alembic.script import ScriptDirectory
 
 from konferenz.enums import Gender
 from konferenz.errors import UserError
-from konferenz.importing import importer
+from konferenz.importing import service as importing
+from konferenz.importing import undo
 from konferenz.storage import migrations
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import Base, ImportBatch, Person, Setting
@@ -150,7 +151,7 @@ def test_0004_moves_import_journals_from_the_settings_into_their_import(db_url: 
     )
     database = open_database(db_url)
     try:
-        first = importer.import_file(database, sheet).batch_id
+        first = importing.import_file(database, sheet).batch_id
         with database.read_session() as s:
             journal = s.get_one(ImportBatch, first).undo_data
         assert journal is not None and journal["change_set"] == f"import-{first}"
@@ -188,7 +189,7 @@ def test_0004_moves_import_journals_from_the_settings_into_their_import(db_url: 
         with database.read_session() as s:
             data = dict(s.execute(sa.select(ImportBatch.id, ImportBatch.undo_data)).all())
         assert data == {first: journal, second: old_journal, undone_id: None}
-        result = importer.undo_import(database, first or 0)
+        result = undo.undo_import(database, first or 0)
         assert result.persons_deleted == 2
         with database.read_session() as s:
             assert s.scalar(sa.select(sa.func.count(Person.id))) == 0

@@ -18,7 +18,8 @@ import fixtures_spreadsheets as fx
 from konferenz.conferences import editing, inviting, statistics
 from konferenz.enums import AuditAction, Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.errors import UserError
-from konferenz.importing import importer
+from konferenz.importing import service as importing
+from konferenz.importing import undo
 from konferenz.privacy.access import export_person, write_export
 from konferenz.privacy.erasure import ErasureResult, _scrub_strings, erase_person, erase_persons, id_hash
 from konferenz.privacy.review import review
@@ -621,9 +622,10 @@ def test_import_journals_lose_the_person_and_stay_undoable(db: Database, tmp_pat
         ["Emil", "Anders", "Kulturverein Ahaus", "", "02871 5555", "emil.anders@example.org", ""],
         ["Jonas", "Neumann", "", "", "", "jonas.neumann@example.org", ""],
     ]  # fmt: skip
-    one = importer.import_file(db, fx.write_xlsx(tmp_path / "anmeldungen.xlsx", first)).batch_id or 0
+    one = importing.import_file(db, fx.write_xlsx(tmp_path / "anmeldungen.xlsx", first)).batch_id or 0
     two = (
-        importer.import_file(db, fx.write_xlsx(tmp_path / "nachtrag.xlsx", second), update=True).batch_id or 0
+        importing.import_file(db, fx.write_xlsx(tmp_path / "nachtrag.xlsx", second), update=True).batch_id
+        or 0
     )
     with db.read_session() as s:
         sid = s.scalars(sa.select(Person.id).where(Person.email == "sukru.yilmaz@example.org")).one()
@@ -654,20 +656,20 @@ def test_import_journals_lose_the_person_and_stay_undoable(db: Database, tmp_pat
         audit_values = [
             v for pair in s.execute(sa.select(AuditEntry.old_value, AuditEntry.new_value)) for v in pair if v
         ]
-        assert importer.undo_blockers(s, one) == []
-        assert importer.undo_blockers(s, two) == []
+        assert undo.undo_blockers(s, one) == []
+        assert undo.undo_blockers(s, two) == []
     for secret in IMPORTED_SECRETS:
         assert secret.lower() not in journals.lower(), secret
         assert secret.lower() not in export.lower(), secret
         assert not any(secret.lower() in v.lower() for v in audit_values), secret
     assert batches[two].undo_data["updates"]  # Emil's old values are still there
 
-    undone = importer.undo_import(db, two)
+    undone = undo.undo_import(db, two)
     assert (undone.persons_deleted, undone.records_restored) == (1, 1)
     with db.read_session() as s:
         assert s.get_one(Person, emil).phone == ""
         assert s.get_one(Person, sid).last_name == "Anonymisiert"
-    undone = importer.undo_import(db, one)
+    undone = undo.undo_import(db, one)
     assert undone.persons_deleted == 1  # Olga; the anonymised row stays for the statistics
     with db.read_session() as s:
         assert s.get(Person, olga) is None

@@ -21,11 +21,13 @@ def _write_report(path: str, data: dict[str, object]) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from konferenz.importing import importer
+    from konferenz.importing import profiles, undo
+    from konferenz.importing import service as importing
+    from konferenz.importing.plan import Outcome
 
     with opened(args) as database:
         if args.list:
-            imports = importer.list_imports(database)
+            imports = undo.list_imports(database)
             if not imports:
                 print("Es wurde noch nichts importiert.")
             for info in imports:
@@ -37,17 +39,17 @@ def cmd_import(args: argparse.Namespace) -> int:
                 )
             return EXIT_OK
         if args.undo is not None:
-            result = importer.undo_import(database, args.undo)
+            result = undo.undo_import(database, args.undo)
             print(result.text)
             return EXIT_OK
         if args.file is None:
             raise UserError("Bitte die Datei angeben, die importiert werden soll (konferenz import DATEI).")
-        mapping = importer.load_profile(database, args.profile) if args.profile else None
-        plan = importer.plan_import(database, Path(args.file), args.sheet, mapping, update=args.update)
+        mapping = profiles.load_profile(database, args.profile) if args.profile else None
+        plan = importing.plan_import(database, Path(args.file), args.sheet, mapping, update=args.update)
         if args.dry_run:
             report = plan.report(args.file)
         else:
-            report = importer.commit_import(
+            report = importing.commit_import(
                 database,
                 plan,
                 update=args.update,
@@ -55,10 +57,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                 file_name=args.file,
             )
         if args.save_profile:
-            importer.save_profile(database, args.save_profile, plan)
+            profiles.save_profile(database, args.save_profile, plan)
     print(report.summary())
     for row in report.rows:
-        if row.outcome is importer.Outcome.REJECTED or (args.verbose and row.messages):
+        if row.outcome is Outcome.REJECTED or (args.verbose and row.messages):
             print(f"  Zeile {row.excel_row}: {row.outcome_label} – {' '.join(row.messages)}")
     if args.report:
         _write_report(args.report, report.to_json())

@@ -4,7 +4,7 @@ Pages: 1. the file (and sheet), 2. the column mapping (a field per column, sampl
 3. the preview (every row with its outcome and messages; per row: überspringen / aktualisieren / trotzdem
 anlegen), 4. the result of the commit, with "Import rückgängig machen". Reading, re-mapping, committing and
 undoing run through ``ui.widgets.tasks.run_task`` (progress, Abbrechen; the window stays responsive); the core
-(``konferenz.importing.importer``) does the work and writes nothing before the commit, which is one transaction.
+(``konferenz.importing.service``) does the work and writes nothing before the commit, which is one transaction.
 
 Also here: ``ImportsDialog`` (Datei → Importe …), the list of past imports, from which one is undone.
 """
@@ -43,8 +43,9 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
-from konferenz.importing import importer
-from konferenz.importing.importer import CHOICE_LABELS, ImportPlan, ImportReport, Outcome, RowChoice, RowPlan
+from konferenz.importing import profiles, undo
+from konferenz.importing import service as importing
+from konferenz.importing.plan import CHOICE_LABELS, ImportPlan, ImportReport, Outcome, RowChoice, RowPlan
 from konferenz.spreadsheets.cells import cell_text
 from konferenz.spreadsheets.columns import field_choices
 from konferenz.spreadsheets.reader import describe_source
@@ -372,7 +373,7 @@ class MappingPage(QWizardPage):
         self.profile_combo.clear()
         self.profile_combo.addItem(self.tr("(keins – Zuordnung aus der Kopfzeile)"), None)
         try:
-            names = importer.list_profiles(self._wizard.ctx.database)
+            names = profiles.list_profiles(self._wizard.ctx.database)
         except UserError:
             names = []
         for name in names:
@@ -428,7 +429,7 @@ class MappingPage(QWizardPage):
         if name is None:
             return
         try:
-            saved = importer.load_profile(self._wizard.ctx.database, name)
+            saved = profiles.load_profile(self._wizard.ctx.database, name)
         except UserError as exc:
             QMessageBox.warning(self, self.tr("Profil laden"), exc.message)
             return
@@ -454,7 +455,7 @@ class MappingPage(QWizardPage):
             return
         mapping = {c.header: f for c, f in zip(plan.columns, self.mapping(), strict=True) if c.header}
         try:
-            importer.save_profile(self._wizard.ctx.database, name, mapping)
+            profiles.save_profile(self._wizard.ctx.database, name, mapping)
         except UserError as exc:
             QMessageBox.warning(self, self.tr("Als Profil speichern"), exc.message)
             return
@@ -636,7 +637,7 @@ class ImportWizard(QWizard):
         database = self.ctx.database
 
         def work(progress: Progress, cancelled: Cancelled) -> ImportPlan:
-            return importer.plan_import(database, Path(path), sheet, progress=progress, cancelled=cancelled)
+            return importing.plan_import(database, Path(path), sheet, progress=progress, cancelled=cancelled)
 
         try:
             plan = run_task(
@@ -660,7 +661,7 @@ class ImportWizard(QWizard):
 
         def work(progress: Progress, cancelled: Cancelled) -> ImportPlan:
             progress(0, 0)
-            return importer.remap(database, plan, mapping)
+            return importing.remap(database, plan, mapping)
 
         try:
             self.plan = run_task(self, self.tr("Zuordnung übernehmen"), work)
@@ -677,7 +678,7 @@ class ImportWizard(QWizard):
         name = plan.path.name
 
         def work(progress: Progress, cancelled: Cancelled) -> ImportReport:
-            return importer.commit_import(
+            return importing.commit_import(
                 database, plan, choices, plan.update, progress, cancelled, file_name=name
             )
 
@@ -710,7 +711,7 @@ def undo_batch(parent: QWidget, ctx: AppContext, batch_id: int, *, confirm: bool
     title = parent.tr("Import rückgängig machen")
     database = ctx.database
     with database.read_session() as s:
-        reasons = importer.undo_blockers(s, batch_id)
+        reasons = undo.undo_blockers(s, batch_id)
     if reasons:
         QMessageBox.warning(
             parent,
@@ -732,7 +733,7 @@ def undo_batch(parent: QWidget, ctx: AppContext, batch_id: int, *, confirm: bool
 
     def work(progress: Progress, cancelled: Cancelled) -> str:
         progress(0, 0)
-        return importer.undo_import(database, batch_id).text
+        return undo.undo_import(database, batch_id).text
 
     try:
         text = run_task(parent, title, work)
@@ -786,7 +787,7 @@ class ImportsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.imports = importer.list_imports(self.ctx.database)
+        self.imports = undo.list_imports(self.ctx.database)
         self.table.setRowCount(len(self.imports))
         for row, info in enumerate(self.imports):
             values = (
@@ -806,7 +807,7 @@ class ImportsDialog(QDialog):
             self.table.selectRow(0)
         self._update_button()
 
-    def _selected(self) -> importer.ImportInfo | None:
+    def _selected(self) -> undo.ImportInfo | None:
         rows = {i.row() for i in self.table.selectedIndexes()}
         return self.imports[min(rows)] if rows else None
 

@@ -1,6 +1,6 @@
 """Import undo journal in its own column
 
-The journal that ``konferenz.importing.importer.undo_import`` needs (old values and versions of updated records, the
+The journal that ``konferenz.importing.undo.undo_import`` needs (old values and versions of updated records, the
 categories, tags and roles an import added …) was kept in the generic ``setting`` table under the key
 ``import.<batch id>.undo``. It belongs to its import: ``import_batch.undo_data`` (JSON, NULL once the
 import is undone). Existing journals move into the column and their ``setting`` rows are removed; a
