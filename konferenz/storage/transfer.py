@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from konferenz.errors import UserError
 from konferenz.storage import schema
+from konferenz.storage.bulk import CHUNK, insert_rows, reset_id_sequences
 from konferenz.storage.db import Database, open_database, sqlite_url
 from konferenz.storage.models import Base
 
@@ -28,7 +29,6 @@ Cancelled = Callable[[], bool]
 
 #: tables every new database is born with (konferenz.storage.reference); they are replaced by the copy
 REFERENCE_TABLES = frozenset({schema.category.name, schema.municipality.name})
-BATCH = 5_000
 
 
 @dataclass
@@ -56,20 +56,6 @@ def holds_data(database: Database) -> bool:
         return any(n for name, n in table_counts(conn).items() if name not in REFERENCE_TABLES)
 
 
-def _reset_sequences(conn: sa.Connection) -> None:
-    for table in Base.metadata.sorted_tables:
-        pk = list(table.primary_key.columns)
-        if len(pk) != 1 or not isinstance(pk[0].type, sa.Integer):
-            continue
-        column = pk[0].name
-        conn.execute(
-            sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column}'), "
-                f"COALESCE((SELECT MAX({column}) FROM {table.name}), 0) + 1, false)"
-            )
-        )
-
-
 def copy_database(
     source: Database,
     target: Database,
@@ -92,23 +78,27 @@ def copy_database(
         expected = table_counts(src)
         total = sum(expected.values())
         done = 0
+
+        def check() -> None:
+            if cancelled is not None and cancelled():
+                raise UserError("Abgebrochen. Die Zieldatenbank wurde nicht verändert.")
+
+        def advance(rows: int) -> None:
+            nonlocal done
+            done += rows
+            if progress is not None:
+                progress(done, total)
+
         with target.engine.begin() as dst:
             for table in reversed(tables):
                 if table.name in REFERENCE_TABLES:
                     dst.execute(table.delete())
             for table in tables:
-                result = src.execution_options(yield_per=BATCH).execute(
+                result = src.execution_options(yield_per=CHUNK).execute(
                     table.select().order_by(*table.primary_key.columns)
                 )
-                for chunk in result.mappings().partitions(BATCH):
-                    if cancelled is not None and cancelled():
-                        raise UserError("Abgebrochen. Die Zieldatenbank wurde nicht verändert.")
-                    dst.execute(table.insert(), [dict(row) for row in chunk])
-                    done += len(chunk)
-                    if progress is not None:
-                        progress(done, total)
-            if target.backend == "postgresql":
-                _reset_sequences(dst)
+                insert_rows(dst, table, result.mappings(), before_chunk=check, after_chunk=advance)
+            reset_id_sequences(dst, tables)
             actual = table_counts(dst)
             if actual != expected:
                 wrong = ", ".join(

@@ -14,7 +14,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from konferenz.demo.builder import DEMO_TODAY, generate_demo
+from konferenz.demo.builder import generate_demo
+from konferenz.demo.world import DEMO_TODAY
 from konferenz.enums import (
     AgendaItemType,
     ConsentPurpose,

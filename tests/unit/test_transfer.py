@@ -1,4 +1,4 @@
-"""Whole-database copies: SQLite → server, backup of either backend to SQLite, restore."""
+"""Whole-database copies: SQLite → server, backup of either backend to SQLite, restore; the bulk writer."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from konferenz.enums import Gender, InvitationStatus
 from konferenz.errors import UserError
-from konferenz.storage import transfer
+from konferenz.storage import bulk, schema, transfer
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import (
     ArchivedDocument,
@@ -21,6 +21,7 @@ from konferenz.storage.models import (
     Person,
     Role,
     SavedFilter,
+    Tag,
 )
 
 
@@ -171,3 +172,38 @@ def test_restore_into_empty_server_or_file(source: Database, db_url: str, tmp_pa
 def test_restore_missing_file(db: Database, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="gibt es nicht"):
         transfer.restore(tmp_path / "fehlt.sqlite", db)
+
+
+def test_bulk_insert_in_chunks_with_defaults_and_sequences(db: Database) -> None:
+    """Rows go in ``chunk`` at a time, with the check before and the count after each statement; rows that
+    leave columns out get their defaults; afterwards the next id is above the ids written."""
+    calls: list[object] = []
+    stamp = dt.datetime(2026, 1, 5, 9, 0)
+    with db.engine.begin() as conn:
+        bulk.insert_rows(
+            conn,
+            schema.tag,
+            iter([{"id": 100 + i, "name": f"Schlagwort {i}"} for i in range(12)]),
+            chunk=5,
+            before_chunk=lambda: calls.append("check"),
+            after_chunk=calls.append,
+        )
+        bulk.insert_rows(
+            conn,
+            schema.organisation,
+            [
+                {"id": 7, "name": "Caritas", "city": "Borken", "created_at": stamp, "updated_at": stamp},
+                {"id": 8, "name": "DRK", "created_at": stamp, "updated_at": stamp},
+            ],
+            fill_defaults=True,
+        )
+        bulk.reset_id_sequences(conn, [schema.tag, schema.organisation])
+    assert calls == ["check", 5, "check", 5, "check", 2]
+    with db.session() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Tag)) == 12
+        orgs = s.scalars(sa.select(Organisation).order_by(Organisation.id)).all()
+        assert [(o.id, o.city, o.version) for o in orgs] == [(7, "Borken", 1), (8, "", 1)]
+        tag = Tag(name="danach")
+        s.add(tag)
+        s.flush()
+        assert tag.id == 112
