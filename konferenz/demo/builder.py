@@ -44,7 +44,7 @@ from konferenz.enums import (
     RecommendationStatus,
 )
 from konferenz.errors import UserError
-from konferenz.registry.service import organisation_search_text, person_search_text
+from konferenz.registry.search_keys import organisation_search_text, person_search_text
 from konferenz.storage.db import Database
 from konferenz.storage.models import Base, Category, Conference, Municipality, Organisation, Person, Tag
 from konferenz.storage.reference import MUNICIPALITIES, ensure_reference_data

@@ -26,7 +26,7 @@ Row rules
   ``PLZ / Ort`` ("46325 Borken", also "D-46325 Borken"); a street cell holding the whole address
   ("Burloer Str. 93, 46325 Borken") gives PLZ and Ort when those are empty.
 - PLZ: a German PLZ typed as a number loses its leading zero, so four digits are left-padded to five
-  (``konferenz.registry.service.normalise_postal_code``); a German PLZ that is not five digits gives a warning,
+  (``konferenz.registry.validation.normalise_postal_code``); a German PLZ that is not five digits gives a warning,
   the field stays empty and the value is kept in the notes. Abroad (a country is given) the PLZ stays as
   written.
 - E-mail: ``mailto:``, angle brackets and spaces are removed; a cell with several addresses keeps the
@@ -40,20 +40,20 @@ Row rules
   otherwise the PLZ decides (``municipality_for_postal_code``), otherwise, without PLZ, a city that is the
   name of a municipality.
 - Organisations are matched to existing ones ignoring case, accents, punctuation and spacing
-  (``duplicates.organisation_name_key``), so all persons of one
+  (``registry_keys.organisation_name_key``), so all persons of one
   organisation attach to one record (as their primary role). A row with an organisation but no person
   creates (or finds) the organisation. A row with neither last name nor organisation is rejected.
-- What the registry's validation refuses (``konferenz.registry.service.validate_person`` /
-  ``validate_organisation``: a value longer than its field, asked quickly by ``registry.fits_columns``)
+- What the registry's validation refuses (``konferenz.registry.validation.validate_person`` /
+  ``validate_organisation``: a value longer than its field, asked quickly by ``validation.fits_columns``)
   rejects the row with the registry's message.
 
-Duplicates (the registry's rules, ``konferenz.registry.duplicates``)
------------------------------------------------------------
-A person is a duplicate when ``duplicates.compare`` calls the match certain: same e-mail ignoring case and
+Duplicates (the registry's rules, ``konferenz.registry.keys``)
+--------------------------------------------------------------
+A person is a duplicate when ``registry_keys.compare`` calls the match certain: same e-mail ignoring case and
 spaces; same folded name when both have a first name and they share the organisation or one has none; in
 addition, for the import, the same name without first name at the same organisation. Weaker matches (same
 name at another organisation, the same name in another script) are created with a warning naming the
-candidate. An organisation is a duplicate when it has the same name (``duplicates.organisation_name_key``). Rows are
+candidate. An organisation is a duplicate when it has the same name (``registry_keys.organisation_name_key``). Rows are
 checked against the database and against the rows above them. By default a duplicate is not changed and is
 reported with the id it matched; with ``update=True`` (per row: :class:`RowChoice`) its fields are filled
 and updated with the row's non-empty values (notes are appended, never replaced), and the row's
@@ -111,8 +111,8 @@ from konferenz import paths
 from konferenz.audit import trail as audit
 from konferenz.enums import AuditAction, Gender, LegalBasis, parse_label
 from konferenz.errors import ConflictError, UserError
-from konferenz.registry import duplicates
-from konferenz.registry import service as registry
+from konferenz.registry import keys as registry_keys
+from konferenz.registry import search_keys, validation
 from konferenz.spreadsheets.reader import (
     PERSON_NAME_FIELDS,
     CellValue,
@@ -190,12 +190,12 @@ CHOICE_LABELS: dict[RowChoice, str] = {
     RowChoice.CREATE: "trotzdem anlegen",
 }
 
-#: person columns the import writes (``registry.PERSON_FIELDS`` minus the references it resolves itself)
+#: person columns the import writes (``validation.PERSON_FIELDS`` minus the references it resolves itself)
 PERSON_VALUE_FIELDS: tuple[str, ...] = tuple(
-    f for f in registry.PERSON_FIELDS if f not in ("category_id", "municipality_id")
+    f for f in validation.PERSON_FIELDS if f not in ("category_id", "municipality_id")
 )
 ORGANISATION_VALUE_FIELDS: tuple[str, ...] = tuple(
-    f for f in registry.ORGANISATION_FIELDS if f not in ("category_id", "municipality_id")
+    f for f in validation.ORGANISATION_FIELDS if f not in ("category_id", "municipality_id")
 )
 ADDRESS_FIELDS = ("street", "po_box", "postal_code", "city", "country")
 
@@ -343,12 +343,12 @@ _ORG_ENDINGS = ("verein", "verband", "schule", "zentrum", "gemeinde", "stiftung"
 
 @functools.lru_cache(maxsize=4096)
 def _is_germany(country: str) -> bool:
-    return registry.is_germany(country)
+    return validation.is_germany(country)
 
 
 @functools.lru_cache(maxsize=65536)
 def _normalise_postal_code(code: str, country: str) -> str:
-    return registry.normalise_postal_code(code, country)
+    return validation.normalise_postal_code(code, country)
 
 
 @dataclass(frozen=True)
@@ -489,14 +489,14 @@ def clean_email(text: str) -> EmailParts:
     if m:
         candidate = m.group(1)
     candidate = _MAILTO.sub("", candidate).strip(" .;,:<>()[]\"'")
-    if registry.is_valid_email(candidate):
+    if validation.is_valid_email(candidate):
         return EmailParts(candidate)
     compact = "".join(candidate.split())
-    if registry.is_valid_email(compact):
+    if validation.is_valid_email(compact):
         return EmailParts(compact)
     parts = [p.strip(" .<>()[]\"'") for p in _EMAIL_SPLIT.split(candidate)]
     parts = [_MAILTO.sub("", p) for p in parts if p]
-    valid = [p for p in parts if registry.is_valid_email(p)]
+    valid = [p for p in parts if validation.is_valid_email(p)]
     if valid:
         return EmailParts(valid[0], tuple(valid[1:]))
     return EmailParts("", invalid=raw)
@@ -573,7 +573,7 @@ class ParsedRow:
     #: the registry's verdict on the values (None: not checked yet)
     create_errors: list[str] | None = None
     #: the duplicate keys of a person row (computed once, reused by the commit)
-    keys: duplicates.NameKeys | None = None
+    keys: registry_keys.NameKeys | None = None
 
     @property
     def org_name(self) -> str:
@@ -717,7 +717,7 @@ class _RowParser:
         if postal_code:
             postal_code = _PLZ_PREFIX.sub("", postal_code)
             normalised = _normalise_postal_code(postal_code, country)
-            if not country and not registry.is_german_postal_code(normalised):
+            if not country and not validation.is_german_postal_code(normalised):
                 messages.append(
                     f"PLZ „{postal_code}“ ist keine deutsche Postleitzahl – nicht übernommen, in den Notizen vermerkt."
                 )
@@ -921,7 +921,7 @@ class _PersonKey:
     email: str
     anonymised: bool
     #: the duplicate keys, computed when first needed (``_Context.keys``)
-    keys: duplicates.NameKeys | None = None
+    keys: registry_keys.NameKeys | None = None
 
 
 def _bucket(name_key: str) -> str:
@@ -980,7 +980,7 @@ class _Context:
             info = _OrgInfo(
                 r.id, r.name, r.department, r.short_name, r.category_id, bool(r.street or r.po_box or r.city)
             )
-            self.orgs.setdefault(duplicates.organisation_name_key(r.name), []).append(info)
+            self.orgs.setdefault(registry_keys.organisation_name_key(r.name), []).append(info)
             self.org_by_id[r.id] = info
         self.tags: dict[str, int] = {
             name.casefold(): tid for tid, name in conn.execute(sa.select(Tag.id, Tag.name))
@@ -994,7 +994,7 @@ class _Context:
         # is computed once per distinct last name and the full keys only for those persons.
         last_words: dict[str, tuple[str, str]] = {}
         p = _PERSON
-        email_key = duplicates.email_key
+        email_key = registry_keys.email_key
         for pid, first, prefix, last, email, anonymised_at in conn.execute(
             sa.select(p.c.id, p.c.first_name, p.c.name_prefix, p.c.last_name, p.c.email, p.c.anonymised_at)
         ).all():
@@ -1014,7 +1014,7 @@ class _Context:
             if buckets is not None:
                 words = last_words.get(pk.last)
                 if words is None:
-                    name, latin = duplicates.name_keys("", "", pk.last)
+                    name, latin = registry_keys.name_keys("", "", pk.last)
                     words = (_bucket(name), _bucket(latin))
                     last_words[pk.last] = words
                 if words[0] and words[0] not in buckets and words[1] not in buckets:
@@ -1034,10 +1034,10 @@ class _Context:
                 self.primary_org.setdefault(pid, oid)
 
     @staticmethod
-    def keys(info: _PersonKey) -> duplicates.NameKeys:
+    def keys(info: _PersonKey) -> registry_keys.NameKeys:
         if info.keys is None:
-            name, latin = duplicates.name_keys(info.first, info.prefix, info.last)
-            info.keys = duplicates.NameKeys(info.email, name, latin, "", bool(info.first.strip()))
+            name, latin = registry_keys.name_keys(info.first, info.prefix, info.last)
+            info.keys = registry_keys.NameKeys(info.email, name, latin, "", bool(info.first.strip()))
         return info.keys
 
     def category_id(self, text: str) -> int | None:
@@ -1057,7 +1057,7 @@ class _Context:
         return None
 
     def find_org(self, name: str, department: str = "", person_id: int | None = None) -> _OrgInfo | None:
-        candidates = self.orgs.get(duplicates.organisation_name_key(name))
+        candidates = self.orgs.get(registry_keys.organisation_name_key(name))
         if not candidates:
             return None
         if len(candidates) == 1:
@@ -1393,7 +1393,7 @@ class _NewPerson:
     category: CategoryRef
     municipality_id: int | None
     tags: list[str]
-    keys: duplicates.NameKeys
+    keys: registry_keys.NameKeys
     orgs: set[int]
     id: int | None = None
 
@@ -1519,7 +1519,7 @@ class _Resolver:
         info = self.ctx.find_org(name, department, person_id)
         if info is not None:
             return info.id, info.id
-        key = duplicates.organisation_name_key(name)
+        key = registry_keys.organisation_name_key(name)
         if key not in self.pseudo:
             self.pseudo[key] = -(len(self.pseudo) + 1)
         return None, self.pseudo[key]
@@ -1528,7 +1528,7 @@ class _Resolver:
         self, row: ParsedRow, messages: list[str], *, from_person: bool, force: bool = False
     ) -> _NewOrg | None:
         """The new organisation of a row (one per name and file, unless ``force``)."""
-        key = duplicates.organisation_name_key(row.org_name)
+        key = registry_keys.organisation_name_key(row.org_name)
         existing = self.new_orgs.get(key)
         if existing is not None and not force:
             return existing
@@ -1636,7 +1636,7 @@ class _Resolver:
             return False
         p = row.person
         same = (
-            (info.email and info.email == duplicates.email_key(p["email"]))
+            (info.email and info.email == registry_keys.email_key(p["email"]))
             or fold(info.last) == fold(p["last_name"])
             or (info.first and fold(info.first) == fold(p["first_name"]))
         )
@@ -1770,7 +1770,7 @@ class _Resolver:
         )
 
     def _find_person(
-        self, keys: duplicates.NameKeys, orgs: set[int], messages: list[str]
+        self, keys: registry_keys.NameKeys, orgs: set[int], messages: list[str]
     ) -> tuple[int | _NewPerson, str] | None:
         """The certain duplicate of a person row (database first, then earlier rows); weaker matches
         become a warning."""
@@ -1820,7 +1820,7 @@ class _Resolver:
     def _create_person(
         self,
         row: ParsedRow,
-        keys: duplicates.NameKeys,
+        keys: registry_keys.NameKeys,
         orgs: set[int],
         org_id: int | None,
         messages: list[str],
@@ -1963,7 +1963,7 @@ class _Resolver:
                 )
                 return
             short = str(row.organisation.get("short_name", ""))
-            key = duplicates.organisation_name_key
+            key = registry_keys.organisation_name_key
             if key(info.name) == key(row.org_name) or (
                 info.short_name and fold(info.short_name) == fold(short)
             ):
@@ -1991,7 +1991,7 @@ class _Resolver:
                 self._create_org_row(row, [f"Trotz ID {by_id} neu angelegt.", *messages], choice, force=True)
             return
         info = self.ctx.find_org(row.org_name, str(row.organisation.get("department", "")))
-        pending = self.new_orgs.get(duplicates.organisation_name_key(row.org_name))
+        pending = self.new_orgs.get(registry_keys.organisation_name_key(row.org_name))
         if info is None and pending is None:
             choice = self._choice(row, RowChoice.CREATE)
             if choice is RowChoice.SKIP:
@@ -2123,7 +2123,7 @@ class _Resolver:
                     old = current[name]
                     if isinstance(value, str) and isinstance(old, str) and old and value != old:
                         same = (
-                            duplicates.email_key(value) == duplicates.email_key(old)
+                            registry_keys.email_key(value) == registry_keys.email_key(old)
                             if name == "email"
                             else fold(value) == fold(old)
                         )
@@ -2131,7 +2131,7 @@ class _Resolver:
                             merged[name] = old
             if upd.notes_add:
                 merged["notes"] = _append_note(current["notes"] or "", upd.notes_add)
-            if registry.is_germany(merged["country"] or ""):
+            if validation.is_germany(merged["country"] or ""):
                 merged["country"] = ""
             address_changed = any(merged[k] != current[k] for k in ADDRESS_FIELDS)
             municipality = current["municipality_id"]
@@ -2184,7 +2184,7 @@ class _Resolver:
                     plan.messages = [*plan.messages, "Geändert: " + ", ".join(dict.fromkeys(labels)) + "."]
 
 
-def _row_keys(row: ParsedRow) -> duplicates.NameKeys:
+def _row_keys(row: ParsedRow) -> registry_keys.NameKeys:
     if row.keys is None:
         p = row.person
         row.keys = _keys(p["first_name"], p["name_prefix"], p["last_name"], p["email"])
@@ -2202,41 +2202,41 @@ def _row_buckets(parsed: Sequence[ParsedRow]) -> set[str]:
     return out
 
 
-def _keys(first: str, prefix: str, last: str, email: str) -> duplicates.NameKeys:
+def _keys(first: str, prefix: str, last: str, email: str) -> registry_keys.NameKeys:
     """The duplicate keys of a person (without the loose key: the import looks for certain matches)."""
-    name, latin = duplicates.name_keys(first, prefix, last)
-    return duplicates.NameKeys(duplicates.email_key(email), name, latin, "", bool(first.strip()))
+    name, latin = registry_keys.name_keys(first, prefix, last)
+    return registry_keys.NameKeys(registry_keys.email_key(email), name, latin, "", bool(first.strip()))
 
 
 def _compare(
-    a: duplicates.NameKeys, b: duplicates.NameKeys, orgs_a: set[int], orgs_b: set[int]
-) -> duplicates.Match | None:
-    """``duplicates.compare``, plus the import's rule "same name and organisation" without first names."""
-    m = duplicates.compare(a, b, orgs_a, orgs_b)
+    a: registry_keys.NameKeys, b: registry_keys.NameKeys, orgs_a: set[int], orgs_b: set[int]
+) -> registry_keys.Match | None:
+    """``registry_keys.compare``, plus the import's rule "same name and organisation" without first names."""
+    m = registry_keys.compare(a, b, orgs_a, orgs_b)
     if m is not None and not m.certain and a.name and a.name == b.name and orgs_a & orgs_b:
-        return duplicates.Match("gleicher Name und gleiche Organisation", 1.0, True)
+        return registry_keys.Match("gleicher Name und gleiche Organisation", 1.0, True)
     return m
 
 
 def _person_errors(values: Mapping[str, Any]) -> str:
     """The registry's verdict on a person's values, without the e-mail and PLZ rules (the import turns
-    those into warnings before). ``registry.validate_person`` costs about 40 µs, a third of the whole
+    those into warnings before). ``validation.validate_person`` costs about 40 µs, a third of the whole
     row, so it is asked only when a value is longer than its column could hold, or a required value is
     missing; otherwise it has nothing to object to."""
-    if values.get("last_name") and registry.fits_columns("person", values):
+    if values.get("last_name") and validation.fits_columns("person", values):
         return ""
-    data = registry.PersonData(**{k: values[k] for k in PERSON_VALUE_FIELDS})
+    data = validation.PersonData(**{k: values[k] for k in PERSON_VALUE_FIELDS})
     return " ".join(
-        e.message for e in registry.validate_person(data) if e.field not in ("email", "postal_code")
+        e.message for e in validation.validate_person(data) if e.field not in ("email", "postal_code")
     )
 
 
 def _org_errors(values: Mapping[str, Any]) -> str:
-    if values.get("name") and registry.fits_columns("organisation", values):
+    if values.get("name") and validation.fits_columns("organisation", values):
         return ""
-    data = registry.OrganisationData(**{k: values.get(k, "") for k in ORGANISATION_VALUE_FIELDS})
+    data = validation.OrganisationData(**{k: values.get(k, "") for k in ORGANISATION_VALUE_FIELDS})
     return " ".join(
-        e.message for e in registry.validate_organisation(data) if e.field not in ("email", "postal_code")
+        e.message for e in validation.validate_organisation(data) if e.field not in ("email", "postal_code")
     )
 
 
@@ -2446,9 +2446,9 @@ class _Writer:
         self._persons(batch.id)
         self._updates()
         if self.persons_to_refresh:
-            registry.refresh_person_search_text(s, self.persons_to_refresh)
+            search_keys.refresh_person_search_text(s, self.persons_to_refresh)
         if self.orgs_to_refresh:
-            registry.refresh_organisation_search_text(s, self.orgs_to_refresh)
+            search_keys.refresh_organisation_search_text(s, self.orgs_to_refresh)
         rows = self.res.rows
         batch.rows_read = len(rows)
         batch.created = sum(1 for r in rows if r.outcome is Outcome.CREATED)
@@ -2522,7 +2522,7 @@ class _Writer:
                     "id": oid,
                     "category_id": self.category_id(org.category),
                     "municipality_id": org.municipality_id,
-                    "search_text": registry.organisation_search_text(
+                    "search_text": search_keys.organisation_search_text(
                         name=v["name"],
                         department=v["department"],
                         short_name=v["short_name"],
@@ -2565,7 +2565,7 @@ class _Writer:
                         "id": pid,
                         "category_id": self.category_id(np.category),
                         "municipality_id": np.municipality_id,
-                        "search_text": registry.person_search_text(
+                        "search_text": search_keys.person_search_text(
                             first_name=v["first_name"],
                             name_prefix=v["name_prefix"],
                             last_name=v["last_name"],
@@ -3135,9 +3135,9 @@ def undo_import(database: Database, batch_id: int) -> UndoResult:
         for chunk in _chunks(entries, _CHUNK):
             audit.write_entries(s, list(chunk))
         if refresh_persons:
-            registry.refresh_person_search_text(s, refresh_persons)
+            search_keys.refresh_person_search_text(s, refresh_persons)
         if refresh_orgs:
-            registry.refresh_organisation_search_text(s, refresh_orgs)
+            search_keys.refresh_organisation_search_text(s, refresh_orgs)
         batch.undone_at = now
         batch.undo_data = None
         audit.log_action(

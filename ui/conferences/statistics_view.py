@@ -40,7 +40,7 @@ from konferenz.conferences import service as conf_service
 from konferenz.conferences.service import STAT_COLUMNS, ConferenceStats, StatRow
 from konferenz.conferences.statistics import SHARE_ATTENDED_HEADER, SHARE_HEADER, percent, write_excel
 from konferenz.errors import UserError
-from konferenz.lists.registry import format_count
+from konferenz.lists.source import format_count
 from konferenz.storage.models import Conference
 from ui.context import AppContext
 from ui.widgets.geometry import remember_geometry

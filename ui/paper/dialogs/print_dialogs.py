@@ -48,7 +48,7 @@ from sqlalchemy.orm import selectinload
 from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError, file_problem
 from konferenz.letters import service as content
-from konferenz.lists.registry import format_count
+from konferenz.lists.source import format_count
 from konferenz.storage.models import Conference
 from ui.context import AppContext
 from ui.paper import Painting, ensure_fonts, pdf_bytes, prepare_device
