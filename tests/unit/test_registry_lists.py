@@ -266,6 +266,52 @@ def test_organisation_facets(db: Database, registry_sample: dict[str, int]) -> N
             assert sorted(listed) == sorted(expected)
 
 
+def test_a_saved_filter_invites_what_its_list_shows(db: Database, registry_sample: dict[str, int]) -> None:
+    """The two consumers of ``konferenz.lists.facets``: the address list a Verteiler shows and the ids
+    ``filters.filter_ids`` invites, for saved filters of both kinds with searches and facets."""
+    with db.read_session() as s:
+        cats = {name: cid for cid, name in category_choices(s)}
+        muns = {name: mid for mid, name in municipality_choices(s)}
+        tags = {name: tid for tid, name in tag_choices(s)}
+    wanted = {
+        "MSO": RegistryFilter("persons", "", (cats["Migrantenselbstorganisation"],)),
+        "Bocholt und Rhede": RegistryFilter("persons", "", (), (muns["Bocholt"], muns["Rhede"])),
+        "Presse Öztürk": RegistryFilter("persons", "Oeztuerk", (), (), (tags["Presse"],)),
+        "Fachleute in Bocholt": RegistryFilter(
+            "persons", "hans", (cats["Fachleute"],), (muns["Bocholt"],), (tags["Newsletter"],)
+        ),
+        "Organisationen": RegistryFilter("organisations", "bocholt"),
+        "Organisationen Presse": RegistryFilter("organisations", "", (), (), (tags["Presse"],)),
+        "Verbände in Rhede": RegistryFilter(
+            "organisations", "awo", (cats["Wohlfahrtsverband"],), (muns["Rhede"],)
+        ),
+    }
+    for name, flt in wanted.items():
+        filters.save_filter(db, name, flt)
+    saved = {info.name: info.filter for info in filters.list_filters(db)}
+    assert saved == wanted
+    found: dict[str, set[int]] = {}
+    with db.read_session() as s:
+        for name, flt in saved.items():
+            source = PersonList if flt.kind == "persons" else OrganisationList
+            facets = source(
+                category_ids=flt.category_ids, municipality_ids=flt.municipality_ids, tag_ids=flt.tag_ids
+            )
+            listed = facets.ids(s, search=flt.search)
+            invited = filters.filter_ids(s, flt)
+            assert sorted(listed) == sorted(invited), name
+            assert len(set(invited)) == len(invited)
+            found[name] = set(invited)
+    ids = registry_sample
+    assert found["MSO"] == {ids["at_mso"]}
+    assert found["Bocholt und Rhede"] == {ids["at_mso"], ids["own_category"], ids["at_awo"], ids["alone"]}
+    assert found["Presse Öztürk"] == {ids["at_mso"]}
+    assert found["Fachleute in Bocholt"] == {ids["own_category"]}
+    assert found["Organisationen"] == {ids["mso"]}
+    assert found["Organisationen Presse"] == {ids["mso"]}
+    assert found["Verbände in Rhede"] == {ids["awo"]}
+
+
 def test_choices_and_contacts(db: Database, registry_sample: dict[str, int]) -> None:
     ids = registry_sample
     with db.read_session() as s:
