@@ -42,7 +42,7 @@ from konferenz.demo.world import (
     feminine,
 )
 from konferenz.enums import Channel, ConsentPurpose, Gender, LegalBasis
-from konferenz.registry.service import organisation_search_text, person_search_text
+from konferenz.registry.search_keys import organisation_search_text, person_search_text
 from konferenz.storage.bulk import CHUNK
 from konferenz.storage.models import Tag
 from konferenz.storage.reference import MUNICIPALITIES

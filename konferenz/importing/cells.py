@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from konferenz.enums import Gender
-from konferenz.registry import service as registry
+from konferenz.registry import validation
 from konferenz.spreadsheets.columns import header_key
 from konferenz.text import collapse_spaces, fold
 
@@ -220,14 +220,14 @@ def clean_email(text: str) -> EmailParts:
     if m:
         candidate = m.group(1)
     candidate = _MAILTO.sub("", candidate).strip(" .;,:<>()[]\"'")
-    if registry.is_valid_email(candidate):
+    if validation.is_valid_email(candidate):
         return EmailParts(candidate)
     compact = "".join(candidate.split())
-    if registry.is_valid_email(compact):
+    if validation.is_valid_email(compact):
         return EmailParts(compact)
     parts = [p.strip(" .<>()[]\"'") for p in _EMAIL_SPLIT.split(candidate)]
     parts = [_MAILTO.sub("", p) for p in parts if p]
-    valid = [p for p in parts if registry.is_valid_email(p)]
+    valid = [p for p in parts if validation.is_valid_email(p)]
     if valid:
         return EmailParts(valid[0], tuple(valid[1:]))
     return EmailParts("", invalid=raw)

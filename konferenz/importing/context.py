@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from konferenz.importing.cells import cached_header_key
 from konferenz.importing.rows import ParsedRow, row_keys
-from konferenz.registry import duplicates
+from konferenz.registry import keys as registry_keys
 from konferenz.spreadsheets.columns import header_key
 from konferenz.storage import schema
 from konferenz.storage.models import Category, Municipality, Role, Tag
@@ -46,7 +46,7 @@ class _PersonKey:
     email: str
     anonymised: bool
     #: the duplicate keys, computed when first needed (``Context.keys``)
-    keys: duplicates.NameKeys | None = None
+    keys: registry_keys.NameKeys | None = None
 
 
 def _bucket(name_key: str) -> str:
@@ -105,7 +105,7 @@ class Context:
             info = _OrgInfo(
                 r.id, r.name, r.department, r.short_name, r.category_id, bool(r.street or r.po_box or r.city)
             )
-            self.orgs.setdefault(duplicates.organisation_name_key(r.name), []).append(info)
+            self.orgs.setdefault(registry_keys.organisation_name_key(r.name), []).append(info)
             self.org_by_id[r.id] = info
         self.tags: dict[str, int] = {
             name.casefold(): tid for tid, name in conn.execute(sa.select(Tag.id, Tag.name))
@@ -119,7 +119,7 @@ class Context:
         # is computed once per distinct last name and the full keys only for those persons.
         last_words: dict[str, tuple[str, str]] = {}
         p = _PERSON
-        email_key = duplicates.email_key
+        email_key = registry_keys.email_key
         for pid, first, prefix, last, email, anonymised_at in conn.execute(
             sa.select(p.c.id, p.c.first_name, p.c.name_prefix, p.c.last_name, p.c.email, p.c.anonymised_at)
         ).all():
@@ -139,7 +139,7 @@ class Context:
             if buckets is not None:
                 words = last_words.get(pk.last)
                 if words is None:
-                    name, latin = duplicates.name_keys("", "", pk.last)
+                    name, latin = registry_keys.name_keys("", "", pk.last)
                     words = (_bucket(name), _bucket(latin))
                     last_words[pk.last] = words
                 if words[0] and words[0] not in buckets and words[1] not in buckets:
@@ -159,10 +159,10 @@ class Context:
                 self.primary_org.setdefault(pid, oid)
 
     @staticmethod
-    def keys(info: _PersonKey) -> duplicates.NameKeys:
+    def keys(info: _PersonKey) -> registry_keys.NameKeys:
         if info.keys is None:
-            name, latin = duplicates.name_keys(info.first, info.prefix, info.last)
-            info.keys = duplicates.NameKeys(info.email, name, latin, "", bool(info.first.strip()))
+            name, latin = registry_keys.name_keys(info.first, info.prefix, info.last)
+            info.keys = registry_keys.NameKeys(info.email, name, latin, "", bool(info.first.strip()))
         return info.keys
 
     def category_id(self, text: str) -> int | None:
@@ -182,7 +182,7 @@ class Context:
         return None
 
     def find_org(self, name: str, department: str = "", person_id: int | None = None) -> _OrgInfo | None:
-        candidates = self.orgs.get(duplicates.organisation_name_key(name))
+        candidates = self.orgs.get(registry_keys.organisation_name_key(name))
         if not candidates:
             return None
         if len(candidates) == 1:

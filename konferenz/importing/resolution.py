@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from konferenz.importing.context import Context
 from konferenz.importing.plan import RowPlan
-from konferenz.registry import duplicates
+from konferenz.registry import keys as registry_keys
 
 
 @dataclass(eq=False)
@@ -46,7 +46,7 @@ class NewPerson:
     category: CategoryRef
     municipality_id: int | None
     tags: list[str]
-    keys: duplicates.NameKeys
+    keys: registry_keys.NameKeys
     orgs: set[int]
     id: int | None = None
 

@@ -10,17 +10,17 @@ Rules against the database
   otherwise the PLZ decides (``municipality_for_postal_code``), otherwise, without PLZ, a city that is the
   name of a municipality.
 - Organisations are matched to existing ones ignoring case, accents, punctuation and spacing
-  (``duplicates.organisation_name_key``), so all persons of one
+  (``registry_keys.organisation_name_key``), so all persons of one
   organisation attach to one record (as their primary role). A row with an organisation but no person
   creates (or finds) the organisation. A row with neither last name nor organisation is rejected.
 
 Duplicates (the registry's rules, ``konferenz.registry.duplicates``)
 -----------------------------------------------------------
-A person is a duplicate when ``duplicates.compare`` calls the match certain: same e-mail ignoring case and
+A person is a duplicate when ``registry_keys.compare`` calls the match certain: same e-mail ignoring case and
 spaces; same folded name when both have a first name and they share the organisation or one has none; in
 addition, for the import, the same name without first name at the same organisation. Weaker matches (same
 name at another organisation, the same name in another script) are created with a warning naming the
-candidate. An organisation is a duplicate when it has the same name (``duplicates.organisation_name_key``). Rows are
+candidate. An organisation is a duplicate when it has the same name (``registry_keys.organisation_name_key``). Rows are
 checked against the database and against the rows above them. By default a duplicate is not changed and is
 reported with the id it matched; with ``update=True`` (per row: :class:`RowChoice`) its fields are filled
 and updated with the row's non-empty values (notes are appended, never replaced), and the row's
@@ -65,7 +65,7 @@ from konferenz.importing.rows import (
 )
 from konferenz.importing.running import Cancelled, Progress, check_cancelled
 from konferenz.importing.updates import finish_updates
-from konferenz.registry import duplicates
+from konferenz.registry import keys as registry_keys
 from konferenz.text import collapse_spaces, fold
 
 _ALL_CHOICES = (RowChoice.SKIP, RowChoice.UPDATE, RowChoice.CREATE)
@@ -136,7 +136,7 @@ class Resolver:
         info = self.ctx.find_org(name, department, person_id)
         if info is not None:
             return info.id, info.id
-        key = duplicates.organisation_name_key(name)
+        key = registry_keys.organisation_name_key(name)
         if key not in self.pseudo:
             self.pseudo[key] = -(len(self.pseudo) + 1)
         return None, self.pseudo[key]
@@ -145,7 +145,7 @@ class Resolver:
         self, row: ParsedRow, messages: list[str], *, from_person: bool, force: bool = False
     ) -> NewOrg | None:
         """The new organisation of a row (one per name and file, unless ``force``)."""
-        key = duplicates.organisation_name_key(row.org_name)
+        key = registry_keys.organisation_name_key(row.org_name)
         existing = self.new_orgs.get(key)
         if existing is not None and not force:
             return existing
@@ -253,7 +253,7 @@ class Resolver:
             return False
         p = row.person
         same = (
-            (info.email and info.email == duplicates.email_key(p["email"]))
+            (info.email and info.email == registry_keys.email_key(p["email"]))
             or fold(info.last) == fold(p["last_name"])
             or (info.first and fold(info.first) == fold(p["first_name"]))
         )
@@ -387,7 +387,7 @@ class Resolver:
         )
 
     def _find_person(
-        self, keys: duplicates.NameKeys, orgs: set[int], messages: list[str]
+        self, keys: registry_keys.NameKeys, orgs: set[int], messages: list[str]
     ) -> tuple[int | NewPerson, str] | None:
         """The certain duplicate of a person row (database first, then earlier rows); weaker matches
         become a warning."""
@@ -437,7 +437,7 @@ class Resolver:
     def _create_person(
         self,
         row: ParsedRow,
-        keys: duplicates.NameKeys,
+        keys: registry_keys.NameKeys,
         orgs: set[int],
         org_id: int | None,
         messages: list[str],
@@ -580,7 +580,7 @@ class Resolver:
                 )
                 return
             short = str(row.organisation.get("short_name", ""))
-            key = duplicates.organisation_name_key
+            key = registry_keys.organisation_name_key
             if key(info.name) == key(row.org_name) or (
                 info.short_name and fold(info.short_name) == fold(short)
             ):
@@ -608,7 +608,7 @@ class Resolver:
                 self._create_org_row(row, [f"Trotz ID {by_id} neu angelegt.", *messages], choice, force=True)
             return
         info = self.ctx.find_org(row.org_name, str(row.organisation.get("department", "")))
-        pending = self.new_orgs.get(duplicates.organisation_name_key(row.org_name))
+        pending = self.new_orgs.get(registry_keys.organisation_name_key(row.org_name))
         if info is None and pending is None:
             choice = self._choice(row, RowChoice.CREATE)
             if choice is RowChoice.SKIP:
@@ -715,10 +715,10 @@ class Resolver:
 
 
 def _compare(
-    a: duplicates.NameKeys, b: duplicates.NameKeys, orgs_a: set[int], orgs_b: set[int]
-) -> duplicates.Match | None:
-    """``duplicates.compare``, plus the import's rule "same name and organisation" without first names."""
-    m = duplicates.compare(a, b, orgs_a, orgs_b)
+    a: registry_keys.NameKeys, b: registry_keys.NameKeys, orgs_a: set[int], orgs_b: set[int]
+) -> registry_keys.Match | None:
+    """``registry_keys.compare``, plus the import's rule "same name and organisation" without first names."""
+    m = registry_keys.compare(a, b, orgs_a, orgs_b)
     if m is not None and not m.certain and a.name and a.name == b.name and orgs_a & orgs_b:
-        return duplicates.Match("gleicher Name und gleiche Organisation", 1.0, True)
+        return registry_keys.Match("gleicher Name und gleiche Organisation", 1.0, True)
     return m

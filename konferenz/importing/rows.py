@@ -21,7 +21,7 @@ Row rules
   is kept in the notes.
 - Phone numbers stay text; a phone cell Excel stored as a number lost its leading zero: it is put back.
 - What the registry's validation refuses (``konferenz.registry.service.validate_person`` /
-  ``validate_organisation``: a value longer than its field, asked quickly by ``registry.fits_columns``)
+  ``validate_organisation``: a value longer than its field, asked quickly by ``validation.fits_columns``)
   rejects the row with the registry's message (``person_errors``, ``org_errors``).
 
 The rules for single cells live in ``konferenz.importing.cells``; category, municipality and organisation
@@ -47,19 +47,19 @@ from konferenz.importing.cells import (
     split_postal_city,
 )
 from konferenz.importing.running import Cancelled, Progress, check_cancelled
-from konferenz.registry import duplicates
-from konferenz.registry import service as registry
+from konferenz.registry import keys as registry_keys
+from konferenz.registry import validation
 from konferenz.spreadsheets.cells import CellValue, cell_text
 from konferenz.spreadsheets.columns import PERSON_NAME_FIELDS, Column, header_key
 from konferenz.spreadsheets.reader import DataRow, Table
 from konferenz.text import collapse_spaces, fold
 
-#: person columns the import writes (``registry.PERSON_FIELDS`` minus the references it resolves itself)
+#: person columns the import writes (``validation.PERSON_FIELDS`` minus the references it resolves itself)
 PERSON_VALUE_FIELDS: tuple[str, ...] = tuple(
-    f for f in registry.PERSON_FIELDS if f not in ("category_id", "municipality_id")
+    f for f in validation.PERSON_FIELDS if f not in ("category_id", "municipality_id")
 )
 ORGANISATION_VALUE_FIELDS: tuple[str, ...] = tuple(
-    f for f in registry.ORGANISATION_FIELDS if f not in ("category_id", "municipality_id")
+    f for f in validation.ORGANISATION_FIELDS if f not in ("category_id", "municipality_id")
 )
 ADDRESS_FIELDS = ("street", "po_box", "postal_code", "city", "country")
 
@@ -107,12 +107,12 @@ _TAG_SPLIT = re.compile(r"[;,\n]+")
 
 @functools.lru_cache(maxsize=4096)
 def _is_germany(country: str) -> bool:
-    return registry.is_germany(country)
+    return validation.is_germany(country)
 
 
 @functools.lru_cache(maxsize=65536)
 def _normalise_postal_code(code: str, country: str) -> str:
-    return registry.normalise_postal_code(code, country)
+    return validation.normalise_postal_code(code, country)
 
 
 def _notes_text(value: CellValue) -> str:
@@ -163,7 +163,7 @@ class ParsedRow:
     #: the registry's verdict on the values (None: not checked yet)
     create_errors: list[str] | None = None
     #: the duplicate keys of a person row (computed once, reused by the commit)
-    keys: duplicates.NameKeys | None = None
+    keys: registry_keys.NameKeys | None = None
 
     @property
     def org_name(self) -> str:
@@ -296,7 +296,7 @@ class _RowParser:
         if postal_code:
             postal_code = _PLZ_PREFIX.sub("", postal_code)
             normalised = _normalise_postal_code(postal_code, country)
-            if not country and not registry.is_german_postal_code(normalised):
+            if not country and not validation.is_german_postal_code(normalised):
                 messages.append(
                     f"PLZ „{postal_code}“ ist keine deutsche Postleitzahl – nicht übernommen, in den Notizen vermerkt."
                 )
@@ -498,36 +498,36 @@ def parse_rows(
     return out
 
 
-def row_keys(row: ParsedRow) -> duplicates.NameKeys:
+def row_keys(row: ParsedRow) -> registry_keys.NameKeys:
     if row.keys is None:
         p = row.person
         row.keys = _keys(p["first_name"], p["name_prefix"], p["last_name"], p["email"])
     return row.keys
 
 
-def _keys(first: str, prefix: str, last: str, email: str) -> duplicates.NameKeys:
+def _keys(first: str, prefix: str, last: str, email: str) -> registry_keys.NameKeys:
     """The duplicate keys of a person (without the loose key: the import looks for certain matches)."""
-    name, latin = duplicates.name_keys(first, prefix, last)
-    return duplicates.NameKeys(duplicates.email_key(email), name, latin, "", bool(first.strip()))
+    name, latin = registry_keys.name_keys(first, prefix, last)
+    return registry_keys.NameKeys(registry_keys.email_key(email), name, latin, "", bool(first.strip()))
 
 
 def person_errors(values: Mapping[str, Any]) -> str:
     """The registry's verdict on a person's values, without the e-mail and PLZ rules (the import turns
-    those into warnings before). ``registry.validate_person`` costs about 40 µs, a third of the whole
+    those into warnings before). ``validation.validate_person`` costs about 40 µs, a third of the whole
     row, so it is asked only when a value is longer than its column could hold, or a required value is
     missing; otherwise it has nothing to object to."""
-    if values.get("last_name") and registry.fits_columns("person", values):
+    if values.get("last_name") and validation.fits_columns("person", values):
         return ""
-    data = registry.PersonData(**{k: values[k] for k in PERSON_VALUE_FIELDS})
+    data = validation.PersonData(**{k: values[k] for k in PERSON_VALUE_FIELDS})
     return " ".join(
-        e.message for e in registry.validate_person(data) if e.field not in ("email", "postal_code")
+        e.message for e in validation.validate_person(data) if e.field not in ("email", "postal_code")
     )
 
 
 def org_errors(values: Mapping[str, Any]) -> str:
-    if values.get("name") and registry.fits_columns("organisation", values):
+    if values.get("name") and validation.fits_columns("organisation", values):
         return ""
-    data = registry.OrganisationData(**{k: values.get(k, "") for k in ORGANISATION_VALUE_FIELDS})
+    data = validation.OrganisationData(**{k: values.get(k, "") for k in ORGANISATION_VALUE_FIELDS})
     return " ".join(
-        e.message for e in registry.validate_organisation(data) if e.field not in ("email", "postal_code")
+        e.message for e in validation.validate_organisation(data) if e.field not in ("email", "postal_code")
     )

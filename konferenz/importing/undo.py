@@ -22,7 +22,7 @@ from konferenz import paths
 from konferenz.enums import AuditAction, Gender, LegalBasis
 from konferenz.errors import UserError
 from konferenz.importing.running import CHUNK, chunks, without_cyclic_gc
-from konferenz.registry import service as registry
+from konferenz.registry import search_keys
 from konferenz.storage import recording, schema
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
@@ -360,9 +360,9 @@ def undo_import(database: Database, batch_id: int) -> UndoResult:
         for chunk in chunks(entries, CHUNK):
             recording.write_entries(s, list(chunk))
         if refresh_persons:
-            registry.refresh_person_search_text(s, refresh_persons)
+            search_keys.refresh_person_search_text(s, refresh_persons)
         if refresh_orgs:
-            registry.refresh_organisation_search_text(s, refresh_orgs)
+            search_keys.refresh_organisation_search_text(s, refresh_orgs)
         batch.undone_at = now
         batch.undo_data = None
         recording.log_action(

@@ -24,8 +24,8 @@ from konferenz.importing.rows import (
     person_errors,
 )
 from konferenz.importing.running import chunks
-from konferenz.registry import duplicates
-from konferenz.registry import service as registry
+from konferenz.registry import keys as registry_keys
+from konferenz.registry import validation
 from konferenz.storage import recording, schema
 from konferenz.storage.models import Role, Tag, organisation_tag, person_tag
 from konferenz.text import fold
@@ -122,7 +122,7 @@ def finish_updates(session: Session, ctx: Context, ups: list[Update], rows: list
                 old = current[name]
                 if isinstance(value, str) and isinstance(old, str) and old and value != old:
                     same = (
-                        duplicates.email_key(value) == duplicates.email_key(old)
+                        registry_keys.email_key(value) == registry_keys.email_key(old)
                         if name == "email"
                         else fold(value) == fold(old)
                     )
@@ -130,7 +130,7 @@ def finish_updates(session: Session, ctx: Context, ups: list[Update], rows: list
                         merged[name] = old
         if upd.notes_add:
             merged["notes"] = append_note(current["notes"] or "", upd.notes_add)
-        if registry.is_germany(merged["country"] or ""):
+        if validation.is_germany(merged["country"] or ""):
             merged["country"] = ""
         address_changed = any(merged[k] != current[k] for k in ADDRESS_FIELDS)
         municipality = current["municipality_id"]

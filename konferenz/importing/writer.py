@@ -27,7 +27,7 @@ from konferenz.importing.resolution import CategoryRef, NewCategory, NewOrg, Org
 from konferenz.importing.running import CHUNK, Cancelled, check_cancelled, chunks
 from konferenz.importing.undo import BOOKKEEPING, json_value
 from konferenz.importing.updates import RoleRow, load_roles
-from konferenz.registry import service as registry
+from konferenz.registry import search_keys
 from konferenz.storage import recording, schema
 from konferenz.storage.models import (
     AuditEntry,
@@ -162,9 +162,9 @@ class Writer:
         self._persons(batch.id)
         self._updates()
         if self.persons_to_refresh:
-            registry.refresh_person_search_text(s, self.persons_to_refresh)
+            search_keys.refresh_person_search_text(s, self.persons_to_refresh)
         if self.orgs_to_refresh:
-            registry.refresh_organisation_search_text(s, self.orgs_to_refresh)
+            search_keys.refresh_organisation_search_text(s, self.orgs_to_refresh)
         rows = self.res.rows
         batch.rows_read = len(rows)
         batch.created = sum(1 for r in rows if r.outcome is Outcome.CREATED)
@@ -238,7 +238,7 @@ class Writer:
                     "id": oid,
                     "category_id": self.category_id(org.category),
                     "municipality_id": org.municipality_id,
-                    "search_text": registry.organisation_search_text(
+                    "search_text": search_keys.organisation_search_text(
                         name=v["name"],
                         department=v["department"],
                         short_name=v["short_name"],
@@ -281,7 +281,7 @@ class Writer:
                         "id": pid,
                         "category_id": self.category_id(np.category),
                         "municipality_id": np.municipality_id,
-                        "search_text": registry.person_search_text(
+                        "search_text": search_keys.person_search_text(
                             first_name=v["first_name"],
                             name_prefix=v["name_prefix"],
                             last_name=v["last_name"],

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy import SQLColumnExpression as Expr
 
 from konferenz.enums import Channel, InvitationStatus, label
-from konferenz.lists.registry import (
+from konferenz.lists.source import (
     ListColumn,
     ListSource,
     _Order,
@@ -39,7 +39,7 @@ from konferenz.storage.schema import category, forum, invitation, municipality, 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from konferenz.lists.registry import Reader
+    from konferenz.lists.source import Reader
 
 _Substitute = person.alias("substitute")
 

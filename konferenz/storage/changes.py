@@ -26,7 +26,7 @@ from konferenz.storage.schema import (
 )
 
 if TYPE_CHECKING:
-    from konferenz.lists.registry import Reader
+    from konferenz.lists.source import Reader
 
 Fingerprints = dict[str, tuple[Any, ...]]
 

@@ -143,9 +143,10 @@ def test_parallel_imports_of_different_files(db: Database, tmp_path) -> None:  #
 
 
 def test_editing_while_an_import_runs_loses_nothing(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from konferenz.registry import service as registry
+    from konferenz.registry import persons as registry_persons
+    from konferenz.registry import validation
 
-    person = registry.create_person(db, registry.PersonData(last_name="Kaya", first_name="Mehmet"))
+    person = registry_persons.create_person(db, validation.PersonData(last_name="Kaya", first_name="Mehmet"))
     path = tmp_path / "gross.csv"
     lines = ["Vorname;Nachname;Organisation;PLZ;Ort"]
     lines += [f"Lan;Nguyễn-{i};Vietnamesischer Verein;46395;Bocholt" for i in range(3000)]
@@ -157,9 +158,9 @@ def test_editing_while_an_import_runs_loses_nothing(db: Database, tmp_path) -> N
     proc.start()
     barrier.wait()
     for n in range(5):  # the user keeps editing while the import writes
-        record = registry.get_person(db, person)
+        record = registry_persons.get_person(db, person)
         record.data.function = f"Vorsitzender {n}"
-        registry.update_person(db, person, record.data, record.version)
+        registry_persons.update_person(db, person, record.data, record.version)
     assert out.get(timeout=120) == (3000, 0)
     proc.join(timeout=60)
     assert proc.exitcode == 0

@@ -230,7 +230,7 @@ def test_killed_merges_are_each_complete_or_absent(invited_base: Path, tmp_path:
     script = (
         "import sys\n"
         "from konferenz.storage.db import open_database\n"
-        "from konferenz.registry.duplicates import merge_persons\n"
+        "from konferenz.registry.merge import merge_persons\n"
         "d = open_database(sys.argv[1])\n"
         f"for keep, drop in {pairs!r}:\n"
         "    merge_persons(d, keep, drop)\n"

@@ -73,13 +73,13 @@ def test_audit_log_export(tmp_path: Path) -> None:
                    "--db", str(db)).returncode == 0  # fmt: skip
     database = open_database(db)
     try:
-        from konferenz.registry import service as registry
+        from konferenz.registry import persons, validation
 
-        pid = registry.create_person(database, registry.PersonData(last_name="Öztürk", first_name="Ayşe"))
-        record = registry.get_person(database, pid)
+        pid = persons.create_person(database, validation.PersonData(last_name="Öztürk", first_name="Ayşe"))
+        record = persons.get_person(database, pid)
         data = record.data
         data.email = "ayse@example.org"
-        registry.update_person(database, pid, data, record.version)
+        persons.update_person(database, pid, data, record.version)
     finally:
         database.dispose()
     out = tmp_path / "protokoll.xlsx"

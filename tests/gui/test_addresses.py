@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from konferenz.audit.history import history
 from konferenz.enums import Gender, InvitationStatus
-from konferenz.registry import service as registry
-from konferenz.registry.service import OrganisationData, PersonData, RoleData
+from konferenz.registry import organisations, persons, search_keys
+from konferenz.registry.validation import OrganisationData, PersonData, RoleData
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import Conference, Invitation, Person, SavedFilter
 from ui.addresses.area import RegistryPage
@@ -61,7 +61,7 @@ def data(sqlite_db: Database) -> Data:
 
         categories = {c.name: c.id for c in s.scalars(sa.select(Category))}
         municipalities = {m.name: m.id for m in s.scalars(sa.select(Municipality))}
-    caritas = registry.create_organisation(
+    caritas = organisations.create_organisation(
         db,
         OrganisationData(
             name="Caritasverband Bocholt",
@@ -71,7 +71,7 @@ def data(sqlite_db: Database) -> Data:
             tags=["Newsletter"],
         ),
     )
-    tig = registry.create_organisation(
+    tig = organisations.create_organisation(
         db,
         OrganisationData(
             name="Türkisch-Islamische Gemeinde Borken",
@@ -80,7 +80,7 @@ def data(sqlite_db: Database) -> Data:
             city="Borken",
         ),
     )
-    ayse = registry.create_person(
+    ayse = persons.create_person(
         db,
         PersonData(
             first_name="Ayşe",
@@ -93,7 +93,7 @@ def data(sqlite_db: Database) -> Data:
             tags=["Presse"],
         ),
     )
-    hans = registry.create_person(
+    hans = persons.create_person(
         db,
         PersonData(
             first_name="Hans",
@@ -105,7 +105,7 @@ def data(sqlite_db: Database) -> Data:
             roles=[RoleData(caritas, "Geschäftsführer", is_primary=True)],
         ),
     )
-    mehmet = registry.create_person(
+    mehmet = persons.create_person(
         db, PersonData(first_name="Mehmet", last_name="Çelik", email="m.celik@example.org", city="Rhede")
     )
     with db.session() as s:
@@ -262,7 +262,7 @@ def test_every_field_is_saved(qtbot, window: MainWindow, sqlite_db: Database, da
     assert editor.save()
     person_id = editor.record_id
     assert person_id is not None
-    record = registry.get_person(sqlite_db, person_id)
+    record = persons.get_person(sqlite_db, person_id)
     d = record.data
     assert (d.gender, d.title, d.first_name, d.name_prefix, d.last_name) == (
         Gender.MALE,
@@ -331,7 +331,7 @@ def test_roles_need_a_known_organisation(qtbot, window: MainWindow, sqlite_db: D
     qtbot.keyClicks(editor.roles.rows()[0].picker.lineEdit(), "Gibt es nicht e. V.")
     assert not editor.save()
     assert "gibt es nicht" in editor.field_errors()["roles"]
-    assert registry.get_person(sqlite_db, data.mehmet).data.roles == []
+    assert persons.get_person(sqlite_db, data.mehmet).data.roles == []
     # a second role; the primary moves with a click
     row = editor.roles.rows()[0]
     row.picker.setCurrentIndex(row.picker.findData(data.tig))
@@ -340,12 +340,12 @@ def test_roles_need_a_known_organisation(qtbot, window: MainWindow, sqlite_db: D
     second.picker.setCurrentIndex(second.picker.findData(data.caritas))
     second.primary.click()
     assert editor.save()
-    roles = registry.get_person(sqlite_db, data.mehmet).data.roles
+    roles = persons.get_person(sqlite_db, data.mehmet).data.roles
     assert {(r.organisation_id, r.is_primary) for r in roles} == {(data.tig, False), (data.caritas, True)}
     # removing the primary role makes the other one primary
     editor.roles.rows()[0].remove.click()  # roles are shown primary first
     assert editor.save()
-    roles = registry.get_person(sqlite_db, data.mehmet).data.roles
+    roles = persons.get_person(sqlite_db, data.mehmet).data.roles
     assert [(r.organisation_id, r.is_primary) for r in roles] == [(data.tig, True)]
 
 
@@ -416,7 +416,7 @@ def test_unsaved_input_is_not_lost_when_another_row_is_chosen(
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
     _select(page, data.mehmet)
     assert editor.record_id == data.mehmet
-    assert registry.get_person(sqlite_db, data.hans).data.phone == "02871 1234"
+    assert persons.get_person(sqlite_db, data.hans).data.phone == "02871 1234"
 
 
 # --- search and filters ------------------------------------------------------------------------------------
@@ -604,12 +604,12 @@ def test_duplicate_on_save_then_merge_and_undo(
     assert "phone" in dialog.differing_fields()
     qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
     assert _person(sqlite_db, new_id) is None
-    kept = registry.get_person(sqlite_db, data.ayse).data
+    kept = persons.get_person(sqlite_db, data.ayse).data
     assert (kept.last_name, kept.phone) == ("Öztürk", "02861 4711")  # filled value taken over
     assert editor.record_id == data.ayse
     window.registry_actions.undo.trigger()
     assert _person(sqlite_db, new_id) is not None
-    assert registry.get_person(sqlite_db, data.ayse).data.phone == ""
+    assert persons.get_person(sqlite_db, data.ayse).data.phone == ""
 
 
 def test_find_duplicates_and_merge_then_undo(
@@ -624,7 +624,7 @@ def test_find_duplicates_and_merge_then_undo(
         s.flush()
         twin_id = twin.id
         s.add(Invitation(conference_id=data.conference, person_id=twin_id, status=InvitationStatus.DECLINED))
-        registry.refresh_person_search_text(s, [twin_id])
+        search_keys.refresh_person_search_text(s, [twin_id])
     window.registry_actions.find_duplicates.trigger()
     dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, DuplicatesDialog) and w.isVisible()]
     assert len(dialogs) == 1
@@ -642,7 +642,7 @@ def test_find_duplicates_and_merge_then_undo(
     qtbot.mouseClick(merge.merge_button, Qt.MouseButton.LeftButton)
 
     assert _person(sqlite_db, twin_id) is None
-    kept = registry.get_person(sqlite_db, data.ayse)
+    kept = persons.get_person(sqlite_db, data.ayse)
     assert kept.data.phone == "02861 1"
     with sqlite_db.read_session() as s:
         invitations = s.scalars(sa.select(Invitation).where(Invitation.person_id == data.ayse)).all()
@@ -659,7 +659,7 @@ def test_find_duplicates_and_merge_then_undo(
             i.person_id: i.status for i in s.scalars(sa.select(Invitation)).all() if i.person_id is not None
         }
     assert statuses == {data.ayse: InvitationStatus.ATTENDED, twin_id: InvitationStatus.DECLINED}
-    assert registry.get_person(sqlite_db, data.ayse).data.phone == ""
+    assert persons.get_person(sqlite_db, data.ayse).data.phone == ""
     dialog.close()
 
 
@@ -718,7 +718,7 @@ def test_delete_asks_names_what_hangs_on_it_and_undo_brings_it_back(
     assert "Strg+Z" in _editor(window).placeholder.text()
 
     window.registry_actions.undo.trigger()
-    back = registry.get_person(sqlite_db, data.ayse)
+    back = persons.get_person(sqlite_db, data.ayse)
     assert back.data.last_name == "Öztürk" and back.data.roles[0].organisation_id == data.tig
     with sqlite_db.read_session() as s:
         assert s.scalar(sa.select(sa.func.count(Invitation.id))) == 1
@@ -738,9 +738,9 @@ def test_conflict_with_another_workplace_overwrite(
     # meanwhile at another workplace: a second Database object on the same file
     other = open_database(sqlite_db.url.database)
     try:
-        stored = registry.get_person(other, data.hans)
+        stored = persons.get_person(other, data.hans)
         stored.data.city = "Rhede"
-        registry.update_person(other, data.hans, stored.data, stored.version)
+        persons.update_person(other, data.hans, stored.data, stored.version)
     finally:
         other.dispose()
     shown: list[list[tuple[str, str, str]]] = []
@@ -754,7 +754,7 @@ def test_conflict_with_another_workplace_overwrite(
     assert editor.save()
     assert ("Ort", "Bocholt", "Rhede") in shown[0]
     assert ("Telefon", "02871 99", "(leer)") in shown[0]
-    saved = registry.get_person(sqlite_db, data.hans).data
+    saved = persons.get_person(sqlite_db, data.hans).data
     assert (saved.phone, saved.city) == ("02871 99", "Bocholt")  # the user's input won, as chosen
     assert not editor.is_dirty()
 
@@ -768,14 +768,14 @@ def test_conflict_with_another_workplace_discard(
     _type(qtbot, editor.phone, "02871 99")
     other = open_database(sqlite_db.url.database)
     try:
-        stored = registry.get_person(other, data.hans)
+        stored = persons.get_person(other, data.hans)
         stored.data.phone = "02871 1"
-        registry.update_person(other, data.hans, stored.data, stored.version)
+        persons.update_person(other, data.hans, stored.data, stored.version)
     finally:
         other.dispose()
     _when_modal(lambda dialog: dialog.discard_button.click())  # type: ignore[attr-defined]
     assert not editor.save()
-    assert registry.get_person(sqlite_db, data.hans).data.phone == "02871 1"
+    assert persons.get_person(sqlite_db, data.hans).data.phone == "02871 1"
     assert editor.phone.text() == "02871 1" and not editor.is_dirty()
 
 
@@ -789,9 +789,9 @@ def test_undo_after_another_workplace_changed_the_record_changes_nothing(
     assert editor.save()
     other = open_database(sqlite_db.url.database)
     try:
-        stored = registry.get_person(other, data.hans)
+        stored = persons.get_person(other, data.hans)
         stored.data.city = "Rhede"
-        registry.update_person(other, data.hans, stored.data, stored.version)
+        persons.update_person(other, data.hans, stored.data, stored.version)
     finally:
         other.dispose()
     warnings: list[str] = []
@@ -803,7 +803,7 @@ def test_undo_after_another_workplace_changed_the_record_changes_nothing(
     assert "an einem anderen Arbeitsplatz geändert" in warnings[0]
     assert "Es wurde nichts geändert" in warnings[0]
     assert window.ctx.undo_stack.count() == 0 and not window.registry_actions.undo.isEnabled()
-    saved = registry.get_person(sqlite_db, data.hans).data
+    saved = persons.get_person(sqlite_db, data.hans).data
     assert (saved.phone, saved.city) == ("02871 5", "Rhede")
     assert editor.city.text() == "Rhede"  # the pane shows the stored state
 
@@ -827,12 +827,12 @@ def test_organisation_create_contacts_and_jump_to_a_person(
     assert editor.save()
     new_id = editor.record_id
     assert new_id is not None
-    assert registry.get_organisation(sqlite_db, new_id).data.city == ""
+    assert organisations.get_organisation(sqlite_db, new_id).data.city == ""
     window.registry_actions.undo.trigger()
     with pytest.raises(Exception, match="gibt es nicht"):
-        registry.get_organisation(sqlite_db, new_id)
+        organisations.get_organisation(sqlite_db, new_id)
     window.registry_actions.redo.trigger()
-    assert registry.get_organisation(sqlite_db, new_id).data.name == "Integrationsrat Rhede"
+    assert organisations.get_organisation(sqlite_db, new_id).data.name == "Integrationsrat Rhede"
 
     # the contact persons of an organisation; Eingabetaste opens the person
     area.organisation_page.show_record(data.tig)

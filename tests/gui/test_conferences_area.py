@@ -22,8 +22,8 @@ from sqlalchemy.orm import aliased
 from konferenz.conferences import editing, inviting, replies, statistics
 from konferenz.demo.builder import generate_demo
 from konferenz.enums import Channel, InvitationStatus
+from konferenz.lists.conferences import ConferenceList
 from konferenz.lists.invitations import AWAITING, InvitationList
-from konferenz.lists.registry import ConferenceList
 from konferenz.paths import os_user
 from konferenz.programme import new_conference
 from konferenz.storage.db import Database, open_database

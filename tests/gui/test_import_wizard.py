@@ -23,7 +23,8 @@ from test_table_model import add_persons
 
 from konferenz.enums import Gender
 from konferenz.importing.plan import Outcome, RowChoice
-from konferenz.registry import service as registry
+from konferenz.registry import persons as registry_persons
+from konferenz.registry import validation
 from konferenz.storage.db import Database
 from konferenz.storage.models import ImportBatch, Organisation, Person
 from konferenz.text import fold
@@ -56,7 +57,7 @@ def _person(database: Database, person_id: int) -> Person:
 def test_wizard_walks_to_the_end_and_undoes_the_import(
     qtbot: Any, sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seeded = registry.create_person(sqlite_db, registry.PersonData(**fx.SEEDED_PERSON))
+    seeded = registry_persons.create_person(sqlite_db, validation.PersonData(**fx.SEEDED_PERSON))
     path, rows = fx.staff_list_xlsx(tmp_path)
     before = _snapshot(sqlite_db)
     ctx = AppContext(sqlite_db)

@@ -26,7 +26,7 @@ from pytestqt.qtbot import QtBot
 from konferenz.conferences import editing, inviting, statistics
 from konferenz.enums import AuditAction, Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.programme import new_conference
-from konferenz.registry import service as registry
+from konferenz.registry import search_keys
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import (
     AuditEntry,
@@ -95,7 +95,7 @@ def people(sqlite_db: Database) -> dict[str, int]:
         )
         ids = {"ayse": ayse.id, "fatima": fatima.id, "recent": recent.id}
         s.flush()
-        registry.refresh_person_search_text(s, ids.values())
+        search_keys.refresh_person_search_text(s, ids.values())
     with db.session() as s:  # an ORM change, so the audit log holds the old e-mail address
         s.get_one(Person, ids["ayse"]).email = "ayse.oeztuerk@example.org "
     with db.session() as s:

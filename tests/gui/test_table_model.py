@@ -10,15 +10,9 @@ import sqlalchemy as sa
 from PySide6.QtCore import QLocale, Qt
 from unit.test_lists import Sample, build_sample
 
-from konferenz.lists.registry import (
-    AgendaList,
-    ConferenceList,
-    ListSource,
-    MinutesList,
-    OrganisationList,
-    PersonList,
-    RecommendationList,
-)
+from konferenz.lists.conferences import AgendaList, ConferenceList, MinutesList, RecommendationList
+from konferenz.lists.registry import OrganisationList, PersonList
+from konferenz.lists.source import ListSource
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference, Person
 from konferenz.text import search_text

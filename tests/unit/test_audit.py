@@ -12,9 +12,8 @@ import sqlalchemy as sa
 from konferenz import paths
 from konferenz.audit import history as audit
 from konferenz.enums import AuditAction, Gender, InvitationStatus, RecommendationStatus
-from konferenz.registry import duplicates
-from konferenz.registry import service as reg
-from konferenz.registry.service import OrganisationData, PersonData, RoleData
+from konferenz.registry import merge, organisations, persons
+from konferenz.registry.validation import OrganisationData, PersonData, RoleData
 from konferenz.storage import recording
 from konferenz.storage.db import Database
 from konferenz.storage.models import AuditEntry, Conference, Invitation, Municipality, Person, Recommendation
@@ -31,7 +30,7 @@ def entries(db: Database, entity_type: str | None = None, entity_id: int | None 
 
 
 def test_create_writes_one_entry_per_filled_field(db: Database) -> None:
-    pid = reg.create_person(
+    pid = persons.create_person(
         db,
         PersonData(gender=Gender.FEMALE, first_name="Ayşe", last_name="Öztürk", postal_code="1067", notes=""),
     )
@@ -50,10 +49,10 @@ def test_create_writes_one_entry_per_filled_field(db: Database) -> None:
 
 
 def test_update_logs_old_and_new_value_but_no_bookkeeping(db: Database) -> None:
-    pid = reg.create_person(db, PersonData(first_name="Ayşe", last_name="Öztürk", email="a@example.org"))
+    pid = persons.create_person(db, PersonData(first_name="Ayşe", last_name="Öztürk", email="a@example.org"))
     first = {e.change_set for e in entries(db)}
-    rec = reg.get_person(db, pid)
-    reg.update_person(
+    rec = persons.get_person(db, pid)
+    persons.update_person(
         db, pid, dataclasses.replace(rec.data, last_name="Öztürk-Yılmaz", email=""), rec.version
     )
     updates = [e for e in entries(db, "person", pid) if e.action is AuditAction.UPDATE]
@@ -68,13 +67,13 @@ def test_update_logs_old_and_new_value_but_no_bookkeeping(db: Database) -> None:
 
 
 def test_roles_tags_and_consent_are_changes_of_the_person(db: Database) -> None:
-    a = reg.create_organisation(db, OrganisationData(name="Caritasverband Bocholt"))
-    b = reg.create_organisation(db, OrganisationData(name="AWO Borken"))
-    pid = reg.create_person(
+    a = organisations.create_organisation(db, OrganisationData(name="Caritasverband Bocholt"))
+    b = organisations.create_organisation(db, OrganisationData(name="AWO Borken"))
+    pid = persons.create_person(
         db, PersonData(last_name="Weber", roles=[RoleData(a, "Beratung")], tags=["Presse"])
     )
-    rec = reg.get_person(db, pid)
-    reg.update_person(
+    rec = persons.get_person(db, pid)
+    persons.update_person(
         db,
         pid,
         dataclasses.replace(rec.data, roles=[RoleData(b, "Leitung")], tags=[], participant_list_consent=True),
@@ -92,11 +91,11 @@ def test_roles_tags_and_consent_are_changes_of_the_person(db: Database) -> None:
 
 
 def test_delete_logs_one_entry_with_the_name(db: Database) -> None:
-    a = reg.create_organisation(db, OrganisationData(name="Verein"))
-    pid = reg.create_person(
+    a = organisations.create_organisation(db, OrganisationData(name="Verein"))
+    pid = persons.create_person(
         db, PersonData(title="Dr.", first_name="Ayşe", last_name="Öztürk", roles=[RoleData(a)])
     )
-    reg.delete_person(db, pid)
+    persons.delete_person(db, pid)
     last = [e for e in entries(db, "person", pid) if e.action is AuditAction.DELETE]
     assert [(e.field, e.old_value, e.new_value) for e in last] == [("", "Dr. Ayşe Öztürk", None)]
     # the roles went with the person: no separate entries for them
@@ -104,9 +103,9 @@ def test_delete_logs_one_entry_with_the_name(db: Database) -> None:
 
 
 def test_undo_of_delete_is_logged(db: Database) -> None:
-    pid = reg.create_person(db, PersonData(first_name="Ivan", last_name="Petrov"))
-    snap = reg.delete_person(db, pid)
-    reg.restore_person(db, snap)
+    pid = persons.create_person(db, PersonData(first_name="Ivan", last_name="Petrov"))
+    snap = persons.delete_person(db, pid)
+    persons.restore_person(db, snap)
     last = entries(db, "person", pid)[-2:]
     assert {(e.action, e.field, e.new_value) for e in last} == {
         (AuditAction.CREATE, "first_name", "Ivan"),
@@ -123,7 +122,7 @@ def test_rolled_back_unit_of_work_leaves_no_entries(db: Database) -> None:
 
 
 def test_change_context_names_the_action_and_change_set(db: Database) -> None:
-    pid = reg.create_person(db, PersonData(last_name="Kaya"))
+    pid = persons.create_person(db, PersonData(last_name="Kaya"))
     with db.session() as s:
         cs = recording.set_change_context(s, action=AuditAction.IMPORT, change_set="import-7")
         assert cs == "import-7"
@@ -142,7 +141,7 @@ def test_change_context_names_the_action_and_change_set(db: Database) -> None:
 
 
 def test_invitations_and_recommendations_have_their_own_history(db: Database) -> None:
-    pid = reg.create_person(db, PersonData(last_name="Kaya"))
+    pid = persons.create_person(db, PersonData(last_name="Kaya"))
     with db.session() as s:
         conf = Conference(year=2025, title="Integrationskonferenz")
         s.add(conf)
@@ -182,10 +181,10 @@ def test_bulk_core_inserts_are_not_seen(db: Database) -> None:
 def test_history_is_readable(db: Database) -> None:
     with db.read_session() as s:
         (bocholt,) = s.scalars(sa.select(Municipality.id).where(Municipality.name == "Bocholt"))
-    pid = reg.create_person(db, PersonData(last_name="Öztürk", postal_code="46395"))
-    rec = reg.get_person(db, pid)
+    pid = persons.create_person(db, PersonData(last_name="Öztürk", postal_code="46395"))
+    rec = persons.get_person(db, pid)
     assert rec.data.municipality_id == bocholt
-    reg.update_person(
+    persons.update_person(
         db, pid, dataclasses.replace(rec.data, gender=Gender.FEMALE, last_name="Oeztürk"), rec.version
     )
     with db.read_session() as s:
@@ -216,14 +215,14 @@ def test_field_labels_cover_every_edited_field() -> None:
 
 def test_listener_is_installed_once(db: Database) -> None:
     recording.install_audit(db._sessions)
-    reg.create_person(db, PersonData(last_name="Einmal"))
+    persons.create_person(db, PersonData(last_name="Einmal"))
     assert len(entries(db)) == 1
 
 
 def test_history_summaries_of_whole_record_entries(db: Database) -> None:
-    keep = reg.create_person(db, PersonData(first_name="Jan", last_name="Jansen"))
-    drop = reg.create_person(db, PersonData(first_name="Jan", last_name="Janssen"))
-    duplicates.merge_persons(db, keep, drop)
+    keep = persons.create_person(db, PersonData(first_name="Jan", last_name="Jansen"))
+    drop = persons.create_person(db, PersonData(first_name="Jan", last_name="Janssen"))
+    merge.merge_persons(db, keep, drop)
     with db.read_session() as s:
         summaries = [h.summary for h in audit.history(s, "person", keep)]
     assert f"Zusammengeführt mit Nr. {drop} (Jan Janssen)" in summaries

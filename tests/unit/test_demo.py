@@ -24,7 +24,7 @@ from konferenz.enums import (
     RecommendationStatus,
 )
 from konferenz.errors import UserError
-from konferenz.registry.service import organisation_search_text, person_search_text
+from konferenz.registry.search_keys import organisation_search_text, person_search_text
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import (
     ALL_TABLES,

@@ -1,4 +1,4 @@
-"""Duplicate rules, the check on save, the whole-registry scan and merging (konferenz.registry.duplicates)."""
+"""Duplicate rules, the check on save, the whole-registry scan and merging (konferenz.registry: keys, duplicates, scan, merge)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ import sqlalchemy as sa
 from konferenz.audit import history as audit
 from konferenz.enums import AuditAction, Gender, InvitationStatus
 from konferenz.errors import UserError
-from konferenz.registry import duplicates as dup
-from konferenz.registry import service as reg
-from konferenz.registry.service import OrganisationData, PersonData, RoleData
+from konferenz.registry import duplicates, keys, merge, organisations, persons, scan
+from konferenz.registry.validation import OrganisationData, PersonData, RoleData
 from konferenz.storage import snapshot
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
@@ -39,12 +38,12 @@ def dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def person(db: Database, first: str, last: str, **kw: Any) -> int:
-    return reg.create_person(db, PersonData(first_name=first, last_name=last, **kw))
+    return persons.create_person(db, PersonData(first_name=first, last_name=last, **kw))
 
 
-def candidates(db: Database, first: str, last: str, **kw: Any) -> list[dup.Candidate]:
+def candidates(db: Database, first: str, last: str, **kw: Any) -> list[duplicates.Candidate]:
     with db.read_session() as s:
-        return dup.find_duplicates_for(s, PersonData(first_name=first, last_name=last, **kw))
+        return duplicates.find_duplicates_for(s, PersonData(first_name=first, last_name=last, **kw))
 
 
 # --- keys ------------------------------------------------------------------------------------------------
@@ -63,25 +62,25 @@ def candidates(db: Database, first: str, last: str, **kw: Any) -> list[dup.Candi
     ],
 )
 def test_name_key_meets_spellings(a: tuple[str, str, str], b: tuple[str, str, str]) -> None:
-    assert dup.name_key(*a) == dup.name_key(*b)
+    assert keys.name_key(*a) == keys.name_key(*b)
 
 
 def test_name_key_keeps_different_names_apart() -> None:
-    assert dup.name_key("Anna", "", "Müller") != dup.name_key("Anna", "", "Miller")
-    assert dup.name_key("Olga", "", "Ivanova") != dup.name_key("Ольга", "", "Иванова")
+    assert keys.name_key("Anna", "", "Müller") != keys.name_key("Anna", "", "Miller")
+    assert keys.name_key("Olga", "", "Ivanova") != keys.name_key("Ольга", "", "Иванова")
 
 
 def test_email_key_ignores_case_and_spaces() -> None:
-    assert dup.email_key(" A.Oeztuerk@Example.ORG ") == dup.email_key("a.oeztuerk@example.org")
-    assert dup.email_key("a.oeztuerk @example.org") == "a.oeztuerk@example.org"
-    assert dup.email_key("") == ""
+    assert keys.email_key(" A.Oeztuerk@Example.ORG ") == keys.email_key("a.oeztuerk@example.org")
+    assert keys.email_key("a.oeztuerk @example.org") == "a.oeztuerk@example.org"
+    assert keys.email_key("") == ""
 
 
 def test_cyrillic_transliteration() -> None:
-    assert dup.to_latin("Иванова") == "ivanova"
-    assert dup.to_latin("Юлия Щукина") == "julija shchukina"
-    assert dup.latin_key("Ольга", "", "Иванова") == dup.latin_key("Olga", "", "Ivanova")
-    assert dup.to_latin("Öztürk") == "ozturk"
+    assert keys.to_latin("Иванова") == "ivanova"
+    assert keys.to_latin("Юлия Щукина") == "julija shchukina"
+    assert keys.latin_key("Ольга", "", "Иванова") == keys.latin_key("Olga", "", "Ivanova")
+    assert keys.to_latin("Öztürk") == "ozturk"
 
 
 @pytest.mark.parametrize(
@@ -89,13 +88,13 @@ def test_cyrillic_transliteration() -> None:
     [("Muhammad", "Alhassan"), ("Mohamed", "Al Hassan"), ("Mohammed", "al-Hassan"), ("Muhammed", "Hassan")],
 )
 def test_loose_key_meets_arabic_transliterations(name: tuple[str, str]) -> None:
-    assert dup.loose_key(name[0], "", name[1]) == dup.loose_key("Mohammed", "", "Al-Hassan")
+    assert keys.loose_key(name[0], "", name[1]) == keys.loose_key("Mohammed", "", "Al-Hassan")
 
 
 def test_loose_key_other_variants() -> None:
-    assert dup.loose_key("Youssef", "", "Haddad") == dup.loose_key("Yusuf", "", "Hadad")
-    assert dup.loose_key("Olga", "", "Iwanowa") == dup.loose_key("Ольга", "", "Иванова")
-    assert dup.loose_key("Anna", "", "Schmidt") != dup.loose_key("Anna", "", "Becker")
+    assert keys.loose_key("Youssef", "", "Haddad") == keys.loose_key("Yusuf", "", "Hadad")
+    assert keys.loose_key("Olga", "", "Iwanowa") == keys.loose_key("Ольга", "", "Иванова")
+    assert keys.loose_key("Anna", "", "Schmidt") != keys.loose_key("Anna", "", "Becker")
 
 
 # --- the check on save ---------------------------------------------------------------------------------------
@@ -121,8 +120,8 @@ def test_vietnamese_with_and_without_diacritics(db: Database) -> None:
 
 
 def test_same_name_at_other_organisation_is_only_a_candidate(db: Database) -> None:
-    a = reg.create_organisation(db, OrganisationData(name="Caritas"))
-    b = reg.create_organisation(db, OrganisationData(name="AWO"))
+    a = organisations.create_organisation(db, OrganisationData(name="Caritas"))
+    b = organisations.create_organisation(db, OrganisationData(name="AWO"))
     pid = person(db, "Thomas", "Müller", roles=[RoleData(a)])
     same_org = candidates(db, "Thomas", "Mueller", roles=[RoleData(a), RoleData(b)])
     assert [(c.person_id, c.certain, c.reason) for c in same_org] == [
@@ -160,7 +159,7 @@ def test_typo_is_a_candidate_with_score(db: Database) -> None:
     found = candidates(db, "Katharina", "Schmitt")
     assert [c.person_id for c in found] == [pid]
     assert not found[0].certain
-    assert dup.NEAR_THRESHOLD <= found[0].score < 1
+    assert keys.NEAR_THRESHOLD <= found[0].score < 1
     assert found[0].reason.startswith("ähnlicher Name (")
 
 
@@ -169,17 +168,17 @@ def test_unrelated_and_excluded_persons_are_not_candidates(db: Database) -> None
     person(db, "Peter", "Schulz")
     assert candidates(db, "Jan", "Bäcker") == []
     with db.read_session() as s:
-        data = reg.get_person(db, pid).data
-        assert dup.find_duplicates_for(s, data, exclude_id=pid) == []
-    assert dup.check_person(db, dataclasses.replace(data, first_name="Anne")) != []
+        data = persons.get_person(db, pid).data
+        assert duplicates.find_duplicates_for(s, data, exclude_id=pid) == []
+    assert duplicates.check_person(db, dataclasses.replace(data, first_name="Anne")) != []
 
 
 # --- whole registry ------------------------------------------------------------------------------------------
 
 
 def test_find_all_duplicates(db: Database) -> None:
-    a = reg.create_organisation(db, OrganisationData(name="Caritas"))
-    b = reg.create_organisation(db, OrganisationData(name="AWO"))
+    a = organisations.create_organisation(db, OrganisationData(name="Caritas"))
+    b = organisations.create_organisation(db, OrganisationData(name="AWO"))
     oez = [person(db, "Ayşe", "Öztürk"), person(db, "Ayse", "Oeztuerk"), person(db, "AYSE", "OZTURK")]
     mail = [
         person(db, "Peter", "Schulz", email="p.schulz@example.org"),
@@ -196,7 +195,7 @@ def test_find_all_duplicates(db: Database) -> None:
     person(db, "Anna", "Becker")
     person(db, "Jan", "Weber")
     with db.read_session() as s:
-        groups = dup.find_all_duplicates(s)
+        groups = scan.find_all_duplicates(s)
     by_members = {tuple(g.person_ids): g for g in groups}
     assert set(by_members) == {tuple(x) for x in (oez, mail, ivan, arab, typo, first_typo, orgs)}
     assert by_members[tuple(oez)].certain and by_members[tuple(mail)].certain
@@ -339,7 +338,7 @@ def test_scan_of_100000_persons(sqlite_db: Database) -> None:
         s.execute(sa.insert(Person), rows)
     with sqlite_db.read_session() as s:
         start = time.perf_counter()
-        groups = dup.find_all_duplicates(s)
+        groups = scan.find_all_duplicates(s)
         seconds = time.perf_counter() - start
     print(f"\nfind_all_duplicates: 100.000 Personen in {seconds:.1f} s, {len(groups)} Gruppen")
     assert groups
@@ -354,9 +353,9 @@ def _two_records(db: Database) -> dict[str, int]:
     """Two records of one person with overlapping and separate data everywhere."""
     from konferenz.storage.models import Conference
 
-    verein = reg.create_organisation(db, OrganisationData(name="Türkischer Elternverein"))
-    schule = reg.create_organisation(db, OrganisationData(name="Gesamtschule Bocholt"))
-    awo = reg.create_organisation(db, OrganisationData(name="AWO"))
+    verein = organisations.create_organisation(db, OrganisationData(name="Türkischer Elternverein"))
+    schule = organisations.create_organisation(db, OrganisationData(name="Gesamtschule Bocholt"))
+    awo = organisations.create_organisation(db, OrganisationData(name="AWO"))
     keep = person(
         db,
         "Ayşe",
@@ -421,7 +420,7 @@ def _two_records(db: Database) -> dict[str, int]:
 def test_merge_proposal_defaults(db: Database) -> None:
     r = _two_records(db)
     with db.read_session() as s:
-        proposal = dup.merge_proposal(s, r["keep"], r["drop"])
+        proposal = merge.merge_proposal(s, r["keep"], r["drop"])
     fields = {f.field: f for f in proposal.fields}
     assert fields["email"].default == "drop"  # empty on the survivor: the other value wins
     assert fields["gender"].default == "drop"  # "keine Angabe" counts as empty
@@ -444,10 +443,10 @@ def test_merge_moves_everything_and_undo_restores_it(db: Database) -> None:
     r = _two_records(db)
     keep, drop = r["keep"], r["drop"]
     before = dump(db)
-    result = dup.merge_persons(db, keep, drop, {"city": "drop"})
+    result = merge.merge_persons(db, keep, drop, {"city": "drop"})
     with db.read_session() as s:
         assert s.get(Person, drop) is None
-        survivor = reg.get_person(db, keep)
+        survivor = persons.get_person(db, keep)
         d = survivor.data
         assert (d.email, d.gender, d.city, d.last_name) == (
             "a.oeztuerk@example.org",
@@ -501,36 +500,36 @@ def test_merge_moves_everything_and_undo_restores_it(db: Database) -> None:
     assert survivor.version == result.keep_version
     assert result.notes
 
-    dup.undo_merge(db, result)
+    merge.undo_merge(db, result)
     assert dump(db) == before
     with db.read_session() as s:
         assert not any(h.merged_from for h in audit.history(s, "person", keep))
     with pytest.raises(UserError, match="schon rückgängig"):
-        dup.undo_merge(db, result)
+        merge.undo_merge(db, result)
     # redo, then undo again
-    again = dup.merge_persons(db, keep, drop, {"city": "drop"})
-    dup.undo_merge(db, again)
+    again = merge.merge_persons(db, keep, drop, {"city": "drop"})
+    merge.undo_merge(db, again)
     assert dump(db) == before
 
 
 def test_undo_merge_refuses_after_a_later_edit(db: Database) -> None:
     keep, drop = person(db, "Jan", "Jansen"), person(db, "Jan", "Janssen")
-    result = dup.merge_persons(db, keep, drop)
-    rec = reg.get_person(db, keep)
-    reg.update_person(db, keep, dataclasses.replace(rec.data, city="Vreden"), rec.version)
+    result = merge.merge_persons(db, keep, drop)
+    rec = persons.get_person(db, keep)
+    persons.update_person(db, keep, dataclasses.replace(rec.data, city="Vreden"), rec.version)
     with pytest.raises(UserError, match="nicht mehr rückgängig"):
-        dup.undo_merge(db, result)
+        merge.undo_merge(db, result)
 
 
 def test_merge_refuses_nonsense(db: Database) -> None:
     keep = person(db, "Jan", "Jansen")
     with pytest.raises(UserError, match="mit sich selbst"):
-        dup.merge_persons(db, keep, keep)
+        merge.merge_persons(db, keep, keep)
     with pytest.raises(UserError, match="gibt es nicht"):
-        dup.merge_persons(db, keep, 9999)
+        merge.merge_persons(db, keep, 9999)
     drop = person(db, "Jan", "Janssen")
     with pytest.raises(UserError, match="Unbekannte Felder"):
-        dup.merge_persons(db, keep, drop, {"shoe_size": "drop"})
+        merge.merge_persons(db, keep, drop, {"shoe_size": "drop"})
     with db.read_session() as s:
         assert s.get(Person, drop) is not None
 
@@ -539,18 +538,20 @@ def test_merge_refuses_nonsense(db: Database) -> None:
 
 
 def test_organisation_duplicates_for(db: Database) -> None:
-    caritas = reg.create_organisation(
+    caritas = organisations.create_organisation(
         db,
         OrganisationData(
             name="Caritasverband Bocholt", department="Migrationsdienst", email="info@caritas.de"
         ),
     )
-    awo = reg.create_organisation(db, OrganisationData(name="AWO Kreisverband Borken"))
+    awo = organisations.create_organisation(db, OrganisationData(name="AWO Kreisverband Borken"))
     with db.read_session() as s:
 
         def find(**kw: Any) -> list[tuple[int, bool]]:
             data = OrganisationData(**kw)
-            return [(c.organisation_id, c.certain) for c in dup.find_organisation_duplicates_for(s, data)]
+            return [
+                (c.organisation_id, c.certain) for c in duplicates.find_organisation_duplicates_for(s, data)
+            ]
 
         assert find(name="Caritasverband  Bocholt", department="Migrationsdienst") == [(caritas, True)]
         assert find(name="Caritas e. V.", email=" INFO@caritas.de") == [(caritas, True)]
@@ -562,8 +563,8 @@ def test_organisation_duplicates_for(db: Database) -> None:
 def test_merge_organisations_and_undo(db: Database) -> None:
     from konferenz.storage.models import Conference, Organisation
 
-    keep = reg.create_organisation(db, OrganisationData(name="Kulturverein", tags=["MSO-Netz"]))
-    drop = reg.create_organisation(
+    keep = organisations.create_organisation(db, OrganisationData(name="Kulturverein", tags=["MSO-Netz"]))
+    drop = organisations.create_organisation(
         db, OrganisationData(name="Kulturverein e. V.", email="info@kulturverein.de", tags=["Presse"])
     )
     both = person(db, "Emre", "Kaya", roles=[RoleData(keep), RoleData(drop, "Kassierer", is_primary=True)])
@@ -588,14 +589,14 @@ def test_merge_organisations_and_undo(db: Database) -> None:
         )
     before = dump(db)
     with db.read_session() as s:
-        proposal = dup.organisation_merge_proposal(s, keep, drop)
+        proposal = merge.organisation_merge_proposal(s, keep, drop)
     assert {f.field: f.default for f in proposal.fields}["email"] == "drop"
     assert proposal.roles_moved == ["Elif Demir"] and proposal.roles_combined == ["Emre Kaya"]
-    result = dup.merge_organisations(db, keep, drop)
+    result = merge.merge_organisations(db, keep, drop)
     with db.read_session() as s:
         assert s.get(Organisation, drop) is None
-        assert reg.get_organisation(db, keep).data.email == "info@kulturverein.de"
-        assert reg.get_organisation(db, keep).data.tags == ["MSO-Netz", "Presse"]
+        assert organisations.get_organisation(db, keep).data.email == "info@kulturverein.de"
+        assert organisations.get_organisation(db, keep).data.tags == ["MSO-Netz", "Presse"]
         roles = s.execute(
             sa.select(Role.person_id, Role.organisation_id, Role.is_primary, Role.function)
         ).all()
@@ -612,5 +613,5 @@ def test_merge_organisations_and_undo(db: Database) -> None:
             key=str,
         )
         assert s.scalar(sa.select(Recommendation.responsible_organisation_id)) == keep
-    dup.undo_merge(db, result)
+    merge.undo_merge(db, result)
     assert dump(db) == before

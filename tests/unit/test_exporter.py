@@ -25,7 +25,9 @@ from konferenz.importing import service as importing
 from konferenz.importing.plan import ImportReport, Outcome
 from konferenz.lists import registry as lists
 from konferenz.programme import new_conference
-from konferenz.registry import service as registry
+from konferenz.registry import organisations as registry_organisations
+from konferenz.registry import persons as registry_persons
+from konferenz.registry import validation
 from konferenz.spreadsheets.xlsx import Sheet, write_workbook
 from konferenz.storage import snapshot
 from konferenz.storage.db import Database
@@ -66,9 +68,9 @@ def import_staff_list(db: Database, tmp_path: Path) -> ImportReport:
 
 def test_registry_export_reads_back_safely(db: Database, tmp_path: Path) -> None:
     import_staff_list(db, tmp_path)
-    tricky = registry.create_person(
+    tricky = registry_persons.create_person(
         db,
-        registry.PersonData(
+        validation.PersonData(
             last_name='=HYPERLINK("http://x")',
             first_name="@Anna",
             function="-Leitung",
@@ -133,8 +135,8 @@ def test_registry_export_reads_back_safely(db: Database, tmp_path: Path) -> None
 def test_anonymised_persons_are_not_exported(db: Database, tmp_path: Path) -> None:
     from konferenz.privacy.erasure import erase_person
 
-    keep = registry.create_person(db, registry.PersonData(last_name="Bleibt"))
-    gone = registry.create_person(db, registry.PersonData(last_name="Vergessen"))
+    keep = registry_persons.create_person(db, validation.PersonData(last_name="Bleibt"))
+    gone = registry_persons.create_person(db, validation.PersonData(last_name="Vergessen"))
     erase_person(db, gone, "Antrag")
     rows = assert_safe_sheet(
         sheet_of(exporter.export_registry(db, tmp_path / "r.xlsx").path, "Personen"), exporter.PERSON_HEADERS
@@ -215,18 +217,18 @@ def conference_with_every_status(db: Database) -> dict[InvitationStatus, int]:
         db,
         editing.ConferenceData(year=2025, title="Integrationskonferenz 2025", date=dt.date(2025, 11, 20)),
     )
-    org = registry.create_organisation(
-        db, registry.OrganisationData(name="Caritas Bocholt", postal_code="46395")
+    org = registry_organisations.create_organisation(
+        db, validation.OrganisationData(name="Caritas Bocholt", postal_code="46395")
     )
     for i in range(len(InvitationStatus)):
-        registry.create_person(
+        registry_persons.create_person(
             db,
-            registry.PersonData(
+            validation.PersonData(
                 last_name=f"Person{i:02d}",
                 first_name="Ayşe" if i == 0 else "Hans",
                 gender=Gender.FEMALE if i == 0 else Gender.MALE,
                 phone="02861 681-0",
-                roles=[registry.RoleData(org, function="Beratung", is_primary=True)],
+                roles=[validation.RoleData(org, function="Beratung", is_primary=True)],
             ),
         )
     inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 import fixtures_spreadsheets as fx
 
 from konferenz.conferences import editing, inviting
-from konferenz.enums import AuditAction, Gender
+from konferenz.enums import AuditAction, Gender, LegalBasis
 from konferenz.errors import UserError
 from konferenz.importing import profiles, undo
 from konferenz.importing import service as importing
@@ -36,8 +36,9 @@ from konferenz.importing.plan import ImportReport, Outcome, RowChoice, RowPlan
 from konferenz.importing.rows import PERSON_VALUE_FIELDS, person_errors
 from konferenz.importing.writer import Writer
 from konferenz.programme import new_conference
-from konferenz.registry import duplicates
-from konferenz.registry import service as registry
+from konferenz.registry import keys as registry_keys
+from konferenz.registry import organisations, search_keys, validation
+from konferenz.registry import persons as registry_persons
 from konferenz.storage import snapshot
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
@@ -63,7 +64,7 @@ def dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def seed_person(db: Database, **values: Any) -> int:
-    return registry.create_person(db, registry.PersonData(**values))
+    return registry_persons.create_person(db, validation.PersonData(**values))
 
 
 def person(db: Database, person_id: int) -> Person:
@@ -220,7 +221,7 @@ def test_looks_like_organisation(text: str, is_org: bool) -> None:
 
 
 def _whole_name_keys(first: str, prefix: str, last: str) -> tuple[str, str]:
-    """``duplicates.name_key`` and ``latin_key`` as they are defined: the whole name folded (and
+    """``registry_keys.name_key`` and ``latin_key`` as they are defined: the whole name folded (and
     transliterated), punctuation as space. ``duplicates`` computes them per part and skips the
     transliteration of an ASCII key, for the import's speed."""
 
@@ -228,7 +229,7 @@ def _whole_name_keys(first: str, prefix: str, last: str) -> tuple[str, str]:
         return collapse_spaces(re.sub(r"[\W_]+", " ", text))
 
     whole = f"{first} {prefix} {last}"
-    return words(fold(whole)), words(duplicates.to_latin(whole))
+    return words(fold(whole)), words(registry_keys.to_latin(whole))
 
 
 def test_name_key_shortcut_agrees_with_the_definition() -> None:
@@ -245,8 +246,11 @@ def test_name_key_shortcut_agrees_with_the_definition() -> None:
     ]
     for first, prefix, last in samples:
         keys = _whole_name_keys(first, prefix, last)
-        assert duplicates.name_keys(first, prefix, last) == keys
-        assert (duplicates.name_key(first, prefix, last), duplicates.latin_key(first, prefix, last)) == keys
+        assert registry_keys.name_keys(first, prefix, last) == keys
+        assert (
+            registry_keys.name_key(first, prefix, last),
+            registry_keys.latin_key(first, prefix, last),
+        ) == keys
 
 
 #: letters of many scripts, compatibility characters that decompose (ﬁ, Ａ, ª, 🄐, ½), combining marks,
@@ -280,7 +284,7 @@ def test_name_keys_equal_the_definition_for_any_text() -> None:
     for _ in range(5000):
         samples.append(("", "", "".join(rng.choices(_TRICKY, k=rng.randrange(1, 5)))))
     for first, prefix, last in samples:
-        assert duplicates.name_keys(first, prefix, last) == _whole_name_keys(first, prefix, last), (
+        assert registry_keys.name_keys(first, prefix, last) == _whole_name_keys(first, prefix, last), (
             first,
             prefix,
             last,
@@ -289,16 +293,16 @@ def test_name_keys_equal_the_definition_for_any_text() -> None:
 
 @pytest.mark.parametrize("length", [1, 30, 31, 99, 100, 101, 250])
 def test_length_fast_path_agrees_with_the_registry(length: int) -> None:
-    """The import asks ``registry.validate_person`` only when ``registry.fits_columns`` says no; whenever it
+    """The import asks ``validation.validate_person`` only when ``validation.fits_columns`` says no; whenever it
     says yes, the registry has nothing to object to (the other rules are already guaranteed)."""
     base = {name: "" for name in PERSON_VALUE_FIELDS}
-    base |= {"gender": Gender.UNKNOWN, "legal_basis": registry.LegalBasis.PUBLIC_TASK, "last_name": "Müller"}
+    base |= {"gender": Gender.UNKNOWN, "legal_basis": LegalBasis.PUBLIC_TASK, "last_name": "Müller"}
     for name in ("first_name", "last_name", "title", "name_prefix", "function", "city", "phone", "notes"):
         values = base | {name: "x" * length}
-        fast = registry.fits_columns("person", values)
+        fast = validation.fits_columns("person", values)
         full = [
             e
-            for e in registry.validate_person(registry.PersonData(**values))
+            for e in validation.validate_person(validation.PersonData(**values))
             if e.field not in ("email", "postal_code")
         ]
         assert fast == (not full), (name, length, full)
@@ -440,8 +444,8 @@ def test_staff_list_report_row_by_row_and_database(db: Database, tmp_path: Path)
 
     # every written record has the search key the registry would compute, and its municipality
     with db.session() as s:
-        assert registry.refresh_person_search_text(s) == 0
-        assert registry.refresh_organisation_search_text(s) == 0
+        assert search_keys.refresh_person_search_text(s) == 0
+        assert search_keys.refresh_organisation_search_text(s) == 0
     with db.read_session() as s:
         assert not s.scalars(sa.select(Person.id).where(Person.search_text == "")).all()
         assert "ozturk" in s.scalar(sa.select(Person.search_text).where(Person.last_name == "Öztürk"))
@@ -484,7 +488,9 @@ def test_update_fills_and_updates_a_duplicate(db: Database, tmp_path: Path) -> N
     cat = org_id = None
     with db.read_session() as s:
         cat = s.scalar(sa.select(Category.id).where(Category.name == "Verwaltung"))
-    org_id = registry.create_organisation(db, registry.OrganisationData(name="Kreis Borken", category_id=cat))
+    org_id = organisations.create_organisation(
+        db, validation.OrganisationData(name="Kreis Borken", category_id=cat)
+    )
     pid = seed_person(
         db, first_name="Anna", last_name="Schmidt", email="anna.schmidt@kreis-borken.de", notes="alt"
     )
@@ -530,11 +536,11 @@ def test_update_fills_and_updates_a_duplicate(db: Database, tmp_path: Path) -> N
 
 
 def test_duplicate_rules_of_the_registry(db: Database, tmp_path: Path) -> None:
-    org = registry.create_organisation(db, registry.OrganisationData(name="Caritasverband Bocholt"))
+    org = organisations.create_organisation(db, validation.OrganisationData(name="Caritasverband Bocholt"))
     at_org = seed_person(
-        db, first_name="Ayşe", last_name="Öztürk", roles=[registry.RoleData(org, is_primary=True)]
+        db, first_name="Ayşe", last_name="Öztürk", roles=[validation.RoleData(org, is_primary=True)]
     )
-    no_first = seed_person(db, last_name="Schulte", roles=[registry.RoleData(org, is_primary=True)])
+    no_first = seed_person(db, last_name="Schulte", roles=[validation.RoleData(org, is_primary=True)])
     rows = [
         ["Vorname", "Nachname", "Organisation", "E-Mail"],
         ["Ayse", "Oeztuerk", "CARITASVERBAND  BOCHOLT", ""],  # same folded name, same organisation
@@ -671,7 +677,7 @@ def test_first_name_without_last_name_at_an_organisation(db: Database, tmp_path:
 
 
 def test_organisation_rows_match_existing_organisations(db: Database, tmp_path: Path) -> None:
-    existing = registry.create_organisation(db, registry.OrganisationData(name="Stadt Rhede"))
+    existing = organisations.create_organisation(db, validation.OrganisationData(name="Stadt Rhede"))
     rows = [
         ["Organisation", "E-Mail", "Kategorie"],
         ["stadt   RHEDE", "info@rhede.de", "Kommunen"],
@@ -725,7 +731,7 @@ def test_id_column_updates_by_id_and_never_brings_back_deleted_or_erased(
     deleted = seed_person(db, first_name="Bernd", last_name="Weg")
     erased = seed_person(db, first_name="Clara", last_name="Vergessen")
     other = seed_person(db, first_name="Dora", last_name="Fremd")
-    registry.delete_person(db, deleted)
+    registry_persons.delete_person(db, deleted)
     erase_person(db, erased, "Antrag nach Art. 17")
     rows = [
         ["ID", "Vorname", "Nachname", "E-Mail", "Telefon"],
@@ -779,7 +785,7 @@ def test_failure_while_writing_stores_nothing(
     def broken(*_args: Any, **_kw: Any) -> int:
         raise RuntimeError("Stromausfall")
 
-    monkeypatch.setattr(registry, "refresh_organisation_search_text", broken)
+    monkeypatch.setattr(search_keys, "refresh_organisation_search_text", broken)
     monkeypatch.setattr(Writer, "_updates", lambda self: broken())
     with pytest.raises(RuntimeError, match="Stromausfall"):
         importing.commit_import(db, plan)
@@ -802,13 +808,13 @@ def test_progress_is_reported_up_to_the_total(db: Database, tmp_path: Path) -> N
 
 
 def test_undo_takes_back_created_and_updated_records(db: Database, tmp_path: Path) -> None:
-    org = registry.create_organisation(db, registry.OrganisationData(name="Altverein"))
+    org = organisations.create_organisation(db, validation.OrganisationData(name="Altverein"))
     pid = seed_person(
         db,
         first_name="Anna",
         last_name="Schmidt",
         email="anna.schmidt@kreis-borken.de",
-        roles=[registry.RoleData(org, is_primary=True)],
+        roles=[validation.RoleData(org, is_primary=True)],
         tags=["Presse"],
     )
     path, _ = fx.staff_list_xlsx(tmp_path)
@@ -838,8 +844,8 @@ def test_undo_is_refused_after_an_edit(db: Database, tmp_path: Path) -> None:
     path, _ = fx.staff_list_xlsx(tmp_path)
     report = importing.import_file(db, path)
     pid = person_by_last(db, "Öztürk").id
-    record = registry.get_person(db, pid)
-    registry.update_person(
+    record = registry_persons.get_person(db, pid)
+    registry_persons.update_person(
         db, pid, record.data.__class__(**{**record.data.__dict__, "phone": "0171 1"}), record.version
     )
     after_edit = dump(db)
@@ -950,7 +956,7 @@ def test_the_garbage_collector_runs_again_after_an_import(db: Database, tmp_path
 
 
 def test_organisations_meet_ignoring_case_accents_punctuation_and_spacing() -> None:
-    key = duplicates.organisation_name_key
+    key = registry_keys.organisation_name_key
     assert (
         key("AWO Kreisverband")
         == key("AWO-Kreisverband")

@@ -24,7 +24,7 @@ from konferenz.lists.invitations import (
     person_name,
 )
 from konferenz.programme import new_conference
-from konferenz.registry.service import refresh_organisation_search_text, refresh_person_search_text
+from konferenz.registry.search_keys import refresh_organisation_search_text, refresh_person_search_text
 from konferenz.storage.db import Database
 from konferenz.storage.models import Invitation, Organisation, Person
 

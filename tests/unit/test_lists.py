@@ -1,4 +1,4 @@
-"""The list queries behind the window's tables (konferenz.lists.registry), on SQLite and PostgreSQL."""
+"""The list queries behind the window's tables (konferenz.lists), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,16 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus
-from konferenz.lists import registry as lists
-from konferenz.lists.registry import (
-    AgendaList,
-    ConferenceList,
-    ListSource,
-    MinutesList,
-    OrganisationList,
-    PersonList,
-    RecommendationList,
-)
+from konferenz.lists import conferences as lists_conferences
+from konferenz.lists import source as lists_source
+from konferenz.lists.conferences import AgendaList, ConferenceList, MinutesList, RecommendationList
+from konferenz.lists.registry import OrganisationList, PersonList
+from konferenz.lists.source import ListSource
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
     AgendaItem,
@@ -272,13 +267,13 @@ def _rows(db: Database, source: ListSource, ids: list[int]) -> list[tuple[object
 
 
 def test_german_formats() -> None:
-    assert lists.format_date(dt.date(2025, 3, 7)) == "07.03.2025"
-    assert lists.format_date(None) == ""
-    assert lists.format_time(dt.time(9, 5)) == "09:05"
-    assert lists.format_count(10_000) == "10.000"
-    assert lists.format_count(1_234_567) == "1.234.567"
-    assert lists.format_count(58) == "58"
-    assert lists.search_tokens("  Öztürk   AYŞE ") == ["ozturk", "ayse"]
+    assert lists_source.format_date(dt.date(2025, 3, 7)) == "07.03.2025"
+    assert lists_source.format_date(None) == ""
+    assert lists_source.format_time(dt.time(9, 5)) == "09:05"
+    assert lists_source.format_count(10_000) == "10.000"
+    assert lists_source.format_count(1_234_567) == "1.234.567"
+    assert lists_source.format_count(58) == "58"
+    assert lists_source.search_tokens("  Öztürk   AYŞE ") == ["ozturk", "ayse"]
 
 
 # --- persons -----------------------------------------------------------------------------------------
@@ -478,7 +473,7 @@ def test_conferences(db: Database, sample: Sample) -> None:
     assert _ids(db, source, search="18.09.2025") == [sample.conferences[2025]]
     assert _ids(db, source, sort_key="year") == ids[::-1]
     with db.read_session() as session:
-        assert lists.conference_choices(session) == [
+        assert lists_conferences.conference_choices(session) == [
             (sample.conferences[2025], "2025 – Teilhabe vor Ort"),
             (sample.conferences[2024], "2024 – Vielfalt gestalten"),
         ]
@@ -550,9 +545,9 @@ def test_newest_conference_with_minutes(db: Database, sample: Sample) -> None:
     with db.session() as session:
         session.add(Conference(year=2026, title="In Planung"))
     with db.read_session() as session:
-        assert lists.newest_conference_with_minutes(session) == sample.conferences[2025]
+        assert lists_conferences.newest_conference_with_minutes(session) == sample.conferences[2025]
         session.execute(sa.delete(MinutesEntry))
-        assert lists.newest_conference_with_minutes(session) is None
+        assert lists_conferences.newest_conference_with_minutes(session) is None
 
 
 # --- recommendations --------------------------------------------------------------------------------

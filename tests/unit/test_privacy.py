@@ -25,8 +25,7 @@ from konferenz.privacy.erasure import ErasureResult, _scrub_strings, erase_perso
 from konferenz.privacy.review import review
 from konferenz.privacy.scrubber import Scrubber
 from konferenz.programme import new_conference
-from konferenz.registry import duplicates
-from konferenz.registry import service as registry
+from konferenz.registry import merge, organisations, persons, validation
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
     AgendaItem,
@@ -461,10 +460,10 @@ def test_scrubber_takes_only_whole_email_addresses(email: str, text: str, expect
 
 
 def test_erasure_knows_longer_names_from_the_register(db: Database) -> None:
-    ali = registry.create_person(
-        db, registry.PersonData(first_name="Ali", last_name="Hassan", email="info@verein.de")
+    ali = persons.create_person(
+        db, validation.PersonData(first_name="Ali", last_name="Hassan", email="info@verein.de")
     )
-    registry.create_person(db, registry.PersonData(first_name="Mohammed", last_name="Yusuf"))
+    persons.create_person(db, validation.PersonData(first_name="Mohammed", last_name="Yusuf"))
     text = "Mohammed Ali Hassan, Ali Hassan-Rahimi und Ali Hassan (info@verein.de, info@verein.de.example)"
     kept = (
         "Mohammed Ali Hassan, Ali Hassan-Rahimi und [anonymisiert] ([anonymisiert], info@verein.de.example)"
@@ -605,9 +604,9 @@ IMPORTED_SECRETS = (
 def test_import_journals_lose_the_person_and_stay_undoable(db: Database, tmp_path: Path) -> None:
     """One import created the person, a second updated it; after the erasure neither journal holds
     anything of the person, and both imports can still be undone for their other rows."""
-    kept_org = registry.create_organisation(db, registry.OrganisationData(name="Kulturverein Ahaus"))
-    emil = registry.create_person(
-        db, registry.PersonData(first_name="Emil", last_name="Anders", email="emil.anders@example.org")
+    kept_org = organisations.create_organisation(db, validation.OrganisationData(name="Kulturverein Ahaus"))
+    emil = persons.create_person(
+        db, validation.PersonData(first_name="Emil", last_name="Anders", email="emil.anders@example.org")
     )
     first = [
         IMPORT_HEAD,
@@ -680,10 +679,10 @@ def test_import_journals_lose_the_person_and_stay_undoable(db: Database, tmp_pat
 
 
 def test_history_of_merged_duplicates_goes_too(db: Database, person: int) -> None:
-    duplicate = registry.create_person(
-        db, registry.PersonData(first_name="Ayse", last_name="Oeztuerk", email="a.oeztuerk@privat.example")
+    duplicate = persons.create_person(
+        db, validation.PersonData(first_name="Ayse", last_name="Oeztuerk", email="a.oeztuerk@privat.example")
     )
-    duplicates.merge_persons(db, person, duplicate)
+    merge.merge_persons(db, person, duplicate)
     erase_person(db, person, "Antrag")
     with db.read_session() as s:
         values = [

@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from konferenz.enums import InvitationStatus
+from konferenz.lists.facets import RegistryFilter
 from konferenz.lists.registry import (
     OrganisationList,
     PersonList,
-    RegistryFilter,
     category_choices,
     municipality_choices,
     organisation_choices,
@@ -20,8 +20,8 @@ from konferenz.lists.registry import (
     tag_choices,
 )
 from konferenz.privacy.erasure import erase_person
-from konferenz.registry import service as registry
-from konferenz.registry.service import OrganisationData, PersonData, RoleData
+from konferenz.registry import filters, organisations, persons
+from konferenz.registry.validation import OrganisationData, PersonData, RoleData
 from konferenz.storage import migrations
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import Conference, Invitation, Person
@@ -44,11 +44,11 @@ def test_sort_key_rule() -> None:
 
 def test_sort_key_is_kept_current_by_every_writer(db: Database) -> None:
     # services (ORM)
-    pid = registry.create_person(db, PersonData(first_name="Ayşe", last_name="Öztürk"))
+    pid = persons.create_person(db, PersonData(first_name="Ayşe", last_name="Öztürk"))
     assert _sort_names(db)[pid] == "ozturk ayse"
-    record = registry.get_person(db, pid)
+    record = persons.get_person(db, pid)
     record.data.last_name = "Yılmaz"
-    registry.update_person(db, pid, record.data, record.version)
+    persons.update_person(db, pid, record.data, record.version)
     assert _sort_names(db)[pid] == "yilmaz ayse"
     # Core bulk inserts as the demo data and the import write them (a template with an empty key)
     with db.session() as s:
@@ -66,9 +66,9 @@ def test_sort_key_is_kept_current_by_every_writer(db: Database) -> None:
     erase_person(db, pid, "Antrag vom 03.11.2026")
     assert _sort_names(db)[pid] == "anonymisiert"
     # undo of a delete puts the key back with the row
-    other = registry.create_person(db, PersonData(first_name="Olga", last_name="Иванова"))
-    snap = registry.delete_person(db, other)
-    registry.restore_person(db, snap)
+    other = persons.create_person(db, PersonData(first_name="Olga", last_name="Иванова"))
+    snap = persons.delete_person(db, other)
+    persons.restore_person(db, snap)
     assert _sort_names(db)[other] == "иванова olga"
 
 
@@ -110,7 +110,7 @@ def test_default_order_uses_the_folded_names(db: Database) -> None:
         ("Müller", "Hans"),
         ("Mueller", "Anna"),
     ):
-        registry.create_person(db, PersonData(first_name=first, last_name=last))
+        persons.create_person(db, PersonData(first_name=first, last_name=last))
     with db.read_session() as s:
         ids = PersonList().ids(s)
         rows = PersonList().rows(s, ids)
@@ -136,7 +136,7 @@ def registry_sample(db: Database) -> dict[str, int]:
     with db.read_session() as s:
         cats = {name: cid for cid, name in category_choices(s)}
     ids: dict[str, int] = {}
-    ids["mso"] = registry.create_organisation(
+    ids["mso"] = organisations.create_organisation(
         db,
         OrganisationData(
             name="Türkisch-Islamische Gemeinde Bocholt",
@@ -145,10 +145,10 @@ def registry_sample(db: Database) -> dict[str, int]:
             tags=["Presse"],
         ),
     )
-    ids["awo"] = registry.create_organisation(
+    ids["awo"] = organisations.create_organisation(
         db, OrganisationData(name="AWO Rhede", category_id=cats["Wohlfahrtsverband"], postal_code="46414")
     )
-    ids["at_mso"] = registry.create_person(
+    ids["at_mso"] = persons.create_person(
         db,
         PersonData(
             first_name="Ayşe",
@@ -157,7 +157,7 @@ def registry_sample(db: Database) -> dict[str, int]:
             roles=[RoleData(ids["mso"], is_primary=True), RoleData(ids["awo"])],
         ),
     )
-    ids["own_category"] = registry.create_person(
+    ids["own_category"] = persons.create_person(
         db,
         PersonData(
             first_name="Hans",
@@ -167,13 +167,13 @@ def registry_sample(db: Database) -> dict[str, int]:
             tags=["Newsletter"],
         ),
     )
-    ids["at_awo"] = registry.create_person(
+    ids["at_awo"] = persons.create_person(
         db, PersonData(first_name="Mehmet", last_name="Çelik", roles=[RoleData(ids["awo"], is_primary=True)])
     )
-    ids["alone"] = registry.create_person(
+    ids["alone"] = persons.create_person(
         db, PersonData(first_name="Olga", last_name="Иванова", postal_code="46414", tags=["Presse"])
     )
-    ids["erased"] = registry.create_person(
+    ids["erased"] = persons.create_person(
         db,
         PersonData(first_name="Emre", last_name="Şahin", postal_code="46414", category_id=cats["Fachleute"]),
     )
@@ -208,7 +208,7 @@ def test_person_facets_mean_what_the_saved_filters_mean(
                 listed = PersonList(
                     category_ids=categories, municipality_ids=municipalities, tag_ids=tag_ids
                 ).ids(s, search=search)
-                expected = registry.filter_person_ids(
+                expected = filters.filter_person_ids(
                     s, RegistryFilter("persons", search, categories, municipalities, tag_ids)
                 )
                 assert sorted(listed) == sorted(expected), (categories, municipalities, tag_ids, search)
@@ -260,10 +260,56 @@ def test_organisation_facets(db: Database, registry_sample: dict[str, int]) -> N
             listed = OrganisationList(
                 category_ids=categories, municipality_ids=municipalities, tag_ids=tag_ids
             ).ids(s)
-            expected = registry.filter_organisation_ids(
+            expected = filters.filter_organisation_ids(
                 s, RegistryFilter("organisations", "", categories, municipalities, tag_ids)
             )
             assert sorted(listed) == sorted(expected)
+
+
+def test_a_saved_filter_invites_what_its_list_shows(db: Database, registry_sample: dict[str, int]) -> None:
+    """The two consumers of ``konferenz.lists.facets``: the address list a Verteiler shows and the ids
+    ``filters.filter_ids`` invites, for saved filters of both kinds with searches and facets."""
+    with db.read_session() as s:
+        cats = {name: cid for cid, name in category_choices(s)}
+        muns = {name: mid for mid, name in municipality_choices(s)}
+        tags = {name: tid for tid, name in tag_choices(s)}
+    wanted = {
+        "MSO": RegistryFilter("persons", "", (cats["Migrantenselbstorganisation"],)),
+        "Bocholt und Rhede": RegistryFilter("persons", "", (), (muns["Bocholt"], muns["Rhede"])),
+        "Presse Öztürk": RegistryFilter("persons", "Oeztuerk", (), (), (tags["Presse"],)),
+        "Fachleute in Bocholt": RegistryFilter(
+            "persons", "hans", (cats["Fachleute"],), (muns["Bocholt"],), (tags["Newsletter"],)
+        ),
+        "Organisationen": RegistryFilter("organisations", "bocholt"),
+        "Organisationen Presse": RegistryFilter("organisations", "", (), (), (tags["Presse"],)),
+        "Verbände in Rhede": RegistryFilter(
+            "organisations", "awo", (cats["Wohlfahrtsverband"],), (muns["Rhede"],)
+        ),
+    }
+    for name, flt in wanted.items():
+        filters.save_filter(db, name, flt)
+    saved = {info.name: info.filter for info in filters.list_filters(db)}
+    assert saved == wanted
+    found: dict[str, set[int]] = {}
+    with db.read_session() as s:
+        for name, flt in saved.items():
+            source = PersonList if flt.kind == "persons" else OrganisationList
+            facets = source(
+                category_ids=flt.category_ids, municipality_ids=flt.municipality_ids, tag_ids=flt.tag_ids
+            )
+            listed = facets.ids(s, search=flt.search)
+            invited = filters.filter_ids(s, flt)
+            assert sorted(listed) == sorted(invited), name
+            assert len(set(invited)) == len(invited)
+            found[name] = set(invited)
+    ids = registry_sample
+    assert found["MSO"] == {ids["at_mso"]}
+    assert found["Bocholt und Rhede"] == {ids["at_mso"], ids["own_category"], ids["at_awo"], ids["alone"]}
+    assert found["Presse Öztürk"] == {ids["at_mso"]}
+    assert found["Fachleute in Bocholt"] == {ids["own_category"]}
+    assert found["Organisationen"] == {ids["mso"]}
+    assert found["Organisationen Presse"] == {ids["mso"]}
+    assert found["Verbände in Rhede"] == {ids["awo"]}
 
 
 def test_choices_and_contacts(db: Database, registry_sample: dict[str, int]) -> None:

@@ -41,7 +41,9 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
-from konferenz.lists.registry import ListSource, OrganisationList, PersonList, SavedFilterInfo
+from konferenz.lists.facets import SavedFilterInfo
+from konferenz.lists.registry import OrganisationList, PersonList
+from konferenz.lists.source import ListSource
 from ui.addresses.filters import RegistryFilterBar
 from ui.context import ORGANISATIONS, PERSONS, AppContext
 from ui.widgets.dialog_tools import confirm
@@ -415,13 +417,14 @@ class RegistryPage(QWidget):
         if not ok or not name.strip():
             return None
         from konferenz.registry import (
-            service as registry,  # late: the services are not needed to show the list
+            filters,
+            validation,  # late: the services are not needed to show the list
         )
 
         existing = next(
             (
                 f
-                for f in registry.list_filters(self.ctx.database)
+                for f in filters.list_filters(self.ctx.database)
                 if f.name.casefold() == name.strip().casefold()
             ),
             None,
@@ -435,10 +438,10 @@ class RegistryPage(QWidget):
                 return None
             name = existing.name
         try:
-            saved_id = registry.save_filter(
+            saved_id = filters.save_filter(
                 self.ctx.database, name, self.filters.current_filter(self.panel.search_field.text())
             )
-        except registry.ValidationError as exc:
+        except validation.ValidationError as exc:
             QMessageBox.warning(self, self.tr("Verteiler speichern"), exc.message)
             return None
         self.filters.reload_saved(self.ctx.database, select=saved_id)
@@ -454,9 +457,9 @@ class RegistryPage(QWidget):
             self.tr("Den Verteiler „{0}“ löschen? Die Adressen selbst bleiben erhalten.").format(info.name),
         ):
             return False
-        from konferenz.registry import service as registry
+        from konferenz.registry import filters
 
-        registry.delete_filter(self.ctx.database, info.id)
+        filters.delete_filter(self.ctx.database, info.id)
         self.filters.reload_saved(self.ctx.database)
         return True
 

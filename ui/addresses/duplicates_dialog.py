@@ -1,6 +1,6 @@
 """Bearbeiten → Dubletten suchen …: duplicate groups over the whole registry, and merging a pair.
 
-``find_duplicates(ctx, parent)`` runs ``konferenz.registry.duplicates.find_all_duplicates`` in the background
+``find_duplicates(ctx, parent)`` runs ``konferenz.registry.scan.find_all_duplicates`` in the background
 (``run_task``: progress dialog with Abbrechen; 100,000 persons take a few seconds) and opens the dialog:
 
 - left: the groups ("Ayşe Öztürk · 3 Personen · gleiche E-Mail-Adresse · sicher"), certain ones first;
@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
-from konferenz.lists.registry import PersonList, format_count
-from konferenz.registry.duplicates import DuplicateGroup, find_all_duplicates
+from konferenz.lists.registry import PersonList
+from konferenz.lists.source import format_count
+from konferenz.registry.scan import DuplicateGroup, find_all_duplicates
 from konferenz.storage.db import Database
 from ui.addresses.merge_dialog import MergeDialog
 from ui.context import AppContext

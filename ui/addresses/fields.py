@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from konferenz.text import collapse_spaces, fold
 
 if TYPE_CHECKING:
-    from konferenz.registry.service import RoleData
+    from konferenz.registry.validation import RoleData
 
 Choices = Sequence[tuple[int, str]]
 
@@ -410,7 +410,7 @@ class RolesEditor(QWidget):
     def roles(self) -> tuple[list[RoleData], list[str]]:
         """The roles as entered, and problems the core cannot see (an organisation name that matches none)."""
         from konferenz.registry import (
-            service as registry,  # late: the roles editor is part of a form, not of the first list
+            validation,  # late: the roles editor is part of a form, not of the first list
         )
 
         out: list[RoleData] = []
@@ -430,7 +430,7 @@ class RolesEditor(QWidget):
                 )
                 continue
             out.append(
-                registry.RoleData(
+                validation.RoleData(
                     org_id,
                     row.function.text(),
                     row.department.text(),

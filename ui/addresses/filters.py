@@ -1,6 +1,6 @@
 """The filter rows above the person and organisation lists.
 
-- "Verteiler": saved filters (``konferenz.registry.service.save_filter`` / ``delete_filter``, read with ``konferenz.lists.registry.saved_filters``):
+- "Verteiler": saved filters (``konferenz.registry.filters.save_filter`` / ``delete_filter``, read with ``konferenz.lists.facets.saved_filters``):
   the search text and the chosen categories, municipalities and tags under a name ("alle MSO in Bocholt
   und Rhede"), reused here and when inviting. Choosing one applies it; "Speichern …" stores the current
   search and filters; "Löschen" removes the chosen one (after a question).
@@ -27,14 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.lists.registry import (
-    RegistryFilter,
-    SavedFilterInfo,
-    category_choices,
-    municipality_choices,
-    saved_filters,
-    tag_choices,
-)
+from konferenz.lists.facets import RegistryFilter, SavedFilterInfo, saved_filters
+from konferenz.lists.registry import category_choices, municipality_choices, tag_choices
 from konferenz.storage.db import Database
 from ui.addresses.fields import MultiSelectButton
 from ui.widgets.flow_layout import FlowLayout

@@ -1,7 +1,7 @@
 """Merge two persons (or two organisations): both records side by side, one choice per differing field.
 
 The dialog shows record A and record B in two columns. For every field whose values differ there is a
-pair of radio buttons; the defaults come from ``konferenz.registry.duplicates.merge_proposal`` (a filled value
+pair of radio buttons; the defaults come from ``konferenz.registry.merge.merge_proposal`` (a filled value
 beats an empty one, the surviving record wins a conflict). Above the fields the user chooses which record
 survives (its number, invitations and history stay; the other one is deleted after its roles,
 invitations, consents and tags moved over). Below, what else will happen ("2 Einladung(en) übernommen").
@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
-from konferenz.registry import duplicates
-from konferenz.registry.duplicates import Choice, MergeProposal, MergeResult
+from konferenz.registry import merge as registry_merge
+from konferenz.registry.merge import Choice, MergeProposal, MergeResult
 from ui.addresses import ops as registry_ops
 from ui.context import AppContext
 from ui.widgets.geometry import remember_geometry
@@ -147,8 +147,8 @@ class MergeDialog(QDialog):
     def _proposal(self, keep_id: int, drop_id: int) -> MergeProposal:
         with self.ctx.database.read_session() as session:
             if self.kind == "person":
-                return duplicates.merge_proposal(session, keep_id, drop_id)
-            return duplicates.organisation_merge_proposal(session, keep_id, drop_id)
+                return registry_merge.merge_proposal(session, keep_id, drop_id)
+            return registry_merge.organisation_merge_proposal(session, keep_id, drop_id)
 
     def _load(self, *, keep_first: bool) -> None:
         a, b = self.ids

@@ -1,8 +1,8 @@
 """Undoable operations of the address register: create, edit, delete and merge persons and organisations.
 
-Each function calls one service of ``konferenz.registry.service`` / ``konferenz.registry.duplicates`` (one unit of work)
+Each function calls one service of ``konferenz.registry.persons`` / ``organisations`` / ``merge`` (one unit of work)
 and puts the change on the window's undo stack (``AppContext.push_change``), following the undo recipes
-of ``konferenz.registry.service``. Pushing announces the kinds of data that changed, so every list refreshes;
+of ``konferenz.registry.persons``. Pushing announces the kinds of data that changed, so every list refreshes;
 Strg+Z and Strg+Umschalt+Z then undo and redo within the session.
 
 An undo or redo can fail when the record was changed in the meantime (at another workplace, or by a later
@@ -19,10 +19,9 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from konferenz.errors import UserError
-from konferenz.registry import duplicates
-from konferenz.registry import service as registry
-from konferenz.registry.duplicates import Choice, MergeResult
-from konferenz.registry.service import OrganisationData, PersonData
+from konferenz.registry import merge, organisations, persons
+from konferenz.registry.merge import Choice, MergeResult
+from konferenz.registry.validation import OrganisationData, PersonData
 from konferenz.storage.recording import person_display_name
 from konferenz.storage.snapshot import Snapshot
 from ui.context import INVITATIONS, ORGANISATIONS, PERSONS, RECOMMENDATIONS, AppContext
@@ -87,14 +86,14 @@ def _report_failed_step(ctx: AppContext, what: str, message: str) -> None:
 
 def create_person(ctx: AppContext, data: PersonData) -> int:
     """Save a new person (undo deletes it again, redo brings the same record back)."""
-    person_id = registry.create_person(ctx.database, data)
+    person_id = persons.create_person(ctx.database, data)
     state: dict[str, Snapshot] = {}
 
     def undo() -> None:
-        state["snap"] = registry.delete_person(ctx.database, person_id)
+        state["snap"] = persons.delete_person(ctx.database, person_id)
 
     def redo() -> None:
-        registry.restore_person(ctx.database, state["snap"])
+        persons.restore_person(ctx.database, state["snap"])
 
     ctx.push_change(
         _tr("Person „{0}“ anlegen").format(person_name(data)),
@@ -109,19 +108,19 @@ def update_person(ctx: AppContext, person_id: int, data: PersonData, expected_ve
     """Save changed data of a person; returns the new version. Raises ``ValidationError`` and
     ``VersionConflictError`` (nothing saved). A save that changes nothing is not put on the stack."""
     database = ctx.database
-    before = registry.capture_person(database, person_id, record_only=True)
+    before = persons.capture_person(database, person_id, record_only=True)
     before_row = before.row("person", person_id)
     before_version = int(before_row["version"]) if before_row else None
-    version = registry.update_person(database, person_id, data, expected_version)
+    version = persons.update_person(database, person_id, data, expected_version)
     if version == before_version:
         return version
     state = {"version": version}
 
     def undo() -> None:
-        registry.restore_person(ctx.database, before, expected_version=state["version"])
+        persons.restore_person(ctx.database, before, expected_version=state["version"])
 
     def redo() -> None:
-        state["version"] = registry.update_person(ctx.database, person_id, data, before_version)
+        state["version"] = persons.update_person(ctx.database, person_id, data, before_version)
 
     ctx.push_change(
         _tr("Person „{0}“ ändern").format(person_name(data)),
@@ -134,13 +133,13 @@ def update_person(ctx: AppContext, person_id: int, data: PersonData, expected_ve
 
 def delete_person(ctx: AppContext, person_id: int, name: str) -> None:
     """Delete a person with everything on it (undo puts all of it back)."""
-    state = {"snap": registry.delete_person(ctx.database, person_id)}
+    state = {"snap": persons.delete_person(ctx.database, person_id)}
 
     def undo() -> None:
-        registry.restore_person(ctx.database, state["snap"])
+        persons.restore_person(ctx.database, state["snap"])
 
     def redo() -> None:
-        state["snap"] = registry.delete_person(ctx.database, person_id)
+        state["snap"] = persons.delete_person(ctx.database, person_id)
 
     ctx.push_change(
         _tr("Person „{0}“ löschen").format(name),
@@ -154,13 +153,13 @@ def merge_persons(
     ctx: AppContext, keep_id: int, drop_id: int, choices: Mapping[str, Choice], text: str
 ) -> MergeResult:
     """Merge person ``drop_id`` into ``keep_id`` with the chosen field values (undo separates them)."""
-    state = {"result": duplicates.merge_persons(ctx.database, keep_id, drop_id, choices)}
+    state = {"result": merge.merge_persons(ctx.database, keep_id, drop_id, choices)}
 
     def undo() -> None:
-        duplicates.undo_merge(ctx.database, state["result"])
+        merge.undo_merge(ctx.database, state["result"])
 
     def redo() -> None:
-        state["result"] = duplicates.merge_persons(ctx.database, keep_id, drop_id, choices)
+        state["result"] = merge.merge_persons(ctx.database, keep_id, drop_id, choices)
 
     ctx.push_change(
         text,
@@ -175,14 +174,14 @@ def merge_persons(
 
 
 def create_organisation(ctx: AppContext, data: OrganisationData) -> int:
-    organisation_id = registry.create_organisation(ctx.database, data)
+    organisation_id = organisations.create_organisation(ctx.database, data)
     state: dict[str, Snapshot] = {}
 
     def undo() -> None:
-        state["snap"] = registry.delete_organisation(ctx.database, organisation_id)
+        state["snap"] = organisations.delete_organisation(ctx.database, organisation_id)
 
     def redo() -> None:
-        registry.restore_organisation(ctx.database, state["snap"])
+        organisations.restore_organisation(ctx.database, state["snap"])
 
     ctx.push_change(
         _tr("Organisation „{0}“ anlegen").format(data.name),
@@ -197,19 +196,21 @@ def update_organisation(
     ctx: AppContext, organisation_id: int, data: OrganisationData, expected_version: int | None
 ) -> int:
     database = ctx.database
-    before = registry.capture_organisation(database, organisation_id, record_only=True)
+    before = organisations.capture_organisation(database, organisation_id, record_only=True)
     before_row = before.row("organisation", organisation_id)
     before_version = int(before_row["version"]) if before_row else None
-    version = registry.update_organisation(database, organisation_id, data, expected_version)
+    version = organisations.update_organisation(database, organisation_id, data, expected_version)
     if version == before_version:
         return version
     state = {"version": version}
 
     def undo() -> None:
-        registry.restore_organisation(ctx.database, before, expected_version=state["version"])
+        organisations.restore_organisation(ctx.database, before, expected_version=state["version"])
 
     def redo() -> None:
-        state["version"] = registry.update_organisation(ctx.database, organisation_id, data, before_version)
+        state["version"] = organisations.update_organisation(
+            ctx.database, organisation_id, data, before_version
+        )
 
     ctx.push_change(
         _tr("Organisation „{0}“ ändern").format(data.name),
@@ -221,13 +222,13 @@ def update_organisation(
 
 
 def delete_organisation(ctx: AppContext, organisation_id: int, name: str) -> None:
-    state = {"snap": registry.delete_organisation(ctx.database, organisation_id)}
+    state = {"snap": organisations.delete_organisation(ctx.database, organisation_id)}
 
     def undo() -> None:
-        registry.restore_organisation(ctx.database, state["snap"])
+        organisations.restore_organisation(ctx.database, state["snap"])
 
     def redo() -> None:
-        state["snap"] = registry.delete_organisation(ctx.database, organisation_id)
+        state["snap"] = organisations.delete_organisation(ctx.database, organisation_id)
 
     ctx.push_change(
         _tr("Organisation „{0}“ löschen").format(name),
@@ -240,13 +241,13 @@ def delete_organisation(ctx: AppContext, organisation_id: int, name: str) -> Non
 def merge_organisations(
     ctx: AppContext, keep_id: int, drop_id: int, choices: Mapping[str, Choice], text: str
 ) -> MergeResult:
-    state = {"result": duplicates.merge_organisations(ctx.database, keep_id, drop_id, choices)}
+    state = {"result": merge.merge_organisations(ctx.database, keep_id, drop_id, choices)}
 
     def undo() -> None:
-        duplicates.undo_merge(ctx.database, state["result"])
+        merge.undo_merge(ctx.database, state["result"])
 
     def redo() -> None:
-        state["result"] = duplicates.merge_organisations(ctx.database, keep_id, drop_id, choices)
+        state["result"] = merge.merge_organisations(ctx.database, keep_id, drop_id, choices)
 
     ctx.push_change(
         text,

@@ -27,9 +27,8 @@ from konferenz.lists.registry import (
     organisation_contacts,
     tag_choices,
 )
-from konferenz.registry import duplicates
-from konferenz.registry import service as registry
-from konferenz.registry.service import FieldError, OrganisationData, OrganisationRecord
+from konferenz.registry import duplicates, organisations, validation
+from konferenz.registry.validation import FieldError, OrganisationData, OrganisationRecord
 from ui.addresses import ops as registry_ops
 from ui.addresses.fields import IdComboBox, TagsEdit
 from ui.addresses.record_editor import RecordEditor
@@ -178,7 +177,7 @@ class OrganisationEditor(RecordEditor):
         self.tags.set_choices(tags)
 
     def _get(self, record_id: int) -> OrganisationRecord:
-        return registry.get_organisation(self.ctx.database, record_id)
+        return organisations.get_organisation(self.ctx.database, record_id)
 
     def _fill(self, record: Any) -> None:
         data: OrganisationData = record.data if record is not None else OrganisationData()
@@ -249,7 +248,7 @@ class OrganisationEditor(RecordEditor):
         return str(data.name)
 
     def describe(self, data: Any) -> dict[str, tuple[str, str]]:
-        d: OrganisationData = registry.normalise_organisation(data)
+        d: OrganisationData = validation.normalise_organisation(data)
         categories = {
             self.category.itemData(i): self.category.itemText(i) for i in range(self.category.count())
         }
@@ -281,13 +280,13 @@ class OrganisationEditor(RecordEditor):
     # --- saving -----------------------------------------------------------------------------------------
 
     def validate(self, data: Any) -> list[FieldError]:
-        return registry.validate_organisation(data)
+        return validation.validate_organisation(data)
 
     def _candidates(self, data: Any) -> list[DuplicateCandidate]:
         identity = tuple(getattr(data, f) for f in _IDENTITY_FIELDS)
         if self._loaded_identity is not None and identity == self._loaded_identity:
             return []
-        normalised = registry.normalise_organisation(data)
+        normalised = validation.normalise_organisation(data)
         with self.ctx.database.read_session() as session:
             found = duplicates.find_organisation_duplicates_for(
                 session, normalised, exclude_id=self.record_id
@@ -304,7 +303,7 @@ class OrganisationEditor(RecordEditor):
     delete_title = "Organisation löschen"
 
     def _deletion_impact(self, record_id: int) -> str:
-        return registry.organisation_deletion_impact(self.ctx.database, record_id).text
+        return organisations.organisation_deletion_impact(self.ctx.database, record_id).text
 
     def _remove(self, record_id: int, name: str) -> None:
         registry_ops.delete_organisation(self.ctx, record_id, name)

@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 
 from konferenz.enums import Gender, LegalBasis, label
 from konferenz.lists.registry import category_choices, municipality_choices, organisation_choices, tag_choices
-from konferenz.registry import duplicates
-from konferenz.registry import service as registry
-from konferenz.registry.service import FieldError, PersonData, PersonRecord
+from konferenz.registry import duplicates, persons, validation
+from konferenz.registry.validation import FieldError, PersonData, PersonRecord
 from ui.addresses import ops as registry_ops
 from ui.addresses.fields import IdComboBox, RolesEditor, TagsEdit
 from ui.addresses.record_editor import RecordEditor
@@ -224,7 +223,7 @@ class PersonEditor(RecordEditor):
         self.roles.set_choices(organisations)
 
     def _get(self, record_id: int) -> PersonRecord:
-        return registry.get_person(self.ctx.database, record_id)
+        return persons.get_person(self.ctx.database, record_id)
 
     def _fill(self, record: Any) -> None:
         data: PersonData = record.data if record is not None else PersonData()
@@ -266,7 +265,7 @@ class PersonEditor(RecordEditor):
         if record is None:
             self.summary_label.setText(self.tr("Noch nie eingeladen."))
             return
-        summary = registry.invitation_summary(self.ctx.database, record.id)
+        summary = persons.invitation_summary(self.ctx.database, record.id)
         info = self.info_text(record.id, record.created_at, record.updated_at) + " · " + summary.text
         if record.anonymised_at is not None:
             info += " · " + self.tr("anonymisiert (nicht mehr bearbeitbar)")
@@ -281,7 +280,7 @@ class PersonEditor(RecordEditor):
         return registry_ops.person_name(data)
 
     def describe(self, data: Any) -> dict[str, tuple[str, str]]:
-        d: PersonData = registry.normalise_person(data)
+        d: PersonData = validation.normalise_person(data)
         categories = {
             self.category.itemData(i): self.category.itemText(i) for i in range(self.category.count())
         }
@@ -338,7 +337,7 @@ class PersonEditor(RecordEditor):
     # --- saving -----------------------------------------------------------------------------------------
 
     def validate(self, data: Any) -> list[FieldError]:
-        errors = registry.validate_person(data)
+        errors = validation.validate_person(data)
         _roles, problems = self.roles.roles()
         return errors + [FieldError("roles", p) for p in problems]
 
@@ -361,7 +360,7 @@ class PersonEditor(RecordEditor):
     delete_title = "Person löschen"
 
     def _deletion_impact(self, record_id: int) -> str:
-        return registry.deletion_impact(self.ctx.database, record_id).text
+        return persons.deletion_impact(self.ctx.database, record_id).text
 
     def _remove(self, record_id: int, name: str) -> None:
         registry_ops.delete_person(self.ctx, record_id, name)

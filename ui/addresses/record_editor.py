@@ -6,7 +6,7 @@ Verwerfen and Löschen.
 
 Saving, step by step (``save``):
 
-1. validate with the core's rules (``konferenz.registry.service.validate_*``); every message is shown under its
+1. validate with the core's rules (``konferenz.registry.validation.validate_*``); every message is shown under its
    field (a sign and text, not colour alone) and nothing is saved;
 2. look for duplicates (the subclass asks; "Trotzdem speichern", "Zusammenführen …", "Abbrechen");
 3. save through ``ui.addresses.ops`` (undoable; the lists refresh);
@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
-from konferenz.registry.service import FieldError, ValidationError, VersionConflictError
+from konferenz.registry.validation import FieldError, ValidationError, VersionConflictError
 from ui.addresses.fields import ErrorLabel, RolesEditor
 from ui.addresses.merge_dialog import MergeDialog
 from ui.context import INVITATIONS, ORGANISATIONS, PERSONS, AppContext

@@ -52,7 +52,7 @@ from konferenz.lists.invitations import (
     invitation_details,
     invitee_names,
 )
-from konferenz.lists.registry import format_date
+from konferenz.lists.source import format_date
 from konferenz.spreadsheets.xlsx import Sheet, write_workbook
 from konferenz.storage.models import Conference
 from ui.conferences.widgets import Overbooking, QuickPersonDialog, ask_overbooking, isolate, run_dialog

@@ -37,14 +37,10 @@ from sqlalchemy.orm import Session
 
 from konferenz.conferences import inviting
 from konferenz.errors import UserError
-from konferenz.lists.registry import (
-    OrganisationList,
-    PersonList,
-    RegistryFilter,
-    SavedFilterInfo,
-    format_count,
-)
-from konferenz.registry.service import filter_ids, list_filters
+from konferenz.lists.facets import RegistryFilter, SavedFilterInfo
+from konferenz.lists.registry import OrganisationList, PersonList
+from konferenz.lists.source import format_count
+from konferenz.registry.filters import filter_ids, list_filters
 from konferenz.storage.db import Database
 from konferenz.storage.models import Category, Conference, Municipality, Tag
 from ui.widgets.geometry import remember_geometry

@@ -47,7 +47,7 @@ from konferenz.conferences.statistics import (
     write_excel,
 )
 from konferenz.errors import UserError
-from konferenz.lists.registry import format_count
+from konferenz.lists.source import format_count
 from konferenz.storage.models import Conference
 from ui.context import AppContext
 from ui.widgets.geometry import remember_geometry

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
-from konferenz.registry.service import PersonData, RoleData, create_person
+from konferenz.registry.persons import create_person
+from konferenz.registry.validation import PersonData, RoleData
 from konferenz.storage.db import Database
 from konferenz.storage.models import Organisation
 from ui.widgets.geometry import remember_geometry
@@ -154,7 +155,7 @@ def split_name(full: str) -> tuple[str, str]:
 class QuickPersonDialog(QDialog):
     """A minimal form for a new person of the register: name, organisation, e-mail and phone.
 
-    ``person_id`` holds the new person's id after the dialog was accepted (``registry.create_person``).
+    ``person_id`` holds the new person's id after the dialog was accepted (``konferenz.registry.persons.create_person``).
     """
 
     def __init__(

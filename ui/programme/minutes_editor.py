@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from konferenz.enums import AgendaItemType, RecommendationStatus, label
 from konferenz.errors import ConflictError, UserError
-from konferenz.lists.registry import format_date
+from konferenz.lists.source import format_date
 from konferenz.programme import service as programme
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference, MinutesEntry, Recommendation, RecommendationUpdate

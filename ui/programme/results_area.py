@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.enums import RecommendationStatus, label
-from konferenz.lists.registry import format_count, format_date
+from konferenz.lists.source import format_count, format_date
 from konferenz.programme import service as programme
 from konferenz.spreadsheets.xlsx import write_workbook
 from konferenz.storage.db import Database

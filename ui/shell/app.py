@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from konferenz import paths
 from konferenz.errors import UserError
-from konferenz.lists.registry import format_count
+from konferenz.lists.source import format_count
 from konferenz.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -185,7 +185,7 @@ def check(database: Database, timeout_s: float = 60.0) -> str:
     Raises ``UserError`` when the lists do not load within ``timeout_s`` seconds.
     """
     create_application()
-    from konferenz.lists.registry import database_counts
+    from konferenz.lists.source import database_counts
     from ui.shell.main_window import MainWindow
 
     started = time.perf_counter()

@@ -34,15 +34,14 @@ from PySide6.QtWidgets import (
 
 import konferenz
 from konferenz.errors import UserError
-from konferenz.lists.registry import (
+from konferenz.lists.conferences import (
     AgendaList,
     ConferenceList,
     MinutesList,
-    OrganisationList,
-    PersonList,
     RecommendationList,
     newest_conference_with_minutes,
 )
+from konferenz.lists.registry import OrganisationList, PersonList
 from konferenz.storage.db import Database, open_database
 from ui.actions import (
     AREA_NAMES,

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.lists.registry import ListSource, conference_choices, format_count
+from konferenz.lists.conferences import conference_choices
+from konferenz.lists.source import ListSource, format_count
 from konferenz.storage.db import Database
 from ui.widgets.table_model import LazyTableModel
 
 if TYPE_CHECKING:
-    from konferenz.lists.registry import Reader
+    from konferenz.lists.source import Reader
 
 #: pause after the last keystroke before the list is searched
 SEARCH_DEBOUNCE_MS = 150

@@ -1,4 +1,4 @@
-"""``LazyTableModel``: a Qt table model over a ``konferenz.lists.registry.ListSource``.
+"""``LazyTableModel``: a Qt table model over a ``konferenz.lists.source.ListSource``.
 
 The model follows Anki's browser table (``aqt/browser/table/model.py``): SQL does the search and the sort,
 the model holds only the ids of the current result and fetches the display rows lazily, a block of ids per
@@ -32,7 +32,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from konferenz.lists.registry import ListSource
+from konferenz.lists.source import ListSource
 from konferenz.storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -56,7 +56,7 @@ from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError, file_problem
 from konferenz.letters import content, sending, templates
 from konferenz.letters.content import LetterContent
-from konferenz.lists.registry import format_count
+from konferenz.lists.source import format_count
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference, Invitation, Person
 from ui.context import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS, AppContext

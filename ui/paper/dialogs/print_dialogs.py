@@ -57,7 +57,7 @@ from konferenz.letters.sheets import (
     label_addresses,
     signin_sheet,
 )
-from konferenz.lists.registry import format_count
+from konferenz.lists.source import format_count
 from konferenz.storage.models import Conference
 from ui.context import AppContext
 from ui.paper import Painting, ensure_fonts, pdf_bytes, prepare_device

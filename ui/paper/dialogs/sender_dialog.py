@@ -46,7 +46,7 @@ from konferenz.letters.sender import (
     save_sender_settings,
     sender_conflicts,
 )
-from konferenz.registry.service import is_german_postal_code, is_valid_email
+from konferenz.registry.validation import is_german_postal_code, is_valid_email
 from ui.context import AppContext
 from ui.paper import make_font
 from ui.widgets.geometry import remember_geometry
