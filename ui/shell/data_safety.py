@@ -295,7 +295,7 @@ def install_menu(window: MainWindow, menu: QMenu) -> list[QAction]:
 def offer_restore(exc: backups.DamagedDatabaseError) -> bool:
     """On start with a damaged file: offer to restore the newest good backup. True when restored."""
     from konferenz.storage import transfer  # late: copying imports the ORM models
-    from ui.shell.app import create_application
+    from ui.shell.application import create_application
 
     create_application()
     title = _tr("Datenbank beschädigt")
