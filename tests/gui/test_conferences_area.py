@@ -38,8 +38,9 @@ from konferenz.storage.models import (
 from konferenz.text import fold
 from ui.conferences.area import ConferencesArea
 from ui.conferences.conference_dialog import ConferenceDialog, CopyConferenceDialog
-from ui.conferences.invitation_panel import STATUS_KEYS, InvitationPanel
+from ui.conferences.invitation_panel import InvitationPanel
 from ui.conferences.invite_dialog import InviteDialog, check_items
+from ui.conferences.reply_editor import STATUS_KEYS
 from ui.conferences.statistics_view import StatisticsDialog
 from ui.conferences.widgets import QuickPersonDialog
 from ui.context import CONFERENCES, INVITATIONS, AppContext
