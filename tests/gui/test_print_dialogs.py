@@ -22,7 +22,6 @@ from unit.test_letters_content import World, build_world
 
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference
-from ui.conferences.widgets import SETTINGS_APPLICATION, SETTINGS_ORGANISATION
 from ui.context import AppContext
 from ui.paper.dialogs.print_dialogs import (
     BadgesDialog,
@@ -33,6 +32,7 @@ from ui.paper.dialogs.print_dialogs import (
     skipped_text,
 )
 from ui.paper.geometry import AVERY_L4785, ZWECKFORM_3474, ZWECKFORM_3475, LabelSheet
+from ui.settings import SETTINGS_APPLICATION, SETTINGS_ORGANISATION
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
