@@ -837,7 +837,7 @@ def test_reminder_list_and_excel_export(
 
     target = tmp_path / "erinnerung.xlsx"
     monkeypatch.setattr(
-        "ui.conferences.invitation_panel.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
+        "ui.widgets.dialog_tools.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
     )
     panel.notice_button.click()  # "Als Excel speichern …"
     assert target.is_file()

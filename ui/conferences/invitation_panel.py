@@ -27,7 +27,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QInputDialog,
@@ -56,6 +55,7 @@ from konferenz.storage.models import Conference
 from ui.conferences.reply_editor import STATUS_KEYS, ReplyChange, ReplyEditor, status_key_help
 from ui.conferences.widgets import Overbooking, QuickPersonDialog, ask_overbooking, isolate, run_dialog
 from ui.context import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS, AppContext
+from ui.widgets.dialog_tools import choose_save_path
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.registry_dialogs import ConflictChoice, ask_conflict
 from ui.widgets.table_model import LazyTableModel
@@ -711,13 +711,11 @@ class InvitationPanel(QWidget):
             name = "Einladungen"
             if self._statuses == AWAITING:
                 name = "Erinnerungsliste"
-            suggested = str(Path.home() / f"{name}-{self._year or ''}.xlsx")
-            chosen, _filter = QFileDialog.getSaveFileName(
-                self, title, suggested, self.tr("Excel-Dateien (*.xlsx)")
+            path = choose_save_path(
+                self, title, f"{name}-{self._year or ''}.xlsx", self.tr("Excel-Dateien (*.xlsx)")
             )
-            if not chosen:
+            if path is None:
                 return None
-            path = chosen
         target = Path(path)
         if not target.suffix:
             target = target.with_suffix(".xlsx")

@@ -31,14 +31,13 @@ from pathlib import Path
 from typing import TypeVar
 
 import sqlalchemy as sa
-from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -73,8 +72,7 @@ from ui.paper.letter_output import (
     write_pdf,
 )
 from ui.paper.letters import paint_letters
-from ui.settings import settings
-from ui.widgets.dialog_tools import warn
+from ui.widgets.dialog_tools import choose_folder, choose_save_path, warn
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.tasks import Cancelled, Progress, run_task
 
@@ -559,15 +557,11 @@ class LettersDialog(QDialog):
         choice = self.choice()
         title = self._title(self.tr("Als PDF speichern"))
         if path is None:
-            chosen, _filter = QFileDialog.getSaveFileName(
-                self, title, str(self._folder() / self._suggested_name(choice)), self.tr(PDF_FILTER)
+            path = choose_save_path(
+                self, title, self._suggested_name(choice), self.tr(PDF_FILTER), folder_key=FOLDER_KEY
             )
-            if not chosen:
+            if path is None:
                 return None
-            path = Path(chosen)
-            if path.suffix.lower() != ".pdf":
-                path = path.with_name(path.name + ".pdf")
-            self._remember_folder(path.parent)
         record = self.record_box.isChecked()
         database = self.ctx.database
         target = path
@@ -580,11 +574,9 @@ class LettersDialog(QDialog):
         choice = self.choice()
         title = self._title(self.tr("Einzelne PDFs"))
         if folder is None:
-            chosen = QFileDialog.getExistingDirectory(self, title, str(self._folder()))
-            if not chosen:
+            folder = choose_folder(self, title, folder_key=FOLDER_KEY)
+            if folder is None:
                 return None
-            folder = Path(chosen)
-            self._remember_folder(folder)
             names = letter_file_names(self.year, choice.template, self.letters)
             existing = [n for n in names.values() if (folder / n).exists()]
             if existing:
@@ -717,18 +709,6 @@ class LettersDialog(QDialog):
         dialog.exec()
         dialog.deleteLater()
         self.refresh()
-
-    # --- folders ----------------------------------------------------------------------------------------
-
-    def _folder(self) -> Path:
-        stored = str(settings().value(FOLDER_KEY, "") or "")
-        if stored and Path(stored).is_dir():
-            return Path(stored)
-        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return Path(documents) if documents else Path.home()
-
-    def _remember_folder(self, folder: Path) -> None:
-        settings().setValue(FOLDER_KEY, str(folder))
 
 
 def _discard_print_file(printer: QPrinter) -> None:
