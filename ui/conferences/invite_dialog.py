@@ -313,11 +313,6 @@ class InviteDialog(QDialog):
             )
         return InviteChoice(conf_service.InviteeFilter(everyone=self.everyone.isChecked()))
 
-    def invitee_filter(self) -> conf_service.InviteeFilter:
-        """The ``InviteeFilter`` of the chosen tab (empty when nothing is chosen there)."""
-        with self._database.read_session() as s:
-            return self.choice().resolve(s)
-
     def picked_ids(self) -> tuple[list[int], list[int]]:
         persons: list[int] = []
         organisations: list[int] = []
