@@ -23,7 +23,6 @@ INVITATIONS = "invitations"
 AGENDA = "agenda"
 MINUTES = "minutes"
 RECOMMENDATIONS = "recommendations"
-ALL_KINDS = frozenset({PERSONS, ORGANISATIONS, CONFERENCES, INVITATIONS, AGENDA, MINUTES, RECOMMENDATIONS})
 
 
 class AppContext(QObject):

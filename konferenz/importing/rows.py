@@ -13,14 +13,14 @@ Row rules
   ``PLZ / Ort`` ("46325 Borken", also "D-46325 Borken"); a street cell holding the whole address
   ("Burloer Str. 93, 46325 Borken") gives PLZ and Ort when those are empty.
 - PLZ: a German PLZ typed as a number loses its leading zero, so four digits are left-padded to five
-  (``konferenz.registry.service.normalise_postal_code``); a German PLZ that is not five digits gives a warning,
+  (``konferenz.registry.validation.normalise_postal_code``); a German PLZ that is not five digits gives a warning,
   the field stays empty and the value is kept in the notes. Abroad (a country is given) the PLZ stays as
   written.
 - E-mail: ``mailto:``, angle brackets and spaces are removed; a cell with several addresses keeps the
   first and notes the others; an invalid address gives a warning, the field stays empty and the raw value
   is kept in the notes.
 - Phone numbers stay text; a phone cell Excel stored as a number lost its leading zero: it is put back.
-- What the registry's validation refuses (``konferenz.registry.service.validate_person`` /
+- What the registry's validation refuses (``konferenz.registry.validation.validate_person`` /
   ``validate_organisation``: a value longer than its field, asked quickly by ``validation.fits_columns``)
   rejects the row with the registry's message (``person_errors``, ``org_errors``).
 

@@ -48,7 +48,7 @@ TYPING = [
 SCRIPT = r"""
 import json, resource, statistics, sys, time
 
-from ui.shell.app import create_application
+from ui.shell.application import create_application
 from konferenz.storage.db import open_database
 from konferenz.lists.registry import PersonList, municipality_choices
 from ui.settings import settings

@@ -39,8 +39,9 @@ from konferenz.storage.models import (
 from konferenz.text import fold
 from ui.conferences.area import ConferencesArea
 from ui.conferences.conference_dialog import ConferenceDialog, CopyConferenceDialog
-from ui.conferences.invitation_panel import STATUS_KEYS, InvitationPanel
+from ui.conferences.invitation_panel import InvitationPanel
 from ui.conferences.invite_dialog import InviteDialog, check_items
+from ui.conferences.reply_editor import STATUS_KEYS
 from ui.conferences.statistics_view import StatisticsDialog
 from ui.conferences.widgets import QuickPersonDialog
 from ui.context import CONFERENCES, INVITATIONS, AppContext
@@ -843,7 +844,7 @@ def test_reminder_list_and_excel_export(
 
     target = tmp_path / "erinnerung.xlsx"
     monkeypatch.setattr(
-        "ui.conferences.invitation_panel.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
+        "ui.widgets.dialog_tools.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
     )
     panel.notice_button.click()  # "Als Excel speichern …"
     assert target.is_file()

@@ -39,6 +39,7 @@ from ui.paper.dialogs import template_editor as te
 from ui.paper.dialogs.letters_dialog import LettersDialog, open_letters_dialog
 from ui.paper.dialogs.sender_dialog import SenderSettingsDialog
 from ui.paper.dialogs.template_editor import TemplateEditorDialog
+from ui.paper.letter_output import letter_file_names
 from ui.settings import settings
 from ui.widgets.registry_dialogs import ConflictChoice
 
@@ -420,7 +421,7 @@ def test_folder_or_locked_target_is_refused_before_recording(
     assert statuses(ctx.database) == before and archived(ctx.database) == []
     assert dialog.record_box.isChecked()
 
-    names = ld.letter_file_names(dialog.year, dialog.template, dialog.letters)
+    names = letter_file_names(dialog.year, dialog.template, dialog.letters)
     out = tmp_path / "einzeln"
     out.mkdir()
     (out / next(iter(names.values()))).mkdir()
@@ -459,7 +460,7 @@ def test_a_file_that_fails_after_recording_keeps_the_dialog_in_step(
     ctx.data_changed.connect(announced.append)
     out = tmp_path / "out"
     out.mkdir()
-    names = sorted(ld.letter_file_names(dialog.year, dialog.template, dialog.letters).values())
+    names = sorted(letter_file_names(dialog.year, dialog.template, dialog.letters).values())
     blocked = out / "Einladungen.pdf" if output == "pdf" else out / names[1]
     record = sending.record_sending
 

@@ -538,7 +538,7 @@ _FRESH_PROCESS = textwrap.dedent(
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QCoreApplication, QLocale
     from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
-    from ui.shell.app import create_application
+    from ui.shell.application import create_application
 
     app = create_application(["konferenz"])
     window = QWidget()

@@ -532,11 +532,6 @@ class AddressArea(QTabWidget):
     def organisation_editor(self) -> OrganisationEditor:
         return cast("OrganisationEditor", self.organisation_page.editor)
 
-    def build_editors(self) -> None:
-        """Make both detail panes now (idle time after the first load)."""
-        for page in self.pages():
-            page.build_editor()
-
     def chosen_person_id(self) -> int | None:
         """The person chosen in the Personen tab, if that tab is shown."""
         return self.person_page.current_id() if self.currentWidget() is self.person_page else None

@@ -237,15 +237,6 @@ class DuplicatesDialog(QDialog):
         rows = sorted({index.row() for index in self.persons.selectedIndexes()})
         return [int(self.persons.item(r, 0).data(Qt.ItemDataRole.UserRole)) for r in rows]
 
-    def select_persons(self, ids: list[int]) -> None:
-        self.persons.clearSelection()
-        mode = self.persons.selectionMode()
-        self.persons.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
-        for r in range(self.persons.rowCount()):
-            if int(self.persons.item(r, 0).data(Qt.ItemDataRole.UserRole)) in ids:
-                self.persons.selectRow(r)
-        self.persons.setSelectionMode(mode)
-
     def _update_buttons(self) -> None:
         ids = self.selected_ids()
         self.merge_button.setEnabled(len(ids) == 2)

@@ -21,16 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.lists.registry import (
-    category_choices,
-    municipality_choices,
-    organisation_contacts,
-    tag_choices,
-)
+from konferenz.lists.registry import organisation_contacts
 from konferenz.registry import duplicates, organisations, validation
 from konferenz.registry.validation import FieldError, OrganisationData, OrganisationRecord
 from ui.addresses import ops as registry_ops
-from ui.addresses.fields import IdComboBox, TagsEdit
 from ui.addresses.record_editor import RecordEditor
 from ui.context import ORGANISATIONS, PERSONS, AppContext
 from ui.widgets.registry_dialogs import DuplicateCandidate
@@ -76,27 +70,8 @@ class OrganisationEditor(RecordEditor):
         self.short_name = self.add_field(
             form, self.tr("Kurz&name:"), "short_name", self.line(self.tr("z. B. TIG, AWO"))
         )
-        form = self.add_section(self.tr("Zuordnung"))
-        self.category = IdComboBox(self.tr("(keine)"), self.form_page)
-        self.add_field(form, self.tr("&Kategorie:"), "category_id", self.category)
-        self.municipality = IdComboBox(self.tr("(aus der PLZ)"), self.form_page)
-        self.add_field(form, self.tr("Komm&une:"), "municipality_id", self.municipality)
-        self.tags = TagsEdit(self.form_page)
-        self.add_field(form, self.tr("Schlag&wörter:"), "tags", self.tags)
-
-        form = self.add_section(self.tr("Anschrift"))
-        self.street = self.add_field(
-            form, self.tr("St&raße:"), "street", self.line(self.tr("Straße und Hausnummer"))
-        )
-        self.po_box = self.add_field(form, self.tr("Postfach:"), "po_box", self.line())
-        self.postal_code = self.add_field(
-            form, self.tr("P&LZ:"), "postal_code", self.line(), name=self.tr("PLZ")
-        )
-        self.postal_code.setMaxLength(10)
-        self.city = self.add_field(form, self.tr("Ort:"), "city", self.line())
-        self.country = self.add_field(
-            form, self.tr("L&and:"), "country", self.line(self.tr("leer für Deutschland"))
-        )
+        self.add_assignment_section(self.tr("(keine)"))
+        self.add_address_section()
         form = self.add_section(self.tr("Kontakt"))
         self.email = self.add_field(
             form, self.tr("&E-Mail:"), "email", self.line(self.tr("info@beispiel.de"))
@@ -153,28 +128,12 @@ class OrganisationEditor(RecordEditor):
             name=self.name.text(),
             department=self.department.text(),
             short_name=self.short_name.text(),
-            street=self.street.text(),
-            po_box=self.po_box.text(),
-            postal_code=self.postal_code.text(),
-            city=self.city.text(),
-            country=self.country.text(),
             email=self.email.text(),
             phone=self.phone.text(),
             website=self.website.text(),
-            category_id=self.category.current_id(),
-            municipality_id=self.municipality.current_id(),
             notes=self.notes.toPlainText(),
-            tags=self.tags.tags(),
+            **self.address_values(),
         )
-
-    def _reload_choices(self) -> None:
-        with self.ctx.database.read_session() as session:
-            categories = category_choices(session)
-            municipalities = municipality_choices(session)
-            tags = [name for _id, name in tag_choices(session)]
-        self.category.set_choices(categories)
-        self.municipality.set_choices(municipalities)
-        self.tags.set_choices(tags)
 
     def _get(self, record_id: int) -> OrganisationRecord:
         return organisations.get_organisation(self.ctx.database, record_id)
@@ -184,17 +143,10 @@ class OrganisationEditor(RecordEditor):
         self.name.setText(data.name)
         self.department.setText(data.department)
         self.short_name.setText(data.short_name)
-        self.street.setText(data.street)
-        self.po_box.setText(data.po_box)
-        self.postal_code.setText(data.postal_code)
-        self.city.setText(data.city)
-        self.country.setText(data.country)
+        self.fill_address(data)
         self.email.setText(data.email)
         self.phone.setText(data.phone)
         self.website.setText(data.website)
-        self.category.set_current_id(data.category_id)
-        self.municipality.set_current_id(data.municipality_id)
-        self.tags.set_tags(data.tags)
         self.notes.setPlainText(data.notes)
         self._loaded_identity = (
             tuple(getattr(data, f) for f in _IDENTITY_FIELDS) if record is not None else None
@@ -249,28 +201,12 @@ class OrganisationEditor(RecordEditor):
 
     def describe(self, data: Any) -> dict[str, tuple[str, str]]:
         d: OrganisationData = validation.normalise_organisation(data)
-        categories = {
-            self.category.itemData(i): self.category.itemText(i) for i in range(self.category.count())
-        }
-        municipalities = {
-            self.municipality.itemData(i): self.municipality.itemText(i)
-            for i in range(self.municipality.count())
-        }
         return {
             "name": (self.tr("Name"), d.name),
             "department": (self.tr("Abteilung"), d.department),
             "short_name": (self.tr("Kurzname"), d.short_name),
-            "category_id": (self.tr("Kategorie"), categories.get(d.category_id, "") if d.category_id else ""),
-            "municipality_id": (
-                self.tr("Kommune"),
-                municipalities.get(d.municipality_id, "") if d.municipality_id else "",
-            ),
-            "tags": (self.tr("Schlagwörter"), ", ".join(sorted(d.tags, key=str.casefold))),
-            "street": (self.tr("Straße"), d.street),
-            "po_box": (self.tr("Postfach"), d.po_box),
-            "postal_code": (self.tr("PLZ"), d.postal_code),
-            "city": (self.tr("Ort"), d.city),
-            "country": (self.tr("Land"), d.country),
+            **self.describe_assignment(d),
+            **self.describe_address(d),
             "email": (self.tr("E-Mail"), d.email),
             "phone": (self.tr("Telefon"), d.phone),
             "website": (self.tr("Internetseite"), d.website),

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.enums import Gender, LegalBasis, label
-from konferenz.lists.registry import category_choices, municipality_choices, organisation_choices, tag_choices
+from konferenz.lists.registry import organisation_choices
 from konferenz.registry import duplicates, persons, validation
 from konferenz.registry.validation import FieldError, PersonData, PersonRecord
 from ui.addresses import ops as registry_ops
-from ui.addresses.fields import IdComboBox, RolesEditor, TagsEdit
+from ui.addresses.fields import RolesEditor
 from ui.addresses.record_editor import RecordEditor
 from ui.context import INVITATIONS, ORGANISATIONS, PERSONS, AppContext
 from ui.widgets.registry_dialogs import DuplicateCandidate
@@ -93,19 +93,7 @@ class PersonEditor(RecordEditor):
             form, self.tr("Rollen:"), "roles", self.roles, name=self.tr("Rollen in Organisationen"), wide=True
         )
 
-        form = self.add_section(self.tr("Anschrift"))
-        self.street = self.add_field(
-            form, self.tr("St&raße:"), "street", self.line(self.tr("Straße und Hausnummer"))
-        )
-        self.po_box = self.add_field(form, self.tr("Postfach:"), "po_box", self.line())
-        self.postal_code = self.add_field(
-            form, self.tr("P&LZ:"), "postal_code", self.line(), name=self.tr("PLZ")
-        )
-        self.postal_code.setMaxLength(10)
-        self.city = self.add_field(form, self.tr("Ort:"), "city", self.line())
-        self.country = self.add_field(
-            form, self.tr("L&and:"), "country", self.line(self.tr("leer für Deutschland"))
-        )
+        self.add_address_section()
 
         form = self.add_section(self.tr("Kontakt"))
         self.email = self.add_field(
@@ -116,13 +104,7 @@ class PersonEditor(RecordEditor):
         )
         self.mobile = self.add_field(form, self.tr("&Mobil:"), "mobile", self.line())
 
-        form = self.add_section(self.tr("Zuordnung"))
-        self.category = IdComboBox(self.tr("(keine – wie die Hauptorganisation)"), self.form_page)
-        self.add_field(form, self.tr("&Kategorie:"), "category_id", self.category)
-        self.municipality = IdComboBox(self.tr("(aus der PLZ)"), self.form_page)
-        self.add_field(form, self.tr("Komm&une:"), "municipality_id", self.municipality)
-        self.tags = TagsEdit(self.form_page)
-        self.add_field(form, self.tr("Schlag&wörter:"), "tags", self.tags)
+        self.add_assignment_section(self.tr("(keine – wie die Hauptorganisation)"))
 
         form = self.add_section(self.tr("Datenschutz"))
         self.legal_basis = QComboBox(self.form_page)
@@ -190,21 +172,14 @@ class PersonEditor(RecordEditor):
             name_prefix=self.name_prefix.text(),
             custom_salutation=self.custom_salutation.text(),
             function=self.function.text(),
-            street=self.street.text(),
-            po_box=self.po_box.text(),
-            postal_code=self.postal_code.text(),
-            city=self.city.text(),
-            country=self.country.text(),
             email=self.email.text(),
             phone=self.phone.text(),
             mobile=self.mobile.text(),
-            category_id=self.category.current_id(),
-            municipality_id=self.municipality.current_id(),
             notes=self.notes.toPlainText(),
             legal_basis=_member(LegalBasis, basis, LegalBasis.PUBLIC_TASK),
-            tags=self.tags.tags(),
             roles=roles,
             participant_list_consent=self.consent.isChecked(),
+            **self.address_values(),
         )
 
     def dirty_state(self) -> object:
@@ -212,14 +187,9 @@ class PersonEditor(RecordEditor):
         return (self.current_data(), self.roles.entries())
 
     def _reload_choices(self) -> None:
+        super()._reload_choices()
         with self.ctx.database.read_session() as session:
-            categories = category_choices(session)
-            municipalities = municipality_choices(session)
-            tags = [name for _id, name in tag_choices(session)]
             organisations = organisation_choices(session)
-        self.category.set_choices(categories)
-        self.municipality.set_choices(municipalities)
-        self.tags.set_choices(tags)
         self.roles.set_choices(organisations)
 
     def _get(self, record_id: int) -> PersonRecord:
@@ -235,17 +205,10 @@ class PersonEditor(RecordEditor):
         self.custom_salutation.setText(data.custom_salutation)
         self.function.setText(data.function)
         self.roles.set_roles(data.roles)
-        self.street.setText(data.street)
-        self.po_box.setText(data.po_box)
-        self.postal_code.setText(data.postal_code)
-        self.city.setText(data.city)
-        self.country.setText(data.country)
+        self.fill_address(data)
         self.email.setText(data.email)
         self.phone.setText(data.phone)
         self.mobile.setText(data.mobile)
-        self.category.set_current_id(data.category_id)
-        self.municipality.set_current_id(data.municipality_id)
-        self.tags.set_tags(data.tags)
         self.legal_basis.setCurrentIndex(max(0, self.legal_basis.findData(data.legal_basis.value)))
         self.consent.setChecked(data.participant_list_consent)
         self.notes.setPlainText(data.notes)
@@ -281,13 +244,6 @@ class PersonEditor(RecordEditor):
 
     def describe(self, data: Any) -> dict[str, tuple[str, str]]:
         d: PersonData = validation.normalise_person(data)
-        categories = {
-            self.category.itemData(i): self.category.itemText(i) for i in range(self.category.count())
-        }
-        municipalities = {
-            self.municipality.itemData(i): self.municipality.itemText(i)
-            for i in range(self.municipality.count())
-        }
         roles = "; ".join(
             " – ".join(
                 p
@@ -306,20 +262,11 @@ class PersonEditor(RecordEditor):
             "custom_salutation": (self.tr("Briefanrede"), d.custom_salutation),
             "function": (self.tr("Funktion"), d.function),
             "roles": (self.tr("Rollen"), roles),
-            "street": (self.tr("Straße"), d.street),
-            "po_box": (self.tr("Postfach"), d.po_box),
-            "postal_code": (self.tr("PLZ"), d.postal_code),
-            "city": (self.tr("Ort"), d.city),
-            "country": (self.tr("Land"), d.country),
+            **self.describe_address(d),
             "email": (self.tr("E-Mail"), d.email),
             "phone": (self.tr("Telefon"), d.phone),
             "mobile": (self.tr("Mobil"), d.mobile),
-            "category_id": (self.tr("Kategorie"), categories.get(d.category_id, "") if d.category_id else ""),
-            "municipality_id": (
-                self.tr("Kommune"),
-                municipalities.get(d.municipality_id, "") if d.municipality_id else "",
-            ),
-            "tags": (self.tr("Schlagwörter"), ", ".join(sorted(d.tags, key=str.casefold))),
+            **self.describe_assignment(d),
             "legal_basis": (self.tr("Rechtsgrundlage"), label(d.legal_basis)),
             "participant_list_consent": (
                 self.tr("Teilnehmerliste"),

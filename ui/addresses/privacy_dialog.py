@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -51,7 +50,7 @@ from konferenz.privacy.erasure import ErasureResult, erase_person, erase_persons
 from konferenz.privacy.review import review
 from konferenz.storage.models import Person
 from ui.context import INVITATIONS, PERSONS, AppContext
-from ui.widgets.dialog_tools import confirm
+from ui.widgets.dialog_tools import choose_save_path, confirm
 from ui.widgets.registry_completer import RegistryCompleter
 from ui.widgets.tasks import run_task
 
@@ -309,21 +308,16 @@ class PrivacyDialog(QDialog):
         pid = self._require_person(title)
         if pid is None:
             return None
-        suggestion = Path.home() / f"auskunft-person-{pid}-{dt.date.today().isoformat()}.json"
-        chosen, _filter = QFileDialog.getSaveFileName(self, title, str(suggestion), self.tr(JSON_FILTER))
-        if not chosen:
+        json_path = choose_save_path(
+            self,
+            title,
+            f"auskunft-person-{pid}-{dt.date.today().isoformat()}.json",
+            self.tr(JSON_FILTER),
+            also=(".pdf",),  # the file dialog asked about the chosen file only, not about the PDF next to it
+        )
+        if json_path is None:
             return None
-        json_path = Path(chosen)
-        # the file dialog asked about replacing the chosen file only; not about the PDF next to it, nor
-        # about the JSON when ".json" is added here
-        others = [json_path.with_suffix(".pdf")]
-        if json_path.suffix.lower() != ".json":
-            json_path = json_path.with_name(json_path.name + ".json")
-            others.insert(0, json_path)
         pdf_path = json_path.with_suffix(".pdf")
-        existing = [path for path in others if path.exists()]
-        if existing and not self._may_replace(title, existing):
-            return None
         try:
             with self.ctx.database.read_session() as s:
                 data = export_person(s, pid)
@@ -340,13 +334,6 @@ class PrivacyDialog(QDialog):
         self.last_written = (json_path, pdf_path.expanduser().absolute())
         self._show_status(self.tr("Auskunft gespeichert: {0} und {1}").format(json_path, pdf_path.name))
         return self.last_written
-
-    def _may_replace(self, title: str, paths: list[Path]) -> bool:
-        return confirm(
-            self,
-            title,
-            self.tr("{0} gibt es schon. Ersetzen?").format(" und ".join(f"„{p}“" for p in paths)),
-        )
 
     # --- Löschen -----------------------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 A ``RecordEditor`` shows one record (or a new, empty one) in tabs: the form ("Stammdaten"), tabs of the
 subclass (Einladungen, Ansprechpersonen) and the change history ("Verlauf"). Below: Speichern (Strg+S),
-Verwerfen and Löschen.
+Verwerfen and Löschen. The sections both records have, "Anschrift" and "Zuordnung", are built, filled, read
+and described here (``add_address_section``, ``add_assignment_section``).
 
 Saving, step by step (``save``):
 
@@ -46,8 +47,9 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
+from konferenz.lists.registry import category_choices, municipality_choices, tag_choices
 from konferenz.registry.validation import FieldError, ValidationError, VersionConflictError
-from ui.addresses.fields import ErrorLabel, RolesEditor
+from ui.addresses.fields import ErrorLabel, IdComboBox, RolesEditor, TagsEdit
 from ui.addresses.merge_dialog import MergeDialog
 from ui.context import INVITATIONS, ORGANISATIONS, PERSONS, AppContext
 from ui.widgets.dialog_tools import confirm
@@ -251,6 +253,86 @@ class RecordEditor(QWidget):
         edit.setFixedHeight(edit.fontMetrics().height() * 5 + 12)
         return edit
 
+    # --- the sections persons and organisations share (Anschrift, Zuordnung) ----------------------------
+
+    def add_address_section(self) -> None:
+        """ "Anschrift": street, Postfach, PLZ, Ort, Land (the same address columns on both records)."""
+        form = self.add_section(self.tr("Anschrift"))
+        self.street = self.add_field(
+            form, self.tr("St&raße:"), "street", self.line(self.tr("Straße und Hausnummer"))
+        )
+        self.po_box = self.add_field(form, self.tr("Postfach:"), "po_box", self.line())
+        self.postal_code = self.add_field(
+            form, self.tr("P&LZ:"), "postal_code", self.line(), name=self.tr("PLZ")
+        )
+        self.postal_code.setMaxLength(10)
+        self.city = self.add_field(form, self.tr("Ort:"), "city", self.line())
+        self.country = self.add_field(
+            form, self.tr("L&and:"), "country", self.line(self.tr("leer für Deutschland"))
+        )
+
+    def add_assignment_section(self, no_category: str) -> None:
+        """ "Zuordnung": category (``no_category`` is the entry for none), municipality, tags."""
+        form = self.add_section(self.tr("Zuordnung"))
+        self.category = IdComboBox(no_category, self.form_page)
+        self.add_field(form, self.tr("&Kategorie:"), "category_id", self.category)
+        self.municipality = IdComboBox(self.tr("(aus der PLZ)"), self.form_page)
+        self.add_field(form, self.tr("Komm&une:"), "municipality_id", self.municipality)
+        self.tags = TagsEdit(self.form_page)
+        self.add_field(form, self.tr("Schlag&wörter:"), "tags", self.tags)
+
+    def address_values(self) -> dict[str, Any]:
+        """The fields of both shared sections, as keyword arguments of ``PersonData``/``OrganisationData``."""
+        return {
+            "street": self.street.text(),
+            "po_box": self.po_box.text(),
+            "postal_code": self.postal_code.text(),
+            "city": self.city.text(),
+            "country": self.country.text(),
+            "category_id": self.category.current_id(),
+            "municipality_id": self.municipality.current_id(),
+            "tags": self.tags.tags(),
+        }
+
+    def fill_address(self, data: Any) -> None:
+        """Show the shared sections' fields of ``data`` (a ``PersonData`` or ``OrganisationData``)."""
+        self.street.setText(data.street)
+        self.po_box.setText(data.po_box)
+        self.postal_code.setText(data.postal_code)
+        self.city.setText(data.city)
+        self.country.setText(data.country)
+        self.category.set_current_id(data.category_id)
+        self.municipality.set_current_id(data.municipality_id)
+        self.tags.set_tags(data.tags)
+
+    def describe_address(self, d: Any) -> dict[str, tuple[str, str]]:
+        """``describe`` for the address fields (street … Land)."""
+        return {
+            "street": (self.tr("Straße"), d.street),
+            "po_box": (self.tr("Postfach"), d.po_box),
+            "postal_code": (self.tr("PLZ"), d.postal_code),
+            "city": (self.tr("Ort"), d.city),
+            "country": (self.tr("Land"), d.country),
+        }
+
+    def describe_assignment(self, d: Any) -> dict[str, tuple[str, str]]:
+        """``describe`` for the assignment fields: category and municipality by name, the tags sorted."""
+        categories = {
+            self.category.itemData(i): self.category.itemText(i) for i in range(self.category.count())
+        }
+        municipalities = {
+            self.municipality.itemData(i): self.municipality.itemText(i)
+            for i in range(self.municipality.count())
+        }
+        return {
+            "category_id": (self.tr("Kategorie"), categories.get(d.category_id, "") if d.category_id else ""),
+            "municipality_id": (
+                self.tr("Kommune"),
+                municipalities.get(d.municipality_id, "") if d.municipality_id else "",
+            ),
+            "tags": (self.tr("Schlagwörter"), ", ".join(sorted(d.tags, key=str.casefold))),
+        }
+
     # --- subclass hooks -----------------------------------------------------------------------------------
 
     def current_data(self) -> Any:
@@ -340,7 +422,15 @@ class RecordEditor(QWidget):
         return True
 
     def _reload_choices(self) -> None:
-        """Fill the choice lists (categories, municipalities, tags, organisations) from the database."""
+        """Fill the choice lists from the database: categories, municipalities and tags here; a subclass
+        adds its own (the person's organisations)."""
+        with self.ctx.database.read_session() as session:
+            categories = category_choices(session)
+            municipalities = municipality_choices(session)
+            tags = [name for _id, name in tag_choices(session)]
+        self.category.set_choices(categories)
+        self.municipality.set_choices(municipalities)
+        self.tags.set_choices(tags)
 
     def _show_extra(self, record: Any) -> None:
         """Fill the subclass's tabs for a loaded record (None: nothing loaded)."""

@@ -41,7 +41,7 @@ from konferenz.errors import UserError
 from konferenz.lists.invitations import EXPECTED, CheckInList, attendance, invitation_details
 from konferenz.lists.registry import PersonList
 from konferenz.storage.models import Conference, Invitation
-from ui.conferences.invitation_panel import ReplyChange
+from ui.conferences.reply_editor import ReplyChange
 from ui.conferences.widgets import QuickPersonDialog, isolate, run_dialog
 from ui.context import INVITATIONS, PERSONS, AppContext
 from ui.widgets.dialog_tools import confirm

@@ -307,11 +307,6 @@ class InviteDialog(QDialog):
             return InviteChoice(inviting.InviteeFilter(person_ids=persons, organisation_ids=organisations))
         return InviteChoice(inviting.InviteeFilter(everyone=self.everyone.isChecked()))
 
-    def invitee_filter(self) -> inviting.InviteeFilter:
-        """The ``InviteeFilter`` of the chosen tab (empty when nothing is chosen there)."""
-        with self._database.read_session() as s:
-            return self.choice().resolve(s)
-
     def picked_ids(self) -> tuple[list[int], list[int]]:
         persons: list[int] = []
         organisations: list[int] = []

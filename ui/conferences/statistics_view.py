@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -50,6 +49,7 @@ from konferenz.errors import UserError
 from konferenz.lists.source import format_count
 from konferenz.storage.models import Conference
 from ui.context import AppContext
+from ui.widgets.dialog_tools import choose_save_path
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.tasks import run_task
 
@@ -410,12 +410,9 @@ class StatisticsDialog(QDialog):
             return None
         if path is None:
             name = "Statistik-alle-Jahre.xlsx" if all_years else f"Statistik-{stats[0].year}.xlsx"
-            chosen, _filter = QFileDialog.getSaveFileName(
-                self, title, str(Path.home() / name), self.tr("Excel-Dateien (*.xlsx)")
-            )
-            if not chosen:
+            path = choose_save_path(self, title, name, self.tr("Excel-Dateien (*.xlsx)"))
+            if path is None:
                 return None
-            path = chosen
         target = Path(path)
         if not target.suffix:
             target = target.with_suffix(".xlsx")

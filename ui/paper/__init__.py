@@ -218,9 +218,6 @@ class Canvas:
         """Ascent of ``font`` in mm."""
         return self.to_mm(self.metrics(font).ascent())
 
-    def cap_height(self, font: QFont) -> float:
-        return self.to_mm(self.metrics(font).capHeight())
-
     def descent(self, font: QFont) -> float:
         return self.to_mm(self.metrics(font).descent())
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PAGE_WIDTH = 210.0
-PAGE_HEIGHT = 297.0
 
 #: DIN 5008: address field 20–105 mm from the left edge, text starts 5 mm inside it
 ADDRESS_FIELD_LEFT = 20.0
@@ -41,34 +40,6 @@ class LetterForm:
     anschrift_bottom: float
     info_top: float
     fold_marks: tuple[float, float]
-
-    @property
-    def address_field(self) -> tuple[float, float, float, float]:
-        """x, y, width, height of the whole address field (Vermerkzone + Anschriftzone)."""
-        return (
-            ADDRESS_FIELD_LEFT,
-            self.vermerk_top,
-            ADDRESS_FIELD_RIGHT - ADDRESS_FIELD_LEFT,
-            self.anschrift_bottom - self.vermerk_top,
-        )
-
-    @property
-    def anschrift_zone(self) -> tuple[float, float, float, float]:
-        return (
-            ADDRESS_FIELD_LEFT,
-            self.anschrift_top,
-            ADDRESS_FIELD_RIGHT - ADDRESS_FIELD_LEFT,
-            self.anschrift_bottom - self.anschrift_top,
-        )
-
-    @property
-    def vermerk_zone(self) -> tuple[float, float, float, float]:
-        return (
-            ADDRESS_FIELD_LEFT,
-            self.vermerk_top,
-            ADDRESS_FIELD_RIGHT - ADDRESS_FIELD_LEFT,
-            self.anschrift_top - self.vermerk_top,
-        )
 
 
 FORM_A = LetterForm(
@@ -131,4 +102,3 @@ AVERY_L4785 = LabelSheet(
 
 #: address label sheets by the name used on the command line
 LABEL_SHEETS = {s.key: s for s in (ZWECKFORM_3475, ZWECKFORM_3474, AVERY_L7160)}
-BADGE_SHEETS = {AVERY_L4785.key: AVERY_L4785}

@@ -57,7 +57,6 @@ HIDDEN_FIELDS = frozenset(
     {"search_text", "sort_name", "version", "import_batch_id", "category_id", "municipality_id"}
 )
 ENUMS: dict[str, type[Any]] = {"gender": Gender, "legal_basis": LegalBasis}
-NONE = "keine"
 
 
 # --- values ---------------------------------------------------------------------------------------------

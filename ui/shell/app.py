@@ -1,5 +1,6 @@
-"""The Qt application: German locale and translations, the exception hook, and the two ways to run the
-main window (``run_window`` for the user, ``check`` for a quick smoke test from the command line).
+"""Running the window: the exception hook, and the two ways to run the main window (``run_window`` for the
+user, ``check`` for a quick smoke test from the command line). The QApplication itself (names, German
+locale and translations) is made by ``ui.shell.application``.
 
 Logging itself is configured by the command line (``konferenz.logs.setup_logging``); this module only
 logs through ``logging.getLogger(__name__)``.
@@ -12,81 +13,20 @@ import logging
 import sys
 import time
 import traceback
-from collections.abc import Sequence
 from types import TracebackType
 
-from PySide6.QtCore import (
-    QEventLoop,
-    QLibraryInfo,
-    QLocale,
-    QMessageLogContext,
-    QTimer,
-    QtMsgType,
-    QTranslator,
-    qInstallMessageHandler,
-)
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from konferenz import paths
 from konferenz.errors import UserError
 from konferenz.lists.source import format_count
 from konferenz.storage.db import Database
+from ui.shell.application import create_application
 
 log = logging.getLogger(__name__)
 
-APPLICATION_NAME = "Konferenz"
-ORGANISATION_NAME = "Kreis Borken"
-
-#: the translators must live as long as the application
-_translators: list[QTranslator] = []
 _showing_error = False
-#: Qt messages of the offscreen platform (``--check`` without a display) that say nothing to a user
-_OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints()",)
-_message_handlers: list[object] = []
-
-
-def _install_offscreen_message_filter() -> None:
-    """Drop the offscreen plugin's notes about window features it lacks; pass everything else on."""
-
-    def handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
-        if message in _OFFSCREEN_NOISE:
-            return
-        if previous is not None:
-            previous(mode, context, message)
-        else:
-            sys.stderr.write(message + "\n")
-
-    previous = qInstallMessageHandler(handler)
-    _message_handlers.append(handler)
-
-
-def create_application(argv: Sequence[str] | None = None) -> QApplication:
-    """The QApplication (created once): names, German locale, Qt's German texts for standard dialogs."""
-    existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        return existing
-    app = QApplication(list(argv) if argv is not None else sys.argv[:1])
-    app.setApplicationName(APPLICATION_NAME)
-    app.setApplicationDisplayName(APPLICATION_NAME)
-    app.setOrganizationName(ORGANISATION_NAME)
-    app.setOrganizationDomain("kreis-borken.de")
-    import konferenz
-
-    app.setApplicationVersion(konferenz.__version__)
-    if app.platformName() == "offscreen":
-        _install_offscreen_message_filter()
-    german = QLocale(QLocale.Language.German, QLocale.Country.Germany)
-    QLocale.setDefault(german)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for catalogue in ("qtbase", "qt"):
-        translator = QTranslator(app)
-        if translator.load(german, catalogue, "_", folder):
-            app.installTranslator(translator)
-            _translators.append(translator)
-            break
-    else:
-        log.info("Keine deutschen Qt-Übersetzungen in %s gefunden", folder)
-    return app
 
 
 # --- unexpected errors ----------------------------------------------------------------------------------

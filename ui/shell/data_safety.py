@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +28,7 @@ from sqlalchemy.engine import URL
 from konferenz.errors import UserError
 from konferenz.storage import backups
 from konferenz.storage.db import Database, open_database
+from ui.widgets.dialog_tools import choose_open_path, choose_save_path
 from ui.widgets.tasks import run_task
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 BACKUP_FILTER = "SQLite-Sicherungen (*.sqlite);;Alle Dateien (*)"
+#: the folder of the last backup made or chosen (the first backup goes next to the database)
+BACKUP_FOLDER_KEY = "Sicherung/folder"
 
 
 def _tr(text: str) -> str:
@@ -56,19 +58,22 @@ def make_backup(window: MainWindow) -> Path | None:
         if database.backend == "sqlite" and database.url.database
         else Path.home()
     )
-    path, _ = QFileDialog.getSaveFileName(
+    path = choose_save_path(
         window,
         _tr("Sicherung anlegen"),
-        str(folder / f"konferenz-sicherung-{stamp}.sqlite"),
+        f"konferenz-sicherung-{stamp}.sqlite",
         _tr(BACKUP_FILTER),
+        folder_key=BACKUP_FOLDER_KEY,
+        start=folder,
+        keep_suffix=True,
     )
-    if not path:
+    if path is None:
         return None
     try:
         result = run_task(
             window,
             _tr("Sicherung anlegen"),
-            lambda progress, _c: transfer.backup(database, Path(path), progress=progress),
+            lambda progress, _c: transfer.backup(database, path, progress=progress),
         )
     except UserError as exc:
         QMessageBox.warning(window, _tr("Sicherung anlegen"), exc.message)
@@ -121,11 +126,11 @@ class BackupChooser(QDialog):
             self.accept()
 
     def _other(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, _tr("Sicherung wählen"), str(Path.home()), _tr(BACKUP_FILTER)
+        path = choose_open_path(
+            self, _tr("Sicherung wählen"), _tr(BACKUP_FILTER), folder_key=BACKUP_FOLDER_KEY, start=Path.home()
         )
-        if path:
-            self.chosen = Path(path)
+        if path is not None:
+            self.chosen = path
             self.accept()
 
 
@@ -295,7 +300,7 @@ def install_menu(window: MainWindow, menu: QMenu) -> list[QAction]:
 def offer_restore(exc: backups.DamagedDatabaseError) -> bool:
     """On start with a damaged file: offer to restore the newest good backup. True when restored."""
     from konferenz.storage import transfer  # late: copying imports the ORM models
-    from ui.shell.app import create_application
+    from ui.shell.application import create_application
 
     create_application()
     title = _tr("Datenbank beschädigt")

@@ -21,7 +21,6 @@ from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal, qVersion
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -69,6 +68,7 @@ from ui.settings import settings
 from ui.shell import data_safety
 from ui.shell.change_watcher import ChangeWatcher
 from ui.shell.presence_indicator import PresenceIndicator
+from ui.widgets.dialog_tools import choose_open_path, choose_save_path
 from ui.widgets.list_panel import ConferenceListPanel, ListPanel
 from ui.widgets.table_model import LazyTableModel
 
@@ -573,26 +573,26 @@ class MainWindow(QMainWindow):
 
     def choose_database(self) -> None:
         """Datei → Datenbank öffnen …"""
-        path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Datenbank öffnen"), self._dialog_folder(), self.tr(DATABASE_FILTER)
+        path = choose_open_path(
+            self, self.tr("Datenbank öffnen"), self.tr(DATABASE_FILTER), start=Path(self._dialog_folder())
         )
-        if path:
-            self.open_path(path, create=False)
+        if path is not None:
+            self.open_path(str(path), create=False)
 
     def create_database(self) -> None:
         """Datei → Neue Datenbank …: an empty, migrated database in a new file."""
-        path, _filter = QFileDialog.getSaveFileName(
+        target = choose_save_path(
             self,
             self.tr("Neue Datenbank anlegen"),
-            str(Path(self._dialog_folder()) / "konferenz.sqlite"),
+            "konferenz.sqlite",
             self.tr(DATABASE_FILTER),
-            options=QFileDialog.Option.DontConfirmOverwrite,
+            folder_key=None,  # next to the open database
+            start=Path(self._dialog_folder()),
+            keep_suffix=True,
+            new_only=True,
         )
-        if not path:
+        if target is None:
             return
-        target = Path(path)
-        if not target.suffix:
-            target = target.with_suffix(".sqlite")
         if target.exists():
             QMessageBox.warning(
                 self,

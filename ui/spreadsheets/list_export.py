@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QMessageBox, QTableView, QWidget
 
 from konferenz.errors import UserError, file_problem
 from konferenz.exports import workbooks as exporter
 from konferenz.storage.db import Database
+from ui.widgets.dialog_tools import choose_save_path
 from ui.widgets.table_model import LazyTableModel
 from ui.widgets.tasks import Cancelled, Progress, run_task
 
@@ -58,13 +59,15 @@ def export_list_dialog(
     title = parent.tr("Liste exportieren")
     if not keys_or_warn(parent, table, model):
         return None
-    start = Path(folder or Path.home()) / suggested_file_name(model)
-    chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(start), parent.tr(EXCEL_FILTER))
-    if not chosen:
+    target = choose_save_path(
+        parent,
+        title,
+        suggested_file_name(model),
+        parent.tr(EXCEL_FILTER),
+        start=Path(folder) if folder else None,
+    )
+    if target is None:
         return None
-    target = Path(chosen)
-    if target.suffix.lower() != ".xlsx":
-        target = target.with_suffix(target.suffix + ".xlsx") if target.suffix else target.with_suffix(".xlsx")
     try:
         result = export_view(parent, database, table, model, target)
     except UserError as exc:

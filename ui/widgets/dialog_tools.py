@@ -3,11 +3,11 @@ writing a file in the background."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
+from ui.settings import settings
 from ui.widgets.tasks import run_task
 
 T = TypeVar("T")
@@ -42,33 +43,91 @@ def action_button(action: QAction, parent: QWidget | None = None) -> QPushButton
     return button
 
 
-def _settings() -> QSettings:
-    # imported late: the window module imports the areas
-    from ui.settings import settings
+def _start_folder(folder_key: str | None, start: Path | None) -> Path:
+    """The folder a file dialog opens in: the one remembered under ``folder_key``, else ``start``, else the
+    documents folder (else the home folder)."""
+    folder = str(settings().value(folder_key, "") or "") if folder_key else ""
+    if folder and Path(folder).is_dir():
+        return Path(folder)
+    if start is not None:
+        return start
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents or str(Path.home()))
 
-    return settings()
+
+def _remember_folder(folder_key: str | None, folder: Path) -> None:
+    if folder_key:
+        settings().setValue(folder_key, str(folder))
 
 
-def choose_save_path(parent: QWidget, title: str, file_name: str, file_filter: str) -> Path | None:
-    """Ask where to save; starts in the folder used last (else the documents folder)."""
-    folder = str(_settings().value(EXPORT_FOLDER_KEY, "") or "")
-    if not folder or not Path(folder).is_dir():
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(
-            Path.home()
+def choose_save_path(
+    parent: QWidget,
+    title: str,
+    file_name: str,
+    file_filter: str,
+    *,
+    folder_key: str | None = EXPORT_FOLDER_KEY,
+    start: Path | None = None,
+    keep_suffix: bool = False,
+    also: Sequence[str] = (),
+    new_only: bool = False,
+) -> Path | None:
+    """Ask where to save; starts in the folder used last (see ``_start_folder``) and remembers the chosen one.
+
+    The chosen name gets the suffix of ``file_name`` unless it has it (with ``keep_suffix``: unless it has
+    any, for filters that offer all files). ``also``: suffixes of files written next to the chosen one (the
+    PDF beside a JSON file); existing ones are asked about together with a replaced file the file dialog
+    did not ask about. ``new_only``: the caller refuses an existing file, so nobody is asked to replace it.
+    """
+    start_path = str(_start_folder(folder_key, start) / file_name)
+    if new_only:
+        path, _chosen = QFileDialog.getSaveFileName(
+            parent, title, start_path, file_filter, options=QFileDialog.Option.DontConfirmOverwrite
         )
-    path, _chosen = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name), file_filter)
+    else:
+        path, _chosen = QFileDialog.getSaveFileName(parent, title, start_path, file_filter)
     if not path:
         return None
     target = Path(path)
     suffix = Path(file_name).suffix
-    if suffix and target.suffix.lower() != suffix:
+    unasked: list[Path] = []
+    if suffix and (not target.suffix if keep_suffix else target.suffix.lower() != suffix):
         target = target.with_name(target.name + suffix)
         # the file dialog asked about the name as typed, not about this one
-        if target.exists() and not confirm_overwrite(parent, title, target):
+        unasked.append(target)
+    if also:
+        others = [target.with_suffix(other) for other in also]
+        existing = [p for p in unasked + others if p.exists()]
+        if existing and not confirm_replace(parent, title, existing):
             return None
-    store = _settings()
-    store.setValue(EXPORT_FOLDER_KEY, str(target.parent))
+    elif not new_only and unasked and target.exists() and not confirm_overwrite(parent, title, target):
+        return None
+    _remember_folder(folder_key, target.parent)
     return target
+
+
+def choose_open_path(
+    parent: QWidget, title: str, file_filter: str, *, folder_key: str | None = None, start: Path | None = None
+) -> Path | None:
+    """Ask for a file to open; starts like ``choose_save_path`` and remembers the folder under ``folder_key``."""
+    path, _chosen = QFileDialog.getOpenFileName(
+        parent, title, str(_start_folder(folder_key, start)), file_filter
+    )
+    if not path:
+        return None
+    _remember_folder(folder_key, Path(path).parent)
+    return Path(path)
+
+
+def choose_folder(
+    parent: QWidget, title: str, *, folder_key: str | None = EXPORT_FOLDER_KEY, start: Path | None = None
+) -> Path | None:
+    """Ask for a folder to save into; starts like ``choose_save_path`` and remembers the chosen folder."""
+    chosen = QFileDialog.getExistingDirectory(parent, title, str(_start_folder(folder_key, start)))
+    if not chosen:
+        return None
+    _remember_folder(folder_key, Path(chosen))
+    return Path(chosen)
 
 
 def confirm(parent: QWidget | None, title: str, question: str) -> bool:
@@ -86,6 +145,13 @@ def confirm(parent: QWidget | None, title: str, question: str) -> bool:
 def confirm_overwrite(parent: QWidget, title: str, target: Path) -> bool:
     """Ask before replacing an existing file (default: no)."""
     return confirm(parent, title, parent.tr("Die Datei „{0}“ gibt es schon. Ersetzen?").format(target.name))
+
+
+def confirm_replace(parent: QWidget, title: str, paths: Sequence[Path]) -> bool:
+    """Ask before replacing existing files, named with their folder (default: no)."""
+    return confirm(
+        parent, title, parent.tr("{0} gibt es schon. Ersetzen?").format(" und ".join(f"„{p}“" for p in paths))
+    )
 
 
 def show_status(widget: QWidget, text: str, timeout_ms: int = 8000) -> None:

@@ -109,9 +109,6 @@ class HistoryView(QTreeWidget):
             return None
         return save_in_background(self, title, lambda: audit.write_audit_log(database, target, entity=key))
 
-    def shown_record(self) -> tuple[str, int] | None:
-        return self._key
-
     def summaries(self) -> list[str]:
         """The "Änderung" column, top to bottom (for tests and the screen reader check)."""
         items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))

@@ -18,28 +18,26 @@ thread). Abbrechen leaves no output file and records nothing: files are written 
 sending is recorded, and only then are the files renamed; a cancelled print run is aborted. A target that
 is a folder, or a file that cannot be replaced (read-only, open in a viewer), is refused before anything is
 painted or recorded; should the renaming still fail, the sending stays recorded and the dialog follows it
-(recipients: the letters just made, "Versand vermerken" off) and says which file is missing.
+(recipients: the letters just made, "Versand vermerken" off) and says which file is missing. That work,
+which runs on any thread, is ``ui.paper.letter_output``; this module is the dialog.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import os
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar, overload
+from typing import TypeVar
 
 import sqlalchemy as sa
-from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -53,18 +51,28 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.enums import InvitationStatus, label
-from konferenz.errors import UserError, file_problem
-from konferenz.letters import content, sending, templates
+from konferenz.errors import UserError
+from konferenz.letters import sending, templates
 from konferenz.letters.content import LetterContent
 from konferenz.lists.source import format_count
-from konferenz.storage.db import Database
 from konferenz.storage.models import Conference, Invitation, Person
 from ui.context import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS, AppContext
-from ui.paper import ensure_fonts, pdf_bytes
+from ui.paper import ensure_fonts
 from ui.paper.dialogs.preview import make_print_preview
 from ui.paper.dialogs.template_editor import TemplateEditorDialog, template_label
-from ui.paper.letters import letter_pdfs, paint_letters
-from ui.settings import settings
+from ui.paper.letter_output import (
+    LetterChoice,
+    LettersCancelledError,
+    Outcome,
+    Steps,
+    build_letters,
+    commit_output,
+    letter_file_names,
+    write_folder,
+    write_pdf,
+)
+from ui.paper.letters import paint_letters
+from ui.widgets.dialog_tools import choose_folder, choose_save_path, warn
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.tasks import Cancelled, Progress, run_task
 
@@ -81,291 +89,7 @@ WARN_NAMES = 4
 FOLDER_KEY = "Serienbrief/folder"
 
 
-class LettersCancelledError(UserError):
-    """The user pressed Abbrechen; nothing was written and nothing recorded."""
-
-    def __init__(self) -> None:
-        super().__init__("Abgebrochen – es wurde nichts gespeichert und nichts vermerkt.")
-
-
-# --- what is printed --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LetterChoice:
-    """Everything the dialog's controls decide, enough to build the letters again in a worker thread."""
-
-    year: int
-    template: str
-    statuses: frozenset[InvitationStatus] | None = None
-    invitation_ids: tuple[int, ...] | None = None
-    form: str = "B"
-    programme: bool = False
-    reply_form: bool = False
-
-    def contents(self, database: Database, *, enclosures: bool = True) -> list[LetterContent]:
-        return content.letter_contents(
-            database,
-            self.year,
-            self.statuses,
-            self.invitation_ids,
-            template=self.template,
-            programme=self.programme and enclosures,
-            reply_form=self.reply_form and enclosures,
-        )
-
-    @property
-    def kind(self) -> str:
-        return templates.template_kind(self.template)
-
-
-@dataclass
-class Outcome:
-    """What an output did: letters, files written, invitations recorded as sent."""
-
-    letters: int
-    files: list[Path] = field(default_factory=list)
-    recorded: int = 0
-    invitation_ids: list[int] = field(default_factory=list)
-    #: the sending was recorded, but (some of) the files could not be written: the German message
-    file_error: str = ""
-
-
-class Steps:
-    """Progress over the letters of one output (building, painting, archive copies) with Abbrechen.
-
-    ``through(letters)`` is a sequence that ``paint_letters`` reads like a list; it reports every letter
-    and stops the painting (after ``on_cancel``, e.g. ``QPrinter.abort``) when Abbrechen was pressed.
-    """
-
-    def __init__(self, progress: Progress, cancelled: Cancelled, total: int = 0) -> None:
-        self.progress = progress
-        self.cancelled = cancelled
-        self.total = total
-        self.done = 0
-
-    def check(self) -> None:
-        if self.cancelled():
-            raise LettersCancelledError
-
-    def tick(self, count: int = 1) -> None:
-        """Stop here when Abbrechen was pressed, else count ``count`` steps as done."""
-        self.check()
-        self.advance(count)
-
-    def advance(self, count: int = 1) -> None:
-        self.done += count
-        self.progress(min(self.done, self.total), self.total)
-
-    def through(
-        self, letters: Sequence[LetterContent], on_cancel: Callable[[], object] | None = None
-    ) -> Sequence[LetterContent]:
-        return _Through(self, letters, on_cancel)
-
-    def archive_pdfs(self, letters: Sequence[LetterContent], form: str) -> dict[int, bytes]:
-        """One PDF per letter (``letter_pdfs``), letter by letter so that Abbrechen is heard."""
-        result: dict[int, bytes] = {}
-        for letter in letters:
-            self.tick()
-            result.update(letter_pdfs([letter], form=form))
-        return result
-
-
-class _Through(Sequence[LetterContent]):
-    def __init__(
-        self, steps: Steps, letters: Sequence[LetterContent], on_cancel: Callable[[], object] | None
-    ) -> None:
-        self._steps = steps
-        self._letters = letters
-        self._on_cancel = on_cancel
-
-    def __len__(self) -> int:
-        return len(self._letters)
-
-    @overload
-    def __getitem__(self, index: int) -> LetterContent: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[LetterContent]: ...
-    def __getitem__(self, index: int | slice) -> LetterContent | Sequence[LetterContent]:
-        return self._letters[index]
-
-    def __iter__(self) -> Iterator[LetterContent]:
-        for letter in self._letters:
-            if self._steps.cancelled():
-                if self._on_cancel is not None:
-                    self._on_cancel()
-                raise LettersCancelledError
-            self._steps.advance()
-            yield letter
-
-
-def build_letters(database: Database, choice: LetterChoice) -> list[LetterContent]:
-    """The letters of ``choice``; UserError (German) when there are none."""
-    letters = choice.contents(database)
-    if not letters:
-        raise UserError("Für diese Auswahl gibt es keine Briefe.")
-    return letters
-
-
-def letter_file_names(year: int, template: str, letters: Sequence[LetterContent]) -> dict[int, str]:
-    """File names of the single PDFs, as in the archive ("2026-einladung-00042-dr-anna-mueller.pdf")."""
-    return {
-        letter.invitation_id: sending.archive_file_name(
-            year, template, letter.invitation_id, letter.recipient
-        )
-        for letter in letters
-        if letter.invitation_id is not None
-    }
-
-
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
-
-
-def plural(n: int, one: str, many: str) -> str:
-    """ "1 Brief", "3 Briefe"."""
-    return f"{format_count(n)} {one if n == 1 else many}"
-
-
-def check_targets(paths: Sequence[Path]) -> None:
-    """Refuse (German ``UserError``) before anything is painted or recorded when a target is a folder, its
-    folder is missing, or an existing file cannot be replaced (read-only, or open in a program that locks
-    it, as PDF viewers on Windows do)."""
-    for path in paths:
-        if path.is_dir() or not path.parent.is_dir():
-            raise UserError(file_problem(path))
-        if path.exists():
-            try:
-                with path.open("r+b"):  # opened for writing, nothing written: the file stays as it was
-                    pass
-            except OSError as exc:
-                raise UserError(file_problem(path, exc)) from None
-
-
-def commit_output(
-    database: Database,
-    choice: LetterChoice,
-    letters: Sequence[LetterContent],
-    files: Sequence[tuple[Path, bytes]],
-    archive: dict[int, bytes] | None,
-) -> Outcome:
-    """Write ``files`` and record the sending (if ``archive`` is given) as one step.
-
-    The targets are checked first (``check_targets``); files go to temporary names; then the sending is
-    recorded (one transaction); then the files get their names. A failure anywhere before the renaming
-    leaves no file and records nothing. Should the renaming fail after all (a file locked in that very
-    moment), the sending stays recorded: the outcome says so in ``file_error`` instead of an exception,
-    so the dialog follows the recorded state and nothing is recorded twice.
-    """
-    ids = [letter.invitation_id for letter in letters if letter.invitation_id is not None]
-    check_targets([target for target, _data in files])
-    staged: list[tuple[Path, Path]] = []
-
-    def clean() -> None:
-        for tmp, _target in staged:
-            tmp.unlink(missing_ok=True)
-
-    try:
-        for target, data in files:
-            tmp = _temporary(target)
-            staged.append((tmp, target))
-            tmp.write_bytes(data)
-    except OSError as exc:
-        clean()
-        where = staged[-1][1]
-        if isinstance(exc, PermissionError):
-            problem = f"In den Ordner „{where.parent}“ darf hier nicht geschrieben werden."
-        else:
-            problem = file_problem(where, exc)
-        raise UserError(problem) from None
-    recorded = 0
-    try:
-        if archive is not None:
-            recorded = sending.record_sending(database, ids, choice.template, archive)
-    except BaseException:
-        clean()
-        raise
-    written: list[Path] = []
-    try:
-        for tmp, target in staged:
-            tmp.replace(target)
-            written.append(target)
-    except OSError as exc:
-        clean()
-        failed = staged[len(written)][1]
-        problem = file_problem(failed, exc)
-        if len(staged) > 1:
-            total = format_count(len(staged))
-            if not written:
-                problem = f"Keine der {total} Dateien konnte gespeichert werden. {problem}"
-            else:
-                verb = "konnte" if len(written) == 1 else "konnten"
-                problem = f"Nur {format_count(len(written))} von {total} Dateien {verb} gespeichert werden. {problem}"
-        if not recorded:
-            raise UserError(problem) from None
-        archived = "der Brief liegt" if recorded == 1 else "die Briefe liegen"
-        message = (
-            f"Der Versand ist vermerkt ({plural(recorded, 'Einladung', 'Einladungen')}; {archived} im "
-            f"Archiv), aber nicht alle Dateien sind gespeichert: {problem} Beim nächsten Speichern wird der "
-            "Versand nicht noch einmal vermerkt."
-        )
-        return Outcome(len(letters), written, recorded, ids, file_error=message)
-    return Outcome(len(letters), written, recorded, ids)
-
-
-def write_pdf(
-    database: Database,
-    choice: LetterChoice,
-    path: Path,
-    *,
-    record: bool,
-    progress: Progress,
-    cancelled: Cancelled,
-) -> Outcome:
-    """All letters in one PDF at ``path`` (the work of "Als PDF speichern …", any thread)."""
-    check_targets([path])  # before the work: a folder or a locked file is refused at once
-    steps = Steps(progress, cancelled)
-    letters = build_letters(database, choice)
-    steps.total = 1 + len(letters) * (2 if record else 1)
-    steps.tick()
-    data = pdf_bytes(
-        lambda device: paint_letters(device, steps.through(letters), choice.form), title=letters[0].subject
-    )
-    archive = steps.archive_pdfs(letters, choice.form) if record else None
-    steps.check()
-    return commit_output(database, choice, letters, [(path, data)], archive)
-
-
-def write_folder(
-    database: Database,
-    choice: LetterChoice,
-    folder: Path,
-    *,
-    record: bool,
-    progress: Progress,
-    cancelled: Cancelled,
-) -> Outcome:
-    """One PDF per letter in ``folder`` (the work of "Einzelne PDFs in Ordner …"); the same files go to the
-    archive when the sending is recorded."""
-    if not folder.is_dir():
-        raise UserError(f"Den Ordner „{folder}“ gibt es nicht.")
-    steps = Steps(progress, cancelled)
-    letters = build_letters(database, choice)
-    names = letter_file_names(choice.year, choice.template, letters)
-    check_targets([folder / name for name in names.values()])
-    steps.total = 1 + len(letters)
-    steps.tick()
-    pdfs = steps.archive_pdfs(letters, choice.form)
-    steps.check()
-    files = [(folder / names[inv_id], data) for inv_id, data in pdfs.items()]
-    return commit_output(database, choice, letters, files, pdfs if record else None)
-
-
 # --- the dialog -------------------------------------------------------------------------------------------
-
-
-def _warn(parent: QWidget, title: str, exc: UserError | str) -> None:
-    QMessageBox.warning(parent, title, exc.message if isinstance(exc, UserError) else exc)
 
 
 class LettersDialog(QDialog):
@@ -752,7 +476,7 @@ class LettersDialog(QDialog):
             self.result_label.setText(exc.message)
             return None
         except UserError as exc:
-            _warn(self, title, exc)
+            warn(self, title, exc)
             return None
 
     def _output(self, title: str, work: Callable[[Progress, Cancelled], Outcome]) -> Outcome | None:
@@ -760,7 +484,7 @@ class LettersDialog(QDialog):
         if outcome is not None:
             self._finished(outcome)
             if outcome.file_error:
-                _warn(self, title, outcome.file_error)
+                warn(self, title, outcome.file_error)
         return outcome
 
     def _finished(self, outcome: Outcome) -> None:
@@ -833,15 +557,11 @@ class LettersDialog(QDialog):
         choice = self.choice()
         title = self._title(self.tr("Als PDF speichern"))
         if path is None:
-            chosen, _filter = QFileDialog.getSaveFileName(
-                self, title, str(self._folder() / self._suggested_name(choice)), self.tr(PDF_FILTER)
+            path = choose_save_path(
+                self, title, self._suggested_name(choice), self.tr(PDF_FILTER), folder_key=FOLDER_KEY
             )
-            if not chosen:
+            if path is None:
                 return None
-            path = Path(chosen)
-            if path.suffix.lower() != ".pdf":
-                path = path.with_name(path.name + ".pdf")
-            self._remember_folder(path.parent)
         record = self.record_box.isChecked()
         database = self.ctx.database
         target = path
@@ -854,11 +574,9 @@ class LettersDialog(QDialog):
         choice = self.choice()
         title = self._title(self.tr("Einzelne PDFs"))
         if folder is None:
-            chosen = QFileDialog.getExistingDirectory(self, title, str(self._folder()))
-            if not chosen:
+            folder = choose_folder(self, title, folder_key=FOLDER_KEY)
+            if folder is None:
                 return None
-            folder = Path(chosen)
-            self._remember_folder(folder)
             names = letter_file_names(self.year, choice.template, self.letters)
             existing = [n for n in names.values() if (folder / n).exists()]
             if existing:
@@ -887,7 +605,7 @@ class LettersDialog(QDialog):
         try:
             letters = build_letters(self.ctx.database, choice)
         except UserError as exc:
-            _warn(self, title, exc)
+            warn(self, title, exc)
             return None
         preview = make_print_preview(
             self,
@@ -962,7 +680,7 @@ class LettersDialog(QDialog):
             return False
         except RuntimeError as exc:  # QPainter.begin failed: printer gone, file not writable
             log.warning("printing failed: %s", exc)
-            _warn(self, title, self.tr("Der Drucker konnte nicht angesprochen werden."))
+            warn(self, title, self.tr("Der Drucker konnte nicht angesprochen werden."))
             return False
         finally:
             progress.close()
@@ -991,18 +709,6 @@ class LettersDialog(QDialog):
         dialog.exec()
         dialog.deleteLater()
         self.refresh()
-
-    # --- folders ----------------------------------------------------------------------------------------
-
-    def _folder(self) -> Path:
-        stored = str(settings().value(FOLDER_KEY, "") or "")
-        if stored and Path(stored).is_dir():
-            return Path(stored)
-        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return Path(documents) if documents else Path.home()
-
-    def _remember_folder(self, folder: Path) -> None:
-        settings().setValue(FOLDER_KEY, str(folder))
 
 
 def _discard_print_file(printer: QPrinter) -> None:
