@@ -113,6 +113,7 @@ from konferenz.enums import AuditAction, Gender, LegalBasis, parse_label
 from konferenz.errors import ConflictError, UserError
 from konferenz.registry import duplicates
 from konferenz.registry import service as registry
+from konferenz.sorting import person_sort_name
 from konferenz.spreadsheets.reader import (
     PERSON_NAME_FIELDS,
     CellValue,
@@ -2148,7 +2149,7 @@ class _Resolver:
                     municipality = current["municipality_id"] if merged["city"] == current["city"] else None
             diff: dict[str, Any] = {k: v for k, v in merged.items() if v != current[k]}
             if upd.table == "person" and ("last_name" in diff or "first_name" in diff):
-                diff["sort_name"] = schema.person_sort_name(merged["last_name"], merged["first_name"])
+                diff["sort_name"] = person_sort_name(merged["last_name"], merged["first_name"])
             if municipality != current["municipality_id"]:
                 diff["municipality_id"] = municipality
             if upd.set_category and upd.category != current["category_id"]:
@@ -2576,7 +2577,7 @@ class _Writer:
                             organisation_names=self.org_names(np.org),
                             municipality_name=self.municipality_name(np.municipality_id),
                         ),
-                        "sort_name": schema.person_sort_name(v["last_name"], v["first_name"]),
+                        "sort_name": person_sort_name(v["last_name"], v["first_name"]),
                         "import_batch_id": batch_id,
                         "version": 1,
                         "created_at": self.now,

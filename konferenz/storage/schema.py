@@ -15,6 +15,7 @@ compares the two.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -490,9 +491,19 @@ setting = sa.Table(
 # konferenz.storage.models; the engine hook below covers Core bulk inserts (demo data, imports, copies),
 # whatever module writes them.
 
-_KEYS = {
-    "person": ("last_name", lambda row: person_sort_name(row["last_name"], row.get("first_name"))),
-    "organisation": ("name", lambda row: organisation_sort_name(row["name"])),
+
+def _person_key(row: dict[str, Any]) -> str:
+    return person_sort_name(row["last_name"], row.get("first_name"))
+
+
+def _organisation_key(row: dict[str, Any]) -> str:
+    return organisation_sort_name(row["name"])
+
+
+#: per table: the column a row must carry to get a key, and the key
+_KEYS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
+    "person": ("last_name", _person_key),
+    "organisation": ("name", _organisation_key),
 }
 
 

@@ -22,10 +22,10 @@ from konferenz.lists.registry import (
 from konferenz.privacy.service import erase_person
 from konferenz.registry import service as registry
 from konferenz.registry.service import OrganisationData, PersonData, RoleData
+from konferenz.sorting import person_sort_name
 from konferenz.storage import migrations
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import Conference, Invitation, Person
-from konferenz.storage.schema import person_sort_name
 
 
 def _sort_names(db: Database) -> dict[int, str]:
