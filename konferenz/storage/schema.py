@@ -568,26 +568,32 @@ def invitee_order(
 
 
 def primary_organisation_id(person_id: sa.ColumnElement[Any]) -> sa.ScalarSelect[Any]:
-    """The person's primary organisation (the first primary role, should there be two by mistake)."""
+    """The person's primary organisation (the first primary role, should there be two by mistake), as a
+    scalar subquery correlated with the query it is used in."""
     r = role.alias("primary_role")
     return (
         sa.select(r.c.organisation_id)
         .where(r.c.person_id == person_id, r.c.is_primary.is_(True))
         .order_by(r.c.id)
         .limit(1)
+        .correlate_except(r)
         .scalar_subquery()
     )
 
 
 def _counted_under(column: str, inv: sa.FromClause) -> sa.ColumnElement[Any]:
-    own = sa.select(person.c[column]).where(person.c.id == inv.c.person_id).scalar_subquery()
+    # aliases of their own, so the subqueries never correlate with a person or organisation of the outer query
+    p = person.alias("counted_person")
+    own = sa.select(p.c[column]).where(p.c.id == inv.c.person_id).correlate_except(p).scalar_subquery()
+    o = organisation.alias("counted_org")
     invited_for = (
-        sa.select(organisation.c[column]).where(organisation.c.id == inv.c.organisation_id).scalar_subquery()
+        sa.select(o.c[column]).where(o.c.id == inv.c.organisation_id).correlate_except(o).scalar_subquery()
     )
-    primary = organisation.alias("primary_org")
+    primary = organisation.alias("counted_primary_org")
     of_primary = (
         sa.select(primary.c[column])
         .where(primary.c.id == primary_organisation_id(inv.c.person_id))
+        .correlate_except(primary)
         .scalar_subquery()
     )
     return sa.func.coalesce(own, invited_for, of_primary)
