@@ -595,7 +595,7 @@ class BadgesDialog(PrintDialog):
     def build_options(self) -> None:
         info = QLabel(
             self.tr("Für alle mit Status {0}; bei Vertretung mit dem Namen der Vertretung.").format(
-                statuses_text(content.EXPECTED)
+                statuses_text(InvitationStatus.said_yes())
             )
         )
         info.setWordWrap(True)
@@ -657,7 +657,9 @@ class SigninDialog(PrintDialog):
     kind = "signin"
 
     def build_options(self) -> None:
-        info = QLabel(self.tr("Alle, die erwartet werden ({0}).").format(statuses_text(content.EXPECTED)))
+        info = QLabel(
+            self.tr("Alle, die erwartet werden ({0}).").format(statuses_text(InvitationStatus.said_yes()))
+        )
         info.setWordWrap(True)
         self.form.addRow(info)
         self.forum = self.forum_combo()
@@ -699,7 +701,7 @@ class AttendeesDialog(PrintDialog):
             self.tr(
                 "Zum Weitergeben: nur Teilnehmende ({0}), die der Nennung in der Teilnehmerliste "
                 "zugestimmt und die Einwilligung nicht widerrufen haben."
-            ).format(statuses_text(content.ATTENDEES))
+            ).format(statuses_text(InvitationStatus.seated()))
         )
         info.setWordWrap(True)
         self.form.addRow(info)

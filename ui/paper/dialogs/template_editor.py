@@ -43,8 +43,10 @@ from sqlalchemy.orm import selectinload
 from konferenz.errors import UserError
 from konferenz.letters import service as content
 from konferenz.letters.service import TEMPLATE_SUFFIX, TemplateError
+from konferenz.names import list_name
+from konferenz.sorting import invitee_key
 from konferenz.storage.models import Conference, Invitation
-from konferenz.text import ascii_name, collapse_spaces, fold
+from konferenz.text import ascii_name
 from ui.context import AppContext
 from ui.widgets.geometry import remember_geometry
 
@@ -269,15 +271,21 @@ class TemplateEditorDialog(QDialog):
                         person, org = inv.person, inv.organisation
                         if person is not None and person.anonymised_at is not None:
                             continue
+                        org_name = org.name if org is not None else None
                         if person is not None:
-                            name = collapse_spaces(
-                                f"{person.last_name}, {person.title} {person.first_name} {person.name_prefix}"
-                            ).strip(", ")
-                            key = (fold(person.last_name), fold(person.first_name))
+                            name = list_name(
+                                person.name_prefix, person.last_name, person.first_name, person.title
+                            )
                         else:
-                            name, key = (org.name if org else "?"), (fold(org.name if org else ""), "")
-                        if org is not None and person is not None:
-                            name += f" – {org.name}"
+                            name = org_name or "?"
+                        if org_name is not None and person is not None:
+                            name += f" – {org_name}"
+                        key = invitee_key(
+                            person.last_name if person else None,
+                            person.first_name if person else None,
+                            org_name,
+                            inv.id,
+                        )
                         entries.append((key, name, inv.id))
                     for _key, name, inv_id in sorted(entries):
                         self.recipient_combo.addItem(name, inv_id)
