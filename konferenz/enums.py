@@ -2,6 +2,9 @@
 
 Values are stored in the database as the lower-case English value (``"accepted"``); the user sees the
 German label (``"zugesagt"``). ``label()`` and ``parse_label()`` are the only translation points.
+
+The groups of invitation statuses that the rules talk about ("counted against the capacity", "awaiting a
+reply", "said yes" …) are declared here too, once each, as classmethods of ``InvitationStatus``.
 """
 
 from __future__ import annotations

@@ -514,6 +514,8 @@ def _fill_sort_name_on_core_insert(
     """Core ``INSERT`` into ``person`` or ``organisation`` with rows as parameters: compute missing or
     empty sort keys."""
     # the ORM passes an annotated copy of the table: compare by name
+    if isinstance(clauseelement, sa.Update):
+        return _fill_organisation_sort_name_on_core_update(clauseelement), multiparams, params
     if not isinstance(clauseelement, sa.Insert):
         return clauseelement, multiparams, params
     rule = _KEYS.get(getattr(clauseelement.table, "name", None) or "")
@@ -535,6 +537,20 @@ def _fill_sort_name_on_core_insert(
     if isinstance(params, dict) and params:
         params = filled(params)
     return clauseelement, multiparams, params
+
+
+def _fill_organisation_sort_name_on_core_update(stmt: sa.Update) -> sa.Update:
+    """Core ``UPDATE organisation SET name = 'literal'`` (an import, its undo, a merge): the key follows.
+
+    Only the organisation's key can be kept this way: it depends on the updated column alone. A person's
+    key needs both names, so code that renames persons in Core writes ``sort_name`` itself (the import)."""
+    if getattr(stmt.table, "name", None) != "organisation":
+        return stmt
+    values = stmt.compile().params
+    name = values.get("name")
+    if isinstance(name, str) and "sort_name" not in values:
+        return stmt.values(sort_name=organisation_sort_name(name))
+    return stmt
 
 
 # --- the domain rules in SQL ------------------------------------------------------------------------------

@@ -270,6 +270,20 @@ def test_stored_keys_follow_renames(db: Database, world: World) -> None:
             s.scalar(sa.select(Person.sort_name).where(Person.id == world.persons["Zimmermann"]))
             == "aydin klaus"
         )
+    with db.session() as s:  # a Core update (an import, its undo) too
+        s.execute(
+            sa.update(schema.organisation)
+            .where(schema.organisation.c.id == world.organisations["Jugendhaus Ostwind"])
+            .values(name="Jugendhaus Süd")
+        )
+        assert (
+            s.scalar(
+                sa.select(Organisation.sort_name).where(
+                    Organisation.id == world.organisations["Jugendhaus Ostwind"]
+                )
+            )
+            == "jugendhaus sud"
+        )
     with db.session() as s:  # a Core bulk insert gets its key too
         s.execute(sa.insert(schema.organisation), [{"name": "Über den Tellerrand e. V.", "sort_name": ""}])
         assert (
