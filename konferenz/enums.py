@@ -2,6 +2,9 @@
 
 Values are stored in the database as the lower-case English value (``"accepted"``); the user sees the
 German label (``"zugesagt"``). ``label()`` and ``parse_label()`` are the only translation points.
+
+The groups of invitation statuses that the rules talk about ("counted against the capacity", "awaiting a
+reply", "said yes" …) are declared here too, once each, as classmethods of ``InvitationStatus``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,61 @@ class InvitationStatus(StrEnum):
     WAITLIST = "waitlist"
     ATTENDED = "attended"
     NO_SHOW = "no_show"
+
+    # --- the status groups: each meaning declared once (the sets are below the class) -------------------
+
+    @classmethod
+    def sent(cls) -> frozenset[InvitationStatus]:
+        """The letter went out: every status after *vorgemerkt* (the statistics' "eingeladen")."""
+        return _SENT
+
+    @classmethod
+    def awaiting_reply(cls) -> frozenset[InvitationStatus]:
+        """Still waiting for an answer: who gets a reminder (*eingeladen*, *keine Rückmeldung*)."""
+        return _AWAITING_REPLY
+
+    @classmethod
+    def replied(cls) -> frozenset[InvitationStatus]:
+        """The invitee answered (the statistics' "Rückmeldung"; the reply details may be edited)."""
+        return _REPLIED
+
+    @classmethod
+    def reply_choices(cls) -> frozenset[InvitationStatus]:
+        """The answers staff record as a reply, with channel, date, forum, companions and needs."""
+        return _REPLY_CHOICES
+
+    @classmethod
+    def seated(cls) -> frozenset[InvitationStatus]:
+        """Takes a seat (plus companions): counted against the capacity of venue and forum; also who is on
+        the attendee list (*zugesagt*, *vertreten*, *teilgenommen*; a no-show is not)."""
+        return _SEATED
+
+    @classmethod
+    def expected(cls) -> frozenset[InvitationStatus]:
+        """Said yes and has not checked in yet: expected at the entrance (*zugesagt*, *vertreten*)."""
+        return _EXPECTED
+
+    @classmethod
+    def said_yes(cls) -> frozenset[InvitationStatus]:
+        """Said yes at some point, whatever happened at the event: the statistics' "zugesagt", the
+        "zugesagt" facet of the address list, who gets a badge and a line on the sign-in sheet."""
+        return _SAID_YES
+
+    @classmethod
+    def attended(cls) -> frozenset[InvitationStatus]:
+        """Was there (*teilgenommen*): attendee export, thank-you letters, certificates."""
+        return _ATTENDED
+
+
+_S = InvitationStatus
+_SENT = frozenset(InvitationStatus) - {_S.PLANNED}
+_AWAITING_REPLY = frozenset({_S.INVITED, _S.NO_REPLY})
+_REPLY_CHOICES = frozenset({_S.ACCEPTED, _S.DECLINED, _S.SUBSTITUTED, _S.WAITLIST})
+_REPLIED = _REPLY_CHOICES | {_S.ATTENDED, _S.NO_SHOW}
+_EXPECTED = frozenset({_S.ACCEPTED, _S.SUBSTITUTED})
+_SEATED = _EXPECTED | {_S.ATTENDED}
+_SAID_YES = _SEATED | {_S.NO_SHOW}
+_ATTENDED = frozenset({_S.ATTENDED})
 
 
 class Channel(StrEnum):

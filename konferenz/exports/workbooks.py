@@ -13,9 +13,12 @@ Registry (``export_registry``)
     der Organisation", "Abteilung"); further roles are listed in "Weitere Organisationen" (not imported).
 
 Invitations (``export_invitations``) and attendees (``export_attendees``) of one conference
-    One row per invitation with the invitee, organisation, category and municipality (the person's own,
-    else the organisation's), the status as the German label, channels, dates, forum, companions and needs.
-    The attendees are the invitations with status *teilgenommen* (optionally all who said yes).
+    One row per invitation with the invitee, organisation, category and municipality (the ones the
+    statistics count it under: ``konferenz.storage.schema.counted_category_id``), the status as the German
+    label, channels, dates, forum, companions and needs. The attendees are the invitations with status
+    *teilgenommen* (optionally all who take a seat: ``InvitationStatus.seated()``).
+
+Every sheet is in the filing order of ``konferenz.sorting`` (persons, organisations, invitees).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from sqlalchemy.orm import Session, aliased
 from konferenz.conferences.editing import conference_id
 from konferenz.enums import ConsentPurpose, Gender, InvitationStatus, label
 from konferenz.errors import UserError
+from konferenz.names import surname
 from konferenz.spreadsheets.xlsx import Cell, Sheet, write_workbook
 from konferenz.storage import schema
 from konferenz.storage.db import Database
@@ -196,7 +200,7 @@ def _tags_by_owner(session: Session, link: sa.Table, column: str) -> dict[int, s
 
 
 def person_rows(session: Session) -> list[list[Cell]]:
-    """The rows of the "Personen" sheet, by last name, first name and id."""
+    """The rows of the "Personen" sheet, in the filing order of persons."""
     categories = dict(session.execute(sa.select(Category.id, Category.name)).all())
     municipalities = dict(session.execute(sa.select(Municipality.id, Municipality.name)).all())
     org_names = dict(session.execute(sa.select(Organisation.id, Organisation.name)).all())
@@ -222,9 +226,7 @@ def person_rows(session: Session) -> list[list[Cell]]:
     p = schema.person.c
     rows: list[list[Cell]] = []
     for r in session.execute(
-        sa.select(schema.person)
-        .where(p.anonymised_at.is_(None))
-        .order_by(sa.func.lower(p.last_name), sa.func.lower(p.first_name), p.id)
+        sa.select(schema.person).where(p.anonymised_at.is_(None)).order_by(*schema.person_order())
     ):
         role = primary.get(r.id)
         rows.append(
@@ -263,16 +265,15 @@ def person_rows(session: Session) -> list[list[Cell]]:
 
 
 def organisation_rows(session: Session) -> list[list[Cell]]:
-    """The rows of the "Organisationen" sheet, by name and id."""
+    """The rows of the "Organisationen" sheet, in the filing order of organisations."""
     categories = dict(session.execute(sa.select(Category.id, Category.name)).all())
     municipalities = dict(session.execute(sa.select(Municipality.id, Municipality.name)).all())
     counts = dict(
         session.execute(sa.select(Role.organisation_id, sa.func.count()).group_by(Role.organisation_id)).all()
     )
     tags = _tags_by_owner(session, organisation_tag, "organisation_id")
-    o = schema.organisation.c
     rows: list[list[Cell]] = []
-    for r in session.execute(sa.select(schema.organisation).order_by(sa.func.lower(o.name), o.id)):
+    for r in session.execute(sa.select(schema.organisation).order_by(*schema.organisation_order())):
         rows.append(
             [
                 r.id,
@@ -332,30 +333,25 @@ def _write(path: Path | str, sheets: Sequence[Sheet]) -> ExportResult:
 # --- invitations and attendees ----------------------------------------------------------------------------------
 
 
-def _person_name_parts(prefix: str | None, last: str | None) -> str:
-    return " ".join(p for p in (prefix, last) if p)
-
-
 def invitation_rows(
     session: Session, year: int, statuses: Iterable[InvitationStatus] | None = None
 ) -> list[dict[str, Any]]:
-    """One dict per invitation of the conference ``year`` (optionally only ``statuses``), by name."""
+    """One dict per invitation of the conference ``year`` (optionally only ``statuses``), in the filing
+    order of invitees."""
     conf = conference_id(session, year)
-    org = aliased(Organisation)
+    categories = dict(session.execute(sa.select(Category.id, Category.name)).all())
+    municipalities = dict(session.execute(sa.select(Municipality.id, Municipality.name)).all())
+    org = schema.organisation.alias("org")
     primary_role = aliased(Role)
     primary_org = aliased(Organisation)
-    person_category = aliased(Category)
-    org_category = aliased(Category)
-    person_mun = aliased(Municipality)
-    org_mun = aliased(Municipality)
     substitute = aliased(Person)
     stmt = (
         sa.select(
             Invitation,
             Person,
-            sa.func.coalesce(org.name, primary_org.name).label("org_name"),
-            sa.func.coalesce(person_category.name, org_category.name).label("category"),
-            sa.func.coalesce(person_mun.name, org_mun.name).label("municipality"),
+            sa.func.coalesce(org.c.name, primary_org.name).label("org_name"),
+            schema.counted_category_id().label("category_id"),
+            schema.counted_municipality_id().label("municipality_id"),
             Forum.title.label("forum"),
             primary_role.function.label("role_function"),
             substitute.first_name.label("sub_first"),
@@ -366,22 +362,11 @@ def invitation_rows(
             primary_role, sa.and_(primary_role.person_id == Person.id, primary_role.is_primary.is_(True))
         )
         .outerjoin(primary_org, primary_org.id == primary_role.organisation_id)
-        .outerjoin(org, org.id == Invitation.organisation_id)
-        .outerjoin(person_category, person_category.id == Person.category_id)
-        .outerjoin(
-            org_category,
-            org_category.id == sa.func.coalesce(org.category_id, primary_org.category_id),
-        )
-        .outerjoin(person_mun, person_mun.id == Person.municipality_id)
-        .outerjoin(org_mun, org_mun.id == sa.func.coalesce(org.municipality_id, primary_org.municipality_id))
+        .outerjoin(org, org.c.id == Invitation.organisation_id)
         .outerjoin(Forum, Forum.id == Invitation.forum_id)
         .outerjoin(substitute, substitute.id == Invitation.substitute_person_id)
         .where(Invitation.conference_id == conf)
-        .order_by(
-            sa.func.lower(sa.func.coalesce(Person.last_name, org.name, "")),
-            sa.func.lower(sa.func.coalesce(Person.first_name, "")),
-            Invitation.id,
-        )
+        .order_by(*schema.invitee_order(organisation_table=org))
     )
     if statuses is not None:
         stmt = stmt.where(Invitation.status.in_(list(statuses)))
@@ -391,8 +376,8 @@ def invitation_rows(
         inv,
         person,
         org_name,
-        category,
-        municipality,
+        category_id,
+        municipality_id,
         forum,
         role_function,
         sub_first,
@@ -407,8 +392,10 @@ def invitation_rows(
                 "invitation": inv,
                 "person": person,
                 "org_name": org_name or "",
-                "category": category or "",
-                "municipality": municipality or "",
+                "category": categories.get(category_id, "") if category_id is not None else "",
+                "municipality": municipalities.get(municipality_id, "")
+                if municipality_id is not None
+                else "",
                 "forum": forum or "",
                 "function": (role_function or (person.function if person else "")) or "",
                 "substitute": substitute_name,
@@ -434,7 +421,7 @@ def invitation_sheet(session: Session, year: int) -> Sheet:
                 GENDER_TEXT.get(person.gender, "") if person else "",
                 person.title if person else "",
                 person.first_name if person else "",
-                _person_name_parts(person.name_prefix, person.last_name) if person else "",
+                surname(person.name_prefix, person.last_name) if person else "",
                 d["org_name"],
                 d["function"],
                 d["category"],
@@ -469,15 +456,10 @@ def export_invitations(database: Database, year: int, path: Path | str) -> Expor
     return _write(path, [sheet])
 
 
-#: who counts as attendee: present at the event
-ATTENDED: frozenset[InvitationStatus] = frozenset({InvitationStatus.ATTENDED})
-#: everyone who said yes (the list before the event)
-ACCEPTED: frozenset[InvitationStatus] = frozenset(
-    {InvitationStatus.ACCEPTED, InvitationStatus.SUBSTITUTED, InvitationStatus.ATTENDED}
-)
-
-
-def attendee_sheet(session: Session, year: int, statuses: Iterable[InvitationStatus] = ATTENDED) -> Sheet:
+def attendee_sheet(session: Session, year: int, statuses: Iterable[InvitationStatus] | None = None) -> Sheet:
+    """The attendees (``statuses`` None: ``InvitationStatus.attended()``)."""
+    if statuses is None:
+        statuses = InvitationStatus.attended()
     rows: list[list[Cell]] = []
     for number, d in enumerate(invitation_rows(session, year, statuses), start=1):
         inv: Invitation = d["invitation"]
@@ -488,7 +470,7 @@ def attendee_sheet(session: Session, year: int, statuses: Iterable[InvitationSta
                 GENDER_TEXT.get(person.gender, "") if person else "",
                 person.title if person else "",
                 person.first_name if person else "",
-                _person_name_parts(person.name_prefix, person.last_name) if person else "",
+                surname(person.name_prefix, person.last_name) if person else "",
                 d["org_name"],
                 d["function"],
                 d["category"],
@@ -504,10 +486,10 @@ def attendee_sheet(session: Session, year: int, statuses: Iterable[InvitationSta
 
 
 def export_attendees(
-    database: Database, year: int, path: Path | str, statuses: Iterable[InvitationStatus] = ATTENDED
+    database: Database, year: int, path: Path | str, statuses: Iterable[InvitationStatus] | None = None
 ) -> ExportResult:
-    """The attendees of the conference ``year`` (status *teilgenommen*; with ``statuses=ACCEPTED`` all
-    who said yes)."""
+    """The attendees of the conference ``year`` (status *teilgenommen*; with
+    ``statuses=InvitationStatus.seated()`` everyone who takes a seat, the list before the event)."""
     with database.read_session() as s:
         sheet = attendee_sheet(s, year, statuses)
     return _write(path, [sheet])

@@ -26,6 +26,7 @@ from konferenz.importing.rows import (
 from konferenz.importing.running import chunks
 from konferenz.registry import keys as registry_keys
 from konferenz.registry import validation
+from konferenz.sorting import person_sort_name
 from konferenz.storage import recording, schema
 from konferenz.storage.models import Role, Tag, organisation_tag, person_tag
 from konferenz.text import fold
@@ -147,7 +148,7 @@ def finish_updates(session: Session, ctx: Context, ups: list[Update], rows: list
                 municipality = current["municipality_id"] if merged["city"] == current["city"] else None
         diff: dict[str, Any] = {k: v for k, v in merged.items() if v != current[k]}
         if upd.table == "person" and ("last_name" in diff or "first_name" in diff):
-            diff["sort_name"] = schema.person_sort_name(merged["last_name"], merged["first_name"])
+            diff["sort_name"] = person_sort_name(merged["last_name"], merged["first_name"])
         if municipality != current["municipality_id"]:
             diff["municipality_id"] = municipality
         if upd.set_category and upd.category != current["category_id"]:

@@ -28,6 +28,7 @@ from konferenz.importing.running import CHUNK, Cancelled, check_cancelled, chunk
 from konferenz.importing.undo import BOOKKEEPING, json_value
 from konferenz.importing.updates import RoleRow, load_roles
 from konferenz.registry import search_keys
+from konferenz.sorting import person_sort_name
 from konferenz.storage import recording, schema
 from konferenz.storage.models import (
     AuditEntry,
@@ -292,7 +293,7 @@ class Writer:
                             organisation_names=self.org_names(np.org),
                             municipality_name=self.municipality_name(np.municipality_id),
                         ),
-                        "sort_name": schema.person_sort_name(v["last_name"], v["first_name"]),
+                        "sort_name": person_sort_name(v["last_name"], v["first_name"]),
                         "import_batch_id": batch_id,
                         "version": 1,
                         "created_at": self.now,

@@ -3,7 +3,7 @@
 The tables (columns, types, defaults, constraints, indexes) are defined once, in Core, in
 ``konferenz.storage.schema``; this module adds what the services work with: typed attributes, relationships,
 optimistic locking (``version_id_col``: a stale save raises instead of silently overwriting) and the
-events that keep ``person.sort_name`` current. Importing it imports the ORM; code that only reads lists
+events that keep ``person.sort_name`` and ``organisation.sort_name`` current. Importing it imports the ORM; code that only reads lists
 uses ``konferenz.storage.schema`` and starts faster.
 """
 
@@ -26,8 +26,8 @@ from konferenz.enums import (
     MunicipalityKind,
     RecommendationStatus,
 )
+from konferenz.sorting import organisation_sort_name, person_sort_name
 from konferenz.storage import schema
-from konferenz.storage.schema import person_sort_name
 
 
 class Base(DeclarativeBase):
@@ -95,6 +95,7 @@ class Organisation(TimestampMixin, AddressMixin, Base):
     website: Mapped[str]
     notes: Mapped[str]
     search_text: Mapped[str]
+    sort_name: Mapped[str]
     import_batch_id: Mapped[int | None]
     version: Mapped[int]
 
@@ -449,18 +450,27 @@ class Setting(Base):
 ALL_TABLES = tuple(Base.metadata.sorted_tables)
 
 
-# --- the stored sort key of persons (the rule and the hook for Core inserts: konferenz.storage.schema) ----------
+# --- the stored sort keys (the rule: konferenz.sorting; the hook for Core inserts: konferenz.storage.schema) ------
 #
 # The address list is ordered by ``person.sort_name`` (migration 0003 indexes it: on SQLite together with
 # ``search_text``, so a search-as-you-type query over 100,000 persons is one scan of a covering index in
-# display order, without a sort). The key must be right for every row, whoever writes it: the ORM events
-# below cover the services, and the engine hook covers Core bulk inserts (demo data, imports, copies),
-# which pass the row as a dict, often with an empty ``sort_name`` from a column template.
+# display order, without a sort), the organisations by ``organisation.sort_name`` (0005). The key must be
+# right for every row, whoever writes it: the ORM events below cover the services, and the engine hook
+# covers Core bulk inserts (demo data, imports, copies), which pass the row as a dict, often with an empty
+# ``sort_name`` from a column template.
 
 
 @sa.event.listens_for(Person, "before_insert")
 @sa.event.listens_for(Person, "before_update")
 def _fill_sort_name(_mapper: Any, _connection: Any, target: Person) -> None:
     key = person_sort_name(target.last_name, target.first_name)
+    if target.sort_name != key:
+        target.sort_name = key
+
+
+@sa.event.listens_for(Organisation, "before_insert")
+@sa.event.listens_for(Organisation, "before_update")
+def _fill_organisation_sort_name(_mapper: Any, _connection: Any, target: Organisation) -> None:
+    key = organisation_sort_name(target.name)
     if target.sort_name != key:
         target.sort_name = key

@@ -15,6 +15,7 @@ compares the two.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -31,7 +32,12 @@ from konferenz.enums import (
     MunicipalityKind,
     RecommendationStatus,
 )
-from konferenz.text import fold
+from konferenz.sorting import (
+    ORGANISATION_SORT_NAME_LENGTH,
+    SORT_NAME_LENGTH,
+    organisation_sort_name,
+    person_sort_name,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -63,6 +69,13 @@ def _timestamps() -> list[sa.Column[dt.datetime]]:
         sa.Column("created_at", sa.DateTime, nullable=False, default=now),
         sa.Column("updated_at", sa.DateTime, nullable=False, default=now, onupdate=now),
     ]
+
+
+def _sort_key(length: int) -> sa.types.TypeEngine[str]:
+    """A stored sort key, compared byte-wise on both backends: SQLite's default (BINARY) and
+    ``COLLATE "C"`` on PostgreSQL, whose de_DE or en_US collations ignore spaces at the first level
+    ("lia" would come before "li anna"). Written as a variant so SQLite never sees the collation name."""
+    return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
 
 
 def _address() -> list[sa.Column[str]]:
@@ -138,6 +151,16 @@ organisation = sa.Table(
     sa.Column("notes", sa.Text, nullable=False, default=""),
     #: folded text of the searchable fields (konferenz.text.search_text); LIKE "%…%" scans it
     sa.Column("search_text", sa.Text, nullable=False, default=""),
+    #: the filing order: folded name (``konferenz.sorting.organisation_sort_name``), kept current like
+    #: ``person.sort_name``; added by migration 0005
+    sa.Column(
+        "sort_name",
+        _sort_key(ORGANISATION_SORT_NAME_LENGTH),
+        nullable=False,
+        default="",
+        server_default="",
+        index=True,
+    ),
     sa.Column("import_batch_id", sa.ForeignKey("import_batch.id", ondelete="SET NULL"), index=True),
     sa.Column("version", sa.Integer, nullable=False, default=1),
     *_timestamps(),
@@ -165,9 +188,10 @@ person = sa.Table(
     sa.Column("notes", sa.Text, nullable=False, default=""),
     sa.Column("legal_basis", _enum(LegalBasis), nullable=False, default=LegalBasis.PUBLIC_TASK),
     sa.Column("search_text", sa.Text, nullable=False, default=""),
-    #: the default order of the address list: folded "last first" (``person_sort_name``), kept current on
-    #: every insert and ORM update (see ``konferenz.storage.models._fill_sort_name``); indexed by migration 0003, per backend
-    sa.Column("sort_name", sa.String(400), nullable=False, default="", server_default=""),
+    #: the filing order of persons: folded "last first" (``konferenz.sorting.person_sort_name``), kept current
+    #: on every insert and ORM update (see ``konferenz.storage.models._fill_sort_name``); indexed by migration
+    #: 0003, per backend; byte-wise on PostgreSQL since 0005
+    sa.Column("sort_name", _sort_key(SORT_NAME_LENGTH), nullable=False, default="", server_default=""),
     #: set when the person was anonymised (Art. 17 DSGVO); the row stays for attendance counts
     sa.Column("anonymised_at", sa.DateTime),
     sa.Column("import_batch_id", sa.ForeignKey("import_batch.id", ondelete="SET NULL"), index=True),
@@ -461,35 +485,47 @@ setting = sa.Table(
 )
 
 
-# --- the stored sort key of persons ----------------------------------------------------------------
+# --- the stored sort keys --------------------------------------------------------------------------------
 #
-# The ORM events that keep it current on every insert and update are in konferenz.storage.models; the engine hook
-# below covers Core bulk inserts (demo data, imports, copies), whatever module writes them.
-
-#: longest stored key (the column's length)
-SORT_NAME_LENGTH = 400
+# The rule is konferenz.sorting; the ORM events that keep the keys current on every insert and update are in
+# konferenz.storage.models; the engine hook below covers Core bulk inserts (demo data, imports, copies),
+# whatever module writes them.
 
 
-def person_sort_name(last_name: str | None, first_name: str | None) -> str:
-    """The sort key of a person: folded last name, a space, folded first name ("ozturk ayse").
+def _person_key(row: dict[str, Any]) -> str:
+    return person_sort_name(row["last_name"], row.get("first_name"))
 
-    Case, accents and umlauts are ignored (DIN 5007-1 files Ö under O); the name particle is not part of
-    it ("de Vries" is filed under V); a shorter last name comes first ("Li" before "Lia")."""
-    return f"{fold(last_name or '')} {fold(first_name or '')}".strip()[:SORT_NAME_LENGTH]
+
+def _organisation_key(row: dict[str, Any]) -> str:
+    return organisation_sort_name(row["name"])
+
+
+#: per table: the column a row must carry to get a key, and the key
+_KEYS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
+    "person": ("last_name", _person_key),
+    "organisation": ("name", _organisation_key),
+}
 
 
 @sa.event.listens_for(sa.Engine, "before_execute", retval=True)
 def _fill_sort_name_on_core_insert(
     _conn: sa.Connection, clauseelement: Any, multiparams: Any, params: Any, _execution_options: Any
 ) -> tuple[Any, Any, Any]:
-    """Core ``INSERT`` into ``person`` with rows as parameters: compute missing or empty sort keys."""
+    """Core ``INSERT`` into ``person`` or ``organisation`` with rows as parameters: compute missing or
+    empty sort keys."""
     # the ORM passes an annotated copy of the table: compare by name
-    if not (isinstance(clauseelement, sa.Insert) and getattr(clauseelement.table, "name", None) == "person"):
+    if isinstance(clauseelement, sa.Update):
+        return _fill_organisation_sort_name_on_core_update(clauseelement), multiparams, params
+    if not isinstance(clauseelement, sa.Insert):
         return clauseelement, multiparams, params
+    rule = _KEYS.get(getattr(clauseelement.table, "name", None) or "")
+    if rule is None:
+        return clauseelement, multiparams, params
+    source, key = rule
 
     def filled(row: Any) -> Any:
-        if isinstance(row, dict) and "last_name" in row and not row.get("sort_name"):
-            return {**row, "sort_name": person_sort_name(row["last_name"], row.get("first_name"))}
+        if isinstance(row, dict) and source in row and not row.get("sort_name"):
+            return {**row, "sort_name": key(row)}
         return row
 
     if isinstance(multiparams, list):
@@ -501,3 +537,91 @@ def _fill_sort_name_on_core_insert(
     if isinstance(params, dict) and params:
         params = filled(params)
     return clauseelement, multiparams, params
+
+
+def _fill_organisation_sort_name_on_core_update(stmt: sa.Update) -> sa.Update:
+    """Core ``UPDATE organisation SET name = 'literal'`` (an import, its undo, a merge): the key follows.
+
+    Only the organisation's key can be kept this way: it depends on the updated column alone. A person's
+    key needs both names, so code that renames persons in Core writes ``sort_name`` itself (the import)."""
+    if getattr(stmt.table, "name", None) != "organisation":
+        return stmt
+    values = stmt.compile().params
+    name = values.get("name")
+    if isinstance(name, str) and "sort_name" not in values:
+        return stmt.values(sort_name=organisation_sort_name(name))
+    return stmt
+
+
+# --- the domain rules in SQL ------------------------------------------------------------------------------
+#
+# Each is the SQL form of a rule whose Python form lives in konferenz.sorting (order) or is stated here;
+# every query that orders persons or organisations, or counts an invitation under a category or a
+# municipality, uses these (tests/unit/test_rule_homes.py runs every consumer on the same data).
+
+
+def person_order(table: sa.FromClause = person) -> list[sa.ColumnElement[Any]]:
+    """``ORDER BY`` terms of the filing order of persons (``konferenz.sorting.person_key``)."""
+    return [table.c.sort_name, table.c.id]
+
+
+def organisation_order(table: sa.FromClause = organisation) -> list[sa.ColumnElement[Any]]:
+    """``ORDER BY`` terms of the filing order of organisations (``konferenz.sorting.organisation_key``)."""
+    return [table.c.sort_name, table.c.id]
+
+
+def invitee_order(
+    person_table: sa.FromClause = person,
+    organisation_table: sa.FromClause = organisation,
+    invitation_table: sa.FromClause = invitation,
+) -> list[sa.ColumnElement[Any]]:
+    """``ORDER BY`` terms of invitations (``konferenz.sorting.invitee_key``), for a query that outer-joins
+    the invited person and the invitation's organisation: the person's key, else the organisation's."""
+    return [
+        sa.func.coalesce(person_table.c.sort_name, organisation_table.c.sort_name, ""),
+        invitation_table.c.id,
+    ]
+
+
+def primary_organisation_id(person_id: sa.ColumnElement[Any]) -> sa.ScalarSelect[Any]:
+    """The person's primary organisation (the first primary role, should there be two by mistake), as a
+    scalar subquery correlated with the query it is used in."""
+    r = role.alias("primary_role")
+    return (
+        sa.select(r.c.organisation_id)
+        .where(r.c.person_id == person_id, r.c.is_primary.is_(True))
+        .order_by(r.c.id)
+        .limit(1)
+        .correlate_except(r)
+        .scalar_subquery()
+    )
+
+
+def _counted_under(column: str, inv: sa.FromClause) -> sa.ColumnElement[Any]:
+    # aliases of their own, so the subqueries never correlate with a person or organisation of the outer query
+    p = person.alias("counted_person")
+    own = sa.select(p.c[column]).where(p.c.id == inv.c.person_id).correlate_except(p).scalar_subquery()
+    o = organisation.alias("counted_org")
+    invited_for = (
+        sa.select(o.c[column]).where(o.c.id == inv.c.organisation_id).correlate_except(o).scalar_subquery()
+    )
+    primary = organisation.alias("counted_primary_org")
+    of_primary = (
+        sa.select(primary.c[column])
+        .where(primary.c.id == primary_organisation_id(inv.c.person_id))
+        .correlate_except(primary)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(own, invited_for, of_primary)
+
+
+def counted_category_id(inv: sa.FromClause = invitation) -> sa.ColumnElement[Any]:
+    """The category an invitation counts under (statistics and invitation export): the person's own, else
+    that of the organisation the person was invited for (an organisation alone: its own), else that of the
+    person's primary organisation; NULL for none."""
+    return _counted_under("category_id", inv)
+
+
+def counted_municipality_id(inv: sa.FromClause = invitation) -> sa.ColumnElement[Any]:
+    """The municipality an invitation counts under, by the rule of ``counted_category_id``."""
+    return _counted_under("municipality_id", inv)

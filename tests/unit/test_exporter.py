@@ -291,7 +291,7 @@ def test_attendees_export(db: Database, tmp_path: Path) -> None:
     assert attended[0]["Begleitpersonen"] == 1
     assert attended[0]["Eingelassen am"] == dt.datetime(2025, 11, 20, 9, 30)
     accepted = assert_safe_sheet(
-        sheet_of(exporter.export_attendees(db, 2025, tmp_path / "z.xlsx", exporter.ACCEPTED).path),
+        sheet_of(exporter.export_attendees(db, 2025, tmp_path / "z.xlsx", InvitationStatus.seated()).path),
         exporter.ATTENDEE_HEADERS,
     )
     assert sorted(r["Status"] for r in accepted) == ["teilgenommen", "vertreten", "zugesagt"]

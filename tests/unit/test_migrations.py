@@ -181,7 +181,7 @@ def test_0004_moves_import_journals_from_the_settings_into_their_import(db_url: 
             )
         migrations.upgrade(database.engine)
         with database.engine.connect() as conn:
-            assert migrations.current_revision(conn) == migrations.HEAD == "0004"
+            assert migrations.current_revision(conn) == migrations.HEAD
             assert _journal_settings(conn) == {}
             assert conn.execute(
                 sa.select(Setting.value).where(Setting.key == "letter.sender")
@@ -197,6 +197,49 @@ def test_0004_moves_import_journals_from_the_settings_into_their_import(db_url: 
         migrations.downgrade(database.engine, "0003")
         with database.engine.connect() as conn:
             assert _journal_settings(conn) == {f"import.{second}.undo": old_journal}
+        migrations.upgrade(database.engine)
+    finally:
+        database.dispose()
+
+
+def test_0005_adds_the_organisation_sort_key_and_makes_both_keys_bytewise(db_url: str) -> None:
+    database = open_database(db_url)
+    try:
+        migrations.downgrade(database.engine, "0004")
+        with database.engine.begin() as conn:
+            assert "sort_name" not in {c["name"] for c in sa.inspect(conn).get_columns("organisation")}
+            for name in ("Ökumenisches Netzwerk", "Zentrum Nord", "caritas Borken"):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO organisation (name, department, short_name, website, notes, search_text, "
+                        "version, created_at, updated_at, street, po_box, postal_code, city, country, email, "
+                        "phone) VALUES (:n, '', '', '', '', '', 1, :t, :t, '', '', '', '', '', '', '')"
+                    ),
+                    {"n": name, "t": dt.datetime(2026, 1, 1)},
+                )
+        migrations.upgrade(database.engine)
+        with database.engine.connect() as conn:
+            assert migrations.current_revision(conn) == migrations.HEAD
+            names = (
+                conn.execute(sa.text("SELECT name FROM organisation ORDER BY sort_name, id")).scalars().all()
+            )
+            assert names == ["caritas Borken", "Ökumenisches Netzwerk", "Zentrum Nord"]
+            indexes = {i["name"] for i in sa.inspect(conn).get_indexes("organisation")}
+            assert "ix_organisation_sort_name" in indexes
+            if database.backend == "postgresql":
+                collations = dict(
+                    conn.execute(
+                        sa.text(
+                            "SELECT table_name, collation_name FROM information_schema.columns "
+                            "WHERE column_name = 'sort_name'"
+                        )
+                    ).all()
+                )
+                assert collations == {"person": "C", "organisation": "C"}
+        migrations.downgrade(database.engine, "0004")
+        with database.engine.connect() as conn:
+            assert "sort_name" not in {c["name"] for c in sa.inspect(conn).get_columns("organisation")}
+            assert conn.execute(sa.text("SELECT count(*) FROM organisation")).scalar() == 3
         migrations.upgrade(database.engine)
     finally:
         database.dispose()

@@ -22,10 +22,10 @@ from konferenz.lists.registry import (
 from konferenz.privacy.erasure import erase_person
 from konferenz.registry import filters, organisations, persons
 from konferenz.registry.validation import OrganisationData, PersonData, RoleData
+from konferenz.sorting import person_sort_name
 from konferenz.storage import migrations
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import Conference, Invitation, Person
-from konferenz.storage.schema import person_sort_name
 
 
 def _sort_names(db: Database) -> dict[int, str]:

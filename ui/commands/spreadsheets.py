@@ -69,6 +69,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from konferenz.enums import InvitationStatus
     from konferenz.exports import workbooks as exporter
 
     with opened(args) as database:
@@ -77,7 +78,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         elif args.what == "invitations":
             result = exporter.export_invitations(database, args.conference, Path(args.output))
         else:
-            statuses = exporter.ACCEPTED if args.accepted else exporter.ATTENDED
+            statuses = InvitationStatus.seated() if args.accepted else InvitationStatus.attended()
             result = exporter.export_attendees(database, args.conference, Path(args.output), statuses)
     parts = ", ".join(f"{number(n)} {sheet}" for sheet, n in result.rows.items())
     print(f"Gespeichert: {result.path} ({parts})")

@@ -20,6 +20,7 @@ from PySide6.QtGui import QPagedPaintDevice
 
 from konferenz.enums import Channel, Gender, LegalBasis, label
 from konferenz.errors import UserError
+from konferenz.names import record_name
 from ui.paper import make_font, pdf_bytes
 from ui.paper.flow import GRAY, Flow, paint_flow, paint_on_device, wrap_text
 
@@ -108,13 +109,13 @@ def person_rows(person: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def person_name(person: Mapping[str, Any]) -> str:
-    parts = (
+    return record_name(
         person.get("title"),
         person.get("first_name"),
         person.get("name_prefix"),
         person.get("last_name"),
+        person.get("id"),
     )
-    return " ".join(str(p) for p in parts if p) or f"Person Nr. {person.get('id')}"
 
 
 def list_consent(consents: Sequence[Mapping[str, Any]]) -> str:

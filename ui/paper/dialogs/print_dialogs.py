@@ -49,8 +49,6 @@ from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError, file_problem
 from konferenz.letters.selection import forum_label
 from konferenz.letters.sheets import (
-    ATTENDEES,
-    EXPECTED,
     AttendanceSheet,
     attendee_list,
     attendees,
@@ -604,7 +602,7 @@ class BadgesDialog(PrintDialog):
     def build_options(self) -> None:
         info = QLabel(
             self.tr("Für alle mit Status {0}; bei Vertretung mit dem Namen der Vertretung.").format(
-                statuses_text(EXPECTED)
+                statuses_text(InvitationStatus.said_yes())
             )
         )
         info.setWordWrap(True)
@@ -666,7 +664,9 @@ class SigninDialog(PrintDialog):
     kind = "signin"
 
     def build_options(self) -> None:
-        info = QLabel(self.tr("Alle, die erwartet werden ({0}).").format(statuses_text(EXPECTED)))
+        info = QLabel(
+            self.tr("Alle, die erwartet werden ({0}).").format(statuses_text(InvitationStatus.said_yes()))
+        )
         info.setWordWrap(True)
         self.form.addRow(info)
         self.forum = self.forum_combo()
@@ -708,7 +708,7 @@ class AttendeesDialog(PrintDialog):
             self.tr(
                 "Zum Weitergeben: nur Teilnehmende ({0}), die der Nennung in der Teilnehmerliste "
                 "zugestimmt und die Einwilligung nicht widerrufen haben."
-            ).format(statuses_text(ATTENDEES))
+            ).format(statuses_text(InvitationStatus.seated()))
         )
         info.setWordWrap(True)
         self.form.addRow(info)
