@@ -57,7 +57,7 @@ def close_event(database: Database, year: int) -> int:
         rows = s.scalars(
             sa.select(Invitation).where(
                 Invitation.conference_id == conf_id,
-                Invitation.status.in_([InvitationStatus.ACCEPTED, InvitationStatus.SUBSTITUTED]),
+                Invitation.status.in_(InvitationStatus.expected()),
             )
         ).all()
         for inv in rows:

@@ -24,22 +24,6 @@ from konferenz.storage.models import (
     Person,
 )
 
-#: statuses in which the invitee (plus companions) takes a seat
-SEATED = frozenset({InvitationStatus.ACCEPTED, InvitationStatus.SUBSTITUTED, InvitationStatus.ATTENDED})
-#: statuses that mean the invitee answered
-REPLIED = frozenset(
-    {
-        InvitationStatus.ACCEPTED,
-        InvitationStatus.DECLINED,
-        InvitationStatus.SUBSTITUTED,
-        InvitationStatus.WAITLIST,
-        InvitationStatus.ATTENDED,
-        InvitationStatus.NO_SHOW,
-    }
-)
-#: statuses of an invitation that is still waiting for an answer
-AWAITING = frozenset({InvitationStatus.INVITED, InvitationStatus.NO_REPLY})
-
 
 @dataclass
 class Reply:
@@ -66,7 +50,7 @@ class Occupancy:
 
 def _seats(session: Session, conf_id: int, *, forum_id: int | None = None, exclude: int | None = None) -> int:
     q = sa.select(sa.func.coalesce(sa.func.sum(1 + Invitation.companions), 0)).where(
-        Invitation.conference_id == conf_id, Invitation.status.in_(SEATED)
+        Invitation.conference_id == conf_id, Invitation.status.in_(InvitationStatus.seated())
     )
     if forum_id is not None:
         q = q.where(Invitation.forum_id == forum_id)
@@ -86,7 +70,7 @@ def occupancy(session: Session, conf_id: int) -> list[Occupancy]:
 
 def capacity_warnings(session: Session, invitation: Invitation, reply: Reply) -> list[str]:
     """German warnings if ``reply`` would overbook the venue or the chosen forum."""
-    if reply.status not in SEATED:
+    if reply.status not in InvitationStatus.seated():
         return []
     warnings = []
     seats = 1 + reply.companions
@@ -143,7 +127,7 @@ def record_reply(
         warnings = capacity_warnings(s, inv, reply)
         if warnings and not allow_overbooking:
             return ReplyResult(saved=False, warnings=warnings)
-        was_seated = inv.status in SEATED
+        was_seated = inv.status in InvitationStatus.seated()
         position = None
         if reply.status is InvitationStatus.WAITLIST:
             # queried before anything changes, so the save is one UPDATE (one version step)
@@ -165,7 +149,11 @@ def record_reply(
         inv.entered_at = schema.now()
         inv.waitlist_position = position
         s.flush()
-        following = waitlist(s, inv.conference_id) if was_seated and reply.status not in SEATED else []
+        following = (
+            waitlist(s, inv.conference_id)
+            if was_seated and reply.status not in InvitationStatus.seated()
+            else []
+        )
         return ReplyResult(saved=True, warnings=warnings, waitlist_next=following)
 
 
@@ -208,7 +196,9 @@ def reminder_candidates(session: Session, year: int, today: dt.date | None = Non
     return list(
         session.scalars(
             sa.select(Invitation.id)
-            .where(Invitation.conference_id == conf.id, Invitation.status.in_(AWAITING))
+            .where(
+                Invitation.conference_id == conf.id, Invitation.status.in_(InvitationStatus.awaiting_reply())
+            )
             .order_by(Invitation.id)
         )
     )
@@ -219,11 +209,11 @@ def status_change_warnings(
 ) -> list[str]:
     """German warnings if giving all of ``invitation_ids`` the seated ``status`` would overbook the venue
     or a forum (the bulk counterpart of ``capacity_warnings``)."""
-    if status not in SEATED or not invitation_ids:
+    if status not in InvitationStatus.seated() or not invitation_ids:
         return []
     rows = session.execute(
         sa.select(Invitation.conference_id, Invitation.forum_id, Invitation.companions).where(
-            Invitation.id.in_(invitation_ids), Invitation.status.not_in(SEATED)
+            Invitation.id.in_(invitation_ids), Invitation.status.not_in(InvitationStatus.seated())
         )
     ).all()
     if not rows:

@@ -8,19 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from konferenz.conferences.editing import conference_id
-from konferenz.conferences.replies import REPLIED, SEATED
 from konferenz.enums import InvitationStatus, label
 from konferenz.spreadsheets.xlsx import Sheet, write_workbook
+from konferenz.storage import schema
 from konferenz.storage.models import (
     Category,
     Conference,
-    Invitation,
     Municipality,
-    Organisation,
-    Person,
 )
 
 STAT_COLUMNS = ("eingeladen", "Rückmeldung", "zugesagt", "abgesagt", "teilgenommen")
@@ -38,16 +35,11 @@ class StatRow:
     attended: int = 0
 
     def add(self, status: InvitationStatus) -> None:
-        if status is not InvitationStatus.PLANNED:
-            self.invited += 1
-        if status in REPLIED:
-            self.replied += 1
-        if status in SEATED or status is InvitationStatus.NO_SHOW:
-            self.accepted += 1
-        if status is InvitationStatus.DECLINED:
-            self.declined += 1
-        if status is InvitationStatus.ATTENDED:
-            self.attended += 1
+        self.invited += status in InvitationStatus.sent()
+        self.replied += status in InvitationStatus.replied()
+        self.accepted += status in InvitationStatus.said_yes()
+        self.declined += status is InvitationStatus.DECLINED
+        self.attended += status in InvitationStatus.attended()
 
     def values(self) -> tuple[int, int, int, int, int]:
         return (self.invited, self.replied, self.accepted, self.declined, self.attended)
@@ -69,18 +61,16 @@ class ConferenceStats:
 def conference_stats(session: Session, year: int) -> ConferenceStats:
     """Counts of one conference: totals, by category, by municipality and by status.
 
-    The category of an invitee is the person's own, else that of the organisation the person was invited
-    for (an organisation alone: its category); the municipality likewise.
+    An invitation counts under the category and municipality of ``schema.counted_category_id`` and
+    ``schema.counted_municipality_id`` (the person's own, else the organisation's the person was invited
+    for, else the person's primary organisation's), the rule the invitation export uses too.
     """
     conf = session.get_one(Conference, conference_id(session, year))
-    org = aliased(Organisation)
-    category = sa.func.coalesce(Person.category_id, org.category_id)
-    municipality = sa.func.coalesce(Person.municipality_id, org.municipality_id)
+    inv = schema.invitation
     rows = session.execute(
-        sa.select(Invitation.status, category, municipality)
-        .outerjoin(Person, Person.id == Invitation.person_id)
-        .outerjoin(org, org.id == Invitation.organisation_id)
-        .where(Invitation.conference_id == conf.id)
+        sa.select(inv.c.status, schema.counted_category_id(inv), schema.counted_municipality_id(inv)).where(
+            inv.c.conference_id == conf.id
+        )
     ).all()
     categories = {c.id: c for c in session.scalars(sa.select(Category))}
     municipalities = {m.id: m.name for m in session.scalars(sa.select(Municipality))}
@@ -98,8 +88,8 @@ def conference_stats(session: Session, year: int) -> ConferenceStats:
         mun_name = municipalities.get(mun_id, OUTSIDE) if mun_id is not None else OUTSIDE
         by_mun.setdefault(mun_name, StatRow(mun_name)).add(status)
         if cat is not None and cat.is_migrant_organisation:
-            mso_invited += status is not InvitationStatus.PLANNED
-            mso_attended += status is InvitationStatus.ATTENDED
+            mso_invited += status in InvitationStatus.sent()
+            mso_attended += status in InvitationStatus.attended()
     order = {c.name: c.sort_order for c in categories.values()}
     return ConferenceStats(
         year=conf.year,

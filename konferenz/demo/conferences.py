@@ -44,25 +44,6 @@ _PLANNING_WEIGHTS = {
 #: every conference of that kind shows each of its statuses at least once, so every status is in the demo
 _HELD_FORCED = tuple(_HELD_WEIGHTS)
 _PLANNING_FORCED = tuple(_PLANNING_WEIGHTS)
-_REPLIED = frozenset(
-    {
-        InvitationStatus.ACCEPTED,
-        InvitationStatus.DECLINED,
-        InvitationStatus.SUBSTITUTED,
-        InvitationStatus.WAITLIST,
-        InvitationStatus.ATTENDED,
-        InvitationStatus.NO_SHOW,
-    }
-)
-_TAKES_SEAT = frozenset(
-    {
-        InvitationStatus.ACCEPTED,
-        InvitationStatus.SUBSTITUTED,
-        InvitationStatus.ATTENDED,
-        InvitationStatus.NO_SHOW,
-    }
-)
-
 #: where the names of substitutes come from
 _SUBSTITUTE_COMMUNITIES = tuple(
     COMMUNITY[name] for name in ("german", "german", "turkish", "arabic", "polish")
@@ -295,10 +276,10 @@ class ConferenceParts(DemoRun):
         for number, (person_id, org_id) in enumerate(invitees):
             status = forced[number] if number < len(forced) else rng.choices(statuses, status_weights)[0]
             companions = 0
-            if status in _TAKES_SEAT or status is InvitationStatus.WAITLIST:
+            if status in InvitationStatus.said_yes() or status is InvitationStatus.WAITLIST:
                 r = rng.random()
                 companions = 2 if r < 0.02 else (1 if r < 0.12 else 0)
-            if status in _TAKES_SEAT and number >= len(forced):
+            if status in InvitationStatus.said_yes() and number >= len(forced):
                 if seats < 1 + companions:
                     status = InvitationStatus.WAITLIST
                 else:
@@ -315,7 +296,7 @@ class ConferenceParts(DemoRun):
             replied_on = None
             reply_channel = None
             reminded_on = None
-            if status in _REPLIED and invited_on is not None:
+            if status in InvitationStatus.replied() and invited_on is not None:
                 span = max(1, (last_reply - invited_on).days - 1)
                 replied_on = invited_on + dt.timedelta(days=1 + rng.randrange(span))
                 reply_channel = rng.choices(
@@ -342,7 +323,7 @@ class ConferenceParts(DemoRun):
                     if candidate != person_id:
                         substitute_person_id = candidate
             forum_id = None
-            coming = status in _TAKES_SEAT or status is InvitationStatus.WAITLIST
+            coming = status in InvitationStatus.said_yes() or status is InvitationStatus.WAITLIST
             if coming and status is not InvitationStatus.WAITLIST and ids.forums and rng.random() < 0.85:
                 open_forums = [f for f in ids.forums if forum_left[f] > 0]
                 if open_forums:

@@ -327,7 +327,7 @@ def letter_contents(
         prepared = []
         for inv in invitations:
             addressee = Addressee.from_rows(inv.person, inv.organisation, role_for(inv))
-            prepared.append((letter_order(addressee), inv, addressee))
+            prepared.append((letter_order(inv), inv, addressee))
         prepared.sort(key=lambda item: item[0])
         letters = []
         for _key, inv, addressee in prepared:

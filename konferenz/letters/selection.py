@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from konferenz.enums import InvitationStatus
 from konferenz.errors import UserError
-from konferenz.registry.addressing import Addressee
+from konferenz.sorting import invitee_key
 from konferenz.storage.models import Conference, Forum, Invitation, Person, Role
 from konferenz.text import fold
 
@@ -81,11 +81,16 @@ def role_for(invitation: Invitation) -> Role | None:
     return next((r for r in person.roles if r.organisation_id == organisation.id), None)
 
 
-def letter_order(addressee: Addressee) -> tuple[str, str, str]:
-    """The order of letters and labels: by last and first name, a letter to an organisation by its name."""
-    if addressee.has_person:
-        return (fold(addressee.last_name), fold(addressee.first_name), fold(addressee.organisation))
-    return (fold(addressee.organisation), "", "")
+def letter_order(invitation: Invitation) -> tuple[bytes, int]:
+    """The order of letters and labels: the filing order of invitations (``konferenz.sorting.invitee_key``,
+    the letter to a person by the person's name, to an organisation by its name)."""
+    person, organisation = invitation.person, invitation.organisation
+    return invitee_key(
+        person.last_name if person is not None else None,
+        person.first_name if person is not None else None,
+        organisation.name if organisation is not None else None,
+        invitation.id,
+    )
 
 
 def select_invitations(

@@ -26,9 +26,9 @@ def default_statuses(template: str) -> frozenset[InvitationStatus] | None:
     """
     kind = template_kind(template)
     if kind.startswith("erinnerung"):
-        return frozenset({InvitationStatus.INVITED, InvitationStatus.NO_REPLY})
+        return InvitationStatus.awaiting_reply()
     if kind.startswith("dank"):
-        return frozenset({InvitationStatus.ATTENDED})
+        return InvitationStatus.attended()
     return None
 
 

@@ -19,21 +19,10 @@ from konferenz.letters.selection import (
     select_invitations,
 )
 from konferenz.registry.addressing import Addressee
+from konferenz.sorting import invitee_key
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference, Forum, Invitation, Person
-from konferenz.text import collapse_spaces, fold
-
-#: who gets a badge and is expected at the event (and on the sign-in sheet)
-EXPECTED = frozenset(
-    {
-        InvitationStatus.ACCEPTED,
-        InvitationStatus.SUBSTITUTED,
-        InvitationStatus.ATTENDED,
-        InvitationStatus.NO_SHOW,
-    }
-)
-#: who appears on the attendee list (if they consented to it)
-ATTENDEES = frozenset({InvitationStatus.ACCEPTED, InvitationStatus.SUBSTITUTED, InvitationStatus.ATTENDED})
+from konferenz.text import collapse_spaces
 
 
 def label_addresses(
@@ -51,7 +40,7 @@ def label_addresses(
         prepared = []
         for inv in select_invitations(s, conf, status, invitation_ids):
             addressee = Addressee.from_rows(inv.person, inv.organisation, role_for(inv))
-            prepared.append((letter_order(addressee), addressee.address_lines()))
+            prepared.append((letter_order(inv), addressee.address_lines()))
     prepared.sort(key=lambda item: item[0])
     return [lines for _key, lines in prepared]
 
@@ -65,7 +54,8 @@ class Attendee:
     forum: str = ""
     #: "in Vertretung für …" when a substitute comes
     note: str = ""
-    sort_key: tuple[str, ...] = ()
+    #: the filing order of the person shown (``konferenz.sorting``; a substitute by the substitute's name)
+    sort_key: tuple[bytes, int] = (b"", 0)
 
 
 @dataclass(frozen=True)
@@ -98,7 +88,7 @@ def _attendee(inv: Invitation, forum_labels: Mapping[int, str]) -> tuple[Attende
         if inv.substitute_person is not None:
             sub = Addressee.from_rows(inv.substitute_person, None)
             name = sub.name_with_title
-            key = (fold(sub.last_name), fold(sub.first_name))
+            key = invitee_key(sub.last_name, sub.first_name, None, inv.id)
             if not organisation:
                 roles = inv.substitute_person.roles
                 primary = next((r for r in roles if r.is_primary), roles[0] if roles else None)
@@ -106,12 +96,14 @@ def _attendee(inv: Invitation, forum_labels: Mapping[int, str]) -> tuple[Attende
             return Attendee(name, organisation, forum, note, key), inv.substitute_person
         name = collapse_spaces(inv.substitute_name)
         parts = name.split()
-        return Attendee(name, organisation, forum, note, (fold(parts[-1] if parts else ""), fold(name))), None
+        # a name typed in by hand: filed under its last word
+        key = invitee_key(parts[-1] if parts else "", " ".join(parts[:-1]), None, inv.id)
+        return Attendee(name, organisation, forum, note, key), None
     if inv.person is not None:
         who = Addressee.from_rows(inv.person, None)
-        key = (fold(who.last_name), fold(who.first_name))
+        key = invitee_key(who.last_name, who.first_name, None, inv.id)
         return Attendee(who.name_with_title, organisation, forum, "", key), inv.person
-    return Attendee("", organisation, forum, "", (fold(organisation),)), None
+    return Attendee("", organisation, forum, "", invitee_key(None, None, organisation, inv.id)), None
 
 
 def _sheet_header(conf: Conference, forum: Forum | None) -> tuple[str, str, str]:
@@ -128,7 +120,7 @@ def attendees(
     conference_year: int,
     *,
     forum: str | None = None,
-    statuses: Iterable[InvitationStatus] = EXPECTED,
+    statuses: Iterable[InvitationStatus] = InvitationStatus.said_yes(),
     consent_only: bool = False,
     today: dt.date | None = None,
 ) -> AttendanceSheet:
@@ -157,7 +149,7 @@ def attendees(
             if row.name or row.organisation:
                 rows.append(row)
         title, subtitle, forum_title = _sheet_header(conf, chosen)
-    rows.sort(key=lambda r: (r.sort_key, fold(r.organisation)))
+    rows.sort(key=lambda r: r.sort_key)
     return AttendanceSheet(title, subtitle, forum_title, rows, omitted)
 
 
@@ -176,5 +168,10 @@ def attendee_list(
 ) -> AttendanceSheet:
     """The Teilnehmerliste handed out: accepted/attended persons who consented to be named on it."""
     return attendees(
-        database, conference_year, forum=forum, statuses=ATTENDEES, consent_only=True, today=today
+        database,
+        conference_year,
+        forum=forum,
+        statuses=InvitationStatus.seated(),
+        consent_only=True,
+        today=today,
     )

@@ -41,24 +41,6 @@ if TYPE_CHECKING:
     from konferenz.lists.source import Reader
 
 
-#: invitation states that mean "the letter went out" (everything after *vorgemerkt*)
-INVITED_STATES: frozenset[InvitationStatus] = frozenset(InvitationStatus) - {InvitationStatus.PLANNED}
-
-
-#: invitation states that mean "said yes" (a substitute, a no-show and an attendee all had accepted)
-ACCEPTED_STATES: frozenset[InvitationStatus] = frozenset(
-    {
-        InvitationStatus.ACCEPTED,
-        InvitationStatus.SUBSTITUTED,
-        InvitationStatus.ATTENDED,
-        InvitationStatus.NO_SHOW,
-    }
-)
-
-
-ATTENDED_STATES: frozenset[InvitationStatus] = frozenset({InvitationStatus.ATTENDED})
-
-
 def _invitation_count(states: frozenset[InvitationStatus]) -> Expr[int]:
     return (
         sa.select(sa.func.count(invitation.c.id))
@@ -114,11 +96,11 @@ class ConferenceList(ListSource):
             case "capacity":
                 return stmt, [*value_order(conference.c.capacity), *by_year]
             case "invited":
-                return stmt, [_Order(_invitation_count(INVITED_STATES)), *by_year]
+                return stmt, [_Order(_invitation_count(InvitationStatus.sent())), *by_year]
             case "accepted":
-                return stmt, [_Order(_invitation_count(ACCEPTED_STATES)), *by_year]
+                return stmt, [_Order(_invitation_count(InvitationStatus.said_yes())), *by_year]
             case "attended":
-                return stmt, [_Order(_invitation_count(ATTENDED_STATES)), *by_year]
+                return stmt, [_Order(_invitation_count(InvitationStatus.attended())), *by_year]
             case _:
                 return stmt, by_year
 
@@ -131,9 +113,9 @@ class ConferenceList(ListSource):
             conference.c.venue_name,
             conference.c.venue_city,
             conference.c.capacity,
-            _invitation_count(INVITED_STATES),
-            _invitation_count(ACCEPTED_STATES),
-            _invitation_count(ATTENDED_STATES),
+            _invitation_count(InvitationStatus.sent()),
+            _invitation_count(InvitationStatus.said_yes()),
+            _invitation_count(InvitationStatus.attended()),
         ).where(conference.c.id.in_(ids))
         rows: dict[int, tuple[object, ...]] = {}
         for cid, year, title, date, venue, city, capacity, invited, accepted, attended in session.execute(

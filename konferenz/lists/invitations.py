@@ -28,6 +28,7 @@ from konferenz.lists.source import (
     ListSource,
     _Order,
     format_date,
+    key_order,
     label_order,
     text_order,
     value_order,
@@ -42,11 +43,6 @@ if TYPE_CHECKING:
     from konferenz.lists.source import Reader
 
 _Substitute = person.alias("substitute")
-
-#: statuses of invitees expected at the event (said yes, not yet checked in)
-EXPECTED: frozenset[InvitationStatus] = frozenset({InvitationStatus.ACCEPTED, InvitationStatus.SUBSTITUTED})
-#: statuses still waiting for an answer (the reminder list)
-AWAITING: frozenset[InvitationStatus] = frozenset({InvitationStatus.INVITED, InvitationStatus.NO_REPLY})
 
 
 def format_datetime(value: dt.datetime | None) -> str:
@@ -117,8 +113,10 @@ class InvitationList(ListSource):
     # -- expressions
 
     @staticmethod
-    def _name_expr() -> Expr[Any]:
-        return sa.func.coalesce(person.c.last_name, organisation.c.name)
+    def _name_key() -> Expr[Any]:
+        # the filing order of invitations (konferenz.storage.schema.invitee_order): the person's key, an
+        # organisation invited without a person by its own
+        return sa.func.coalesce(person.c.sort_name, organisation.c.sort_name, "")
 
     @staticmethod
     def _category_id() -> Expr[Any]:
@@ -129,10 +127,7 @@ class InvitationList(ListSource):
         return sa.func.coalesce(person.c.municipality_id, organisation.c.municipality_id)
 
     def _by_name(self) -> list[_Order]:
-        return [
-            *text_order(self._name_expr(), empty_last=False),
-            *text_order(person.c.first_name, empty_last=False, initial=False),
-        ]
+        return key_order(self._name_key(), empty_last=False)
 
     # -- ListSource
 
@@ -167,7 +162,7 @@ class InvitationList(ListSource):
         by_name = self._by_name()
         match sort_key:
             case "organisation":
-                return stmt, [*text_order(organisation.c.name), *by_name]
+                return stmt, [*key_order(organisation.c.sort_name), *by_name]
             case "category":
                 stmt = stmt.outerjoin(category, category.c.id == self._category_id())
                 return stmt, [*value_order(category.c.sort_order), *text_order(category.c.name), *by_name]
@@ -319,7 +314,7 @@ class CheckInList(InvitationList):
         if sort_key is not None:
             return super()._order(stmt, sort_key)
         group = sa.case(
-            (invitation.c.status.in_(sorted(EXPECTED)), 0),
+            (invitation.c.status.in_(sorted(InvitationStatus.expected())), 0),
             (invitation.c.status == InvitationStatus.ATTENDED, 1),
             else_=2,
         )
@@ -446,5 +441,5 @@ def attendance(session: Reader, conference_id: int) -> Attendance:
         .group_by(invitation.c.status)
     )
     counts: dict[InvitationStatus, int] = {status: int(n) for status, n in rows}
-    expected = sum(int(counts.get(s, 0)) for s in EXPECTED)
+    expected = sum(int(counts.get(s, 0)) for s in InvitationStatus.expected())
     return Attendance(present=int(counts.get(InvitationStatus.ATTENDED, 0)), expected=expected)

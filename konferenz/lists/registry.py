@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import SQLColumnExpression as Expr
 
 from konferenz.lists.facets import contains_tokens, organisation_facets, person_facets
-from konferenz.lists.source import ListColumn, ListSource, _join, _Order, text_order
+from konferenz.lists.source import ListColumn, ListSource, _join, _Order, key_order, text_order
 from konferenz.storage.schema import category, municipality, organisation, person, role, tag
 from konferenz.text import fold
 
@@ -127,7 +127,7 @@ class PersonList(_Faceted):
             stmt = stmt.outerjoin(role, _primary_role_join()).outerjoin(
                 organisation, organisation.c.id == role.c.organisation_id
             )
-            return stmt, [*text_order(organisation.c.name), _Order(person.c.sort_name)]
+            return stmt, [*key_order(organisation.c.sort_name), _Order(person.c.sort_name)]
         if sort_key == "function":
             stmt = stmt.outerjoin(role, _primary_role_join())
             return stmt, text_order(self._function_expr())
@@ -222,7 +222,7 @@ class OrganisationList(_Faceted):
         return stmt.where(*contains_tokens(organisation.c.search_text, tokens))
 
     def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:
-        by_name = text_order(organisation.c.name, empty_last=False)
+        by_name = key_order(organisation.c.sort_name, empty_last=False)
         if sort_key in self._PLAIN:
             return stmt, [*text_order(self._PLAIN[sort_key]), *by_name]
         if sort_key == "category":
@@ -260,10 +260,8 @@ class OrganisationList(_Faceted):
 
 def category_choices(session: Reader) -> list[tuple[int, str]]:
     """(id, name) of every category in its configured order: the choices of a category filter."""
-    stmt = sa.select(category.c.id, category.c.name).order_by(
-        category.c.sort_order, category.c.name, category.c.id
-    )
-    return [(cid, name) for cid, name in session.execute(stmt)]
+    rows = session.execute(sa.select(category.c.id, category.c.name, category.c.sort_order)).all()
+    return [(r.id, r.name) for r in sorted(rows, key=lambda r: (r.sort_order, fold(r.name), r.id))]
 
 
 def municipality_choices(session: Reader) -> list[tuple[int, str]]:
@@ -279,13 +277,13 @@ def tag_choices(session: Reader) -> list[tuple[int, str]]:
 
 
 def organisation_choices(session: Reader) -> list[tuple[int, str]]:
-    """(id, "Name – Abteilung") of every organisation, alphabetically: the choices of an organisation
-    picker."""
-    rows = session.execute(sa.select(organisation.c.id, organisation.c.name, organisation.c.department)).all()
-    return sorted(
-        ((oid, _join(name, department, sep=" – ")) for oid, name, department in rows),
-        key=lambda r: (fold(r[1]), r[0]),
-    )
+    """(id, "Name – Abteilung") of every organisation in the filing order (``konferenz.sorting``; departments
+    of one name by their folded department): the choices of an organisation picker."""
+    rows = session.execute(
+        sa.select(organisation.c.id, organisation.c.name, organisation.c.department, organisation.c.sort_name)
+    ).all()
+    rows = sorted(rows, key=lambda r: (r.sort_name.encode("utf-8"), fold(r.department or ""), r.id))
+    return [(oid, _join(name, department, sep=" – ")) for oid, name, department, _key in rows]
 
 
 @dataclass(frozen=True)

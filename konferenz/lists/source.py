@@ -127,6 +127,13 @@ def text_order(expr: Expr[Any], *, empty_last: bool = True, initial: bool = True
     return [*terms, _Order(sa.func.lower(expr))]
 
 
+def key_order(key: Expr[Any], *, empty_last: bool = True) -> list[_Order]:
+    """Order of a stored filing key (``person.sort_name``, ``organisation.sort_name``; the rule is
+    ``konferenz.sorting``), compared byte-wise on both backends; missing or empty keys last when asked."""
+    terms = [_Order(sa.func.coalesce(key, "") == "", fixed=True)] if empty_last else []
+    return [*terms, _Order(key)]
+
+
 def value_order(expr: Expr[Any]) -> list[_Order]:
     """Order of a number, date or time; missing values last in both directions."""
     return [_Order(expr.is_(None), fixed=True), _Order(expr)]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from konferenz.conferences.inviting import primary_roles
 from konferenz.errors import UserError
+from konferenz.storage import schema
 from konferenz.storage.models import Conference, Invitation, Organisation, Person
 
 
@@ -68,7 +69,7 @@ def _review_query(years: int, today: dt.date | None) -> sa.Select[Any]:
                 sa.and_(last_year.c.last_year.is_(None), Person.created_at < cutoff_date),
             )
         )
-        .order_by(Person.last_name, Person.first_name, Person.id)
+        .order_by(*schema.person_order())
     )
 
 

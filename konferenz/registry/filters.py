@@ -19,7 +19,7 @@ from konferenz.lists.source import search_tokens
 from konferenz.registry.validation import FieldError, ValidationError
 from konferenz.storage.db import Database
 from konferenz.storage.models import SavedFilter
-from konferenz.storage.schema import organisation, person
+from konferenz.storage.schema import organisation, organisation_order, person, person_order
 from konferenz.text import collapse_spaces
 
 
@@ -53,23 +53,23 @@ def delete_filter(database: Database, filter_id: int) -> None:
 
 
 def filter_person_ids(session: Session, flt: RegistryFilter) -> list[int]:
-    """Ids of the persons matching ``flt`` (see ``RegistryFilter``), by last and first name."""
+    """Ids of the persons matching ``flt`` (see ``RegistryFilter``), in the filing order."""
     stmt = (
         sa.select(person.c.id)
         .where(*contains_tokens(person.c.search_text, search_tokens(flt.search)), *person_facets(person, flt))
-        .order_by(person.c.last_name, person.c.first_name, person.c.id)
+        .order_by(*person_order(person))
     )
     return list(session.scalars(stmt))
 
 
 def filter_organisation_ids(session: Session, flt: RegistryFilter) -> list[int]:
-    """Ids of the organisations matching ``flt``, by name."""
+    """Ids of the organisations matching ``flt``, in the filing order."""
     stmt = (
         sa.select(organisation.c.id)
         .where(
             *contains_tokens(organisation.c.search_text, search_tokens(flt.search)), *organisation_facets(flt)
         )
-        .order_by(organisation.c.name, organisation.c.id)
+        .order_by(*organisation_order(organisation))
     )
     return list(session.scalars(stmt))
 

@@ -228,7 +228,7 @@ def _ensure_one_primary(session: Session, person_ids: Iterable[int]) -> None:
                 sa.select(Role)
                 .join(Organisation)
                 .where(Role.person_id == pid)
-                .order_by(Organisation.name, Role.id)
+                .order_by(Organisation.sort_name, Role.id)
             )
             .scalars()
             .all()

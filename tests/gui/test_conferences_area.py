@@ -23,7 +23,7 @@ from konferenz.conferences import editing, inviting, replies, statistics
 from konferenz.demo.builder import generate_demo
 from konferenz.enums import Channel, InvitationStatus
 from konferenz.lists.conferences import ConferenceList
-from konferenz.lists.invitations import AWAITING, InvitationList
+from konferenz.lists.invitations import InvitationList
 from konferenz.paths import os_user
 from konferenz.programme import new_conference
 from konferenz.storage.db import Database, open_database
@@ -839,7 +839,7 @@ def test_reminder_list_and_excel_export(
     with demo_db.read_session() as s:
         expected = replies.reminder_candidates(s, 2026, today=after)
     assert sorted(listed) == expected and len(expected) > 10
-    assert panel.status_filter.currentData() == AWAITING
+    assert panel.status_filter.currentData() == InvitationStatus.awaiting_reply()
     assert f"Erinnerungsliste: {len(expected)} Eingeladene ohne Rückmeldung" in panel.notice_label.text()
 
     target = tmp_path / "erinnerung.xlsx"

@@ -15,7 +15,6 @@ from konferenz.conferences import checkin, editing, inviting
 from konferenz.conferences import replies as reply_service
 from konferenz.enums import Channel, InvitationStatus
 from konferenz.lists.invitations import (
-    AWAITING,
     CheckInList,
     InvitationList,
     attendance,
@@ -162,7 +161,7 @@ def test_status_filter_and_count(replies: dict[str, int], db: Database) -> None:
     conf_id = _conf_id(db)
     with db.read_session() as s:
         assert InvitationList(conf_id).count(s) == 6
-        awaiting = InvitationList(conf_id, AWAITING)
+        awaiting = InvitationList(conf_id, InvitationStatus.awaiting_reply())
         assert set(awaiting.ids(s)) == {replies["nguyen"], replies["verein"]}
         assert awaiting.count(s) == 2
         accepted = InvitationList(

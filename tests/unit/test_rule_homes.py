@@ -2,10 +2,6 @@
 order of persons and organisations (``konferenz.sorting``, ``schema.person_order`` …), the category and
 municipality an invitation counts under (statistics = invitation export), a person's name forms
 (``konferenz.names``) and the status groups (``InvitationStatus``).
-
-Consumers in modules that other branches were splitting when the homes were built are marked
-``xfail(strict=True)``: they still use their own copy of the rule and are converted in round 2 (a strict
-xfail fails as soon as one of them is right, so the marker cannot outlive the conversion).
 """
 
 from __future__ import annotations
@@ -46,7 +42,6 @@ from konferenz.text import fold
 
 YEAR = 2020
 TODAY = dt.date(2026, 11, 25)
-ROUND_2 = "converted in round 2"
 
 #: (last name, first name, name particle, title, gender); Weiß and Weiss file alike (ß = ss) and are told
 #: apart by their id; the particle is not part of the filing word
@@ -327,18 +322,8 @@ PERSON_CONSUMERS: list[object] = [
     pytest.param(_window_person_list, id="window-person-list"),
     pytest.param(_registry_export, id="registry-export"),
     pytest.param(_organisation_contacts, id="organisation-contacts"),
-    pytest.param(
-        _saved_filter_invite,
-        id="saved-filter-invite",
-        marks=pytest.mark.xfail(
-            strict=True, reason=f"konferenz.registry.filters.filter_person_ids: {ROUND_2}"
-        ),
-    ),
-    pytest.param(
-        _privacy_review,
-        id="privacy-review",
-        marks=pytest.mark.xfail(strict=True, reason=f"privacy.service._review_query: {ROUND_2}"),
-    ),
+    pytest.param(_saved_filter_invite, id="saved-filter-invite"),
+    pytest.param(_privacy_review, id="privacy-review"),
 ]
 
 
@@ -425,31 +410,11 @@ INVITEE_CONSUMERS: list[object] = [
     pytest.param(_invitation_export, id="invitation-export"),
     pytest.param(_attendee_export, id="attendee-export"),
     pytest.param(_template_editor_sample, id="template-editor-sample"),
-    pytest.param(
-        _window_invitation_list,
-        id="window-invitation-list",
-        marks=pytest.mark.xfail(strict=True, reason=f"lists.invitations.InvitationList._by_name: {ROUND_2}"),
-    ),
-    pytest.param(
-        _letters,
-        id="letters",
-        marks=pytest.mark.xfail(strict=True, reason=f"letters.service._sort_key: {ROUND_2}"),
-    ),
-    pytest.param(
-        _labels,
-        id="labels",
-        marks=pytest.mark.xfail(strict=True, reason=f"letters.service._sort_key: {ROUND_2}"),
-    ),
-    pytest.param(
-        _badges,
-        id="badges",
-        marks=pytest.mark.xfail(strict=True, reason=f"letters.service._attendee sort_key: {ROUND_2}"),
-    ),
-    pytest.param(
-        _signin_sheet,
-        id="sign-in-sheet",
-        marks=pytest.mark.xfail(strict=True, reason=f"letters.service._attendee sort_key: {ROUND_2}"),
-    ),
+    pytest.param(_window_invitation_list, id="window-invitation-list"),
+    pytest.param(_letters, id="letters"),
+    pytest.param(_labels, id="labels"),
+    pytest.param(_badges, id="badges"),
+    pytest.param(_signin_sheet, id="sign-in-sheet"),
 ]
 
 
@@ -485,19 +450,9 @@ def _organisation_filter(db: Database, world: World) -> list[int]:
 
 ORGANISATION_CONSUMERS: list[object] = [
     pytest.param(_organisation_export, id="organisation-export"),
-    pytest.param(
-        _window_organisation_list,
-        id="window-organisation-list",
-        marks=pytest.mark.xfail(strict=True, reason=f"lists.registry.OrganisationList._order: {ROUND_2}"),
-    ),
+    pytest.param(_window_organisation_list, id="window-organisation-list"),
     pytest.param(_organisation_choices, id="organisation-choices"),
-    pytest.param(
-        _organisation_filter,
-        id="saved-filter-organisations",
-        marks=pytest.mark.xfail(
-            strict=True, reason=f"konferenz.registry.filters.filter_organisation_ids: {ROUND_2}"
-        ),
-    ),
+    pytest.param(_organisation_filter, id="saved-filter-organisations"),
 ]
 
 
@@ -540,10 +495,6 @@ def test_the_export_counts_under_own_else_invited_for_else_primary_organisation(
     assert sum(by_category.values()) == sum(by_municipality.values()) == len(world.invitations)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"conferences.service.conference_stats ignores the primary organisation: {ROUND_2}",
-)
 def test_statistics_equal_the_invitation_export(db: Database, world: World) -> None:
     by_category, by_municipality = _export_counts(db)
     with db.read_session() as s:
@@ -564,7 +515,6 @@ def test_status_groups_are_named_and_consistent() -> None:
     assert st.PLANNED not in st.sent()
 
 
-@pytest.mark.xfail(strict=True, reason=f"conferences, lists, letters and the panel keep own sets: {ROUND_2}")
 def test_no_module_keeps_its_own_status_set() -> None:
     """Status sets are spelled out only in konferenz/enums.py; everyone else names a group."""
     root = Path(__file__).resolve().parents[2]

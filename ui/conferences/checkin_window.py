@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from konferenz.conferences import checkin, replies
 from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError
-from konferenz.lists.invitations import EXPECTED, CheckInList, attendance, invitation_details
+from konferenz.lists.invitations import CheckInList, attendance, invitation_details
 from konferenz.lists.registry import PersonList
 from konferenz.storage.models import Conference, Invitation
 from ui.conferences.reply_editor import ReplyChange
@@ -372,7 +372,7 @@ class CheckInWindow(QWidget):
             self.tr("Check-in {0}").format(details.name), change.redo, change.undo, [INVITATIONS]
         )
         note = ""
-        if details.status not in EXPECTED:
+        if details.status not in InvitationStatus.expected():
             note = self.tr(" (bisher: {0})").format(label(details.status))
         forum = self._forum_title(invitation_id)
         if forum:
@@ -472,7 +472,7 @@ class CheckInWindow(QWidget):
                 s.scalars(
                     sa.select(Invitation.id).where(
                         Invitation.conference_id == self.conference_id,
-                        Invitation.status.in_(sorted(EXPECTED)),
+                        Invitation.status.in_(sorted(InvitationStatus.expected())),
                     )
                 )
             )

@@ -43,7 +43,6 @@ from konferenz.conferences import replies
 from konferenz.enums import Channel, InvitationStatus, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.lists.invitations import (
-    AWAITING,
     InvitationDetails,
     InvitationList,
     invitation_details,
@@ -63,27 +62,11 @@ from ui.widgets.tasks import run_task
 
 log = logging.getLogger(__name__)
 
-#: statuses recorded as a reply (channel, date, forum, companions, needs, substitute) for a single row
-REPLY_STATUSES = frozenset(
-    {
-        InvitationStatus.ACCEPTED,
-        InvitationStatus.DECLINED,
-        InvitationStatus.SUBSTITUTED,
-        InvitationStatus.WAITLIST,
-    }
-)
-#: statuses whose reply details may be edited and saved in the panel
-EDITABLE_STATUSES = replies.REPLIED
-
-ACCEPTED_LIKE = frozenset(
-    {InvitationStatus.ACCEPTED, InvitationStatus.SUBSTITUTED, InvitationStatus.ATTENDED}
-)
-
 #: the choices of the status filter: German label and statuses (None: all)
 STATUS_FILTERS: tuple[tuple[str, frozenset[InvitationStatus] | None], ...] = (
     ("alle", None),
-    ("ohne Rückmeldung (eingeladen, keine Rückmeldung)", AWAITING),
-    ("Zusagen (zugesagt, vertreten, teilgenommen)", ACCEPTED_LIKE),
+    ("ohne Rückmeldung (eingeladen, keine Rückmeldung)", InvitationStatus.awaiting_reply()),
+    ("Zusagen (zugesagt, vertreten, teilgenommen)", InvitationStatus.seated()),
     *((label(s), frozenset({s})) for s, _key, _digit in STATUS_KEYS),
 )
 
@@ -376,7 +359,7 @@ class InvitationPanel(QWidget):
     def _autosave(self) -> None:
         """Edits in the reply panel are saved when the user moves on to another invitation."""
         details = self.editor.details
-        if details is not None and self.editor.is_dirty() and details.status in EDITABLE_STATUSES:
+        if details is not None and self.editor.is_dirty() and details.status in InvitationStatus.replied():
             self.save_reply(refocus=False)
 
     # --- changes -------------------------------------------------------------------------------------
@@ -425,7 +408,7 @@ class InvitationPanel(QWidget):
         database = self.ctx.database
         before = replies.capture_reply_states(database, ids)
         names = self._names(ids)
-        if len(ids) == 1 and status in REPLY_STATUSES:
+        if len(ids) == 1 and status in InvitationStatus.reply_choices():
             details = self.editor.details if self._editor_id == ids[0] else None
             if details is None:
                 self._load_editor(ids[0])
@@ -540,7 +523,7 @@ class InvitationPanel(QWidget):
         details = self.editor.details
         if details is None:
             return False
-        if details.status not in EDITABLE_STATUSES:
+        if details.status not in InvitationStatus.replied():
             self.show_notice(
                 self.tr(
                     "„{0}“ hat noch nicht geantwortet. Erst den Status setzen ({1}); Forum, Begleitung und "
@@ -576,8 +559,8 @@ class InvitationPanel(QWidget):
         if [s.values for s in before] != [s.values for s in after]:
             change = ReplyChange(self.ctx, self, before, after)
             self.ctx.push_change(text, change.redo, change.undo, [INVITATIONS])
-        freed = any(b.status in replies.SEATED for b in before) and any(
-            a.status not in replies.SEATED for a in after
+        freed = any(b.status in InvitationStatus.seated() for b in before) and any(
+            a.status not in InvitationStatus.seated() for a in after
         )
         self._reload_after_change()
         if freed:
@@ -621,7 +604,7 @@ class InvitationPanel(QWidget):
         """The waiting list in its order (filter Warteliste, no search)."""
         self.search_field.clear()
         self.list_panel.apply_search()
-        self.set_status_filter(frozenset({InvitationStatus.WAITLIST}))
+        self.set_status_filter(frozenset([InvitationStatus.WAITLIST]))
 
     def take_over_substitute(self) -> None:
         """Create the substitute as a person of the register and link it to the invitation."""
@@ -690,7 +673,7 @@ class InvitationPanel(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return []
-        self.set_status_filter(AWAITING)
+        self.set_status_filter(InvitationStatus.awaiting_reply())
         self.search_field.clear()
         self.list_panel.apply_search()
         count = self.model.rowCount()
@@ -707,7 +690,7 @@ class InvitationPanel(QWidget):
         title = self.tr("Liste als Excel speichern")
         if path is None:
             name = "Einladungen"
-            if self._statuses == AWAITING:
+            if self._statuses == InvitationStatus.awaiting_reply():
                 name = "Erinnerungsliste"
             path = choose_save_path(
                 self, title, f"{name}-{self._year or ''}.xlsx", self.tr("Excel-Dateien (*.xlsx)")
@@ -721,7 +704,11 @@ class InvitationPanel(QWidget):
         source = self.model.source
         assert isinstance(source, InvitationList)
         database = self.ctx.database
-        sheet_title = self.tr("Erinnerungsliste") if self._statuses == AWAITING else self.tr("Einladungen")
+        sheet_title = (
+            self.tr("Erinnerungsliste")
+            if self._statuses == InvitationStatus.awaiting_reply()
+            else self.tr("Einladungen")
+        )
 
         def work(progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Path:
             progress(0, 2)

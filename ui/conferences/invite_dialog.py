@@ -38,11 +38,17 @@ from sqlalchemy.orm import Session
 from konferenz.conferences import inviting
 from konferenz.errors import UserError
 from konferenz.lists.facets import RegistryFilter, SavedFilterInfo
-from konferenz.lists.registry import OrganisationList, PersonList
+from konferenz.lists.registry import (
+    OrganisationList,
+    PersonList,
+    category_choices,
+    municipality_choices,
+    tag_choices,
+)
 from konferenz.lists.source import format_count
 from konferenz.registry.filters import filter_ids, list_filters
 from konferenz.storage.db import Database
-from konferenz.storage.models import Category, Conference, Municipality, Tag
+from konferenz.storage.models import Conference
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.table_model import LazyTableModel
@@ -98,14 +104,9 @@ class InviteDialog(QDialog):
         self.result_counts: inviting.InviteResult | None = None
         with database.read_session() as s:
             title = s.scalar(sa.select(Conference.title).where(Conference.year == year)) or str(year)
-            categories = [
-                (c.id, c.name)
-                for c in s.scalars(sa.select(Category).order_by(Category.sort_order, Category.name))
-            ]
-            municipalities = [
-                (m.id, m.name) for m in s.scalars(sa.select(Municipality).order_by(Municipality.name))
-            ]
-            tags = [(t.id, t.name) for t in s.scalars(sa.select(Tag).order_by(Tag.name))]
+            categories = category_choices(s)
+            municipalities = municipality_choices(s)
+            tags = tag_choices(s)
             years = [
                 (int(y), f"{y} – {t}")
                 for y, t in s.execute(

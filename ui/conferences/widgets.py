@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-import sqlalchemy as sa
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
+from konferenz.lists.registry import organisation_choices
 from konferenz.registry.persons import create_person
 from konferenz.registry.validation import PersonData, RoleData
 from konferenz.storage.db import Database
-from konferenz.storage.models import Organisation
 from ui.widgets.geometry import remember_geometry
 
 
@@ -188,9 +187,7 @@ class QuickPersonDialog(QDialog):
         self.organisation.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.organisation.addItem(self.tr("(keine)"), None)
         with database.read_session() as s:
-            for org_id, org_name in s.execute(
-                sa.select(Organisation.id, Organisation.name).order_by(Organisation.name, Organisation.id)
-            ):
+            for org_id, org_name in organisation_choices(s):
                 self.organisation.addItem(org_name, org_id)
         completer = self.organisation.completer()
         if completer is not None:
