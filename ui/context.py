@@ -1,28 +1,39 @@
 """What every window part shares: the open database, the undo stack, and the "data changed" signal.
 
-Widgets never keep a Session. A change the user makes is a small operation that calls a service of the
-core (one unit of work) and then announces which kind of data changed with ``announce()``; every list
-that shows that kind refreshes itself (``LazyTableModel.refresh``). Edits that the user expects to undo go
-on ``undo_stack`` as commands (see ``push_change``).
+Widgets never keep a Session. A change the user makes is one call of a service of the core (one unit of
+work), made through ``run()``: the units of work say what they wrote (``Database.track``, tables mapped to
+kinds of data in ``konferenz.storage.changes``) and ``run()`` announces those kinds; every list that shows
+a kind refreshes itself (``LazyTableModel.refresh``). Widgets do not guess kinds. Edits that the user
+expects to undo go on ``undo_stack`` as commands (see ``push_change``), whose redo and undo announce the
+same way. ``announce()`` stays for changes the program did not make itself (other users', seen by the
+change watcher).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from konferenz.storage.changes import (
+    AGENDA,
+    CONFERENCES,
+    INVITATIONS,
+    MINUTES,
+    ORGANISATIONS,
+    PERSONS,
+    RECOMMENDATIONS,
+    Changes,
+)
 from konferenz.storage.db import Database
 
-#: kinds of data announced by operations; lists subscribe to the kinds they show
-PERSONS = "persons"
-ORGANISATIONS = "organisations"
-CONFERENCES = "conferences"
-INVITATIONS = "invitations"
-AGENDA = "agenda"
-MINUTES = "minutes"
-RECOMMENDATIONS = "recommendations"
+T = TypeVar("T")
+
+#: kinds of data announced by operations (their home is konferenz.storage.changes); lists subscribe to the
+#: kinds they show
+KINDS = (PERSONS, ORGANISATIONS, CONFERENCES, INVITATIONS, AGENDA, MINUTES, RECOMMENDATIONS)
 
 
 class AppContext(QObject):
@@ -50,22 +61,41 @@ class AppContext(QObject):
     def announce(self, *kinds: str) -> None:
         self.data_changed.emit(frozenset(kinds))
 
+    def run(self, operation: Callable[[], T]) -> T:
+        """Carry out one user action (a call of the core) and announce what its units of work committed,
+        also when it fails halfway (what was committed before the failure is shown)."""
+        changes: Changes | None = None
+        try:
+            with self._database.track() as changes:
+                return operation()
+        finally:
+            if changes is not None and changes.kinds:
+                self.data_changed.emit(changes.kinds)
+
     def push_change(
         self,
         text: str,
         redo: Callable[[], object],
         undo: Callable[[], object],
-        kinds: Iterable[str],
+        kinds: Iterable[str] | None = None,
         *,
         already_done: bool = True,
     ) -> None:
         """Put a change on the undo stack (Strg+Z / Strg+Umschalt+Z).
 
-        ``redo`` and ``undo`` call services; with ``already_done`` the change was made already, so pushing
-        does not run ``redo`` a second time.
+        ``redo`` and ``undo`` call services; with ``already_done`` the change was made already (through
+        ``run()``, which announced it), so pushing does not run ``redo`` a second time. Undo and redo announce
+        what they wrote; ``kinds`` (old style) announces those kinds instead.
         """
         self.undo_stack.push(
-            _Change(self, text, redo=redo, undo=undo, kinds=frozenset(kinds), skip_first_redo=already_done)
+            _Change(
+                self,
+                text,
+                redo=redo,
+                undo=undo,
+                kinds=frozenset(kinds) if kinds is not None else None,
+                skip_first_redo=already_done,
+            )
         )
 
 
@@ -77,7 +107,7 @@ class _Change(QUndoCommand):
         *,
         redo: Callable[[], object],
         undo: Callable[[], object],
-        kinds: frozenset[str],
+        kinds: frozenset[str] | None,
         skip_first_redo: bool,
     ) -> None:
         super().__init__(text)
@@ -90,10 +120,17 @@ class _Change(QUndoCommand):
     def redo(self) -> None:
         if self._skip:
             self._skip = False
-        else:
-            self._redo()
-        self._ctx.data_changed.emit(self._kinds)
+            if self._kinds is not None:
+                self._ctx.data_changed.emit(self._kinds)
+            return
+        self._carry_out(self._redo)
 
     def undo(self) -> None:
-        self._undo()
+        self._carry_out(self._undo)
+
+    def _carry_out(self, operation: Callable[[], object]) -> None:
+        if self._kinds is None:
+            self._ctx.run(operation)
+            return
+        operation()
         self._ctx.data_changed.emit(self._kinds)

@@ -1,13 +1,19 @@
-"""A cheap fingerprint of the data per kind, to notice changes made by other users.
+"""What changed: the kinds of data, from the tables a unit of work wrote (our own changes) and from a
+cheap fingerprint per kind (other users' changes).
 
-The window compares fingerprints on a timer and when it gets the focus back, and refreshes only the lists
-whose kind changed. Each fingerprint is one aggregate query over a table (count, highest id, latest change);
-the sum of the ``version`` columns catches edits within the same second; small tables without a version
-add a checksum over the columns that matter.
+The kinds (``PERSONS`` … ``RECOMMENDATIONS``) are what the window's lists subscribe to. Our own changes: every
+INSERT, UPDATE and DELETE a unit of work executes is noted by table (``konferenz.storage.db``, ORM flushes and
+Core statements alike), and ``Changes.kinds`` maps the tables to kinds with ``KINDS_OF_TABLE`` – so a service
+says what it changed without anyone listing it by hand (Anki's ``OpChanges``, derived instead of declared).
+Other users' changes: the window compares fingerprints on a timer and when it gets the focus back, and
+refreshes only the lists whose kind changed. Each fingerprint is one aggregate query over a table (count,
+highest id, latest change); the sum of the ``version`` columns catches edits within the same second; small
+tables without a version add a checksum over the columns that matter.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -30,6 +36,51 @@ if TYPE_CHECKING:
 
 Fingerprints = dict[str, tuple[Any, ...]]
 
+PERSONS = "persons"
+ORGANISATIONS = "organisations"
+CONFERENCES = "conferences"
+INVITATIONS = "invitations"
+AGENDA = "agenda"
+MINUTES = "minutes"
+RECOMMENDATIONS = "recommendations"
+
+#: the kinds of data a write to a table changes (tables not listed – the audit log, settings, import
+#: journals, the deletion log – are shown by no list)
+KINDS_OF_TABLE: dict[str, frozenset[str]] = {
+    "person": frozenset({PERSONS}),
+    "role": frozenset({PERSONS}),
+    "person_tag": frozenset({PERSONS}),
+    "consent_record": frozenset({PERSONS}),
+    "organisation": frozenset({ORGANISATIONS}),
+    "organisation_tag": frozenset({ORGANISATIONS}),
+    # the choices and columns of both address lists
+    "category": frozenset({PERSONS, ORGANISATIONS}),
+    "municipality": frozenset({PERSONS, ORGANISATIONS}),
+    "tag": frozenset({PERSONS, ORGANISATIONS}),
+    "saved_filter": frozenset({PERSONS, ORGANISATIONS}),
+    "conference": frozenset({CONFERENCES}),
+    "forum": frozenset({CONFERENCES}),
+    "invitation": frozenset({INVITATIONS}),
+    "archived_document": frozenset({INVITATIONS}),
+    "agenda_item": frozenset({AGENDA}),
+    "agenda_person": frozenset({AGENDA}),
+    "minutes_entry": frozenset({MINUTES}),
+    "recommendation": frozenset({RECOMMENDATIONS}),
+    "recommendation_update": frozenset({RECOMMENDATIONS}),
+}
+
+
+@dataclass
+class Changes:
+    """What the units of work inside ``Database.track()`` wrote and committed: table names, and the kinds
+    of data they are (filled when the tracked block ends)."""
+
+    tables: set[str] = field(default_factory=set)
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(kind for table in self.tables for kind in KINDS_OF_TABLE.get(table, ()))
+
 
 def _aggregate(session: Reader, *columns: Any) -> tuple[Any, ...]:
     row = session.execute(sa.select(*columns)).one()
@@ -39,7 +90,7 @@ def _aggregate(session: Reader, *columns: Any) -> tuple[Any, ...]:
 def fingerprints(session: Reader) -> Fingerprints:
     """Per kind of data (the names used by the window's lists), a tuple that changes when the data does."""
     return {
-        "persons": _aggregate(
+        PERSONS: _aggregate(
             session,
             sa.func.count(person.c.id),
             sa.func.max(person.c.id),
@@ -47,14 +98,14 @@ def fingerprints(session: Reader) -> Fingerprints:
             sa.func.sum(person.c.version),
         )
         + _aggregate(session, sa.func.count(role.c.id), sa.func.max(role.c.id)),
-        "organisations": _aggregate(
+        ORGANISATIONS: _aggregate(
             session,
             sa.func.count(organisation.c.id),
             sa.func.max(organisation.c.id),
             sa.func.max(organisation.c.updated_at),
             sa.func.sum(organisation.c.version),
         ),
-        "conferences": _aggregate(
+        CONFERENCES: _aggregate(
             session,
             sa.func.count(conference.c.id),
             sa.func.max(conference.c.id),
@@ -66,25 +117,25 @@ def fingerprints(session: Reader) -> Fingerprints:
             sa.func.count(forum.c.id),
             sa.func.sum(forum.c.id * 7 + sa.func.coalesce(forum.c.capacity, 0)),
         ),
-        "invitations": _aggregate(
+        INVITATIONS: _aggregate(
             session,
             sa.func.count(invitation.c.id),
             sa.func.max(invitation.c.id),
             sa.func.sum(invitation.c.version),
         ),
-        "agenda": _aggregate(
+        AGENDA: _aggregate(
             session,
             sa.func.count(agenda_item.c.id),
             sa.func.max(agenda_item.c.id),
             sa.func.sum(agenda_item.c.id * (agenda_item.c.position + 1) + agenda_item.c.duration_minutes),
         ),
-        "minutes": _aggregate(
+        MINUTES: _aggregate(
             session,
             sa.func.count(minutes_entry.c.id),
             sa.func.max(minutes_entry.c.id),
             sa.func.max(minutes_entry.c.updated_at),
         ),
-        "recommendations": _aggregate(
+        RECOMMENDATIONS: _aggregate(
             session,
             sa.func.count(recommendation.c.id),
             sa.func.max(recommendation.c.id),

@@ -7,6 +7,7 @@ SQLAlchemy URL (``--db``, ``KONFERENZ_DB``), and everything above this module is
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import os
 import sqlite3
@@ -22,6 +23,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from konferenz import paths
 from konferenz.errors import ConflictError, UserError
 from konferenz.storage import migrations
+from konferenz.storage.changes import Changes
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 ENV_VAR = "KONFERENZ_DB"
 READ_ONLY_OPTION = "konferenz_read_only"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: the tables written by the unit of work running in this thread (``Database.session``), None outside one
+_WRITTEN: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("konferenz_written", default=None)
 _NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs"}
 
 
@@ -167,14 +171,33 @@ class Database:
         """A unit of work: committed when the block ends, rolled back on any exception.
 
         A save that hits a record someone else changed meanwhile (stale ``version``) raises ConflictError.
+        The tables it wrote count for an enclosing ``track()`` once it has committed.
         """
         from sqlalchemy.orm.exc import StaleDataError
 
+        outer = _WRITTEN.get()
+        mine: set[str] = set()
+        token = _WRITTEN.set(mine)
         try:
             with self._sessions.begin() as session:
                 yield session
         except StaleDataError as exc:
             raise ConflictError() from exc
+        finally:
+            _WRITTEN.reset(token)
+        if outer is not None:
+            outer |= mine
+
+    @contextlib.contextmanager
+    def track(self) -> Iterator[Changes]:
+        """Collect what the units of work inside the block write and commit (in this thread): the
+        ``Changes`` yielded is filled as they commit; a unit of work that rolls back adds nothing."""
+        changes = Changes()
+        token = _WRITTEN.set(changes.tables)
+        try:
+            yield changes
+        finally:
+            _WRITTEN.reset(token)
 
     @contextlib.contextmanager
     def read_session(self) -> Iterator[Session]:
@@ -194,6 +217,19 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@event.listens_for(sa.Engine, "before_execute")
+def _note_write(
+    _conn: sa.Connection, clauseelement: Any, _multiparams: Any, _params: Any, _execution_options: Any
+) -> None:
+    """Every INSERT, UPDATE and DELETE – ORM flushes and Core statements – notes its table for the unit of
+    work it runs in (see ``Database.track``)."""
+    written = _WRITTEN.get()
+    if written is not None and isinstance(clauseelement, sa.sql.dml.UpdateBase):
+        name = getattr(getattr(clauseelement, "table", None), "name", None)
+        if name:
+            written.add(name)
 
 
 def create_engine(url: URL) -> Engine:

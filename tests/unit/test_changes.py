@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from konferenz.conferences import editing, inviting, replies
 from konferenz.enums import InvitationStatus
+from konferenz.importing import service as importing
 from konferenz.programme import new_conference
 from konferenz.programme import service as prog
-from konferenz.storage.changes import changed_kinds, fingerprints
+from konferenz.registry import persons as registry_persons
+from konferenz.registry.validation import PersonData
+from konferenz.storage.changes import (
+    CONFERENCES,
+    INVITATIONS,
+    ORGANISATIONS,
+    PERSONS,
+    changed_kinds,
+    fingerprints,
+)
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import Invitation, Person
 
@@ -58,3 +70,52 @@ def test_change_from_another_connection(db: Database) -> None:
         other.dispose()
     with db.read_session() as s:
         assert changed_kinds(before, fingerprints(s)) == {"persons"}
+
+
+# --- our own changes: what a unit of work wrote ------------------------------------------------------------
+
+
+def test_a_service_says_what_it_changed(db: Database, tmp_path: Path) -> None:
+    """``Database.track`` collects the tables the units of work wrote, ORM flushes and Core statements
+    alike; the kinds follow from the tables, so no caller lists them by hand."""
+    with db.track() as changes:
+        registry_persons.create_person(db, PersonData(last_name="Öztürk", first_name="Ayşe"))
+    assert {"person", "audit_entry"} <= changes.tables
+    assert changes.kinds == {PERSONS}
+
+    with db.track() as changes:
+        new_conference.create_conference(db, editing.ConferenceData(year=2026, title="K"))
+    assert changes.kinds == {CONFERENCES}  # no Sachstand item: no open recommendations yet
+
+    with db.track() as changes:  # Core: INSERT … SELECT of the invitations
+        inviting.invite(db, 2026, inviting.InviteeFilter(everyone=True))
+    assert changes.kinds == {INVITATIONS}
+
+    path = tmp_path / "liste.csv"
+    path.write_text("Nachname;Vorname;Organisation\nИванов;Пётр;Мост\n", encoding="utf-8")
+    with db.track() as changes:  # Core bulk inserts of the import
+        importing.import_file(db, path)
+    assert {PERSONS, ORGANISATIONS} <= changes.kinds
+
+
+def test_a_unit_of_work_that_rolls_back_changed_nothing(db: Database) -> None:
+    with db.track() as changes:
+        with pytest.raises(RuntimeError), db.session() as s:
+            s.add(Person(last_name="Kaya"))
+            s.flush()
+            raise RuntimeError("Stromausfall")
+        with db.read_session() as s:
+            s.execute(sa.select(Person.id)).all()
+    assert changes.tables == set()
+    with db.read_session() as s:
+        assert s.scalar(sa.select(sa.func.count(Person.id))) == 0
+
+
+def test_only_the_tracked_block_counts(db: Database) -> None:
+    registry_persons.create_person(db, PersonData(last_name="Vorher"))  # outside: not collected
+    with db.track() as outer:
+        with db.track() as inner:
+            registry_persons.create_person(db, PersonData(last_name="Innen"))
+        inviting_nothing = inner.tables.copy()
+    assert inviting_nothing >= {"person"}
+    assert outer.tables == set()  # an inner block keeps its own
