@@ -1,6 +1,14 @@
-"""Replies to invitations: the status groups, recording a reply or a status change with the capacity check
-of the venue and the forums in the same transaction, the waiting list, substitutes, reminders, and the reply
-states kept for undo."""
+"""Replies to invitations: recording a reply or a status change with the capacity check of the venue and the
+forums in the same transaction, the waiting list, substitutes, reminders, and the reply states kept for undo.
+
+Two workplaces recording replies at the same moment cannot overbook a forum: every unit of work that may seat
+someone (a reply, a bulk status change, the waiting list, a check-in) first locks the conference's row
+(``lock_seats``: ``SELECT … FOR UPDATE`` on PostgreSQL, where READ COMMITTED would let two transactions count
+the same free seat; on SQLite every unit of work already holds the write lock from its start, ``BEGIN
+IMMEDIATE``), and only then reads the invitation and counts the seats. The second workplace waits for the
+first one's commit and counts its seat. One lock per conference, always taken first, so two units of work
+can never wait for each other in a circle.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +31,31 @@ from konferenz.storage.models import (
     Invitation,
     Person,
 )
+
+
+def lock_seats(session: Session, conf_id: int) -> None:
+    """Take the conference's seat lock for the rest of the unit of work (see the module docstring)."""
+    session.execute(sa.select(Conference.id).where(Conference.id == conf_id).with_for_update())
+
+
+def lock_seats_of(session: Session, invitation_ids: Iterable[int]) -> None:
+    """``lock_seats`` for the conferences of ``invitation_ids``, in the order of their ids."""
+    ids = list(invitation_ids)
+    if not ids:
+        return
+    conf_ids = session.scalars(
+        sa.select(Invitation.conference_id).where(Invitation.id.in_(ids)).distinct()
+    ).all()
+    for conf_id in sorted(conf_ids):
+        lock_seats(session, conf_id)
+
+
+class OverbookingError(UserError):
+    """A status change would overbook the venue or a forum and overbooking was not allowed; nothing changed."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(" ".join(warnings))
+        self.warnings = warnings
 
 
 @dataclass
@@ -113,6 +146,7 @@ def record_reply(
     """Store a reply. If it would overbook and ``allow_overbooking`` is False, nothing is stored and the
     warnings are returned, so the window can ask and call again (or put the person on the waiting list)."""
     with database.session() as s:
+        lock_seats_of(s, [invitation_id])  # before the invitation is read and the seats are counted
         inv = s.get(Invitation, invitation_id)
         if inv is None:
             raise UserError(f"Die Einladung {invitation_id} gibt es nicht (mehr).")
@@ -157,10 +191,24 @@ def record_reply(
         return ReplyResult(saved=True, warnings=warnings, waitlist_next=following)
 
 
-def set_status(database: Database, invitation_ids: Iterable[int], status: InvitationStatus) -> int:
-    """Bulk status change for a selection, in one transaction. Returns the number changed."""
+def set_status(
+    database: Database,
+    invitation_ids: Iterable[int],
+    status: InvitationStatus,
+    *,
+    allow_overbooking: bool = True,
+) -> int:
+    """Bulk status change for a selection, in one transaction. Returns the number changed.
+
+    Without ``allow_overbooking`` a change that would overbook the venue or a forum raises
+    ``OverbookingError`` with the warnings of ``status_change_warnings``, counted in the same transaction."""
     ids = list(invitation_ids)
     with database.session() as s:
+        lock_seats_of(s, ids)
+        if not allow_overbooking:
+            warnings = status_change_warnings(s, ids, status)
+            if warnings:
+                raise OverbookingError(warnings)
         invitations = s.scalars(sa.select(Invitation).where(Invitation.id.in_(ids))).all()
         if len(invitations) != len(set(ids)):
             raise UserError("Einige der gewählten Einladungen gibt es nicht mehr. Bitte die Liste neu laden.")
@@ -250,6 +298,7 @@ def put_on_waitlist(database: Database, invitation_ids: Sequence[int]) -> int:
     Invitations already waiting keep their place. Returns the number changed."""
     ids = list(dict.fromkeys(invitation_ids))
     with database.session() as s:
+        lock_seats_of(s, ids)  # the places behind the last one, counted by one workplace at a time
         invitations = {i.id: i for i in s.scalars(sa.select(Invitation).where(Invitation.id.in_(ids)))}
         if len(invitations) != len(ids):
             raise UserError("Einige der gewählten Einladungen gibt es nicht mehr. Bitte die Liste neu laden.")
