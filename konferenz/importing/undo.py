@@ -223,6 +223,13 @@ def undo_blockers(session: Session, batch_id: int) -> list[str]:
 
 
 @without_cyclic_gc
+def blockers(database: Database, batch_id: int) -> list[str]:
+    """``undo_blockers`` in a read session of its own: why the import ``batch_id`` cannot be undone (nothing:
+    it can), for showing before the undo is confirmed."""
+    with database.read_session() as s:
+        return undo_blockers(s, batch_id)
+
+
 def undo_import(database: Database, batch_id: int) -> UndoResult:
     """Take the import ``batch_id`` back as a whole: created records are deleted, updated ones get their
     values from before the import. Refused (``UserError`` naming the reasons) when a record of the import

@@ -1,8 +1,9 @@
 """Writing a resolution in one unit of work: new records with Core inserts, updates with their audit entries,
 and the journal undo needs.
 
-New rows go in with Core ``executemany`` inserts (``_bulk_insert``) and ids reserved up front
-(PostgreSQL: from the sequence; SQLite: above the highest id, under the write lock the unit of work holds).
+New rows go in with the chunked Core ``executemany`` inserts of ``konferenz.storage.bulk`` and ids reserved
+up front (PostgreSQL: from the sequence, so it needs no ``reset_id_sequences`` afterwards; SQLite: above the
+highest id, under the write lock the unit of work holds).
 Every written person and organisation gets its ``search_text`` from the registry's functions and its
 ``municipality_id`` from the row rules; created records carry ``import_batch_id``. The audit log gets one
 "importiert" summary entry for the import (the audit listener does not see Core inserts, see
@@ -13,7 +14,7 @@ see ``konferenz.importing.undo``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,12 +25,12 @@ from konferenz.enums import AuditAction
 from konferenz.errors import ConflictError
 from konferenz.importing.plan import Outcome
 from konferenz.importing.resolution import CategoryRef, NewCategory, NewOrg, OrgRef, Resolution, Update
-from konferenz.importing.running import CHUNK, Cancelled, check_cancelled, chunks
+from konferenz.importing.running import CHUNK, Cancelled, check_cancelled
 from konferenz.importing.undo import BOOKKEEPING, json_value
 from konferenz.importing.updates import RoleRow, load_roles
 from konferenz.registry import search_keys
 from konferenz.sorting import person_sort_name
-from konferenz.storage import recording, schema
+from konferenz.storage import bulk, recording, schema
 from konferenz.storage.models import (
     AuditEntry,
     Category,
@@ -43,18 +44,6 @@ from konferenz.storage.models import (
 _PERSON = schema.person
 _ORGANISATION = schema.organisation
 _ROLE = schema.role
-
-
-def _template(table: sa.Table) -> dict[str, Any]:
-    """A row of ``table`` with every column: scalar defaults filled in, everything else None."""
-    row: dict[str, Any] = {}
-    for column in table.columns:
-        default = column.default
-        value: Any = None
-        if isinstance(default, sa.ColumnDefault) and default.is_scalar:
-            value = default.arg
-        row[column.key] = value
-    return row
 
 
 def _reserve_ids(session: Session, table: sa.Table, count: int) -> list[int]:
@@ -73,17 +62,6 @@ def _reserve_ids(session: Session, table: sa.Table, count: int) -> list[int]:
         return sorted(int(x) for x in rows)
     start = int(conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0) + 1
     return list(range(start, start + count))
-
-
-def _bulk_insert(
-    session: Session, table: sa.Table, rows: Sequence[dict[str, Any]], cancelled: Cancelled | None
-) -> None:
-    """Insert ``rows`` into ``table`` with Core ``executemany`` statements of ``CHUNK`` rows each (the
-    import's one bulk insert; ``cancelled`` is asked before every statement)."""
-    conn = session.connection()
-    for chunk in chunks(rows, CHUNK):
-        check_cancelled(cancelled)
-        conn.execute(sa.insert(table), list(chunk))
 
 
 class Writer:
@@ -120,6 +98,10 @@ class Writer:
         self.tag_ids: dict[str, int] = dict(self.ctx.tags)
         self.persons_to_refresh: set[int] = set()
         self.orgs_to_refresh: set[int] = set()
+
+    def _check_cancelled(self) -> None:
+        """Asked before every insert statement of the organisations (the persons ask once per chunk)."""
+        check_cancelled(self.cancelled)
 
     # -- references ---------------------------------------------------------------------------------------
 
@@ -225,7 +207,7 @@ class Writer:
         if not orgs:
             return
         table = _ORGANISATION
-        template = _template(table)
+        template = bulk.row_template(table)
         ids = _reserve_ids(self.s, table, len(orgs))
         rows = []
         links = []
@@ -254,16 +236,19 @@ class Writer:
                 }
             )
             links += [{"organisation_id": oid, "tag_id": self.tag_ids[t.casefold()]} for t in org.tags]
-        _bulk_insert(self.s, table, rows, self.cancelled)
-        _bulk_insert(self.s, organisation_tag, _unique_links(links), self.cancelled)
+        conn = self.s.connection()
+        bulk.insert_rows(conn, table, rows, chunk=CHUNK, before_chunk=self._check_cancelled)
+        bulk.insert_rows(
+            conn, organisation_tag, _unique_links(links), chunk=CHUNK, before_chunk=self._check_cancelled
+        )
 
     def _persons(self, batch_id: int) -> None:
         persons = self.res.new_persons
         if not persons:
             return
         table = _PERSON
-        template = _template(table)
-        role_template = _template(_ROLE)
+        template = bulk.row_template(table)
+        role_template = bulk.row_template(_ROLE)
         ids = _reserve_ids(self.s, table, len(persons))
         done = 0
         for start in range(0, len(persons), CHUNK):
@@ -312,13 +297,14 @@ class Writer:
                         }
                     )
                 links += [{"person_id": pid, "tag_id": self.tag_ids[t.casefold()]} for t in np.tags]
-            _bulk_insert(self.s, table, rows, None)
+            conn = self.s.connection()
+            bulk.insert_rows(conn, table, rows, chunk=CHUNK)
             if roles:
                 for role in roles:
                     role.pop("id", None)
-                _bulk_insert(self.s, _ROLE, roles, None)
+                bulk.insert_rows(conn, _ROLE, roles, chunk=CHUNK)
             if links:
-                _bulk_insert(self.s, person_tag, _unique_links(links), None)
+                bulk.insert_rows(conn, person_tag, _unique_links(links), chunk=CHUNK)
             done += len(rows)
             self.progress(done)
 

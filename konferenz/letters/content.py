@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from konferenz import names
 from konferenz.enums import InvitationStatus, label
 from konferenz.letters.dates import german_date, german_date_weekday, german_time, numeric_date
 from konferenz.letters.selection import (
@@ -200,10 +201,8 @@ def _minutes_context(session: Session, conf: Conference) -> tuple[list[dict[str,
         if rec.responsible_organisation is not None:
             responsible = rec.responsible_organisation.name
         elif rec.responsible_person is not None:
-            responsible = collapse_spaces(
-                f"{rec.responsible_person.first_name} {rec.responsible_person.name_prefix} "
-                f"{rec.responsible_person.last_name}"
-            )
+            who = rec.responsible_person
+            responsible = names.full_name(who.first_name, who.name_prefix, who.last_name)
         recommendations.append({"text": rec.text, "responsible": responsible, "status": label(rec.status)})
     return minutes, recommendations
 

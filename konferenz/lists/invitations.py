@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy import SQLColumnExpression as Expr
 
+from konferenz import names
 from konferenz.enums import Channel, InvitationStatus, label
 from konferenz.lists.source import (
     ListColumn,
@@ -48,17 +49,6 @@ _Substitute = person.alias("substitute")
 def format_datetime(value: dt.datetime | None) -> str:
     """TT.MM.JJJJ HH:MM, or "" for none."""
     return value.strftime("%d.%m.%Y %H:%M") if value is not None else ""
-
-
-def person_name(
-    prefix: str | None, last: str | None, first: str | None, title: str | None, organisation: str | None
-) -> str:
-    """ "Çelik, Dr. Şeyma", "von Stein, Dietrich"; an organisation invited without a person by its name."""
-    if last is None and first is None:
-        return organisation or ""
-    family = " ".join(p for p in (prefix, last) if p)
-    given = " ".join(p for p in (title, first) if p)
-    return f"{family}, {given}" if family and given else family or given
 
 
 def needs_text(accessibility: str, diet: str) -> str:
@@ -231,7 +221,7 @@ class InvitationList(ListSource):
         rows: dict[int, tuple[object, ...]] = {}
         for r in session.execute(self._row_select().where(invitation.c.id.in_(ids))):
             rows[r[0]] = (
-                person_name(r[1], r[2], r[3], r[4], r[5]),
+                names.invitee_name(r[1], r[2], r[3], r[4], r[5]),
                 r[5] or "",
                 r[6] or "",
                 r[7] or "",
@@ -323,7 +313,7 @@ class CheckInList(InvitationList):
     def _rows(self, session: Reader, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
         rows: dict[int, tuple[object, ...]] = {}
         for r in session.execute(self._row_select().where(invitation.c.id.in_(ids))):
-            name = person_name(r[1], r[2], r[3], r[4], r[5])
+            name = names.invitee_name(r[1], r[2], r[3], r[4], r[5])
             if r[16]:
                 name = f"{name} – vertreten durch {r[16]}"
             rows[r[0]] = (name, r[5] or "", label(r[8]), r[12] or "")
@@ -370,7 +360,7 @@ def invitation_details(session: Session, invitation_id: int) -> InvitationDetail
         return None
     person, org = inv.person, inv.organisation
     name = (
-        person_name(person.name_prefix, person.last_name, person.first_name, person.title, None)
+        names.list_name(person.name_prefix, person.last_name, person.first_name, person.title)
         if person is not None
         else (org.name if org is not None else "")
     )
@@ -416,7 +406,7 @@ def invitee_names(session: Reader, invitation_ids: Sequence[int]) -> dict[int, s
         .outerjoin(organisation, organisation.c.id == invitation.c.organisation_id)
         .where(invitation.c.id.in_(invitation_ids))
     )
-    return {r[0]: person_name(r[1], r[2], r[3], r[4], r[5]) for r in session.execute(stmt)}
+    return {r[0]: names.invitee_name(r[1], r[2], r[3], r[4], r[5]) for r in session.execute(stmt)}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy import SQLColumnExpression as Expr
 
+from konferenz import names
 from konferenz.lists.facets import contains_tokens, organisation_facets, person_facets
 from konferenz.lists.source import ListColumn, ListSource, _join, _Order, key_order, text_order
 from konferenz.storage.schema import category, municipality, organisation, person, role, tag
@@ -166,7 +167,7 @@ class PersonList(_Faceted):
         rows: dict[int, tuple[object, ...]] = {}
         for pid, prefix, last, first, title, org, function, mun, city, email, phone in session.execute(stmt):
             rows[pid] = (
-                _join(prefix, last),
+                names.surname(prefix, last),
                 first,
                 title,
                 org or "",
@@ -315,6 +316,8 @@ def organisation_contacts(session: Reader, organisation_id: int) -> list[Contact
         .order_by(person.c.sort_name, person.c.id)
     )
     return [
-        Contact(pid, _join(title, first, prefix, last), function or "", department, bool(primary))
+        Contact(
+            pid, names.name_with_title(title, first, prefix, last), function or "", department, bool(primary)
+        )
         for pid, title, first, prefix, last, function, department, primary in session.execute(stmt)
     ]

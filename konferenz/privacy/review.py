@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from konferenz import names
 from konferenz.conferences.inviting import primary_roles
 from konferenz.errors import UserError
 from konferenz.storage import schema
@@ -30,7 +31,8 @@ def review(session: Session, years: int = 3, today: dt.date | None = None) -> li
     """Persons (not yet anonymised) not invited to any conference of the last ``years`` years; persons
     never invited count when they were entered longer ago than that."""
     return [
-        ReviewRow(pid, f"{last}, {first}".strip(", "), year, created, organisation or "")
+        # the list form of last and first name only (no particle, no title), as the review has always shown
+        ReviewRow(pid, names.list_name(None, last, first, None), year, created, organisation or "")
         for pid, first, last, year, created, organisation in session.execute(_review_query(years, today))
     ]
 
@@ -78,7 +80,7 @@ def check_still_due(session: Session, ids: list[int], years: int, today: dt.date
     made, anonymised or deleted meanwhile). The person rows are locked first (PostgreSQL: an invitation
     added concurrently waits for this transaction; SQLite holds the write lock already)."""
     found = {
-        pid: f"{first} {last}".strip()
+        pid: names.full_name(first, None, last)
         for pid, first, last in session.execute(
             sa.select(Person.id, Person.first_name, Person.last_name)
             .where(Person.id.in_(ids))

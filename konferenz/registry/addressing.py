@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from konferenz import names
 from konferenz.enums import Gender
 from konferenz.text import collapse_spaces
 
@@ -133,26 +134,22 @@ class Addressee:
     @property
     def surname(self) -> str:
         """Last name with its particle: "von Stein"."""
-        return _clean(f"{self.name_prefix} {self.last_name}")
+        return names.surname(self.name_prefix, self.last_name)
 
     @property
     def full_name(self) -> str:
         """First name and last name with particle, without titles: "Karl von Stein"."""
-        return _clean(f"{self.first_name} {self.surname}")
+        return names.full_name(self.first_name, self.name_prefix, self.last_name)
 
     @property
     def name_with_title(self) -> str:
         """Titles and full name, as on a badge or a list: "Prof. Dr. Mohammed Al-Hassan"."""
-        return _clean(f"{self.title} {self.full_name}")
+        return names.name_with_title(self.title, self.first_name, self.name_prefix, self.last_name)
 
     @property
     def name_line(self) -> str:
         """The name line of the address block: "Herrn Prof. Dr. Mohammed Al-Hassan"."""
-        if self.gender is Gender.FEMALE:
-            return _clean(f"Frau {self.name_with_title}")
-        if self.gender is Gender.MALE:
-            return _clean(f"Herrn {self.name_with_title}")
-        return self.name_with_title
+        return names.name_line(self.gender, self.title, self.first_name, self.name_prefix, self.last_name)
 
     # --- address block ------------------------------------------------------------------------------
 

@@ -53,6 +53,7 @@ from sqlalchemy.orm.util import identity_key
 
 from konferenz import paths
 from konferenz.enums import AuditAction, Channel, ConsentPurpose, label
+from konferenz.names import record_name
 from konferenz.storage.models import (
     AuditEntry,
     Base,
@@ -241,8 +242,9 @@ _DEFAULTS = {name: _column_defaults(t) for name, t in _TABLES.items()}
 
 def person_display_name(row: Mapping[str, Any]) -> str:
     """ "Dr. Ayşe Öztürk" from a person row (title, first name, particle, last name)."""
-    parts = (row.get("title"), row.get("first_name"), row.get("name_prefix"), row.get("last_name"))
-    return " ".join(str(p).strip() for p in parts if p and str(p).strip()) or f"Person Nr. {row.get('id')}"
+    return record_name(
+        row.get("title"), row.get("first_name"), row.get("name_prefix"), row.get("last_name"), row.get("id")
+    )
 
 
 class Names:

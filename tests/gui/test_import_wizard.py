@@ -31,7 +31,9 @@ from konferenz.text import fold
 from ui.context import ORGANISATIONS, PERSONS, AppContext
 from ui.settings import settings
 from ui.shell.main_window import MainWindow
-from ui.spreadsheets.import_wizard import ImportsDialog, ImportWizard, PreviewModel
+from ui.spreadsheets.import_preview import PreviewModel
+from ui.spreadsheets.import_undo import ImportsDialog
+from ui.spreadsheets.import_wizard import ImportWizard
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 

@@ -20,8 +20,8 @@ from konferenz.lists.invitations import (
     attendance,
     invitation_details,
     invitee_names,
-    person_name,
 )
+from konferenz.names import invitee_name
 from konferenz.programme import new_conference
 from konferenz.registry.search_keys import refresh_organisation_search_text, refresh_person_search_text
 from konferenz.storage.db import Database
@@ -288,7 +288,7 @@ def test_details_and_names(replies: dict[str, int], db: Database) -> None:
 
 
 def test_person_name() -> None:
-    assert person_name("von", "Stein", "Dietrich", "", "Kreistag") == "von Stein, Dietrich"
-    assert person_name(None, None, None, None, "Caritas") == "Caritas"
-    assert person_name("", "Çelik", "Şeyma", "Dr.", None) == "Çelik, Dr. Şeyma"
-    assert person_name("", "Müller", "", "", None) == "Müller"
+    assert invitee_name("von", "Stein", "Dietrich", "", "Kreistag") == "von Stein, Dietrich"
+    assert invitee_name(None, None, None, None, "Caritas") == "Caritas"
+    assert invitee_name("", "Çelik", "Şeyma", "Dr.", None) == "Çelik, Dr. Şeyma"
+    assert invitee_name("", "Müller", "", "", None) == "Müller"

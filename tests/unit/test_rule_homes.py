@@ -550,16 +550,52 @@ def test_every_name_form_agrees_with_konferenz_names() -> None:
         person = Person(last_name=last, first_name=first, name_prefix=prefix, title=title, gender=gender)
         row = {"id": 1, "title": title, "first_name": first, "name_prefix": prefix, "last_name": last}
         addressee = Addressee.from_rows(person, None)
-        assert invitation_lists.person_name(prefix, last, first, title, None) == names.list_name(
-            prefix, last, first, title
-        )
+        assert addressee.surname == names.surname(prefix, last)
         assert addressee.name_with_title == names.name_with_title(title, first, prefix, last)
         assert addressee.name_line == names.name_line(gender, title, first, prefix, last)
         assert addressee.full_name == names.full_name(first, prefix, last)
         assert recording.person_display_name(row) == names.record_name(title, first, prefix, last, 1)
-    assert invitation_lists.person_name(None, None, None, None, "Caritas") == names.invitee_name(
-        None, None, None, None, "Caritas"
-    )
+
+
+def test_every_name_consumer_shows_the_konferenz_names_form(db: Database, world: World) -> None:
+    """The lists, the check-in, the invitation details, the contacts, the audit trail, the privacy review
+    and the minutes letter name every person of ``PERSONS`` as ``konferenz.names`` does."""
+    from konferenz.storage.models import Recommendation
+    from konferenz.storage.recording import Names
+
+    parts = {world.persons[last]: (last, first, prefix, title) for last, first, prefix, title, _ in PERSONS}
+    with db.session() as s:
+        conf = s.scalars(sa.select(Conference).where(Conference.year == YEAR)).one()
+        for pid in parts:
+            s.add(Recommendation(conference_id=conf.id, text=f"Empfehlung {pid}", responsible_person_id=pid))
+        s.flush()
+        _minutes, recommendations = content._minutes_context(s, conf)
+        responsible = [r["responsible"] for r in recommendations]
+    assert responsible == [names.full_name(first, prefix, last) for last, first, prefix, _ in parts.values()]
+    with db.read_session() as s:
+        person_rows = lists.PersonList().rows(s, list(parts))
+        contacts = {c.person_id: c.name for c in lists.organisation_contacts(s, world.council)}
+        invitation_rows = invitation_lists.InvitationList(conf.id).rows(s, list(world.invitations))
+        check_in_rows = invitation_lists.CheckInList(conf.id).rows(s, list(world.invitations))
+        invitees = invitation_lists.invitee_names(s, list(world.invitations))
+        details = {inv: invitation_lists.invitation_details(s, inv) for inv in world.invitations}
+        recorded = {pid: Names(s).name("person", pid) for pid in parts}
+        reviewed = {r.person_id: r.name for r in review.review(s, years=3, today=TODAY)}
+    for pid, (last, first, prefix, title) in parts.items():
+        assert person_rows[pid][0] == names.surname(prefix, last)
+        assert contacts[pid] == names.name_with_title(title, first, prefix, last)
+        assert recorded[pid] == names.record_name(title, first, prefix, last, pid)
+        # the review has always shown last and first name only
+        assert reviewed[pid] == names.list_name(None, last, first, None)
+    for inv, who in world.invitations.items():
+        if isinstance(who, str):
+            expected = names.invitee_name(None, None, None, None, who)
+        else:
+            last, first, prefix, title = parts[who]
+            expected = names.invitee_name(prefix, last, first, title, None)
+        assert invitation_rows[inv][0] == check_in_rows[inv][0] == invitees[inv] == expected
+        detail = details[inv]
+        assert detail is not None and detail.name == expected
 
 
 # --- one order on every backend: SQLite file and, after migrate-to, the server ---------------------------------

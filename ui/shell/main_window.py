@@ -642,7 +642,7 @@ class MainWindow(QMainWindow):
 
     def show_imports(self) -> None:
         """Datei → Importe …: past imports, one of which can be undone."""
-        from ui.spreadsheets.import_wizard import ImportsDialog
+        from ui.spreadsheets.import_undo import ImportsDialog
 
         dialog = ImportsDialog(self.ctx, self)
         dialog.exec()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QTableView, QWidget
 
 from konferenz.errors import UserError, file_problem
 from konferenz.exports import workbooks as exporter
+from konferenz.lists.source import format_count
 from konferenz.storage.db import Database
 from ui.widgets.dialog_tools import choose_save_path
 from ui.widgets.table_model import LazyTableModel
@@ -80,7 +81,7 @@ def export_list_dialog(
     QMessageBox.information(
         parent,
         title,
-        parent.tr("{0} Zeilen gespeichert in\n{1}").format(f"{rows:,}".replace(",", "."), result.path),
+        parent.tr("{0} Zeilen gespeichert in\n{1}").format(format_count(rows), result.path),
     )
     return Path(result.path)
 
