@@ -4,8 +4,9 @@ SQLite file or one PostgreSQL database: exactly one gets the seat, the forum is 
 The race is made deterministic: process A counts the seats and then holds its unit of work open for
 ``HOLD_S`` seconds (a slowed ``capacity_warnings`` in A's own process); process B starts its reply while A
 holds. With the seat lock (``replies.lock_seats``) B waits for A's commit and counts A's seat. Measured with
-the lock removed: on PostgreSQL both replies were saved (2 seats in a forum of 1, every run); on SQLite B
-waited for the write lock taken at BEGIN IMMEDIATE and was refused, as now.
+the lock removed: on PostgreSQL both replies were saved (2 seats in a forum of 1), and of two entrances
+checking in one person the first got a ConflictError (the second had written in between); on SQLite B
+waited for the write lock taken at BEGIN IMMEDIATE, as now.
 """
 
 from __future__ import annotations
@@ -109,14 +110,19 @@ def test_two_workplaces_cannot_overbook_the_last_seat(db: Database) -> None:
 def _check_in(url: str, invitation_id: int, hold: bool, counted: Event, out: mp.Queue) -> None:  # type: ignore[type-arg]
     database = open_database(url)
     if hold:
-        original = replies.lock_seats_of
+        from konferenz.storage import schema
 
-        def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-            original(*args, **kwargs)
-            counted.set()
-            time.sleep(HOLD_S)
+        original = schema.now
+        held: list[bool] = []
 
-        checkin.lock_seats_of = slow  # type: ignore[assignment]
+        def slow():  # type: ignore[no-untyped-def]
+            if not held:  # once: the invitation is read and changed, not yet written
+                held.append(True)
+                counted.set()
+                time.sleep(HOLD_S)
+            return original()
+
+        schema.now = slow  # type: ignore[assignment]
     else:
         counted.wait(timeout=60)
     try:
