@@ -73,6 +73,12 @@ def invitee_name(
     return list_name(name_prefix, last_name, first_name, title)
 
 
+def archive_name(first_name: str | None, last_name: str | None) -> str:
+    """The recipient part of an archived letter's file name, before it is made a slug: "Öztürk Ayşe"
+    (``letters.sending.archive_file_name``; the erasure finds the files by it)."""
+    return _join(last_name, first_name)
+
+
 def record_name(
     title: str | None,
     first_name: str | None,

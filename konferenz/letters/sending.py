@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from konferenz import names
 from konferenz.enums import Channel, InvitationStatus
 from konferenz.errors import UserError
 from konferenz.letters.templates import template_kind
@@ -92,7 +93,7 @@ def record_sending(
             if pdf is not None:
                 person = inv.person
                 if person is not None:
-                    recipient = f"{person.last_name} {person.first_name}"
+                    recipient = names.archive_name(person.first_name, person.last_name)
                 else:
                     recipient = inv.organisation.name if inv.organisation is not None else ""
                 s.add(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy import SQLColumnExpression as Expr
 
+from konferenz import names
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus
 from konferenz.lists.source import (
     ListColumn,
@@ -411,7 +412,7 @@ class RecommendationList(ListSource):
             notes[rid] = f"{format_date(date)}: {one_line(note) or _label_or_empty(status)}"
         rows: dict[int, tuple[object, ...]] = {}
         for rid, year, text, org, title, first, prefix, last, free, due, status in session.execute(stmt):
-            person = _join(title, first, prefix, last)
+            person = names.name_with_title(title, first, prefix, last)
             rows[rid] = (
                 str(year),
                 one_line(text),

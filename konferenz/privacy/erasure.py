@@ -51,6 +51,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from konferenz import names
 from konferenz.audit import history as audit
 from konferenz.enums import AuditAction, Gender
 from konferenz.errors import UserError
@@ -194,9 +195,9 @@ def _scrub_free_text(session: Session, scrubber: Scrubber) -> int:
     if scrubber.pattern is None:
         return 0
     changed = 0
-    for model, names in OTHER_FREE_TEXT.items():
+    for model, fields in OTHER_FREE_TEXT.items():
         table = cast(sa.Table, model.__table__)
-        columns = [table.c[n] for n in names]
+        columns = [table.c[n] for n in fields]
         rows = session.execute(sa.select(table.c.id, *columns).where(scrubber.candidates(columns))).all()
         version = table.c.get("version")
         for row in rows:
@@ -315,7 +316,7 @@ def _scrub_journals(
 def _archive_slugs(first_name: str, last_name: str) -> list[str]:
     """The recipient part of archived letters' file names (``letters.archive_file_name``): the current
     German spelling and the folded one of older versions."""
-    recipient = f"{last_name} {first_name}"
+    recipient = names.archive_name(first_name, last_name)
     current = re.sub(r"[^a-z0-9]+", "-", ascii_name(recipient)).strip("-")[:40].strip("-")
     older = re.sub(r"[^a-z0-9]+", "-", fold(recipient)).strip("-")[:40]
     return [s for s in dict.fromkeys((current, older)) if s]

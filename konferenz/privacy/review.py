@@ -31,14 +31,17 @@ def review(session: Session, years: int = 3, today: dt.date | None = None) -> li
     """Persons (not yet anonymised) not invited to any conference of the last ``years`` years; persons
     never invited count when they were entered longer ago than that."""
     return [
-        # the list form of last and first name only (no particle, no title), as the review has always shown
-        ReviewRow(pid, names.list_name(None, last, first, None), year, created, organisation or "")
-        for pid, first, last, year, created, organisation in session.execute(_review_query(years, today))
+        # the list form, as in the address list ("von Stein, Dr. Dietrich")
+        ReviewRow(pid, names.list_name(prefix, last, first, title), year, created, organisation or "")
+        for pid, title, first, prefix, last, year, created, organisation in session.execute(
+            _review_query(years, today)
+        )
     ]
 
 
 def _review_query(years: int, today: dt.date | None) -> sa.Select[Any]:
-    """The rule of ``review`` as a query (id, first and last name, last year, created, organisation)."""
+    """The rule of ``review`` as a query (id, title, first name, particle, last name, last year, created,
+    organisation)."""
     if years < 1:
         raise UserError("Jahre: bitte mindestens 1 angeben.")
     today = today or dt.date.today()
@@ -55,7 +58,9 @@ def _review_query(years: int, today: dt.date | None) -> sa.Select[Any]:
     return (
         sa.select(
             Person.id,
+            Person.title,
             Person.first_name,
+            Person.name_prefix,
             Person.last_name,
             last_year.c.last_year,
             Person.created_at,
@@ -80,9 +85,9 @@ def check_still_due(session: Session, ids: list[int], years: int, today: dt.date
     made, anonymised or deleted meanwhile). The person rows are locked first (PostgreSQL: an invitation
     added concurrently waits for this transaction; SQLite holds the write lock already)."""
     found = {
-        pid: names.full_name(first, None, last)
-        for pid, first, last in session.execute(
-            sa.select(Person.id, Person.first_name, Person.last_name)
+        pid: names.full_name(first, prefix, last)
+        for pid, first, prefix, last in session.execute(
+            sa.select(Person.id, Person.first_name, Person.name_prefix, Person.last_name)
             .where(Person.id.in_(ids))
             .with_for_update()
         )

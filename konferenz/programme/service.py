@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from konferenz import paths
+from konferenz import names, paths
 from konferenz.conferences.editing import conference_id
 from konferenz.enums import AgendaItemType, InvitationStatus, RecommendationStatus, label
 from konferenz.errors import ConflictError, UserError
@@ -489,7 +489,11 @@ def recommendations(session: Session, flt: RecommendationFilter | None = None) -
             for x in (
                 rec.responsible_organisation.name if rec.responsible_organisation else "",
                 (
-                    f"{rec.responsible_person.first_name} {rec.responsible_person.last_name}".strip()
+                    names.full_name(
+                        rec.responsible_person.first_name,
+                        rec.responsible_person.name_prefix,
+                        rec.responsible_person.last_name,
+                    )
                     if rec.responsible_person
                     else ""
                 ),

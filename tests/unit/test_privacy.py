@@ -174,7 +174,7 @@ def test_review_lists_persons_not_invited_for_n_years(db: Database, person: int)
         names = {r.name for r in review(s, 3, today=dt.date(2027, 6, 1))}
         recent = {r.name for r in review(s, 3, today=dt.date(2026, 6, 1))}
     # last invited 2024: three years before 2027 → listed; never invited and entered 2019 → listed
-    assert names == {"Öztürk, Ayşe", "Kaya, Mehmet", "Alt"}
+    assert names == {"Öztürk, Dr. Ayşe", "Kaya, Mehmet", "Alt"}
     assert recent == {"Alt"}
 
 
@@ -305,8 +305,8 @@ def test_invitation_free_texts_and_letters_go_with_the_person(db: Database, pers
 def test_review_rows_name_the_organisation(db: Database, person: int) -> None:
     with db.read_session() as s:
         rows = {r.name: r for r in review(s, 3, today=dt.date(2027, 6, 1))}
-    assert rows["Öztürk, Ayşe"].organisation == "Türkischer Elternverein Bocholt"
-    assert rows["Öztürk, Ayşe"].last_year == 2024
+    assert rows["Öztürk, Dr. Ayşe"].organisation == "Türkischer Elternverein Bocholt"
+    assert rows["Öztürk, Dr. Ayşe"].last_year == 2024
     assert rows["Kaya, Mehmet"].organisation == ""
 
 

@@ -585,8 +585,7 @@ def test_every_name_consumer_shows_the_konferenz_names_form(db: Database, world:
         assert person_rows[pid][0] == names.surname(prefix, last)
         assert contacts[pid] == names.name_with_title(title, first, prefix, last)
         assert recorded[pid] == names.record_name(title, first, prefix, last, pid)
-        # the review has always shown last and first name only
-        assert reviewed[pid] == names.list_name(None, last, first, None)
+        assert reviewed[pid] == names.list_name(prefix, last, first, title)
     for inv, who in world.invitations.items():
         if isinstance(who, str):
             expected = names.invitee_name(None, None, None, None, who)
