@@ -222,11 +222,11 @@ def _invitation_plan(
     return moves, conflicts
 
 
-def merge_proposal(session: Session, keep_id: int, drop_id: int) -> MergeProposal:
-    """Both records side by side with a default choice per field, and what else would move."""
-    keep, drop = _load_pair(session, keep_id, drop_id)
+def _merge_fields(session: Session, names: Iterable[str], keep: object, drop: object) -> list[MergeField]:
+    """Both records' values of ``names`` side by side; by default the kept one's, unless only the other
+    record has a value."""
     fields = []
-    for name in PERSON_FIELDS:
+    for name in names:
         kv, dv = getattr(keep, name), getattr(drop, name)
         default: Choice = "drop" if _is_blank(name, kv) and not _is_blank(name, dv) else "keep"
         fields.append(
@@ -238,6 +238,13 @@ def merge_proposal(session: Session, keep_id: int, drop_id: int) -> MergeProposa
                 default,
             )
         )
+    return fields
+
+
+def merge_proposal(session: Session, keep_id: int, drop_id: int) -> MergeProposal:
+    """Both records side by side with a default choice per field, and what else would move."""
+    keep, drop = _load_pair(session, keep_id, drop_id)
+    fields = _merge_fields(session, PERSON_FIELDS, keep, drop)
     names = _org_names(session, [*keep.roles, *drop.roles])
     keep_orgs = {r.organisation_id for r in keep.roles}
     moves, conflicts = _invitation_plan(session, keep_id, drop_id)
@@ -446,19 +453,7 @@ def _load_organisations(session: Session, keep_id: int, drop_id: int) -> tuple[O
 def organisation_merge_proposal(session: Session, keep_id: int, drop_id: int) -> MergeProposal:
     """Both organisations side by side with a default per field, and what else would move."""
     keep, drop = _load_organisations(session, keep_id, drop_id)
-    fields = []
-    for name in ORGANISATION_FIELDS:
-        kv, dv = getattr(keep, name), getattr(drop, name)
-        default: Choice = "drop" if _is_blank(name, kv) and not _is_blank(name, dv) else "keep"
-        fields.append(
-            MergeField(
-                name,
-                FIELD_LABELS.get(name, name),
-                _display(session, name, kv),
-                _display(session, name, dv),
-                default,
-            )
-        )
+    fields = _merge_fields(session, ORGANISATION_FIELDS, keep, drop)
     persons = {
         pid: person_display_name(dict(row._mapping))
         for row in session.execute(
