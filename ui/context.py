@@ -17,23 +17,10 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from konferenz.storage.changes import (
-    AGENDA,
-    CONFERENCES,
-    INVITATIONS,
-    MINUTES,
-    ORGANISATIONS,
-    PERSONS,
-    RECOMMENDATIONS,
-    Changes,
-)
+from konferenz.storage.changes import Changes
 from konferenz.storage.db import Database
 
 T = TypeVar("T")
-
-#: kinds of data announced by operations (their home is konferenz.storage.changes); lists subscribe to the
-#: kinds they show
-KINDS = (PERSONS, ORGANISATIONS, CONFERENCES, INVITATIONS, AGENDA, MINUTES, RECOMMENDATIONS)
 
 
 class AppContext(QObject):

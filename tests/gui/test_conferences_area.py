@@ -26,6 +26,7 @@ from konferenz.lists.conferences import ConferenceList
 from konferenz.lists.invitations import InvitationList
 from konferenz.paths import os_user
 from konferenz.programme import new_conference
+from konferenz.storage.changes import CONFERENCES, INVITATIONS
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import (
     Category,
@@ -44,7 +45,7 @@ from ui.conferences.invite_dialog import InviteDialog, check_items
 from ui.conferences.reply_editor import STATUS_KEYS
 from ui.conferences.statistics_view import StatisticsDialog
 from ui.conferences.widgets import QuickPersonDialog
-from ui.context import CONFERENCES, INVITATIONS, AppContext
+from ui.context import AppContext
 from ui.settings import settings
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.table_model import LazyTableModel

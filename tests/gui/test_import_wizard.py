@@ -25,10 +25,11 @@ from konferenz.enums import Gender
 from konferenz.importing.plan import Outcome, RowChoice
 from konferenz.registry import persons as registry_persons
 from konferenz.registry import validation
+from konferenz.storage.changes import ORGANISATIONS, PERSONS
 from konferenz.storage.db import Database
 from konferenz.storage.models import ImportBatch, Organisation, Person
 from konferenz.text import fold
-from ui.context import ORGANISATIONS, PERSONS, AppContext
+from ui.context import AppContext
 from ui.settings import settings
 from ui.shell.main_window import MainWindow
 from ui.spreadsheets.import_preview import PreviewModel

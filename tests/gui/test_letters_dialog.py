@@ -30,9 +30,10 @@ from konferenz.letters.sender import (
     load_sender_settings,
     save_sender_settings,
 )
+from konferenz.storage.changes import INVITATIONS
 from konferenz.storage.db import Database
 from konferenz.storage.models import ArchivedDocument, Invitation, Person, Setting
-from ui.context import INVITATIONS, AppContext
+from ui.context import AppContext
 from ui.paper.dialogs import letters_dialog as ld
 from ui.paper.dialogs import sender_dialog as sd
 from ui.paper.dialogs import template_editor as te

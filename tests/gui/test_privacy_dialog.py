@@ -27,6 +27,7 @@ from konferenz.conferences import editing, inviting, statistics
 from konferenz.enums import AuditAction, Channel, ConsentPurpose, Gender, InvitationStatus
 from konferenz.programme import new_conference
 from konferenz.registry import search_keys
+from konferenz.storage.changes import INVITATIONS, PERSONS
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import (
     AuditEntry,
@@ -38,7 +39,7 @@ from konferenz.storage.models import (
     Role,
 )
 from ui.addresses.privacy_dialog import PrivacyDialog, open_privacy_dialog
-from ui.context import INVITATIONS, PERSONS, AppContext
+from ui.context import AppContext
 from ui.paper.privacy_report import person_rows, privacy_report_pdf
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")

@@ -44,8 +44,9 @@ from konferenz.errors import UserError
 from konferenz.lists.facets import SavedFilterInfo
 from konferenz.lists.registry import OrganisationList, PersonList
 from konferenz.lists.source import ListSource
+from konferenz.storage.changes import ORGANISATIONS, PERSONS
 from ui.addresses.filters import RegistryFilterBar
-from ui.context import ORGANISATIONS, PERSONS, AppContext
+from ui.context import AppContext
 from ui.widgets.dialog_tools import confirm
 from ui.widgets.list_panel import ListPanel
 
@@ -181,9 +182,11 @@ class RegistryPage(QWidget):
 
     def _restore_view(self) -> None:
         store = _settings()
-        hidden_keys = store.value(self._key("hidden_columns"), [])
-        if isinstance(hidden_keys, str):
-            hidden_keys = [hidden_keys] if hidden_keys else []
+        stored = store.value(self._key("hidden_columns"), [])
+        # QSettings gives a single entry back as a string, several as a list
+        hidden_keys = (
+            [stored] if isinstance(stored, str) and stored else stored if isinstance(stored, list) else []
+        )
         keys = self.model.source.column_keys()
         hidden = {keys.index(k) for k in hidden_keys or [] if k in keys and k != keys[0]}
         for index in range(len(keys)):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -207,7 +208,9 @@ class DuplicatesDialog(QDialog):
 
     def current_group(self) -> DuplicateGroup | None:
         item = self.groups.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return cast(
+            "DuplicateGroup | None", item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        )
 
     def _on_group_chosen(self, _row: int) -> None:
         group = self.current_group()
@@ -235,7 +238,8 @@ class DuplicatesDialog(QDialog):
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.persons.selectedIndexes()})
-        return [int(self.persons.item(r, 0).data(Qt.ItemDataRole.UserRole)) for r in rows]
+        items = [self.persons.item(r, 0) for r in rows]
+        return [int(item.data(Qt.ItemDataRole.UserRole)) for item in items if item is not None]
 
     def _update_buttons(self) -> None:
         ids = self.selected_ids()

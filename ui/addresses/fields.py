@@ -181,7 +181,7 @@ class _ChoicePopup(QFrame):
         ):
             self.list.setFocus()
             return True
-        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]  # PySide6 stubs: watched may be None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -310,12 +310,14 @@ class OrganisationPicker(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(12)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        completer = self.completer()
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer = self.completer()  # an editable combo box has both
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         line = self.lineEdit()
-        line.setPlaceholderText(self.tr("Organisation suchen …"))
+        if line is not None:
+            line.setPlaceholderText(self.tr("Organisation suchen …"))
 
     def set_choices(self, choices: Choices, *, current: int | None = None, current_name: str = "") -> None:
         self.blockSignals(True)

@@ -22,9 +22,10 @@ from konferenz.errors import UserError
 from konferenz.registry import merge, organisations, persons
 from konferenz.registry.merge import Choice, MergeResult
 from konferenz.registry.validation import OrganisationData, PersonData
+from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS, RECOMMENDATIONS
 from konferenz.storage.recording import person_display_name
 from konferenz.storage.snapshot import Snapshot
-from ui.context import INVITATIONS, ORGANISATIONS, PERSONS, RECOMMENDATIONS, AppContext
+from ui.context import AppContext
 
 log = logging.getLogger(__name__)
 

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 from konferenz.lists.registry import organisation_contacts
 from konferenz.registry import duplicates, organisations, validation
 from konferenz.registry.validation import FieldError, OrganisationData, OrganisationRecord
+from konferenz.storage.changes import ORGANISATIONS, PERSONS
 from ui.addresses import ops as registry_ops
 from ui.addresses.record_editor import RecordEditor
-from ui.context import ORGANISATIONS, PERSONS, AppContext
+from ui.context import AppContext
 from ui.widgets.registry_dialogs import DuplicateCandidate
 
 _IDENTITY_FIELDS = ("name", "department", "email")

@@ -27,10 +27,11 @@ from konferenz.enums import Gender, LegalBasis, label
 from konferenz.lists.registry import organisation_choices
 from konferenz.registry import duplicates, persons, validation
 from konferenz.registry.validation import FieldError, PersonData, PersonRecord
+from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS
 from ui.addresses import ops as registry_ops
 from ui.addresses.fields import RolesEditor
 from ui.addresses.record_editor import RecordEditor
-from ui.context import INVITATIONS, ORGANISATIONS, PERSONS, AppContext
+from ui.context import AppContext
 from ui.widgets.registry_dialogs import DuplicateCandidate
 
 #: the person fields compared by the duplicate check (a change elsewhere does not ask again)
@@ -41,7 +42,7 @@ E = TypeVar("E", Gender, LegalBasis)
 
 def _member(enum_type: type[E], value: object, default: E) -> E:
     try:
-        return enum_type(value)
+        return enum_type(str(value))
     except ValueError:
         return default
 

@@ -48,8 +48,9 @@ from konferenz.errors import UserError, file_problem
 from konferenz.privacy.access import export_person, save_export
 from konferenz.privacy.erasure import ErasureResult, erase_person, erase_persons
 from konferenz.privacy.review import review
+from konferenz.storage.changes import INVITATIONS, PERSONS
 from konferenz.storage.models import Person
-from ui.context import INVITATIONS, PERSONS, AppContext
+from ui.context import AppContext
 from ui.widgets.dialog_tools import choose_save_path, confirm
 from ui.widgets.registry_completer import RegistryCompleter
 from ui.widgets.tasks import run_task

@@ -49,9 +49,10 @@ from PySide6.QtWidgets import (
 from konferenz.errors import UserError
 from konferenz.lists.registry import category_choices, municipality_choices, tag_choices
 from konferenz.registry.validation import FieldError, ValidationError, VersionConflictError
+from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS
 from ui.addresses.fields import ErrorLabel, IdComboBox, RolesEditor, TagsEdit
 from ui.addresses.merge_dialog import MergeDialog
-from ui.context import INVITATIONS, ORGANISATIONS, PERSONS, AppContext
+from ui.context import AppContext
 from ui.widgets.dialog_tools import confirm
 from ui.widgets.history_view import HistoryView
 from ui.widgets.registry_dialogs import (
@@ -656,7 +657,8 @@ class RecordEditor(QWidget):
     def _resolve_conflict(self, data: Any, exc: VersionConflictError) -> int | None:
         record_id = self.record_id
         assert record_id is not None
-        stored = exc.current
+        # the stored record the conflict found: a PersonRecord or an OrganisationRecord, the editor's own kind
+        stored: Any = exc.current
         if stored is None:
             try:
                 stored = self._get(record_id)

@@ -22,7 +22,7 @@ def cmd_audit_log(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     audit = sub.add_parser(
         "audit-log",
         help="das Änderungsprotokoll als Excel-Datei",

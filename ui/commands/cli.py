@@ -61,8 +61,8 @@ def _german_n(singular: str, plural: str, n: int) -> str:
     return texts.get(chosen, gettext.ngettext(singular, plural, n))
 
 
-argparse._ = _german  # type: ignore[attr-defined]
-argparse.ngettext = _german_n  # type: ignore[attr-defined]
+argparse._ = _german  # type: ignore[attr-defined]  # argparse's own texts in German (module-level gettext alias)
+argparse.ngettext = _german_n  # type: ignore[attr-defined]  # (as above, plural forms)
 
 
 class GermanParser(argparse.ArgumentParser):

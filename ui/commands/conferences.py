@@ -98,7 +98,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     conference = sub.add_parser("conference", help="Konferenzen anlegen")
     conf_sub = conference.add_subparsers(title="Befehle", metavar="BEFEHL", required=True)
     create = conf_sub.add_parser(

@@ -77,7 +77,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
         if not letters:
             order = list(InvitationStatus)
             wanted: list[InvitationStatus] = (
-                [status] if status is not None else sorted(chosen or (), key=order.index)  # type: ignore[arg-type]
+                [status] if status is not None else sorted(chosen or (), key=order.index)  # type: ignore[arg-type]  # argparse values
             )
             which = f" mit Status {' oder '.join(f'„{label(x)}“' for x in wanted)}" if wanted else ""
             raise UserError(f"Für die Konferenz {args.conference} gibt es keine Einladungen{which}.")
@@ -195,7 +195,7 @@ def _common(parser: argparse.ArgumentParser, *, output_help: str) -> None:
 SHEET_NAMES = ("avery-l7160", "zweckform-3474", "zweckform-3475")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     letters = sub.add_parser(
         "letters",

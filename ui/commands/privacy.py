@@ -56,7 +56,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     privacy = sub.add_parser("privacy", help="Datenschutz: Auskunft, Löschung, Überprüfung")
     psub = privacy.add_subparsers(title="Befehle", metavar="BEFEHL", required=True)
 

@@ -62,7 +62,7 @@ def cmd_recommendations(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     agenda = sub.add_parser(
         "agenda",
         help="Programm einer Konferenz als PDF oder Excel",

@@ -49,7 +49,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     migrate = sub.add_parser(
         "migrate-to",
         help="die SQLite-Datei in eine leere PostgreSQL-Datenbank umziehen",

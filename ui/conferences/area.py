@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget
 
 from konferenz.errors import UserError
+from konferenz.storage.changes import CONFERENCES, INVITATIONS
 from konferenz.storage.models import Conference
 from ui.conferences.checkin_window import CheckInWindow
 from ui.conferences.conference_dialog import ConferenceDialog, CopyConferenceDialog
@@ -26,7 +27,7 @@ from ui.conferences.invitation_panel import InvitationPanel
 from ui.conferences.invite_dialog import InviteDialog
 from ui.conferences.statistics_view import StatisticsDialog
 from ui.conferences.widgets import run_dialog
-from ui.context import CONFERENCES, INVITATIONS, AppContext
+from ui.context import AppContext
 from ui.widgets.list_panel import ListPanel
 
 #: rows of the conference list visible without scrolling (the invitation list gets the rest)
@@ -109,14 +110,14 @@ class ConferencesArea(QWidget):
         # Drucken: the paper of the chosen conference, the same as Konferenz → Drucken
         self.print_menu = QMenu(self.tr("Drucken"), self)
         self.print_menu.setAccessibleName(self.tr("Drucken"))
-        for text, slot in (
+        for text, print_slot in (
             (self.tr("Serienbriefe …"), self.open_letters),
             (self.tr("Adressetiketten …"), self.open_labels),
             (self.tr("Namensschilder …"), self.open_badges),
             (self.tr("Unterschriftenliste …"), self.open_signin_sheet),
             (self.tr("Teilnehmerliste …"), self.open_attendee_list),
         ):
-            self.print_menu.addAction(text).triggered.connect(self._slot(slot))
+            self.print_menu.addAction(text).triggered.connect(self._slot(print_slot))
         print_action = self.print_menu.menuAction()
         print_action.setText(self.tr("Drucken"))
         print_action.setIconText(self.tr("Drucken"))

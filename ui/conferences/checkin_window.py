@@ -40,10 +40,11 @@ from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError
 from konferenz.lists.invitations import CheckInList, attendance, invitation_details
 from konferenz.lists.registry import PersonList
+from konferenz.storage.changes import INVITATIONS, PERSONS
 from konferenz.storage.models import Conference, Invitation
 from ui.conferences.reply_editor import ReplyChange
 from ui.conferences.widgets import QuickPersonDialog, isolate, run_dialog
-from ui.context import INVITATIONS, PERSONS, AppContext
+from ui.context import AppContext
 from ui.widgets.dialog_tools import confirm
 from ui.widgets.geometry import remember_geometry, save_geometry
 from ui.widgets.list_panel import ListPanel

@@ -283,7 +283,9 @@ class ConferenceDialog(QDialog):
         if data is None:
             self.forums.setCurrentCell(row, 0)
             self.forums.setFocus()
-            self.forums.editItem(self.forums.item(row, 0))
+            first = self.forums.item(row, 0)
+            if first is not None:
+                self.forums.editItem(first)
         return row
 
     def remove_forum_row(self) -> None:

@@ -50,10 +50,11 @@ from konferenz.lists.invitations import (
 )
 from konferenz.lists.source import format_date
 from konferenz.spreadsheets.xlsx import Sheet, write_workbook
+from konferenz.storage.changes import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS
 from konferenz.storage.models import Conference
 from ui.conferences.reply_editor import STATUS_KEYS, ReplyChange, ReplyEditor, status_key_help
 from ui.conferences.widgets import Overbooking, QuickPersonDialog, ask_overbooking, isolate, run_dialog
-from ui.context import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS, AppContext
+from ui.context import AppContext
 from ui.widgets.dialog_tools import choose_save_path
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.registry_dialogs import ConflictChoice, ask_conflict

@@ -262,7 +262,7 @@ class ReplyEditor(QGroupBox):
             channel=None if keep_channel else self.channel_value().value,
             replied_on=None if new_reply or details is None else details.replied_on,
             forum_id=forum_id if isinstance(forum_id, int) else None,
-            companions=int(companions),  # type: ignore[call-overload]
+            companions=int(companions),  # type: ignore[call-overload]  # a spin box value, typed object by the form
             substitute_name=str(substitute),
             needs_accessibility=str(accessibility),
             needs_diet=str(diet),

@@ -58,7 +58,7 @@ def ensure_application() -> QGuiApplication:
     if app is None:
         ensure_display()
         app = QGuiApplication([])
-    return app  # type: ignore[return-value]
+    return app  # type: ignore[return-value]  # instance() is typed QCoreApplication; ours is a QGuiApplication
 
 
 @functools.cache

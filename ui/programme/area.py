@@ -37,10 +37,11 @@ from konferenz.enums import AgendaItemType, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.programme import service as programme
 from konferenz.spreadsheets.xlsx import write_workbook
+from konferenz.storage.changes import AGENDA, CONFERENCES, MINUTES
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference, Recommendation
 from ui.actions import create_programme_actions
-from ui.context import AGENDA, CONFERENCES, MINUTES, AppContext
+from ui.context import AppContext
 from ui.programme.agenda_dialog import AgendaItemDialog, ForumAssignDialog
 from ui.programme.agenda_model import (
     PROGRAMME_COLUMNS,

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.programme import service as programme
+from konferenz.storage.changes import AGENDA, CONFERENCES, INVITATIONS, MINUTES, RECOMMENDATIONS
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference
 from ui.actions import create_minutes_actions
-from ui.context import AGENDA, CONFERENCES, INVITATIONS, MINUTES, RECOMMENDATIONS, AppContext
+from ui.context import AppContext
 from ui.programme.agenda_model import MINUTES_COLUMNS, AgendaModel, ForumNode, ItemNode, load_agenda
 from ui.programme.minutes_editor import MinutesEditor, attendance_line
 from ui.widgets.dialog_tools import action_button, choose_save_path, save_in_background, show_status

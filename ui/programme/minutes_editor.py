@@ -42,9 +42,10 @@ from konferenz.enums import AgendaItemType, RecommendationStatus, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.lists.source import format_date
 from konferenz.programme import service as programme
+from konferenz.storage.changes import MINUTES, RECOMMENDATIONS
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference, MinutesEntry, Recommendation, RecommendationUpdate
-from ui.context import MINUTES, RECOMMENDATIONS, AppContext
+from ui.context import AppContext
 from ui.programme.agenda_dialog import plain_text_edit
 from ui.programme.agenda_model import ForumNode, ItemNode
 from ui.programme.recommendation_dialog import RecommendationDialog, date_edit, from_qdate, to_qdate

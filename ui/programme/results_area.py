@@ -49,11 +49,12 @@ from konferenz.enums import RecommendationStatus, label
 from konferenz.lists.source import format_count, format_date
 from konferenz.programme import service as programme
 from konferenz.spreadsheets.xlsx import write_workbook
+from konferenz.storage.changes import CONFERENCES, ORGANISATIONS, PERSONS, RECOMMENDATIONS
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference, MinutesEntry, Recommendation, RecommendationUpdate
 from konferenz.text import fold
 from ui.actions import create_results_actions
-from ui.context import CONFERENCES, ORGANISATIONS, PERSONS, RECOMMENDATIONS, AppContext
+from ui.context import AppContext
 from ui.programme.recommendation_dialog import date_edit, from_qdate, to_qdate
 from ui.widgets.dialog_tools import (
     action_button,

@@ -41,6 +41,15 @@ from konferenz.lists.conferences import (
     newest_conference_with_minutes,
 )
 from konferenz.lists.registry import OrganisationList, PersonList
+from konferenz.storage.changes import (
+    AGENDA,
+    CONFERENCES,
+    INVITATIONS,
+    MINUTES,
+    ORGANISATIONS,
+    PERSONS,
+    RECOMMENDATIONS,
+)
 from konferenz.storage.db import Database, open_database
 from ui.actions import (
     AREA_NAMES,
@@ -54,16 +63,7 @@ from ui.actions import (
     create_registry_actions,
 )
 from ui.addresses.area import AddressArea
-from ui.context import (
-    AGENDA,
-    CONFERENCES,
-    INVITATIONS,
-    MINUTES,
-    ORGANISATIONS,
-    PERSONS,
-    RECOMMENDATIONS,
-    AppContext,
-)
+from ui.context import AppContext
 from ui.settings import settings
 from ui.shell import data_safety
 from ui.shell.change_watcher import ChangeWatcher
@@ -446,7 +446,7 @@ class MainWindow(QMainWindow):
         else:
             self._default_size()
         try:
-            area = int(store.value("MainWindow/area", 0))  # type: ignore[call-overload]
+            area = int(store.value("MainWindow/area", 0))  # type: ignore[call-overload]  # QSettings.value is typed object
         except (TypeError, ValueError):
             area = 0
         self.show_area(area if 0 <= area < len(AREA_NAMES) else 0)
@@ -553,7 +553,7 @@ class MainWindow(QMainWindow):
         area = self.current_area()
         if area is not self.address_area:
             # the area's own search or list, not the hidden list panel behind it
-            area.focus_search()  # type: ignore[attr-defined]
+            area.focus_search()  # type: ignore[attr-defined]  # every area but Adressen has one (lazy QWidget mapping)
             return
         self.current_panel().focus_search()
 

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 from konferenz.errors import UserError
 from konferenz.importing import undo
 from konferenz.lists.source import format_count
-from ui.context import ORGANISATIONS, PERSONS, AppContext
+from konferenz.storage.changes import ORGANISATIONS, PERSONS
+from ui.context import AppContext
 from ui.widgets.tasks import Cancelled, Progress, run_task
 
 

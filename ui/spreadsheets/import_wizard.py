@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 from konferenz.errors import UserError
 from konferenz.importing import service as importing
 from konferenz.importing.plan import ImportPlan, ImportReport, RowChoice
-from ui.context import ORGANISATIONS, PERSONS, AppContext
+from konferenz.storage.changes import ORGANISATIONS, PERSONS
+from ui.context import AppContext
 from ui.spreadsheets.import_pages import FilePage, MappingPage, PreviewPage, ResultPage
 from ui.spreadsheets.import_undo import undo_batch
 from ui.widgets.tasks import Cancelled, Progress, run_task

@@ -137,14 +137,11 @@ class ConflictDialog(QDialog):
             self.accept()
 
     def differences(self) -> list[tuple[str, str, str]]:
-        return [
-            (
-                self.table.item(r, 0).text(),
-                self.table.item(r, 1).text(),
-                self.table.item(r, 2).text(),
-            )
-            for r in range(self.table.rowCount())
-        ]
+        def text(row: int, column: int) -> str:
+            item = self.table.item(row, column)
+            return item.text() if item is not None else ""
+
+        return [(text(r, 0), text(r, 1), text(r, 2)) for r in range(self.table.rowCount())]
 
 
 def ask_conflict(parent: QWidget, what: str, differences: Sequence[tuple[str, str, str]]) -> ConflictChoice:

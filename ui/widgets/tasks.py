@@ -91,4 +91,4 @@ def run_task(
     dialog.deleteLater()
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["result"]  # type: ignore[no-any-return]
+    return outcome["result"]  # type: ignore[no-any-return]  # the worker's result, of the type T of its callable

@@ -55,8 +55,9 @@ from konferenz.errors import UserError
 from konferenz.letters import sending, templates
 from konferenz.letters.content import LetterContent
 from konferenz.lists.source import format_count
+from konferenz.storage.changes import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS
 from konferenz.storage.models import Conference, Invitation, Person
-from ui.context import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS, AppContext
+from ui.context import AppContext
 from ui.paper import ensure_fonts
 from ui.paper.dialogs.preview import make_print_preview
 from ui.paper.dialogs.template_editor import TemplateEditorDialog, template_label
@@ -614,8 +615,8 @@ class LettersDialog(QDialog):
                 self.tr("Vorschau – 1 Brief") if len(letters) == 1 else self.tr("Vorschau – {0} Briefe")
             ).format(format_count(len(letters))),
         )
-        preview._letters = letters  # type: ignore[attr-defined]
-        preview._choice = choice  # type: ignore[attr-defined]
+        preview._letters = letters  # type: ignore[attr-defined]  # what the preview shows, kept with it for printing
+        preview._choice = choice  # type: ignore[attr-defined]  # (as above)
         return preview
 
     def show_preview(self) -> bool:
@@ -624,7 +625,7 @@ class LettersDialog(QDialog):
         if preview is None:
             return False
         printed = preview.exec() == QDialog.DialogCode.Accepted
-        letters, choice = preview._letters, preview._choice  # type: ignore[attr-defined]
+        letters, choice = preview._letters, preview._choice  # type: ignore[attr-defined]  # set above
         preview.deleteLater()
         if printed:
             self._record_printed(choice, letters, self._title(self.tr("Drucken")))

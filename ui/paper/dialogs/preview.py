@@ -32,7 +32,7 @@ def make_print_preview(
     dialog.setAccessibleName(title)
     dialog.paintRequested.connect(paint)
     # the printer must live as long as the dialog
-    dialog._printer = printer  # type: ignore[attr-defined]
+    dialog._printer = printer  # type: ignore[attr-defined]  # kept on the dialog so Qt does not delete it early
     return dialog
 
 
