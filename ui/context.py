@@ -11,7 +11,8 @@ change watcher).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -35,6 +36,9 @@ class AppContext(QObject):
         super().__init__(parent)
         self._database = database
         self.undo_stack = QUndoStack(self)
+        #: the tracked blocks running now (innermost last) and the kinds the last one announced
+        self._tracking: list[Changes] = []
+        self._last_kinds: frozenset[str] = frozenset()
 
     @property
     def database(self) -> Database:
@@ -51,13 +55,24 @@ class AppContext(QObject):
     def run(self, operation: Callable[[], T]) -> T:
         """Carry out one user action (a call of the core) and announce what its units of work committed,
         also when it fails halfway (what was committed before the failure is shown)."""
+        with self.announcing():
+            return operation()
+
+    @contextlib.contextmanager
+    def announcing(self) -> Iterator[Changes]:
+        """``run()`` as a block: a user action of several steps (or a dialog that saves) announces, when the
+        block ends, what its units of work committed."""
         changes: Changes | None = None
         try:
             with self._database.track() as changes:
-                return operation()
+                self._tracking.append(changes)
+                yield changes
         finally:
-            if changes is not None and changes.kinds:
-                self.data_changed.emit(changes.kinds)
+            if changes is not None:
+                self._tracking.remove(changes)
+                self._last_kinds = changes.kinds
+                if changes.kinds:
+                    self.data_changed.emit(changes.kinds)
 
     def push_change(
         self,
@@ -72,15 +87,23 @@ class AppContext(QObject):
 
         ``redo`` and ``undo`` call services; with ``already_done`` the change was made already (through
         ``run()``, which announced it), so pushing does not run ``redo`` a second time. Undo and redo announce
-        what they wrote; ``kinds`` (old style) announces those kinds instead.
+        what they write, and at least what the change itself wrote (so a step that fails because another
+        workplace changed the record still shows the stored state); ``kinds`` names those kinds instead.
         """
+        given = frozenset(kinds) if kinds is not None else None
+        base: frozenset[str] = frozenset()
+        if given is not None:
+            base = given
+        elif already_done:  # made by the action running now (or the one just finished)
+            base = self._tracking[-1].kinds if self._tracking else self._last_kinds
         self.undo_stack.push(
             _Change(
                 self,
                 text,
                 redo=redo,
                 undo=undo,
-                kinds=frozenset(kinds) if kinds is not None else None,
+                kinds=base,
+                announce_first_redo=given is not None and already_done,
                 skip_first_redo=already_done,
             )
         )
@@ -94,20 +117,23 @@ class _Change(QUndoCommand):
         *,
         redo: Callable[[], object],
         undo: Callable[[], object],
-        kinds: frozenset[str] | None,
+        kinds: frozenset[str],
+        announce_first_redo: bool,
         skip_first_redo: bool,
     ) -> None:
         super().__init__(text)
         self._ctx = ctx
         self._redo = redo
         self._undo = undo
+        #: at least these kinds are announced by every undo and redo
         self._kinds = kinds
+        self._announce_first = announce_first_redo
         self._skip = skip_first_redo
 
     def redo(self) -> None:
         if self._skip:
             self._skip = False
-            if self._kinds is not None:
+            if self._announce_first:
                 self._ctx.data_changed.emit(self._kinds)
             return
         self._carry_out(self._redo)
@@ -116,8 +142,12 @@ class _Change(QUndoCommand):
         self._carry_out(self._undo)
 
     def _carry_out(self, operation: Callable[[], object]) -> None:
-        if self._kinds is None:
-            self._ctx.run(operation)
-            return
-        operation()
-        self._ctx.data_changed.emit(self._kinds)
+        changes: Changes | None = None
+        try:
+            with self._ctx.database.track() as changes:
+                operation()
+        finally:
+            written = changes.kinds if changes is not None else frozenset()
+            self._kinds = self._kinds | written  # a redo after an undo announces the same
+            if self._kinds:
+                self._ctx.data_changed.emit(self._kinds)

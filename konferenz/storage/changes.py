@@ -13,6 +13,7 @@ tables without a version add a checksum over the columns that matter.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from konferenz.storage.schema import (
     conference,
     forum,
     invitation,
+    metadata,
     minutes_entry,
     organisation,
     person,
@@ -70,16 +72,41 @@ KINDS_OF_TABLE: dict[str, frozenset[str]] = {
 }
 
 
+#: suffix of an entry in ``Changes.tables`` for a DELETE (its foreign keys change other tables too)
+DELETED = ":delete"
+
+
+@functools.cache
+def affected_by_delete(table: str) -> frozenset[str]:
+    """The tables a DELETE from ``table`` changes through the database's own foreign-key rules: rows
+    deleted by ``ON DELETE CASCADE`` (and what those cascade to), references cleared by ``SET NULL``."""
+    out, todo = {table}, [table]
+    while todo:
+        target = todo.pop()
+        for other in metadata.tables.values():
+            for fk in other.foreign_keys:
+                referenced = fk.column.table.name == target
+                if referenced and fk.ondelete in ("CASCADE", "SET NULL") and other.name not in out:
+                    out.add(other.name)
+                    if fk.ondelete == "CASCADE":
+                        todo.append(other.name)
+    return frozenset(out)
+
+
 @dataclass
 class Changes:
-    """What the units of work inside ``Database.track()`` wrote and committed: table names, and the kinds
-    of data they are (filled when the tracked block ends)."""
+    """What the units of work inside ``Database.track()`` wrote and committed: table names (a DELETE also
+    as ``"<table>:delete"``), and the kinds of data they are (filled when the tracked block ends)."""
 
     tables: set[str] = field(default_factory=set)
 
     @property
     def kinds(self) -> frozenset[str]:
-        return frozenset(kind for table in self.tables for kind in KINDS_OF_TABLE.get(table, ()))
+        tables = {t for t in self.tables if not t.endswith(DELETED)}
+        for entry in self.tables:
+            if entry.endswith(DELETED):
+                tables |= affected_by_delete(entry.removesuffix(DELETED))
+        return frozenset(kind for table in tables for kind in KINDS_OF_TABLE.get(table, ()))
 
 
 def _aggregate(session: Reader, *columns: Any) -> tuple[Any, ...]:

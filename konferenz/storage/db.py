@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from konferenz import paths
 from konferenz.errors import ConflictError, UserError
 from konferenz.storage import migrations
-from konferenz.storage.changes import Changes
+from konferenz.storage.changes import DELETED, Changes
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -230,6 +230,8 @@ def _note_write(
         name = getattr(getattr(clauseelement, "table", None), "name", None)
         if name:
             written.add(name)
+            if isinstance(clauseelement, sa.Delete):
+                written.add(name + DELETED)
 
 
 def create_engine(url: URL) -> Engine:

@@ -203,7 +203,7 @@ def test_export_erase_export_leaves_nothing_personal(
     ctx.undo_stack.push(QUndoCommand("ältere Änderung"))
     with qtbot.waitSignal(ctx.data_changed) as changed:
         qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
-    assert changed.args == [frozenset({PERSONS, INVITATIONS})]
+    assert {PERSONS, INVITATIONS} <= changed.args[0]
     assert ctx.undo_stack.count() == 0
     assert "anonymisiert; 2 Einladungen bleiben für die Statistik erhalten" in dialog.status.text()
     with ctx.database.read_session() as s:

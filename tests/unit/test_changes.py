@@ -16,15 +16,19 @@ from konferenz.programme import service as prog
 from konferenz.registry import persons as registry_persons
 from konferenz.registry.validation import PersonData
 from konferenz.storage.changes import (
+    AGENDA,
     CONFERENCES,
     INVITATIONS,
+    MINUTES,
     ORGANISATIONS,
     PERSONS,
+    RECOMMENDATIONS,
+    Changes,
     changed_kinds,
     fingerprints,
 )
 from konferenz.storage.db import Database, open_database
-from konferenz.storage.models import Invitation, Person
+from konferenz.storage.models import Forum, Invitation, Person
 
 
 def test_each_kind_of_change_is_noticed(db: Database) -> None:
@@ -119,3 +123,32 @@ def test_only_the_tracked_block_counts(db: Database) -> None:
         inviting_nothing = inner.tables.copy()
     assert inviting_nothing >= {"person"}
     assert outer.tables == set()  # an inner block keeps its own
+
+
+def test_a_delete_counts_what_the_database_cascades_to() -> None:
+    """A DELETE changes what the foreign keys cascade to (or clear): deleting a conference changes its
+    invitations, agenda, minutes and recommendations; deleting an organisation changes the persons' roles
+    and the invitations and recommendations that named it."""
+    assert Changes({"conference", "conference:delete"}).kinds == {
+        CONFERENCES,
+        INVITATIONS,
+        AGENDA,
+        MINUTES,
+        RECOMMENDATIONS,
+    }
+    assert Changes({"organisation", "organisation:delete"}).kinds == {
+        ORGANISATIONS,
+        PERSONS,
+        INVITATIONS,
+        RECOMMENDATIONS,
+    }
+    assert Changes({"organisation"}).kinds == {ORGANISATIONS}  # an update changes the organisation only
+
+
+def test_deleting_a_forum_is_seen_by_the_invitations(db: Database) -> None:
+    new_conference.create_conference(
+        db, editing.ConferenceData(year=2026, title="K"), [editing.ForumData(title="Forum Sprache")]
+    )
+    with db.track() as changes, db.session() as s:
+        s.execute(sa.delete(Forum))
+    assert {CONFERENCES, INVITATIONS} <= changes.kinds

@@ -2,8 +2,9 @@
 
 Each function calls one service of ``konferenz.registry.persons`` / ``organisations`` / ``merge`` (one unit of work)
 and puts the change on the window's undo stack (``AppContext.push_change``), following the undo recipes
-of ``konferenz.registry.persons``. Pushing announces the kinds of data that changed, so every list refreshes;
-Strg+Z and Strg+Umschalt+Z then undo and redo within the session.
+of ``konferenz.registry.persons``. Each operation (and each undo and redo) announces what its units of work
+wrote (``AppContext.announcing``), so every list refreshes; Strg+Z and Strg+Umschalt+Z then undo and redo
+within the session.
 
 An undo or redo can fail when the record was changed in the meantime (at another workplace, or by a later
 step that is no longer on the stack): the user is told in German, nothing is changed, and the undo history
@@ -12,8 +13,10 @@ is cleared, because the steps below no longer fit the data.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
+from typing import Concatenate, ParamSpec, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -22,7 +25,6 @@ from konferenz.errors import UserError
 from konferenz.registry import merge, organisations, persons
 from konferenz.registry.merge import Choice, MergeResult
 from konferenz.registry.validation import OrganisationData, PersonData
-from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS, RECOMMENDATIONS
 from konferenz.storage.recording import person_display_name
 from konferenz.storage.snapshot import Snapshot
 from ui.context import AppContext
@@ -30,10 +32,22 @@ from ui.context import AppContext
 log = logging.getLogger(__name__)
 
 #: what a change of a person touches in the window (organisations show their number of contacts)
-PERSON_KINDS = (PERSONS, ORGANISATIONS)
-PERSON_DELETE_KINDS = (PERSONS, ORGANISATIONS, INVITATIONS, RECOMMENDATIONS)
-ORGANISATION_KINDS = (ORGANISATIONS, PERSONS)
-ORGANISATION_DELETE_KINDS = (ORGANISATIONS, PERSONS, INVITATIONS, RECOMMENDATIONS)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _announced(operation: Callable[Concatenate[AppContext, P], R]) -> Callable[Concatenate[AppContext, P], R]:
+    """The operation announces what its units of work wrote (``AppContext.announcing``), also when it
+    fails halfway; its undo and redo do the same (``push_change`` without kinds)."""
+
+    @functools.wraps(operation)
+    def announced(ctx: AppContext, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with ctx.announcing():
+            return operation(ctx, *args, **kwargs)
+
+    return announced
 
 
 def _tr(text: str) -> str:
@@ -85,6 +99,7 @@ def _report_failed_step(ctx: AppContext, what: str, message: str) -> None:
 # --- persons ---------------------------------------------------------------------------------------------
 
 
+@_announced
 def create_person(ctx: AppContext, data: PersonData) -> int:
     """Save a new person (undo deletes it again, redo brings the same record back)."""
     person_id = persons.create_person(ctx.database, data)
@@ -100,11 +115,11 @@ def create_person(ctx: AppContext, data: PersonData) -> int:
         _tr("Person „{0}“ anlegen").format(person_name(data)),
         _guarded(ctx, _tr("Wiederholen"), redo),
         _guarded(ctx, _tr("Rückgängig"), undo),
-        PERSON_KINDS,
     )
     return person_id
 
 
+@_announced
 def update_person(ctx: AppContext, person_id: int, data: PersonData, expected_version: int | None) -> int:
     """Save changed data of a person; returns the new version. Raises ``ValidationError`` and
     ``VersionConflictError`` (nothing saved). A save that changes nothing is not put on the stack."""
@@ -127,11 +142,11 @@ def update_person(ctx: AppContext, person_id: int, data: PersonData, expected_ve
         _tr("Person „{0}“ ändern").format(person_name(data)),
         _guarded(ctx, _tr("Wiederholen"), redo),
         _guarded(ctx, _tr("Rückgängig"), undo),
-        PERSON_KINDS,
     )
     return version
 
 
+@_announced
 def delete_person(ctx: AppContext, person_id: int, name: str) -> None:
     """Delete a person with everything on it (undo puts all of it back)."""
     state = {"snap": persons.delete_person(ctx.database, person_id)}
@@ -146,10 +161,10 @@ def delete_person(ctx: AppContext, person_id: int, name: str) -> None:
         _tr("Person „{0}“ löschen").format(name),
         _guarded(ctx, _tr("Wiederholen"), redo),
         _guarded(ctx, _tr("Rückgängig"), undo),
-        PERSON_DELETE_KINDS,
     )
 
 
+@_announced
 def merge_persons(
     ctx: AppContext, keep_id: int, drop_id: int, choices: Mapping[str, Choice], text: str
 ) -> MergeResult:
@@ -166,7 +181,6 @@ def merge_persons(
         text,
         _guarded(ctx, _tr("Wiederholen"), redo),
         _guarded(ctx, _tr("Rückgängig"), undo),
-        PERSON_DELETE_KINDS,
     )
     return state["result"]
 
@@ -174,6 +188,7 @@ def merge_persons(
 # --- organisations -------------------------------------------------------------------------------------
 
 
+@_announced
 def create_organisation(ctx: AppContext, data: OrganisationData) -> int:
     organisation_id = organisations.create_organisation(ctx.database, data)
     state: dict[str, Snapshot] = {}
@@ -188,11 +203,11 @@ def create_organisation(ctx: AppContext, data: OrganisationData) -> int:
         _tr("Organisation „{0}“ anlegen").format(data.name),
         _guarded(ctx, _tr("Wiederholen"), redo),
         _guarded(ctx, _tr("Rückgängig"), undo),
-        ORGANISATION_KINDS,
     )
     return organisation_id
 
 
+@_announced
 def update_organisation(
     ctx: AppContext, organisation_id: int, data: OrganisationData, expected_version: int | None
 ) -> int:
@@ -217,11 +232,11 @@ def update_organisation(
         _tr("Organisation „{0}“ ändern").format(data.name),
         _guarded(ctx, _tr("Wiederholen"), redo),
         _guarded(ctx, _tr("Rückgängig"), undo),
-        ORGANISATION_KINDS,
     )
     return version
 
 
+@_announced
 def delete_organisation(ctx: AppContext, organisation_id: int, name: str) -> None:
     state = {"snap": organisations.delete_organisation(ctx.database, organisation_id)}
 
@@ -235,10 +250,10 @@ def delete_organisation(ctx: AppContext, organisation_id: int, name: str) -> Non
         _tr("Organisation „{0}“ löschen").format(name),
         _guarded(ctx, _tr("Wiederholen"), redo),
         _guarded(ctx, _tr("Rückgängig"), undo),
-        ORGANISATION_DELETE_KINDS,
     )
 
 
+@_announced
 def merge_organisations(
     ctx: AppContext, keep_id: int, drop_id: int, choices: Mapping[str, Choice], text: str
 ) -> MergeResult:
@@ -254,6 +269,5 @@ def merge_organisations(
         text,
         _guarded(ctx, _tr("Wiederholen"), redo),
         _guarded(ctx, _tr("Rückgängig"), undo),
-        ORGANISATION_DELETE_KINDS,
     )
     return state["result"]

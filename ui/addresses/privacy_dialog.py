@@ -48,7 +48,6 @@ from konferenz.errors import UserError, file_problem
 from konferenz.privacy.access import export_person, save_export
 from konferenz.privacy.erasure import ErasureResult, erase_person, erase_persons
 from konferenz.privacy.review import review
-from konferenz.storage.changes import INVITATIONS, PERSONS
 from konferenz.storage.models import Person
 from ui.context import AppContext
 from ui.widgets.dialog_tools import choose_save_path, confirm
@@ -371,7 +370,8 @@ class PrivacyDialog(QDialog):
         ):
             return None
         try:
-            result = erase_person(self.ctx.database, pid, reason)
+            database = self.ctx.database
+            result = self.ctx.run(lambda: erase_person(database, pid, reason))
         except UserError as exc:
             QMessageBox.warning(self, title, exc.message)
             return None
@@ -384,7 +384,6 @@ class PrivacyDialog(QDialog):
 
     def _after_erasure(self) -> None:
         self.ctx.undo_stack.clear()  # an older edit of the person must not be undone into erased data
-        self.ctx.announce(PERSONS, INVITATIONS)
         if self.table.rowCount():
             self.refresh_review()
 
@@ -504,13 +503,15 @@ class PrivacyDialog(QDialog):
             return None
         database = self.ctx.database
         try:
-            results = run_task(
-                self,
-                title,
-                lambda progress, cancelled: erase_persons(
-                    database, ids, reason, progress, cancelled, review_years=years
-                ),
-                label=self.tr("{0} werden anonymisiert …").format(count),
+            results = self.ctx.run(
+                lambda: run_task(
+                    self,
+                    title,
+                    lambda progress, cancelled: erase_persons(
+                        database, ids, reason, progress, cancelled, review_years=years
+                    ),
+                    label=self.tr("{0} werden anonymisiert …").format(count),
+                )
             )
         except UserError as exc:
             QMessageBox.warning(self, title, exc.message)

@@ -19,7 +19,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget
 
 from konferenz.errors import UserError
-from konferenz.storage.changes import CONFERENCES, INVITATIONS
 from konferenz.storage.models import Conference
 from ui.conferences.checkin_window import CheckInWindow
 from ui.conferences.conference_dialog import ConferenceDialog, CopyConferenceDialog
@@ -266,7 +265,7 @@ class ConferencesArea(QWidget):
         """Konferenz → Neue Konferenz …"""
         year = self.conference_year()
         dialog = ConferenceDialog(self.ctx.database, None, self, year=(year + 1) if year else None)
-        if not run_dialog(dialog) or dialog.saved_id is None:
+        if not self.ctx.run(lambda: run_dialog(dialog)) or dialog.saved_id is None:
             return None
         return self._saved(dialog.saved_id)
 
@@ -276,20 +275,19 @@ class ConferencesArea(QWidget):
         if conf_id is None:
             return None
         dialog = ConferenceDialog(self.ctx.database, conf_id, self)
-        if not run_dialog(dialog) or dialog.saved_id is None:
+        if not self.ctx.run(lambda: run_dialog(dialog)) or dialog.saved_id is None:
             return None
         return self._saved(dialog.saved_id)
 
     def copy_conference(self) -> int | None:
         """Konferenz → Vorjahr kopieren …"""
         dialog = CopyConferenceDialog(self.ctx.database, self, from_year=self.conference_year())
-        if not run_dialog(dialog) or dialog.saved_id is None:
+        if not self.ctx.run(lambda: run_dialog(dialog)) or dialog.saved_id is None:
             return None
-        return self._saved(dialog.saved_id, INVITATIONS)
+        return self._saved(dialog.saved_id)
 
-    def _saved(self, conference_id: int, *kinds: str) -> int:
+    def _saved(self, conference_id: int) -> int:
         self._wanted_id = conference_id
-        self.ctx.announce(CONFERENCES, *kinds)
         self.select_conference(conference_id)
         return conference_id
 
@@ -300,10 +298,8 @@ class ConferencesArea(QWidget):
         year = self.conference_year()
         assert year is not None
         dialog = InviteDialog(self.ctx.database, year, self)
-        if not run_dialog(dialog):
-            return False
-        self.ctx.announce(INVITATIONS)
-        return True
+        # what the dialog invited is announced when it closes
+        return bool(self.ctx.run(lambda: run_dialog(dialog)))
 
     def show_reminders(self) -> list[int]:
         """Konferenz → Erinnerungsliste"""

@@ -348,8 +348,8 @@ class CheckInWindow(QWidget):
         database = self.ctx.database
         with database.read_session() as s:
             details = invitation_details(s, invitation_id)
-        if details is None:
-            self.ctx.announce(INVITATIONS)
+        if details is None:  # deleted meanwhile: the list shows what is stored
+            self._refresh()
             return False
         who = isolate(details.name) + (f" ({isolate(details.organisation)})" if details.organisation else "")
         if details.substitute_name:
@@ -361,7 +361,7 @@ class CheckInWindow(QWidget):
             return False
         try:
             before = replies.capture_reply_states(database, [invitation_id])
-            checkin.check_in(database, invitation_id)
+            self.ctx.run(lambda: checkin.check_in(database, invitation_id))
             after = replies.capture_reply_states(database, [invitation_id])
         except UserError as exc:
             log.info("Check-in: %s", exc)
@@ -369,9 +369,7 @@ class CheckInWindow(QWidget):
             return False
         change = ReplyChange(self.ctx, self, before, after)
         self._last_change = change
-        self.ctx.push_change(
-            self.tr("Check-in {0}").format(details.name), change.redo, change.undo, [INVITATIONS]
-        )
+        self.ctx.push_change(self.tr("Check-in {0}").format(details.name), change.redo, change.undo)
         note = ""
         if details.status not in InvitationStatus.expected():
             note = self.tr(" (bisher: {0})").format(label(details.status))
@@ -380,7 +378,6 @@ class CheckInWindow(QWidget):
             note += self.tr(" – {0}").format(forum)
         self.set_confirmation(self.tr("Willkommen: {0}{1}").format(who, note), ok=True)
         self._reset_search()
-        self.ctx.announce(INVITATIONS)
         self.checked_in.emit(invitation_id)
         return True
 
@@ -423,7 +420,9 @@ class CheckInWindow(QWidget):
             name=self.search_field.text(),
             font_scale=DIALOG_SCALE,
         )
-        if not run_dialog(dialog) or dialog.person_id is None:
+        with self.ctx.announcing():  # the new person
+            created = run_dialog(dialog) and dialog.person_id is not None
+        if not created or dialog.person_id is None:
             self.search_field.setFocus()
             return None
         return self._walk_in(dialog.person_id, dialog.organisation_id(), new=True)
@@ -441,7 +440,10 @@ class CheckInWindow(QWidget):
 
     def _walk_in(self, person_id: int, organisation_id: int | None, *, new: bool) -> int | None:
         try:
-            invitation_id = checkin.add_walk_in(self.ctx.database, self.year, person_id, organisation_id)
+            database = self.ctx.database
+            invitation_id = self.ctx.run(
+                lambda: checkin.add_walk_in(database, self.year, person_id, organisation_id)
+            )
         except UserError as exc:
             self.set_confirmation(exc.message, ok=False)
             return None
@@ -455,10 +457,6 @@ class CheckInWindow(QWidget):
             ok=True,
         )
         self._reset_search()
-        if new:
-            self.ctx.announce(INVITATIONS, PERSONS)
-        else:
-            self.ctx.announce(INVITATIONS)
         self.checked_in.emit(invitation_id)
         return invitation_id
 
@@ -494,17 +492,16 @@ class CheckInWindow(QWidget):
             return 0
         try:
             before = replies.capture_reply_states(database, expected_ids)
-            count = checkin.close_event(database, self.year)
+            count = self.ctx.run(lambda: checkin.close_event(database, self.year))
             after = replies.capture_reply_states(database, expected_ids)
         except UserError as exc:
             QMessageBox.warning(self, title, exc.message)
             return 0
         change = ReplyChange(self.ctx, self, before, after)
-        self.ctx.push_change(title, change.redo, change.undo, [INVITATIONS])
+        self.ctx.push_change(title, change.redo, change.undo)
         self.set_confirmation(
             self.tr("Abgeschlossen: {0} auf „nicht erschienen“ gesetzt.").format(count), ok=True
         )
-        self.ctx.announce(INVITATIONS)
         return count
 
     # --- refreshing and closing ------------------------------------------------------------------------
@@ -518,8 +515,11 @@ class CheckInWindow(QWidget):
 
     def _on_data_changed(self, kinds: frozenset[str]) -> None:
         if kinds & {INVITATIONS, PERSONS}:
-            self.model.refresh()
-            self._update_counter()
+            self._refresh()
+
+    def _refresh(self) -> None:
+        self.model.refresh()
+        self._update_counter()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_geometry(self, "CheckInWindow")

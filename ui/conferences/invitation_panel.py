@@ -390,7 +390,8 @@ class InvitationPanel(QWidget):
                 return False
             self.editor.substitute.setText(" ".join(name.split()))
         try:
-            saved = self._change(ids, status)
+            with self.ctx.announcing():
+                saved = self._change(ids, status)
         except UserError as exc:
             _warn(self, title, exc)
             self._reload_after_change()
@@ -538,20 +539,21 @@ class InvitationPanel(QWidget):
             return True
         database = self.ctx.database
         reply = self.editor.reply(details.status, new_reply=False)
-        try:
-            before = replies.capture_reply_states(database, [details.id])
+        with self.ctx.announcing():
             try:
-                saved = self._record(details.id, reply, details.name, expected_version=details.version)
-            except ConflictError:
-                saved = self._resolve_conflict(details, reply)
-            if not saved:
+                before = replies.capture_reply_states(database, [details.id])
+                try:
+                    saved = self._record(details.id, reply, details.name, expected_version=details.version)
+                except ConflictError:
+                    saved = self._resolve_conflict(details, reply)
+                if not saved:
+                    return False
+                after = replies.capture_reply_states(database, [details.id])
+            except UserError as exc:
+                _warn(self, self.tr("Rückmeldung speichern"), exc)
+                self._reload_after_change()
                 return False
-            after = replies.capture_reply_states(database, [details.id])
-        except UserError as exc:
-            _warn(self, self.tr("Rückmeldung speichern"), exc)
-            self._reload_after_change()
-            return False
-        self._finish(before, after, self.tr("Rückmeldung von {0} geändert").format(details.name))
+            self._finish(before, after, self.tr("Rückmeldung von {0} geändert").format(details.name))
         if refocus:
             self.list_panel.focus_search()
         return True
@@ -559,7 +561,7 @@ class InvitationPanel(QWidget):
     def _finish(self, before: list[replies.ReplyState], after: list[replies.ReplyState], text: str) -> None:
         if [s.values for s in before] != [s.values for s in after]:
             change = ReplyChange(self.ctx, self, before, after)
-            self.ctx.push_change(text, change.redo, change.undo, [INVITATIONS])
+            self.ctx.push_change(text, change.redo, change.undo)
         freed = any(b.status in InvitationStatus.seated() for b in before) and any(
             a.status not in InvitationStatus.seated() for a in after
         )
@@ -569,9 +571,11 @@ class InvitationPanel(QWidget):
         self.changed.emit()
 
     def _reload_after_change(self) -> None:
+        """After a change (announced by ``AppContext``) or a refused one: the list and the reply pane show
+        what is stored now."""
         self._editor_id = None
         self.editor.details = None
-        self.ctx.announce(INVITATIONS)
+        self._refresh()
 
     def _names(self, ids: Sequence[int]) -> dict[int, str]:
         with self.ctx.database.read_session() as s:
@@ -621,22 +625,22 @@ class InvitationPanel(QWidget):
             )
             self.editor.substitute.setFocus()
             return
-        dialog = QuickPersonDialog(
-            self.ctx.database,
-            self,
-            title=self.tr("Vertretung in die Adressen übernehmen"),
-            name=name,
-            organisation_id=details.organisation_id,
-        )
-        if not run_dialog(dialog) or dialog.person_id is None:
-            return
-        try:
-            if self.editor.is_dirty() or details.status is not InvitationStatus.SUBSTITUTED:
-                self._change([details.id], InvitationStatus.SUBSTITUTED)
-            replies.link_substitute(self.ctx.database, details.id, dialog.person_id)
-        except UserError as exc:
-            _warn(self, self.tr("In Adressen übernehmen"), exc)
-        self.ctx.announce(PERSONS, INVITATIONS)
+        with self.ctx.announcing():  # the new person and the invitation's link
+            dialog = QuickPersonDialog(
+                self.ctx.database,
+                self,
+                title=self.tr("Vertretung in die Adressen übernehmen"),
+                name=name,
+                organisation_id=details.organisation_id,
+            )
+            if not run_dialog(dialog) or dialog.person_id is None:
+                return
+            try:
+                if self.editor.is_dirty() or details.status is not InvitationStatus.SUBSTITUTED:
+                    self._change([details.id], InvitationStatus.SUBSTITUTED)
+                replies.link_substitute(self.ctx.database, details.id, dialog.person_id)
+            except UserError as exc:
+                _warn(self, self.tr("In Adressen übernehmen"), exc)
 
     # --- notices, reminders, export --------------------------------------------------------------------
 
@@ -730,11 +734,14 @@ class InvitationPanel(QWidget):
 
     def _on_data_changed(self, kinds: frozenset[str]) -> None:
         if kinds & {INVITATIONS, PERSONS, ORGANISATIONS, CONFERENCES}:
-            dirty = self.editor.is_dirty()
-            self.model.refresh()
-            self._load_header()
-            if not dirty or self.editor.details is None:
-                self._load_editor(self.current_id())
+            self._refresh()
+
+    def _refresh(self) -> None:
+        dirty = self.editor.is_dirty()
+        self.model.refresh()
+        self._load_header()
+        if not dirty or self.editor.details is None:
+            self._load_editor(self.current_id())
 
     def _on_database_changed(self) -> None:
         self.editor.load(None)

@@ -5,8 +5,8 @@ agenda as a tree (``ui.programme.agenda_model.AgendaModel``): the items in their
 Titel, Art, Raum and Mitwirkende, the forums of a Forenphase as child rows in its slot. Next to it the
 details of the chosen item, including the Regieplan fields.
 
-Every change is one service call of ``konferenz.programme.service`` (its own unit of work) followed by an
-announcement of AGENDA, so this view and every list reload. Times are never edited: they follow from the
+Every change is one service call of ``konferenz.programme.service`` (its own unit of work) made through
+``AppContext.run``, which announces what it wrote, so this view and every list reload. Times are never edited: they follow from the
 order and the durations, so a move (drag and drop, or Alt+Pfeil) shows the new times at once.
 New, changed, moved and deleted items can be undone (Strg+Z); an undone and redone new item gets a new
 id in the database, so commands refer to items through ``_resolve``.
@@ -408,8 +408,10 @@ class ProgrammeArea(QWidget):
         if year is None:
             return None
         title = self.tr("Programmpunkt anlegen")
-        new_id = attempt(
-            self, title, lambda: programme.add_item(self.database, year, data, position=position)
+        new_id = self.ctx.run(
+            lambda: attempt(
+                self, title, lambda: programme.add_item(self.database, year, data, position=position)
+            )
         )
         if new_id is None:
             return None
@@ -425,7 +427,6 @@ class ProgrammeArea(QWidget):
             self.tr("Programmpunkt „{0}“ anlegen").format(data.title),
             self._guarded(title, redo),
             self._guarded(title, undo),
-            {AGENDA},
         )
         self.select_item(new_id)
         return new_id
@@ -455,7 +456,7 @@ class ProgrammeArea(QWidget):
             return True
         title = self.tr("Programmpunkt speichern")
         try:
-            programme.update_item(self.database, item_id, data, expected=old)
+            self.ctx.run(lambda: programme.update_item(self.database, item_id, data, expected=old))
         except ConflictError as exc:
             stored = exc.current
             assert isinstance(stored, programme.ItemData)
@@ -469,7 +470,6 @@ class ProgrammeArea(QWidget):
             self.tr("Programmpunkt „{0}“ ändern").format(data.title),
             self._guarded(title, lambda: programme.update_item(self.database, self._resolve(item_id), data)),
             self._guarded(title, lambda: programme.update_item(self.database, self._resolve(item_id), old)),
-            {AGENDA},
         )
         return True
 
@@ -489,13 +489,15 @@ class ProgrammeArea(QWidget):
         ]
         choice = self.ask_conflict(self.tr("Programmpunkt „{0}“").format(stored.title), differences)
         if choice is ConflictChoice.OVERWRITE:
-            return succeeded(
-                self,
-                self.tr("Programmpunkt speichern"),
-                lambda: programme.update_item(self.database, item_id, data, expected=stored),
+            return self.ctx.run(
+                lambda: succeeded(
+                    self,
+                    self.tr("Programmpunkt speichern"),
+                    lambda: programme.update_item(self.database, item_id, data, expected=stored),
+                )
             )
         if choice is ConflictChoice.DISCARD:
-            self.ctx.announce(AGENDA)  # show the stored version
+            self.reload()  # show the stored version
         return False
 
     def delete_item(self, *, confirm: bool = True) -> bool:
@@ -525,10 +527,11 @@ class ProgrammeArea(QWidget):
         data = item_data(node)
         forum_ids = [f.id for f in node.forums]
         title = self.tr("Programmpunkt löschen")
-        if not succeeded(self, title, lambda: programme.delete_item(self.database, item_id)):
+        if not self.ctx.run(
+            lambda: succeeded(self, title, lambda: programme.delete_item(self.database, item_id))
+        ):
             return False
         if not undoable:
-            self.ctx.announce(AGENDA, MINUTES, CONFERENCES)
             return True
 
         def undo() -> None:
@@ -541,7 +544,6 @@ class ProgrammeArea(QWidget):
             self.tr("Programmpunkt „{0}“ löschen").format(data.title),
             self._guarded(title, lambda: programme.delete_item(self.database, self._resolve(item_id))),
             self._guarded(title, undo),
-            {AGENDA},
         )
         next_row = min(row, len(self.model.items) - 1)
         if next_row >= 0:
@@ -551,7 +553,9 @@ class ProgrammeArea(QWidget):
     def _move(self, item_id: int, old_position: int, new_position: int) -> bool:
         """The model's move handler (drag and drop, Alt+Pfeil): the service, then undo and announce."""
         title = self.tr("Programmpunkt verschieben")
-        if not succeeded(self, title, lambda: programme.move_item(self.database, item_id, new_position)):
+        if not self.ctx.run(
+            lambda: succeeded(self, title, lambda: programme.move_item(self.database, item_id, new_position))
+        ):
             # the model shows the old order again; the database may have changed meanwhile
             self.reload()
             return False
@@ -564,7 +568,6 @@ class ProgrammeArea(QWidget):
             self._guarded(
                 title, lambda: programme.move_item(self.database, self._resolve(item_id), old_position)
             ),
-            {AGENDA},
         )
         return True
 
@@ -607,10 +610,9 @@ class ProgrammeArea(QWidget):
     def set_forums(self, item_id: int, forum_ids: list[int]) -> bool:
         """Let ``forum_ids`` run in parallel during the Forenphase ``item_id`` (not undoable)."""
         title = self.tr("Foren zuordnen")
-        if not succeeded(self, title, lambda: programme.assign_forums(self.database, item_id, forum_ids)):
-            return False
-        self.ctx.announce(AGENDA)
-        return True
+        return self.ctx.run(
+            lambda: succeeded(self, title, lambda: programme.assign_forums(self.database, item_id, forum_ids))
+        )
 
     # --- paper and Excel ----------------------------------------------------------------------------------
 

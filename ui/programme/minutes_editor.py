@@ -42,7 +42,6 @@ from konferenz.enums import AgendaItemType, RecommendationStatus, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.lists.source import format_date
 from konferenz.programme import service as programme
-from konferenz.storage.changes import MINUTES, RECOMMENDATIONS
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference, MinutesEntry, Recommendation, RecommendationUpdate
 from ui.context import AppContext
@@ -370,7 +369,11 @@ class MinutesEditor(QWidget):
         return self.minutes_modified() or any(row.changed() for row in self.status_rows)
 
     def _save_minutes(self, data: programme.MinutesData) -> int | None:
-        """Write the minutes (creating the entry) and put the change on the undo stack."""
+        """Write the minutes (creating the entry) and put the change on the undo stack; what was written
+        is announced."""
+        return self.ctx.run(lambda: self._write_minutes(data))
+
+    def _write_minutes(self, data: programme.MinutesData) -> int | None:
         year, node = self.year, self.node
         if year is None or node is None:
             return None
@@ -425,7 +428,6 @@ class MinutesEditor(QWidget):
                 self.tr("Protokoll „{0}“").format(name),
                 lambda: attempt(self, title, lambda: write(data)),
                 lambda: attempt(self, title, lambda: write(old)),
-                {MINUTES},
             )
         return entry_id
 
@@ -450,21 +452,23 @@ class MinutesEditor(QWidget):
             on = from_qdate(self.status_date.date())
             database = self.database
             title = self.tr("Sachstand speichern")
-            for row in changed_rows:
-                status = row.new_status()
-                note = row.note.text().strip() or self.tr("Sachstand: {0}").format(label(status))
-                rec_id = row.recommendation_id
+            with self.ctx.announcing():
+                for row in changed_rows:
+                    status = row.new_status()
+                    note = row.note.text().strip() or self.tr("Sachstand: {0}").format(label(status))
+                    rec_id = row.recommendation_id
 
-                def write(
-                    rec_id: int = rec_id, status: RecommendationStatus = status, note: str = note
-                ) -> None:
-                    programme.update_status(database, rec_id, status, note, on=on, minutes_entry_id=entry_id)
+                    def write(
+                        rec_id: int = rec_id, status: RecommendationStatus = status, note: str = note
+                    ) -> None:
+                        programme.update_status(
+                            database, rec_id, status, note, on=on, minutes_entry_id=entry_id
+                        )
 
-                if not succeeded(self, title, write):
-                    break
-                row.status = status
-                row.note.clear()
-            self.ctx.announce(RECOMMENDATIONS, MINUTES)
+                    if not succeeded(self, title, write):
+                        break
+                    row.status = status
+                    row.note.clear()
         self.saved.emit()
         return True
 
@@ -493,9 +497,11 @@ class MinutesEditor(QWidget):
         data.forum_id = node.id if isinstance(node, ForumNode) else None
         data.minutes_entry_id = entry_id
         database = self.database
-        rec_id = attempt(
-            self, self.tr("Empfehlung hinzufügen"), lambda: programme.add_recommendation(database, year, data)
+        rec_id = self.ctx.run(
+            lambda: attempt(
+                self,
+                self.tr("Empfehlung hinzufügen"),
+                lambda: programme.add_recommendation(database, year, data),
+            )
         )
-        if rec_id is not None:
-            self.ctx.announce(RECOMMENDATIONS, MINUTES)
         return rec_id

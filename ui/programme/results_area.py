@@ -578,14 +578,15 @@ class ResultsArea(QWidget):
             self.note_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             return False
         database = self.database
-        if not succeeded(
-            self,
-            self.tr("Vermerk speichern"),
-            lambda: programme.update_status(database, rec_id, status, note or label(status), on=on),
+        if not self.ctx.run(
+            lambda: succeeded(
+                self,
+                self.tr("Vermerk speichern"),
+                lambda: programme.update_status(database, rec_id, status, note or label(status), on=on),
+            )
         ):
             return False
         self.note_edit.clear()
-        self.ctx.announce(RECOMMENDATIONS)
         show_status(self, self.tr("Vermerk vom {0} gespeichert").format(format_date(on)))
         if not self.select(rec_id):  # filtered out by its new status: say so
             show_status(self, self.tr("Vermerk gespeichert; die Empfehlung passt nicht mehr zum Filter."))

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 from konferenz.errors import UserError
 from konferenz.importing import undo
 from konferenz.lists.source import format_count
-from konferenz.storage.changes import ORGANISATIONS, PERSONS
 from ui.context import AppContext
 from ui.widgets.tasks import Cancelled, Progress, run_task
 
@@ -53,11 +52,10 @@ def undo_batch(parent: QWidget, ctx: AppContext, batch_id: int, *, confirm: bool
         return undo.undo_import(database, batch_id).text
 
     try:
-        text = run_task(parent, title, work)
+        text = ctx.run(lambda: run_task(parent, title, work))
     except UserError as exc:
         QMessageBox.warning(parent, title, exc.message)
         return None
-    ctx.announce(PERSONS, ORGANISATIONS)
     return text
 
 

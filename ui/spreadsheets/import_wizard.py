@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 from konferenz.errors import UserError
 from konferenz.importing import service as importing
 from konferenz.importing.plan import ImportPlan, ImportReport, RowChoice
-from konferenz.storage.changes import ORGANISATIONS, PERSONS
 from ui.context import AppContext
 from ui.spreadsheets.import_pages import FilePage, MappingPage, PreviewPage, ResultPage
 from ui.spreadsheets.import_undo import undo_batch
@@ -106,13 +105,14 @@ class ImportWizard(QWizard):
             )
 
         try:
-            self.report = run_task(
-                self, self.tr("Importieren"), work, label=self.tr("Importiere „{0}“ …").format(name)
+            self.report = self.ctx.run(
+                lambda: run_task(
+                    self, self.tr("Importieren"), work, label=self.tr("Importiere „{0}“ …").format(name)
+                )
             )
         except UserError as exc:
             QMessageBox.warning(self, self.tr("Importieren"), exc.message)
             return False
-        self.ctx.announce(PERSONS, ORGANISATIONS)
         return True
 
     def undo(self) -> bool:

@@ -4,10 +4,13 @@
 QProgressDialog shows ``progress(done, total)`` and offers Abbrechen; the window keeps repainting. The
 core's long operations (import, export, letters, backups) all take these two callbacks; a cancelled unit
 of work raises UserError inside its transaction, so nothing is stored. Writes are serialised by one lock.
+The work runs in a copy of the caller's context (``contextvars``), so ``AppContext.run`` around
+``run_task`` sees what the background units of work wrote (``Database.track``) and announces it.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -37,8 +40,13 @@ class Task(QRunnable):
         self.work = work
         self.signals = _Signals()
         self.cancel_requested = threading.Event()
+        #: the creating thread's context: what it tracks, the work's units of work report to
+        self.context = contextvars.copy_context()
 
     def run(self) -> None:
+        self.context.run(self._run)
+
+    def _run(self) -> None:
         try:
             with WRITE_LOCK:
                 result = self.work(self.signals.progress.emit, self.cancel_requested.is_set)

@@ -481,11 +481,13 @@ class LettersDialog(QDialog):
             return None
 
     def _output(self, title: str, work: Callable[[Progress, Cancelled], Outcome]) -> Outcome | None:
-        outcome = self._run(title, work)
-        if outcome is not None:
-            self._finished(outcome)
-            if outcome.file_error:
-                warn(self, title, outcome.file_error)
+        # a recorded sending is announced after the controls show it (the counts here refresh then too)
+        with self.ctx.announcing():
+            outcome = self._run(title, work)
+            if outcome is not None:
+                self._finished(outcome)
+        if outcome is not None and outcome.file_error:
+            warn(self, title, outcome.file_error)
         return outcome
 
     def _finished(self, outcome: Outcome) -> None:
@@ -526,7 +528,6 @@ class LettersDialog(QDialog):
             self.selection_button.setChecked(True)
             self._touched_recipients = True
             self.record_box.setChecked(False)
-            self.ctx.announce(INVITATIONS)  # the lists refresh, and so do the counts here
             self.refresh()
         self.result_label.setText(" ".join(parts))
 
@@ -686,10 +687,11 @@ class LettersDialog(QDialog):
         finally:
             progress.close()
             progress.deleteLater()
-        outcome = self._run(title, lambda _p, _c: commit_output(database, choice, letters, [], archive))
-        if outcome is not None:
-            self._finished(outcome)
-        else:
+        with self.ctx.announcing():
+            outcome = self._run(title, lambda _p, _c: commit_output(database, choice, letters, [], archive))
+            if outcome is not None:
+                self._finished(outcome)
+        if outcome is None:
             self.result_label.setText(self._printed_not_recorded(len(letters)))
         return True
 
