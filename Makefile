@@ -10,12 +10,14 @@ STAMP := $(VENV)/.installed
 DEMO_DB := .demo/konferenz-demo.sqlite
 PYTEST_ARGS ?=
 
-.PHONY: help setup run demo test lint typecheck unit bench clean
+.PHONY: help setup run demo test lint typecheck unit bench dist dist-test clean
 
 help:
 	@echo "make run    – Programm mit Demodatenbank starten ($(DEMO_DB))"
 	@echo "make test   – Lint (ruff), Typprüfung (mypy), Architekturregel und alle Tests"
 	@echo "make bench  – Benchmarks, Ergebnis in .bench/results.json"
+	@echo "make dist   – eigenständiges Programmpaket in dist/konferenz/ (ohne Python lauffähig)"
+	@echo "make dist-test – das Paket bauen und in leerer Umgebung prüfen"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 oder neuer wird benötigt."; exit 1; }
@@ -53,5 +55,19 @@ test: lint typecheck unit
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/run.py
 
+DIST_STAMP := $(VENV)/.dist-installed
+
+$(DIST_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,dist]"
+	@touch $(DIST_STAMP)
+
+# one folder with the program, Qt, fonts, templates and migrations (packaging/konferenz.spec)
+dist: $(DIST_STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller packaging/konferenz.spec
+	@du -sh dist/konferenz
+
+dist-test: dist
+	KONFERENZ_BUNDLE=$(CURDIR)/dist/konferenz QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q tests/dist
+
 clean:
-	rm -rf $(VENV) .demo .bench .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .demo .bench .pytest_cache .mypy_cache .ruff_cache dist build

@@ -39,8 +39,14 @@ _NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs"
 
 
 def resolve_url(db: str | os.PathLike[str] | None) -> URL:
-    """The database URL for a ``--db`` value: a path, a SQLAlchemy URL, the environment, or the default."""
-    raw = os.fspath(db) if db is not None else os.environ.get(ENV_VAR) or ""
+    """The database URL for a ``--db`` value: a path or a SQLAlchemy URL; without one ``KONFERENZ_DB``, then
+    the machine-wide configuration (``[datenbank] adresse`` in ``konferenz.ini`` next to the program, see
+    ``paths.config_file``), then the file in the user's data folder."""
+    raw = (
+        os.fspath(db)
+        if db is not None
+        else os.environ.get(ENV_VAR) or paths.configured("datenbank", "adresse")
+    )
     if not raw.strip():
         return sqlite_url(paths.default_database_path())
     raw = raw.strip()

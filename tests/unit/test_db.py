@@ -34,6 +34,40 @@ def test_default_is_in_user_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve_url(None).database == str(dbmod.paths.default_database_path())
 
 
+def test_machine_wide_configuration_comes_after_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """IT sets the default database for every user of a PC in konferenz.ini next to the program (or the
+    file KONFERENZ_CONFIG names); KONFERENZ_DB and --db still win."""
+    config = tmp_path / "konferenz.ini"
+    config.write_text(
+        "# vom IT-Dienst verteilt\n[datenbank]\nadresse = postgresql://ki@server.kreis-borken.de/konferenz\n",
+        encoding="utf-8-sig",  # Notepad writes a BOM
+    )
+    monkeypatch.setenv("KONFERENZ_CONFIG", str(config))
+    monkeypatch.delenv("KONFERENZ_DB", raising=False)
+    assert resolve_url(None).render_as_string() == "postgresql+psycopg://ki@server.kreis-borken.de/konferenz"
+    monkeypatch.setenv("KONFERENZ_DB", str(tmp_path / "env.sqlite"))
+    assert resolve_url(None).database == str(tmp_path / "env.sqlite")
+    monkeypatch.delenv("KONFERENZ_DB")
+    config.write_bytes(b"\xff\xfe kaputt")  # unreadable: the default, with a note in the log
+    assert resolve_url(None).database == str(dbmod.paths.default_database_path())
+
+
+def test_the_installed_program_reads_konferenz_ini_next_to_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "konferenz.ini").write_text(
+        "[datenbank]\nadresse = P:\\KI\\konferenz.sqlite\n", encoding="utf-8"
+    )
+    monkeypatch.delenv("KONFERENZ_CONFIG", raising=False)
+    monkeypatch.delenv("KONFERENZ_DB", raising=False)
+    monkeypatch.setattr(dbmod.paths.sys, "frozen", True, raising=False)
+    monkeypatch.setattr(dbmod.paths.sys, "executable", str(tmp_path / "konferenz.exe"))
+    assert dbmod.paths.config_file() == tmp_path / "konferenz.ini"
+    assert dbmod.paths.configured("datenbank", "adresse") == "P:\\KI\\konferenz.sqlite"
+
+
 def test_plain_postgresql_url_gets_psycopg_driver() -> None:
     url = resolve_url("postgresql://ki@server.kreis-borken.de/konferenz")
     assert url.drivername == "postgresql+psycopg"
