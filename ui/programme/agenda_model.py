@@ -17,9 +17,8 @@ import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from PySide6.QtCore import (
     QAbstractItemModel,
     QByteArray,
@@ -29,12 +28,14 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from sqlalchemy.orm import Session
 
 from konferenz.enums import AgendaItemType, label
 from konferenz.letters.selection import forum_label
-from konferenz.programme.service import ItemData, add_minutes, item_data
-from konferenz.storage.models import AgendaItem, Forum, MinutesEntry
+from konferenz.programme import reads
+from konferenz.programme.service import ItemData, add_minutes
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 MIME_TYPE = "application/x-konferenz-agenda-item"
 
@@ -88,47 +89,30 @@ class ItemNode(ItemData):
 
 def load_agenda(session: Session, conference_id: int | None) -> list[ItemNode]:
     """The items of a conference in order, with their forums and whether minutes exist."""
-    if conference_id is None:
-        return []
-    items = session.scalars(
-        sa.select(AgendaItem)
-        .where(AgendaItem.conference_id == conference_id)
-        .order_by(AgendaItem.position, AgendaItem.id)
-    ).all()
-    forums = session.scalars(
-        sa.select(Forum).where(Forum.conference_id == conference_id).order_by(Forum.sort_order, Forum.id)
-    ).all()
-    numbers = {forum.id: n for n, forum in enumerate(forums, start=1)}
-    minutes = session.execute(
-        sa.select(MinutesEntry.agenda_item_id, MinutesEntry.forum_id).where(
-            MinutesEntry.conference_id == conference_id
-        )
-    ).all()
-    item_minutes = {item_id for item_id, forum_id in minutes if forum_id is None}
-    forum_minutes = {forum_id for _item_id, forum_id in minutes if forum_id is not None}
+    agenda = reads.agenda_of(session, conference_id)
     by_item: dict[int, list[ForumNode]] = {}
-    for forum in forums:
+    for forum in agenda.forums:
         if forum.agenda_item_id is not None:
             by_item.setdefault(forum.agenda_item_id, []).append(
                 ForumNode(
                     forum.id,
-                    numbers[forum.id],
+                    forum.number,
                     forum.title,
                     forum.room,
                     forum.moderation,
                     forum.description,
-                    forum.id in forum_minutes,
+                    forum.id in agenda.forum_minutes,
                 )
             )
     return [
         ItemNode(
-            **vars(item_data(item)),
+            **vars(item.data),
             id=item.id,
-            start=item.start_time,
+            start=item.start,
             forums=by_item.get(item.id, []),
-            has_minutes=item.id in item_minutes,
+            has_minutes=item.id in agenda.item_minutes,
         )
-        for item in items
+        for item in agenda.items
     ]
 
 
@@ -147,12 +131,10 @@ class ForumChoice:
 
 
 def conference_forums(session: Session, conference_id: int) -> list[ForumChoice]:
-    forums = session.execute(
-        sa.select(Forum.id, Forum.title, Forum.agenda_item_id)
-        .where(Forum.conference_id == conference_id)
-        .order_by(Forum.sort_order, Forum.id)
-    ).all()
-    return [ForumChoice(fid, n, title, item) for n, (fid, title, item) in enumerate(forums, start=1)]
+    return [
+        ForumChoice(f.id, f.number, f.title, f.agenda_item_id)
+        for f in reads.conference_forums(session, conference_id)
+    ]
 
 
 def _contributors(speakers: str, moderation: str) -> str:

@@ -19,7 +19,6 @@ import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import sqlalchemy as sa
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,10 +35,10 @@ from PySide6.QtWidgets import (
 from konferenz.enums import AgendaItemType, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.programme import service as programme
+from konferenz.programme.reads import agenda_conference, item_recommendation_count
 from konferenz.spreadsheets.xlsx import write_workbook
 from konferenz.storage.changes import AGENDA, CONFERENCES, MINUTES
 from konferenz.storage.db import Database
-from konferenz.storage.models import Conference, Recommendation
 from ui.actions import create_programme_actions
 from ui.context import AppContext
 from ui.programme.agenda_dialog import AgendaItemDialog, ForumAssignDialog
@@ -227,7 +226,7 @@ class ProgrammeArea(QWidget):
         chosen_key = (type(chosen), chosen.id) if chosen is not None else None
         with self.database.read_session() as session:
             items = load_agenda(session, conf_id)
-            conf = session.get(Conference, conf_id) if conf_id is not None else None
+            conf = agenda_conference(session, conf_id)
             self._year = conf.year if conf else None
             self._conference = (conf.start_time, conf.end_time) if conf else (None, None)
         self.model.set_items(items)
@@ -506,9 +505,7 @@ class ProgrammeArea(QWidget):
             return False
         year, item_id = self._year, node.id
         with self.database.read_session() as session:
-            recommendations = session.scalar(
-                sa.select(sa.func.count(Recommendation.id)).where(Recommendation.agenda_item_id == item_id)
-            )
+            recommendations = item_recommendation_count(session, item_id)
         undoable = not node.has_minutes and not recommendations
         question = self.tr("Den Programmpunkt „{0}“ ({1}) löschen? Die Zeiten danach rücken auf.").format(
             node.title, node.time_range

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.programme import service as programme
+from konferenz.programme.reads import agenda_conference
 from konferenz.storage.changes import AGENDA, CONFERENCES, INVITATIONS, MINUTES, RECOMMENDATIONS
 from konferenz.storage.db import Database
-from konferenz.storage.models import Conference
 from ui.actions import create_minutes_actions
 from ui.context import AppContext
 from ui.programme.agenda_model import MINUTES_COLUMNS, AgendaModel, ForumNode, ItemNode, load_agenda
@@ -138,7 +138,7 @@ class MinutesArea(QWidget):
         what is being typed in the editor."""
         conf_id = self.conference_id()
         with self.database.read_session() as session:
-            conf = session.get(Conference, conf_id) if conf_id is not None else None
+            conf = agenda_conference(session, conf_id)
             year = conf.year if conf else None
             items = load_agenda(session, conf_id)
             attendance = programme.attendance_by_category(session, year) if year is not None else {}

@@ -19,7 +19,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,8 +41,8 @@ from konferenz.enums import AgendaItemType, RecommendationStatus, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.lists.source import format_date
 from konferenz.programme import service as programme
+from konferenz.programme.reads import node_minutes
 from konferenz.storage.db import Database
-from konferenz.storage.models import Conference, MinutesEntry, Recommendation, RecommendationUpdate
 from ui.context import AppContext
 from ui.programme.agenda_dialog import plain_text_edit
 from ui.programme.agenda_model import ForumNode, ItemNode
@@ -211,21 +210,14 @@ class MinutesEditor(QWidget):
             self._set_fields(programme.MinutesData())
             self._entry_id = None
             return
+        forum_id = node.id if isinstance(node, ForumNode) else None
+        item_id = node.id if isinstance(node, ItemNode) else None
         with self.database.read_session() as session:
-            conf_id = session.scalar(sa.select(Conference.id).where(Conference.year == year))
-            conf = session.get(Conference, conf_id) if conf_id is not None else None
-            self._conf_date = conf.date if conf else None
-            entry = self._entry(session, conf_id)
-            self._entry_id = entry.id if entry else None
-            data = (
-                programme.MinutesData(entry.notes, entry.results, entry.rapporteur)
-                if entry
-                else programme.MinutesData()
-            )
-            forum_id = node.id if isinstance(node, ForumNode) else None
-            attendance = programme.attendance_by_category(session, year, forum_id)
-            recommendations = self._recommendations(session, year, node)
-            status_rows = self._status_candidates(session, year) if is_report else []
+            read = node_minutes(session, year, item_id=item_id, forum_id=forum_id, status_report=is_report)
+        self._conf_date = read.conference_date
+        self._entry_id = read.entry_id
+        data, attendance = read.data, read.attendance
+        recommendations, status_rows = read.recommendations, read.status_candidates
         if isinstance(node, ForumNode):
             self.heading.setText(node.label)
             parts = [
@@ -254,50 +246,6 @@ class MinutesEditor(QWidget):
         if is_report:
             self.status_date.setDate(to_qdate(self._conf_date or dt.date.today()))
             self._fill_status_rows(status_rows)
-
-    def _entry(self, session: sa.orm.Session, conf_id: int | None) -> MinutesEntry | None:
-        node = self.node
-        if conf_id is None or node is None:
-            return None
-        if isinstance(node, ForumNode):
-            condition = MinutesEntry.forum_id == node.id
-        else:
-            condition = sa.and_(MinutesEntry.agenda_item_id == node.id, MinutesEntry.forum_id.is_(None))
-        return session.scalar(
-            sa.select(MinutesEntry).where(MinutesEntry.conference_id == conf_id, condition).limit(1)
-        )
-
-    @staticmethod
-    def _recommendations(
-        session: sa.orm.Session, year: int, node: ItemNode | ForumNode
-    ) -> list[programme.RecommendationRow]:
-        if isinstance(node, ForumNode):
-            condition = Recommendation.forum_id == node.id
-        else:
-            condition = sa.and_(Recommendation.agenda_item_id == node.id, Recommendation.forum_id.is_(None))
-        ids = set(session.scalars(sa.select(Recommendation.id).where(condition)))
-        if not ids:
-            return []
-        rows = programme.recommendations(session, programme.RecommendationFilter(years=[year]))
-        return sorted((r for r in rows if r.id in ids), key=lambda r: r.id)
-
-    def _status_candidates(self, session: sa.orm.Session, year: int) -> list[programme.RecommendationRow]:
-        """Recommendations of earlier years still open or in progress, and those updated here already."""
-        earlier = list(session.scalars(sa.select(Conference.year).where(Conference.year < year)))
-        if not earlier:
-            return []
-        updated: set[int] = set()
-        if self._entry_id is not None:
-            updated = set(
-                session.scalars(
-                    sa.select(RecommendationUpdate.recommendation_id).where(
-                        RecommendationUpdate.minutes_entry_id == self._entry_id
-                    )
-                )
-            )
-        rows = programme.recommendations(session, programme.RecommendationFilter(years=earlier))
-        chosen = [r for r in rows if r.status in programme.OPEN_STATUSES or r.id in updated]
-        return sorted(chosen, key=lambda r: (r.year, r.id))
 
     def _clear_status_rows(self) -> None:
         while self.status_grid.count():

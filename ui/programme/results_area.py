@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
@@ -48,10 +47,10 @@ from PySide6.QtWidgets import (
 from konferenz.enums import RecommendationStatus, label
 from konferenz.lists.source import format_count, format_date
 from konferenz.programme import service as programme
+from konferenz.programme.reads import conference_years, recommendation_count, recommendation_history
 from konferenz.spreadsheets.xlsx import write_workbook
 from konferenz.storage.changes import CONFERENCES, ORGANISATIONS, PERSONS, RECOMMENDATIONS
 from konferenz.storage.db import Database
-from konferenz.storage.models import Conference, MinutesEntry, Recommendation, RecommendationUpdate
 from konferenz.text import fold
 from ui.actions import create_results_actions
 from ui.context import AppContext
@@ -185,27 +184,6 @@ class _SearchProxy(QSortFilterProxyModel):
             " ".join((str(row.year), row.source, row.text, row.responsible, row.status_label, row.last_note))
         )
         return all(token in text for token in self.tokens)
-
-
-def history(session: sa.orm.Session, recommendation_id: int) -> list[tuple[dt.date, str, str, str, str]]:
-    """(date, status, note, minutes of which conference, entered by) of a recommendation, oldest first."""
-    rows = session.execute(
-        sa.select(
-            RecommendationUpdate.date,
-            RecommendationUpdate.status,
-            RecommendationUpdate.note,
-            Conference.year,
-            RecommendationUpdate.entered_by,
-        )
-        .outerjoin(MinutesEntry, MinutesEntry.id == RecommendationUpdate.minutes_entry_id)
-        .outerjoin(Conference, Conference.id == MinutesEntry.conference_id)
-        .where(RecommendationUpdate.recommendation_id == recommendation_id)
-        .order_by(RecommendationUpdate.date, RecommendationUpdate.id)
-    ).all()
-    return [
-        (date, label(status), note, f"Protokoll {year}" if year else "", entered_by or "")
-        for date, status, note, year, entered_by in rows
-    ]
 
 
 def history_html(entries: list[tuple[dt.date, str, str, str, str]]) -> str:
@@ -478,8 +456,8 @@ class ResultsArea(QWidget):
         any_status = any(check.isChecked() for check in self.status_checks.values())
         with self.database.read_session() as session:
             rows = programme.recommendations(session, flt) if any_status else []
-            years = list(session.scalars(sa.select(Conference.year).order_by(Conference.year.desc())))
-            total = int(session.scalar(sa.select(sa.func.count(Recommendation.id))) or 0)
+            years = conference_years(session)
+            total = recommendation_count(session)
         self._fill_years(years)
         self.model.set_rows(rows)
         self.size_columns()
@@ -558,7 +536,7 @@ class ResultsArea(QWidget):
             )
         )
         with self.database.read_session() as session:
-            entries = history(session, row.id)
+            entries = recommendation_history(session, row.id)
         self.history.setHtml(history_html(entries))
         self.note_date.setDate(to_qdate(self.today()))
         self.note_status.setCurrentIndex(self.note_status.findData(row.status))
