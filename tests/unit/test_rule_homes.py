@@ -356,7 +356,7 @@ def _window_invitation_list(db: Database, world: World) -> list[int]:
 
 
 def _template_editor_sample(db: Database, world: World) -> list[int]:
-    from ui.paper.dialogs.template_editor import sample_recipients
+    from konferenz.letters.reads import sample_recipients
 
     with db.read_session() as s:
         conf = s.scalar(sa.select(Conference.id))

@@ -47,8 +47,8 @@ from PySide6.QtWidgets import (
 from konferenz.errors import UserError, file_problem
 from konferenz.privacy.access import export_person, save_export
 from konferenz.privacy.erasure import ErasureResult, erase_person, erase_persons
+from konferenz.privacy.reads import person_display
 from konferenz.privacy.review import review
-from konferenz.storage.models import Person
 from ui.context import AppContext
 from ui.widgets.dialog_tools import choose_save_path, confirm
 from ui.widgets.registry_completer import RegistryCompleter
@@ -59,16 +59,6 @@ REVIEW_COLUMNS = ("Name", "Organisation", "Zuletzt eingeladen", "ID")
 #: how many persons the bulk confirmation names before "und N weitere"
 NAMES_SHOWN = 10
 ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-def person_display(ctx: AppContext, person_id: int) -> str:
-    """ "Dr. Ayşe Öztürk (Nr. 7)"; UserError if there is no such person."""
-    with ctx.database.read_session() as s:
-        person = s.get(Person, person_id)
-        if person is None:
-            raise UserError(f"Eine Person mit der ID {person_id} gibt es nicht.")
-        parts = (person.title, person.first_name, person.name_prefix, person.last_name)
-        return f"{' '.join(p for p in parts if p)} (Nr. {person_id})"
 
 
 class PrivacyDialog(QDialog):
@@ -263,7 +253,7 @@ class PrivacyDialog(QDialog):
     def set_person(self, person_id: int) -> None:
         """Choose a person (from the Adressen area's selection)."""
         try:
-            text = person_display(self.ctx, person_id)
+            text = person_display(self.ctx.database, person_id)
         except UserError as exc:
             self._show_status(exc.message)
             return
@@ -284,7 +274,7 @@ class PrivacyDialog(QDialog):
             self.person_label.setText(self.tr("Noch keine Person gewählt."))
             return
         try:
-            self.person_label.setText(self.tr("Gewählt: {0}").format(person_display(self.ctx, pid)))
+            self.person_label.setText(self.tr("Gewählt: {0}").format(person_display(self.ctx.database, pid)))
         except UserError as exc:
             self.person_label.setText(exc.message)
 
@@ -352,7 +342,7 @@ class PrivacyDialog(QDialog):
             self.reason_field.setFocus()
             return None
         try:
-            name = person_display(self.ctx, pid)
+            name = person_display(self.ctx.database, pid)
         except UserError as exc:
             QMessageBox.warning(self, title, exc.message)
             return None

@@ -38,34 +38,9 @@ def cmd_conference_create(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def category_ids(session: object, names: list[str]) -> list[int]:
-    """Category ids for names or synonyms (case and spaces ignored); UserError naming the unknown one."""
-    import sqlalchemy as sa
-    from sqlalchemy.orm import Session
-
-    from konferenz.storage.models import Category
-    from konferenz.text import fold
-
-    assert isinstance(session, Session)
-    categories = session.scalars(sa.select(Category)).all()
-    index: dict[str, int] = {}
-    for cat in categories:
-        index[fold(cat.name)] = cat.id
-        for synonym in cat.synonyms.split(","):
-            if synonym.strip():
-                index.setdefault(fold(synonym), cat.id)
-    ids = []
-    for name in names:
-        found = index.get(fold(name))
-        if found is None:
-            known = ", ".join(c.name for c in categories)
-            raise UserError(f"Die Kategorie „{name}“ gibt es nicht. Vorhanden: {known}")
-        ids.append(found)
-    return ids
-
-
 def cmd_invite(args: argparse.Namespace) -> int:
     from konferenz.conferences import inviting
+    from konferenz.conferences.reads import category_ids
 
     with opened(args) as database:
         if args.all:

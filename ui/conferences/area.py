@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import sqlalchemy as sa
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget
 
+from konferenz.conferences.reads import conference_year, next_conference_id
 from konferenz.errors import UserError
-from konferenz.storage.models import Conference
 from ui.conferences.checkin_window import CheckInWindow
 from ui.conferences.conference_dialog import ConferenceDialog, CopyConferenceDialog
 from ui.conferences.invitation_panel import InvitationPanel
@@ -180,8 +179,7 @@ class ConferencesArea(QWidget):
         if conf_id is None:
             return None
         with self.ctx.database.read_session() as s:
-            conf = s.get(Conference, conf_id)
-            return conf.year if conf is not None else None
+            return conference_year(s, conf_id)
 
     def select_conference(self, conference_id: int) -> bool:
         row = self.panel.model.row_of(conference_id)
@@ -220,12 +218,7 @@ class ConferencesArea(QWidget):
         today = dt.date.today()
         model = self.panel.model
         with self.ctx.database.read_session() as s:
-            upcoming = s.scalar(
-                sa.select(Conference.id)
-                .where((Conference.date >= today) | Conference.date.is_(None))
-                .order_by(Conference.year)
-                .limit(1)
-            )
+            upcoming = next_conference_id(s, today)
         row = model.row_of(upcoming) if upcoming is not None else None
         return row if row is not None else 0
 

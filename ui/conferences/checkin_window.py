@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import sqlalchemy as sa
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -36,12 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.conferences import checkin, replies
+from konferenz.conferences.reads import conference_summary, expected_invitation_ids, invitation_forum_title
 from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError
 from konferenz.lists.invitations import CheckInList, attendance, invitation_details
 from konferenz.lists.registry import PersonList
 from konferenz.storage.changes import INVITATIONS, PERSONS
-from konferenz.storage.models import Conference, Invitation
 from ui.conferences.reply_editor import ReplyChange
 from ui.conferences.widgets import QuickPersonDialog, isolate, run_dialog
 from ui.context import AppContext
@@ -123,9 +122,11 @@ class CheckInWindow(QWidget):
         self.ctx = ctx
         self.conference_id = conference_id
         with ctx.database.read_session() as s:
-            conf = s.get_one(Conference, conference_id)
-            self.year = conf.year
-            self.conference_title = conf.title
+            conf = conference_summary(s, conference_id)
+        if conf is None:
+            raise LookupError(f"conference {conference_id} does not exist")
+        self.year = conf.year
+        self.conference_title = conf.title
         self.setObjectName("CheckInWindow")
         self.setWindowTitle(self.tr("Check-in – {0}").format(self.conference_title))
         self.setAccessibleName(self.tr("Check-in"))
@@ -383,8 +384,7 @@ class CheckInWindow(QWidget):
 
     def _forum_title(self, invitation_id: int) -> str:
         with self.ctx.database.read_session() as s:
-            inv = s.get(Invitation, invitation_id)
-            return inv.forum.title if inv is not None and inv.forum is not None else ""
+            return invitation_forum_title(s, invitation_id)
 
     def _reset_search(self) -> None:
         self.activateWindow()  # back from a walk-in dialog
@@ -467,14 +467,7 @@ class CheckInWindow(QWidget):
         database = self.ctx.database
         with database.read_session() as s:
             figures = attendance(s, self.conference_id)
-            expected_ids = list(
-                s.scalars(
-                    sa.select(Invitation.id).where(
-                        Invitation.conference_id == self.conference_id,
-                        Invitation.status.in_(sorted(InvitationStatus.expected())),
-                    )
-                )
-            )
+            expected_ids = expected_invitation_ids(s, self.conference_id)
         title = self.tr("Veranstaltung abschließen")
         if not expected_ids:
             QMessageBox.information(

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Sequence
 from functools import partial
 
-import sqlalchemy as sa
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,10 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.conferences import editing
+from konferenz.conferences.reads import conference_titles
 from konferenz.errors import ConflictError, UserError
 from konferenz.programme import new_conference
 from konferenz.storage.db import Database
-from konferenz.storage.models import Conference
 from ui.conferences.widgets import DateField, TimeField
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.registry_dialogs import ConflictChoice, ask_conflict
@@ -485,14 +484,12 @@ class CopyConferenceDialog(QDialog):
         self.setWindowTitle(self.tr("Vorjahr kopieren"))
         self.setAccessibleName(self.windowTitle())
         with database.read_session() as s:
-            conferences = s.execute(
-                sa.select(Conference.year, Conference.title).order_by(Conference.year.desc())
-            ).all()
-        self._titles = {year: title for year, title in conferences}
+            conferences = conference_titles(s)
+        self._titles = {c.year: c.title for c in conferences}
         self.source = QComboBox(self)
         self.source.setAccessibleName(self.tr("Konferenz, die kopiert wird"))
-        for year, title in conferences:
-            self.source.addItem(f"{year} – {title}", year)
+        for c in conferences:
+            self.source.addItem(f"{c.year} – {c.title}", c.year)
         if from_year is not None:
             self.source.setCurrentIndex(max(self.source.findData(from_year), 0))
         self.target_year = QSpinBox(self)

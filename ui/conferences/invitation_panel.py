@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.conferences import replies
+from konferenz.conferences.reads import conference_summary
 from konferenz.enums import Channel, InvitationStatus, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.lists.invitations import (
@@ -51,7 +52,6 @@ from konferenz.lists.invitations import (
 from konferenz.lists.source import format_date
 from konferenz.spreadsheets.xlsx import Sheet, write_workbook
 from konferenz.storage.changes import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS
-from konferenz.storage.models import Conference
 from ui.conferences.reply_editor import STATUS_KEYS, ReplyChange, ReplyEditor, status_key_help
 from ui.conferences.widgets import Overbooking, QuickPersonDialog, ask_overbooking, isolate, run_dialog
 from ui.context import AppContext
@@ -237,7 +237,7 @@ class InvitationPanel(QWidget):
             self._has_forums = False
             return
         with database.read_session() as s:
-            conf = s.get(Conference, self.conference_id)
+            conf = conference_summary(s, self.conference_id)
             if conf is None:
                 self.conference_id = None
                 self._load_header()
@@ -667,7 +667,10 @@ class InvitationPanel(QWidget):
         title = self.tr("Erinnerungsliste")
         with self.ctx.database.read_session() as s:
             ids = replies.reminder_candidates(s, self._year, today)
-            deadline = s.get_one(Conference, self.conference_id).reply_deadline
+            conf = conference_summary(s, self.conference_id)
+        if conf is None:
+            raise LookupError(f"conference {self.conference_id} does not exist")
+        deadline = conf.reply_deadline
         if not ids and deadline is not None and (today or dt.date.today()) <= deadline:
             answer = QMessageBox.question(
                 self,

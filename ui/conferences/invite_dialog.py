@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from konferenz.conferences import inviting
+from konferenz.conferences.reads import conference_title, conference_titles
 from konferenz.errors import UserError
 from konferenz.lists.facets import RegistryFilter, SavedFilterInfo
 from konferenz.lists.registry import (
@@ -48,11 +48,13 @@ from konferenz.lists.registry import (
 from konferenz.lists.source import format_count
 from konferenz.registry.filters import filter_ids, list_filters
 from konferenz.storage.db import Database
-from konferenz.storage.models import Conference
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.table_model import LazyTableModel
 from ui.widgets.tasks import run_task
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -103,18 +105,11 @@ class InviteDialog(QDialog):
         self.year = year
         self.result_counts: inviting.InviteResult | None = None
         with database.read_session() as s:
-            title = s.scalar(sa.select(Conference.title).where(Conference.year == year)) or str(year)
+            title = conference_title(s, year) or str(year)
             categories = category_choices(s)
             municipalities = municipality_choices(s)
             tags = tag_choices(s)
-            years = [
-                (int(y), f"{y} – {t}")
-                for y, t in s.execute(
-                    sa.select(Conference.year, Conference.title)
-                    .where(Conference.year != year)
-                    .order_by(Conference.year.desc())
-                )
-            ]
+            years = [(c.year, f"{c.year} – {c.title}") for c in conference_titles(s, except_year=year)]
         self.setWindowTitle(self.tr("Einladen – {0}").format(title))
         self.setAccessibleName(self.windowTitle())
 

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import sqlalchemy as sa
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.conferences import statistics
+from konferenz.conferences.reads import conference_titles
 from konferenz.conferences.statistics import (
     SHARE_ATTENDED_HEADER,
     SHARE_HEADER,
@@ -47,7 +47,6 @@ from konferenz.conferences.statistics import (
 )
 from konferenz.errors import UserError
 from konferenz.lists.source import format_count
-from konferenz.storage.models import Conference
 from ui.context import AppContext
 from ui.widgets.dialog_tools import choose_save_path
 from ui.widgets.geometry import remember_geometry
@@ -269,14 +268,12 @@ class StatisticsDialog(QDialog):
         self.all_stats: list[ConferenceStats] = []
 
         with ctx.database.read_session() as s:
-            years = s.execute(
-                sa.select(Conference.id, Conference.year, Conference.title).order_by(Conference.year.desc())
-            ).all()
+            years = conference_titles(s)
         self.conference = QComboBox(self)
         self.conference.setAccessibleName(self.tr("Konferenz"))
-        for cid, year, title in years:
-            self.conference.addItem(f"{year} – {title}", int(year))
-            if cid == conference_id:
+        for conf in years:
+            self.conference.addItem(f"{conf.year} – {conf.title}", conf.year)
+            if conf.id == conference_id:
                 self.conference.setCurrentIndex(self.conference.count() - 1)
         conference_label = QLabel(self.tr("&Konferenz:"), self)
         conference_label.setBuddy(self.conference)

@@ -30,7 +30,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-import sqlalchemy as sa
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -50,13 +49,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from konferenz.conferences.reads import conference_year
 from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError
 from konferenz.letters import sending, templates
 from konferenz.letters.content import LetterContent
+from konferenz.letters.reads import letter_counts
 from konferenz.lists.source import format_count
 from konferenz.storage.changes import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS
-from konferenz.storage.models import Conference, Invitation, Person
 from ui.context import AppContext
 from ui.paper import ensure_fonts
 from ui.paper.dialogs.preview import make_print_preview
@@ -109,10 +109,10 @@ class LettersDialog(QDialog):
         self.selection: tuple[int, ...] = tuple(dict.fromkeys(invitation_ids))
         self._selection_is_result = False
         with ctx.database.read_session() as s:
-            conf = s.get(Conference, conference_id)
-            if conf is None:
-                raise UserError("Diese Konferenz gibt es nicht mehr.")
-            self.year = conf.year
+            year = conference_year(s, conference_id)
+        if year is None:
+            raise UserError("Diese Konferenz gibt es nicht mehr.")
+        self.year = year
         self.letters: list[LetterContent] = []
         self.problem = ""
         self.last_outcome: Outcome | None = None
@@ -276,13 +276,7 @@ class LettersDialog(QDialog):
     def _load_counts(self) -> None:
         """Invitations per status (anonymised persons get no letters, as in ``letter_contents``)."""
         with self.ctx.database.read_session() as s:
-            rows = s.execute(
-                sa.select(Invitation.status, sa.func.count())
-                .outerjoin(Person, Person.id == Invitation.person_id)
-                .where(Invitation.conference_id == self.conference_id, Person.anonymised_at.is_(None))
-                .group_by(Invitation.status)
-            ).all()
-        self._counts = {InvitationStatus(status): int(n) for status, n in rows}
+            self._counts = letter_counts(s, self.conference_id)
         total = sum(self._counts.values())
         self.all_button.setText(self.tr("&Alle Einladungen ({0})").format(format_count(total)))
         if self._selection_is_result:

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
@@ -43,8 +42,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import selectinload
 
+from konferenz.conferences.reads import conference_summary
 from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError, file_problem
 from konferenz.letters.selection import forum_label
@@ -56,7 +55,6 @@ from konferenz.letters.sheets import (
     signin_sheet,
 )
 from konferenz.lists.source import format_count
-from konferenz.storage.models import Conference
 from ui.context import AppContext
 from ui.paper import Painting, ensure_fonts, pdf_bytes, prepare_device
 from ui.paper.geometry import AVERY_L4785, LABEL_SHEETS, LabelSheet
@@ -93,15 +91,11 @@ class ConferenceInfo:
     @staticmethod
     def load(ctx: AppContext, conference_id: int) -> ConferenceInfo:
         with ctx.database.read_session() as s:
-            conf = s.scalar(
-                sa.select(Conference)
-                .where(Conference.id == conference_id)
-                .options(selectinload(Conference.forums))
-            )
-            if conf is None:
-                raise UserError("Diese Konferenz gibt es nicht mehr (inzwischen gelöscht?).")
-            forums = tuple(forum_label(n, f.title) for n, f in enumerate(conf.forums, start=1))
-            return ConferenceInfo(conf.id, conf.year, conf.title, forums)
+            conf = conference_summary(s, conference_id)
+        if conf is None:
+            raise UserError("Diese Konferenz gibt es nicht mehr (inzwischen gelöscht?).")
+        forums = tuple(forum_label(n, f.title) for n, f in enumerate(conf.forums, start=1))
+        return ConferenceInfo(conf.id, conf.year, conf.title, forums)
 
 
 @dataclass(frozen=True)

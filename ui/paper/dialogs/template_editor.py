@@ -19,7 +19,6 @@ import os
 import re
 from pathlib import Path
 
-import sqlalchemy as sa
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QShortcut, QTextCharFormat, QTextFormat
 from PySide6.QtWidgets import (
@@ -38,15 +37,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, selectinload
 
+from konferenz.conferences.reads import conference_year
 from konferenz.errors import UserError
 from konferenz.letters import content, templates
+from konferenz.letters.reads import sample_recipients
 from konferenz.letters.sender import SenderSettings, load_sender_settings
 from konferenz.letters.templates import TEMPLATE_SUFFIX, TemplateError
-from konferenz.names import list_name
-from konferenz.sorting import invitee_key
-from konferenz.storage.models import Conference, Invitation
 from konferenz.text import ascii_name
 from ui.context import AppContext
 from ui.widgets.geometry import remember_geometry
@@ -123,33 +120,6 @@ def error_text(exc: UserError) -> str:
         reason = found["reason"] if found else exc.message
         return f"Zeile {exc.lineno}: {reason}"
     return exc.message
-
-
-def sample_recipients(session: Session, conference_id: int) -> list[tuple[str, int]]:
-    """(name, invitation id) of the conference's invitees for the preview, in the filing order: "de Vries,
-    Dr. Jan – Caritasverband" (anonymised persons are left out)."""
-    rows = session.scalars(
-        sa.select(Invitation)
-        .where(Invitation.conference_id == conference_id)
-        .options(selectinload(Invitation.person), selectinload(Invitation.organisation))
-    ).all()
-    entries = []
-    for inv in rows:
-        person, org = inv.person, inv.organisation
-        if person is not None and person.anonymised_at is not None:
-            continue
-        org_name = org.name if org is not None else None
-        if person is not None:
-            name = list_name(person.name_prefix, person.last_name, person.first_name, person.title)
-            if org_name is not None:
-                name += f" – {org_name}"
-        else:
-            name = org_name or "?"
-        key = invitee_key(
-            person.last_name if person else None, person.first_name if person else None, org_name, inv.id
-        )
-        entries.append((key, name, inv.id))
-    return [(name, inv_id) for _key, name, inv_id in sorted(entries)]
 
 
 class TemplateEditorDialog(QDialog):
@@ -286,10 +256,10 @@ class TemplateEditorDialog(QDialog):
         self.recipient_combo.clear()
         if self.conference_id is not None:
             with self.ctx.database.read_session() as s:
-                conf = s.get(Conference, self.conference_id)
-                if conf is not None:
-                    self.year = conf.year
-                    for name, inv_id in sample_recipients(s, conf.id):
+                year = conference_year(s, self.conference_id)
+                if year is not None:
+                    self.year = year
+                    for name, inv_id in sample_recipients(s, self.conference_id):
                         self.recipient_combo.addItem(name, inv_id)
         sample = content.sample_context()
         self.recipient_combo.addItem(
