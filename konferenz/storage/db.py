@@ -308,3 +308,15 @@ def open_database(
         engine.dispose()
         raise UserError(f"„{display_url(url)}“ ist keine lesbare Konferenz-Datenbank.") from exc
     return database
+
+
+def server_url(host: str, port: int, database: str, username: str, password: str) -> URL:
+    """The URL of a PostgreSQL database on a server (empty user name, password or host: none given)."""
+    return URL.create(
+        "postgresql+psycopg",
+        username=username or None,
+        password=password or None,
+        host=host or None,
+        port=port,
+        database=database,
+    )

@@ -23,15 +23,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import URL
 
 from konferenz.errors import UserError
 from konferenz.storage import backups
-from konferenz.storage.db import Database, open_database
+from konferenz.storage.db import Database, open_database, server_url
 from ui.widgets.dialog_tools import choose_open_path, choose_save_path
 from ui.widgets.tasks import run_task
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
     from konferenz.storage import transfer
     from ui.shell.main_window import MainWindow
 
@@ -213,13 +214,12 @@ class ServerDialog(QDialog):
         layout.addWidget(buttons)
 
     def url(self) -> URL:
-        return URL.create(
-            "postgresql+psycopg",
-            username=self.user.text().strip() or None,
-            password=self.password.text() or None,
-            host=self.host.text().strip() or None,
+        return server_url(
+            host=self.host.text().strip(),
             port=self.port.value(),
             database=self.database.text().strip(),
+            username=self.user.text().strip(),
+            password=self.password.text(),
         )
 
 
