@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from konferenz.storage.db import open_database
 from konferenz.letters.content import letter_contents
 from konferenz.storage.models import Conference, Invitation
-from ui.paper import ensure_application, make_font, pdf_bytes
+from ui.paper.canvas import ensure_application, make_font, pdf_bytes
 from ui.paper.letters import letters_pdf
 from PySide6.QtGui import QTextDocument
 

@@ -28,7 +28,7 @@ from konferenz.letters.sender import SenderSettings
 from konferenz.letters.sheets import Attendee
 from konferenz.registry.addressing import Addressee
 from konferenz.storage.db import Database
-from ui.paper import make_font
+from ui.paper.canvas import make_font
 from ui.paper.geometry import (
     ADDRESS_FIELD_RIGHT,
     AVERY_L4785,
@@ -238,7 +238,7 @@ def long_body() -> str:
 
 
 def letters_bytes(letters: Sequence[LetterContent], form: LetterForm) -> tuple[bytes, list[object]]:
-    from ui.paper import pdf_bytes
+    from ui.paper.canvas import pdf_bytes
     from ui.paper.letters import paint_letters
 
     placed: list[object] = []

@@ -55,7 +55,7 @@ def _write(path: Path, data: bytes) -> None:
 def cmd_letters(args: argparse.Namespace) -> int:
     from konferenz.enums import InvitationStatus, label
     from konferenz.letters import content, sending, templates
-    from ui.paper import ensure_application
+    from ui.paper.canvas import ensure_application
     from ui.paper.letters import letter_pdfs, letters_pdf
 
     status = _status(args.status)
@@ -102,7 +102,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
 def cmd_labels(args: argparse.Namespace) -> int:
     from konferenz.letters import sheets
-    from ui.paper import ensure_application
+    from ui.paper.canvas import ensure_application
     from ui.paper.geometry import LABEL_SHEETS
     from ui.paper.labels import labels_pdf
 
@@ -123,8 +123,8 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
 def cmd_badges(args: argparse.Namespace) -> int:
     from konferenz.letters import sheets
-    from ui.paper import ensure_application
     from ui.paper.badges import badges_pdf
+    from ui.paper.canvas import ensure_application
     from ui.paper.geometry import AVERY_L4785
 
     output = _output(args.output)
@@ -150,7 +150,7 @@ def cmd_badges(args: argparse.Namespace) -> int:
 
 def cmd_signin_sheet(args: argparse.Namespace) -> int:
     from konferenz.letters import sheets
-    from ui.paper import ensure_application
+    from ui.paper.canvas import ensure_application
     from ui.paper.lists import signin_sheet_pdf
 
     output = _output(args.output)
@@ -167,7 +167,7 @@ def cmd_signin_sheet(args: argparse.Namespace) -> int:
 
 def cmd_attendee_list(args: argparse.Namespace) -> int:
     from konferenz.letters import sheets
-    from ui.paper import ensure_application
+    from ui.paper.canvas import ensure_application
     from ui.paper.lists import attendee_list_pdf
 
     output = _output(args.output)

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPagedPaintDevice
 
 from konferenz.letters.sheets import Attendee
-from ui.paper import Canvas, make_font, pdf_bytes, prepare_device
+from ui.paper.canvas import Canvas, make_font, pdf_bytes, prepare_device
 from ui.paper.geometry import AVERY_L4785, LabelSheet
 from ui.paper.labels import fit_block, paint_block
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPageLayout
 
-from ui.paper import Canvas, make_font, prepare_device
+from ui.paper.canvas import Canvas, make_font, prepare_device
 
 #: colour of secondary text (details, running head, footer)
 GRAY = QColor(90, 90, 90)

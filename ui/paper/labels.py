@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QPagedPaintDevice
 
-from ui.paper import Canvas, make_font, pdf_bytes, prepare_device
+from ui.paper.canvas import Canvas, make_font, pdf_bytes, prepare_device
 from ui.paper.geometry import LABEL_SHEETS, LabelSheet
 
 LABEL_SIZE = 10.0

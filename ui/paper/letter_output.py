@@ -17,7 +17,7 @@ from konferenz.letters import content, sending, templates
 from konferenz.letters.content import LetterContent
 from konferenz.lists.source import format_count
 from konferenz.storage.db import Database
-from ui.paper import pdf_bytes
+from ui.paper.canvas import pdf_bytes
 from ui.paper.letters import letter_pdfs, paint_letters
 from ui.widgets.tasks import Cancelled, Progress
 

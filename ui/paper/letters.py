@@ -30,7 +30,7 @@ from PySide6.QtGui import (
 from konferenz.letters.content import LetterContent, Programme, ReplyForm
 from konferenz.letters.selection import forum_label
 from konferenz.registry.addressing import MAX_ADDRESS_LINES
-from ui.paper import Canvas, make_font, pdf_bytes, prepare_device
+from ui.paper.canvas import Canvas, make_font, pdf_bytes, prepare_device
 from ui.paper.geometry import (
     ADDRESS_FIELD_RIGHT,
     FOLLOW_PAGE_NUMBER,

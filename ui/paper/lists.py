@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QPagedPaintDevice
 
 from konferenz.letters.sheets import AttendanceSheet
-from ui.paper import Canvas, make_font, pdf_bytes, prepare_device
+from ui.paper.canvas import Canvas, make_font, pdf_bytes, prepare_device
 from ui.paper.labels import fit_block, paint_block
 
 LEFT = 20.0

@@ -21,7 +21,7 @@ from PySide6.QtGui import QPagedPaintDevice
 from konferenz.enums import Channel, Gender, LegalBasis, label
 from konferenz.errors import UserError
 from konferenz.names import record_name
-from ui.paper import make_font, pdf_bytes
+from ui.paper.canvas import make_font, pdf_bytes
 from ui.paper.flow import GRAY, Flow, paint_flow, paint_on_device, wrap_text
 
 TITLE = "Auskunft nach Art. 15 DSGVO"

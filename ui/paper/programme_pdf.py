@@ -43,7 +43,7 @@ from konferenz.letters.printing import (
     minutes_document,
 )
 from konferenz.storage.db import Database
-from ui.paper import Canvas, make_font, pdf_bytes
+from ui.paper.canvas import Canvas, make_font, pdf_bytes
 from ui.paper.flow import GRAY, Block, Flow, Table, paint_flow, paint_on_device, wrap_text
 
 # --- layout ---------------------------------------------------------------------------------------------

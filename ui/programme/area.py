@@ -627,7 +627,7 @@ class ProgrammeArea(QWidget):
         )
         if target is None:
             return None
-        from ui.paper import ensure_fonts
+        from ui.paper.canvas import ensure_fonts
         from ui.paper.programme_pdf import write_agenda_pdf
 
         ensure_fonts()  # fonts are registered in the GUI thread, the file is written in the background

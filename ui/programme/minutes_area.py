@@ -236,7 +236,7 @@ class MinutesArea(QWidget):
         )
         if target is None:
             return None
-        from ui.paper import ensure_fonts
+        from ui.paper.canvas import ensure_fonts
         from ui.paper.programme_pdf import write_minutes_pdf
 
         ensure_fonts()

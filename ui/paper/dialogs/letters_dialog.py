@@ -58,7 +58,7 @@ from konferenz.letters.reads import letter_counts
 from konferenz.lists.source import format_count
 from konferenz.storage.changes import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS
 from ui.context import AppContext
-from ui.paper import ensure_fonts
+from ui.paper.canvas import ensure_fonts
 from ui.paper.dialogs.preview import make_print_preview
 from ui.paper.dialogs.template_editor import TemplateEditorDialog, template_label
 from ui.paper.letter_output import (

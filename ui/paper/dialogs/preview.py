@@ -14,7 +14,7 @@ from PySide6.QtGui import QPagedPaintDevice
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
-from ui.paper import ensure_fonts, prepare_device
+from ui.paper.canvas import ensure_fonts, prepare_device
 
 
 def make_print_preview(

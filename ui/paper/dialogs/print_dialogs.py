@@ -56,7 +56,7 @@ from konferenz.letters.sheets import (
 )
 from konferenz.lists.source import format_count
 from ui.context import AppContext
-from ui.paper import Painting, ensure_fonts, pdf_bytes, prepare_device
+from ui.paper.canvas import Painting, ensure_fonts, pdf_bytes, prepare_device
 from ui.paper.geometry import AVERY_L4785, LABEL_SHEETS, LabelSheet
 
 KINDS = ("labels", "badges", "signin", "attendees")

@@ -48,7 +48,7 @@ from konferenz.letters.sender import (
 )
 from konferenz.registry.validation import is_german_postal_code, is_valid_email
 from ui.context import AppContext
-from ui.paper import make_font
+from ui.paper.canvas import make_font
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.registry_dialogs import ConflictChoice, ask_conflict
 
