@@ -59,6 +59,11 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     import konferenz
 
     app.setApplicationVersion(konferenz.__version__)
+    from PySide6.QtGui import QIcon
+
+    from konferenz import paths
+
+    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "konferenz.png")))
     if app.platformName() == "offscreen":
         _install_offscreen_message_filter()
     german = QLocale(QLocale.Language.German, QLocale.Country.Germany)
