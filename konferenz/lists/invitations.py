@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from konferenz.lists.source import Reader
-    from konferenz.storage.db import Database
 
 _Substitute = person.alias("substitute")
 
@@ -434,30 +433,3 @@ def attendance(session: Reader, conference_id: int) -> Attendance:
     counts: dict[InvitationStatus, int] = {status: int(n) for status, n in rows}
     expected = sum(int(counts.get(s, 0)) for s in InvitationStatus.expected())
     return Attendance(present=int(counts.get(InvitationStatus.ATTENDED, 0)), expected=expected)
-
-
-# --- reading through the database (the windows) ---------------------------------------------------------
-
-
-def export_rows_of(database: Database, source: InvitationList, ids: Sequence[int]) -> list[list[Cell]]:
-    """``source.export_rows(ids)`` in a read-only connection of its own."""
-    with database.read_connection() as connection:
-        return source.export_rows(connection, ids)
-
-
-def invitee_names_of(database: Database, invitation_ids: Sequence[int]) -> dict[int, str]:
-    """``invitee_names`` in a read-only connection of its own."""
-    with database.read_connection() as connection:
-        return invitee_names(connection, invitation_ids)
-
-
-def attendance_of(database: Database, conference_id: int) -> Attendance:
-    """``attendance`` in a read-only connection of its own."""
-    with database.read_connection() as connection:
-        return attendance(connection, conference_id)
-
-
-def invitation_details_of(database: Database, invitation_id: int) -> InvitationDetails | None:
-    """``invitation_details`` in a read-only session of its own."""
-    with database.read_session() as session:
-        return invitation_details(session, invitation_id)

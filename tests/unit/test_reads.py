@@ -132,14 +132,10 @@ def test_list_reads_equal_the_session_functions(demo: Database) -> None:
     persons = registry_lists.PersonList()
     with demo.read_session() as s:
         ids = source.ids(s)
+        assert read_rows(demo, source, ids) == source.rows(s, ids)
         person_ids = persons.ids(s, search="a")
         org_id = s.scalar(sa.select(Role.organisation_id))
         assert org_id is not None
-        assert invitation_lists.export_rows_of(demo, source, ids) == source.export_rows(s, ids)
-        assert invitation_lists.invitee_names_of(demo, ids[:5]) == invitation_lists.invitee_names(s, ids[:5])
-        assert invitation_lists.invitation_details_of(demo, ids[0]) == invitation_lists.invitation_details(
-            s, ids[0]
-        )
         assert read_rows(demo, persons, person_ids[:7]) == persons.rows(s, person_ids[:7])
         assert read_matches(demo, persons, "a", 4) == (person_ids[:4], persons.rows(s, person_ids[:4]))
         choices = registry_lists.registry_choices(demo)
@@ -150,7 +146,6 @@ def test_list_reads_equal_the_session_functions(demo: Database) -> None:
         )
         assert registry_lists.organisations_to_choose(demo) == registry_lists.organisation_choices(s)
         assert registry_lists.contacts_of(demo, org_id) == registry_lists.organisation_contacts(s, org_id)
-    assert invitation_lists.invitation_details_of(demo, 99_999_999) is None
     assert choices.categories and choices.municipalities
 
 
