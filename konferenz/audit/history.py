@@ -244,3 +244,9 @@ def write_audit_log(
         return write_workbook(
             path, [audit_sheet(s, since=since, entity_type=entity_type, entity_id=entity_id)]
         )
+
+
+def record_history(database: Database, entity_type: str, entity_id: int) -> list[HistoryEntry]:
+    """``history`` in a read-only session of its own."""
+    with database.read_session() as session:
+        return history(session, entity_type, entity_id)

@@ -19,6 +19,7 @@ from konferenz.text import fold
 
 if TYPE_CHECKING:
     from konferenz.lists.source import Reader
+    from konferenz.storage.db import Database
 
 
 def _primary_role_join() -> Expr[bool]:
@@ -321,3 +322,35 @@ def organisation_contacts(session: Reader, organisation_id: int) -> list[Contact
         )
         for pid, title, first, prefix, last, function, department, primary in session.execute(stmt)
     ]
+
+
+# --- reading through the database (the windows) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistryChoices:
+    """The choices of the registry's pickers and filters, each (id, name) in its order."""
+
+    categories: list[tuple[int, str]]
+    municipalities: list[tuple[int, str]]
+    tags: list[tuple[int, str]]
+
+
+def registry_choices(database: Database) -> RegistryChoices:
+    """Categories, municipalities and tags to choose from (one read-only connection)."""
+    with database.read_connection() as connection:
+        return RegistryChoices(
+            category_choices(connection), municipality_choices(connection), tag_choices(connection)
+        )
+
+
+def organisations_to_choose(database: Database) -> list[tuple[int, str]]:
+    """``organisation_choices`` in a read-only connection of its own."""
+    with database.read_connection() as connection:
+        return organisation_choices(connection)
+
+
+def contacts_of(database: Database, organisation_id: int) -> list[Contact]:
+    """``organisation_contacts`` in a read-only connection of its own."""
+    with database.read_connection() as connection:
+        return organisation_contacts(connection, organisation_id)

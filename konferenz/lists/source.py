@@ -51,6 +51,8 @@ from konferenz.text import collapse_spaces, fold
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from konferenz.storage.db import Database
+
     #: what the lists read through: a Core connection (the window, ``Database.read_connection``) or an
     #: ORM session (services and tests); this module itself never imports the ORM
     Reader = sa.Connection | Session
@@ -306,3 +308,21 @@ def database_counts(session: Reader) -> dict[str, int]:
         sa.select(*(stmt.scalar_subquery().label(f"c{i}") for i, stmt in enumerate(counts.values())))
     ).one()
     return {name: int(value or 0) for name, value in zip(counts, row, strict=True)}
+
+
+# --- reading through the database (the windows) ---------------------------------------------------------
+
+
+def read_rows(database: Database, source: ListSource, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
+    """``source.rows(ids)`` in a read-only connection of its own."""
+    with database.read_connection() as connection:
+        return source.rows(connection, ids)
+
+
+def read_matches(
+    database: Database, source: ListSource, search: str, limit: int
+) -> tuple[list[int], dict[int, tuple[object, ...]]]:
+    """The first ``limit`` ids matching ``search`` in the list's default order, and their display rows."""
+    with database.read_connection() as connection:
+        ids = source.ids(connection, search=search)[:limit]
+        return ids, source.rows(connection, ids)

@@ -14,14 +14,17 @@ from sqlalchemy.orm import Session
 from konferenz.enums import label
 from konferenz.programme.service import (
     OPEN_STATUSES,
+    AgendaRow,
     ItemData,
     MinutesData,
     RecommendationFilter,
     RecommendationRow,
+    agenda,
     attendance_by_category,
     item_data,
     recommendations,
 )
+from konferenz.storage.db import Database
 from konferenz.storage.models import (
     AgendaItem,
     Conference,
@@ -248,3 +251,70 @@ def conference_years(session: Session) -> list[int]:
 def recommendation_count(session: Session) -> int:
     """How many recommendations there are, of all years."""
     return int(session.scalar(sa.select(sa.func.count(Recommendation.id))) or 0)
+
+
+# --- reading through the database (the windows) -----------------------------------------------------------
+
+
+def read_agenda(database: Database, conference_id: int | None) -> tuple[AgendaConference | None, Agenda]:
+    """``agenda_conference`` and ``agenda_of`` in one read-only session."""
+    with database.read_session() as session:
+        return agenda_conference(session, conference_id), agenda_of(session, conference_id)
+
+
+def read_forums(database: Database, conference_id: int) -> list[ForumRow]:
+    """``conference_forums`` in a read-only session of its own."""
+    with database.read_session() as session:
+        return conference_forums(session, conference_id)
+
+
+def read_item_recommendation_count(database: Database, item_id: int) -> int:
+    """``item_recommendation_count`` in a read-only session of its own."""
+    with database.read_session() as session:
+        return item_recommendation_count(session, item_id)
+
+
+def read_attendance(database: Database, year: int, forum_id: int | None = None) -> dict[str, int]:
+    """``programme.service.attendance_by_category`` in a read-only session of its own."""
+    with database.read_session() as session:
+        return attendance_by_category(session, year, forum_id)
+
+
+def read_node_minutes(
+    database: Database, year: int, *, item_id: int | None, forum_id: int | None, status_report: bool
+) -> NodeMinutes:
+    """``node_minutes`` in a read-only session of its own."""
+    with database.read_session() as session:
+        return node_minutes(session, year, item_id=item_id, forum_id=forum_id, status_report=status_report)
+
+
+def read_recommendation_history(
+    database: Database, recommendation_id: int
+) -> list[tuple[dt.date, str, str, str, str]]:
+    """``recommendation_history`` in a read-only session of its own."""
+    with database.read_session() as session:
+        return recommendation_history(session, recommendation_id)
+
+
+def read_recommendation_list(
+    database: Database, flt: RecommendationFilter | None
+) -> tuple[list[RecommendationRow], list[int], int]:
+    """The recommendations ``flt`` lets through (none for None), the conferences' years (newest first) and
+    how many recommendations there are in all, in one read-only session."""
+    with database.read_session() as session:
+        rows = recommendations(session, flt) if flt is not None else []
+        return rows, conference_years(session), recommendation_count(session)
+
+
+def read_recommendations(
+    database: Database, flt: RecommendationFilter | None = None
+) -> list[RecommendationRow]:
+    """``programme.service.recommendations`` in a read-only session of its own."""
+    with database.read_session() as session:
+        return recommendations(session, flt)
+
+
+def read_agenda_rows(database: Database, year: int) -> list[AgendaRow]:
+    """``programme.service.agenda`` (the programme as rows for a workbook) in a read-only session of its own."""
+    with database.read_session() as session:
+        return agenda(session, year)

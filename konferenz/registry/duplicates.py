@@ -183,3 +183,11 @@ def find_organisation_duplicates_for(
                     )
                 )
     return sorted(found, key=lambda c: (not c.certain, -c.score, c.organisation_id))
+
+
+def check_organisation(
+    database: Database, data: OrganisationLike, exclude_id: int | None = None
+) -> list[OrganisationCandidate]:
+    """``find_organisation_duplicates_for`` in its own read session (for the window before saving)."""
+    with database.read_session() as s:
+        return find_organisation_duplicates_for(s, data, exclude_id)

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import cast
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -39,40 +38,16 @@ from PySide6.QtWidgets import (
 
 from konferenz.errors import UserError
 from konferenz.lists.registry import PersonList
-from konferenz.lists.source import format_count
-from konferenz.registry.scan import DuplicateGroup, find_all_duplicates
-from konferenz.storage.db import Database
+from konferenz.lists.source import format_count, read_rows
+from konferenz.registry.reads import DuplicateScan, scan_registry
+from konferenz.registry.scan import DuplicateGroup
 from ui.addresses.merge_dialog import MergeDialog
 from ui.context import AppContext
 from ui.widgets.geometry import remember_geometry
-from ui.widgets.tasks import Cancelled, Progress, run_task
+from ui.widgets.tasks import run_task
 
 #: columns of the person table (indexes into ``PersonList.columns``)
 _SHOWN_COLUMNS = (0, 1, 3, 6, 7)
-
-
-@dataclass
-class DuplicateScan:
-    groups: list[DuplicateGroup]
-    #: the display name of the first person of each group ("Öztürk, Ayşe")
-    heads: dict[int, str]
-
-
-def scan_registry(database: Database, progress: Progress, cancelled: Cancelled) -> DuplicateScan:
-    """The duplicate groups of the whole registry (runs in the background)."""
-    progress(0, 2)
-    with database.read_session() as session:
-        groups = find_all_duplicates(session)
-        if cancelled():
-            raise UserError("Die Suche nach Dubletten wurde abgebrochen.")
-        progress(1, 2)
-        rows = PersonList().rows(session, [g.person_ids[0] for g in groups])
-    heads = {}
-    for pid, row in rows.items():
-        name, first = str(row[0]), str(row[1])
-        heads[pid] = f"{first} {name}".strip()
-    progress(2, 2)
-    return DuplicateScan(groups, heads)
 
 
 class DuplicatesDialog(QDialog):
@@ -216,8 +191,7 @@ class DuplicatesDialog(QDialog):
         group = self.current_group()
         self.persons.setRowCount(0)
         if group is not None:
-            with self.ctx.database.read_session() as session:
-                rows = PersonList().rows(session, group.person_ids)
+            rows = read_rows(self.ctx.database, PersonList(), group.person_ids)
             ids = [pid for pid in group.person_ids if pid in rows]
             self.persons.setRowCount(len(ids))
             for r, pid in enumerate(ids):

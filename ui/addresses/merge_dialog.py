@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
-from konferenz.registry import merge as registry_merge
+from konferenz.registry import reads as registry_reads
 from konferenz.registry.merge import Choice, MergeProposal, MergeResult
 from ui.addresses import ops as registry_ops
 from ui.context import AppContext
@@ -145,10 +145,7 @@ class MergeDialog(QDialog):
     # --- building -----------------------------------------------------------------------------------
 
     def _proposal(self, keep_id: int, drop_id: int) -> MergeProposal:
-        with self.ctx.database.read_session() as session:
-            if self.kind == "person":
-                return registry_merge.merge_proposal(session, keep_id, drop_id)
-            return registry_merge.organisation_merge_proposal(session, keep_id, drop_id)
+        return registry_reads.merge_proposal(self.ctx.database, self.kind, keep_id, drop_id)
 
     def _load(self, *, keep_first: bool) -> None:
         a, b = self.ids

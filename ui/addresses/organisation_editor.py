@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.lists.registry import organisation_contacts
+from konferenz.lists.registry import contacts_of
 from konferenz.registry import duplicates, organisations, validation
 from konferenz.registry.validation import FieldError, OrganisationData, OrganisationRecord
 from konferenz.storage.changes import ORGANISATIONS, PERSONS
@@ -172,8 +172,7 @@ class OrganisationEditor(RecordEditor):
         if record is None:
             self.contacts_label.setText(self.tr("Noch keine Ansprechpersonen."))
             return
-        with self.ctx.database.read_session() as session:
-            contacts = organisation_contacts(session, record.id)
+        contacts = contacts_of(self.ctx.database, record.id)
         self.contacts_label.setText(
             self.tr("{0} Personen mit einer Rolle in dieser Organisation:").format(len(contacts))
             if contacts
@@ -224,10 +223,7 @@ class OrganisationEditor(RecordEditor):
         if self._loaded_identity is not None and identity == self._loaded_identity:
             return []
         normalised = validation.normalise_organisation(data)
-        with self.ctx.database.read_session() as session:
-            found = duplicates.find_organisation_duplicates_for(
-                session, normalised, exclude_id=self.record_id
-            )
+        found = duplicates.check_organisation(self.ctx.database, normalised, exclude_id=self.record_id)
         return [DuplicateCandidate(c.organisation_id, c.label, c.reason, c.certain) for c in found[:8]]
 
     def _create(self, data: Any) -> int:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.enums import Gender, LegalBasis, label
-from konferenz.lists.registry import organisation_choices
+from konferenz.lists.registry import organisations_to_choose
 from konferenz.registry import duplicates, persons, validation
 from konferenz.registry.validation import FieldError, PersonData, PersonRecord
 from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS
@@ -189,8 +189,7 @@ class PersonEditor(RecordEditor):
 
     def _reload_choices(self) -> None:
         super()._reload_choices()
-        with self.ctx.database.read_session() as session:
-            organisations = organisation_choices(session)
+        organisations = organisations_to_choose(self.ctx.database)
         self.roles.set_choices(organisations)
 
     def _get(self, record_id: int) -> PersonRecord:

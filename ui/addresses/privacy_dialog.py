@@ -45,10 +45,9 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError, file_problem
-from konferenz.privacy.access import export_person, save_export
+from konferenz.privacy.access import save_export
 from konferenz.privacy.erasure import ErasureResult, erase_person, erase_persons
-from konferenz.privacy.reads import person_display
-from konferenz.privacy.review import review
+from konferenz.privacy.reads import person_display, person_export, review_rows
 from ui.context import AppContext
 from ui.widgets.dialog_tools import choose_save_path, confirm
 from ui.widgets.registry_completer import RegistryCompleter
@@ -309,8 +308,7 @@ class PrivacyDialog(QDialog):
             return None
         pdf_path = json_path.with_suffix(".pdf")
         try:
-            with self.ctx.database.read_session() as s:
-                data = export_person(s, pid)
+            data = person_export(self.ctx.database, pid)
             from ui.paper.privacy_report import privacy_report_pdf
 
             json_path = save_export(data, json_path)
@@ -388,8 +386,7 @@ class PrivacyDialog(QDialog):
 
     def refresh_review(self) -> None:
         years = self.years.value()
-        with self.ctx.database.read_session() as s:
-            rows = review(s, years)
+        rows = review_rows(self.ctx.database, years)
         self._review_years, self._review_database = years, self.ctx.database
         self.table.setRowCount(0)
         self.table.setRowCount(len(rows))

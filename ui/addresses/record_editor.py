@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
-from konferenz.lists.registry import category_choices, municipality_choices, tag_choices
+from konferenz.lists.registry import registry_choices
 from konferenz.registry.validation import FieldError, ValidationError, VersionConflictError
 from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS
 from ui.addresses.fields import ErrorLabel, IdComboBox, RolesEditor, TagsEdit
@@ -425,10 +425,10 @@ class RecordEditor(QWidget):
     def _reload_choices(self) -> None:
         """Fill the choice lists from the database: categories, municipalities and tags here; a subclass
         adds its own (the person's organisations)."""
-        with self.ctx.database.read_session() as session:
-            categories = category_choices(session)
-            municipalities = municipality_choices(session)
-            tags = [name for _id, name in tag_choices(session)]
+        choices = registry_choices(self.ctx.database)
+        categories = choices.categories
+        municipalities = choices.municipalities
+        tags = [name for _id, name in choices.tags]
         self.category.set_choices(categories)
         self.municipality.set_choices(municipalities)
         self.tags.set_choices(tags)

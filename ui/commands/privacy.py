@@ -10,7 +10,8 @@ from ui.commands.cli import EXIT_OK, add_db_argument, opened, positive_int
 
 def cmd_export(args: argparse.Namespace) -> int:
     from konferenz.errors import UserError
-    from konferenz.privacy.access import export_person, save_export
+    from konferenz.privacy import reads as privacy_reads
+    from konferenz.privacy.access import save_export
 
     output = Path(args.output)
     json_path = None if output.suffix.lower() == ".pdf" else output
@@ -19,8 +20,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(f"„{pdf_path.name}“: PDF-Dateien müssen auf .pdf enden.")
     if pdf_path is not None and not pdf_path.expanduser().absolute().parent.is_dir():
         raise UserError(f"Der Ordner „{pdf_path.expanduser().absolute().parent}“ existiert nicht.")
-    with opened(args) as database, database.read_session() as s:
-        data = export_person(s, args.person)
+    with opened(args) as database:
+        data = privacy_reads.person_export(database, args.person)
     written = []
     if json_path is not None:
         written.append(save_export(data, json_path))
@@ -43,10 +44,10 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from konferenz.privacy.review import review
+    from konferenz.privacy import reads as privacy_reads
 
-    with opened(args) as database, database.read_session() as s:
-        rows = review(s, args.years)
+    with opened(args) as database:
+        rows = privacy_reads.review_rows(database, args.years)
     who = "1 Person" if len(rows) == 1 else f"{len(rows)} Personen"
     years = "einem Jahr" if args.years == 1 else f"{args.years} Jahren"
     print(f"{who} seit mindestens {years} nicht eingeladen:")

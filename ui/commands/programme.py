@@ -17,14 +17,14 @@ def _suffix(path: str, allowed: tuple[str, ...]) -> str:
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
+    from konferenz.programme import reads as programme_reads
     from konferenz.programme import service as programme
     from konferenz.spreadsheets.xlsx import write_workbook
 
     suffix = _suffix(args.output, (".pdf", ".xlsx"))
     with opened(args) as database:
         if suffix == ".xlsx":
-            with database.read_session() as s:
-                rows = programme.agenda(s, args.conference)
+            rows = programme_reads.read_agenda_rows(database, args.conference)
             sheets = [programme.agenda_sheet(rows)]
             if args.internal:
                 sheets.append(programme.agenda_sheet(rows, internal=True))
@@ -50,13 +50,14 @@ def cmd_minutes(args: argparse.Namespace) -> int:
 
 
 def cmd_recommendations(args: argparse.Namespace) -> int:
+    from konferenz.programme import reads as programme_reads
     from konferenz.programme import service as programme
     from konferenz.spreadsheets.xlsx import write_workbook
 
     _suffix(args.output, (".xlsx",))
     flt = programme.RecommendationFilter(statuses=programme.OPEN_STATUSES if args.open else ())
-    with opened(args) as database, database.read_session() as s:
-        rows = programme.recommendations(s, flt)
+    with opened(args) as database:
+        rows = programme_reads.read_recommendations(database, flt)
     write_workbook(args.output, [programme.recommendations_sheet(rows)])
     print(f"{len(rows)} Empfehlungen gespeichert: {args.output}")
     return EXIT_OK

@@ -2,7 +2,7 @@
 Forenphase as their child rows.
 
 The agenda has a few dozen rows at most, so the model holds all of them (no lazy loading) and is
-reloaded from the database after every change (``load_agenda``). A reload that keeps the structure (the
+reloaded from the database after every change (``agenda_nodes``). A reload that keeps the structure (the
 same items and forums in the same order, e.g. after a move was already shown, or after a duration
 changed the times) only emits ``dataChanged``, so selection and scroll position stay.
 
@@ -17,7 +17,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -33,9 +33,7 @@ from konferenz.enums import AgendaItemType, label
 from konferenz.letters.selection import forum_label
 from konferenz.programme import reads
 from konferenz.programme.service import ItemData, add_minutes
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+from konferenz.storage.db import Database
 
 MIME_TYPE = "application/x-konferenz-agenda-item"
 
@@ -87,9 +85,9 @@ class ItemNode(ItemData):
         return self.id, tuple(f.id for f in self.forums)
 
 
-def load_agenda(session: Session, conference_id: int | None) -> list[ItemNode]:
-    """The items of a conference in order, with their forums and whether minutes exist."""
-    agenda = reads.agenda_of(session, conference_id)
+def agenda_nodes(agenda: reads.Agenda) -> list[ItemNode]:
+    """The items of a conference's agenda (``reads.read_agenda``) in order, with their forums and whether
+    minutes exist."""
     by_item: dict[int, list[ForumNode]] = {}
     for forum in agenda.forums:
         if forum.agenda_item_id is not None:
@@ -130,10 +128,10 @@ class ForumChoice:
         return forum_label(self.number, self.title)
 
 
-def conference_forums(session: Session, conference_id: int) -> list[ForumChoice]:
+def conference_forums(database: Database, conference_id: int) -> list[ForumChoice]:
     return [
         ForumChoice(f.id, f.number, f.title, f.agenda_item_id)
-        for f in reads.conference_forums(session, conference_id)
+        for f in reads.read_forums(database, conference_id)
     ]
 
 

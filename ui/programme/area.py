@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from konferenz.enums import AgendaItemType, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.programme import service as programme
-from konferenz.programme.reads import agenda_conference, item_recommendation_count
+from konferenz.programme.reads import read_agenda, read_agenda_rows, read_item_recommendation_count
 from konferenz.spreadsheets.xlsx import write_workbook
 from konferenz.storage.changes import AGENDA, CONFERENCES, MINUTES
 from konferenz.storage.db import Database
@@ -47,8 +47,8 @@ from ui.programme.agenda_model import (
     AgendaModel,
     ForumNode,
     ItemNode,
+    agenda_nodes,
     conference_forums,
-    load_agenda,
 )
 from ui.widgets.dialog_tools import (
     action_button,
@@ -224,11 +224,10 @@ class ProgrammeArea(QWidget):
         conf_id = self.conference_id()
         chosen = self.current_node()
         chosen_key = (type(chosen), chosen.id) if chosen is not None else None
-        with self.database.read_session() as session:
-            items = load_agenda(session, conf_id)
-            conf = agenda_conference(session, conf_id)
-            self._year = conf.year if conf else None
-            self._conference = (conf.start_time, conf.end_time) if conf else (None, None)
+        conf, agenda = read_agenda(self.database, conf_id)
+        items = agenda_nodes(agenda)
+        self._year = conf.year if conf else None
+        self._conference = (conf.start_time, conf.end_time) if conf else (None, None)
         self.model.set_items(items)
         self.view.expandAll()
         if chosen_key is not None and self.current_node() is None:
@@ -504,8 +503,7 @@ class ProgrammeArea(QWidget):
         if not isinstance(node, ItemNode) or self._year is None:
             return False
         year, item_id = self._year, node.id
-        with self.database.read_session() as session:
-            recommendations = item_recommendation_count(session, item_id)
+        recommendations = read_item_recommendation_count(self.database, item_id)
         undoable = not node.has_minutes and not recommendations
         question = self.tr("Den Programmpunkt „{0}“ ({1}) löschen? Die Zeiten danach rücken auf.").format(
             node.title, node.time_range
@@ -594,8 +592,7 @@ class ProgrammeArea(QWidget):
                 self.tr("Foren laufen nur in einem Punkt der Art „Forenphase“."),
             )
             return
-        with self.database.read_session() as session:
-            forums = conference_forums(session, conf_id)
+        forums = conference_forums(self.database, conf_id)
         titles = {item.id: item.title for item in self.model.items}
         dialog = ForumAssignDialog(forums, phase.id, titles, self, phase_title=phase.title)
         accepted = dialog.exec() == ForumAssignDialog.DialogCode.Accepted
@@ -653,8 +650,7 @@ class ProgrammeArea(QWidget):
         database = self.database
 
         def work() -> Path:
-            with database.read_session() as session:
-                rows = programme.agenda(session, year)
+            rows = read_agenda_rows(database, year)
             return write_workbook(target, [programme.agenda_sheet(rows)])
 
         return save_in_background(self, self.tr("Programm als Excel"), work)

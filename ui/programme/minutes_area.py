@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.programme import service as programme
-from konferenz.programme.reads import agenda_conference
+from konferenz.programme.reads import read_agenda, read_attendance
 from konferenz.storage.changes import AGENDA, CONFERENCES, INVITATIONS, MINUTES, RECOMMENDATIONS
 from konferenz.storage.db import Database
 from ui.actions import create_minutes_actions
 from ui.context import AppContext
-from ui.programme.agenda_model import MINUTES_COLUMNS, AgendaModel, ForumNode, ItemNode, load_agenda
+from ui.programme.agenda_model import MINUTES_COLUMNS, AgendaModel, ForumNode, ItemNode, agenda_nodes
 from ui.programme.minutes_editor import MinutesEditor, attendance_line
 from ui.widgets.dialog_tools import action_button, choose_save_path, save_in_background, show_status
 from ui.widgets.list_panel import ConferenceListPanel
@@ -137,11 +136,10 @@ class MinutesArea(QWidget):
         """Read the agenda and attendance of the chosen conference again; keeps the chosen item, and
         what is being typed in the editor."""
         conf_id = self.conference_id()
-        with self.database.read_session() as session:
-            conf = agenda_conference(session, conf_id)
-            year = conf.year if conf else None
-            items = load_agenda(session, conf_id)
-            attendance = programme.attendance_by_category(session, year) if year is not None else {}
+        conf, agenda = read_agenda(self.database, conf_id)
+        year = conf.year if conf else None
+        items = agenda_nodes(agenda)
+        attendance = read_attendance(self.database, year) if year is not None else {}
         if year != self._year:
             self.editor.save()
             self._showing = None

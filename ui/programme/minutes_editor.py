@@ -41,7 +41,7 @@ from konferenz.enums import AgendaItemType, RecommendationStatus, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.lists.source import format_date
 from konferenz.programme import service as programme
-from konferenz.programme.reads import node_minutes
+from konferenz.programme.reads import read_node_minutes
 from konferenz.storage.db import Database
 from ui.context import AppContext
 from ui.programme.agenda_dialog import plain_text_edit
@@ -212,8 +212,9 @@ class MinutesEditor(QWidget):
             return
         forum_id = node.id if isinstance(node, ForumNode) else None
         item_id = node.id if isinstance(node, ItemNode) else None
-        with self.database.read_session() as session:
-            read = node_minutes(session, year, item_id=item_id, forum_id=forum_id, status_report=is_report)
+        read = read_node_minutes(
+            self.database, year, item_id=item_id, forum_id=forum_id, status_report=is_report
+        )
         self._conf_date = read.conference_date
         self._entry_id = read.entry_id
         data, attendance = read.data, read.attendance

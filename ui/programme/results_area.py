@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 from konferenz.enums import RecommendationStatus, label
 from konferenz.lists.source import format_count, format_date
 from konferenz.programme import service as programme
-from konferenz.programme.reads import conference_years, recommendation_count, recommendation_history
+from konferenz.programme.reads import read_recommendation_history, read_recommendation_list
 from konferenz.spreadsheets.xlsx import write_workbook
 from konferenz.storage.changes import CONFERENCES, ORGANISATIONS, PERSONS, RECOMMENDATIONS
 from konferenz.storage.db import Database
@@ -454,10 +454,7 @@ class ResultsArea(QWidget):
         chosen = self.current_id()
         flt = self.current_filter()
         any_status = any(check.isChecked() for check in self.status_checks.values())
-        with self.database.read_session() as session:
-            rows = programme.recommendations(session, flt) if any_status else []
-            years = conference_years(session)
-            total = recommendation_count(session)
+        rows, years, total = read_recommendation_list(self.database, flt if any_status else None)
         self._fill_years(years)
         self.model.set_rows(rows)
         self.size_columns()
@@ -535,8 +532,7 @@ class ResultsArea(QWidget):
                 row.year, row.source or "–", row.responsible or self.tr("noch offen"), due, row.status_label
             )
         )
-        with self.database.read_session() as session:
-            entries = recommendation_history(session, row.id)
+        entries = read_recommendation_history(self.database, row.id)
         self.history.setHtml(history_html(entries))
         self.note_date.setDate(to_qdate(self.today()))
         self.note_status.setCurrentIndex(self.note_status.findData(row.status))

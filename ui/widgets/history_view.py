@@ -57,8 +57,7 @@ class HistoryView(QTreeWidget):
 
     def show_history(self, database: Database, entity_type: str, entity_id: int) -> int:
         """Show the history of one record; returns the number of entries."""
-        with database.read_session() as session:
-            entries = audit.history(session, entity_type, entity_id)
+        entries = audit.record_history(database, entity_type, entity_id)
         self._key = (entity_type, entity_id)
         self._database = database
         self.export_action.setEnabled(True)

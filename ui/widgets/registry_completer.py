@@ -18,6 +18,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel,
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
 from konferenz.lists.registry import OrganisationList, PersonList
+from konferenz.lists.source import read_matches
 from konferenz.storage.db import Database
 
 #: matches offered at most
@@ -32,9 +33,7 @@ Index = QModelIndex | QPersistentModelIndex
 def person_matches(database: Database, text: str, limit: int = LIMIT) -> list[tuple[int, str]]:
     """(id, "Dr. Şeyma Çelik (Stadt Bocholt)") of the persons matching ``text``."""
     source = PersonList()
-    with database.read_session() as session:
-        ids = source.ids(session, search=text)[:limit]
-        rows = source.rows(session, ids)
+    ids, rows = read_matches(database, source, text, limit)
     result = []
     for pid in ids:
         name, first, title, organisation, *_rest = rows[pid]
@@ -48,9 +47,7 @@ def person_matches(database: Database, text: str, limit: int = LIMIT) -> list[tu
 def organisation_matches(database: Database, text: str, limit: int = LIMIT) -> list[tuple[int, str]]:
     """(id, "Jobcenter Kreis Borken, Abteilung") of the organisations matching ``text``."""
     source = OrganisationList()
-    with database.read_session() as session:
-        ids = source.ids(session, search=text)[:limit]
-        rows = source.rows(session, ids)
+    ids, rows = read_matches(database, source, text, limit)
     return [(oid, ", ".join(str(p) for p in rows[oid][:2] if p)) for oid in ids]
 
 
