@@ -222,6 +222,30 @@ def _invitation_plan(
     return moves, conflicts
 
 
+def _merge_invitations(session: Session, keep_id: int, drop_id: int, *, organisation: bool) -> None:
+    """The dropped record's invitations move to the kept one; where both were invited to one conference the
+    winner of ``_invitation_plan`` stays (with the loser's archived letters) and the other goes."""
+    moves, conflicts = _invitation_plan(session, keep_id, drop_id, organisation=organisation)
+    for conflict in conflicts:
+        keep_inv = session.get(Invitation, conflict.keep_invitation_id)
+        drop_inv = session.get(Invitation, conflict.drop_invitation_id)
+        assert keep_inv is not None and drop_inv is not None
+        winner, loser = (keep_inv, drop_inv) if conflict.winner == "keep" else (drop_inv, keep_inv)
+        _core_repoint(
+            session, snapshot.TABLES["archived_document"], "invitation_id", loser.id, winner.id, audited=False
+        )
+        session.delete(loser)
+        session.flush()
+        if winner is drop_inv:
+            moves.append(drop_inv)
+    for inv in moves:
+        if organisation:
+            inv.organisation_id = keep_id
+        else:
+            inv.person_id = keep_id
+    session.flush()
+
+
 def _merge_fields(session: Session, names: Iterable[str], keep: object, drop: object) -> list[MergeField]:
     """Both records' values of ``names`` side by side; by default the kept one's, unless only the other
     record has a value."""
@@ -342,22 +366,7 @@ def merge_persons(
         s.flush()
 
         # 4. invitations
-        moves, conflicts = _invitation_plan(s, keep_id, drop_id)
-        for conflict in conflicts:
-            keep_inv = s.get(Invitation, conflict.keep_invitation_id)
-            drop_inv = s.get(Invitation, conflict.drop_invitation_id)
-            assert keep_inv is not None and drop_inv is not None
-            winner, loser = (keep_inv, drop_inv) if conflict.winner == "keep" else (drop_inv, keep_inv)
-            _core_repoint(
-                s, snapshot.TABLES["archived_document"], "invitation_id", loser.id, winner.id, audited=False
-            )
-            s.delete(loser)
-            s.flush()
-            if winner is drop_inv:
-                moves.append(drop_inv)
-        for inv in moves:
-            inv.person_id = keep_id
-        s.flush()
+        _merge_invitations(s, keep_id, drop_id, organisation=False)
 
         # 5. references to the dropped person
         _core_repoint(
@@ -525,22 +534,7 @@ def merge_organisations(
             if tag.id not in keep_tags:
                 keep.tags.append(tag)
         s.flush()
-        moves, conflicts = _invitation_plan(s, keep_id, drop_id, organisation=True)
-        for conflict in conflicts:
-            keep_inv = s.get(Invitation, conflict.keep_invitation_id)
-            drop_inv = s.get(Invitation, conflict.drop_invitation_id)
-            assert keep_inv is not None and drop_inv is not None
-            winner, loser = (keep_inv, drop_inv) if conflict.winner == "keep" else (drop_inv, keep_inv)
-            _core_repoint(
-                s, snapshot.TABLES["archived_document"], "invitation_id", loser.id, winner.id, audited=False
-            )
-            s.delete(loser)
-            s.flush()
-            if winner is drop_inv:
-                moves.append(drop_inv)
-        for inv in moves:
-            inv.organisation_id = keep_id
-        s.flush()
+        _merge_invitations(s, keep_id, drop_id, organisation=True)
         _core_repoint(s, snapshot.TABLES["invitation"], "organisation_id", drop_id, keep_id, audited=True)
         _core_repoint(
             s,
