@@ -235,3 +235,22 @@ def test_window_start_builds_the_parser_without_subcommands(argv: list[str], nam
     from ui.commands.cli import names_a_command
 
     assert names_a_command(argv) is names_one
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`konferenz privacy review | head -1`: when the reader has gone, the command stops with exit 0 and
+    says nothing (it said "Interner Fehler" before)."""
+    path = tmp_path / "demo.sqlite"
+    assert run_cli("demo", "--db", str(path), "--persons", "3000").returncode == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui", "privacy", "review", "--db", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()  # like head -1: one line, then the reader goes away
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=120) == 0
+    assert err == ""

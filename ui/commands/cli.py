@@ -226,6 +226,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("konferenz: abgebrochen", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of our output went away (`konferenz stats | head`): stop quietly, as other tools do;
+        # stdout goes to devnull so the interpreter's final flush cannot fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception:
         log.exception("Unerwarteter Fehler bei %s", " ".join(argv if argv is not None else sys.argv[1:]))
         print(
