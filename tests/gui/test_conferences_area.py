@@ -692,6 +692,40 @@ def test_bulk_status_change_and_undo(qtbot, harness: Harness, demo_db: Database)
         assert replies.waitlist(s, conference_id(demo_db, 2026))[-3:] == ids
 
 
+def test_bulk_acceptance_counts_the_seats_in_the_change(
+    harness: Harness, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full venue: the bulk "zugesagt" asks (with the warning counted in the transaction of the change);
+    Abbrechen changes nothing, "überbuchen" seats all."""
+    import ui.conferences.invitation_panel as panel_module
+    from ui.conferences.widgets import Overbooking
+
+    panel = harness.panel
+    conf_id = conference_id(demo_db, 2026)
+    record = editing.get_conference(demo_db, conf_id)
+    with demo_db.read_session() as s:
+        booked = replies.occupancy(s, conf_id)[0].booked
+    editing.update_conference(
+        demo_db, conf_id, dataclasses.replace(record.data, capacity=booked), record.version
+    )
+    harness.area.select_conference(conf_id)
+    panel.set_status_filter(frozenset({InvitationStatus.PLANNED}))
+    ids = panel.model.ids()[:2]
+    asked: list[list[str]] = []
+    answers = [Overbooking.CANCEL, Overbooking.OVERBOOK]
+
+    def answer(_parent: object, warnings: list[str], **_kwargs: object) -> Overbooking:
+        asked.append(warnings)
+        return answers.pop(0)
+
+    monkeypatch.setattr(panel_module, "ask_overbooking", answer)
+    assert not panel.apply_status(InvitationStatus.ACCEPTED, ids)
+    assert {invitation(demo_db, i).status for i in ids} == {InvitationStatus.PLANNED}
+    assert "Der Veranstaltungsort ist voll" in asked[0][0]
+    assert panel.apply_status(InvitationStatus.ACCEPTED, ids)
+    assert {invitation(demo_db, i).status for i in ids} == {InvitationStatus.ACCEPTED}
+
+
 def test_substitute_with_name_and_taken_into_the_register(
     qtbot, harness: Harness, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -419,15 +419,17 @@ class InvitationPanel(QWidget):
             if not self._record(ids[0], self.editor.reply(status, new_reply=new_reply), names[ids[0]]):
                 return False
         elif status in (InvitationStatus.ACCEPTED, InvitationStatus.SUBSTITUTED):
-            with database.read_session() as s:
-                warnings = replies.status_change_warnings(s, ids, status)
-            choice = ask_overbooking(self, warnings) if warnings else Overbooking.OVERBOOK
-            if choice is Overbooking.CANCEL:
-                return False
-            if choice is Overbooking.WAITLIST:
-                replies.put_on_waitlist(database, ids)
-            else:
-                replies.set_status(database, ids, status)
+            # the seats are counted in the transaction of the change: two workplaces cannot both take the last
+            try:
+                replies.set_status(database, ids, status, allow_overbooking=False)
+            except replies.OverbookingError as full:
+                choice = ask_overbooking(self, full.warnings)
+                if choice is Overbooking.CANCEL:
+                    return False
+                if choice is Overbooking.WAITLIST:
+                    replies.put_on_waitlist(database, ids)
+                else:
+                    replies.set_status(database, ids, status)
         elif status is InvitationStatus.WAITLIST:
             replies.put_on_waitlist(database, ids)
         else:
