@@ -2,7 +2,9 @@
 
 Like a reply, a check-in takes the conference's seat lock (``replies.lock_seats``) before it reads: two
 entrances checking in the same person, or the same walk-in, at the same moment give one invitation checked
-in once (the second waits and finds it), not a conflict or a second invitation."""
+in once (the second waits and finds it), not a conflict or a second invitation. A check-in or walk-in is not
+checked against the capacity (whoever stands at the entrance is let in); under the lock, a reply recorded
+at the same moment counts that seat."""
 
 from __future__ import annotations
 

@@ -175,6 +175,27 @@ def test_status_change_warnings_for_a_selection(world: World, db: Database) -> N
     ]
 
 
+def test_bulk_status_change_without_overbooking_counts_in_its_own_transaction(
+    world: World, db: Database
+) -> None:
+    inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
+    ids = sorted(i.id for i in invitations(db).values())
+    before = replies.capture_reply_states(db, ids)
+    with pytest.raises(replies.OverbookingError) as raised:
+        replies.set_status(db, ids[:5], InvitationStatus.ACCEPTED, allow_overbooking=False)
+    assert raised.value.warnings == [
+        "Der Veranstaltungsort ist voll: 0 von 4 Plätzen belegt, diese Zusagen brauchen 5."
+    ]
+    assert str(raised.value) == raised.value.warnings[0]
+    assert replies.capture_reply_states(db, ids) == before  # nothing changed
+    assert replies.set_status(db, ids[:4], InvitationStatus.ACCEPTED, allow_overbooking=False) == 4
+    with pytest.raises(replies.OverbookingError, match="4 von 4 Plätzen belegt, diese Zusagen brauchen 1"):
+        replies.set_status(db, ids[4:5], InvitationStatus.SUBSTITUTED, allow_overbooking=False)
+    # the seated ones are not counted twice; a status that takes no seat is never refused
+    assert replies.set_status(db, ids[:4], InvitationStatus.SUBSTITUTED, allow_overbooking=False) == 4
+    assert replies.set_status(db, ids, InvitationStatus.DECLINED, allow_overbooking=False) == len(ids)
+
+
 def test_put_on_waitlist_keeps_order_and_places(world: World, db: Database) -> None:
     inviting.invite(db, 2025, inviting.InviteeFilter(everyone=True))
     ids = sorted(i.id for i in invitations(db).values())
