@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from konferenz.enums import InvitationStatus
+from konferenz.letters.selection import gets_letters, letter_order
 from konferenz.names import list_name
-from konferenz.sorting import invitee_key
 from konferenz.storage.models import Invitation, Person
 
 
@@ -21,10 +21,8 @@ def sample_recipients(session: Session, conference_id: int) -> list[tuple[str, i
         .options(selectinload(Invitation.person), selectinload(Invitation.organisation))
     ).all()
     entries = []
-    for inv in rows:
+    for inv in filter(gets_letters, rows):
         person, org = inv.person, inv.organisation
-        if person is not None and person.anonymised_at is not None:
-            continue
         org_name = org.name if org is not None else None
         if person is not None:
             name = list_name(person.name_prefix, person.last_name, person.first_name, person.title)
@@ -32,10 +30,7 @@ def sample_recipients(session: Session, conference_id: int) -> list[tuple[str, i
                 name += f" – {org_name}"
         else:
             name = org_name or "?"
-        key = invitee_key(
-            person.last_name if person else None, person.first_name if person else None, org_name, inv.id
-        )
-        entries.append((key, name, inv.id))
+        entries.append((letter_order(inv), name, inv.id))
     return [(name, inv_id) for _key, name, inv_id in sorted(entries)]
 
 

@@ -108,7 +108,10 @@ def select_invitations(
     if invitation_ids is not None:
         ids = list(invitation_ids)
         stmt = stmt.where(Invitation.id.in_(ids))
-    invitations = [
-        inv for inv in session.scalars(stmt) if inv.person is None or inv.person.anonymised_at is None
-    ]
-    return invitations
+    return [inv for inv in session.scalars(stmt) if gets_letters(inv)]
+
+
+def gets_letters(invitation: Invitation) -> bool:
+    """An anonymised person gets no letter, label, badge or line on a list (the invitation stays for the
+    statistics)."""
+    return invitation.person is None or invitation.person.anonymised_at is None

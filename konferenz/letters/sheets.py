@@ -13,6 +13,7 @@ from konferenz.letters.selection import (
     find_conference,
     find_forum,
     forum_label,
+    gets_letters,
     invitation_query,
     letter_order,
     role_for,
@@ -140,7 +141,7 @@ def attendees(
         rows: list[Attendee] = []
         omitted = 0
         for inv in s.scalars(stmt):
-            if inv.person is not None and inv.person.anonymised_at is not None:
+            if not gets_letters(inv):
                 continue
             row, person = _attendee(inv, forum_labels)
             if consent_only and (person is None or not _has_list_consent(person, today)):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -161,20 +161,28 @@ def _display(session: Session, name: str, value: Any) -> str:
     return str(value)
 
 
+R = TypeVar("R", Person, Organisation)
+
+
 def _is_blank(name: str, value: Any) -> bool:
     return value is None or value == "" or value == _EMPTY_VALUES.get(name)
 
 
-def _load_pair(session: Session, keep_id: int, drop_id: int) -> tuple[Person, Person]:
+def _load_two(session: Session, model: type[R], what: str, keep_id: int, drop_id: int) -> tuple[R, R]:
+    """The two records to merge; a German UserError for one record merged with itself or one gone."""
     if keep_id == drop_id:
-        raise UserError("Eine Person kann nicht mit sich selbst zusammengeführt werden.")
-    keep = session.get(Person, keep_id)
-    drop = session.get(Person, drop_id)
-    for pid, obj in ((keep_id, keep), (drop_id, drop)):
+        raise UserError(f"Eine {what} kann nicht mit sich selbst zusammengeführt werden.")
+    keep = session.get(model, keep_id)
+    drop = session.get(model, drop_id)
+    for rid, obj in ((keep_id, keep), (drop_id, drop)):
         if obj is None:
-            raise UserError(f"Die Person Nr. {pid} gibt es nicht (mehr).")
+            raise UserError(f"Die {what} Nr. {rid} gibt es nicht (mehr).")
     assert keep is not None and drop is not None
     return keep, drop
+
+
+def _load_pair(session: Session, keep_id: int, drop_id: int) -> tuple[Person, Person]:
+    return _load_two(session, Person, "Person", keep_id, drop_id)
 
 
 def _org_names(session: Session, roles: Iterable[Role]) -> dict[int, str]:
@@ -448,15 +456,7 @@ def undo_merge(database: Database, result: MergeResult) -> None:
 
 
 def _load_organisations(session: Session, keep_id: int, drop_id: int) -> tuple[Organisation, Organisation]:
-    if keep_id == drop_id:
-        raise UserError("Eine Organisation kann nicht mit sich selbst zusammengeführt werden.")
-    keep = session.get(Organisation, keep_id)
-    drop = session.get(Organisation, drop_id)
-    for oid, obj in ((keep_id, keep), (drop_id, drop)):
-        if obj is None:
-            raise UserError(f"Die Organisation Nr. {oid} gibt es nicht (mehr).")
-    assert keep is not None and drop is not None
-    return keep, drop
+    return _load_two(session, Organisation, "Organisation", keep_id, drop_id)
 
 
 def organisation_merge_proposal(session: Session, keep_id: int, drop_id: int) -> MergeProposal:
