@@ -229,7 +229,7 @@ class _RowParser:
         display = {name: text for name, text in get.items() if text}
         if notes:
             display["notes"] = "\n".join(notes)
-        messages: list[str] = []
+        messages: list[str] = list(row.notes)
         extra_notes: list[str] = []
 
         # names and salutation

@@ -69,6 +69,9 @@ class DataRow:
     values: Sequence[CellValue]
     #: the section heading above this row (a merged heading row), if any
     section: str = ""
+    #: what the reader changed in the row's cells (an Excel error value left empty, control characters
+    #: removed …), one German sentence each; the row rules report them with the row
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
