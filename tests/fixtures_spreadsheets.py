@@ -424,10 +424,10 @@ def text_file(tmp_path: Path) -> Path:
 BROKEN: dict[str, tuple[Any, str]] = {
     "not-a-spreadsheet": (not_a_spreadsheet, "keine Tabelle"),
     "empty": (empty_file, "leer"),
-    "encrypted": (encrypted_xlsx, "verschlüsselt oder altes Format"),
+    "encrypted": (encrypted_xlsx, "mit einem Kennwort verschlüsselt"),
     "no-header": (no_header_xlsx, "keine Kopfzeile erkannt"),
     "empty-sheet": (empty_xlsx, "leer"),
-    "ods": (ods_file, "OpenDocument"),
+    "damaged-ods": (ods_file, "beschädigt"),
     "corrupt": (corrupt_xlsx, "beschädigt"),
     "letter": (text_file, "keine Kopfzeile erkannt"),
 }

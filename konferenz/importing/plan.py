@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from konferenz.importing.rows import ParsedRow
 from konferenz.spreadsheets.columns import Column
-from konferenz.spreadsheets.reader import Table
+from konferenz.spreadsheets.table import Table
 
 
 class Outcome(StrEnum):

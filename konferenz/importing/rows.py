@@ -51,7 +51,7 @@ from konferenz.registry import keys as registry_keys
 from konferenz.registry import validation
 from konferenz.spreadsheets.cells import CellValue, cell_text
 from konferenz.spreadsheets.columns import PERSON_NAME_FIELDS, Column, header_key
-from konferenz.spreadsheets.reader import DataRow, Table
+from konferenz.spreadsheets.table import DataRow, Table
 from konferenz.text import collapse_spaces, fold
 
 #: person columns the import writes (``validation.PERSON_FIELDS`` minus the references it resolves itself)

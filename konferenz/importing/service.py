@@ -37,7 +37,8 @@ from konferenz.importing.rows import id_target, parse_rows
 from konferenz.importing.running import Cancelled, Progress, check_cancelled, without_cyclic_gc
 from konferenz.importing.writer import Writer
 from konferenz.spreadsheets.columns import Column, apply_mapping, header_key, resolve_name_columns
-from konferenz.spreadsheets.reader import Table, read_table
+from konferenz.spreadsheets.reader import read_table
+from konferenz.spreadsheets.table import Table
 from konferenz.storage.db import Database
 from konferenz.storage.models import Category
 

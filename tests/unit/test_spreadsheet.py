@@ -22,7 +22,8 @@ from konferenz.spreadsheets.columns import (
     field_choices,
     field_for_header,
 )
-from konferenz.spreadsheets.reader import describe_source, detect_delimiter, read_table
+from konferenz.spreadsheets.reader import detect_delimiter, read_table
+from konferenz.spreadsheets.table import describe_source
 
 # --- header texts -----------------------------------------------------------------------------------------
 
@@ -312,7 +313,7 @@ def test_delimiter_detection() -> None:
 
 
 def test_csv_has_no_sheets(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="CSV-Datei und hat keine Blätter"):
+    with pytest.raises(UserError, match="Textdatei und hat keine Blätter"):
         read_table(fx.german_csv(tmp_path), "Tabelle1")
 
 

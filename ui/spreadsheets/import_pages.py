@@ -34,7 +34,7 @@ from konferenz.importing.plan import ImportPlan, Outcome
 from konferenz.lists.source import format_count
 from konferenz.spreadsheets.cells import cell_text
 from konferenz.spreadsheets.columns import field_choices
-from konferenz.spreadsheets.reader import describe_source
+from konferenz.spreadsheets.table import describe_source
 from ui.spreadsheets.import_preview import ChoiceDelegate, PreviewModel, ProblemFilter
 
 if TYPE_CHECKING:
