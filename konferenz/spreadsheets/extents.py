@@ -64,10 +64,14 @@ def scan_workbook(path: Path, kind: str) -> dict[str, SheetScan]:
             scans = _scan_ods(archive)
     for name, scan in scans.items():
         if (scan.last_row) * (scan.last_col + 1) > MAX_CELLS:
+            far = (
+                f"Zelle {column_letters(scan.last_col)}{scan.last_row}"
+                if scan.last_col < 16384 and scan.last_row <= 1_048_576
+                else f"Zeile {scan.last_row:,} und Spalte {scan.last_col + 1:,}".replace(",", ".")
+            )
             raise refuse(
                 path,
-                f"das Blatt „{name}“ reicht bis Zelle {column_letters(scan.last_col)}{scan.last_row} "
-                f"(mehr als {MAX_CELLS:,} Zellen)".replace(",", ".")
+                f"das Blatt „{name}“ reicht bis {far} (mehr als {MAX_CELLS:,} Zellen)".replace(",", ".")
                 + ". Bitte die Werte außerhalb der Liste löschen (oder nur die Liste in eine neue Datei "
                 "kopieren) und neu speichern.",
             )
@@ -87,9 +91,17 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})([0-9]{1,7}):
 _ROW_OPEN = re.compile(rb"<(?:\w+:)?row\b")
 
 
+def _member(archive: zipfile.ZipFile, name: str) -> str:
+    """The package member of a part name (some writers store Windows paths, "xl\\workbook.xml")."""
+    for candidate in archive.namelist():
+        if candidate.replace("\\", "/") == name:
+            return candidate
+    return name
+
+
 def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
     try:
-        with archive.open(name) as part:
+        with archive.open(_member(archive, name)) as part:
             return part.read(16 << 20)
     except KeyError:
         return b""
@@ -104,12 +116,12 @@ def _xlsx_sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
             target = attributes[b"Target"].decode("utf-8", "replace")
             member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
             targets[attributes[b"Id"]] = member
-    names = set(archive.namelist())
+    names = {n.replace("\\", "/"): n for n in archive.namelist()}
     out: list[tuple[str, str]] = []
     for m in _SHEET.finditer(_small_part(archive, "xl/workbook.xml")):
-        member = targets.get(m.group(2), "")
+        member = targets.get(m.group(2), "").replace("\\", "/")
         if member in names:
-            out.append((html.unescape(m.group(1).decode("utf-8", "replace")), member))
+            out.append((html.unescape(m.group(1).decode("utf-8", "replace")), names[member]))
     return out
 
 

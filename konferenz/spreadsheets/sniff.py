@@ -135,7 +135,8 @@ def _identify_package(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            names = {i.filename for i in infos}
+            # some writers put Windows paths into the package ("xl\\workbook.xml"); readers accept them
+            names = {i.filename.replace("\\", "/") for i in infos}
             if "mimetype" in names:
                 mimetype = archive.open("mimetype").read(200)
                 if mimetype.startswith(_ODF_SPREADSHEET):
@@ -152,6 +153,12 @@ def _identify_package(path: Path) -> str:
                 raise refuse(path, f"das ist ein Word-Dokument (.docx), keine Tabelle. {SAVE_AS}")
             elif "ppt/presentation.xml" in names:
                 raise refuse(path, "das ist eine PowerPoint-Präsentation, keine Tabelle.")
+            elif "[Content_Types].xml" in names:
+                raise refuse(
+                    path,
+                    "die Office-Datei ist ungewöhnlich aufgebaut und kann nicht gelesen werden. Bitte in "
+                    f"Excel oder LibreOffice öffnen und neu speichern. {SAVE_AS}",
+                )
             elif not names:
                 raise refuse(path, "das ist ein leeres ZIP-Archiv, keine Tabelle.")
             else:

@@ -225,8 +225,7 @@ def _rows(
         for col, text in errors.get(number, ()):
             if col >= len(values):
                 values.extend([None] * (col + 1 - len(values)))
-            if values[col] is None:
-                values[col] = text
+            values[col] = text  # what calamine read for an error cell (nothing, or ods's 0) is no data
         while values and values[-1] is None:  # calamine pads every row to the sheet's width
             values.pop()
         yield number, values
