@@ -202,6 +202,16 @@ def _rows(
         for (row, col), text in scan.errors.items():
             errors.setdefault(row, []).append((col, text))
     number, start_col = start
+    # a list repeats its towns, postcodes, salutations and organisations: one string object each
+    seen: dict[str, str] = {}
+
+    def convert(v: Any) -> CellValue:
+        if v.__class__ is str:
+            if not v:
+                return None
+            return seen.setdefault(v, v) if len(v) <= 64 else v
+        return _value(v)
+
     lead: list[CellValue] = [None] * start_col
     if loaded.start is None or not loaded.height:  # an empty sheet (calamine panics on its rows)
         return
@@ -221,7 +231,7 @@ def _rows(
                 raise refuse(path, f"{DAMAGED[:-1]} (Blatt „{name}“, Zeile {number + 1}).") from exc
             raise
         number += 1
-        values = [*lead, *(None if v == "" else _value(v) for v in raw)] if lead else [_value(v) for v in raw]
+        values = [*lead, *map(convert, raw)] if lead else list(map(convert, raw))
         for col, text in errors.get(number, ()):
             if col >= len(values):
                 values.extend([None] * (col + 1 - len(values)))

@@ -39,7 +39,9 @@ def test_nul_and_control_characters_are_removed_with_a_note(tmp_path: Path) -> N
 
 
 def test_error_values_from_a_german_or_english_excel_are_left_empty(tmp_path: Path) -> None:
-    table = read_table(_csv(tmp_path / "fehler.csv", ["#NV;Becker;#BEZUG!;t@example.org;", "Anna;#N/A;;;Err:502"]))
+    table = read_table(
+        _csv(tmp_path / "fehler.csv", ["#NV;Becker;#BEZUG!;t@example.org;", "Anna;#N/A;;;Err:502"])
+    )
     first, second = table.rows
     assert (first.values[0], first.values[2]) == (None, None)
     assert first.notes == (
@@ -51,7 +53,9 @@ def test_error_values_from_a_german_or_english_excel_are_left_empty(tmp_path: Pa
 
 
 def test_lost_letters_are_flagged(tmp_path: Path) -> None:
-    table = read_table(_csv(tmp_path / "verlust.csv", ["?????;??????;MSO;;", "Ay?e;?zt?rk;Verein;;Wer? Wie?"]))
+    table = read_table(
+        _csv(tmp_path / "verlust.csv", ["?????;??????;MSO;;", "Ay?e;?zt?rk;Verein;;Wer? Wie?"])
+    )
     lost, partly = table.rows
     assert lost.values[0] is None and lost.values[1] is None
     assert "die Schriftzeichen sind beim Export verloren gegangen" in lost.notes[0]
