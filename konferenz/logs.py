@@ -16,9 +16,13 @@ def log_file() -> Path:
 
 
 def setup_logging(level: int = logging.INFO) -> Path | None:
-    """Log to a rotating file in the user log directory; returns its path (None if it cannot be written)."""
+    """Log to a rotating file in the user log directory; returns its path (None if it cannot be written).
+
+    Python warnings (a library's English ``UserWarning`` about a file it reads) go to the log as well, never
+    to the user's terminal."""
     root = logging.getLogger()
     root.setLevel(level)
+    logging.captureWarnings(True)
     target = log_file()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
