@@ -37,7 +37,8 @@ from konferenz.importing.rows import id_target, parse_rows
 from konferenz.importing.running import Cancelled, Progress, check_cancelled, without_cyclic_gc
 from konferenz.importing.writer import Writer
 from konferenz.spreadsheets.columns import Column, apply_mapping, header_key, resolve_name_columns
-from konferenz.spreadsheets.reader import Table, read_table
+from konferenz.spreadsheets.reader import Table
+from konferenz.spreadsheets.vcards import read_contacts_or_table
 from konferenz.storage.db import Database
 from konferenz.storage.models import Category
 
@@ -69,7 +70,7 @@ def plan_import(
     ``mapping`` replaces the detected column mapping: a list with one field (or None) per column, or a
     profile's header text → field. Raises ``UserError`` for a file that cannot be read as a table.
     """
-    table = read_table(
+    table = read_contacts_or_table(
         Path(path),
         sheet,
         header_row=header_row,
@@ -203,6 +204,7 @@ def commit_import(  # noqa: PLR0917 (the signature agreed for the window's wizar
         created_categories=[c.name for c in res.new_categories],
         created_organisations=len(res.new_orgs),
         skipped_rows=[(r.excel_row, r.reason) for r in plan.table.skipped],
+        column_lines=plan.column_summary(),
     )
 
 
@@ -220,7 +222,7 @@ def import_file(
 ) -> ImportReport:
     """Read and import a file in one call (what ``konferenz import`` does): with ``dry_run`` the preview's
     report, otherwise the commit's (the rows are resolved once, inside the unit of work)."""
-    table = read_table(
+    table = read_contacts_or_table(
         Path(path),
         sheet,
         cancelled=cancelled,
