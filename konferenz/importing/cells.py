@@ -20,6 +20,7 @@ _FEMALE = frozenset({"frau", "fr", "frl", "fraulein", "ms", "mrs", "miss", "w", 
 _DIVERSE = frozenset({"divers", "diverse", "d", "mx", "x", "nichtbinar", "inter"})
 _UNKNOWN = frozenset(
     {"", "keine angabe", "k a", "ka", "unbekannt", "ohne", "ohne angabe", "n a", "na", "none"}
+    | {"nicht angegeben", "unspecified"}
 )
 _POLITE = frozenset(
     {"sehr", "geehrte", "geehrter", "liebe", "lieber", "an", "z", "hd", "zhd", "zu", "handen"}
@@ -118,6 +119,8 @@ def parse_salutation(text: str) -> Salutation:
     title = " ".join(titles)
     if len(set(genders)) == 1 and not unknown_words:
         return Salutation(genders[0], title)
+    if not genders and not unknown_words and title:
+        return Salutation(Gender.UNKNOWN, title)  # "Dr." alone (Outlook's "Anrede", vCard's name prefix)
     return Salutation(Gender.UNKNOWN, title, recognised=False)
 
 
@@ -179,6 +182,18 @@ def split_name(text: str, order: Literal["first_last", "last_first"] = "first_la
             cut = i
             break
     return NameParts(" ".join(words[:cut]), " ".join(words[cut:]), " ".join(titles), gender)
+
+
+def move_titles(name: str, title: str) -> tuple[str, str, list[str]]:
+    """(name, title, moved): academic titles at the start of a first name ("Dr. Anna") taken out of it; those
+    the title does not hold yet are added to it, so a title is never stored twice."""
+    words = name.split()
+    titles, rest = _take_titles(words)
+    if not titles:
+        return name, title, []
+    have = {fold(t).rstrip(".") for t in title.split()}
+    added = [t for t in titles if fold(t).rstrip(".") not in have]
+    return " ".join(rest), " ".join([*title.split(), *added]), titles
 
 
 def split_postal_city(text: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from konferenz.importing.rows import ParsedRow
-from konferenz.spreadsheets.columns import Column
+from konferenz.spreadsheets.columns import Column, column_usage
 from konferenz.spreadsheets.table import Table
 
 
@@ -89,6 +89,8 @@ class ImportReport:
     created_categories: list[str] = field(default_factory=list)
     created_organisations: int = 0
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)
+    #: which columns were used for what and which were ignored (``ImportPlan.column_summary``)
+    column_lines: list[str] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.rows if r.outcome is outcome)
@@ -133,6 +135,7 @@ class ImportReport:
             f"{self.rows_read} Zeilen gelesen: {self.created} angelegt, {self.updated} aktualisiert, "
             f"{self.duplicate} Dubletten, {self.rejected} abgelehnt.",
         ]
+        lines.extend(self.column_lines)
         if self.created_organisations:
             lines.append(f"Neue Organisationen: {self.created_organisations}")
         if self.created_categories:
@@ -140,6 +143,12 @@ class ImportReport:
         if self.skipped_rows:
             lines.append(
                 f"{len(self.skipped_rows)} Zeilen ohne Daten übersprungen (Zwischenüberschriften, Fußzeilen …)."
+            )
+            # what was skipped because it could not be read (a damaged vCard) is named row by row
+            lines.extend(
+                f"  Zeile {row}: {reason}"
+                for row, reason in self.skipped_rows
+                if reason.startswith("Visitenkarte")
             )
         if self.batch_id is not None:
             lines.append(
@@ -181,6 +190,10 @@ class ImportPlan:
         """header text → field, as saved in a profile."""
         return {c.header: c.field for c in self.columns if c.header}
 
+    def column_summary(self) -> list[str]:
+        """The export recognised, the columns used for which field and the columns ignored (German lines)."""
+        return column_usage(self.columns, [r.values for r in self.table.rows])
+
     def report(self, file: str | None = None) -> ImportReport:
         """The preview as a report (``--dry-run``)."""
         return ImportReport(
@@ -190,4 +203,5 @@ class ImportPlan:
             created_categories=list(self.new_categories),
             created_organisations=len(self.new_organisations),
             skipped_rows=[(s.excel_row, s.reason) for s in self.table.skipped],
+            column_lines=self.column_summary(),
         )

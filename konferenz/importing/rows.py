@@ -20,6 +20,14 @@ Row rules
   first and notes the others; an invalid address gives a warning, the field stays empty and the raw value
   is kept in the notes.
 - Phone numbers stay text; a phone cell Excel stored as a number lost its leading zero: it is put back.
+- Contact exports (``konferenz.spreadsheets.contacts``): of a business and a private address block the filled
+  one is taken; where both are filled the business address wins and the private one is kept in the notes,
+  with a message. The private phone is taken when there is no other; further e-mail addresses and phone
+  numbers go to the notes. A display name ("Anzeigename") counts only when first and last name are empty and
+  it is not the organisation's name (an organisation-only contact stays an organisation). Further first
+  names ("Weitere Vornamen") are added to the first name; an academic title at the start of the first name
+  goes to the title, and a title already there is not stored twice. Google's typed slots ("Phone 2 - Type:
+  Mobile", "Address 1 - Type: Home") decide which field a number or an address block goes to.
 - What the registry's validation refuses (``konferenz.registry.validation.validate_person`` /
   ``validate_organisation``: a value longer than its field, asked quickly by ``validation.fits_columns``)
   rejects the row with the registry's message (``person_errors``, ``org_errors``).
@@ -41,6 +49,7 @@ from konferenz.importing.cells import (
     POSTAL_CITY,
     clean_email,
     looks_like_organisation,
+    move_titles,
     parse_salutation,
     shortened,
     split_name,
@@ -49,6 +58,7 @@ from konferenz.importing.cells import (
 from konferenz.importing.running import Cancelled, Progress, check_cancelled
 from konferenz.registry import keys as registry_keys
 from konferenz.registry import validation
+from konferenz.spreadsheets import contacts
 from konferenz.spreadsheets.cells import CellValue, cell_text
 from konferenz.spreadsheets.columns import PERSON_NAME_FIELDS, Column, header_key
 from konferenz.spreadsheets.table import DataRow, Table
@@ -95,7 +105,19 @@ _PROVIDES: dict[str, tuple[str, ...]] = {
     "category": ("category_id",),
     "municipality": ("municipality_id",),
     "tags": ("tags",),
+    "middle_name": ("first_name",),
+    "display_name": ("first_name", "last_name"),
+    "private_street": ("street",),
+    "private_po_box": ("po_box",),
+    "private_postal_code": ("postal_code",),
+    "private_city": ("city",),
+    "private_country": ("country",),
+    "private_phone": ("phone",),
+    "phone_other": ("phone",),
+    "email_other": ("email",),
 }
+#: fields several columns collect into a list (besides the notes)
+_LIST_FIELDS = ("email_other", "phone_other")
 
 
 _ADDRESS_IN_STREET = re.compile(r"^(.*\S)\s*,\s*(?:(?:D|DE)\s*-\s*)?(\d{5})\s+(\S.*)$", re.IGNORECASE)
@@ -195,14 +217,80 @@ class _RowParser:
         #: (column index, field) of the text columns; the notes columns with their prefix; the columns
         #: whose raw cell value matters (a number that lost its leading zero, an id written as 17.0)
         self.text_columns = [
-            (c.index, c.field) for c in self.columns if c.field is not None and c.field != "notes"
+            (c.index, c.field)
+            for c in self.columns
+            if c.field is not None and c.field != "notes" and c.field not in _LIST_FIELDS
         ]
+        self.list_columns = [(c.index, c.field) for c in self.columns if c.field in _LIST_FIELDS]
+        self.slots = contacts.typed_slots([c.header for c in columns], [c.field for c in columns])
+        self.private_columns = fields & set(contacts.PRIVATE_ADDRESS)
         self.notes_plan = [
             (c.index, f"{c.header}: " if c.index in self.prefixed_notes else "") for c in self.notes_columns
         ]
         self.raw_columns = [
-            (c.index, c.field) for c in self.columns if c.field in ("phone", "mobile", "postal_code", "id")
+            (c.index, c.field)
+            for c in self.columns
+            if c.field in ("phone", "mobile", "private_phone", "postal_code", "private_postal_code", "id")
         ]
+
+    def _sort_slots(
+        self,
+        values: Sequence[CellValue],
+        get: dict[str, str],
+        raw: dict[str, CellValue],
+        others: dict[str, list[str]],
+    ) -> None:
+        """Google's typed slots: phones by their type, address blocks swapped when the first is "Home"."""
+        assert self.slots is not None
+        if self.slots.phones:
+            by_type = self.slots.phones_by_type(values)
+            rest: list[str] = []
+            for name, kind in (("phone", "phone"), ("mobile", "mobile"), ("private_phone", "home")):
+                numbers = by_type[kind]
+                get[name] = numbers[0] if numbers else ""
+                rest.extend(numbers[1:])
+                raw.pop(name, None)
+            others["phone_other"] = rest
+        if self.slots.address_blocks_swapped(values):
+            for business, private in zip(contacts.BUSINESS_ADDRESS, contacts.PRIVATE_ADDRESS, strict=True):
+                get[business], get[private] = get.get(private, ""), get.get(business, "")
+
+    @staticmethod
+    def _choose_address(
+        get: dict[str, str], raw: dict[str, CellValue], messages: list[str], extra_notes: list[str]
+    ) -> None:
+        """Of a business and a private address block the filled one; the business one where both are."""
+        parts = ("street", "po_box", "postal_code", "city")
+        business = any(get.get(f) for f in (*parts, "house_number", "postal_city"))
+        private = [get.get(f"private_{f}", "") for f in parts]
+        if not any(private):
+            return
+        private_country = get.get("private_country", "")
+        if not business:
+            for name, text in zip(parts, private, strict=True):
+                get[name] = text
+            if private_country:
+                get["country"] = private_country
+            raw.pop("postal_code", None)
+            return
+        same = [fold(get.get(f, "")) for f in parts] == [fold(t) for t in private]
+        if same:
+            return
+        street, po_box, code, city = private
+        text = ", ".join(
+            p
+            for p in (
+                street,
+                f"Postfach {po_box}" if po_box else "",
+                f"{code} {city}".strip(),
+                private_country,
+            )
+            if p
+        )
+        messages.append(
+            "Geschäfts- und Privatadresse angegeben – die Geschäftsadresse übernommen, die Privatadresse in den Notizen."
+        )
+        extra_notes.append(f"Privatadresse: {text}")
 
     def parse(self, row: DataRow) -> ParsedRow:
         values = row.values
@@ -231,6 +319,16 @@ class _RowParser:
             display["notes"] = "\n".join(notes)
         messages: list[str] = list(row.notes)
         extra_notes: list[str] = []
+        others: dict[str, list[str]] = {"email_other": [], "phone_other": []}
+        for index, name in self.list_columns:
+            v = values[index] if index < width else None
+            text = cell_text(v)
+            if text and name is not None:
+                others[name].extend(contacts.split_values(text))
+        if self.slots is not None:
+            self._sort_slots(values, get, raw, others)
+        if self.private_columns:
+            self._choose_address(get, raw, messages, extra_notes)
 
         # names and salutation
         title = get.get("title", "")
@@ -238,6 +336,17 @@ class _RowParser:
         last = get.get("last_name", "")
         gender: Gender | None = None
         org_from_name = ""
+        middle = get.get("middle_name", "")
+        if middle and first:
+            first = f"{first} {middle}"
+        elif middle:
+            first = middle
+        display_name = get.get("display_name", "")
+        if display_name and not first and not last:
+            if fold(display_name) == fold(get.get("organisation", "")):
+                display_name = ""
+            elif not get.get("name"):
+                get["name"] = display_name
         for combined, order in (
             ("last_first", "last_first"),
             ("first_last", "first_last"),
@@ -271,6 +380,10 @@ class _RowParser:
                 extra_notes.append(f"Anrede: {get['gender']}")
             if sal.title and not title:
                 title = sal.title
+        if first:
+            first, title, moved = move_titles(first, title)
+            if moved:
+                messages.append(f"Titel „{' '.join(moved)}“ aus dem Vornamen in den Titel übernommen.")
         # address
         street = get.get("street", "")
         number = get.get("house_number", "")
@@ -314,9 +427,20 @@ class _RowParser:
                     f"E-Mail „{shortened(parts_e.invalid)}“ ist ungültig – nicht übernommen, in den Notizen vermerkt."
                 )
                 extra_notes.append(f"E-Mail (ungültig): {parts_e.invalid}")
-            if parts_e.others:
-                messages.append(f"Weitere E-Mail-Adressen in den Notizen: {', '.join(parts_e.others)}")
-                extra_notes.append("Weitere E-Mail: " + ", ".join(parts_e.others))
+            others["email_other"][:0] = parts_e.others
+        more_emails: list[str] = []
+        for text in others["email_other"]:
+            found = clean_email(text)
+            for address in (found.email, *found.others):
+                if address and not email:
+                    email = address
+                elif address and address.casefold() != email.casefold() and address not in more_emails:
+                    more_emails.append(address)
+            if found.invalid:
+                extra_notes.append(f"E-Mail (ungültig): {found.invalid}")
+        if more_emails:
+            messages.append(f"Weitere E-Mail-Adressen in den Notizen: {', '.join(more_emails)}")
+            extra_notes.append("Weitere E-Mail: " + ", ".join(more_emails))
 
         # phones: a number cell lost its leading zero
         phones: dict[str, str] = {}
@@ -332,6 +456,17 @@ class _RowParser:
                 text = "0" + text
                 messages.append(f"Telefonnummer war als Zahl gespeichert – führende 0 ergänzt: {text}")
             phones[name] = text
+        more_phones = [t for t in others["phone_other"] if t not in phones.values()]
+        private_phone = get.get("private_phone", "")
+        if private_phone and not phones.get("phone"):
+            phones["phone"] = private_phone
+        elif private_phone and private_phone != phones.get("phone"):
+            extra_notes.append(f"Telefon privat: {private_phone}")
+        if not phones.get("phone") and more_phones:
+            phones["phone"] = more_phones.pop(0)
+        if more_phones:
+            messages.append(f"Weitere Telefonnummern in den Notizen: {', '.join(more_phones)}")
+            extra_notes.append("Weitere Telefonnummer: " + ", ".join(more_phones))
 
         legal_basis = LegalBasis.PUBLIC_TASK
         if get.get("legal_basis"):

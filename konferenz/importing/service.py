@@ -204,6 +204,7 @@ def commit_import(  # noqa: PLR0917 (the signature agreed for the window's wizar
         created_categories=[c.name for c in res.new_categories],
         created_organisations=len(res.new_orgs),
         skipped_rows=[(r.excel_row, r.reason) for r in plan.table.skipped],
+        column_lines=plan.column_summary(),
     )
 
 

@@ -8,7 +8,10 @@ spaces), so case, umlaut spelling, hyphens, dots and slashes do not matter: "E-M
 column that names it; later columns for the same field stay unmapped (except notes, which collect
 several columns). "Name" next to a "Vorname" column means the last name; alone it is the whole name.
 A saved mapping (``known_headers``, an import profile) is recognised besides the synonyms, so a list
-whose headers no synonym knows is found once its profile is saved.
+whose headers no synonym knows is found once its profile is saved. A contact export (Outlook, Thunderbird,
+Google Contacts; ``konferenz.spreadsheets.contacts``) is recognised by its header row and mapped by the
+export's own column list first. :func:`column_usage` says which columns were used for what and which were
+ignored (the import's summary).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from konferenz.errors import UserError
+from konferenz.spreadsheets import contacts
 from konferenz.spreadsheets.cells import CellValue, cell_text
 from konferenz.text import collapse_spaces, fold
 
@@ -74,6 +78,11 @@ FIELDS: tuple[FieldInfo, ...] = (
         "first_name", "Vorname", ("Vorname", "Vornamen", "Rufname", "First name", "Firstname", "Given name")
     ),
     FieldInfo(
+        "middle_name",
+        "Weitere Vornamen",
+        ("Weitere Vornamen", "Zweiter Vorname", "Middle name", "Additional name"),
+    ),
+    FieldInfo(
         "name_prefix",
         "Namenszusatz (von, van der …)",
         ("Namenszusatz", "Namensvorsatz", "Vorsatzwort", "Präfix"),
@@ -103,6 +112,11 @@ FIELDS: tuple[FieldInfo, ...] = (
             "Kontaktperson",
             "Contact",
         ),
+    ),
+    FieldInfo(
+        "display_name",
+        "Anzeigename (nur ohne Vor- und Nachname)",
+        ("Anzeigename", "Display name", "File as", "Speichern unter"),
     ),
     FieldInfo(
         "last_first",
@@ -211,6 +225,19 @@ FIELDS: tuple[FieldInfo, ...] = (
     ),
     FieldInfo("country", "Land", ("Land", "Staat", "Country")),
     FieldInfo(
+        "private_street",
+        "Straße privat (wenn keine Geschäftsadresse)",
+        ("Straße privat", "Privat Straße", "Privatadresse", "Privatanschrift", "Home street", "Home address"),
+    ),
+    FieldInfo("private_po_box", "Postfach privat", ("Postfach privat", "Privat Postfach", "Home PO Box")),
+    FieldInfo(
+        "private_postal_code",
+        "PLZ privat",
+        ("PLZ privat", "Postleitzahl privat", "Privat PLZ", "Home postal code", "Home zip code"),
+    ),
+    FieldInfo("private_city", "Ort privat", ("Ort privat", "Wohnort privat", "Privat Ort", "Home city")),
+    FieldInfo("private_country", "Land privat", ("Land privat", "Privat Land", "Home country")),
+    FieldInfo(
         "email",
         "E-Mail",
         (
@@ -238,6 +265,21 @@ FIELDS: tuple[FieldInfo, ...] = (
             "Phone",
             "Telephone",
         ),
+    ),
+    FieldInfo(
+        "private_phone",
+        "Telefon privat (wenn kein anderes Telefon)",
+        ("Telefon privat", "Tel. privat", "Telefon (privat)", "Privattelefon", "Home phone"),
+    ),
+    FieldInfo(
+        "phone_other",
+        "Weitere Telefonnummer (in die Notizen)",
+        ("Weitere Telefonnummer", "Weiteres Telefon", "Telefon 2", "Other phone"),
+    ),
+    FieldInfo(
+        "email_other",
+        "Weitere E-Mail (in die Notizen)",
+        ("Weitere E-Mail", "Weitere E-Mail-Adresse", "E-Mail 2", "Zweite E-Mail", "Secondary email"),
     ),
     FieldInfo(
         "mobile",
@@ -300,11 +342,15 @@ FIELDS: tuple[FieldInfo, ...] = (
 
 FIELD_BY_NAME: dict[str, FieldInfo] = {f.name: f for f in FIELDS}
 #: fields that name a record on their own: a header row must contain at least one of them
-IDENTIFYING_FIELDS = frozenset({"last_name", "name", "last_first", "first_last", "organisation"})
+IDENTIFYING_FIELDS = frozenset(
+    {"last_name", "name", "last_first", "first_last", "organisation", "display_name"}
+)
 #: fields of a person (a row with one of them filled is about a person)
-PERSON_NAME_FIELDS = frozenset({"last_name", "first_name", "name", "last_first", "first_last"})
+PERSON_NAME_FIELDS = frozenset(
+    {"last_name", "first_name", "name", "last_first", "first_last", "display_name"}
+)
 #: fields several columns may be mapped to (their values are collected)
-MULTI_FIELDS = frozenset({"notes"})
+MULTI_FIELDS = frozenset({"notes", "email_other", "phone_other"})
 
 _NON_ALNUM = re.compile(r"[\W_]+")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -372,15 +418,59 @@ def _field(text: str, known: KnownHeaders | None) -> str | None:
     return field_for_header(text)
 
 
+# --- contact exports (the column lists in konferenz.spreadsheets.contacts) ------------------------------
+
+_EXPORTS: tuple[tuple[contacts.ContactExport, frozenset[str], dict[str, str | None]], ...] = tuple(
+    (
+        export,
+        frozenset(header_key(h) for h in export.signature),
+        {header_key(h): f for h, f in export.columns.items()},
+    )
+    for export in contacts.EXPORTS
+)
+
+
+def _export(texts: Sequence[str]) -> tuple[contacts.ContactExport, dict[str, str | None]] | None:
+    keys = {header_key(t) for t in texts if t}
+    for export, signature, columns in _EXPORTS:
+        if signature <= keys:
+            return export, columns
+    return None
+
+
+def recognise_export(texts: Sequence[str]) -> contacts.ContactExport | None:
+    """The contact export (Outlook, Thunderbird, Google) whose header row ``texts`` are, or None."""
+    found = _export(texts)
+    return found[0] if found is not None else None
+
+
+def _export_field(
+    found: tuple[contacts.ContactExport, dict[str, str | None]], text: str
+) -> tuple[bool, str | None]:
+    """(known, field) of a header in a recognised export."""
+    export, columns = found
+    key = header_key(text)
+    if key in columns:
+        return True, columns[key]
+    if export.numbered:
+        return contacts.google_field(text)
+    return False, None
+
+
 def detect_columns(header: Sequence[CellValue], known: KnownHeaders | None = None) -> list[Column]:
     """Columns of a header row with the fields their texts name (see module docstring); ``known`` are
     header texts with their fields from a saved mapping."""
     columns: list[Column] = []
     taken: set[str] = set()
+    texts = [collapse_spaces(v) if isinstance(v, str) else "" for v in header]
+    export = _export(texts)
     for index, value in enumerate(header):
-        text = value if isinstance(value, str) else ""
-        text = collapse_spaces(text)
-        name = _field(text, known) if text else None
+        text = texts[index]
+        name: str | None = None
+        if text:
+            in_export, name = _export_field(export, text) if export is not None else (False, None)
+            if not in_export or (known and any(header_key(h) == header_key(text) for h in known)):
+                name = _field(text, known)
         if name is not None and name in taken and name not in MULTI_FIELDS:
             name = None
         if name is not None:
@@ -458,3 +548,37 @@ def field_choices() -> list[tuple[str | None, str]]:
 
 def known_field(name: str) -> bool:
     return name in FIELD_BY_NAME
+
+
+# --- what was used and what was ignored (the import's summary) -------------------------------------------
+
+
+def column_usage(columns: Sequence[Column], rows: Sequence[Sequence[CellValue]]) -> list[str]:
+    """German lines for the summary: the export recognised, which columns were used for which field, and
+    which were ignored (those holding values by name, the empty ones counted)."""
+    lines: list[str] = []
+    export = recognise_export([c.header for c in columns])
+    if export is not None:
+        lines.append(f"Erkannt: {export.name}.")
+    used = [c for c in columns if c.field]
+    if used:
+        lines.append(
+            "Übernommen: " + "; ".join(f"„{c.header or c.index + 1}“ → {c.field_label}" for c in used) + "."
+        )
+    ignored = [c for c in columns if not c.field]
+    with_values = []
+    for c in ignored:
+        for values in rows:
+            if c.index < len(values) and cell_text(values[c.index]):
+                with_values.append(c)
+                break
+    if with_values:
+        lines.append(
+            "Nicht übernommen (mit Werten): "
+            + ", ".join(f"„{c.header or f'Spalte {c.index + 1}'}“" for c in with_values)
+            + "."
+        )
+    empty = len(ignored) - len(with_values)
+    if empty:
+        lines.append(f"Nicht übernommen (leer): {empty} Spalte{'n' if empty != 1 else ''}.")
+    return lines

@@ -35,6 +35,7 @@ from konferenz.spreadsheets.cells import CellValue, is_empty
 from konferenz.spreadsheets.columns import HEADER_SEARCH_ROWS, KnownHeaders
 from konferenz.spreadsheets.sniff import MAX_FILE, NOT_A_TABLE, identify, refuse
 from konferenz.spreadsheets.table import Cancelled, Progress, Table, build_table
+from konferenz.spreadsheets.vcards import read_vcard_table
 
 #: CSV delimiters in the order they win a tie (German Excel writes ";")
 DELIMITERS = (";", "\t", ",")
@@ -73,10 +74,11 @@ def read_table(
             known_headers=known_headers,
         )
     if sheet is not None:
-        raise UserError(f"„{path.name}“ ist eine Textdatei und hat keine Blätter (--sheet weglassen).")
+        what = "eine vCard-Datei" if kind == "vcf" else "eine Textdatei"
+        raise UserError(f"„{path.name}“ ist {what} und hat keine Blätter (--sheet weglassen).")
     text, encoding = _read_text(path)
     if kind == "vcf":
-        raise refuse(path, "vCard-Dateien werden noch nicht gelesen.")
+        return read_vcard_table(path, text, known_headers=known_headers)
     return _read_csv(
         path,
         text,

@@ -56,7 +56,7 @@ class SkippedRow:
 @dataclass
 class Table:
     path: Path
-    #: the format read: "xlsx" (also .xlsm), "xlsb", "xls", "ods", "csv" or "vcf"
+    #: the format read: "xlsx" (also .xlsm), "xlsb", "xls", "ods", "csv" or "vcard"
     kind: str
     #: the sheet read (None for CSV)
     sheet: str | None
@@ -189,6 +189,8 @@ def describe_delimiter(delimiter: str | None) -> str:
 
 def describe_source(table: Table) -> str:
     """ "Blatt „Adressen“, Kopfzeile 4" / "CSV (Windows-1252, Semikolon), Kopfzeile 1"."""
+    if table.kind == "vcard":
+        return f"vCard-Datei ({len(table.rows)} Visitenkarten)"
     if table.kind == "csv":
         encoding = {
             "utf-8": "UTF-8",

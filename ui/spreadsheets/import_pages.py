@@ -40,7 +40,7 @@ from ui.spreadsheets.import_preview import ChoiceDelegate, PreviewModel, Problem
 if TYPE_CHECKING:
     from ui.spreadsheets.import_wizard import ImportWizard
 
-FILE_FILTER = "Tabellen (*.xlsx *.xlsm *.csv);;Excel-Arbeitsmappen (*.xlsx *.xlsm);;CSV-Dateien (*.csv);;Alle Dateien (*)"
+FILE_FILTER = "Tabellen und Kontakte (*.xlsx *.xlsm *.csv *.vcf);;vCard-Dateien (*.vcf);;Excel-Arbeitsmappen (*.xlsx *.xlsm);;CSV-Dateien (*.csv);;Alle Dateien (*)"
 SAMPLES = 3
 
 
@@ -113,6 +113,8 @@ class FilePage(QWizardPage):
                 self.tr("{0}: {1} Datenzeilen, {2} von {3} Spalten erkannt.").format(
                     describe_source(table), format_count(len(table.rows)), columns, len(plan.columns)
                 )
+                + "\n"
+                + "\n".join(plan.column_summary())
             )
         self.completeChanged.emit()
 
