@@ -97,7 +97,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "nichts: bricht der Import ab, bleibt die Datenbank unverändert. Ein Import lässt sich mit "
         "--undo NR rückgängig machen, solange seine Datensätze nicht bearbeitet wurden.",
     )
-    imp.add_argument("file", nargs="?", metavar="DATEI", help="Excel- oder CSV-Datei")
+    imp.add_argument(
+        "file",
+        nargs="?",
+        metavar="DATEI",
+        help="Excel- (.xlsx/.xlsm/.xlsb/.xls), LibreOffice- (.ods), CSV-/Text- oder vCard-Datei",
+    )
     imp.add_argument(
         "--sheet", metavar="NAME", help="dieses Blatt lesen (sonst das erste mit einer Kopfzeile)"
     )

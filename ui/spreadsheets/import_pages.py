@@ -40,7 +40,11 @@ from ui.spreadsheets.import_preview import ChoiceDelegate, PreviewModel, Problem
 if TYPE_CHECKING:
     from ui.spreadsheets.import_wizard import ImportWizard
 
-FILE_FILTER = "Tabellen und Kontakte (*.xlsx *.xlsm *.csv *.vcf);;vCard-Dateien (*.vcf);;Excel-Arbeitsmappen (*.xlsx *.xlsm);;CSV-Dateien (*.csv);;Alle Dateien (*)"
+FILE_FILTER = (
+    "Tabellen und Kontakte (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv *.txt *.vcf);;"
+    "Excel-Arbeitsmappen (*.xlsx *.xlsm *.xlsb *.xls);;OpenDocument-Tabellen (*.ods);;"
+    "Text und CSV (*.csv *.tsv *.txt);;vCard-Dateien (*.vcf);;Alle Dateien (*)"
+)
 SAMPLES = 3
 
 
@@ -53,7 +57,8 @@ class FilePage(QWizardPage):
         self.setTitle(self.tr("Datei wählen"))
         self.setSubTitle(
             self.tr(
-                "Excel-Arbeitsmappe (.xlsx, .xlsm) oder CSV-Datei. Die Kopfzeile wird in den ersten 20 Zeilen "
+                "Excel (.xlsx, .xlsm, .xlsb, .xls), LibreOffice (.ods), CSV/Text oder vCard (.vcf), auch "
+                "Kontakte aus Outlook, Thunderbird und Google. Die Kopfzeile wird in den ersten 20 Zeilen "
                 "gesucht; Titelzeilen und leere Zeilen darüber werden übersprungen."
             )
         )
@@ -355,6 +360,9 @@ class PreviewPage(QWizardPage):
         self.counts_label.setText(" ".join(parts))
         for column in (PreviewModel.ROW, PreviewModel.OUTCOME, PreviewModel.KIND, PreviewModel.ID):
             self.table.resizeColumnToContents(column)
+        for column in (PreviewModel.NAME, PreviewModel.ORGANISATION):  # the full text is in the tooltip
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 260))
         self.table.setColumnWidth(
             PreviewModel.CHOICE, self.fontMetrics().horizontalAdvance("trotzdem anlegen") + 48
         )

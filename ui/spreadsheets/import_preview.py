@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from konferenz.importing.plan import CHOICE_LABELS, Outcome, RowChoice, RowPlan
+from konferenz.names import list_name
 
 #: the outcome as the preview names it (what would happen)
 PREVIEW_LABELS: dict[Outcome, str] = {
@@ -33,10 +34,11 @@ def choice_label(row: RowPlan, choice: RowChoice) -> str:
 
 
 class PreviewModel(QAbstractTableModel):
-    """The plan's rows: Zeile, Ergebnis, Art, Nr., Auswahl (editable for rows that offer a choice), Hinweise."""
+    """The plan's rows: Zeile, Ergebnis, Art, Name (the filing form, "Öztürk, Dr. Ayşe"), Organisation, Nr.,
+    Auswahl (editable for rows that offer a choice), Hinweise."""
 
-    ROW, OUTCOME, KIND, ID, CHOICE, MESSAGES = range(6)
-    HEADERS = ("Zeile", "Ergebnis", "Art", "Nr.", "Auswahl", "Hinweise")
+    ROW, OUTCOME, KIND, NAME, ORGANISATION, ID, CHOICE, MESSAGES = range(8)
+    HEADERS = ("Zeile", "Ergebnis", "Art", "Name", "Organisation", "Nr.", "Auswahl", "Hinweise")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +98,13 @@ class PreviewModel(QAbstractTableModel):
                 return self.tr(PREVIEW_LABELS[row.outcome])
             if column == self.KIND:
                 return self.tr(KIND_LABELS.get(row.kind or "", ""))
+            if column == self.NAME:
+                v = row.values
+                return list_name(
+                    v.get("name_prefix"), v.get("last_name"), v.get("first_name"), v.get("title")
+                )
+            if column == self.ORGANISATION:
+                return row.values.get("organisation", "")
             if column == self.ID:
                 return row.id if row.id is not None else ""
             if column == self.CHOICE:
