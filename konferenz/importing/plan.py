@@ -89,6 +89,8 @@ class ImportReport:
     created_categories: list[str] = field(default_factory=list)
     created_organisations: int = 0
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)
+    #: notes on the whole import (an ID column that is the list's own numbering …)
+    notes: list[str] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.rows if r.outcome is outcome)
@@ -133,6 +135,7 @@ class ImportReport:
             f"{self.rows_read} Zeilen gelesen: {self.created} angelegt, {self.updated} aktualisiert, "
             f"{self.duplicate} Dubletten, {self.rejected} abgelehnt.",
         ]
+        lines += self.notes
         if self.created_organisations:
             lines.append(f"Neue Organisationen: {self.created_organisations}")
         if self.created_categories:
@@ -161,6 +164,8 @@ class ImportPlan:
     id_target: Literal["person", "organisation"]
     new_categories: list[str] = field(default_factory=list)
     new_organisations: list[str] = field(default_factory=list)
+    #: notes on the whole import (``Resolution.notes``)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> Path:
@@ -190,4 +195,5 @@ class ImportPlan:
             created_categories=list(self.new_categories),
             created_organisations=len(self.new_organisations),
             skipped_rows=[(s.excel_row, s.reason) for s in self.table.skipped],
+            notes=list(self.notes),
         )

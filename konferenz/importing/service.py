@@ -145,6 +145,7 @@ def _plan(
         id_target=id_target(columns),
         new_categories=[c.name for c in resolution.new_categories],
         new_organisations=[o.values["name"] for o in resolution.new_orgs],
+        notes=resolution.notes,
     )
 
 
@@ -203,6 +204,7 @@ def commit_import(  # noqa: PLR0917 (the signature agreed for the window's wizar
         created_categories=[c.name for c in res.new_categories],
         created_organisations=len(res.new_orgs),
         skipped_rows=[(r.excel_row, r.reason) for r in plan.table.skipped],
+        notes=res.notes,
     )
 
 
