@@ -225,7 +225,10 @@ def _verdict(table: dict[Kind, Rule], found: list[tuple[Kind, str]], *, email_wi
     if email_wins and Kind.EMAIL_SAME in kinds:
         vetoed = False
     found.sort(key=lambda f: -table[f[0]].weight)
-    return Verdict(points >= CERTAIN and not vetoed, points, tuple(label for _, label in found))
+    certain = points >= CERTAIN and not vetoed
+    if certain and Kind.EMAIL_SAME in kinds:
+        found = [f for f in found if f[0] is Kind.EMAIL_SAME]  # the e-mail alone decides: say only that
+    return Verdict(certain, points, tuple(label for _, label in found))
 
 
 def assess_persons(a: PersonFacts, b: PersonFacts) -> Verdict | None:
