@@ -1,9 +1,11 @@
 """The database as the import sees it, loaded once per resolution into dicts: categories (names and
-synonyms), municipalities (names and PLZ), organisations, tags, and the duplicate keys of stored persons.
+synonyms), municipalities (names and PLZ), organisations, tags, and the duplicate keys of stored persons
+(with what ``konferenz.registry.evidence`` weighs: organisations and address).
 
 A name key costs a ``fold`` of the whole name; for 100,000 persons that is seconds. The keys of stored
 persons are therefore computed only for last names that end in a word some row's name ends in
-(``row_buckets``).
+(``row_buckets``). Near names (``near``) are looked up only among the persons of the row's bucket, with
+``rapidfuzz.process.extract`` and a score cutoff, so an import stays linear in the rows.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from konferenz.importing.cells import cached_header_key
 from konferenz.importing.rows import ParsedRow, row_keys
+from konferenz.registry import evidence
 from konferenz.registry import keys as registry_keys
 from konferenz.spreadsheets.columns import header_key
 from konferenz.storage import schema
@@ -45,6 +49,10 @@ class _PersonKey:
     last: str
     email: str
     anonymised: bool
+    street: str = ""
+    po_box: str = ""
+    postal_code: str = ""
+    city: str = ""
     #: the duplicate keys, computed when first needed (``Context.keys``)
     keys: registry_keys.NameKeys | None = None
 
@@ -114,14 +122,28 @@ class Context:
         self.by_email: dict[str, list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
         self.by_latin: dict[str, list[int]] = {}
+        #: last word of the Latin key → persons (for near names)
+        self.by_bucket: dict[str, list[int]] = {}
+        self._bucket_names: dict[str, list[str]] = {}
         # Name keys cost a ``fold`` of the whole name; for 100,000 persons that is seconds. Only persons
         # whose last name ends in a word some row's name ends in can have the same key, so the last word
         # is computed once per distinct last name and the full keys only for those persons.
         last_words: dict[str, tuple[str, str]] = {}
         p = _PERSON
         email_key = registry_keys.email_key
-        for pid, first, prefix, last, email, anonymised_at in conn.execute(
-            sa.select(p.c.id, p.c.first_name, p.c.name_prefix, p.c.last_name, p.c.email, p.c.anonymised_at)
+        for pid, first, prefix, last, email, anonymised_at, street, po_box, postal_code, city in conn.execute(
+            sa.select(
+                p.c.id,
+                p.c.first_name,
+                p.c.name_prefix,
+                p.c.last_name,
+                p.c.email,
+                p.c.anonymised_at,
+                p.c.street,
+                p.c.po_box,
+                p.c.postal_code,
+                p.c.city,
+            )
         ).all():
             pk = _PersonKey(
                 pid,
@@ -130,6 +152,10 @@ class Context:
                 last or "",
                 email_key(email) if email else "",
                 anonymised_at is not None,
+                street or "",
+                po_box or "",
+                postal_code or "",
+                city or "",
             )
             self.persons[pid] = pk
             if pk.anonymised:
@@ -149,6 +175,8 @@ class Context:
                 self.by_name.setdefault(keys.name, []).append(pid)
             if keys.latin and keys.latin != keys.name:
                 self.by_latin.setdefault(keys.latin, []).append(pid)
+            if keys.latin:
+                self.by_bucket.setdefault(_bucket(keys.latin), []).append(pid)
         self.person_orgs: dict[int, set[int]] = {}
         self.primary_org: dict[int, int] = {}
         for pid, oid, primary in conn.execute(
@@ -164,6 +192,36 @@ class Context:
             name, latin = registry_keys.name_keys(info.first, info.prefix, info.last)
             info.keys = registry_keys.NameKeys(info.email, name, latin, "", bool(info.first.strip()))
         return info.keys
+
+    def facts(self, info: _PersonKey) -> evidence.PersonFacts:
+        """What the duplicate rules weigh of a stored person."""
+        return evidence.person_facts(
+            self.keys(info),
+            self.person_orgs.get(info.id, set()),
+            street=info.street,
+            po_box=info.po_box,
+            postal_code=info.postal_code,
+            city=info.city,
+        )
+
+    def near(self, latin: str, limit: int = 5) -> list[int]:
+        """Stored persons of the same bucket whose Latin name is near ``latin`` (rapidfuzz ratio of at
+        least ``keys.NEAR_THRESHOLD``)."""
+        bucket = _bucket(latin)
+        ids = self.by_bucket.get(bucket)
+        if not ids:
+            return []
+        names = self._bucket_names.get(bucket)
+        if names is None:
+            names = self._bucket_names[bucket] = [self.keys(self.persons[i]).latin for i in ids]
+        found = process.extract(
+            latin,
+            names,
+            scorer=fuzz.ratio,
+            score_cutoff=registry_keys.NEAR_THRESHOLD * 100,
+            limit=limit,
+        )
+        return [ids[index] for _name, _score, index in found]
 
     def category_id(self, text: str) -> int | None:
         return self.categories.get(cached_header_key(text))

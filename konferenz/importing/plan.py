@@ -91,6 +91,8 @@ class ImportReport:
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)
     #: which columns were used for what and which were ignored (``ImportPlan.column_summary``)
     column_lines: list[str] = field(default_factory=list)
+    #: notes on the whole import (an ID column that is the list's own numbering …)
+    notes: list[str] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.rows if r.outcome is outcome)
@@ -136,6 +138,7 @@ class ImportReport:
             f"{self.duplicate} Dubletten, {self.rejected} abgelehnt.",
         ]
         lines.extend(self.column_lines)
+        lines += self.notes
         if self.created_organisations:
             lines.append(f"Neue Organisationen: {self.created_organisations}")
         if self.created_categories:
@@ -170,6 +173,8 @@ class ImportPlan:
     id_target: Literal["person", "organisation"]
     new_categories: list[str] = field(default_factory=list)
     new_organisations: list[str] = field(default_factory=list)
+    #: notes on the whole import (``Resolution.notes``)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> Path:
@@ -204,4 +209,5 @@ class ImportPlan:
             created_organisations=len(self.new_organisations),
             skipped_rows=[(s.excel_row, s.reason) for s in self.table.skipped],
             column_lines=self.column_summary(),
+            notes=list(self.notes),
         )

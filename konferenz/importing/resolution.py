@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from konferenz.importing.context import Context
 from konferenz.importing.plan import RowPlan
+from konferenz.registry import evidence
 from konferenz.registry import keys as registry_keys
 
 
@@ -48,6 +49,8 @@ class NewPerson:
     tags: list[str]
     keys: registry_keys.NameKeys
     orgs: set[int]
+    #: what the duplicate rules weigh of the row (``konferenz.registry.evidence``)
+    facts: evidence.PersonFacts
     id: int | None = None
 
 
@@ -102,3 +105,5 @@ class Resolution:
     #: index into ``rows`` → the new record whose id the row reports once written
     pending_ids: dict[int, NewOrg | NewPerson]
     context: Context
+    #: notes on the whole import (e.g. an ID column that is the list's own numbering)
+    notes: list[str] = field(default_factory=list)

@@ -14,24 +14,30 @@ Rules against the database
   organisation attach to one record (as their primary role). A row with an organisation but no person
   creates (or finds) the organisation. A row with neither last name nor organisation is rejected.
 
-Duplicates (the registry's rules, ``konferenz.registry.duplicates``)
------------------------------------------------------------
-A person is a duplicate when ``registry_keys.compare`` calls the match certain: same e-mail ignoring case and
-spaces; same folded name when both have a first name and they share the organisation or one has none; in
-addition, for the import, the same name without first name at the same organisation. Weaker matches (same
-name at another organisation, the same name in another script) are created with a warning naming the
-candidate. An organisation is a duplicate when it has the same name (``registry_keys.organisation_name_key``). Rows are
-checked against the database and against the rows above them. By default a duplicate is not changed and is
-reported with the id it matched; with ``update=True`` (per row: :class:`RowChoice`) its fields are filled
-and updated with the row's non-empty values (notes are appended, never replaced), and the row's
-organisation becomes the person's primary one.
+Duplicates (the registry's rule table, ``konferenz.registry.evidence``)
+-------------------------------------------------------------------
+Each person row is weighed against the stored persons and the rows above it that share its e-mail key,
+name key, Latin key or (rapidfuzz, ``Context.near``) a near name in the same bucket:
+``evidence.assess_persons`` adds the weights of the shared evidence (e-mail, name, organisation, address).
+A certain duplicate (the same e-mail; the same name at the same organisation or address; the same name
+when one of the two has nothing else) is not created again; a possible one (the same name with a
+conflicting e-mail, or a conflicting organisation and address; another script, spelling or a near name) is
+created, with the message "mögliche Dublette von Person Nr. 12 (gleicher Name, andere E-Mail-Adresse) – neu
+angelegt", and Bearbeiten → Dubletten suchen finds the pair again. An organisation is a duplicate when it
+has the same name (``registry_keys.organisation_name_key``: legal form ignored). By default a duplicate is
+not changed and is reported with the id it matched; with ``update=True`` (per row: :class:`RowChoice`) its
+fields are filled and updated with the row's non-empty values (notes are appended, never replaced), and the
+row's organisation becomes the person's primary one.
 
 A column mapped to ``id`` (the first column of the registry export) names the record directly: the row
 updates that record with every mapped column, empty cells included (an exported file edited in Excel and
 imported again updates instead of duplicating). The id names a person when the mapping has a person's name,
-otherwise an organisation. A row whose id names a record that was deleted or anonymised is rejected (the
-import never brings an erased person back); an id that belongs to a clearly different record (neither
-e-mail, last name nor first name agree: a number from another program) is ignored with a warning.
+otherwise an organisation. Before the rows, the column as a whole is judged (``_foreign_ids``): when none of
+its ids names a stored record that agrees with its row (e-mail, last name or first name; for organisations
+the name), or most of those that exist disagree, it is the list's own numbering: it is ignored with one note
+for the whole import (``Resolution.notes``) and every row is treated as a row without ID. Otherwise a row
+whose id names a record that was deleted or anonymised is rejected (the import never brings an erased person
+back) and an id that belongs to a clearly different record is ignored with a warning on that row.
 """
 
 from __future__ import annotations
@@ -65,6 +71,7 @@ from konferenz.importing.rows import (
 )
 from konferenz.importing.running import Cancelled, Progress, check_cancelled
 from konferenz.importing.updates import finish_updates
+from konferenz.registry import evidence
 from konferenz.registry import keys as registry_keys
 from konferenz.text import collapse_spaces, fold
 
@@ -102,6 +109,9 @@ class Resolver:
         self.updates: dict[tuple[str, int], Update] = {}
         self.rows: list[RowPlan] = []
         self.pending_ids: dict[int, NewOrg | NewPerson] = {}
+        self.notes: list[str] = []
+        #: the kinds of record whose ID column is the list's own numbering (ignored)
+        self.foreign_ids: set[str] = set()
 
     # -- helpers --------------------------------------------------------------------------------------------
 
@@ -208,6 +218,7 @@ class Resolver:
 
     def run(self) -> Resolution:
         total = len(self.parsed)
+        self._foreign_ids()
         for i, row in enumerate(self.parsed):
             if i % 500 == 0:
                 check_cancelled(self.cancelled)
@@ -229,7 +240,65 @@ class Resolver:
             list(self.updates.values()),
             self.pending_ids,
             self.ctx,
+            self.notes,
         )
+
+    # -- the ID column ----------------------------------------------------------------------------------------
+
+    def _person_id_agrees(self, info: Any, row: ParsedRow) -> bool:
+        p = row.person
+        return bool(
+            (info.email and info.email == registry_keys.email_key(p["email"]))
+            or fold(info.last) == fold(p["last_name"])
+            or (info.first and fold(info.first) == fold(p["first_name"]))
+        )
+
+    def _org_id_agrees(self, info: Any, row: ParsedRow) -> bool:
+        key = registry_keys.organisation_name_key
+        short = str(row.organisation.get("short_name", ""))
+        return key(info.name) == key(row.org_name) or bool(
+            info.short_name and fold(info.short_name) == fold(short)
+        )
+
+    def _foreign_ids(self) -> None:
+        """Decide per kind whether the ID column is this registry's numbering or the list's own (see module
+        docstring); for a foreign one add one note and drop the rows' "keine Nummer" warnings."""
+        votes: dict[str, list[int]] = {"person": [0, 0, 0], "organisation": [0, 0, 0]}  # agree, differ, rows
+        for row in self.parsed:
+            if row.kind is None or not row.id_text:
+                continue
+            vote = votes[row.kind]
+            vote[2] += row.record_id is not None
+            if row.record_id is None:
+                continue  # not a number at all ("A-17"): the row says so itself
+            if row.kind == "person":
+                pinfo = self.ctx.persons.get(row.record_id)
+                if pinfo is not None and not pinfo.anonymised:
+                    vote[0 if self._person_id_agrees(pinfo, row) else 1] += 1
+            else:
+                oinfo = self.ctx.org_by_id.get(row.record_id)
+                if oinfo is not None:
+                    vote[0 if self._org_id_agrees(oinfo, row) else 1] += 1
+        for kind, (agree, differ, rows) in votes.items():
+            if rows and (agree == 0 or differ > agree):
+                self.foreign_ids.add(kind)
+        if not self.foreign_ids:
+            return
+        counted = sum(votes[k][2] for k in self.foreign_ids)
+        self.notes.append(
+            f"Die ID-Spalte enthält nicht die Nummern dieses Programms, sondern eine eigene Nummerierung der "
+            f"Liste – sie wird ignoriert ({counted} Zeilen werden wie Zeilen ohne ID behandelt)."
+        )
+        first = True
+        for row in self.parsed:
+            if row.kind in self.foreign_ids and row.record_id is not None:
+                row.messages = [m for m in row.messages if not m.startswith("ID „")]
+                if first:
+                    row.messages = [self.notes[-1], *row.messages]
+                    first = False
+
+    def _record_id(self, row: ParsedRow) -> int | None:
+        return None if row.kind in self.foreign_ids else row.record_id
 
     # -- persons ----------------------------------------------------------------------------------------------
 
@@ -251,13 +320,7 @@ class Resolver:
                 messages,
             )
             return False
-        p = row.person
-        same = (
-            (info.email and info.email == registry_keys.email_key(p["email"]))
-            or fold(info.last) == fold(p["last_name"])
-            or (info.first and fold(info.first) == fold(p["first_name"]))
-        )
-        if same:
+        if self._person_id_agrees(info, row):
             return info.id
         who = " ".join(x for x in (info.first, info.last) if x)
         messages.append(
@@ -267,7 +330,7 @@ class Resolver:
 
     def _person_row(self, row: ParsedRow, messages: list[str]) -> None:
         by_id: int | None = None
-        if row.record_id is not None:
+        if self._record_id(row) is not None:
             found = self._person_by_id(row, messages)
             if found is False:
                 return
@@ -275,6 +338,15 @@ class Resolver:
         org_id, org_ident = self._org_identity(row.org_name, row.role_department, by_id)
         keys = row_keys(row)
         orgs = {org_ident} if org_ident else set()
+        p = row.person
+        facts = evidence.person_facts(
+            keys,
+            orgs,
+            street=p["street"],
+            po_box=p["po_box"],
+            postal_code=p["postal_code"],
+            city=p["city"],
+        )
         if by_id is not None:
             choice = self._choice(row, RowChoice.UPDATE)
             if choice is RowChoice.UPDATE:
@@ -291,15 +363,14 @@ class Resolver:
             else:
                 self._create_person(
                     row,
-                    keys,
-                    orgs,
+                    facts,
                     org_id,
                     [f"Trotz ID {by_id} neu angelegt.", *messages],
                     choices=_ALL_CHOICES,
                     choice=choice,
                 )
             return
-        match = self._find_person(keys, orgs, messages)
+        match = self._find_person(facts, messages)
         if match is None:
             choice = self._choice(row, RowChoice.CREATE)
             if choice is RowChoice.SKIP:
@@ -312,9 +383,7 @@ class Resolver:
                     choice=choice,
                 )
                 return
-            self._create_person(
-                row, keys, orgs, org_id, messages, choices=_NEW_CHOICES, choice=RowChoice.CREATE
-            )
+            self._create_person(row, facts, org_id, messages, choices=_NEW_CHOICES, choice=RowChoice.CREATE)
             return
         target, reason = match
         choice = self._choice(row, RowChoice.UPDATE if self.update else RowChoice.SKIP)
@@ -322,8 +391,7 @@ class Resolver:
             what = f"Nr. {target}" if isinstance(target, int) else f"Zeile {target.excel_row}"
             self._create_person(
                 row,
-                keys,
-                orgs,
+                facts,
                 org_id,
                 [f"Trotz Dublette ({what}, {reason}) neu angelegt.", *messages],
                 choices=_ALL_CHOICES,
@@ -387,10 +455,11 @@ class Resolver:
         )
 
     def _find_person(
-        self, keys: registry_keys.NameKeys, orgs: set[int], messages: list[str]
+        self, facts: evidence.PersonFacts, messages: list[str]
     ) -> tuple[int | NewPerson, str] | None:
-        """The certain duplicate of a person row (database first, then earlier rows); weaker matches
-        become a warning."""
+        """The certain duplicate of a person row (database first, then earlier rows), by the rule table of
+        ``konferenz.registry.evidence``; possible duplicates become a message naming them."""
+        keys = facts.keys
         candidates: list[int] = []
         for index, key in (
             (self.ctx.by_email, keys.email),
@@ -402,43 +471,52 @@ class Resolver:
                 candidates.extend(found)
         if keys.latin and keys.latin != keys.name:
             candidates.extend(self.ctx.by_name.get(keys.latin, ()))
+        if keys.latin:
+            candidates.extend(self.ctx.near(keys.latin))
         if len(candidates) > 1:
             candidates = list(dict.fromkeys(candidates))
-        weak: list[str] = []
+        best: tuple[int, int | NewPerson, evidence.Verdict] | None = None
+        possible: list[tuple[int, str]] = []
         for pid in candidates:
             info = self.ctx.persons[pid]
-            m = _compare(keys, self.ctx.keys(info), orgs, self.ctx.person_orgs.get(pid, set()))
-            if m is None:
+            if info.anonymised:
                 continue
-            if m.certain:
-                return pid, m.reason
-            weak.append(f"Nr. {pid} ({m.reason})")
+            verdict = evidence.assess_persons(facts, self.ctx.facts(info))
+            if verdict is None:
+                continue
+            if verdict.certain:
+                if best is None or verdict.points > best[0]:
+                    best = (verdict.points, pid, verdict)
+            else:
+                possible.append((verdict.points, f"Person Nr. {pid} ({verdict.reason})"))
+        if best is not None:
+            return best[1], best[2].reason
         pending: list[NewPerson] = []
         if keys.email and keys.email in self.pending_email:
             pending.append(self.pending_email[keys.email])
         pending += self.pending_name.get(keys.name, [])
         if keys.latin != keys.name:
             pending += self.pending_name.get(keys.latin, [])
-        for np in pending:
-            m = _compare(keys, np.keys, orgs, np.orgs)
-            if m is None:
+        for np in dict.fromkeys(pending):
+            verdict = evidence.assess_persons(facts, np.facts)
+            if verdict is None:
                 continue
-            if m.certain:
-                return np, m.reason
-            weak.append(f"Zeile {np.excel_row} ({m.reason})")
-        if weak:
+            if verdict.certain:
+                return np, verdict.reason
+            possible.append((verdict.points, f"Zeile {np.excel_row} ({verdict.reason})"))
+        if possible:
+            possible.sort(key=lambda p: -p[0])
             messages.append(
-                "Möglicherweise dieselbe Person wie "
-                + ", ".join(dict.fromkeys(weak))
-                + " – trotzdem angelegt."
+                "mögliche Dublette von "
+                + ", ".join(dict.fromkeys(text for _, text in possible))
+                + " – neu angelegt."
             )
         return None
 
     def _create_person(
         self,
         row: ParsedRow,
-        keys: registry_keys.NameKeys,
-        orgs: set[int],
+        facts: evidence.PersonFacts,
         org_id: int | None,
         messages: list[str],
         *,
@@ -476,9 +554,11 @@ class Resolver:
             person_category,
             municipality,
             list(row.tags),
-            keys,
-            set(orgs),
+            facts.keys,
+            set(facts.orgs),
+            facts,
         )
+        keys = facts.keys
         self.new_persons.append(np)
         if keys.email:
             self.pending_email.setdefault(keys.email, np)
@@ -570,7 +650,8 @@ class Resolver:
 
     def _organisation_row(self, row: ParsedRow, messages: list[str]) -> None:
         by_id: int | None = None
-        if row.record_id is not None:
+        if self._record_id(row) is not None:
+            assert row.record_id is not None
             info = self.ctx.org_by_id.get(row.record_id)
             if info is None:
                 self._reject(
@@ -579,11 +660,7 @@ class Resolver:
                     messages,
                 )
                 return
-            short = str(row.organisation.get("short_name", ""))
-            key = registry_keys.organisation_name_key
-            if key(info.name) == key(row.org_name) or (
-                info.short_name and fold(info.short_name) == fold(short)
-            ):
+            if self._org_id_agrees(info, row):
                 by_id = info.id
             elif "name" in row.provided and row.org_name:
                 # a renamed organisation: the ID is trusted when the file is an export of this registry
@@ -712,13 +789,3 @@ class Resolver:
         if upd.set_category and (row.category or by_id):
             upd.category = self._category(row.category, messages)
         self._row(row, Outcome.UPDATED, messages, org_id, choices=_ALL_CHOICES, choice=RowChoice.UPDATE)
-
-
-def _compare(
-    a: registry_keys.NameKeys, b: registry_keys.NameKeys, orgs_a: set[int], orgs_b: set[int]
-) -> registry_keys.Match | None:
-    """``registry_keys.compare``, plus the import's rule "same name and organisation" without first names."""
-    m = registry_keys.compare(a, b, orgs_a, orgs_b)
-    if m is not None and not m.certain and a.name and a.name == b.name and orgs_a & orgs_b:
-        return registry_keys.Match("gleicher Name und gleiche Organisation", 1.0, True)
-    return m

@@ -146,6 +146,7 @@ def _plan(
         id_target=id_target(columns),
         new_categories=[c.name for c in resolution.new_categories],
         new_organisations=[o.values["name"] for o in resolution.new_orgs],
+        notes=resolution.notes,
     )
 
 
@@ -205,6 +206,7 @@ def commit_import(  # noqa: PLR0917 (the signature agreed for the window's wizar
         created_organisations=len(res.new_orgs),
         skipped_rows=[(r.excel_row, r.reason) for r in plan.table.skipped],
         column_lines=plan.column_summary(),
+        notes=res.notes,
     )
 
 

@@ -1,5 +1,5 @@
 """Duplicates of one record: the check on save for a person (``find_duplicates_for``) and an organisation
-(``find_organisation_duplicates_for``), with the keys and rules of ``konferenz.registry.keys``.
+(``find_organisation_duplicates_for``), with the keys of ``konferenz.registry.keys`` weighed by the rule table of ``konferenz.registry.evidence``.
 """
 
 from __future__ import annotations
@@ -12,17 +12,19 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from konferenz.registry.evidence import (
+    Verdict,
+    assess_organisations,
+    assess_persons,
+    organisation_facts,
+    person_facts,
+)
 from konferenz.registry.keys import (
-    NEAR_THRESHOLD,
-    Match,
     as_words,
-    compare,
     email_key,
     keys_of,
     last_name_stem,
     organisation_key,
-    similarity,
-    to_latin,
 )
 from konferenz.storage.db import Database
 from konferenz.storage.models import Organisation, Person, Role
@@ -35,6 +37,10 @@ class PersonLike(Protocol):
     name_prefix: str
     last_name: str
     email: str
+    street: str
+    po_box: str
+    postal_code: str
+    city: str
 
     @property
     def roles(self) -> Sequence[Any]: ...
@@ -103,23 +109,40 @@ def find_duplicates_for(session: Session, data: PersonLike, exclude_id: int | No
     conditions += [words.contains(f" {stem}", autoescape=True) for stem in stems if len(stem) >= 2]
     if not conditions:
         return []
-    stmt = sa.select(Person.id, Person.first_name, Person.name_prefix, Person.last_name, Person.email).where(
-        sa.or_(*conditions), Person.anonymised_at.is_(None)
-    )
+    stmt = sa.select(
+        Person.id,
+        Person.first_name,
+        Person.name_prefix,
+        Person.last_name,
+        Person.email,
+        Person.street,
+        Person.po_box,
+        Person.postal_code,
+        Person.city,
+    ).where(sa.or_(*conditions), Person.anonymised_at.is_(None))
     if exclude_id is not None:
         stmt = stmt.where(Person.id != exclude_id)
     rows = session.execute(stmt).all()
     pool_orgs = _organisations_of(session, [r.id for r in rows])
-    found: list[tuple[int, Match]] = []
+    mine = person_facts(
+        keys, orgs, street=data.street, po_box=data.po_box, postal_code=data.postal_code, city=data.city
+    )
+    found: list[tuple[int, Verdict]] = []
     for r in rows:
-        match = compare(
-            keys, keys_of(r.first_name, r.name_prefix, r.last_name, r.email), orgs, pool_orgs.get(r.id, set())
+        other = person_facts(
+            keys_of(r.first_name, r.name_prefix, r.last_name, r.email),
+            pool_orgs.get(r.id, set()),
+            street=r.street,
+            po_box=r.po_box,
+            postal_code=r.postal_code,
+            city=r.city,
         )
-        if match is not None:
-            found.append((r.id, match))
-    found.sort(key=lambda f: (not f[1].certain, -f[1].score, f[0]))
+        verdict = assess_persons(mine, other)
+        if verdict is not None:
+            found.append((r.id, verdict))
+    found.sort(key=lambda f: (not f[1].certain, -f[1].points, f[0]))
     labels = _labels(session, [pid for pid, _ in found]) if found else {}
-    return [Candidate(pid, m.reason, m.score, m.certain, labels.get(pid, "")) for pid, m in found]
+    return [Candidate(pid, v.reason, v.score, v.certain, labels.get(pid, "")) for pid, v in found]
 
 
 def check_person(database: Database, data: PersonLike, exclude_id: int | None = None) -> list[Candidate]:
@@ -132,6 +155,9 @@ class OrganisationLike(Protocol):
     name: str
     department: str
     email: str
+    website: str
+    postal_code: str
+    city: str
 
 
 @dataclass(frozen=True)
@@ -146,9 +172,9 @@ class OrganisationCandidate:
 def find_organisation_duplicates_for(
     session: Session, data: OrganisationLike, exclude_id: int | None = None
 ) -> list[OrganisationCandidate]:
-    """Stored organisations that may be the same as ``data``: same e-mail or same name and department
-    (certain), same name with another department or a similar name (candidates)."""
-    key = organisation_key(data.name, data.department)
+    """Stored organisations that may be the same as ``data``, by ``evidence.ORGANISATION_RULES``: same
+    e-mail, website or name (legal form ignored) and department (certain), the same name with another
+    department or place, a near name at the same place (candidates)."""
     name_only = organisation_key(data.name)
     mail = email_key(data.email)
     conditions: list[sa.ColumnElement[bool]] = []
@@ -158,31 +184,43 @@ def find_organisation_duplicates_for(
         conditions.append(Organisation.search_text.contains(name_only[:4], autoescape=True))
     if not conditions:
         return []
-    stmt = sa.select(Organisation.id, Organisation.name, Organisation.department, Organisation.email).where(
-        sa.or_(*conditions)
-    )
+    stmt = sa.select(
+        Organisation.id,
+        Organisation.name,
+        Organisation.department,
+        Organisation.email,
+        Organisation.website,
+        Organisation.postal_code,
+        Organisation.city,
+    ).where(sa.or_(*conditions))
     if exclude_id is not None:
         stmt = stmt.where(Organisation.id != exclude_id)
-    found: list[OrganisationCandidate] = []
-    for oid, name, department, email in session.execute(stmt):
-        other_label = " – ".join(p for p in (name, department) if p)
-        if mail and email_key(email) == mail:
-            found.append(OrganisationCandidate(oid, "gleiche E-Mail-Adresse", 1.0, True, other_label))
-        elif organisation_key(name, department) == key:
-            found.append(OrganisationCandidate(oid, "gleicher Name", 1.0, True, other_label))
-        elif organisation_key(name) == name_only:
+    mine = organisation_facts(
+        data.name,
+        data.department,
+        email=data.email,
+        website=data.website,
+        postal_code=data.postal_code,
+        city=data.city,
+    )
+    found: list[tuple[OrganisationCandidate, int]] = []
+    for oid, name, department, email, website, postal_code, city in session.execute(stmt):
+        verdict = assess_organisations(
+            mine,
+            organisation_facts(
+                name, department, email=email, website=website, postal_code=postal_code, city=city
+            ),
+        )
+        if verdict is not None:
+            label = " – ".join(p for p in (name, department) if p)
             found.append(
-                OrganisationCandidate(oid, "gleicher Name, andere Abteilung", 0.9, False, other_label)
-            )
-        else:
-            score = similarity(to_latin(organisation_key(name)), to_latin(name_only))
-            if score >= NEAR_THRESHOLD:
-                found.append(
-                    OrganisationCandidate(
-                        oid, f"ähnlicher Name ({round(score * 100)} %)", round(score, 3), False, other_label
-                    )
+                (
+                    OrganisationCandidate(oid, verdict.reason, verdict.score, verdict.certain, label),
+                    verdict.points,
                 )
-    return sorted(found, key=lambda c: (not c.certain, -c.score, c.organisation_id))
+            )
+    found.sort(key=lambda c: (not c[0].certain, -c[1], c[0].organisation_id))
+    return [c for c, _ in found]
 
 
 def check_organisation(

@@ -14,19 +14,26 @@ Persons:
   ("Al-Hassan", "Al Hassan", "Alhassan" → "hassan"), common transliteration pairs unified (sch/sh, dj/j,
   ph/f, kh/h, th/t, q/k, w/v), vowels after the first letter dropped and doubled letters collapsed:
   "Mohammed", "Muhammad", "Mohamed" → "mhmd"; "Youssef", "Yusuf" → "ysf". Same key → candidate.
-- similarity: ``difflib.SequenceMatcher`` ratio of the Latin full names, candidate from ``NEAR_THRESHOLD``.
+- similarity: ``rapidfuzz.fuzz.ratio`` (normalised Indel similarity, 0…1) of the Latin full names, a near
+  match from ``NEAR_THRESHOLD``.
+- ``address_key``: the street (``Str.`` = ``Straße``, spacing ignored) and the place (the PLZ, else the folded
+  city) of a postal address.
 
-Organisations: ``organisation_key`` (folded name and department, punctuation as space) and
-``organisation_name_key`` (the name alone without spaces, the key under which an import finds an
-organisation).
+Organisations: ``organisation_key`` (folded name and department, punctuation as space),
+``organisation_name_key`` (the name alone without spaces and without its legal form — e.V., gGmbH, GmbH,
+gUG …: the key under which an import finds an organisation and Dubletten suchen groups them) and
+``website_key`` (the host without ``www.`` and scheme).
+
+How the keys weigh as evidence of a duplicate is ``konferenz.registry.evidence``.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from dataclasses import dataclass
+
+from rapidfuzz import fuzz
 
 from konferenz.text import collapse_spaces, fold
 
@@ -214,13 +221,10 @@ def loose_key(first: str, prefix: str, last: str) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    """Similarity 0…1 of two Latin names (``difflib.SequenceMatcher`` ratio)."""
+    """Similarity 0…1 of two Latin names (``rapidfuzz.fuzz.ratio``, normalised Indel distance)."""
     if a == b:
         return 1.0
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.quick_ratio() < NEAR_THRESHOLD:  # an upper bound, much cheaper than the ratio
-        return matcher.quick_ratio()
-    return matcher.ratio()
+    return fuzz.ratio(a, b, score_cutoff=NEAR_THRESHOLD * 100) / 100
 
 
 @dataclass(frozen=True)
@@ -239,38 +243,6 @@ def keys_of(first: str, prefix: str, last: str, email: str) -> NameKeys:
     )
 
 
-@dataclass(frozen=True)
-class Match:
-    reason: str
-    score: float
-    certain: bool
-
-
-def compare(a: NameKeys, b: NameKeys, orgs_a: set[int], orgs_b: set[int]) -> Match | None:
-    """The strongest rule that holds for two persons, or None."""
-    if a.email and a.email == b.email:
-        return Match("gleiche E-Mail-Adresse", 1.0, True)
-    if a.name and a.name == b.name:
-        if not (a.has_first and b.has_first):
-            return Match("gleicher Name (ohne Vorname)", 0.9, False)
-        if orgs_a and orgs_b:
-            if orgs_a & orgs_b:
-                return Match("gleicher Name und gleiche Organisation", 1.0, True)
-            return Match("gleicher Name, aber andere Organisation", 0.9, False)
-        return Match("gleicher Name", 1.0, True)
-    if a.latin and a.latin == b.latin:
-        return Match("gleicher Name in anderer Schrift", 0.95, False)
-    if a.loose and a.loose == b.loose and a.loose != "|":
-        return Match("ähnliche Schreibweise des Namens", 0.9, False)
-    la, lb = len(a.latin), len(b.latin)
-    if not la or not lb or 2 * min(la, lb) / (la + lb) < NEAR_THRESHOLD:
-        return None  # the ratio cannot reach the threshold
-    score = similarity(a.latin, b.latin)
-    if score >= NEAR_THRESHOLD:
-        return Match(f"ähnlicher Name ({round(score * 100)} %)", round(score, 3), False)
-    return None
-
-
 def organisation_key(name: str, department: str = "") -> str:
     """Folded name and department, punctuation as space."""
     return as_words(fold(f"{name} {department}"))
@@ -280,4 +252,63 @@ def organisation_key(name: str, department: str = "") -> str:
 def organisation_name_key(name: str) -> str:
     """``organisation_key`` of the name alone without its spaces: the key under which an import finds an
     organisation ("AWO Kreisverband" = "AWO-Kreisverband" = "AWOKreisverband")."""
-    return organisation_key(name).replace(" ", "")
+    words = f" {organisation_key(name)} "
+    for form in _LEGAL_FORMS:
+        words = words.replace(form, " ")
+    return words.replace(" ", "") or organisation_key(name).replace(" ", "")
+
+
+#: legal forms as ``organisation_key`` spells them (spaces around), longest first
+_LEGAL_FORMS = tuple(
+    f" {f} "
+    for f in (
+        "g gmbh",
+        "ggmbh",
+        "gmbh co kg",
+        "gmbh",
+        "g ug",
+        "gug",
+        "ug haftungsbeschrankt",
+        "ug",
+        "e v",
+        "ev",
+        "e g",
+        "eg",
+        "g ag",
+        "gag",
+        "ag",
+        "kdor",
+        "mbh",
+        "gbr",
+    )
+)
+
+
+def website_key(url: str) -> str:
+    """The host and path of a web address without scheme, ``www.`` and trailing slash, case-folded."""
+    text = "".join(url.split()).casefold()
+    text = re.sub(r"^[a-z]+://", "", text)
+    text = text.removeprefix("www.")
+    return text.rstrip("/")
+
+
+_STREET = re.compile(r"(?<=[a-z])(?:str|strasse)(?= |$)")
+
+
+@functools.lru_cache(maxsize=65536)
+def street_key(street: str) -> str:
+    """The folded street without spaces, "Str." = "Straße" ("Burloer Str. 93" = "Burloer Straße 93")."""
+    words = as_words(fold(street))
+    words = re.sub(r"\bstr\b", "strasse", words)
+    return _STREET.sub("strasse", words).replace(" ", "")
+
+
+def address_key(street: str, po_box: str, postal_code: str, city: str) -> tuple[str, str]:
+    """(street or Postfach, place) of a postal address; the place is the PLZ, else the folded city."""
+    place = "".join(postal_code.split()) or as_words(fold(city))
+    where = (
+        street_key(street)
+        if street.strip()
+        else ("postfach" + "".join(po_box.split()) if po_box.strip() else "")
+    )
+    return where, place

@@ -4,13 +4,13 @@ for each, and the side-by-side proposal of a merge. Plain data, read in one read
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from konferenz.errors import UserError
-from konferenz.lists.registry import PersonList
+from konferenz.lists.registry import OrganisationList, PersonList
 from konferenz.registry import merge
-from konferenz.registry.scan import DuplicateGroup, find_all_duplicates
+from konferenz.registry.scan import DuplicateGroup, find_all_duplicates, find_all_organisation_duplicates
 from konferenz.storage.db import Database
 
 
@@ -19,6 +19,9 @@ class DuplicateScan:
     groups: list[DuplicateGroup]
     #: the display name of the first person of each group ("Öztürk, Ayşe")
     heads: dict[int, str]
+    #: the duplicate groups of organisations, and the name of the first organisation of each
+    organisation_groups: list[DuplicateGroup] = field(default_factory=list)
+    organisation_heads: dict[int, str] = field(default_factory=dict)
 
 
 def scan_registry(
@@ -32,12 +35,15 @@ def scan_registry(
             raise UserError("Die Suche nach Dubletten wurde abgebrochen.")
         progress(1, 2)
         rows = PersonList().rows(session, [g.person_ids[0] for g in groups])
+        org_groups = find_all_organisation_duplicates(session)
+        org_rows = OrganisationList().rows(session, [g.person_ids[0] for g in org_groups])
+    org_heads = {oid: " – ".join(str(v) for v in row[:2] if v) for oid, row in org_rows.items()}
     heads = {}
     for pid, row in rows.items():
         name, first = str(row[0]), str(row[1])
         heads[pid] = f"{first} {name}".strip()
     progress(2, 2)
-    return DuplicateScan(groups, heads)
+    return DuplicateScan(groups, heads, org_groups, org_heads)
 
 
 def merge_proposal(

@@ -1,10 +1,12 @@
-"""Duplicate persons across the whole registry (``find_all_duplicates``), grouped.
+"""Duplicate persons (``find_all_duplicates``) and organisations (``find_all_organisation_duplicates``)
+across the whole registry, grouped; every candidate pair is judged by the rule table of
+``konferenz.registry.evidence``.
 
 No pairwise comparison of the registry. Keys are computed once per distinct field value (names repeat a
 lot) and persons are grouped by e-mail, name, Latin and loose key with dicts, which is linear. Typos are
 found per name half: last names at edit distance one (a letter added, dropped, replaced, two swapped)
 with the same first name, or first names at edit distance one with the same last name, looked up through
-shared single-letter deletions (the SymSpell idea, linear too) and confirmed by the similarity ratio. A typo
+shared single-letter deletions (the SymSpell idea, linear too) and confirmed by the rapidfuzz ratio. A typo
 in both halves at once is left to the check on save (``konferenz.registry.duplicates.find_duplicates_for``),
 which scores every person whose search key shares the start of the last name. 100,000 persons take a few
 seconds (tests/unit/test_duplicates.py prints the time).
@@ -17,20 +19,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
+from konferenz.registry.evidence import (
+    OrganisationFacts,
+    PersonFacts,
+    Verdict,
+    assess_organisations,
+    assess_persons,
+    organisation_facts,
+)
 from konferenz.registry.keys import (
     NEAR_THRESHOLD,
-    Match,
     NameKeys,
+    address_key,
     as_words,
-    compare,
     email_key,
     latin_of_folded,
     skeleton,
     strip_article,
 )
-from konferenz.storage.models import Person, Role
+from konferenz.storage.models import Organisation, Person, Role
 from konferenz.text import fold
 
 
@@ -45,10 +55,16 @@ class DuplicateLink:
 
 @dataclass
 class DuplicateGroup:
-    """Persons linked by duplicate rules (directly or through each other)."""
+    """Persons (or, with ``kind`` "organisation", organisations) linked by duplicate rules, directly or
+    through each other."""
 
     person_ids: list[int]
     links: list[DuplicateLink]
+    kind: str = "person"
+
+    @property
+    def ids(self) -> list[int]:
+        return self.person_ids
 
     @property
     def certain(self) -> bool:
@@ -107,34 +123,34 @@ def _close_pairs(words: Iterable[str], *, min_len: int = 4, max_bucket: int = 40
     return pairs
 
 
-def _one_edit_similarity(a: str, b: str) -> float:
-    """``SequenceMatcher`` ratio of two strings one edit apart, from their lengths alone."""
-    la, lb = len(a), len(b)
-    if la == lb:
-        return (la - 1) / la if la else 1.0
-    short = min(la, lb)
-    return 2 * short / (la + lb)
-
-
 @dataclass
 class _Person:
     keys: NameKeys
     first: str  # Latin first name without spaces
     last: str  # Latin last name (with particle) without spaces
     full: str  # Latin "first last"
+    address: tuple[str, str]
 
 
 def _registry_keys(session: Session) -> dict[int, _Person]:
     """Keys of every (not anonymised) person, each distinct field value folded once."""
     rows = session.connection().execute(
-        sa.select(Person.id, Person.first_name, Person.name_prefix, Person.last_name, Person.email).where(
-            Person.anonymised_at.is_(None)
-        )
+        sa.select(
+            Person.id,
+            Person.first_name,
+            Person.name_prefix,
+            Person.last_name,
+            Person.email,
+            Person.street,
+            Person.po_box,
+            Person.postal_code,
+            Person.city,
+        ).where(Person.anonymised_at.is_(None))
     )
     firsts: dict[str, tuple[str, str, str]] = {}
     lasts: dict[tuple[str, str], tuple[str, str, str]] = {}
     out: dict[int, _Person] = {}
-    for pid, first_name, prefix, last_name, email in rows:
+    for pid, first_name, prefix, last_name, email, street, po_box, postal_code, city in rows:
         f = firsts.get(first_name)
         if f is None:
             folded = fold(first_name)
@@ -154,35 +170,52 @@ def _registry_keys(session: Session) -> dict[int, _Person]:
             f"{f[2]}|{last[2]}",
             bool(f[0]),
         )
-        out[pid] = _Person(keys, f[1].replace(" ", ""), last[1].replace(" ", ""), keys.latin)
+        address = (
+            address_key(street, po_box, postal_code, city)
+            if street or po_box or postal_code or city
+            else ("", "")
+        )
+        out[pid] = _Person(keys, f[1].replace(" ", ""), last[1].replace(" ", ""), keys.latin, address)
     return out
 
 
 def find_all_duplicates(session: Session) -> list[DuplicateGroup]:
-    """Duplicate groups over all (not anonymised) persons: certain groups first, then by score.
+    """Duplicate groups over all (not anonymised) persons: certain groups first, then by weight.
 
-    Linear blocking, no pairwise comparison of the whole registry:
+    Linear blocking, no pairwise comparison of the whole registry; each pair a block proposes is judged by
+    ``evidence.assess_persons`` (e-mail, name, organisation, address) and kept when it is at least possible:
 
-    1. same e-mail key → certain;
-    2. same name key → certain or candidate (``compare``: first name present, organisations);
-    3. same Latin key in another script, same loose key (transliteration variants) → candidate;
+    1. same e-mail key;
+    2. same name key (every person of the block against the first and against each other when the block
+       is small);
+    3. same Latin key in another script, same loose key (transliteration variants);
     4. typos: last names at edit distance one with the same first name, or first names at edit
-       distance one with the same last name (``_neighbours``), confirmed by a similarity of at least
-       ``NEAR_THRESHOLD`` → candidate. Two typos at once are left to the check on save.
+       distance one with the same last name (``_close_pairs``), confirmed by the rapidfuzz ratio.
+       Two typos at once are left to the check on save.
     """
     people = _registry_keys(session)
     orgs: dict[int, set[int]] = defaultdict(set)
     for pid, oid in session.connection().execute(sa.select(Role.person_id, Role.organisation_id)):
         orgs[pid].add(oid)
     empty: set[int] = set()
+    facts: dict[int, PersonFacts] = {}
 
-    links: dict[tuple[int, int], Match] = {}
+    def facts_of(pid: int) -> PersonFacts:
+        f = facts.get(pid)
+        if f is None:
+            p = people[pid]
+            f = facts[pid] = PersonFacts(p.keys, orgs.get(pid, empty), p.address)
+        return f
 
-    def link(a: int, b: int, match: Match) -> None:
+    links: dict[tuple[int, int], Verdict] = {}
+
+    def consider(a: int, b: int) -> None:
         pair = (a, b) if a < b else (b, a)
-        old = links.get(pair)
-        if old is None or (match.certain, match.score) > (old.certain, old.score):
-            links[pair] = match
+        if pair in links:
+            return
+        verdict = assess_persons(facts_of(a), facts_of(b))
+        if verdict is not None:
+            links[pair] = verdict
 
     by_email: dict[str, list[int]] = defaultdict(list)
     by_name: dict[str, list[int]] = defaultdict(list)
@@ -201,37 +234,28 @@ def find_all_duplicates(session: Session) -> list[DuplicateGroup]:
 
     for ids in by_email.values():
         for other in ids[1:]:
-            link(ids[0], other, Match("gleiche E-Mail-Adresse", 1.0, True))
+            consider(ids[0], other)
     for ids in by_name.values():
-        for other in ids[1:]:
-            match = compare(
-                people[other].keys, people[ids[0]].keys, orgs.get(other, empty), orgs.get(ids[0], empty)
-            )
-            if match is not None:
-                link(ids[0], other, match)
-    for groups, match in (
-        (by_latin, Match("gleicher Name in anderer Schrift", 0.95, False)),
-        (by_loose, Match("ähnliche Schreibweise des Namens", 0.9, False)),
-    ):
+        # namesakes: a small block is compared pair by pair (the certain pair may not include the first)
+        if len(ids) <= _SMALL_BLOCK:
+            for i, a in enumerate(ids):
+                for b in ids[i + 1 :]:
+                    consider(a, b)
+        else:
+            for other in ids[1:]:
+                consider(ids[0], other)
+    for groups in (by_latin, by_loose):
         for reps in groups.values():
             if len(reps) > 1:
                 head, *rest = reps.values()
                 for other in rest:
-                    link(head, other, match)
+                    consider(head, other)
 
     # 4. typos, over distinct Latin names
     by_last: dict[str, dict[str, int]] = defaultdict(dict)
     for pid, p in people.items():
         if p.last:
             by_last[p.last].setdefault(p.first, pid)
-
-    def consider(a: int, b: int) -> None:
-        pair = (a, b) if a < b else (b, a)
-        if pair not in links:
-            score = _one_edit_similarity(people[a].full, people[b].full)
-            if score >= NEAR_THRESHOLD:
-                links[pair] = Match(f"ähnlicher Name ({round(score * 100)} %)", round(score, 3), False)
-
     by_first: dict[str, dict[str, int]] = defaultdict(dict)
     for last, firsts in by_last.items():
         for first, pid in firsts.items():
@@ -246,15 +270,76 @@ def find_all_duplicates(session: Session) -> list[DuplicateGroup]:
         lasts_a, lasts_b = by_first[fa], by_first[fb]
         for last in lasts_a.keys() & lasts_b.keys():
             consider(lasts_a[last], lasts_b[last])
+    return _groups(links, "person")
 
+
+#: a block of namesakes up to this size is compared pair by pair
+_SMALL_BLOCK = 12
+
+
+def _groups(links: dict[tuple[int, int], Verdict], kind: str) -> list[DuplicateGroup]:
     uf = _UnionFind()
     for pa, pb in links:
         uf.union(pa, pb)
     grouped: dict[int, DuplicateGroup] = {}
-    for (pa, pb), m in links.items():
-        group = grouped.setdefault(uf.find(pa), DuplicateGroup([], []))
-        group.links.append(DuplicateLink(pa, pb, m.reason, m.score, m.certain))
+    for (pa, pb), v in links.items():
+        group = grouped.setdefault(uf.find(pa), DuplicateGroup([], [], kind))
+        group.links.append(DuplicateLink(pa, pb, v.reason, v.score, v.certain))
     for group in grouped.values():
         group.person_ids = sorted({p for link_ in group.links for p in (link_.a, link_.b)})
         group.links.sort(key=lambda x: (not x.certain, -x.score, x.a, x.b))
     return sorted(grouped.values(), key=lambda g: (not g.certain, -g.score, g.person_ids[0]))
+
+
+def find_all_organisation_duplicates(session: Session) -> list[DuplicateGroup]:
+    """Duplicate groups over all organisations (``evidence.assess_organisations``), blocked linearly: the
+    same name key (legal form ignored), e-mail or website; near names only among the organisations of one
+    place, found with ``rapidfuzz.process.extract`` and a score cutoff."""
+    facts: dict[int, OrganisationFacts] = {}
+    o = Organisation
+    for oid, name, department, email, website, postal_code, city in session.connection().execute(
+        sa.select(o.id, o.name, o.department, o.email, o.website, o.postal_code, o.city)
+    ):
+        facts[oid] = organisation_facts(
+            name, department, email=email, website=website, postal_code=postal_code, city=city
+        )
+    links: dict[tuple[int, int], Verdict] = {}
+
+    def consider(a: int, b: int) -> None:
+        pair = (a, b) if a < b else (b, a)
+        if pair not in links:
+            verdict = assess_organisations(facts[a], facts[b])
+            if verdict is not None:
+                links[pair] = verdict
+
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_place: dict[str, list[int]] = defaultdict(list)
+    for oid, f in facts.items():
+        for key in (("name", f.name), ("email", f.email), ("web", f.website)):
+            if key[1]:
+                blocks[key].append(oid)
+        if f.place and f.latin:
+            by_place[f.place].append(oid)
+    for ids in blocks.values():
+        if len(ids) <= _SMALL_BLOCK:
+            for i, a in enumerate(ids):
+                for b in ids[i + 1 :]:
+                    consider(a, b)
+        else:
+            for other in ids[1:]:
+                consider(ids[0], other)
+    for ids in by_place.values():
+        if len(ids) < 2:
+            continue
+        names = [facts[i].latin for i in ids]
+        for index, oid in enumerate(ids):
+            for _choice, _score, other in process.extract(
+                names[index],
+                names,
+                scorer=fuzz.ratio,
+                score_cutoff=NEAR_THRESHOLD * 100,
+                limit=8,
+            ):
+                if other != index:
+                    consider(oid, ids[other])
+    return _groups(links, "organisation")

@@ -1,10 +1,13 @@
-"""Bearbeiten → Dubletten suchen …: duplicate groups over the whole registry, and merging a pair.
+"""Bearbeiten → Dubletten suchen …: duplicate groups of persons and of organisations over the whole
+registry, and merging a pair.
 
 ``find_duplicates(ctx, parent)`` runs ``konferenz.registry.scan.find_all_duplicates`` in the background
 (``run_task``: progress dialog with Abbrechen; 100,000 persons take a few seconds) and opens the dialog:
 
-- left: the groups ("Ayşe Öztürk · 3 Personen · gleiche E-Mail-Adresse · sicher"), certain ones first;
-  "Nur sichere Dubletten" hides the others;
+- top: "Personen" or "Organisationen" (``konferenz.registry.scan.find_all_organisation_duplicates``);
+- left: the groups ("Ayşe Öztürk · 3 Personen · gleiche E-Mail-Adresse · sicher"), certain ones first,
+  with the reason of the rule table (``konferenz.registry.evidence``); "Nur sichere Dubletten" hides the
+  others;
 - right: the persons of the chosen group (fetched when the group is chosen, so 100,000 persons in
   thousands of groups cost nothing up front);
 - "Zusammenführen …" with two persons selected (or a group of two) opens the merge dialog; after the
@@ -14,12 +17,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
+from typing import Literal, cast
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -37,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.errors import UserError
-from konferenz.lists.registry import PersonList
+from konferenz.lists.registry import OrganisationList, PersonList
 from konferenz.lists.source import format_count, read_rows
 from konferenz.registry.reads import DuplicateScan, scan_registry
 from konferenz.registry.scan import DuplicateGroup
@@ -48,6 +52,8 @@ from ui.widgets.tasks import run_task
 
 #: columns of the person table (indexes into ``PersonList.columns``)
 _SHOWN_COLUMNS = (0, 1, 3, 6, 7)
+#: columns of the organisation table (indexes into ``OrganisationList.columns``)
+_SHOWN_ORG_COLUMNS = (0, 1, 4, 5, 7)
 
 
 class DuplicatesDialog(QDialog):
@@ -63,15 +69,16 @@ class DuplicatesDialog(QDialog):
         self.setWindowTitle(self.tr("Dubletten"))
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
+        self.kind = QComboBox(self)
+        self.kind.addItem(self.tr("Personen"), "person")
+        self.kind.addItem(self.tr("Organisationen"), "organisation")
+        self.kind.setAccessibleName(self.tr("Dubletten von Personen oder von Organisationen zeigen"))
         self.certain_only = QCheckBox(self.tr("Nur &sichere Dubletten"), self)
         self.certain_only.setAccessibleName(self.tr("Nur sichere Dubletten zeigen"))
         self.groups = QListWidget(self)
         self.groups.setAccessibleName(self.tr("Gruppen möglicher Dubletten"))
         self.persons = QTableWidget(0, len(_SHOWN_COLUMNS) + 1, self)
-        self.persons.setAccessibleName(self.tr("Personen der gewählten Gruppe"))
-        self.persons.setHorizontalHeaderLabels(
-            [self.tr("Nr.")] + [PersonList.columns[c].header for c in _SHOWN_COLUMNS]
-        )
+        self.persons.setAccessibleName(self.tr("Datensätze der gewählten Gruppe"))
         self.persons.verticalHeader().hide()
         self.persons.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.persons.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -107,7 +114,7 @@ class DuplicatesDialog(QDialog):
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        persons_label = QLabel(self.tr("&Personen der Gruppe (zwei auswählen):"), right)
+        self.persons_label = persons_label = QLabel(right)
         persons_label.setBuddy(self.persons)
         right_layout.addWidget(persons_label)
         right_layout.addWidget(self.persons, 1)
@@ -118,7 +125,13 @@ class DuplicatesDialog(QDialog):
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
+        top = QHBoxLayout()
+        kind_label = QLabel(self.tr("&Art:"), self)
+        kind_label.setBuddy(self.kind)
+        top.addWidget(kind_label)
+        top.addWidget(self.kind)
+        top.addWidget(self.summary, 1)
+        layout.addLayout(top)
         layout.addWidget(splitter, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(buttons)
@@ -128,6 +141,7 @@ class DuplicatesDialog(QDialog):
         self.persons.itemSelectionChanged.connect(self._update_buttons)
         self.persons.itemDoubleClicked.connect(lambda _item: self.show_selected())
         self.certain_only.toggled.connect(lambda _on: self._fill_groups())
+        self.kind.currentIndexChanged.connect(lambda _i: self._on_kind_changed())
         self.merge_button.clicked.connect(self.merge_selected)
         self.show_button.clicked.connect(self.show_selected)
         self.rescan_button.clicked.connect(self.rescan)
@@ -137,6 +151,39 @@ class DuplicatesDialog(QDialog):
         self.resize(80 * em, 34 * self.fontMetrics().height())
         splitter.setSizes([36 * em, 44 * em])
         remember_geometry(self, "Dubletten")
+        self._on_kind_changed()
+
+    # --- kind -------------------------------------------------------------------------------------------
+
+    def is_organisations(self) -> bool:
+        return bool(self.kind.currentData() == "organisation")
+
+    def set_kind(self, kind: str) -> None:
+        """Show the groups of "person" or "organisation"."""
+        self.kind.setCurrentIndex(self.kind.findData(kind))
+
+    def _scan_groups(self) -> list[DuplicateGroup]:
+        return self.scan.organisation_groups if self.is_organisations() else self.scan.groups
+
+    def _heads(self) -> dict[int, str]:
+        return self.scan.organisation_heads if self.is_organisations() else self.scan.heads
+
+    def _on_kind_changed(self) -> None:
+        orgs = self.is_organisations()
+        source = OrganisationList if orgs else PersonList
+        shown = _SHOWN_ORG_COLUMNS if orgs else _SHOWN_COLUMNS
+        self.persons.setColumnCount(len(shown) + 1)
+        self.persons.setHorizontalHeaderLabels([self.tr("Nr.")] + [source.columns[c].header for c in shown])
+        self.persons_label.setText(
+            self.tr("&Organisationen der Gruppe (zwei auswählen):")
+            if orgs
+            else self.tr("&Personen der Gruppe (zwei auswählen):")
+        )
+        self.merge_button.setAccessibleName(
+            self.tr("Die zwei gewählten Organisationen zusammenführen")
+            if orgs
+            else self.tr("Die zwei gewählten Personen zusammenführen")
+        )
         self._fill_groups()
 
     # --- groups -----------------------------------------------------------------------------------------
@@ -149,12 +196,18 @@ class DuplicatesDialog(QDialog):
         self.groups.blockSignals(True)
         try:
             self.groups.clear()
-            for number, group in enumerate(self.scan.groups, start=1):
+            heads = self._heads()
+            pattern = (
+                self.tr("{0} · {1} Organisationen · {2} · {3}")
+                if self.is_organisations()
+                else self.tr("{0} · {1} Personen · {2} · {3}")
+            )
+            for number, group in enumerate(self._scan_groups(), start=1):
                 if self.certain_only.isChecked() and not group.certain:
                     continue
-                head = self.scan.heads.get(group.person_ids[0], "")
+                head = heads.get(group.person_ids[0], "")
                 sure = self.tr("sicher") if group.certain else self.tr("möglich")
-                text = self.tr("{0} · {1} Personen · {2} · {3}").format(
+                text = pattern.format(
                     head or self.tr("Gruppe {0}").format(number), len(group.person_ids), group.reason, sure
                 )
                 item = QListWidgetItem(text, self.groups)
@@ -162,13 +215,17 @@ class DuplicatesDialog(QDialog):
                 item.setToolTip(text)
         finally:
             self.groups.blockSignals(False)
-        certain = sum(1 for g in self.scan.groups if g.certain)
-        persons = sum(len(g.person_ids) for g in self.scan.groups)
+        groups = self._scan_groups()
+        certain = sum(1 for g in groups if g.certain)
+        members = sum(len(g.person_ids) for g in groups)
+        summary = (
+            self.tr("{0} Gruppen mit {1} Organisationen, davon {2} sichere Gruppen.")
+            if self.is_organisations()
+            else self.tr("{0} Gruppen mit {1} Personen, davon {2} sichere Gruppen.")
+        )
         self.summary.setText(
-            self.tr("{0} Gruppen mit {1} Personen, davon {2} sichere Gruppen.").format(
-                format_count(len(self.scan.groups)), format_count(persons), format_count(certain)
-            )
-            if self.scan.groups
+            summary.format(format_count(len(groups)), format_count(members), format_count(certain))
+            if groups
             else self.tr("Keine Dubletten gefunden.")
         )
         index = 0
@@ -191,7 +248,10 @@ class DuplicatesDialog(QDialog):
         group = self.current_group()
         self.persons.setRowCount(0)
         if group is not None:
-            rows = read_rows(self.ctx.database, PersonList(), group.person_ids)
+            orgs = self.is_organisations()
+            source = OrganisationList() if orgs else PersonList()
+            shown = _SHOWN_ORG_COLUMNS if orgs else _SHOWN_COLUMNS
+            rows = read_rows(self.ctx.database, source, group.person_ids)
             ids = [pid for pid in group.person_ids if pid in rows]
             self.persons.setRowCount(len(ids))
             for r, pid in enumerate(ids):
@@ -200,7 +260,7 @@ class DuplicatesDialog(QDialog):
                 number.setData(Qt.ItemDataRole.UserRole, pid)
                 number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.persons.setItem(r, 0, number)
-                for c, column in enumerate(_SHOWN_COLUMNS, start=1):
+                for c, column in enumerate(shown, start=1):
                     item = QTableWidgetItem(str(values[column]))
                     item.setData(Qt.ItemDataRole.UserRole, pid)
                     self.persons.setItem(r, c, item)
@@ -218,7 +278,7 @@ class DuplicatesDialog(QDialog):
     def _update_buttons(self) -> None:
         ids = self.selected_ids()
         self.merge_button.setEnabled(len(ids) == 2)
-        self.show_button.setEnabled(len(ids) >= 1)
+        self.show_button.setEnabled(len(ids) >= 1 and not self.is_organisations())
         group = self.current_group()
         if len(ids) == 2 and group is not None:
             pair = set(ids)
@@ -229,22 +289,25 @@ class DuplicatesDialog(QDialog):
                 else self.tr("Diese beiden sind über andere Personen der Gruppe verbunden.")
             )
         elif group is not None:
-            self.pair_label.setText(self.tr("Zwei Personen auswählen (Strg+Klick oder Umschalt+Pfeiltaste)."))
+            self.pair_label.setText(
+                self.tr("Zwei Datensätze auswählen (Strg+Klick oder Umschalt+Pfeiltaste).")
+            )
         else:
             self.pair_label.clear()
 
     def show_selected(self) -> None:
         ids = self.selected_ids()
-        if ids:
+        if ids and not self.is_organisations():
             self.show_person.emit(ids[0])
 
     def merge_selected(self) -> MergeDialog | None:
-        """Open the merge dialog for the two selected persons (the first one stays by default)."""
+        """Open the merge dialog for the two selected records (the first one stays by default)."""
         ids = self.selected_ids()
         if len(ids) != 2:
             return None
         try:
-            dialog = MergeDialog(self.ctx, "person", ids[0], ids[1], self)
+            kind: Literal["person", "organisation"] = "organisation" if self.is_organisations() else "person"
+            dialog = MergeDialog(self.ctx, kind, ids[0], ids[1], self)
         except UserError as exc:
             QMessageBox.warning(self, self.windowTitle(), exc.message)
             return None
@@ -254,12 +317,13 @@ class DuplicatesDialog(QDialog):
 
     def _after_merge(self, dialog: MergeDialog) -> None:
         dropped = dialog.drop_id
-        for group in list(self.scan.groups):
+        groups = self._scan_groups()
+        for group in list(groups):
             if dropped in group.person_ids:
                 group.person_ids = [p for p in group.person_ids if p != dropped]
                 group.links = [lk for lk in group.links if dropped not in (lk.a, lk.b)]
                 if len(group.person_ids) < 2 or not group.links:
-                    self.scan.groups.remove(group)
+                    groups.remove(group)
         self._fill_groups()
 
     def rescan(self) -> None:
@@ -283,7 +347,9 @@ def find_duplicates(
             parent,
             title,
             lambda progress, cancelled: scan_registry(ctx.database, progress, cancelled),
-            label=QCoreApplication.translate("DuplicatesDialog", "Alle Personen werden verglichen …"),
+            label=QCoreApplication.translate(
+                "DuplicatesDialog", "Alle Personen und Organisationen werden verglichen …"
+            ),
         )
     except UserError as exc:
         QMessageBox.information(parent, title, exc.message)
