@@ -192,6 +192,9 @@ def move_titles(name: str, title: str) -> tuple[str, str, list[str]]:
     if not titles:
         return name, title, []
     have = {fold(t).rstrip(".") for t in title.split()}
+    moved = {fold(t).rstrip(".") for t in titles}
+    if have <= moved:  # the name holds every title already there: its order wins ("Prof. Dr.")
+        return " ".join(rest), " ".join(titles), titles
     added = [t for t in titles if fold(t).rstrip(".") not in have]
     return " ".join(rest), " ".join([*title.split(), *added]), titles
 

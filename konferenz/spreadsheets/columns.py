@@ -566,6 +566,15 @@ def column_usage(columns: Sequence[Column], rows: Sequence[Sequence[CellValue]])
             "Übernommen: " + "; ".join(f"„{c.header or c.index + 1}“ → {c.field_label}" for c in used) + "."
         )
     ignored = [c for c in columns if not c.field]
+    if export is not None:
+        routing = [c for c in ignored if contacts.is_type_column(c.header)]
+        if routing:
+            lines.append(
+                "Zur Zuordnung genutzt (Art der Nummer oder Anschrift): "
+                + ", ".join(f"„{c.header}“" for c in routing)
+                + "."
+            )
+            ignored = [c for c in ignored if c not in routing]
     with_values = []
     for c in ignored:
         for values in rows:

@@ -365,6 +365,17 @@ _ADDRESS_PARTS: dict[str, str | None] = {
 }
 
 
+def is_type_column(header: str) -> bool:
+    """Whether the column is a Google slot's "Type"/"Label" ("Phone 1 - Label"): its value is not stored, it
+    decides where the slot's value goes (a mobile number, a private address)."""
+    m = _NUMBERED.match(header.strip())
+    return (
+        m is not None
+        and m.group(1).casefold() in ("phone", "address")
+        and m.group(3).strip().casefold() in ("type", "label")
+    )
+
+
 def google_field(header: str) -> tuple[bool, str | None]:
     """(known, field) of a numbered Google column ("E-mail 2 - Value" → email_other)."""
     m = _NUMBERED.match(header.strip())

@@ -184,8 +184,16 @@ def test_google_new_home_first_then_work(sqlite_db: Database, tmp_path: Path) ->
 
 def test_title_rules() -> None:
     assert move_titles("Dr. Anna", "Dr.") == ("Anna", "Dr.", ["Dr."])
-    assert move_titles("Prof. Dr. Anna", "Dr.") == ("Anna", "Dr. Prof.", ["Prof.", "Dr."])
+    assert move_titles("Prof. Dr. Anna", "Dr.") == ("Anna", "Prof. Dr.", ["Prof.", "Dr."])
+    assert move_titles("Dr. Anna", "Prof.") == ("Anna", "Prof. Dr.", ["Dr."])
     assert move_titles("Anna", "Dr.") == ("Anna", "Dr.", [])
     sal = parse_salutation("Dr.")
     assert sal.recognised and sal.title == "Dr."
     assert parse_salutation("Nicht angegeben").recognised
+
+
+def test_google_type_columns_are_named_as_used_for_routing(sqlite_db: Database, tmp_path: Path) -> None:
+    summary = importing.import_file(sqlite_db, cf.google_new(tmp_path), dry_run=True).summary()
+    assert "Zur Zuordnung genutzt (Art der Nummer oder Anschrift): „Phone 1 - Label“" in summary
+    ignored = next(line for line in summary.splitlines() if line.startswith("Nicht übernommen (mit Werten)"))
+    assert "Phone 1 - Label" not in ignored and "Address 1 - Label" not in ignored
