@@ -93,7 +93,8 @@ class Resolver:
         progress: Progress | None = None,
     ) -> None:
         self.session = session
-        self.parsed = parsed
+        #: a copy: rows read again without their ID replace the plan's rows here only
+        self.parsed = list(parsed)
         self.update = update
         self.choices = choices
         self.cancelled = cancelled
@@ -262,7 +263,8 @@ class Resolver:
 
     def _foreign_ids(self) -> None:
         """Decide per kind whether the ID column is this registry's numbering or the list's own (see module
-        docstring); for a foreign one add one note and drop the rows' "keine Nummer" warnings."""
+        docstring); for a foreign one add one note (on the first row with an ID, and for the whole import)
+        and read the rows rejected only for their ID as rows without ID."""
         votes: dict[str, list[int]] = {"person": [0, 0, 0], "organisation": [0, 0, 0]}  # agree, differ, rows
         for row in self.parsed:
             if row.kind is None or not row.id_text:
@@ -290,12 +292,15 @@ class Resolver:
             f"Liste – sie wird ignoriert ({counted} Zeilen werden wie Zeilen ohne ID behandelt)."
         )
         first = True
-        for row in self.parsed:
-            if row.kind in self.foreign_ids and row.record_id is not None:
-                row.messages = [m for m in row.messages if not m.startswith("ID „")]
-                if first:
+        for i, parsed in enumerate(self.parsed):
+            row = parsed
+            if parsed.without_id is not None and parsed.without_id[0] in self.foreign_ids:
+                # rejected only for its ID (a record it would leave unchanged): read as a row without ID
+                row = self.parsed[i] = parsed.without_id[1]
+            if first and row.id_text and row.kind in self.foreign_ids:
+                if self.notes[-1] not in row.messages:  # the preview and the commit resolve the same rows
                     row.messages = [self.notes[-1], *row.messages]
-                    first = False
+                first = False
 
     def _record_id(self, row: ParsedRow) -> int | None:
         return None if row.kind in self.foreign_ids else row.record_id

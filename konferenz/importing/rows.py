@@ -186,6 +186,10 @@ class ParsedRow:
     create_errors: list[str] | None = None
     #: the duplicate keys of a person row (computed once, reused by the commit)
     keys: registry_keys.NameKeys | None = None
+    #: for a row rejected only because its ID names a record it cannot change (no name given): the kind of
+    #: that ID and the row read as if it had no ID, which the import uses when the ID column turns out to
+    #: be the list's own numbering
+    without_id: tuple[Literal["person", "organisation"], ParsedRow] | None = None
 
     @property
     def org_name(self) -> str:
@@ -292,7 +296,7 @@ class _RowParser:
         )
         extra_notes.append(f"Privatadresse: {text}")
 
-    def parse(self, row: DataRow) -> ParsedRow:
+    def parse(self, row: DataRow, *, ignore_id: bool = False) -> ParsedRow:
         values = row.values
         width = len(values)
         get: dict[str, str] = {}
@@ -488,7 +492,7 @@ class _RowParser:
 
         # the record's id
         record_id: int | None = None
-        id_text = get.get("id", "")
+        id_text = "" if ignore_id else get.get("id", "")
         if id_text:
             value = raw.get("id")
             if isinstance(value, float) and value.is_integer():
@@ -503,15 +507,18 @@ class _RowParser:
         # what the row is about
         kind: Literal["person", "organisation"] | None
         rejection = ""
+        id_rejected = False
         if self.id_target == "organisation" and record_id is not None:
             kind = "organisation" if org_name else None
             if kind is None:
                 rejection = (
                     f"Der Name der Organisation fehlt – Organisation Nr. {record_id} bleibt unverändert."
                 )
+                id_rejected = True
         elif self.id_target == "person" and record_id is not None and not last:
             kind = None
             rejection = f"Der Nachname fehlt – Person Nr. {record_id} bleibt unverändert."
+            id_rejected = True
         elif last:
             kind = "person"
         elif org_name:
@@ -610,6 +617,7 @@ class _RowParser:
             messages=messages,
             rejection=rejection,
             values=display,
+            without_id=(self.id_target, self.parse(row, ignore_id=True)) if id_rejected else None,
         )
 
 

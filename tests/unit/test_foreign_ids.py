@@ -100,3 +100,31 @@ def test_our_export_round_trip_still_updates_by_id(db: Database, tmp_path: Path)
             p = s.get(Person, pid)
             assert p is not None and p.phone == "02861 681-0" and p.last_name.endswith("-Neu")
     assert count(db, Person) == 3
+
+
+def test_a_row_without_name_in_a_foreign_numbering_is_read_as_a_row_without_id(
+    db: Database, tmp_path: Path
+) -> None:
+    """Row 3 has a running number and only an organisation: once the column is the list's own numbering it
+    is an organisation row, not "Der Nachname fehlt – Person Nr. 2 bleibt unverändert"."""
+    for i in range(3):
+        registry_persons.create_person(db, validation.PersonData(first_name="Anna", last_name=f"Register{i}"))
+    rows = [
+        ["ID", "Vorname", "Nachname", "Organisation", "E-Mail"],
+        [1, "Vorname1", "Liste1", "", "p1@liste.example"],
+        [2, "", "", "Flüchtlingshilfe Rhede e. V.", "info@fh-rhede.example"],
+        [3, "Vorname3", "Liste3", "", "p3@liste.example"],
+    ]
+    path = fx.write_xlsx(tmp_path / "gemischt.xlsx", rows)
+    plan = importing.plan_import(db, path)
+    assert [(r.outcome, r.kind) for r in plan.rows] == [
+        (Outcome.CREATED, "person"),
+        (Outcome.CREATED, "organisation"),
+        (Outcome.CREATED, "person"),
+    ]
+    report = importing.import_file(db, path)
+    assert (report.created, report.rejected) == (3, 0)  # two persons and the organisation row
+    assert sum(NOTE in m for r in report.rows for m in r.messages) == 1
+    with db.read_session() as s:
+        names = set(s.scalars(sa.select(Organisation.name)))
+    assert "Flüchtlingshilfe Rhede e. V." in names
