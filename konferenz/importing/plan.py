@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from konferenz.importing.rows import ParsedRow
-from konferenz.spreadsheets.columns import Column, column_usage
+from konferenz.spreadsheets.columns import Column
 from konferenz.spreadsheets.table import Table
 
 
@@ -45,7 +45,7 @@ CHOICE_LABELS: dict[RowChoice, str] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class RowPlan:
     """One data row in the preview (and in the report after the commit)."""
 
@@ -175,6 +175,9 @@ class ImportPlan:
     new_organisations: list[str] = field(default_factory=list)
     #: notes on the whole import (``Resolution.notes``)
     notes: list[str] = field(default_factory=list)
+    #: which columns were used for what and which were ignored (``columns.column_usage``), taken while the
+    #: table still has its rows (a commit without preview lets go of them as they are parsed)
+    column_lines: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> Path:
@@ -197,7 +200,7 @@ class ImportPlan:
 
     def column_summary(self) -> list[str]:
         """The export recognised, the columns used for which field and the columns ignored (German lines)."""
-        return column_usage(self.columns, [r.values for r in self.table.rows])
+        return self.column_lines
 
     def report(self, file: str | None = None) -> ImportReport:
         """The preview as a report (``--dry-run``)."""

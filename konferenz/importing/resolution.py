@@ -6,6 +6,7 @@ organisations, persons; their ids are set once written), the changes collected f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -37,7 +38,7 @@ class NewOrg:
 OrgRef = int | NewOrg | None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class NewPerson:
     values: dict[str, Any]
     excel_row: int
@@ -48,7 +49,7 @@ class NewPerson:
     municipality_id: int | None
     tags: list[str]
     keys: registry_keys.NameKeys
-    orgs: set[int]
+    orgs: Collection[int]
     #: what the duplicate rules weigh of the row (``konferenz.registry.evidence``)
     facts: evidence.PersonFacts
     id: int | None = None

@@ -157,7 +157,7 @@ def _split_tags(text: str) -> list[str]:
     return list(seen.values())
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     """One data row after the row rules, independent of the database."""
 
@@ -202,9 +202,13 @@ _NEEDS_COLLAPSE = re.compile(r"[^\S ]| {2}")
 class _RowParser:
     """Applies the row rules for one column mapping."""
 
-    def __init__(self, columns: Sequence[Column], *, id_target: Literal["person", "organisation"]) -> None:
+    def __init__(
+        self, columns: Sequence[Column], *, id_target: Literal["person", "organisation"], display: bool = True
+    ) -> None:
         self.columns = [c for c in columns if c.field]
         self.id_target = id_target
+        #: whether rows keep their display values (the preview shows them; a commit alone does not need them)
+        self.display = display
         fields = {c.field for c in self.columns}
         self.has_first_name_column = "first_name" in fields
         self.notes_columns = [c for c in self.columns if c.field == "notes"]
@@ -616,7 +620,7 @@ class _RowParser:
             provided=self.provided,
             messages=messages,
             rejection=rejection,
-            values=display,
+            values=display if self.display else {},
             without_id=(self.id_target, self.parse(row, ignore_id=True)) if id_rejected else None,
         )
 
@@ -627,17 +631,30 @@ def id_target(columns: Sequence[Column]) -> Literal["person", "organisation"]:
 
 
 def parse_rows(
-    table: Table, columns: list[Column], progress: Progress | None, cancelled: Cancelled | None
+    table: Table,
+    columns: list[Column],
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+    *,
+    display: bool = True,
+    consume: bool = False,
 ) -> list[ParsedRow]:
-    parser = _RowParser(columns, id_target=id_target(columns))
+    """The rows after the row rules; without ``display`` they carry no display values, with ``consume`` the
+    table lets go of each row once it is parsed (a commit without a preview: together they keep the
+    import of 100,000 rows under 400 MiB)."""
+    parser = _RowParser(columns, id_target=id_target(columns), display=display)
     out = []
-    total = len(table.rows)
-    for i, row in enumerate(table.rows):
+    source = table.rows
+    total = len(source)
+    if consume:
+        table.rows = []
+        source.reverse()  # popped from the end, in the file's order
+    for i in range(total):
         if i % 500 == 0:
             check_cancelled(cancelled)
             if progress is not None:
                 progress(i, total)
-        out.append(parser.parse(row))
+        out.append(parser.parse(source.pop() if consume else source[i]))
     return out
 
 

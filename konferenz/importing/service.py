@@ -36,7 +36,13 @@ from konferenz.importing.resolver import Resolver
 from konferenz.importing.rows import id_target, parse_rows
 from konferenz.importing.running import Cancelled, Progress, check_cancelled, without_cyclic_gc
 from konferenz.importing.writer import Writer
-from konferenz.spreadsheets.columns import Column, apply_mapping, header_key, resolve_name_columns
+from konferenz.spreadsheets.columns import (
+    Column,
+    apply_mapping,
+    column_usage,
+    header_key,
+    resolve_name_columns,
+)
 from konferenz.spreadsheets.reader import read_table
 from konferenz.spreadsheets.table import Table
 from konferenz.storage.db import Database
@@ -64,11 +70,15 @@ def plan_import(
     choices_per_row: Mapping[int, RowChoice] | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    preview: bool = True,
 ) -> ImportPlan:
     """Read ``path`` and preview the import (see module docstring); writes nothing.
 
     ``mapping`` replaces the detected column mapping: a list with one field (or None) per column, or a
-    profile's header text → field. Raises ``UserError`` for a file that cannot be read as a table.
+    profile's header text → field. Without ``preview`` the rows are only parsed, for a commit that follows
+    at once (``konferenz import``): no preview rows, and the table lets go of its cells (``plan.rows`` is
+    empty; ``commit_import`` resolves the rows). Raises ``UserError`` for a file that cannot be read as a
+    table.
     """
     table = read_table(
         Path(path),
@@ -87,6 +97,7 @@ def plan_import(
         choices_per_row=choices_per_row,
         progress=progress,
         cancelled=cancelled,
+        preview=preview,
     )
 
 
@@ -130,9 +141,11 @@ def _plan(
             columns = resolve_name_columns(columns)
     if not any(c.field for c in columns):
         raise UserError(f"„{table.file_name}“: keine Spalte ist einem Feld zugeordnet.")
-    parsed = parse_rows(table, columns, progress, cancelled)
+    column_lines = column_usage(columns, [r.values for r in table.rows])
+    # without a preview the file is read for one commit: the rows let go of their cells as they are parsed
+    parsed = parse_rows(table, columns, progress, cancelled, display=preview, consume=not preview)
     if not preview:
-        return ImportPlan(table, columns, [], parsed, update, id_target(columns))
+        return ImportPlan(table, columns, [], parsed, update, id_target(columns), column_lines=column_lines)
     with database.read_session() as s:
         resolution = Resolver(
             s, parsed, update=update, choices=choices_per_row or {}, cancelled=cancelled
@@ -147,6 +160,7 @@ def _plan(
         new_categories=[c.name for c in resolution.new_categories],
         new_organisations=[o.values["name"] for o in resolution.new_orgs],
         notes=resolution.notes,
+        column_lines=column_lines,
     )
 
 

@@ -45,7 +45,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.file is None:
             raise UserError("Bitte die Datei angeben, die importiert werden soll (konferenz import DATEI).")
         mapping = profiles.load_profile(database, args.profile) if args.profile else None
-        plan = importing.plan_import(database, Path(args.file), args.sheet, mapping, update=args.update)
+        # without --dry-run the rows are resolved once, inside the commit (no preview kept in memory)
+        plan = importing.plan_import(
+            database, Path(args.file), args.sheet, mapping, update=args.update, preview=args.dry_run
+        )
         if args.dry_run:
             report = plan.report(args.file)
         else:
