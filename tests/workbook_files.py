@@ -38,7 +38,7 @@ def write_xls(
     path: Path, rows: Sequence[Sequence[Cell]], *, merges: Sequence[tuple[int, int, int, int]] = ()
 ) -> Path:
     """An Excel 97–2003 workbook (BIFF8). ``merges``: (first row, last row, first col, last col), 0-based;
-    the merged range holds the value of its top-left cell."""
+    the merged range holds the value of its top-left cell. A text of :data:`XLSB_ERRORS` is an error cell."""
     import xlwt
 
     book = xlwt.Workbook(encoding="utf-8")
@@ -58,6 +58,8 @@ def write_xls(
             if (r, c) in merged:
                 r2, c2 = merged[(r, c)]
                 sheet.write_merge(r, r2, c, c2, value)
+            elif isinstance(value, str) and value in XLSB_ERRORS:  # an error cell (BOOLERR), as Excel writes
+                sheet.row(r).set_cell_error(c, XLSB_ERRORS[value])  # the code: xlwt's names are off
             elif value is not None:
                 sheet.write(r, c, value)
     book.save(str(path))
@@ -171,9 +173,16 @@ def _wide(text: str) -> bytes:
 XLSB_ERRORS = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0x17, "#NAME?": 0x1D, "#N/A": 0x2A}
 
 
-def write_xlsb(path: Path, rows: Sequence[Sequence[Cell]], *, sheet: str = "Adressen") -> Path:
+def write_xlsb(
+    path: Path,
+    rows: Sequence[Sequence[Cell]],
+    *,
+    sheet: str = "Adressen",
+    merges: Sequence[tuple[int, int, int, int]] = (),
+) -> Path:
     """An Excel binary workbook with one sheet: strings inline (BrtCellSt), numbers as BrtCellReal, and a
-    text that is one of :data:`XLSB_ERRORS` as an error cell (BrtCellError)."""
+    text that is one of :data:`XLSB_ERRORS` as an error cell (BrtCellError). ``merges`` as for
+    :func:`write_xls` (0-based first row, last row, first col, last col)."""
     workbook = (
         _record(0x83)  # BrtBeginBook
         + _record(0x8F)  # BrtBeginBundleShs
@@ -197,7 +206,13 @@ def write_xlsb(path: Path, rows: Sequence[Sequence[Cell]], *, sheet: str = "Adre
                 body += _record(0x05, cell + struct.pack("<d", float(value)))
             else:
                 body += _record(0x06, cell + _wide(str(value)))
-    body += _record(0x92) + _record(0x82)  # BrtEndSheetData, BrtEndSheet
+    body += _record(0x92)  # BrtEndSheetData
+    if merges:
+        body += _record(0xB1, struct.pack("<I", len(merges)))  # BrtBeginMergeCells
+        for r1, r2, c1, c2 in merges:
+            body += _record(0xB0, struct.pack("<IIII", r1, r2, c1, c2))  # BrtMergeCell
+        body += _record(0xB2)  # BrtEndMergeCells
+    body += _record(0x82)  # BrtEndSheet
     rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
         'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '

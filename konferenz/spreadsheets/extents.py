@@ -8,13 +8,14 @@ reach of a sheet is measured here first (:func:`scan_workbook`) and a sheet that
 (no value) do not count: a sheet formatted down to row 1,000,000 costs next to nothing.
 
 calamine also returns Excel's error values ("#NV", "#BEZUG!") as empty cells; the scan picks them up
-from the XML (``t="e"`` in xlsx, ``calcext:value-type="error"`` in ods) so the reader can flag them.
-The old binary formats (.xls, .xlsb) are not scanned: their sheets are bounded by the format
-(.xls: 65,536 × 256 cells) or by the package size cap, and their error values read as empty cells.
+from the file (``t="e"`` in xlsx, ``calcext:value-type="error"`` in ods, the error records of .xlsb and
+.xls) so the reader can flag them. An .xls sheet is bounded by its format (65,536 × 256 cells); its
+reach is not measured.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import zipfile
@@ -53,13 +54,17 @@ def column_index(letters: bytes) -> int:
 
 
 def scan_workbook(path: Path, kind: str) -> dict[str, SheetScan]:
-    """Sheet name → :class:`SheetScan` for an xlsx/xlsm or ods file (empty for other kinds). Raises a German
+    """Sheet name → :class:`SheetScan` for an xlsx/xlsm, xlsb, ods or xls file. Raises a German
     ``UserError`` for a sheet that spans more than :data:`MAX_CELLS` cells."""
-    if kind not in ("xlsx", "ods"):
+    if kind == "xls":
+        return _scan_xls(path)
+    if kind not in ("xlsx", "xlsb", "ods"):
         return {}
     with zipfile.ZipFile(path) as archive:
         if kind == "xlsx":
             scans = {name: _scan_xlsx_sheet(archive, member) for name, member in _xlsx_sheets(archive)}
+        elif kind == "xlsb":
+            scans = {name: _scan_xlsb_sheet(archive, member) for name, member in _xlsb_sheets(archive)}
         else:
             scans = _scan_ods(archive)
     for name, scan in scans.items():
@@ -270,3 +275,153 @@ def _scan_ods(archive: zipfile.ZipFile) -> dict[str, SheetScan]:
 def _note_value(scan: SheetScan, row: int, row_repeat: int, col: int, col_repeat: int) -> None:
     scan.last_row = max(scan.last_row, row + row_repeat - 1)
     scan.last_col = max(scan.last_col, col + col_repeat - 1)
+
+
+# --- xlsb (MS-XLSB records) and xls (BIFF8 records in an OLE compound file) ------------------------------
+
+#: error codes of both binary formats → the value Excel shows (English, as stored in xlsx)
+BINARY_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
+                 0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}  # fmt: skip
+_XLSB_VALUE_CELLS = frozenset(range(2, 12))  # BrtCellRk … BrtFmlaError (1 is BrtCellBlank: formatting)
+
+
+def _record_at(buffer: bytes, position: int) -> tuple[int, int, int] | None:
+    """(type, payload start, payload size) of the BIFF12 record at ``position``; None when the buffer ends
+    before the record does."""
+    end = len(buffer)
+    if position >= end:
+        return None
+    typ = buffer[position]
+    position += 1
+    if typ & 0x80:
+        if position >= end:
+            return None
+        typ = (typ & 0x7F) | ((buffer[position] & 0x7F) << 7)
+        position += 1
+    size = shift = 0
+    for _ in range(4):
+        if position >= end:
+            return None
+        byte = buffer[position]
+        position += 1
+        size |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    if position + size > end:
+        return None
+    return typ, position, size
+
+
+def _xlsb_records(archive: zipfile.ZipFile, member: str) -> Iterator[tuple[int, bytes]]:
+    """(record type, payload) of a BIFF12 part, read in chunks (a record cut by a chunk's end is carried
+    into the next)."""
+    pending = b""
+    with archive.open(member) as part:
+        while True:
+            data = part.read(_CHUNK)
+            buffer = pending + data
+            position = 0
+            while (found := _record_at(buffer, position)) is not None:
+                typ, start, size = found
+                yield typ, buffer[start : start + size]
+                position = start + size
+            pending = buffer[position:]
+            if not data:
+                return
+
+
+def _xlsb_sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, package member) from workbook.bin's BrtBundleSh records and their relationships."""
+    targets: dict[str, str] = {}
+    for m in _RELATIONSHIP.finditer(_small_part(archive, "xl/_rels/workbook.bin.rels")):
+        attributes = dict(_ATTRIBUTE.findall(m.group(1)))
+        if b"Id" in attributes and b"Target" in attributes:
+            target = attributes[b"Target"].decode("utf-8", "replace")
+            targets[attributes[b"Id"].decode("utf-8", "replace")] = (
+                target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            )
+    names = {n.replace("\\", "/"): n for n in archive.namelist()}
+    out: list[tuple[str, str]] = []
+    try:
+        for typ, payload in _xlsb_records(archive, _member(archive, "xl/workbook.bin")):
+            if typ == 0x9C and len(payload) >= 12:  # BrtBundleSh: state, tab id, relationship id, name
+                rel_length = int.from_bytes(payload[8:12], "little")
+                if rel_length == 0xFFFFFFFF:
+                    continue
+                rel_end = 12 + 2 * rel_length
+                rel = payload[12:rel_end].decode("utf-16-le", "replace")
+                name_length = int.from_bytes(payload[rel_end : rel_end + 4], "little")
+                name = payload[rel_end + 4 : rel_end + 4 + 2 * name_length].decode("utf-16-le", "replace")
+                member = targets.get(rel, "").replace("\\", "/")
+                if member in names:
+                    out.append((name, names[member]))
+            elif typ == 0x90:  # BrtEndBundleShs
+                break
+    except KeyError:
+        return []
+    return out
+
+
+def _scan_xlsb_sheet(archive: zipfile.ZipFile, member: str) -> SheetScan:
+    scan = SheetScan()
+    row = 0
+    for typ, payload in _xlsb_records(archive, member):
+        if typ == 0x00 and len(payload) >= 4:  # BrtRowHdr
+            row = int.from_bytes(payload[:4], "little") + 1
+        elif typ in _XLSB_VALUE_CELLS and len(payload) >= 8:
+            col = int.from_bytes(payload[:4], "little")
+            scan.last_row = max(scan.last_row, row)
+            scan.last_col = max(scan.last_col, col)
+            if typ in (0x03, 0x0B) and len(payload) >= 9:  # BrtCellError, BrtFmlaError
+                scan.errors[(row, col)] = BINARY_ERRORS.get(payload[8], "#WERT!")
+        elif typ == 0xB0 and len(payload) >= 16:  # BrtMergeCell: first row, last row, first col, last col
+            r1, r2, c1, c2 = (int.from_bytes(payload[i : i + 4], "little") for i in (0, 4, 8, 12))
+            scan.merges.add((r1 + 1, c1, r2 + 1, c2))
+    return scan
+
+
+def _scan_xls(path: Path) -> dict[str, SheetScan]:
+    """The error cells of each sheet of an .xls: BOOLERR records with an error, and FORMULA records whose
+    cached result is an error (BIFF8). A file olefile cannot open is left to calamine's message."""
+    import olefile  # type: ignore[import-untyped]
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
+            if stream is None:
+                return {}
+            data = ole.openstream(stream).read()
+    except (OSError, ValueError, IndexError, TypeError, AssertionError):
+        return {}  # damaged: calamine gives the German refusal
+    scans: dict[str, SheetScan] = {}
+    with contextlib.suppress(ValueError, IndexError):  # a damaged record: what was found so far is kept
+        _walk_biff(data, scans)
+    return scans
+
+
+def _walk_biff(data: bytes, scans: dict[str, SheetScan]) -> None:
+    offsets: dict[int, str] = {}
+    scan: SheetScan | None = None
+    biff8 = data[4:6] == b"\x00\x06"  # the first BOF's version: 0x0600 (BIFF8) or 0x0500 (BIFF5)
+    position, end = 0, len(data)
+    while position + 4 <= end:
+        typ = int.from_bytes(data[position : position + 2], "little")
+        size = int.from_bytes(data[position + 2 : position + 4], "little")
+        body = data[position + 4 : position + 4 + size]
+        if typ == 0x0809 and position in offsets:  # BOF of a sheet
+            scan = scans.setdefault(offsets[position], SheetScan())
+        elif typ == 0x0085 and len(body) >= 8:  # BOUNDSHEET: offset of the sheet's BOF, its name
+            length = body[6]
+            wide = biff8 and body[7] & 1
+            start = 8 if biff8 else 7
+            raw = body[start : start + length * (2 if wide else 1)]
+            name = raw.decode("utf-16-le" if wide else "cp1252", errors="replace")
+            offsets[int.from_bytes(body[:4], "little")] = name
+        elif scan is not None and typ in (0x0205, 0x0006) and len(body) >= 8:
+            row, col = int.from_bytes(body[:2], "little") + 1, int.from_bytes(body[2:4], "little")
+            if typ == 0x0205 and body[7] == 1:  # BOOLERR holding an error
+                scan.errors[(row, col)] = BINARY_ERRORS.get(body[6], "#WERT!")
+            elif typ == 0x0006 and len(body) >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
+                scan.errors[(row, col)] = BINARY_ERRORS.get(body[8], "#WERT!")
+        position += 4 + size

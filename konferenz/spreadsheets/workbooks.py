@@ -174,11 +174,10 @@ def read_workbook(
 
 
 def _merges(loaded: Any, scan: SheetScan | None, kind: str) -> list[tuple[int, int, int, int]]:
-    """Merged ranges as (first row 1-based, first column 0-based, last row, last column)."""
-    if scan is not None:
-        return sorted(scan.merges)
+    """Merged ranges as (first row 1-based, first column 0-based, last row, last column): calamine's for
+    .xls, the scan's for the others."""
     if kind != "xls":
-        return []
+        return sorted(scan.merges) if scan is not None else []
     ranges = loaded.merged_cell_ranges or []
     return sorted((r1 + 1, c1, r2 + 1, c2) for (r1, c1), (r2, c2) in ranges)
 

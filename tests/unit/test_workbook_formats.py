@@ -86,10 +86,12 @@ def test_xlsm_is_read_like_xlsx(tmp_path: Path) -> None:
     assert read_table(path).rows[1].values[1] == "محمد"
 
 
-def test_merged_organisation_is_filled_into_every_row_xls(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["xls", "xlsb"])
+def test_merged_organisation_is_filled_into_every_row(tmp_path: Path, kind: str) -> None:
     rows = wf.people_rows()
     rows[2][3] = None  # row 3's organisation is covered by the merge from row 2
-    path = wf.write_xls(tmp_path / "merged.xls", rows, merges=[(1, 2, 3, 3)])
+    write = wf.write_xls if kind == "xls" else wf.write_xlsb
+    path = write(tmp_path / f"merged.{kind}", rows, merges=[(1, 2, 3, 3)])
     table = read_table(path)
     assert [r.values[3] for r in table.rows[:2]] == [wf.PEOPLE[0][3]] * 2
 
@@ -159,11 +161,40 @@ def test_error_values_are_flagged_ods(tmp_path: Path) -> None:
     assert table.rows[0].notes == ("Spalte C („Nachname“): Fehlerwert „#NV“ der Tabelle – leer gelassen.",)
 
 
-def test_error_cells_in_xlsb_are_left_empty(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["xlsb", "xls"])
+def test_error_cells_of_the_binary_formats_are_flagged(tmp_path: Path, kind: str) -> None:
+    """calamine reads them as empty cells; the scan of the records finds them."""
     rows = wf.people_rows()
     rows[1][2] = "#N/A"
-    table = read_table(wf.write_xlsb(tmp_path / "fehler.xlsb", rows))
+    rows[3][6] = "#DIV/0!"
+    path = BUILDERS[kind](tmp_path / f"fehler.{kind}", rows)
+    table = read_table(path)
     assert table.rows[0].values[2] is None
+    assert table.rows[0].notes == ("Spalte C („Nachname“): Fehlerwert „#N/A“ der Tabelle – leer gelassen.",)
+    assert table.rows[2].values[6] is None
+    assert "Fehlerwert „#DIV/0!“" in table.rows[2].notes[0]
+    assert table.rows[1].notes == ()
+
+
+def test_a_far_cell_in_an_xlsb_is_refused(tmp_path: Path) -> None:
+    rows: list[list[wf.Cell]] = [*wf.people_rows(), *[[None]] * 3]
+    path = wf.write_xlsb(tmp_path / "weit.xlsb", rows)
+    # a value in the last cell of the sheet: one more row record and cell, far away
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    sheet = parts["xl/worksheets/sheet1.bin"]
+    far = wf._record(0x00, __import__("struct").pack("<IIHBBI", 1_048_575, 0, 300, 0, 0, 0)) + wf._record(
+        0x06, __import__("struct").pack("<II", 16_383, 0) + wf._wide("Summe")
+    )
+    end = sheet.rindex(wf._record(0x92))
+    parts["xl/worksheets/sheet1.bin"] = sheet[:end] + far + sheet[end:]
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    with pytest.raises(UserError, match="Zelle XFD1048576"):
+        read_table(path)
 
 
 def test_hidden_sheets_are_skipped_and_a_named_sheet_is_read(tmp_path: Path) -> None:
