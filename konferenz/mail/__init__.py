@@ -1,0 +1,3 @@
+"""E-mail invitations: the message per invitation (``messages``: the same content as the letter, HTML with
+a plain-text alternative, attachments, headers), the calendar entry (``calendar``), drafts as ``.eml`` files
+(``drafts``) and the mail settings stored in the database (``settings``)."""

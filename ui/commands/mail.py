@@ -1,0 +1,202 @@
+"""``konferenz mail``: the e-mail invitations of a conference – the exact message for one recipient as an
+``.eml`` file (``--preview``), drafts for every recipient with an address (``--eml-ordner``), or sending
+(``--send``).
+
+Messages come from ``konferenz.mail.messages``; the PDF attachments from the paper layer (``ui.paper``), the
+same code as the printed letters, on the offscreen platform when there is no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from konferenz.errors import UserError
+from ui.commands.cli import EXIT_OK, add_db_argument, number, opened
+from ui.commands.paper import STATUS_HELP, _output, _status, _write
+
+if TYPE_CHECKING:
+    from konferenz.enums import InvitationStatus
+    from konferenz.mail.messages import Attachment, MailContent
+    from konferenz.mail.settings import MailSettings
+
+#: the attachments ``--anlagen`` knows, in the order they are attached
+ATTACHMENTS = ("brief", "programm", "rueckmeldebogen", "ics")
+_SPELLINGS = {"rückmeldebogen": "rueckmeldebogen", "kalender": "ics", "programme": "programm"}
+
+
+def parse_attachments(text: str | None) -> frozenset[str]:
+    """ "brief,ics" → {"brief", "ics"}; a German ``UserError`` naming an unknown one."""
+    if not text:
+        return frozenset()
+    chosen = set()
+    for part in text.split(","):
+        word = part.strip().casefold()
+        if not word:
+            continue
+        word = _SPELLINGS.get(word, word)
+        if word not in ATTACHMENTS:
+            raise UserError(
+                f"--anlagen: „{part.strip()}“ gibt es nicht; möglich sind {', '.join(ATTACHMENTS)}."
+            )
+        chosen.add(word)
+    return frozenset(chosen)
+
+
+class _Attacher:
+    """The attachments of each message; the programme and the calendar entry are made once per run."""
+
+    def __init__(self, wanted: frozenset[str], template: str, calendar: bytes) -> None:
+        self.wanted = wanted
+        self.template = template
+        self.calendar = calendar
+        self.programme: bytes | None = None
+
+    def __call__(self, item: MailContent) -> list[Attachment]:
+        from konferenz.mail.calendar import MIME_TYPE
+        from konferenz.mail.messages import Attachment, letter_attachment_name
+        from ui.paper.mail_attachments import letter_pdf, programme_pdf, reply_form_pdf
+
+        letter = item.letter
+        files = []
+        if "brief" in self.wanted:
+            name = letter_attachment_name(self.template)
+            files.append(Attachment(name, "application/pdf", letter_pdf(letter)))
+        if "programm" in self.wanted and letter.programme is not None:
+            if self.programme is None:
+                self.programme = programme_pdf(letter.programme)
+            files.append(Attachment("Programm.pdf", "application/pdf", self.programme))
+        if "rueckmeldebogen" in self.wanted and letter.reply_form is not None:
+            files.append(
+                Attachment("Rückmeldebogen.pdf", "application/pdf", reply_form_pdf(letter.reply_form))
+            )
+        if "ics" in self.wanted:
+            files.append(Attachment("Termin.ics", MIME_TYPE, self.calendar))
+        return files
+
+
+def _prepare(
+    args: argparse.Namespace, database: object, wanted: frozenset[str], ids: list[int] | None
+) -> tuple[list[MailContent], MailSettings, _Attacher, str]:
+    from konferenz.letters import sending, templates
+    from konferenz.mail.calendar import conference_calendar
+    from konferenz.mail.messages import mail_contents
+    from konferenz.mail.settings import check_mail_settings, load_mail_settings
+    from konferenz.storage.db import Database
+
+    assert isinstance(database, Database)
+    template = templates.template_name(args.template)
+    status = _status(args.status)
+    chosen: InvitationStatus | frozenset[InvitationStatus] | None = status
+    if status is None and ids is None:
+        chosen = sending.default_statuses(template)
+    with database.read_session() as s:
+        settings = load_mail_settings(s)
+    check_mail_settings(settings)
+    items = mail_contents(
+        database,
+        args.conference,
+        chosen,
+        ids,
+        template=template,
+        programme="programm" in wanted,
+        reply_form="rueckmeldebogen" in wanted,
+    )
+    calendar = conference_calendar(database, args.conference) if "ics" in wanted else b""
+    return items, settings, _Attacher(wanted, template, calendar), template
+
+
+def cmd_mail(args: argparse.Namespace) -> int:
+    from konferenz.mail.drafts import as_draft, write_drafts
+    from konferenz.mail.messages import compose, draft_file_name
+    from ui.paper.canvas import ensure_application
+
+    wanted = parse_attachments(args.attachments)
+    if args.send:
+        raise UserError("Das Versenden (--send) ist in dieser Version noch nicht verfügbar.")
+    if args.preview is not None and not args.output:
+        raise UserError("--preview braucht -o DATEI.eml (dort wird die Nachricht gespeichert).")
+    if args.preview is None and args.output:
+        raise UserError("-o gehört zu --preview; für --eml-ordner den Ordner dort angeben.")
+    output = _output(args.output) if args.output else None
+    with opened(args, create=False) as database:
+        ids = [args.preview] if args.preview is not None else None
+        items, settings, attach, template = _prepare(args, database, wanted, ids)
+        if wanted - {"ics"}:
+            ensure_application()
+        if args.preview is not None:
+            if not items:
+                raise UserError(
+                    f"Die Einladung {args.preview} gibt es bei der Konferenz {args.conference} nicht"
+                    + (" (oder nicht mit diesem Status)." if args.status else ".")
+                )
+            item = items[0]
+            msg = compose(item.letter, item.recipient, settings, attach(item))
+            assert output is not None
+            _write(output, as_draft(msg))
+            print(
+                f"Vorschau der E-Mail an {item.recipient.name} <{item.recipient.address}> geschrieben: {output}"
+            )
+            return EXIT_OK
+        by_mail = [item for item in items if item.recipient.address]
+        by_post = len(items) - len(by_mail)
+        if not by_mail:
+            raise UserError(
+                f"Für die Konferenz {args.conference} gibt es keine passenden Einladungen mit E-Mail-Adresse."
+            )
+        folder = Path(args.eml_folder)
+        drafts = [
+            (
+                draft_file_name(args.conference, template, item.recipient),
+                compose(item.letter, item.recipient, settings, attach(item)),
+            )
+            for item in by_mail
+        ]
+        written = write_drafts(folder, drafts)
+    print(f"{number(len(written))} E-Mail-Entwürfe geschrieben: {folder}")
+    if by_post:
+        print(
+            f"Hinweis: {number(by_post)} Einladung(en) ohne E-Mail-Adresse – dafür Briefe drucken (konferenz letters)."
+        )
+    print("Vermerkt ist nichts: die Einladungen bleiben unverändert, bis der Versand bestätigt ist.")
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    mail = sub.add_parser(
+        "mail",
+        help="Einladungen per E-Mail: Vorschau als .eml, Entwürfe in einen Ordner, Versand",
+        description="Eine persönliche E-Mail je Einladung aus derselben Vorlage wie der Brief (Anrede, Betreff, "
+        "Text, Grußformel): --preview ID schreibt die genaue Nachricht an eine Person als .eml-Datei, "
+        "--eml-ordner ORDNER einen Entwurf (X-Unsent) je Empfänger mit E-Mail-Adresse – Outlook öffnet ihn "
+        "zum Absenden. Wer keine Adresse hat, bekommt einen Brief. Es wird nichts als versendet vermerkt.",
+    )
+    mail.add_argument(
+        "--conference", "--konferenz", type=int, required=True, metavar="JAHR", help="Jahr der Konferenz"
+    )
+    mail.add_argument(
+        "--template",
+        "--vorlage",
+        default="einladung",
+        metavar="NAME",
+        help="Vorlage: einladung, erinnerung, dank oder eine eigene aus dem Ordner „Vorlagen“ (einladung)",
+    )
+    mail.add_argument("--status", metavar="STATUS", help=STATUS_HELP)
+    what = mail.add_mutually_exclusive_group(required=True)
+    what.add_argument("--preview", "--vorschau", type=int, metavar="ID", help="Vorschau für die Einladung ID")
+    what.add_argument(
+        "--eml-ordner", "--eml-folder", dest="eml_folder", metavar="ORDNER", help="ein Entwurf je Empfänger"
+    )
+    what.add_argument("--send", "--senden", action="store_true", help="die E-Mails versenden")
+    mail.add_argument("-o", "--output", metavar="DATEI.eml", help="die Vorschau-Datei (mit --preview)")
+    mail.add_argument(
+        "--anlagen",
+        "--attachments",
+        dest="attachments",
+        metavar="LISTE",
+        help="Anlagen, durch Komma getrennt: brief (der persönliche Brief als PDF), programm, "
+        "rueckmeldebogen, ics (Kalendereintrag)",
+    )
+    add_db_argument(mail)
+    mail.set_defaults(command=cmd_mail)
