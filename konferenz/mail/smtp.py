@@ -131,7 +131,7 @@ def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
     code, reply = smtp.docmd("AUTH", "PLAIN " + token)
     if code == 334:  # a server that wants the response on its own line
         code, reply = smtp.docmd(token)
-    if code not in (235, 503):
+    if code != 235:
         raise smtplib.SMTPAuthenticationError(code, reply)
 
 

@@ -162,6 +162,7 @@ COMMAND_MODULES = (
     "ui.commands.audit_log",
     "ui.commands.paper",
     "ui.commands.spreadsheets",
+    "ui.commands.mail_settings",
 )
 
 
