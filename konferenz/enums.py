@@ -138,14 +138,16 @@ class MailState(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     #: the program stopped (killed, connection lost) while the server had it: decided by staff, never
-    #: resent blindly
-    UNKNOWN = "unknown"
+    #: resent blindly. (Stored values are unique across all enums: they are the keys of ``LABELS``, so
+    #: "unknown" would take Gender.UNKNOWN's label)
+    UNKNOWN = "in_doubt"
 
 
 class MailPurpose(StrEnum):
-    INVITATION = "invitation"
-    REMINDER = "reminder"
-    THANKS = "thanks"
+    # not "invitation": ConsentPurpose.INVITATION has that value (see MailState.UNKNOWN)
+    INVITATION = "invite"
+    REMINDER = "remind"
+    THANKS = "thank"
 
 
 class AuditAction(StrEnum):

@@ -22,8 +22,8 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-_PURPOSES = ("invitation", "reminder", "thanks")
-_STATES = ("queued", "sending", "sent", "failed", "unknown")
+_PURPOSES = ("invite", "remind", "thank")
+_STATES = ("queued", "sending", "sent", "failed", "in_doubt")
 
 
 def upgrade() -> None:
