@@ -129,6 +129,27 @@ class MunicipalityKind(StrEnum):
     MUNICIPALITY = "municipality"
 
 
+class MailState(StrEnum):
+    """Where one e-mail of a sending run is (``konferenz.mail.outbox``): recorded before it is handed to
+    the server and updated after its reply."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    #: the program stopped (killed, connection lost) while the server had it: decided by staff, never
+    #: resent blindly. (Stored values are unique across all enums: they are the keys of ``LABELS``, so
+    #: "unknown" would take Gender.UNKNOWN's label)
+    UNKNOWN = "in_doubt"
+
+
+class MailPurpose(StrEnum):
+    # not "invitation": ConsentPurpose.INVITATION has that value (see MailState.UNKNOWN)
+    INVITATION = "invite"
+    REMINDER = "remind"
+    THANKS = "thank"
+
+
 class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"
@@ -176,6 +197,14 @@ LABELS: dict[StrEnum, str] = {
     ConsentPurpose.PHOTOS: "Fotos",
     MunicipalityKind.CITY: "Stadt",
     MunicipalityKind.MUNICIPALITY: "Gemeinde",
+    MailState.QUEUED: "wartet",
+    MailState.SENDING: "wird gesendet",
+    MailState.SENT: "gesendet",
+    MailState.FAILED: "abgelehnt",
+    MailState.UNKNOWN: "unklar",
+    MailPurpose.INVITATION: "Einladung",
+    MailPurpose.REMINDER: "Erinnerung",
+    MailPurpose.THANKS: "Dank",
     AuditAction.CREATE: "angelegt",
     AuditAction.UPDATE: "geändert",
     AuditAction.DELETE: "gelöscht",

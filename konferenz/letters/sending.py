@@ -39,6 +39,30 @@ def archive_file_name(year: int, template: str, invitation_id: int, recipient: s
     return f"{year}-{template_kind(template) or 'brief'}-{invitation_id:05d}-{slug}.pdf"
 
 
+def apply_sending(inv: Invitation, template_name: str, channel: Channel, today: dt.date) -> None:
+    """What sending ``template_name`` by ``channel`` (post or e-mail) changes on one invitation (the rule
+    of ``record_sending``, also used by ``konferenz.mail.outbox`` when the server accepted a message).
+
+    Any template but a reminder or a thank-you sets the channel and ``invited_on`` and moves *vorgemerkt*
+    to *eingeladen*; a reminder sets ``reminded_on`` (and ``invited_on``/channel when there was none);
+    a thank-you changes no dates. ``letter_template`` is always recorded.
+    """
+    kind = template_kind(template_name)
+    is_reminder = kind.startswith("erinnerung")
+    is_thanks = kind.startswith("dank")
+    inv.letter_template = template_name
+    if is_reminder:
+        inv.reminded_on = today
+        if inv.invited_on is None:
+            inv.invited_on = today
+            inv.invitation_channel = channel
+    elif not is_thanks:
+        inv.invitation_channel = channel
+        inv.invited_on = today
+    if inv.status is InvitationStatus.PLANNED and not is_thanks:
+        inv.status = InvitationStatus.INVITED
+
+
 def record_sending(
     database: Database,
     invitation_ids: Sequence[int],
@@ -56,9 +80,6 @@ def record_sending(
     (``dank…``) changes no dates. Unknown ids raise ``UserError`` and nothing is recorded.
     """
     today = today or dt.date.today()
-    kind = template_kind(template_name)
-    is_reminder = kind.startswith("erinnerung")
-    is_thanks = kind.startswith("dank")
     ids = list(dict.fromkeys(invitation_ids))
     with database.session() as s:
         rows = {
@@ -78,17 +99,7 @@ def record_sending(
             raise UserError(f"Einladung(en) {', '.join(map(str, missing))} gibt es nicht; nichts vermerkt.")
         for inv_id in ids:
             inv = rows[inv_id]
-            inv.letter_template = template_name
-            if is_reminder:
-                inv.reminded_on = today
-                if inv.invited_on is None:
-                    inv.invited_on = today
-                    inv.invitation_channel = Channel.POST
-            elif not is_thanks:
-                inv.invitation_channel = Channel.POST
-                inv.invited_on = today
-            if inv.status is InvitationStatus.PLANNED and not is_thanks:
-                inv.status = InvitationStatus.INVITED
+            apply_sending(inv, template_name, Channel.POST, today)
             pdf = pdf_bytes_by_invitation.get(inv_id)
             if pdf is not None:
                 person = inv.person

@@ -53,10 +53,18 @@ def recipient_address(invitation: Invitation) -> str:
     return address if address and is_valid_email(address) else ""
 
 
+def address_failing(invitation: Invitation) -> str:
+    """The server's refusal recorded for the invitation's address ("" while it works)."""
+    holder = invitation.person if invitation.person is not None else invitation.organisation
+    return holder.email_failing if holder is not None else ""
+
+
 def channel_for(invitation: Invitation) -> Channel:
-    """``Channel.EMAIL`` where the invitation has an e-mail address (``recipient_address``), else
-    ``Channel.POST``."""
-    return Channel.EMAIL if recipient_address(invitation) else Channel.POST
+    """``Channel.EMAIL`` where the invitation has an e-mail address (``recipient_address``) that the mail
+    server has not refused, else ``Channel.POST`` (a letter)."""
+    return (
+        Channel.EMAIL if recipient_address(invitation) and not address_failing(invitation) else Channel.POST
+    )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""The mail settings that belong to the database (keys ``mail.<field>`` in the ``setting`` table): the
-office's From address and name, the Reply-To address and the largest message. One home for the keys,
-their defaults and their checks; the server settings join the same dataclass."""
+"""The mail settings of the office, stored in the ``setting`` table (keys ``mail.<field>``) so every workplace
+sends alike: the From address and name, the Reply-To address, the largest message, and the mail server
+(host, port, encryption, user, rate). One home for the keys, their defaults and their checks. The password
+is never here: it lives in the operating system's keyring (``konferenz.mail.smtp``)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,19 @@ SETTING_PREFIX = "mail."
 #: the largest message (with its attachments, as sent) unless configured otherwise
 DEFAULT_MAX_MEGABYTES = 10
 
+#: the encryptions of the connection: STARTTLS on port 587, SSL/TLS from the start on 465, none (an
+#: internal relay on port 25 that accepts the office's messages without login)
+SECURITY_STARTTLS = "starttls"
+SECURITY_SSL = "ssl"
+SECURITY_NONE = "none"
+SECURITIES = (SECURITY_STARTTLS, SECURITY_SSL, SECURITY_NONE)
+SECURITY_LABELS = {SECURITY_STARTTLS: "STARTTLS", SECURITY_SSL: "SSL/TLS", SECURITY_NONE: "keine"}
+DEFAULT_PORTS = {SECURITY_STARTTLS: 587, SECURITY_SSL: 465, SECURITY_NONE: 25}
+
 
 @dataclass(frozen=True)
 class MailSettings:
-    """From, Reply-To and size limit of the e-mails; stored in the ``setting`` table."""
+    """From, Reply-To, size limit and mail server of the e-mails; stored in the ``setting`` table."""
 
     #: the office's own address, the From of every message ("integration@kreis-borken.de")
     from_address: str = ""
@@ -34,6 +44,13 @@ class MailSettings:
     reply_to: str = ""
     #: the largest message in megabytes (text and attachments as sent)
     max_megabytes: int = DEFAULT_MAX_MEGABYTES
+    host: str = ""
+    port: int = 587
+    security: str = SECURITY_STARTTLS
+    #: the login at the server; empty for a relay that needs none
+    user: str = ""
+    #: at most this many messages per minute (office relays limit bursts); 0: no limit
+    per_minute: int = 30
 
     @property
     def reply_address(self) -> str:
@@ -43,13 +60,27 @@ class MailSettings:
     def max_bytes(self) -> int:
         return self.max_megabytes * 1024 * 1024
 
+    @property
+    def keyring_user(self) -> str:
+        """The name under which the password is kept in the keyring: "user@host"."""
+        return f"{self.user}@{self.host}"
 
-#: the German names of the settings (messages, dialogs)
+    @property
+    def server_label(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+#: the German names of the settings (messages, dialogs, ``konferenz mail-settings``)
 MAIL_FIELD_LABELS = {
     "from_address": "Absenderadresse",
     "from_name": "Absendername",
     "reply_to": "Antwortadresse (Reply-To)",
     "max_megabytes": "Größte Nachricht (MB)",
+    "host": "Mailserver",
+    "port": "Port",
+    "security": "Verschlüsselung",
+    "user": "Benutzer",
+    "per_minute": "Nachrichten pro Minute",
 }
 
 
@@ -96,6 +127,25 @@ def check_mail_settings(settings: MailSettings) -> None:
     if not 1 <= settings.max_megabytes <= 100:
         raise UserError(
             f"{MAIL_FIELD_LABELS['max_megabytes']}: {settings.max_megabytes} liegt nicht zwischen 1 und 100."
+        )
+    if settings.security not in SECURITIES:
+        allowed = ", ".join(SECURITIES)
+        raise UserError(f"Verschlüsselung: „{settings.security}“ ist nicht möglich (erlaubt: {allowed}).")
+    if not 1 <= settings.port <= 65535:
+        raise UserError(f"Port: {settings.port} ist kein gültiger Port (1 bis 65535).")
+    if settings.per_minute < 0:
+        raise UserError("Nachrichten pro Minute: die Zahl darf nicht negativ sein (0 heißt: ohne Grenze).")
+    if any(c.isspace() for c in settings.host):
+        raise UserError(f"Mailserver: „{settings.host}“ enthält Leerzeichen.")
+
+
+def require_server(settings: MailSettings) -> None:
+    """Raise a German ``UserError`` when the settings do not yet name a server and a From address."""
+    missing = [MAIL_FIELD_LABELS[n] for n in ("host", "from_address") if not getattr(settings, n)]
+    if missing:
+        raise UserError(
+            f"Die E-Mail-Einstellungen sind unvollständig ({', '.join(missing)} fehlt); bitte mit "
+            "„konferenz mail-settings“ eintragen."
         )
 
 

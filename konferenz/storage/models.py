@@ -23,6 +23,8 @@ from konferenz.enums import (
     Gender,
     InvitationStatus,
     LegalBasis,
+    MailPurpose,
+    MailState,
     MunicipalityKind,
     RecommendationStatus,
 )
@@ -81,6 +83,9 @@ class AddressMixin:
     country: Mapped[str]
     email: Mapped[str]
     phone: Mapped[str]
+    #: the mail server's permanent refusal of ``email`` (its text) and when; "" while it works
+    email_failing: Mapped[str]
+    email_failing_at: Mapped[dt.datetime | None]
 
 
 class Organisation(TimestampMixin, AddressMixin, Base):
@@ -435,6 +440,49 @@ class ArchivedDocument(Base):
     file_name: Mapped[str]
     created_at: Mapped[dt.datetime]
     content: Mapped[bytes]
+
+
+class MailRun(Base):
+    """One sending of e-mails: a template to chosen invitations of a conference (konferenz.mail.outbox)."""
+
+    __table__ = schema.mail_run
+
+    id: Mapped[int]
+    conference_id: Mapped[int]
+    template: Mapped[str]
+    purpose: Mapped[MailPurpose]
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str]
+    attachments: Mapped[str]
+    finished_at: Mapped[dt.datetime | None]
+
+    conference: Mapped[Conference] = relationship()
+    messages: Mapped[list[MailMessage]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by=schema.mail_message.c.id
+    )
+
+
+class MailMessage(Base):
+    """One e-mail of a run to one invitation, with its state, the server's reply and the bytes sent."""
+
+    __table__ = schema.mail_message
+
+    id: Mapped[int]
+    run_id: Mapped[int]
+    invitation_id: Mapped[int | None]
+    address: Mapped[str]
+    message_id: Mapped[str]
+    subject: Mapped[str]
+    state: Mapped[MailState]
+    smtp_code: Mapped[int | None]
+    smtp_reply: Mapped[str]
+    size: Mapped[int]
+    sent_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime]
+    content: Mapped[bytes | None]
+
+    run: Mapped[MailRun] = relationship(back_populates="messages")
+    invitation: Mapped[Invitation | None] = relationship()
 
 
 class Setting(Base):

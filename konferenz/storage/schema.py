@@ -29,6 +29,8 @@ from konferenz.enums import (
     Gender,
     InvitationStatus,
     LegalBasis,
+    MailPurpose,
+    MailState,
     MunicipalityKind,
     RecommendationStatus,
 )
@@ -89,6 +91,15 @@ def _address() -> list[sa.Column[str]]:
         sa.Column("country", sa.String(100), nullable=False, default=""),
         sa.Column("email", sa.String(254), nullable=False, default=""),
         sa.Column("phone", sa.String(50), nullable=False, default=""),
+    ]
+
+
+def _email_failing() -> list[sa.Column[Any]]:
+    """The mail server's permanent refusal of the address (``konferenz.mail.outbox``, migration 0006):
+    its reply text and when; empty while the address works."""
+    return [
+        sa.Column("email_failing", sa.Text, nullable=False, default="", server_default=""),
+        sa.Column("email_failing_at", sa.DateTime),
     ]
 
 
@@ -165,6 +176,7 @@ organisation = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, default=1),
     *_timestamps(),
     *_address(),
+    *_email_failing(),
 )
 
 person = sa.Table(
@@ -198,6 +210,7 @@ person = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, default=1),
     *_timestamps(),
     *_address(),
+    *_email_failing(),
     sa.Index("ix_person_last_first", "last_name", "first_name"),
 )
 
@@ -475,6 +488,50 @@ archived_document = sa.Table(
     sa.Column("file_name", sa.String(300), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False, default=now),
     sa.Column("content", sa.LargeBinary, nullable=False),
+)
+
+#: one sending of e-mails (konferenz.mail.outbox): a template to the chosen invitations of a conference
+mail_run = sa.Table(
+    "mail_run",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "conference_id", sa.ForeignKey("conference.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("template", sa.String(100), nullable=False),
+    sa.Column("purpose", _enum(MailPurpose), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False, default=now),
+    #: the operating system user who started the run
+    sa.Column("created_by", sa.String(100), nullable=False, default=""),
+    #: the attachments chosen, comma-separated ("programm,ics")
+    sa.Column("attachments", sa.Text, nullable=False, default=""),
+    #: set when no message of the run waits any more (queued, sending or unknown)
+    sa.Column("finished_at", sa.DateTime),
+)
+
+#: one e-mail of a run to one invitation: its state is written before it is handed to the server
+mail_message = sa.Table(
+    "mail_message",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("run_id", sa.ForeignKey("mail_run.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("invitation_id", sa.ForeignKey("invitation.id", ondelete="CASCADE"), index=True),
+    sa.Column("address", sa.String(254), nullable=False),
+    #: the Message-ID header, angle brackets included; fixed when the message is queued
+    sa.Column("message_id", sa.String(250), nullable=False, unique=True),
+    sa.Column("subject", sa.Text, nullable=False, default=""),
+    sa.Column("state", _enum(MailState), nullable=False, default=MailState.QUEUED, index=True),
+    #: the server's reply to the message (250, 550 …) and its text; NULL/empty before
+    sa.Column("smtp_code", sa.Integer),
+    sa.Column("smtp_reply", sa.Text, nullable=False, default=""),
+    #: bytes of the message as handed to the server
+    sa.Column("size", sa.Integer, nullable=False, default=0),
+    sa.Column("sent_at", sa.DateTime),
+    sa.Column("updated_at", sa.DateTime, nullable=False, default=now, onupdate=now),
+    #: the message exactly as handed to the server (RFC 5322 bytes), stored before it is handed over
+    sa.Column("content", sa.LargeBinary),
+    # one message per invitation and run: nobody twice
+    sa.UniqueConstraint("run_id", "invitation_id", name="uq_mail_message_run_invitation"),
 )
 
 setting = sa.Table(

@@ -163,6 +163,7 @@ COMMAND_MODULES = (
     "ui.commands.paper",
     "ui.commands.mail",
     "ui.commands.spreadsheets",
+    "ui.commands.mail_settings",
 )
 
 

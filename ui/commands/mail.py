@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from konferenz.errors import UserError
-from ui.commands.cli import EXIT_OK, add_db_argument, number, opened
+from ui.commands.cli import EXIT_OK, add_db_argument, number, opened, progress_printer
 from ui.commands.paper import STATUS_HELP, _output, _status, _write
 
 if TYPE_CHECKING:
+    from email.message import EmailMessage
+
     from konferenz.enums import InvitationStatus
+    from konferenz.mail import outbox
     from konferenz.mail.messages import Attachment, MailContent
     from konferenz.mail.settings import MailSettings
 
@@ -112,9 +115,15 @@ def cmd_mail(args: argparse.Namespace) -> int:
     from konferenz.mail.messages import compose, draft_file_name
     from ui.paper.canvas import ensure_application
 
+    if args.undecided is not None:
+        return _decide(args)
+    if args.resume is not None:
+        return _send(args, resume=args.resume)
     wanted = parse_attachments(args.attachments)
+    if args.conference is None:
+        raise UserError("Bitte die Konferenz angeben (--conference JAHR).")
     if args.send:
-        raise UserError("Das Versenden (--send) ist in dieser Version noch nicht verfügbar.")
+        return _send(args, resume=None)
     if args.preview is not None and not args.output:
         raise UserError("--preview braucht -o DATEI.eml (dort wird die Nachricht gespeichert).")
     if args.preview is None and args.output:
@@ -163,6 +172,122 @@ def cmd_mail(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_report(report: outbox.RunReport) -> None:
+    print(report.summary())
+    for line in report.failed:
+        reply = f"{line.smtp_code or ''} {line.smtp_reply}".strip()
+        print(f"  abgelehnt: {line.address} (Einladung {line.invitation_id}): {reply}")
+    for line in report.unknown:
+        print(f"  unklar: {line.address} (Einladung {line.invitation_id}, Nachricht {line.message_id})")
+    if report.unknown:
+        print(
+            f"Unklar heißt: der Server hatte die Nachricht, als der Versand abbrach. Bitte prüfen (z. B. im "
+            f"Postausgang) und entscheiden: konferenz mail --unklar {report.run_id} --als-gesendet | "
+            "--erneut-senden"
+        )
+
+
+def _send(args: argparse.Namespace, *, resume: int | None) -> int:
+    """``--send`` (a new run) or ``--fortsetzen N`` (the rest of run N): every message's state is stored
+    before it goes to the server, so an interrupted run is continued without sending anyone twice."""
+    from konferenz.letters import templates
+    from konferenz.mail import outbox, smtp
+    from konferenz.mail.messages import compose
+    from konferenz.storage.models import MailMessage, MailRun
+    from ui.paper.canvas import ensure_application
+
+    with opened(args, create=False) as database:
+        if resume is not None:
+            with database.read_session() as s:
+                run = s.get(MailRun, resume)
+                if run is None:
+                    raise UserError(f"Einen Versand {resume} gibt es nicht.")
+                args.conference, args.template = run.conference.year, run.template
+                wanted = frozenset(a for a in run.attachments.split(",") if a)
+                # the run's own recipients, whatever their status is by now
+                ids: list[int] | None = [m.invitation_id for m in run.messages if m.invitation_id is not None]
+            outbox.recover_interrupted(database, resume)
+        else:
+            wanted = parse_attachments(args.attachments)
+            open_ones = [
+                r for r in outbox.open_runs(database) if r.template == templates.template_name(args.template)
+            ]
+            if open_ones:
+                first = open_ones[0]
+                raise UserError(
+                    f"{first.summary()} Er ist nicht abgeschlossen: erst mit „konferenz mail --fortsetzen "
+                    f"{first.run_id}“ weitersenden (oder die unklaren Nachrichten entscheiden), damit niemand "
+                    "zweimal eine E-Mail bekommt."
+                )
+            ids = None
+        items, settings, attach, template = _prepare(args, database, wanted, ids)
+        if wanted - {"ics"}:
+            ensure_application()
+        by_invitation = {item.recipient.invitation_id: item for item in items}
+
+        def make(message: MailMessage) -> EmailMessage:
+            item = by_invitation.get(message.invitation_id or -1)
+            if item is None:
+                raise UserError(f"Die Einladung {message.invitation_id} gibt es nicht mehr.")
+            return compose(item.letter, item.recipient, settings, attach(item))
+
+        try:
+            if resume is not None:
+                result = smtp.send_run(database, resume, make, settings, progress_printer("Sende"))
+                letters: list[int] = []
+            else:
+                status = _status(args.status)
+                sending = smtp.send_invitations(
+                    database,
+                    args.conference,
+                    template,
+                    None if status is None else [status],
+                    make,
+                    settings,
+                    attachments=sorted(wanted),
+                    progress=progress_printer("Sende"),
+                    again=args.again,
+                )
+                result, letters = sending.result, sending.letters
+                if sending.already:
+                    print(
+                        f"{number(len(sending.already))} Einladung(en) haben diese E-Mail schon – nicht noch einmal "
+                        "gesendet (--erneut sendet sie wieder)."
+                    )
+        except smtp.SendInterruptedError as exc:
+            _print_report(exc.report)
+            raise
+    _print_report(result.report)
+    if letters:
+        print(
+            f"Hinweis: {number(len(letters))} Einladung(en) ohne (funktionierende) E-Mail-Adresse – dafür Briefe "
+            "drucken (konferenz letters)."
+        )
+    return EXIT_OK
+
+
+def _decide(args: argparse.Namespace) -> int:
+    """``--unklar N --als-gesendet | --erneut-senden``: staff's decision on the undecided messages of run N."""
+    from konferenz.mail import outbox
+
+    if args.delivered == args.resend:
+        raise UserError("Bitte --als-gesendet oder --erneut-senden angeben.")
+    with opened(args, create=False) as database:
+        outbox.recover_interrupted(database, args.undecided)
+        report = outbox.run_report(database, args.undecided)
+        ids = [line.message_id for line in report.unknown]
+        if not ids:
+            raise UserError(f"Im Versand {args.undecided} gibt es keine unklaren Nachrichten.")
+        outbox.decide_unknown(database, ids, delivered=args.delivered)
+        print(
+            f"{number(len(ids))} Nachricht(en) als gesendet vermerkt."
+            if args.delivered
+            else f"{number(len(ids))} Nachricht(en) warten wieder: konferenz mail --fortsetzen {args.undecided}"
+        )
+        _print_report(outbox.run_report(database, args.undecided))
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     mail = sub.add_parser(
         "mail",
@@ -172,9 +297,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--eml-ordner ORDNER einen Entwurf (X-Unsent) je Empfänger mit E-Mail-Adresse – Outlook öffnet ihn "
         "zum Absenden. Wer keine Adresse hat, bekommt einen Brief. Es wird nichts als versendet vermerkt.",
     )
-    mail.add_argument(
-        "--conference", "--konferenz", type=int, required=True, metavar="JAHR", help="Jahr der Konferenz"
-    )
+    mail.add_argument("--conference", "--konferenz", type=int, metavar="JAHR", help="Jahr der Konferenz")
     mail.add_argument(
         "--template",
         "--vorlage",
@@ -189,6 +312,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--eml-ordner", "--eml-folder", dest="eml_folder", metavar="ORDNER", help="ein Entwurf je Empfänger"
     )
     what.add_argument("--send", "--senden", action="store_true", help="die E-Mails versenden")
+    what.add_argument(
+        "--fortsetzen",
+        "--resume",
+        dest="resume",
+        type=int,
+        metavar="NR",
+        help="einen abgebrochenen Versand fortsetzen",
+    )
+    what.add_argument(
+        "--unklar",
+        dest="undecided",
+        type=int,
+        metavar="NR",
+        help="über die unklaren Nachrichten des Versands NR entscheiden",
+    )
+    mail.add_argument(
+        "--erneut",
+        dest="again",
+        action="store_true",
+        help="(mit --send) auch an die, die diese E-Mail schon haben",
+    )
+    mail.add_argument(
+        "--als-gesendet", dest="delivered", action="store_true", help="(mit --unklar) sie kamen an"
+    )
+    mail.add_argument(
+        "--erneut-senden", dest="resend", action="store_true", help="(mit --unklar) noch einmal senden"
+    )
     mail.add_argument("-o", "--output", metavar="DATEI.eml", help="die Vorschau-Datei (mit --preview)")
     mail.add_argument(
         "--anlagen",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEAD = "0005"
+HEAD = "0006"
 MIGRATIONS_DIR = Path(__file__).parent
 
 

@@ -1,0 +1,446 @@
+"""The outbox: sending runs and the state of each e-mail, so that nobody gets a message twice and nothing is
+lost (Qt-free; the transport is ``konferenz.mail.smtp``).
+
+A run (``MailRun``) is created with one *queued* ``MailMessage`` per recipient, each with its Message-ID,
+in one unit of work. Each message then goes through these states, every step committed before the next
+one starts::
+
+    queued ──claim──▶ sending ──server said 250──▶ sent      (the invitation records channel, date, template)
+                         │────server said 4xx/5xx─▶ failed   (5xx: the address is marked failing)
+                         └────killed / connection lost──▶ (sending) ──next start──▶ unknown
+
+``claim`` stores the rendered bytes ("the message it received") and sets *sending* with one
+``UPDATE … WHERE state = 'queued'``: of two workplaces resuming the same run only one gets each message.
+A message left *sending* by a killed program is turned into *unknown* by ``recover_interrupted``; it is
+never resent blindly: staff decide (``decide_unknown``: resend, or record as sent). ``open_runs`` lists the
+runs to continue at the next start; ``run_report`` says what happened.
+
+Services return what they changed (``konferenz.storage.changes.Changes``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from konferenz import paths
+from konferenz.enums import Channel, InvitationStatus, MailPurpose, MailState
+from konferenz.errors import UserError
+from konferenz.letters.sending import apply_sending
+from konferenz.letters.templates import template_kind
+from konferenz.storage.changes import Changes
+from konferenz.storage.db import Database
+from konferenz.storage.models import Invitation, MailMessage, MailRun, Organisation, Person
+from konferenz.storage.schema import mail_message, now
+
+#: the states in which a message still needs something: sending, a decision, or the server
+OPEN_STATES = frozenset({MailState.QUEUED, MailState.SENDING, MailState.UNKNOWN})
+
+
+def purpose_of(template: str) -> MailPurpose:
+    """The purpose of a run by its template's name, by the prefixes ``konferenz.letters.sending`` uses."""
+    kind = template_kind(template)
+    if kind.startswith("erinnerung"):
+        return MailPurpose.REMINDER
+    if kind.startswith("dank"):
+        return MailPurpose.THANKS
+    return MailPurpose.INVITATION
+
+
+@dataclass(frozen=True)
+class Recipient:
+    invitation_id: int
+    address: str
+
+
+@dataclass(frozen=True)
+class RunCreated:
+    run_id: int
+    queued: int
+    changes: Changes
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2] or "konferenz.invalid"
+
+
+def create_run(
+    database: Database,
+    conference_id: int,
+    template: str,
+    recipients: Sequence[Recipient],
+    *,
+    from_address: str,
+    purpose: MailPurpose | None = None,
+    attachments: Iterable[str] = (),
+) -> RunCreated:
+    """Create a run with one queued message per recipient (one per invitation; a repeated invitation once),
+    in one unit of work. The Message-IDs are fixed here (``<…@domain of from_address>``)."""
+    unique = list({r.invitation_id: r for r in recipients}.values())
+    if not unique:
+        raise UserError("Keine Empfänger mit E-Mail-Adresse ausgewählt; es wurde nichts angelegt.")
+    domain = _domain(from_address)
+    with database.track() as changes, database.session() as s:
+        run = MailRun(
+            conference_id=conference_id,
+            template=template,
+            purpose=purpose or purpose_of(template),
+            created_by=paths.os_user()[:100],
+            attachments=",".join(attachments),
+        )
+        s.add(run)
+        s.flush()
+        for recipient in unique:
+            s.add(
+                MailMessage(
+                    run_id=run.id,
+                    invitation_id=recipient.invitation_id,
+                    address=recipient.address,
+                    message_id=f"<{uuid.uuid4().hex}@{domain}>",
+                    state=MailState.QUEUED,
+                )
+            )
+        run_id = run.id
+    return RunCreated(run_id, len(unique), changes)
+
+
+def recover_interrupted(database: Database, run_id: int | None = None) -> list[int]:
+    """Turn messages left *sending* (the program was killed or lost its connection while the server had
+    them) into *unknown*; of one run, or of all. Returns their ids. Called before a run is continued and
+    at the start of the window."""
+    with database.session() as s:
+        stmt = sa.select(MailMessage.id).where(MailMessage.state == MailState.SENDING)
+        if run_id is not None:
+            stmt = stmt.where(MailMessage.run_id == run_id)
+        ids = list(s.scalars(stmt))
+        if ids:
+            s.execute(
+                sa.update(mail_message)
+                .where(mail_message.c.id.in_(ids), mail_message.c.state == MailState.SENDING)
+                .values(
+                    state=MailState.UNKNOWN,
+                    smtp_reply="Unterbrochen, während der Mailserver die Nachricht hatte.",
+                    updated_at=now(),
+                )
+            )
+    return ids
+
+
+def queued_ids(database: Database, run_id: int) -> list[int]:
+    with database.read_session() as s:
+        return list(
+            s.scalars(
+                sa.select(MailMessage.id)
+                .where(MailMessage.run_id == run_id, MailMessage.state == MailState.QUEUED)
+                .order_by(MailMessage.id)
+            )
+        )
+
+
+def load_message(database: Database, message_pk: int) -> MailMessage:
+    """One message with its run (for the composer); detached, usable after the session."""
+    with database.read_session() as s:
+        msg = s.scalars(
+            sa.select(MailMessage).where(MailMessage.id == message_pk).options(selectinload(MailMessage.run))
+        ).one()
+        return msg
+
+
+def claim(database: Database, message_pk: int, content: bytes, subject: str) -> bool:
+    """Record the message as *sending* with the bytes about to be handed to the server; committed before
+    the server sees it. False when it is no longer queued (another workplace took it)."""
+    with database.session() as s:
+        result = s.execute(
+            sa.update(mail_message)
+            .where(mail_message.c.id == message_pk, mail_message.c.state == MailState.QUEUED)
+            .values(
+                state=MailState.SENDING,
+                content=content,
+                size=len(content),
+                subject=subject,
+                updated_at=now(),
+            )
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]  # CursorResult of an UPDATE
+
+
+def _message(s: sa.orm.Session, message_pk: int) -> MailMessage:
+    return s.scalars(
+        sa.select(MailMessage)
+        .where(MailMessage.id == message_pk)
+        .options(
+            selectinload(MailMessage.run),
+            selectinload(MailMessage.invitation).selectinload(Invitation.person),
+            selectinload(MailMessage.invitation).selectinload(Invitation.organisation),
+        )
+    ).one()
+
+
+def _holder(msg: MailMessage) -> Person | Organisation | None:
+    """The person (or the organisation invited alone) whose address ``msg`` went to."""
+    inv = msg.invitation
+    if inv is None:
+        return None
+    for holder in (inv.person, inv.organisation):
+        if holder is not None and holder.email.strip().casefold() == msg.address.casefold():
+            return holder
+    return None
+
+
+def _record_sent(msg: MailMessage, code: int | None, reply: str, today: dt.date) -> None:
+    msg.state = MailState.SENT
+    msg.smtp_code = code
+    msg.smtp_reply = reply
+    msg.sent_at = now()
+    if msg.invitation is not None:
+        apply_sending(msg.invitation, msg.run.template, Channel.EMAIL, today)
+    holder = _holder(msg)
+    if holder is not None and holder.email_failing:
+        holder.email_failing = ""
+        holder.email_failing_at = None
+
+
+def mark_sent(
+    database: Database, message_pk: int, code: int, reply: str, *, today: dt.date | None = None
+) -> None:
+    """The server accepted the message: *sent*, and the invitation records channel E-Mail, the date and
+    the template (``konferenz.letters.sending.apply_sending``), in one unit of work."""
+    with database.session() as s:
+        _record_sent(_message(s, message_pk), code, reply, today or dt.date.today())
+
+
+def mark_failed(database: Database, message_pk: int, code: int | None, reply: str) -> None:
+    """The server refused the message (or it was not handed over: too large): *failed* with the reply.
+    A permanent refusal (5xx) marks the address as failing on the person (or the organisation invited
+    alone), with the server's text."""
+    with database.session() as s:
+        msg = _message(s, message_pk)
+        msg.state = MailState.FAILED
+        msg.smtp_code = code
+        msg.smtp_reply = reply
+        if code is not None and 500 <= code < 600:
+            holder = _holder(msg)
+            if holder is not None:
+                holder.email_failing = f"{code} {reply}".strip()
+                holder.email_failing_at = now()
+
+
+def mark_unknown(database: Database, message_pk: int, reason: str) -> None:
+    """The connection broke while the server had the message: whether it arrived is not known."""
+    with database.session() as s:
+        s.execute(
+            sa.update(mail_message)
+            .where(mail_message.c.id == message_pk, mail_message.c.state == MailState.SENDING)
+            .values(state=MailState.UNKNOWN, smtp_reply=reason, updated_at=now())
+        )
+
+
+def release(database: Database, message_pk: int) -> None:
+    """Back to *queued*: the message never reached the server (the connection broke before its data)."""
+    with database.session() as s:
+        s.execute(
+            sa.update(mail_message)
+            .where(mail_message.c.id == message_pk, mail_message.c.state == MailState.SENDING)
+            .values(state=MailState.QUEUED, updated_at=now())
+        )
+
+
+def decide_unknown(
+    database: Database, message_ids: Iterable[int], *, delivered: bool, today: dt.date | None = None
+) -> Changes:
+    """Staff's decision on messages in state *unknown*: ``delivered`` records them as sent (the invitation
+    too), otherwise they are queued again and go with the next ``send_run``. Other states are refused."""
+    ids = list(dict.fromkeys(message_ids))
+    with database.track() as changes, database.session() as s:
+        messages = [_message(s, pk) for pk in ids]
+        wrong = [m.id for m in messages if m.state is not MailState.UNKNOWN]
+        if wrong:
+            raise UserError(
+                f"Nachricht(en) {', '.join(map(str, wrong))} sind nicht „unklar“; nichts geändert."
+            )
+        for msg in messages:
+            if delivered:
+                _record_sent(msg, None, "Von Hand als gesendet vermerkt.", today or dt.date.today())
+            else:
+                msg.state = MailState.QUEUED
+    return changes
+
+
+def finish_if_done(database: Database, run_id: int) -> bool:
+    """Set the run's ``finished_at`` once no message waits; True when it is finished."""
+    with database.session() as s:
+        waiting = s.scalar(
+            sa.select(sa.func.count(MailMessage.id)).where(
+                MailMessage.run_id == run_id, MailMessage.state.in_(OPEN_STATES)
+            )
+        )
+        run = s.get(MailRun, run_id)
+        if run is None:
+            raise UserError(f"Einen Versand {run_id} gibt es nicht.")
+        if waiting:
+            run.finished_at = None
+            return False
+        if run.finished_at is None:
+            run.finished_at = now()
+        return True
+
+
+# --- the report -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    message_id: int
+    invitation_id: int | None
+    address: str
+    state: MailState
+    smtp_code: int | None
+    smtp_reply: str
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What a run did: counts per state and the messages that need attention."""
+
+    run_id: int
+    template: str
+    created_at: dt.datetime
+    created_by: str
+    finished_at: dt.datetime | None
+    counts: dict[MailState, int]
+    #: refused by the server, or not sent (too large)
+    failed: list[ReportLine] = field(default_factory=list)
+    #: to decide: resend or record as sent
+    unknown: list[ReportLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def count(self, state: MailState) -> int:
+        return self.counts.get(state, 0)
+
+    def summary(self) -> str:
+        """ "Versand 3 (einladung): 40 gesendet, 2 abgelehnt, 1 unklar, 7 warten." """
+        parts = [f"{self.count(MailState.SENT)} gesendet"]
+        if self.count(MailState.FAILED):
+            parts.append(f"{self.count(MailState.FAILED)} abgelehnt")
+        unknown = self.count(MailState.UNKNOWN) + self.count(MailState.SENDING)
+        if unknown:
+            parts.append(f"{unknown} unklar")
+        if self.count(MailState.QUEUED):
+            parts.append(f"{self.count(MailState.QUEUED)} warten")
+        return f"Versand {self.run_id} ({self.template}): {', '.join(parts)}."
+
+
+def run_report(database: Database, run_id: int) -> RunReport:
+    with database.read_session() as s:
+        run = s.get(MailRun, run_id)
+        if run is None:
+            raise UserError(f"Einen Versand {run_id} gibt es nicht.")
+        rows = s.execute(
+            sa.select(
+                MailMessage.id,
+                MailMessage.invitation_id,
+                MailMessage.address,
+                MailMessage.state,
+                MailMessage.smtp_code,
+                MailMessage.smtp_reply,
+            )
+            .where(MailMessage.run_id == run_id)
+            .order_by(MailMessage.id)
+        ).all()
+        counts: dict[MailState, int] = {}
+        failed: list[ReportLine] = []
+        unknown: list[ReportLine] = []
+        for row in rows:
+            line = ReportLine(*row)
+            counts[line.state] = counts.get(line.state, 0) + 1
+            if line.state is MailState.FAILED:
+                failed.append(line)
+            elif line.state in (MailState.UNKNOWN, MailState.SENDING):
+                unknown.append(line)
+        return RunReport(
+            run.id, run.template, run.created_at, run.created_by, run.finished_at, counts, failed, unknown
+        )
+
+
+def open_runs(database: Database) -> list[RunReport]:
+    """The runs with messages still waiting or undecided (what the next start offers to continue)."""
+    with database.read_session() as s:
+        ids = list(
+            s.scalars(
+                sa.select(MailMessage.run_id)
+                .where(MailMessage.state.in_(OPEN_STATES))
+                .distinct()
+                .order_by(MailMessage.run_id)
+            )
+        )
+    return [run_report(database, run_id) for run_id in ids]
+
+
+# --- who gets an e-mail ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecipientPlan:
+    """Who of a selection gets the e-mail, and who a letter (no address, or the address is failing)."""
+
+    conference_id: int
+    email: list[Recipient]
+    letter: list[int]
+    #: invitations that have this template's e-mail already (sent, or undecided in an earlier run): left
+    #: out unless asked for again, so a second run never sends anyone the same message twice
+    already: list[int] = field(default_factory=list)
+
+
+def plan_recipients(
+    database: Database,
+    conference_year: int,
+    template: str,
+    statuses: Iterable[InvitationStatus] | None = None,
+    invitation_ids: Iterable[int] | None = None,
+    *,
+    again: bool = False,
+) -> RecipientPlan:
+    """The invitations of the conference ``conference_year`` a run of ``template`` goes to (``statuses``,
+    or the template's default: ``konferenz.letters.sending.default_statuses``), in letter order, split into
+    e-mail (an address that is not failing) and letter (the rest); without ``again`` those that got this
+    template's e-mail already are left out (``RecipientPlan.already``)."""
+    from konferenz.letters.selection import find_conference, letter_order, select_invitations
+    from konferenz.letters.sending import default_statuses
+    from konferenz.mail.messages import channel_for, recipient_address
+
+    chosen = list(statuses) if statuses is not None else default_statuses(template)
+    with database.read_session() as s:
+        conf = find_conference(s, conference_year)
+        invitations = sorted(select_invitations(s, conf, chosen, invitation_ids), key=letter_order)
+        had: set[int | None] = set()
+        if not again:
+            had = set(
+                s.scalars(
+                    sa.select(MailMessage.invitation_id)
+                    .join(MailRun, MailRun.id == MailMessage.run_id)
+                    .where(
+                        MailRun.conference_id == conf.id,
+                        MailRun.template == template,
+                        MailMessage.state.in_([MailState.SENT, MailState.SENDING, MailState.UNKNOWN]),
+                    )
+                )
+            )
+        mail: list[Recipient] = []
+        letter: list[int] = []
+        already: list[int] = []
+        for inv in invitations:
+            if inv.id in had:
+                already.append(inv.id)
+            elif channel_for(inv) is Channel.EMAIL:
+                mail.append(Recipient(inv.id, recipient_address(inv)))
+            else:
+                letter.append(inv.id)
+        return RecipientPlan(conf.id, mail, letter, already)

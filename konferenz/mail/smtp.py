@@ -1,0 +1,467 @@
+"""Handing the messages of a run to the office's mail server (``smtplib``), one recipient per message,
+with the states of ``konferenz.mail.outbox`` written before and after each.
+
+The server: host, port, STARTTLS, SSL/TLS or none (an internal relay), and a user whose password lives in
+the operating system's keyring (service ``KEYRING_SERVICE``, name "user@host"), never in the database or
+a file. Throttled to ``per_minute`` messages; ``progress(done, total)`` and ``cancelled()`` callbacks.
+Whatever goes wrong with the server becomes one German sentence (``UserError``): an untrusted certificate,
+a refused login, an unreachable host, a server that requires encryption; a connection that drops mid-run
+raises ``SendInterruptedError`` (the message in flight is *unknown*, the rest stay *queued*).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import email.policy
+import smtplib
+import socket
+import ssl
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formataddr
+
+from konferenz.enums import InvitationStatus
+from konferenz.errors import UserError
+from konferenz.mail import outbox
+from konferenz.mail.settings import SECURITY_NONE, SECURITY_SSL, MailSettings, require_server
+from konferenz.storage.db import Database
+from konferenz.storage.models import MailMessage
+
+KEYRING_SERVICE = "Konferenz SMTP"
+TIMEOUT_SECONDS = 30
+
+Compose = Callable[[MailMessage], EmailMessage]
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+# --- the password in the keyring ------------------------------------------------------------------------
+
+
+def _keyring_problem(exc: Exception) -> UserError:
+    return UserError(
+        "Der Kennwortspeicher des Betriebssystems ist nicht erreichbar "
+        f"({type(exc).__name__}); das Kennwort des Mailservers kann nicht gelesen oder gespeichert werden."
+    )
+
+
+def store_password(settings: MailSettings, password: str) -> None:
+    """Keep the password of ``settings.user`` at ``settings.host`` in the operating system's keyring."""
+    import keyring
+    import keyring.errors
+
+    if not settings.user or not settings.host:
+        raise UserError("Für das Kennwort bitte zuerst Mailserver und Benutzer eintragen.")
+    try:
+        keyring.set_password(KEYRING_SERVICE, settings.keyring_user, password)
+    except keyring.errors.KeyringError as exc:
+        raise _keyring_problem(exc) from exc
+
+
+def load_password(settings: MailSettings) -> str | None:
+    import keyring
+    import keyring.errors
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, settings.keyring_user)
+    except keyring.errors.KeyringError as exc:
+        raise _keyring_problem(exc) from exc
+
+
+# --- the connection -------------------------------------------------------------------------------------
+
+
+def _reply_text(reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+    return " ".join(text.split())
+
+
+class SendInterruptedError(UserError):
+    """The connection broke (or the server refused the sender) mid-run; ``report`` says what is where."""
+
+    def __init__(self, message: str, report: outbox.RunReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class Connection:
+    """One open, logged-in SMTP connection (``connect``)."""
+
+    smtp: smtplib.SMTP
+    settings: MailSettings
+
+    def close(self) -> None:
+        try:
+            self.smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            self.smtp.close()
+
+
+def _unreachable(settings: MailSettings, exc: BaseException) -> UserError:
+    reason = "Zeitüberschreitung" if isinstance(exc, TimeoutError | socket.timeout) else type(exc).__name__
+    if isinstance(exc, socket.gaierror):
+        reason = "Name unbekannt"
+    elif isinstance(exc, ConnectionRefusedError):
+        reason = "Verbindung abgelehnt"
+    return UserError(
+        f"Der Mailserver „{settings.server_label}“ ist nicht erreichbar ({reason}). Bitte Name und Port "
+        "prüfen oder die IT fragen."
+    )
+
+
+def _certificate(settings: MailSettings, exc: ssl.SSLCertVerificationError) -> UserError:
+    detail = exc.verify_message or "Prüfung fehlgeschlagen"
+    return UserError(
+        f"Das Zertifikat des Mailservers „{settings.host}“ ist nicht vertrauenswürdig ({detail}). Es wurde "
+        "nichts gesendet; bitte die IT fragen, ob der Name stimmt und das Zertifikat gültig ist."
+    )
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; a user name or password beyond ASCII (an umlaut) goes as AUTH PLAIN in UTF-8 (RFC 4616),
+    which ``smtplib.login`` cannot send."""
+    if user.isascii() and password.isascii():
+        smtp.login(user, password)
+        return
+    token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode("ascii")
+    code, reply = smtp.docmd("AUTH", "PLAIN " + token)
+    if code == 334:  # a server that wants the response on its own line
+        code, reply = smtp.docmd(token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+def connect(settings: MailSettings, *, context: ssl.SSLContext | None = None) -> Connection:
+    """Open and log in (German ``UserError`` for everything that can go wrong)."""
+    require_server(settings)
+    context = context or ssl.create_default_context()
+    smtp: smtplib.SMTP | None = None
+    try:
+        if settings.security == SECURITY_SSL:
+            smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT_SECONDS, context=context)
+        else:
+            smtp = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS)
+        smtp.ehlo()
+        if settings.security not in (SECURITY_SSL, SECURITY_NONE):
+            if not smtp.has_extn("starttls"):
+                raise UserError(
+                    f"Der Mailserver „{settings.server_label}“ bietet kein STARTTLS an. Bitte in den "
+                    "E-Mail-Einstellungen die Verschlüsselung SSL/TLS (meist Port 465) wählen oder die IT "
+                    "fragen."
+                )
+            smtp.starttls(context=context)
+            smtp.ehlo()
+        if settings.user:
+            password = load_password(settings)
+            if password is None:
+                raise UserError(
+                    f"Für „{settings.keyring_user}“ ist kein Kennwort gespeichert; bitte mit "
+                    "„konferenz mail-settings --passwort“ eintragen."
+                )
+            if not smtp.has_extn("auth"):
+                hint = (
+                    " ohne Verschlüsselung; bitte STARTTLS oder SSL/TLS einstellen"
+                    if settings.security == SECURITY_NONE
+                    else ""
+                )
+                raise UserError(f"Der Mailserver „{settings.server_label}“ bietet keine Anmeldung an{hint}.")
+            _login(smtp, settings.user, password)
+    except UserError:
+        if smtp is not None:
+            smtp.close()
+        raise
+    except ssl.SSLCertVerificationError as exc:
+        raise _certificate(settings, exc) from exc
+    except smtplib.SMTPAuthenticationError as exc:
+        if smtp is not None:
+            smtp.close()
+        raise UserError(
+            f"Der Mailserver „{settings.host}“ hat die Anmeldung als „{settings.user}“ abgelehnt "
+            f"({exc.smtp_code} {_reply_text(exc.smtp_error)}). Bitte Benutzer und Kennwort prüfen "
+            "(„konferenz mail-settings --passwort“)."
+        ) from exc
+    except ssl.SSLError as exc:
+        raise UserError(
+            f"Die verschlüsselte Verbindung zum Mailserver „{settings.server_label}“ kam nicht zustande "
+            f"({exc.reason or 'TLS-Fehler'}). Passt die Verschlüsselung zum Port (STARTTLS meist 587, "
+            "SSL/TLS meist 465)?"
+        ) from exc
+    except smtplib.SMTPServerDisconnected as exc:
+        raise UserError(
+            f"Der Mailserver „{settings.server_label}“ hat die Verbindung beendet, bevor gesendet werden "
+            "konnte. Passt die Verschlüsselung zum Port?"
+        ) from exc
+    except smtplib.SMTPResponseException as exc:
+        if smtp is not None:
+            smtp.close()
+        raise UserError(
+            f"Der Mailserver „{settings.server_label}“ lehnt die Verbindung ab ({exc.smtp_code} "
+            f"{_reply_text(exc.smtp_error)})."
+        ) from exc
+    except (OSError, smtplib.SMTPException) as exc:
+        raise _unreachable(settings, exc) from exc
+    return Connection(smtp, settings)
+
+
+# --- one message ----------------------------------------------------------------------------------------
+
+
+def render(message: EmailMessage, row: MailMessage, settings: MailSettings) -> bytes:
+    """The bytes handed to the server: the composer's message with the run's Message-ID, To the one
+    recipient, never Cc or Bcc; RFC 2047 headers, or RFC 6532 (UTF-8) when the address needs it."""
+    for header in ("Cc", "Bcc"):
+        if header in message:
+            raise ValueError(f"message {row.id} carries a {header} header")  # a bug of the composer
+    del message["Message-ID"]
+    message["Message-ID"] = row.message_id
+    if "From" not in message:
+        message["From"] = formataddr((settings.from_name, settings.from_address))
+    if "To" not in message:
+        message["To"] = row.address
+    if row.address.isascii():
+        return message.as_bytes(policy=email.policy.SMTP)
+    return message.as_bytes(policy=email.policy.SMTPUTF8)
+
+
+class _DroppedError(Exception):
+    def __init__(self, after_data: bool) -> None:
+        self.after_data = after_data
+
+
+def _transmit(connection: Connection, address: str, content: bytes) -> tuple[bool, int, str]:
+    """(accepted, code, reply) for one message to one recipient; raises ``_DroppedError`` when the connection
+    breaks, ``UserError`` when the server refuses the sender (then it refuses every message)."""
+    smtp = connection.smtp
+    settings = connection.settings
+    options: list[str] = []
+    if not content.isascii() and smtp.has_extn("8bitmime"):
+        options.append("BODY=8BITMIME")
+    if not (address.isascii() and settings.from_address.isascii()) and smtp.has_extn("smtputf8"):
+        options.append("SMTPUTF8")
+    try:
+        code, reply = smtp.mail(settings.from_address, options)
+        if code == 530 or (code >= 500 and b"tls" in reply.lower()):
+            smtp.rset()
+            raise UserError(
+                f"Der Mailserver „{settings.server_label}“ verlangt eine verschlüsselte Verbindung ({code} "
+                f"{_reply_text(reply)}). Bitte in den E-Mail-Einstellungen STARTTLS oder SSL/TLS wählen."
+            )
+        if code != 250:
+            smtp.rset()
+            raise UserError(
+                f"Der Mailserver „{settings.server_label}“ lehnt den Absender „{settings.from_address}“ ab "
+                f"({code} {_reply_text(reply)})."
+            )
+        code, reply = smtp.rcpt(address)
+        if code not in (250, 251):
+            smtp.rset()
+            return False, code, _reply_text(reply)
+    except smtplib.SMTPServerDisconnected as exc:
+        raise _DroppedError(after_data=False) from exc
+    except OSError as exc:
+        raise _DroppedError(after_data=False) from exc
+    try:
+        code, reply = smtp.data(content)
+    except smtplib.SMTPDataError as exc:
+        return False, exc.smtp_code, _reply_text(exc.smtp_error)
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _DroppedError(after_data=True) from exc
+    return True, code, _reply_text(reply)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
+
+
+def _wait(seconds: float, cancelled: Cancelled, sleep: Callable[[float], None]) -> None:
+    end = time.monotonic() + seconds
+    while not cancelled():
+        left = end - time.monotonic()
+        if left <= 0:
+            return
+        sleep(min(left, 0.2))
+
+
+@dataclass(frozen=True)
+class SendResult:
+    report: outbox.RunReport
+    cancelled: bool
+
+
+def send_run(  # noqa: PLR0917 (the signature the window and the command line call, agreed in issue 16)
+    database: Database,
+    run_id: int,
+    compose: Compose,
+    settings: MailSettings,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    *,
+    context: ssl.SSLContext | None = None,
+    today: dt.date | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendResult:
+    """Send the queued messages of run ``run_id`` (a new run, or one to continue: nobody twice).
+
+    First, messages a killed program left *sending* become *unknown* (listed in the report for a decision,
+    never resent). Each queued message is composed (``compose(row)``), rendered, stored and marked
+    *sending* (committed) before the server sees it, then *sent* or *failed* by the server's reply.
+    ``progress(done, total)`` after each message; ``cancelled()`` stops before the next one (the rest stay
+    queued). Raises ``UserError`` when no connection can be made (nothing changed), ``SendInterruptedError``
+    when it breaks mid-run.
+    """
+    cancelled = cancelled or (lambda: False)
+    outbox.recover_interrupted(database, run_id)
+    todo = outbox.queued_ids(database, run_id)
+    total = len(todo)
+    limit = settings.max_bytes
+    interval = 60.0 / settings.per_minute if settings.per_minute > 0 else 0.0
+    stopped = False
+    if todo:
+        connection = connect(settings, context=context)
+        try:
+            server_limit = 0
+            if connection.smtp.has_extn("size"):
+                server_limit = int(connection.smtp.esmtp_features.get("size", "0") or 0)
+            last = 0.0
+            for done, pk in enumerate(todo, start=1):
+                if cancelled():
+                    stopped = True
+                    break
+                if interval and last:
+                    _wait(interval - (time.monotonic() - last), cancelled, sleep)
+                    if cancelled():
+                        stopped = True
+                        break
+                row = outbox.load_message(database, pk)
+                message = compose(row)
+                content = render(message, row, settings)
+                subject = str(message.get("Subject", ""))
+                if not outbox.claim(database, pk, content, subject):
+                    continue  # another workplace has it
+                too_big = max(limit, 0) if not server_limit else min(limit, server_limit)
+                if len(content) > too_big:
+                    outbox.mark_failed(
+                        database,
+                        pk,
+                        None,
+                        f"Nicht gesendet: Die Nachricht ist {_megabytes(len(content))} groß; erlaubt sind "
+                        f"{_megabytes(too_big)}.",
+                    )
+                    continue
+                last = time.monotonic()
+                try:
+                    accepted, code, reply = _transmit(connection, row.address, content)
+                except _DroppedError as exc:
+                    if exc.after_data:
+                        outbox.mark_unknown(
+                            database,
+                            pk,
+                            "Die Verbindung brach ab, während der Mailserver die Nachricht hatte.",
+                        )
+                    else:
+                        outbox.release(database, pk)
+                    report = outbox.run_report(database, run_id)
+                    raise SendInterruptedError(
+                        f"Die Verbindung zum Mailserver „{settings.server_label}“ brach ab. "
+                        f"{report.summary()} Der Versand kann fortgesetzt werden; unklare Nachrichten "
+                        "werden nicht erneut gesendet, bis entschieden ist.",
+                        report,
+                    ) from None
+                except UserError:
+                    outbox.release(database, pk)
+                    raise
+                if accepted:
+                    outbox.mark_sent(database, pk, code, reply, today=today)
+                else:
+                    outbox.mark_failed(database, pk, code, reply)
+                if progress is not None:
+                    progress(done, total)
+        finally:
+            connection.close()
+    outbox.finish_if_done(database, run_id)
+    return SendResult(outbox.run_report(database, run_id), stopped)
+
+
+def send_test(settings: MailSettings, *, context: ssl.SSLContext | None = None) -> str:
+    """Send "Testnachricht an mich" to the From address; the server's reply. ``UserError`` otherwise."""
+    require_server(settings)
+    message = EmailMessage()
+    message["From"] = formataddr((settings.from_name, settings.from_address))
+    message["To"] = settings.from_address
+    message["Subject"] = "Testnachricht an mich"
+    message["Message-ID"] = f"<konferenz-test-{time.time_ns()}@{settings.from_address.rpartition('@')[2]}>"
+    message.set_content(
+        "Diese Nachricht hat das Programm Konferenz gesendet, um die E-Mail-Einstellungen zu prüfen.\n\n"
+        f"Mailserver: {settings.server_label}\nBenutzer: {settings.user or '(keine Anmeldung)'}\n"
+    )
+    connection = connect(settings, context=context)
+    try:
+        address = settings.from_address
+        content = message.as_bytes(policy=email.policy.SMTP if address.isascii() else email.policy.SMTPUTF8)
+        try:
+            accepted, code, reply = _transmit(connection, address, content)
+        except _DroppedError:
+            raise UserError(
+                f"Die Verbindung zum Mailserver „{settings.server_label}“ brach während der Testnachricht ab."
+            ) from None
+        if not accepted:
+            raise UserError(
+                f"Der Mailserver hat die Testnachricht an „{address}“ abgelehnt ({code} {reply})."
+            )
+        return f"{code} {reply}"
+    finally:
+        connection.close()
+
+
+@dataclass(frozen=True)
+class InvitationSending:
+    """The outcome of ``send_invitations``: the run, its result, and who gets a letter instead."""
+
+    run_id: int
+    result: SendResult
+    letters: list[int]
+    #: left out: they have this e-mail already (``outbox.RecipientPlan.already``)
+    already: list[int] = field(default_factory=list)
+
+
+def send_invitations(  # noqa: PLR0917 (as send_run)
+    database: Database,
+    conference_year: int,
+    template: str,
+    statuses: Iterable[InvitationStatus] | None,
+    compose: Compose,
+    settings: MailSettings,
+    *,
+    attachments: Iterable[str] = (),
+    invitation_ids: Iterable[int] | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    context: ssl.SSLContext | None = None,
+    again: bool = False,
+) -> InvitationSending:
+    """The whole e-mail run for ``konferenz mail --send``: choose the recipients (``outbox.plan_recipients``),
+    create the run (one queued message each) and send it (``send_run``). ``letters``: the invitations
+    without a usable address (they get a letter). A run that breaks off is continued with ``send_run``
+    on ``outbox.open_runs``."""
+    require_server(settings)
+    plan = outbox.plan_recipients(database, conference_year, template, statuses, invitation_ids, again=again)
+    if not plan.email:
+        raise UserError(
+            f"Keine E-Mail zu versenden: {len(plan.already)} der gewählten Einladungen haben diese E-Mail schon "
+            f"bekommen, {len(plan.letter)} haben keine (funktionierende) E-Mail-Adresse."
+            + (" Mit --erneut wird sie noch einmal gesendet." if plan.already else "")
+        )
+    created = outbox.create_run(
+        database,
+        plan.conference_id,
+        template,
+        plan.email,
+        from_address=settings.from_address,
+        attachments=attachments,
+    )
+    result = send_run(database, created.run_id, compose, settings, progress, cancelled, context=context)
+    return InvitationSending(created.run_id, result, plan.letter, plan.already)

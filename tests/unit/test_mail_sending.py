@@ -1,0 +1,370 @@
+"""Sending a run through a real SMTP server (aiosmtpd, started here): every message once, the states
+written before and after, refusals, a dropped connection, wrong credentials, TLS required, certificates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import keyring
+import pytest
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from smtp_server import PASSWORD, USER, Handler, MemoryKeyring, client_context, make_certificate, start_server
+
+from konferenz.enums import Channel, InvitationStatus, MailState
+from konferenz.errors import UserError
+from konferenz.mail import outbox, smtp
+from konferenz.mail.settings import MailSettings, load_mail_settings, save_mail_settings
+from konferenz.storage.db import Database
+from konferenz.storage.models import Conference, Invitation, MailMessage, Person, Setting
+
+NAMES = [
+    ("Ayşe", "Öztürk", "ayse@example.org"),
+    ("Олена", "Шевченко", "olena@example.org"),
+    ("Nguyễn", "Thị Minh", "minh@example.org"),
+    ("فاطمة", "الزهراء", "fatima@example.org"),
+    ("Anna", "Schmidt", "anna@example.org"),
+    ("Jan", "de Vries", "jan@example.org"),
+]
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+def conference_with_invitees(db: Database, names: list[tuple[str, str, str]] = NAMES) -> int:
+    with db.session() as s:
+        conf = Conference(year=2027, title="Integrationskonferenz 2027")
+        s.add(conf)
+        s.flush()
+        for first, last, address in names:
+            person = Person(first_name=first, last_name=last, email=address)
+            s.add(person)
+            s.flush()
+            s.add(Invitation(conference_id=conf.id, person_id=person.id))
+        return conf.id
+
+
+def compose(row: MailMessage) -> EmailMessage:
+    """A small composer as the caller gives one: the run's template and the invitee's name."""
+    from konferenz.storage.db import open_database
+
+    message = EmailMessage()
+    message["Subject"] = f"Einladung ({row.run.template}) für {row.address}"
+    message["From"] = "Kreis Borken <kiz@kreis-borken.de>"
+    message["To"] = row.address
+    message.set_content(f"Guten Tag,\nSie sind eingeladen. Nachricht {row.id}.\n")
+    message.add_alternative(
+        f"<p>Guten Tag,</p><p>Sie sind eingeladen. Nachricht {row.id}.</p>", subtype="html"
+    )
+    del open_database
+    return message
+
+
+def settings_for(port: int, **changes: object) -> MailSettings:
+    values: dict[str, object] = {
+        "from_address": "kiz@kreis-borken.de",
+        "from_name": "Kreis Borken – Kommunales Integrationszentrum",
+        "host": "127.0.0.1",
+        "port": port,
+        "security": "none",
+        "user": "",
+        "per_minute": 0,
+    }
+    values.update(changes)
+    return MailSettings(**values)  # type: ignore[arg-type]
+
+
+def new_run(db: Database, template: str = "einladung") -> int:
+    plan = outbox.plan_recipients(db, 2027, template)
+    return outbox.create_run(
+        db, plan.conference_id, template, plan.email, from_address="kiz@kreis-borken.de"
+    ).run_id
+
+
+def states(db: Database, run_id: int) -> dict[str, MailState]:
+    with db.read_session() as s:
+        return dict(
+            s.execute(
+                sa.select(MailMessage.address, MailMessage.state).where(MailMessage.run_id == run_id)
+            ).all()
+        )
+
+
+def test_every_recipient_gets_one_message_and_the_invitation_records_it(db: Database) -> None:
+    conference_with_invitees(db)
+    handler = Handler()
+    server = start_server(handler)
+    try:
+        run_id = new_run(db)
+        seen: list[tuple[int, int]] = []
+        result = smtp.send_run(
+            db, run_id, compose, settings_for(server.port), lambda d, t: seen.append((d, t))
+        )
+    finally:
+        server.stop()
+    assert handler.count_by_address() == {address: 1 for _, _, address in NAMES}
+    assert result.report.count(MailState.SENT) == len(NAMES) and not result.cancelled
+    assert seen[-1] == (len(NAMES), len(NAMES))
+    with db.read_session() as s:
+        rows = s.scalars(sa.select(MailMessage).where(MailMessage.run_id == run_id)).all()
+        invitations = s.scalars(sa.select(Invitation)).all()
+        finished = outbox.run_report(db, run_id).finished_at
+    by_id = {item.message["Message-ID"].strip(): item for item in handler.received}
+    for row in rows:
+        # the message recorded is byte for byte what the server received, under the run's Message-ID
+        assert row.state is MailState.SENT and row.smtp_code == 250
+        assert row.content is not None and row.size == len(row.content)
+        received = by_id[row.message_id]
+        assert received.recipients == [row.address]
+        assert received.message["To"] == row.address
+        assert "Cc" not in received.message and "Bcc" not in received.message
+    assert all(
+        (inv.invitation_channel, inv.invited_on, inv.letter_template, inv.status)
+        == (Channel.EMAIL, dt.date.today(), "einladung", InvitationStatus.INVITED)
+        for inv in invitations
+    )
+    assert finished is not None
+
+
+def test_a_refused_recipient_is_failed_and_marked_failing_on_the_person(db: Database) -> None:
+    conference_with_invitees(db)
+    handler = Handler(refuse={"olena@example.org"})
+    server = start_server(handler)
+    try:
+        run_id = new_run(db)
+        report = smtp.send_run(db, run_id, compose, settings_for(server.port)).report
+    finally:
+        server.stop()
+    assert "olena@example.org" not in handler.count_by_address()
+    assert len(handler.received) == len(NAMES) - 1
+    assert states(db, run_id)["olena@example.org"] is MailState.FAILED
+    assert [(line.address, line.smtp_code) for line in report.failed] == [("olena@example.org", 550)]
+    with db.read_session() as s:
+        person = s.scalars(sa.select(Person).where(Person.email == "olena@example.org")).one()
+        inv = s.scalars(sa.select(Invitation).where(Invitation.person_id == person.id)).one()
+        others = s.scalars(sa.select(Person).where(Person.email != "olena@example.org")).all()
+    assert person.email_failing == "550 5.1.1 Empfänger unbekannt / user unknown"
+    assert person.email_failing_at is not None
+    assert inv.invitation_channel is None and inv.status is InvitationStatus.PLANNED
+    assert all(p.email_failing == "" for p in others)
+    # the next run gives her a letter instead
+    plan = outbox.plan_recipients(db, 2027, "einladung")
+    assert inv.id in plan.letter and len(plan.email) == len(NAMES) - 1
+
+
+def test_a_dropped_connection_leaves_the_message_unknown_and_the_rest_queued(db: Database) -> None:
+    conference_with_invitees(db)
+    handler = Handler(drop_after=2)
+    server = start_server(handler)
+    try:
+        run_id = new_run(db)
+        with pytest.raises(smtp.SendInterruptedError, match="brach ab") as caught:
+            smtp.send_run(db, run_id, compose, settings_for(server.port))
+        assert caught.value.report.count(MailState.SENT) == 2
+        assert caught.value.report.count(MailState.UNKNOWN) == 1
+        assert caught.value.report.count(MailState.QUEUED) == len(NAMES) - 3
+        unknown = [line.message_id for line in caught.value.report.unknown]
+        # continue: the rest goes, the unknown one is not resent blindly
+        handler.drop_after = None
+        report = smtp.send_run(db, run_id, compose, settings_for(server.port)).report
+        assert report.count(MailState.SENT) == len(NAMES) - 1 and report.unknown
+        assert report.finished_at is None
+        assert [r.run_id for r in outbox.open_runs(db)] == [run_id]
+        assert all(n == 1 for n in handler.count_by_address().values())
+        assert len(handler.received) == len(NAMES) - 1
+        # staff decide: resend it
+        outbox.decide_unknown(db, unknown, delivered=False)
+        report = smtp.send_run(db, run_id, compose, settings_for(server.port)).report
+    finally:
+        server.stop()
+    assert report.count(MailState.SENT) == len(NAMES) and report.finished_at is not None
+    assert handler.count_by_address() == {address: 1 for _, _, address in NAMES}
+    assert outbox.open_runs(db) == []
+
+
+def test_unknown_recorded_as_delivered_records_the_invitation(db: Database) -> None:
+    conference_with_invitees(db, NAMES[:2])
+    run_id = new_run(db)
+    pk = outbox.queued_ids(db, run_id)[0]
+    assert outbox.claim(db, pk, b"Subject: x\r\n\r\nx\r\n", "x")
+    assert not outbox.claim(db, pk, b"other", "y")  # nobody takes it twice
+    assert outbox.recover_interrupted(db) == [pk]  # the program was killed here
+    with pytest.raises(UserError, match="nicht „unklar“"):
+        outbox.decide_unknown(db, [outbox.queued_ids(db, run_id)[0]], delivered=True)
+    changes = outbox.decide_unknown(db, [pk], delivered=True)
+    assert "invitations" in changes.kinds
+    with db.read_session() as s:
+        msg = s.get(MailMessage, pk)
+        assert msg is not None and msg.state is MailState.SENT
+        inv = s.get(Invitation, msg.invitation_id)
+        assert inv is not None and inv.invitation_channel is Channel.EMAIL
+
+
+def test_cancel_stops_before_the_next_message(db: Database) -> None:
+    conference_with_invitees(db)
+    handler = Handler()
+    server = start_server(handler)
+    try:
+        run_id = new_run(db)
+        result = smtp.send_run(
+            db, run_id, compose, settings_for(server.port), cancelled=lambda: len(handler.received) >= 2
+        )
+    finally:
+        server.stop()
+    assert result.cancelled and len(handler.received) == 2
+    assert result.report.count(MailState.QUEUED) == len(NAMES) - 2
+
+
+def test_throttle_waits_between_messages(db: Database) -> None:
+    conference_with_invitees(db, NAMES[:3])
+    handler = Handler()
+    server = start_server(handler)
+    waited: list[float] = []
+    try:
+        run_id = new_run(db)
+        smtp.send_run(db, run_id, compose, settings_for(server.port, per_minute=600), sleep=waited.append)
+    finally:
+        server.stop()
+    assert len(handler.received) == 3
+    assert waited and all(0 < w <= 0.1 for w in waited)
+
+
+def test_a_too_large_message_is_not_sent(db: Database) -> None:
+    conference_with_invitees(db, NAMES[:2])
+    handler = Handler()
+    server = start_server(handler)
+
+    def big(row: MailMessage) -> EmailMessage:
+        message = compose(row)
+        if row.address == NAMES[0][2]:
+            message.add_attachment(b"\0" * (2 * 1024 * 1024), maintype="application", subtype="pdf")
+        return message
+
+    try:
+        run_id = new_run(db)
+        report = smtp.send_run(db, run_id, big, settings_for(server.port, max_megabytes=1)).report
+    finally:
+        server.stop()
+    assert [line.address for line in report.failed] == [NAMES[0][2]]
+    assert "groß" in report.failed[0].smtp_reply
+    assert handler.count_by_address() == {NAMES[1][2]: 1}
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    return make_certificate(tmp_path)
+
+
+def test_starttls_and_login_with_the_password_from_the_keyring(
+    db: Database, certificate: tuple[Path, Path], memory_keyring: MemoryKeyring
+) -> None:
+    conference_with_invitees(db, NAMES[:2])
+    handler = Handler()
+    server = start_server(handler, tls=certificate, auth=True, require_starttls=True)
+    settings = settings_for(server.port, security="starttls", user=USER)
+    try:
+        smtp.store_password(settings, PASSWORD)
+        assert memory_keyring.store == {("Konferenz SMTP", f"{USER}@127.0.0.1"): PASSWORD}
+        run_id = new_run(db)
+        report = smtp.send_run(db, run_id, compose, settings, context=client_context(certificate[0])).report
+        assert smtp.send_test(settings, context=client_context(certificate[0])).startswith("250")
+    finally:
+        server.stop()
+    assert report.count(MailState.SENT) == 2 and len(handler.received) == 3
+    assert handler.received[-1].message["Subject"] == "Testnachricht an mich"
+    save_mail_settings(db, settings)
+    with db.read_session() as s:
+        values = [str(v) for v in s.scalars(sa.select(Setting.value))]
+        assert load_mail_settings(s) == settings
+    assert not any(PASSWORD in v for v in values)  # never in the database
+
+
+def test_wrong_credentials_are_a_german_message_and_nothing_is_sent(
+    db: Database, certificate: tuple[Path, Path]
+) -> None:
+    conference_with_invitees(db, NAMES[:2])
+    handler = Handler()
+    server = start_server(handler, tls=certificate, auth=True, require_starttls=True)
+    settings = settings_for(server.port, security="starttls", user=USER)
+    try:
+        smtp.store_password(settings, "falsch")
+        run_id = new_run(db)
+        with pytest.raises(UserError, match=r"hat die Anmeldung als .* abgelehnt"):
+            smtp.send_run(db, run_id, compose, settings, context=client_context(certificate[0]))
+    finally:
+        server.stop()
+    assert handler.received == []
+    assert set(states(db, run_id).values()) == {MailState.QUEUED}
+
+
+def test_missing_password_is_named(db: Database, certificate: tuple[Path, Path]) -> None:
+    server = start_server(Handler(), tls=certificate, auth=True)
+    try:
+        with pytest.raises(UserError, match="kein Kennwort gespeichert"):
+            smtp.send_test(
+                settings_for(server.port, security="starttls", user=USER),
+                context=client_context(certificate[0]),
+            )
+    finally:
+        server.stop()
+
+
+def test_tls_required_by_the_server(db: Database, certificate: tuple[Path, Path]) -> None:
+    conference_with_invitees(db, NAMES[:2])
+    handler = Handler()
+    server = start_server(handler, tls=certificate, require_starttls=True)
+    try:
+        run_id = new_run(db)
+        with pytest.raises(UserError, match="verlangt eine verschlüsselte Verbindung"):
+            smtp.send_run(db, run_id, compose, settings_for(server.port, security="none"))
+    finally:
+        server.stop()
+    assert handler.received == []
+    assert set(states(db, run_id).values()) == {MailState.QUEUED}
+
+
+def test_an_untrusted_certificate_is_a_german_message(certificate: tuple[Path, Path]) -> None:
+    server = start_server(Handler(), tls=certificate)
+    try:
+        with pytest.raises(
+            UserError, match=r"Zertifikat des Mailservers „127\.0\.0\.1“ ist nicht vertrauenswürdig"
+        ):
+            smtp.send_test(settings_for(server.port, security="starttls"))
+    finally:
+        server.stop()
+
+
+def test_no_starttls_offered(certificate: tuple[Path, Path]) -> None:
+    server = start_server(Handler())
+    try:
+        with pytest.raises(UserError, match="bietet kein STARTTLS an"):
+            smtp.send_test(settings_for(server.port, security="starttls"))
+    finally:
+        server.stop()
+
+
+def test_unreachable_host() -> None:
+    from smtp_server import free_port
+
+    with pytest.raises(UserError, match="ist nicht erreichbar"):
+        smtp.send_test(settings_for(free_port()))
+
+
+def test_settings_are_checked_with_german_messages(db: Database) -> None:
+    with pytest.raises(UserError, match="Absenderadresse: „kein-at“ ist keine E-Mail-Adresse"):
+        save_mail_settings(db, MailSettings(from_address="kein-at"))
+    with pytest.raises(UserError, match="Verschlüsselung"):
+        save_mail_settings(db, MailSettings(security="tls13"))
+    with pytest.raises(UserError, match="unvollständig"):
+        smtp.send_test(MailSettings())
