@@ -3,7 +3,8 @@
 Erasure keeps the person's row (anonymised) with its category, municipality and invitations, so the
 attendance counts and statistics of past conferences do not change; everything that names or reaches the
 person goes: names, contact data, free text (also on the person's invitations), roles, tags, consents, links
-to agenda items, archived letters to the person, and the old and new values in the audit log (the person's
+to agenda items, archived letters and e-mails to the person (with a mail server's refusal of the address), and
+the old and new values in the audit log (the person's
 entries, those of duplicates merged into the person, and the free texts of the person's invitations). A
 deletion log entry keeps only a keyed hash of the id, the date and the reason.
 
@@ -72,6 +73,7 @@ from konferenz.storage.models import (
     Forum,
     ImportBatch,
     Invitation,
+    MailMessage,
     MinutesEntry,
     Organisation,
     Person,
@@ -398,8 +400,10 @@ def _erase(session: Session, person_id: int, reason: str) -> ErasureResult:
     for attr in (
         "title", "first_name", "name_prefix", "custom_salutation", "function", "mobile", "notes",
         "street", "po_box", "postal_code", "city", "country", "email", "phone", "search_text",
+        "email_failing",
     ):  # fmt: skip
         setattr(person, attr, "")
+    person.email_failing_at = None
     person.last_name = ANONYMOUS
     person.gender = Gender.UNKNOWN
     person.anonymised_at = dt.datetime.now().replace(microsecond=0)
@@ -412,6 +416,8 @@ def _erase(session: Session, person_id: int, reason: str) -> ErasureResult:
     own = sa.select(Invitation.id).where(Invitation.person_id == person_id).scalar_subquery()
     documents = s.execute(sa.delete(ArchivedDocument).where(ArchivedDocument.invitation_id.in_(own)))
     removed = int(getattr(documents, "rowcount", 0) or 0)
+    # the e-mails sent to the person name and address them (header, text, attachments): they go too
+    s.execute(sa.delete(MailMessage).where(MailMessage.invitation_id.in_(own)))
     removed += _scrub_documents(s, person_id, slugs, rename=full_name)
     s.execute(
         sa.update(Invitation)

@@ -64,6 +64,9 @@ KINDS_OF_TABLE: dict[str, frozenset[str]] = {
     "forum": frozenset({CONFERENCES}),
     "invitation": frozenset({INVITATIONS}),
     "archived_document": frozenset({INVITATIONS}),
+    # an e-mail run records its sendings on the invitations (channel, date, state of each message)
+    "mail_run": frozenset({INVITATIONS}),
+    "mail_message": frozenset({INVITATIONS}),
     "agenda_item": frozenset({AGENDA}),
     "agenda_person": frozenset({AGENDA}),
     "minutes_entry": frozenset({MINUTES}),

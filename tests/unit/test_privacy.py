@@ -728,3 +728,35 @@ def test_erasure_summary_names_what_was_removed() -> None:
         none.summary("Person 7")
         == "Person 7 wurde anonymisiert; 0 Einladungen bleiben für die Statistik erhalten."
     )
+
+
+def test_erase_removes_the_e_mails_to_the_person(db: Database, person: int) -> None:
+    """The e-mails sent to the person (address, message with name and attachments) and a mail server's
+    refusal of the address go with the erasure; other persons' e-mails of the same run stay."""
+    from konferenz.mail import outbox
+    from konferenz.storage.models import MailMessage
+
+    with db.session() as s:
+        conf = Conference(year=2031, title="Integrationskonferenz 2031")
+        s.add(conf)
+        s.flush()
+        mine = Invitation(conference_id=conf.id, person_id=person)
+        kaya = s.scalars(sa.select(Person.id).where(Person.last_name == "Kaya")).one()
+        theirs = Invitation(conference_id=conf.id, person_id=kaya)
+        s.add_all([mine, theirs])
+        s.flush()
+        ids, conf_id = (mine.id, theirs.id), conf.id
+        p = s.get(Person, person)
+        assert p is not None
+        p.email_failing = "550 5.1.1 ayse.oeztuerk@example.org: user unknown"
+    recipients = [
+        outbox.Recipient(ids[0], "ayse.oeztuerk@example.org"),
+        outbox.Recipient(ids[1], "m.kaya@example.org"),
+    ]
+    outbox.create_run(db, conf_id, "einladung", recipients, from_address="ki@kreis-borken.de")
+    erase_person(db, person, "Widerspruch")
+    with db.read_session() as s:
+        left = s.execute(sa.select(MailMessage.invitation_id, MailMessage.address)).all()
+        p = s.get(Person, person)
+        assert p is not None and p.email_failing == "" and p.email_failing_at is None
+    assert [tuple(r) for r in left] == [(ids[1], "m.kaya@example.org")]
