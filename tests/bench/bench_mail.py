@@ -1,0 +1,121 @@
+"""mail_ratio: 1,000 personalised e-mails, each with the person's letter as PDF, composed and delivered to a
+local SMTP server (aiosmtpd, in the same process) with this program's code – letter content from the
+database, the message with both parts, the outbox's state of every message, SMTP – divided by the time to
+render the same 1,000 personal PDFs alone, measured in one run (issue 16: ≤ 1.3).
+
+One subprocess on the offscreen platform; the database is a copy of the 10,000-person demo, so the run's
+records do not stay.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from common import BenchContext, Result
+
+MESSAGES = 1000
+
+SCRIPT = r"""
+import json, sys, time
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from konferenz.enums import InvitationStatus, MailState
+from konferenz.mail import smtp
+from konferenz.mail.messages import Attachment, compose, letter_attachment_name, mail_contents
+from konferenz.mail.settings import MailSettings
+from konferenz.storage.db import open_database
+from konferenz.storage.models import Conference
+from ui.paper.canvas import ensure_application
+from ui.paper.mail_attachments import letter_pdf
+
+class Count:
+    received = 0
+    async def handle_DATA(self, server, session, envelope):
+        Count.received += 1
+        return "250 2.0.0 Ok"
+
+ensure_application()
+database = open_database(sys.argv[1], create=False)
+wanted = int(sys.argv[2])
+import socket
+with socket.socket() as probe:
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+controller = Controller(Count(), hostname="127.0.0.1", port=port)
+controller.start()
+settings = MailSettings(from_address="ki@kreis-borken.de", from_name="Kommunales Integrationszentrum",
+                        host="127.0.0.1", port=port, security="none", per_minute=0)
+template = "einladung"
+everyone = list(InvitationStatus)
+# the invitations with an address of the newest conferences, until there are enough
+batches = []
+with database.read_session() as s:
+    years = list(s.scalars(sa.select(Conference.year).order_by(Conference.year.desc())))
+for year in years:
+    missing = wanted - sum(len(ids) for _, ids in batches)
+    if missing <= 0:
+        break
+    items = [i for i in mail_contents(database, year, everyone, template=template) if i.recipient.address]
+    batches.append((year, [i.recipient.invitation_id for i in items[:missing]]))
+
+def ours():
+    sent = 0
+    for year, ids in batches:
+        items = {i.recipient.invitation_id: i for i in mail_contents(database, year, everyone, ids, template=template)}
+        def make(message):
+            item = items[message.invitation_id]
+            pdf = Attachment(letter_attachment_name(template), "application/pdf", letter_pdf(item.letter))
+            return compose(item.letter, item.recipient, settings, [pdf])
+        result = smtp.send_invitations(database, year, template, everyone, make, settings,
+                                       attachments=["brief"], invitation_ids=ids, again=True)
+        sent += result.result.report.count(MailState.SENT)
+    return sent
+
+def bare():
+    letters = []
+    for year, ids in batches:
+        letters += [i.letter for i in mail_contents(database, year, everyone, ids, template=template)]
+    start = time.perf_counter()
+    for letter in letters:
+        letter_pdf(letter)
+    return time.perf_counter() - start, len(letters)
+
+bare()  # warm up: fonts, templates
+t_bare, n = bare()
+before = Count.received
+start = time.perf_counter()
+sent = ours()
+t_ours = time.perf_counter() - start
+controller.stop()
+assert Count.received - before == sent == n, (Count.received - before, sent, n)
+print(json.dumps({"ours": t_ours, "bare": t_bare, "messages": sent}))
+"""
+
+
+def run(ctx: BenchContext) -> list[Result]:
+    demo = ctx.demo_db(10_000)
+    with tempfile.TemporaryDirectory(dir=ctx.work) as folder:
+        copy = Path(folder) / "mail.sqlite"
+        shutil.copy(demo, copy)
+        out = subprocess.run(
+            [sys.executable, "-c", SCRIPT, str(copy), str(MESSAGES)],
+            check=False,
+            cwd=ctx.root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+    if out.returncode != 0:
+        raise RuntimeError(f"bench_mail failed:\n{out.stderr}")
+    measured = json.loads(out.stdout.strip().splitlines()[-1])
+    print(
+        f"  {measured['messages']} E-Mails mit Brief-PDF an den SMTP-Server: {measured['ours']:.2f} s, "
+        f"dieselben PDFs allein: {measured['bare']:.2f} s"
+    )
+    return [Result("mail_ratio", measured["ours"] / measured["bare"], "ratio", 1.3)]
