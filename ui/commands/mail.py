@@ -29,6 +29,16 @@ ATTACHMENTS = ("brief", "programm", "rueckmeldebogen", "ics")
 _SPELLINGS = {"rückmeldebogen": "rueckmeldebogen", "kalender": "ics", "programme": "programm"}
 
 
+def _ids(text: str | None) -> set[int]:
+    """``--per-brief 12,40``: the invitation numbers."""
+    if not text:
+        return set()
+    try:
+        return {int(part) for part in text.replace(" ", "").split(",") if part}
+    except ValueError:
+        raise UserError(f"--per-brief: „{text}“ sind keine Einladungsnummern (z. B. 12,40).") from None
+
+
 def parse_attachments(text: str | None) -> frozenset[str]:
     """ "brief,ics" → {"brief", "ics"}; a German ``UserError`` naming an unknown one."""
     if not text:
@@ -237,6 +247,8 @@ def _send(args: argparse.Namespace, *, resume: int | None) -> int:
                 letters: list[int] = []
             else:
                 status = _status(args.status)
+                by_post = _ids(args.by_post)
+                chosen_ids = [i for i in by_invitation if i not in by_post] if by_post else None
                 sending = smtp.send_invitations(
                     database,
                     args.conference,
@@ -245,10 +257,11 @@ def _send(args: argparse.Namespace, *, resume: int | None) -> int:
                     make,
                     settings,
                     attachments=sorted(wanted),
+                    invitation_ids=chosen_ids,
                     progress=progress_printer("Sende"),
                     again=args.again,
                 )
-                result, letters = sending.result, sending.letters
+                result, letters = sending.result, [*sending.letters, *sorted(by_post)]
                 if sending.already:
                     print(
                         f"{number(len(sending.already))} Einladung(en) haben diese E-Mail schon – nicht noch einmal "
@@ -326,6 +339,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=int,
         metavar="NR",
         help="über die unklaren Nachrichten des Versands NR entscheiden",
+    )
+    mail.add_argument(
+        "--per-brief",
+        dest="by_post",
+        metavar="NR,NR",
+        help="(mit --send) diese Einladungen per Brief statt per E-Mail (Nummern aus der Einladungsliste)",
     )
     mail.add_argument(
         "--erneut",
