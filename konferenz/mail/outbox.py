@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from konferenz import paths
 from konferenz.enums import Channel, InvitationStatus, MailPurpose, MailState
@@ -170,15 +170,19 @@ def claim(database: Database, message_pk: int, content: bytes, subject: str) -> 
 
 
 def _message(s: sa.orm.Session, message_pk: int) -> MailMessage:
-    return s.scalars(
-        sa.select(MailMessage)
-        .where(MailMessage.id == message_pk)
-        .options(
-            selectinload(MailMessage.run),
-            selectinload(MailMessage.invitation).selectinload(Invitation.person),
-            selectinload(MailMessage.invitation).selectinload(Invitation.organisation),
+    return (
+        s.scalars(
+            sa.select(MailMessage)
+            .where(MailMessage.id == message_pk)
+            .options(  # one query (this runs twice for every message sent)
+                joinedload(MailMessage.run),
+                joinedload(MailMessage.invitation).joinedload(Invitation.person),
+                joinedload(MailMessage.invitation).joinedload(Invitation.organisation),
+            )
         )
-    ).one()
+        .unique()
+        .one()
+    )
 
 
 def _holder(msg: MailMessage) -> Person | Organisation | None:

@@ -97,7 +97,7 @@ def test_drafts_folder(demo: Path, tmp_path: Path) -> None:
     [
         (["--preview", "999999", "-o", "x.eml"], ["Die Einladung 999999 gibt es"]),
         (["--preview", "1"], ["--preview braucht -o"]),
-        (["--send"], ["noch nicht verfügbar"]),
+        (["--send"], ["E-Mail-Einstellungen sind unvollständig", "Mailserver"]),
         (["--eml-ordner", "d", "--anlagen", "brief,foto"], ["„foto“ gibt es nicht"]),
         (["--eml-ordner", "d", "--template", "gibtsnicht"], ["Die Vorlage „gibtsnicht“ gibt es nicht"]),
         (["--eml-ordner", "d", "--status", "unklar"], ["Status"]),
