@@ -277,6 +277,10 @@ class ConferenceActions:
     copy_conference: QAction
     invite: QAction
     reminders: QAction
+    #: e-mail: "Einladungen versenden" (also reminders and thanks), the reminder by e-mail, the settings
+    send_mail: QAction
+    mail_reminders: QAction
+    mail_settings: QAction
     checkin: QAction
     statistics: QAction
     #: submenu "Drucken": paper for the chosen conference (and the selected invitations)
@@ -340,6 +344,27 @@ def create_conference_actions(parent: QObject) -> ConferenceActions:
             _tr("E&rinnerungsliste"),
             tip=_tr("Alle, die nach der Rückmeldefrist noch nicht geantwortet haben"),
             name="action_reminders",
+        ),
+        send_mail=_action(
+            parent,
+            _tr("Einladungen per E-&Mail …"),
+            tip=_tr(
+                "Persönliche E-Mails mit Anlagen über den Mailserver des Amts; wer keine Adresse hat, "
+                "bekommt einen Brief. Vorschau, Entwürfe, Senden mit Bericht"
+            ),
+            name="action_send_mail",
+        ),
+        mail_reminders=_action(
+            parent,
+            _tr("Er&innerung per E-Mail …"),
+            tip=_tr("Die Erinnerungsliste zeigen und allen darin die Erinnerung per E-Mail senden"),
+            name="action_mail_reminders",
+        ),
+        mail_settings=_action(
+            parent,
+            _tr("E-Mail-Einstellun&gen …"),
+            tip=_tr("Absender, Antwortadresse, Mailserver, Kennwort (im Kennwortspeicher), Testnachricht"),
+            name="action_mail_settings",
         ),
         checkin=_action(
             parent,

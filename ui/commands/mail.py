@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING
 from konferenz.errors import UserError
 from ui.commands.cli import EXIT_OK, add_db_argument, number, opened, progress_printer
 from ui.commands.paper import STATUS_HELP, _output, _status, _write
+from ui.paper.mail_attachments import ATTACHMENTS
+from ui.paper.mail_attachments import Attacher as _Attacher
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
     from konferenz.enums import InvitationStatus
     from konferenz.mail import outbox
-    from konferenz.mail.messages import Attachment, MailContent
+    from konferenz.mail.messages import MailContent
     from konferenz.mail.settings import MailSettings
 
-#: the attachments ``--anlagen`` knows, in the order they are attached
-ATTACHMENTS = ("brief", "programm", "rueckmeldebogen", "ics")
 _SPELLINGS = {"rückmeldebogen": "rueckmeldebogen", "kalender": "ics", "programme": "programm"}
 
 
@@ -55,38 +55,6 @@ def parse_attachments(text: str | None) -> frozenset[str]:
             )
         chosen.add(word)
     return frozenset(chosen)
-
-
-class _Attacher:
-    """The attachments of each message; the programme and the calendar entry are made once per run."""
-
-    def __init__(self, wanted: frozenset[str], template: str, calendar: bytes) -> None:
-        self.wanted = wanted
-        self.template = template
-        self.calendar = calendar
-        self.programme: bytes | None = None
-
-    def __call__(self, item: MailContent) -> list[Attachment]:
-        from konferenz.mail.calendar import MIME_TYPE
-        from konferenz.mail.messages import Attachment, letter_attachment_name
-        from ui.paper.mail_attachments import letter_pdf, programme_pdf, reply_form_pdf
-
-        letter = item.letter
-        files = []
-        if "brief" in self.wanted:
-            name = letter_attachment_name(self.template)
-            files.append(Attachment(name, "application/pdf", letter_pdf(letter)))
-        if "programm" in self.wanted and letter.programme is not None:
-            if self.programme is None:
-                self.programme = programme_pdf(letter.programme)
-            files.append(Attachment("Programm.pdf", "application/pdf", self.programme))
-        if "rueckmeldebogen" in self.wanted and letter.reply_form is not None:
-            files.append(
-                Attachment("Rückmeldebogen.pdf", "application/pdf", reply_form_pdf(letter.reply_form))
-            )
-        if "ics" in self.wanted:
-            files.append(Attachment("Termin.ics", MIME_TYPE, self.calendar))
-        return files
 
 
 def _prepare(

@@ -349,6 +349,41 @@ class ConferencesArea(QWidget):
             QMessageBox.warning(self, self.tr("Serienbriefe"), exc.message)
             return None
 
+    def open_mail(
+        self, template: str = "einladung", ids: list[int] | None = None, *, use_selection: bool = False
+    ) -> QWidget | None:
+        """Konferenz → Einladungen per E-Mail …: the e-mail run of the chosen conference."""
+        conf_id = self._need_conference(self.tr("Einladungen versenden"))
+        if conf_id is None:
+            return None
+        from ui.paper.dialogs.mail_dialog import open_mail_dialog
+
+        chosen = self._selected_invitations() if ids is None else ids
+        try:
+            return open_mail_dialog(
+                self.ctx, self, conf_id, chosen, template=template, use_selection=use_selection
+            )
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("Einladungen versenden"), exc.message)
+            return None
+
+    def mail_reminders(self) -> QWidget | None:
+        """Konferenz → Erinnerung per E-Mail …: the Erinnerungsliste, and the reminder to everyone in it by
+        e-mail (template erinnerung; who has no address gets a letter) through the same dialog."""
+        ids = self.show_reminders()
+        if not ids:
+            return None
+        return self.open_mail("erinnerung", ids, use_selection=True)
+
+    def edit_mail_settings(self) -> QWidget:
+        """Konferenz → E-Mail-Einstellungen …"""
+        from ui.paper.dialogs.mail_settings_dialog import MailSettingsDialog
+
+        dialog = MailSettingsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def open_print(self, kind: str) -> QWidget | None:
         """Konferenz → Drucken → Adressetiketten, Namensschilder, Unterschriftenliste, Teilnehmerliste."""
         titles = {

@@ -14,6 +14,7 @@ import sys
 import time
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -23,6 +24,9 @@ from konferenz.errors import UserError
 from konferenz.lists.source import format_count
 from konferenz.storage.db import Database
 from ui.shell.application import create_application
+
+if TYPE_CHECKING:
+    from ui.shell.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +94,18 @@ def run_window(database: Database) -> int:
     window = MainWindow(database)
     window.lists_loaded.connect(startup_finished)
     window.lists_loaded.connect(lambda: start_daily_backup(database))
+    after_start(window)
     window.show()
     return int(app.exec())
+
+
+def after_start(window: MainWindow) -> None:
+    """Once the lists are shown: an e-mail run the program did not finish (killed, connection lost) is
+    offered to continue (``ui.paper.dialogs.mail_sending.offer_open_runs``)."""
+    from ui.paper.dialogs.mail_sending import offer_open_runs
+
+    # ``lists_loaded`` is emitted once; the question waits until the first paint is done
+    window.lists_loaded.connect(lambda: QTimer.singleShot(0, lambda: offer_open_runs(window.ctx, window)))
 
 
 def start_daily_backup(database: Database) -> None:

@@ -406,6 +406,10 @@ class MainWindow(QMainWindow):
             (c.invite, "invite"),
             (c.reminders, "show_reminders"),
             (None, None),
+            (c.send_mail, "open_mail"),
+            (c.mail_reminders, "mail_reminders"),
+            (c.mail_settings, "edit_mail_settings"),
+            (None, None),
             (c.checkin, "open_checkin"),
             (c.statistics, "show_statistics"),
         ):

@@ -1,0 +1,306 @@
+"""Einladungen versenden im Fenster, driven like a user would, against a real SMTP server (aiosmtpd) started
+here: the recipients split per channel with counts, one person overridden to a letter, the preview with the
+person's salutation, "Als .eml speichern", sending with the question asked first (default: no) and the
+report; Abbrechen mid-run leaves the rest queued and "Fortsetzen" sends exactly those."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from smtp_server import Handler, start_server
+
+from konferenz.demo.builder import generate_demo
+from konferenz.enums import MailState
+from konferenz.letters.selection import find_conference
+from konferenz.mail import outbox
+from konferenz.mail.messages import mail_contents
+from konferenz.mail.settings import MailSettings, save_mail_settings
+from konferenz.registry.validation import is_valid_email
+from konferenz.storage.db import Database, open_database
+from konferenz.storage.models import Invitation, MailMessage, Person
+from ui.context import AppContext
+from ui.paper.dialogs import mail_dialog as md
+from ui.paper.dialogs.mail_dialog import MailDialog
+from ui.settings import settings
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+YEAR = 2026
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> None:
+    settings().clear()
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("maildemo") / "demo.sqlite"
+    database = open_database(path)
+    generate_demo(database, persons=120, seed=5)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[Handler, int]]:
+    handler = Handler()
+    controller = start_server(handler)
+    yield handler, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path, server: tuple[Handler, int]) -> Iterator[Database]:
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_template, path)
+    database = open_database(path)
+    save_mail_settings(
+        database,
+        MailSettings(
+            from_address="integration@kreis-borken.de",
+            from_name="Kreis Borken – Kommunales Integrationszentrum",
+            reply_to="ki@kreis-borken.de",
+            host="127.0.0.1",
+            port=server[1],
+            security="none",
+            per_minute=0,
+        ),
+    )
+    with database.session() as s:
+        # one invitee without an address, one whose address the server refused earlier: both get letters
+        conf = find_conference(s, YEAR)
+        persons = list(
+            s.scalars(
+                sa.select(Person)
+                .join(Invitation, Invitation.person_id == Person.id)
+                .where(Invitation.conference_id == conf.id, Person.email != "")
+                .order_by(Person.id)
+            )
+        )
+        persons[0].email = ""
+        persons[1].email_failing = "550 5.1.1 user unknown"
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def boxes(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Message boxes answered without blocking: questions get ``answers`` (Yes when empty); every text is kept."""
+    seen: dict[str, Any] = {"questions": [], "answers": [], "info": [], "warnings": []}
+
+    def question(_parent: object, _title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+        seen["questions"].append((text, args))
+        return seen["answers"].pop(0) if seen["answers"] else QMessageBox.StandardButton.Yes
+
+    def information(_parent: object, _title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
+        seen["info"].append(text)
+        return QMessageBox.StandardButton.Ok
+
+    def warning(_parent: object, _title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
+        seen["warnings"].append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(information))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
+    return seen
+
+
+def expected_channels(database: Database) -> tuple[dict[int, str], set[int]]:
+    """Read from the tables here: invitation → address of those with a working address, and the rest."""
+    mail: dict[int, str] = {}
+    post: set[int] = set()
+    with database.read_session() as s:
+        conf = find_conference(s, YEAR)
+        for inv in s.scalars(sa.select(Invitation).where(Invitation.conference_id == conf.id)):
+            holder = inv.person if inv.person is not None else inv.organisation
+            if inv.person is not None and inv.person.anonymised_at is not None:
+                continue
+            address = (holder.email or "").strip() if holder is not None else ""
+            if address and is_valid_email(address) and not holder.email_failing:
+                mail[inv.id] = address
+            else:
+                post.add(inv.id)
+    return mail, post
+
+
+@pytest.fixture
+def dialog(qtbot, demo_db: Database) -> MailDialog:
+    ctx = AppContext(demo_db)
+    with demo_db.read_session() as s:
+        conf_id = find_conference(s, YEAR).id
+    dlg = MailDialog(ctx, None, conf_id)
+    qtbot.addWidget(dlg)
+    dlg.resize(1200, 760)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.select_recipients(md.ALL)
+    return dlg
+
+
+def row_of(dlg: MailDialog, invitation_id: int) -> int:
+    return dlg.order.index(invitation_id)
+
+
+def test_counts_per_channel_override_and_preview(qtbot, dialog: MailDialog, demo_db: Database) -> None:
+    mail, post = expected_channels(demo_db)
+    assert len(mail) >= 10 and len(post) >= 2
+    assert set(dialog.ids(md.EMAIL)) == set(mail)
+    assert set(dialog.ids(md.POST)) == post
+    assert dialog.count_label.text() == f"per E-Mail: {len(mail)} · per Brief: {len(post)}"
+    assert dialog.table.focusPolicy() and QApplication.focusWidget() in (dialog.table, None)
+
+    # one person to a letter, by selecting the row and the button, as a user would
+    victim = next(iter(mail))
+    dialog.table.selectRow(row_of(dialog, victim))
+    dialog.selection_post_button.click()
+    assert dialog.channels[victim] == md.POST
+    assert dialog.table.item(row_of(dialog, victim), 2).text() == "Brief"
+    assert dialog.count_label.text() == f"per E-Mail: {len(mail) - 1} · per Brief: {len(post) + 1}"
+    # no e-mail for someone without an address
+    no_address = next(i for i in post if not dialog.prepared.items[i].recipient.address)
+    dialog.table.selectRow(row_of(dialog, no_address))
+    dialog.selection_mail_button.click()
+    assert dialog.channels[no_address] == md.POST
+
+    # the preview of another person: To, subject, the salutation per DOMAIN.md, the attachments
+    other = [i for i in mail if i != victim][3]
+    dialog.table.setCurrentCell(row_of(dialog, other), 0)
+    item = next(
+        i for i in mail_contents(demo_db, YEAR, template="einladung") if i.recipient.invitation_id == other
+    )
+    assert dialog.to_label.text() == f"{item.recipient.name} <{mail[other]}>"
+    assert dialog.subject_label.text() == item.letter.subject
+    text = dialog.browser.toPlainText()
+    assert text.startswith(item.letter.salutation)
+    assert item.letter.salutation.startswith(("Sehr geehrte", "Liebe", "Guten Tag"))
+    assert "Termin.ics" in dialog.attachments_label.text()
+    assert "Programm.pdf" in dialog.attachments_label.text()
+
+    path = dialog.save_eml(Path(dialog.window().objectName() or "x").parent / "vorschau.eml")
+    assert path is not None
+    raw = path.read_bytes()
+    assert raw.startswith(b"X-Unsent: 1\r\n")
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    assert msg["To"].addresses[0].addr_spec == mail[other]
+    path.unlink()
+
+
+def test_send_asks_with_the_count_default_no_then_everyone_once(
+    qtbot, dialog: MailDialog, demo_db: Database, server: tuple[Handler, int], boxes: dict[str, Any]
+) -> None:
+    handler = server[0]
+    mail, _post = expected_channels(demo_db)
+    victim = next(iter(mail))
+    dialog.set_channel([victim], md.POST)
+    wanted = {inv: addr for inv, addr in mail.items() if inv != victim}
+
+    boxes["answers"] = [QMessageBox.StandardButton.No]
+    assert dialog.send() is None
+    text, args = boxes["questions"][0]
+    n = len(wanted)
+    people = len({a.casefold() for a in wanted.values()})
+    assert text.startswith(f"{n} E-Mails an {people} Personen senden?")
+    assert args[-1] == QMessageBox.StandardButton.No  # the default button: Enter sends nothing
+    assert handler.received == []
+    assert outbox.open_runs(demo_db) == []
+
+    boxes["answers"] = [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No]  # send; no letters now
+    sent = dialog.send()
+    assert sent is not None and not sent.cancelled
+    counts = handler.count_by_address()
+    assert counts == {a: c for a, c in counts.items() if c == 1}  # nobody twice
+    assert sorted(counts) == sorted({a for a in wanted.values()})
+    assert sum(counts.values()) == n
+    assert boxes["info"][-1].startswith(f"Versand {sent.report.run_id} (einladung.html.j2): {n} gesendet.")
+    # the letters are offered for the rest
+    assert "Den Serienbrief für sie öffnen?" in boxes["questions"][-1][0]
+    # the dialog follows: those who got it now "have it already"
+    assert dialog.count(md.EMAIL) == 0 and dialog.count(md.NONE) == n
+    with demo_db.read_session() as s:
+        states = s.scalars(sa.select(MailMessage.state)).all()
+    assert states == [MailState.SENT] * n
+
+
+def test_cancel_mid_run_leaves_the_rest_and_fortsetzen_sends_it(
+    qtbot, dialog: MailDialog, demo_db: Database, server: tuple[Handler, int], boxes: dict[str, Any]
+) -> None:
+    handler = server[0]
+    mail, _post = expected_channels(demo_db)
+    reached, cancelled = threading.Event(), threading.Event()
+
+    def on_data(count: int) -> None:  # the server thread waits after the third message until Abbrechen
+        if count == 3:
+            reached.set()
+            cancelled.wait(10)
+
+    handler.on_data = on_data
+
+    def press_cancel() -> None:
+        if reached.is_set() and not cancelled.is_set():
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, QProgressDialog):
+                    button = widget.findChild(QPushButton)
+                    assert button is not None and button.text() == "Abbrechen"
+                    button.click()  # the progress dialog's Abbrechen
+                    cancelled.set()
+
+    timer = QTimer()
+    timer.timeout.connect(press_cancel)
+    timer.start(10)
+    boxes["answers"] = [QMessageBox.StandardButton.Yes]
+    sent = dialog.send()
+    timer.stop()
+    assert sent is not None and sent.cancelled
+    assert len(handler.received) == 3
+    report = sent.report
+    assert report.count(MailState.SENT) == 3 and report.count(MailState.QUEUED) == len(mail) - 3
+    assert f"Abgebrochen: {len(mail) - 3} E-Mails warten" in boxes["info"][-1]
+    assert dialog.resume_button.isVisible() and "warten" in dialog.open_label.text()
+    # a new run must wait for the unfinished one
+    boxes["warnings"].clear()
+    assert dialog.send() is None and "Fortsetzen" in boxes["warnings"][-1]
+
+    handler.on_data = None
+    boxes["answers"] = [QMessageBox.StandardButton.No]  # no letters now
+    dialog.resume_button.click()
+    assert handler.count_by_address() == dict.fromkeys(set(mail.values()), 1)
+    assert outbox.open_runs(demo_db) == []
+    assert not dialog.resume_button.isVisible()
+
+
+def test_drafts_in_a_folder_record_nothing(
+    qtbot, dialog: MailDialog, demo_db: Database, tmp_path: Path
+) -> None:
+    mail, _post = expected_channels(demo_db)
+    written = dialog.write_drafts(tmp_path / "Entwürfe")
+    assert len(written) == len(mail)
+    assert all(p.read_bytes().startswith(b"X-Unsent: 1\r\n") for p in written)
+    assert "Vermerkt ist nichts" in dialog.result_label.text()
+    with demo_db.read_session() as s:
+        assert s.scalar(sa.select(sa.func.count(MailMessage.id))) == 0
+
+
+def test_unique_mnemonics(dialog: MailDialog) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    keys = []
+    for widget in dialog.findChildren(QAbstractButton) + dialog.findChildren(QLabel):
+        text = widget.text()
+        if "&" in text.replace("&&", ""):
+            keys.append(text[text.index("&") + 1].casefold())
+    assert len(keys) == len(set(keys)), keys
