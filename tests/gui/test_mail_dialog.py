@@ -304,3 +304,37 @@ def test_unique_mnemonics(dialog: MailDialog) -> None:
         if "&" in text.replace("&&", ""):
             keys.append(text[text.index("&") + 1].casefold())
     assert len(keys) == len(set(keys)), keys
+
+
+def test_the_erinnerungsliste_sends_the_reminder_through_the_same_dialog(
+    qtbot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Konferenz → Erinnerung per E-Mail …: the reminder list's invitations, template erinnerung, chosen."""
+    import datetime as dt
+
+    from konferenz.conferences import replies
+    from konferenz.lists.conferences import ConferenceList
+    from ui.conferences.area import ConferencesArea
+    from ui.widgets.list_panel import ListPanel
+    from ui.widgets.table_model import LazyTableModel
+
+    ctx = AppContext(demo_db)
+    model = LazyTableModel(demo_db, ConferenceList())
+    area = ConferencesArea(ctx, ListPanel(model))
+    qtbot.addWidget(area)
+    area.show()
+    model.refresh()
+    with demo_db.read_session() as s:
+        conf_id = find_conference(s, YEAR).id
+        expected = set(replies.reminder_candidates(s, YEAR, dt.date.today()))
+    assert area.select_conference(conf_id)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *_a: QMessageBox.StandardButton.Yes))
+    dialog = area.mail_reminders()
+    assert isinstance(dialog, MailDialog)
+    qtbot.addWidget(dialog)
+    assert expected and dialog.template == "erinnerung.html.j2"
+    assert dialog.recipient_combo.currentData() == md.SELECTION
+    assert set(dialog.order) == expected
+    assert dialog.browser.toPlainText()  # the reminder's text for the first of them
+    assert dialog.attachment_boxes["rueckmeldebogen"].isChecked()
+    assert not dialog.attachment_boxes["programm"].isChecked()
