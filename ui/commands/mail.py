@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING
 from konferenz.errors import UserError
 from ui.commands.cli import EXIT_OK, add_db_argument, number, opened, progress_printer
 from ui.commands.paper import STATUS_HELP, _output, _status, _write
-from ui.paper.mail_attachments import ATTACHMENTS
-from ui.paper.mail_attachments import Attacher as _Attacher
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -25,6 +23,7 @@ if TYPE_CHECKING:
     from konferenz.mail import outbox
     from konferenz.mail.messages import MailContent
     from konferenz.mail.settings import MailSettings
+    from ui.paper.mail_attachments import Attacher
 
 _SPELLINGS = {"rückmeldebogen": "rueckmeldebogen", "kalender": "ics", "programme": "programm"}
 
@@ -37,6 +36,11 @@ def _ids(text: str | None) -> set[int]:
         return {int(part) for part in text.replace(" ", "").split(",") if part}
     except ValueError:
         raise UserError(f"--per-brief: „{text}“ sind keine Einladungsnummern (z. B. 12,40).") from None
+
+
+#: the attachments ``--anlagen`` knows, in the order they are attached (as ``ui.paper.mail_attachments``,
+#: which is not imported before a command needs the paper layer)
+ATTACHMENTS = ("brief", "programm", "rueckmeldebogen", "ics")
 
 
 def parse_attachments(text: str | None) -> frozenset[str]:
@@ -59,7 +63,7 @@ def parse_attachments(text: str | None) -> frozenset[str]:
 
 def _prepare(
     args: argparse.Namespace, database: object, wanted: frozenset[str], ids: list[int] | None
-) -> tuple[list[MailContent], MailSettings, _Attacher, str]:
+) -> tuple[list[MailContent], MailSettings, Attacher, str]:
     from konferenz.letters import sending, templates
     from konferenz.mail.calendar import conference_calendar
     from konferenz.mail.messages import mail_contents
@@ -85,7 +89,9 @@ def _prepare(
         reply_form="rueckmeldebogen" in wanted,
     )
     calendar = conference_calendar(database, args.conference) if "ics" in wanted else b""
-    return items, settings, _Attacher(wanted, template, calendar), template
+    from ui.paper.mail_attachments import Attacher
+
+    return items, settings, Attacher(wanted, template, calendar), template
 
 
 def cmd_mail(args: argparse.Namespace) -> int:

@@ -17,9 +17,6 @@ from ui.paper.letters import LetterPainter, paint_letters, paint_programme
 if TYPE_CHECKING:
     from konferenz.mail.messages import Attachment, MailContent
 
-#: the attachments a run can carry (``--anlagen``), in the order they are attached
-ATTACHMENTS = ("brief", "programm", "rueckmeldebogen", "ics")
-
 
 def letter_pdf(letter: LetterContent, form: LetterForm | str = FORM_B) -> bytes:
     """The letter of one invitation as a PDF, without the programme and reply form pages."""
