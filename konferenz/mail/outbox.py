@@ -342,6 +342,33 @@ class RunReport:
         return f"Versand {self.run_id} ({self.template}): {', '.join(parts)}."
 
 
+@dataclass(frozen=True)
+class RunDetails:
+    """What a run was started with: to continue it with the same messages."""
+
+    run_id: int
+    conference_year: int
+    template: str
+    attachments: frozenset[str]
+    #: the invitations the run goes to, whatever their status is by now
+    invitation_ids: list[int]
+
+
+def run_details(database: Database, run_id: int) -> RunDetails:
+    """The run's conference, template, attachments and invitations; a German ``UserError`` if there is none."""
+    with database.read_session() as s:
+        run = s.get(MailRun, run_id)
+        if run is None:
+            raise UserError(f"Einen Versand {run_id} gibt es nicht.")
+        return RunDetails(
+            run.id,
+            run.conference.year,
+            run.template,
+            frozenset(a for a in run.attachments.split(",") if a),
+            [m.invitation_id for m in run.messages if m.invitation_id is not None],
+        )
+
+
 def run_report(database: Database, run_id: int) -> RunReport:
     with database.read_session() as s:
         run = s.get(MailRun, run_id)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from konferenz.mail import outbox
     from konferenz.mail.messages import MailContent
     from konferenz.mail.settings import MailSettings
+    from konferenz.storage.models import MailMessage
     from ui.paper.mail_attachments import Attacher
 
 _SPELLINGS = {"rückmeldebogen": "rueckmeldebogen", "kalender": "ics", "programme": "programm"}
@@ -177,19 +178,14 @@ def _send(args: argparse.Namespace, *, resume: int | None) -> int:
     from konferenz.letters import templates
     from konferenz.mail import outbox, smtp
     from konferenz.mail.messages import compose
-    from konferenz.storage.models import MailMessage, MailRun
     from ui.paper.canvas import ensure_application
 
     with opened(args, create=False) as database:
+        ids: list[int] | None = None
         if resume is not None:
-            with database.read_session() as s:
-                run = s.get(MailRun, resume)
-                if run is None:
-                    raise UserError(f"Einen Versand {resume} gibt es nicht.")
-                args.conference, args.template = run.conference.year, run.template
-                wanted = frozenset(a for a in run.attachments.split(",") if a)
-                # the run's own recipients, whatever their status is by now
-                ids: list[int] | None = [m.invitation_id for m in run.messages if m.invitation_id is not None]
+            details = outbox.run_details(database, resume)
+            args.conference, args.template = details.conference_year, details.template
+            wanted, ids = details.attachments, details.invitation_ids
             outbox.recover_interrupted(database, resume)
         else:
             wanted = parse_attachments(args.attachments)
@@ -203,7 +199,6 @@ def _send(args: argparse.Namespace, *, resume: int | None) -> int:
                     f"{first.run_id}“ weitersenden (oder die unklaren Nachrichten entscheiden), damit niemand "
                     "zweimal eine E-Mail bekommt."
                 )
-            ids = None
         items, settings, attach, template = _prepare(args, database, wanted, ids)
         if wanted - {"ics"}:
             ensure_application()
