@@ -337,7 +337,11 @@ def send_run(  # noqa: PLR0917 (the signature the window and the command line ca
                         stopped = True
                         break
                 row = outbox.load_message(database, pk)
-                message = compose(row)
+                try:
+                    message = compose(row)
+                except UserError as exc:  # this message cannot be made (too large, a broken template …)
+                    outbox.mark_failed(database, pk, None, f"Nicht gesendet: {exc.message}")
+                    continue
                 content = render(message, row, settings)
                 subject = str(message.get("Subject", ""))
                 if not outbox.claim(database, pk, content, subject):

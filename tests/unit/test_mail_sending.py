@@ -261,6 +261,28 @@ def test_a_too_large_message_is_not_sent(db: Database) -> None:
     assert handler.count_by_address() == {NAMES[1][2]: 1}
 
 
+def test_a_message_that_cannot_be_composed_fails_alone(db: Database) -> None:
+    """The composer's German refusal (a letter too large for the limit, a broken template) marks that one
+    message failed with the reason; the others of the run are sent."""
+    conference_with_invitees(db, NAMES[:3])
+    handler = Handler()
+    server = start_server(handler)
+
+    def refusing(row: MailMessage) -> EmailMessage:
+        if row.address == NAMES[1][2]:
+            raise UserError("Die E-Mail an Olena wäre 12 MB groß (erlaubt sind 10 MB).")
+        return compose(row)
+
+    try:
+        report = smtp.send_run(db, new_run(db), refusing, settings_for(server.port)).report
+    finally:
+        server.stop()
+    assert [(line.address, line.smtp_reply) for line in report.failed] == [
+        (NAMES[1][2], "Nicht gesendet: Die E-Mail an Olena wäre 12 MB groß (erlaubt sind 10 MB).")
+    ]
+    assert handler.count_by_address() == {NAMES[0][2]: 1, NAMES[2][2]: 1}
+
+
 @pytest.fixture
 def certificate(tmp_path: Path) -> tuple[Path, Path]:
     return make_certificate(tmp_path)
