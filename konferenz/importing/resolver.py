@@ -32,7 +32,7 @@ row's organisation becomes the person's primary one.
 A column mapped to ``id`` (the first column of the registry export) names the record directly: the row
 updates that record with every mapped column, empty cells included (an exported file edited in Excel and
 imported again updates instead of duplicating). The id names a person when the mapping has a person's name,
-otherwise an organisation. Before the rows, the column as a whole is judged (``_foreign_ids``): when none of
+otherwise an organisation. Before the rows, the column as a whole is judged (``_foreign_ids``, by ``konferenz.importing.ids``): when none of
 its ids names a stored record that agrees with its row (e-mail, last name or first name; for organisations
 the name), or most of those that exist disagree, it is the list's own numbering: it is ignored with one note
 for the whole import (``Resolution.notes``) and every row is treated as a row without ID. Otherwise a row
@@ -50,6 +50,7 @@ from sqlalchemy.orm import Session
 from konferenz.enums import Gender
 from konferenz.importing.cells import append_note, cached_header_key, shortened
 from konferenz.importing.context import Context, row_buckets
+from konferenz.importing.ids import foreign_id_kinds, org_id_agrees, person_id_agrees
 from konferenz.importing.plan import Outcome, RowChoice, RowPlan
 from konferenz.importing.resolution import (
     CategoryRef,
@@ -73,7 +74,7 @@ from konferenz.importing.running import Cancelled, Progress, check_cancelled
 from konferenz.importing.updates import finish_updates
 from konferenz.registry import evidence
 from konferenz.registry import keys as registry_keys
-from konferenz.text import collapse_spaces, fold
+from konferenz.text import collapse_spaces
 
 _ALL_CHOICES = (RowChoice.SKIP, RowChoice.UPDATE, RowChoice.CREATE)
 _NEW_CHOICES = (RowChoice.CREATE, RowChoice.SKIP)
@@ -246,47 +247,13 @@ class Resolver:
 
     # -- the ID column ----------------------------------------------------------------------------------------
 
-    def _person_id_agrees(self, info: Any, row: ParsedRow) -> bool:
-        p = row.person
-        return bool(
-            (info.email and info.email == registry_keys.email_key(p["email"]))
-            or fold(info.last) == fold(p["last_name"])
-            or (info.first and fold(info.first) == fold(p["first_name"]))
-        )
-
-    def _org_id_agrees(self, info: Any, row: ParsedRow) -> bool:
-        key = registry_keys.organisation_name_key
-        short = str(row.organisation.get("short_name", ""))
-        return key(info.name) == key(row.org_name) or bool(
-            info.short_name and fold(info.short_name) == fold(short)
-        )
-
     def _foreign_ids(self) -> None:
-        """Decide per kind whether the ID column is this registry's numbering or the list's own (see module
-        docstring); for a foreign one add one note (on the first row with an ID, and for the whole import)
-        and read the rows rejected only for their ID as rows without ID."""
-        votes: dict[str, list[int]] = {"person": [0, 0, 0], "organisation": [0, 0, 0]}  # agree, differ, rows
-        for row in self.parsed:
-            if row.kind is None or not row.id_text:
-                continue
-            vote = votes[row.kind]
-            vote[2] += row.record_id is not None
-            if row.record_id is None:
-                continue  # not a number at all ("A-17"): the row says so itself
-            if row.kind == "person":
-                pinfo = self.ctx.persons.get(row.record_id)
-                if pinfo is not None and not pinfo.anonymised:
-                    vote[0 if self._person_id_agrees(pinfo, row) else 1] += 1
-            else:
-                oinfo = self.ctx.org_by_id.get(row.record_id)
-                if oinfo is not None:
-                    vote[0 if self._org_id_agrees(oinfo, row) else 1] += 1
-        for kind, (agree, differ, rows) in votes.items():
-            if rows and (agree == 0 or differ > agree):
-                self.foreign_ids.add(kind)
+        """Decide per kind whether the ID column is this registry's numbering or the list's own
+        (``ids.foreign_id_kinds``); for a foreign one add one note (on the first row with an ID, and for the
+        whole import) and read the rows rejected only for their ID as rows without ID."""
+        self.foreign_ids, counted = foreign_id_kinds(self.parsed, self.ctx)
         if not self.foreign_ids:
             return
-        counted = sum(votes[k][2] for k in self.foreign_ids)
         self.notes.append(
             f"Die ID-Spalte enthält nicht die Nummern dieses Programms, sondern eine eigene Nummerierung der "
             f"Liste – sie wird ignoriert ({counted} Zeilen werden wie Zeilen ohne ID behandelt)."
@@ -325,7 +292,7 @@ class Resolver:
                 messages,
             )
             return False
-        if self._person_id_agrees(info, row):
+        if person_id_agrees(info, row):
             return info.id
         who = " ".join(x for x in (info.first, info.last) if x)
         messages.append(
@@ -670,7 +637,7 @@ class Resolver:
                     messages,
                 )
                 return
-            if self._org_id_agrees(info, row):
+            if org_id_agrees(info, row):
                 by_id = info.id
             elif "name" in row.provided and row.org_name:
                 # a renamed organisation: the ID is trusted when the file is an export of this registry
