@@ -7,12 +7,7 @@ Both run in one subprocess on the offscreen platform, alternately, best of three
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
-from common import BenchContext, Result
+from common import BenchContext, Result, run_script
 
 LETTERS = 1000
 
@@ -88,17 +83,7 @@ print(json.dumps({"ours": min(t_ours), "bare": min(t_bare), "letters": len(lette
 
 def run(ctx: BenchContext) -> list[Result]:
     db = ctx.demo_db(10_000)
-    out = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(db), str(LETTERS)],
-        check=False,
-        cwd=ctx.root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"bench_letters failed:\n{out.stderr}")
-    measured = json.loads(out.stdout.strip().splitlines()[-1])
+    measured = run_script(ctx, "bench_letters", SCRIPT, str(db), str(LETTERS))
     print(
         f"  {measured['letters']} Briefe: konferenz {measured['ours']:.2f} s "
         f"(Inhalt + DIN-5008-Layout), QTextDocument auf QPdfWriter {measured['bare']:.2f} s, "

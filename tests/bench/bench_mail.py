@@ -9,15 +9,11 @@ records do not stay.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from common import BenchContext, Result
+from common import BenchContext, Result, run_script
 
 MESSAGES = 1000
 
@@ -103,17 +99,7 @@ def run(ctx: BenchContext) -> list[Result]:
     with tempfile.TemporaryDirectory(dir=ctx.work) as folder:
         copy = Path(folder) / "mail.sqlite"
         shutil.copy(demo, copy)
-        out = subprocess.run(
-            [sys.executable, "-c", SCRIPT, str(copy), str(MESSAGES)],
-            check=False,
-            cwd=ctx.root,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        )
-    if out.returncode != 0:
-        raise RuntimeError(f"bench_mail failed:\n{out.stderr}")
-    measured = json.loads(out.stdout.strip().splitlines()[-1])
+        measured = run_script(ctx, "bench_mail", SCRIPT, str(copy), str(MESSAGES))
     print(
         f"  {measured['messages']} E-Mails mit Brief-PDF an den SMTP-Server: {measured['ours']:.2f} s, "
         f"dieselben PDFs allein: {measured['bare']:.2f} s"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -57,6 +59,22 @@ class BenchContext:
             )
             tmp.rename(path)
         return path
+
+
+def run_script(ctx: BenchContext, name: str, script: str, *args: str) -> dict[str, Any]:
+    """Run a benchmark's script in its own offscreen process; its last line of output is JSON."""
+    out = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        check=False,
+        cwd=ctx.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"{name} failed:\n{out.stderr}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def time_process(args: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> float:
