@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from email.message import EmailMessage
 from pathlib import Path
 
 from konferenz.errors import UserError, file_problem
 from konferenz.mail.messages import message_bytes
+from konferenz.mail.mime import OutgoingMessage
 
 
-def as_draft(msg: EmailMessage) -> bytes:
+def as_draft(msg: OutgoingMessage) -> bytes:
     """The message as an unsent draft (``X-Unsent: 1``); ``msg`` itself is not changed."""
     data = message_bytes(msg)
     return b"X-Unsent: 1\r\n" + data
 
 
-def write_drafts(folder: Path, drafts: Sequence[tuple[str, EmailMessage]]) -> list[Path]:
+def write_drafts(folder: Path, drafts: Sequence[tuple[str, OutgoingMessage]]) -> list[Path]:
     """Write each ``(file name, message)`` as a draft into ``folder`` (created if its parent exists).
 
     Before anything is written, a file that exists already is refused with a German ``UserError`` naming it

@@ -3,26 +3,24 @@ salutation, the subject and body of the sandboxed template, closing and signatur
 
 - ``channel_for(invitation)``: e-mail or post – the one rule for who is reached by e-mail.
 - ``mail_contents(...)``: the letter content of each invitation with its recipient (name, address).
-- ``compose(...)``: the ``EmailMessage``: multipart/alternative (text/plain derived from the HTML by
+- ``compose(...)``: the ``OutgoingMessage`` (``konferenz.mail.mime``): multipart/alternative (text/plain derived from the HTML by
   ``html_to_text``, and text/html), attachments, From (the office), Reply-To, To (the one recipient, never
   CC or BCC), Subject, Date, Message-ID. No tracking pixel, no remote image, no link tracking.
 - ``check_size(...)``: the size limit before a message is sent, with a German message naming the person.
 
-Names in any script survive in the headers: RFC 2047 encoded words (``email.policy.SMTP``); an address whose
-local part is not ASCII makes the message an SMTPUTF8 message (RFC 6532, ``email.policy.SMTPUTF8``).
+Names in any script survive in the headers: RFC 2047 encoded words; an address whose local part is not ASCII
+makes the message an SMTPUTF8 message (RFC 6532).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email.policy
 import email.utils
 import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
-from email.message import EmailMessage
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -33,6 +31,7 @@ from konferenz.letters.content import LetterContent, letter_contents
 from konferenz.letters.selection import find_conference, select_invitations
 from konferenz.letters.sending import archive_file_name
 from konferenz.letters.templates import template_kind
+from konferenz.mail.mime import Attachment, OutgoingMessage, mailbox
 from konferenz.mail.settings import MailSettings
 from konferenz.registry.addressing import Addressee
 from konferenz.registry.validation import is_valid_email
@@ -274,16 +273,6 @@ def message_html(letter: LetterContent) -> str:
 # --- the message -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Attachment:
-    """A file attached to a message."""
-
-    file_name: str
-    #: "application/pdf", "text/calendar; method=PUBLISH"
-    mime_type: str
-    data: bytes
-
-
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
 
@@ -335,7 +324,7 @@ def compose(
     *,
     message_id: str | None = None,
     date: dt.datetime | None = None,
-) -> EmailMessage:
+) -> OutgoingMessage:
     """The e-mail of one invitation to its one recipient.
 
     ``message_id`` (``<…@domain>``) is generated from the From domain unless given (the sending side records
@@ -351,7 +340,7 @@ def compose(
     sender = _address(settings.from_name, settings.from_address, "Absenderadresse")
     reply = _address("", settings.reply_address, "Antwortadresse")
     to = _address(recipient.name, recipient.address, f"E-Mail-Adresse von {recipient.name}")
-    policy = email.policy.SMTPUTF8 if needs_smtputf8(sender, reply, to) else email.policy.SMTP
+    utf8 = needs_smtputf8(sender, reply, to)
     markup = message_html(letter)
     text = html_to_text(markup)
     check_size(
@@ -360,26 +349,21 @@ def compose(
         settings.max_bytes,
         text_bytes=2 * len(markup.encode()) + len(text.encode()),
     )
-    msg = EmailMessage(policy=policy)
-    msg["From"] = sender
-    msg["Reply-To"] = reply
-    msg["To"] = to
-    msg["Subject"] = re.sub(r"[\r\n]+", " ", letter.subject)
-    msg["Date"] = email.utils.format_datetime(date or dt.datetime.now(OFFICE_TIME_ZONE))
-    msg["Message-ID"] = message_id or email.utils.make_msgid(domain=sender.domain)
-    msg["MIME-Version"] = "1.0"
-    msg.set_content(text, subtype="plain", charset="utf-8")
-    msg.add_alternative(markup, subtype="html", charset="utf-8")
-    for attachment in attachments:
-        main, _, rest = attachment.mime_type.partition("/")
-        subtype, *options = (p.strip() for p in rest.split(";"))
-        params = dict(o.split("=", 1) for o in options if "=" in o)
-        msg.add_attachment(
-            attachment.data, maintype=main, subtype=subtype, filename=attachment.file_name, params=params
-        )
+    msg = OutgoingMessage(
+        text=text,
+        html=markup,
+        attachments=list(attachments),
+        smtputf8=utf8,
+    )
+    msg.set("From", mailbox(sender.display_name, sender.addr_spec, utf8=utf8))
+    msg.set("Reply-To", reply.addr_spec)
+    msg.set("To", mailbox(to.display_name, to.addr_spec, utf8=utf8))
+    msg.set("Subject", letter.subject)
+    msg.set("Date", email.utils.format_datetime(date or dt.datetime.now(OFFICE_TIME_ZONE)))
+    msg.set("Message-ID", message_id or email.utils.make_msgid(domain=sender.domain))
     return msg
 
 
-def message_bytes(msg: EmailMessage) -> bytes:
-    """The message as it goes to the server or into an ``.eml`` file (CRLF line ends, its own policy)."""
+def message_bytes(msg: OutgoingMessage) -> bytes:
+    """The message as it goes to the server or into an ``.eml`` file (CRLF line ends)."""
     return msg.as_bytes()

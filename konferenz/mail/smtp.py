@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import email.policy
+import email.utils
+import html
 import smtplib
 import socket
 import ssl
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import formataddr
 
 from konferenz.enums import InvitationStatus
 from konferenz.errors import UserError
 from konferenz.mail import outbox
+from konferenz.mail.mime import OutgoingMessage, mailbox
 from konferenz.mail.settings import SECURITY_NONE, SECURITY_SSL, MailSettings, require_server
 from konferenz.storage.db import Database
 from konferenz.storage.models import MailMessage
@@ -33,7 +33,7 @@ from konferenz.storage.models import MailMessage
 KEYRING_SERVICE = "Konferenz SMTP"
 TIMEOUT_SECONDS = 30
 
-Compose = Callable[[MailMessage], EmailMessage]
+Compose = Callable[[MailMessage], OutgoingMessage]
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
@@ -210,21 +210,18 @@ def connect(settings: MailSettings, *, context: ssl.SSLContext | None = None) ->
 # --- one message ----------------------------------------------------------------------------------------
 
 
-def render(message: EmailMessage, row: MailMessage, settings: MailSettings) -> bytes:
+def render(message: OutgoingMessage, row: MailMessage, settings: MailSettings) -> bytes:
     """The bytes handed to the server: the composer's message with the run's Message-ID, To the one
     recipient, never Cc or Bcc; RFC 2047 headers, or RFC 6532 (UTF-8) when the address needs it."""
     for header in ("Cc", "Bcc"):
         if header in message:
             raise ValueError(f"message {row.id} carries a {header} header")  # a bug of the composer
-    del message["Message-ID"]
-    message["Message-ID"] = row.message_id
+    message.set("Message-ID", row.message_id)
     if "From" not in message:
-        message["From"] = formataddr((settings.from_name, settings.from_address))
+        message.set("From", mailbox(settings.from_name, settings.from_address))
     if "To" not in message:
-        message["To"] = row.address
-    if row.address.isascii():
-        return message.as_bytes(policy=email.policy.SMTP)
-    return message.as_bytes(policy=email.policy.SMTPUTF8)
+        message.set("To", row.address)
+    return message.as_bytes()
 
 
 class _DroppedError(Exception):
@@ -393,19 +390,22 @@ def send_run(  # noqa: PLR0917 (the signature the window and the command line ca
 def send_test(settings: MailSettings, *, context: ssl.SSLContext | None = None) -> str:
     """Send "Testnachricht an mich" to the From address; the server's reply. ``UserError`` otherwise."""
     require_server(settings)
-    message = EmailMessage()
-    message["From"] = formataddr((settings.from_name, settings.from_address))
-    message["To"] = settings.from_address
-    message["Subject"] = "Testnachricht an mich"
-    message["Message-ID"] = f"<konferenz-test-{time.time_ns()}@{settings.from_address.rpartition('@')[2]}>"
-    message.set_content(
+    address = settings.from_address
+    text = (
         "Diese Nachricht hat das Programm Konferenz gesendet, um die E-Mail-Einstellungen zu prüfen.\n\n"
         f"Mailserver: {settings.server_label}\nBenutzer: {settings.user or '(keine Anmeldung)'}\n"
     )
+    message = OutgoingMessage(
+        text=text, html=f"<pre>{html.escape(text)}</pre>", smtputf8=not address.isascii()
+    )
+    message.set("From", mailbox(settings.from_name, address, utf8=message.smtputf8))
+    message.set("To", address)
+    message.set("Subject", "Testnachricht an mich")
+    message.set("Date", email.utils.format_datetime(email.utils.localtime()))
+    message.set("Message-ID", f"<konferenz-test-{time.time_ns()}@{address.rpartition('@')[2]}>")
+    content = message.as_bytes()
     connection = connect(settings, context=context)
     try:
-        address = settings.from_address
-        content = message.as_bytes(policy=email.policy.SMTP if address.isascii() else email.policy.SMTPUTF8)
         try:
             accepted, code, reply = _transmit(connection, address, content)
         except _DroppedError:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
+from konferenz.mail.mime import OutgoingMessage
 from konferenz.storage.models import MailMessage
 
 
-def compose(row: MailMessage) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = f"Einladung {row.id}"
-    message["To"] = row.address
-    message.set_content("Guten Tag, Sie sind eingeladen.")
+def compose(row: MailMessage) -> OutgoingMessage:
+    message = OutgoingMessage(
+        text="Guten Tag, Sie sind eingeladen.", html="<p>Guten Tag, Sie sind eingeladen.</p>"
+    )
+    message.set("Subject", f"Einladung {row.id}")
+    message.set("To", row.address)
     return message

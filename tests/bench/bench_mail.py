@@ -23,7 +23,8 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from konferenz.enums import InvitationStatus, MailState
 from konferenz.mail import smtp
-from konferenz.mail.messages import Attachment, compose, letter_attachment_name, mail_contents
+from konferenz.mail.messages import compose, letter_attachment_name, mail_contents
+from konferenz.mail.mime import Attachment
 from konferenz.mail.settings import MailSettings
 from konferenz.storage.db import open_database
 from konferenz.storage.models import Conference

@@ -19,6 +19,7 @@ import pytest
 from konferenz.enums import Channel, Gender, InvitationStatus
 from konferenz.errors import UserError
 from konferenz.mail import calendar, drafts, messages
+from konferenz.mail.mime import Attachment
 from konferenz.mail.settings import MailSettings, load_mail_settings, save_mail_settings
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference, Forum, Invitation, Organisation, Person
@@ -178,7 +179,7 @@ def test_non_ascii_address_makes_an_smtputf8_message(db: Database) -> None:
     item = _items(db)[ids["oeztuerk"]]
     recipient = messages.Recipient(item.recipient.invitation_id, "Ayşe Öztürk", "ayşe@öztürk.de", "x")
     msg = messages.compose(item.letter, recipient, SETTINGS)
-    assert msg.policy.utf8
+    assert msg.smtputf8
     raw = messages.message_bytes(msg)
     assert "ayşe@öztürk.de".encode() in raw  # RFC 6532: the address as UTF-8, not as encoded words
     # (Python's BytesParser reads raw UTF-8 headers as surrogates; a receiving program decodes UTF-8 first)
@@ -187,7 +188,7 @@ def test_non_ascii_address_makes_an_smtputf8_message(db: Database) -> None:
     # only the domain not ASCII: IDNA, the message stays ASCII
     recipient = messages.Recipient(item.recipient.invitation_id, "Ayşe Öztürk", "ayse@öztürk.de", "x")
     msg = messages.compose(item.letter, recipient, SETTINGS)
-    assert not msg.policy.utf8
+    assert not msg.smtputf8
     assert _parse(msg)["To"].addresses[0].domain == "xn--ztrk-4qa2b.de"
 
 
@@ -205,7 +206,7 @@ def test_missing_addresses_are_german_user_errors(db: Database) -> None:
 def test_size_check_names_the_person(db: Database) -> None:
     ids = build(db)
     item = _items(db)[ids["oeztuerk"]]
-    big = messages.Attachment("Groß.pdf", "application/pdf", b"x" * (600 * 1024))
+    big = Attachment("Groß.pdf", "application/pdf", b"x" * (600 * 1024))
     small = MailSettings(**{**SETTINGS.__dict__, "max_megabytes": 1})
     messages.compose(item.letter, item.recipient, small, [big])  # 600 KB, about 0.8 MB in base64: fits
     with pytest.raises(
@@ -261,7 +262,7 @@ def test_calendar_attached_and_drafts(db: Database, tmp_path: Path) -> None:
                 item.letter,
                 item.recipient,
                 SETTINGS,
-                [messages.Attachment("Termin.ics", calendar.MIME_TYPE, ics)],
+                [Attachment("Termin.ics", calendar.MIME_TYPE, ics)],
             ),
         )
         for item in chosen
@@ -292,14 +293,10 @@ def test_letter_pdf_attachment_reads_back(db: Database) -> None:
     ids = build(db)
     item = _items(db, reply_form=True)[ids["oeztuerk"]]
     files = [
-        messages.Attachment(
-            messages.letter_attachment_name("einladung"), "application/pdf", letter_pdf(item.letter)
-        ),
+        Attachment(messages.letter_attachment_name("einladung"), "application/pdf", letter_pdf(item.letter)),
     ]
     assert item.letter.reply_form is not None
-    files.append(
-        messages.Attachment("Rückmeldebogen.pdf", "application/pdf", reply_form_pdf(item.letter.reply_form))
-    )
+    files.append(Attachment("Rückmeldebogen.pdf", "application/pdf", reply_form_pdf(item.letter.reply_form)))
     msg = _parse(messages.compose(item.letter, item.recipient, SETTINGS, files))
     assert msg.get_content_type() == "multipart/mixed"
     letter, form = msg.iter_attachments()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Iterator
-from email.message import EmailMessage
 from pathlib import Path
 
 import keyring
@@ -19,6 +18,7 @@ from smtp_server import PASSWORD, USER, Handler, MemoryKeyring, client_context, 
 from konferenz.enums import Channel, InvitationStatus, MailState
 from konferenz.errors import UserError
 from konferenz.mail import outbox, smtp
+from konferenz.mail.mime import Attachment, OutgoingMessage
 from konferenz.mail.settings import MailSettings, load_mail_settings, save_mail_settings
 from konferenz.storage.db import Database
 from konferenz.storage.models import Conference, Invitation, MailMessage, Person, Setting
@@ -55,19 +55,15 @@ def conference_with_invitees(db: Database, names: list[tuple[str, str, str]] = N
         return conf.id
 
 
-def compose(row: MailMessage) -> EmailMessage:
+def compose(row: MailMessage) -> OutgoingMessage:
     """A small composer as the caller gives one: the run's template and the invitee's name."""
-    from konferenz.storage.db import open_database
-
-    message = EmailMessage()
-    message["Subject"] = f"Einladung ({row.run.template}) für {row.address}"
-    message["From"] = "Kreis Borken <kiz@kreis-borken.de>"
-    message["To"] = row.address
-    message.set_content(f"Guten Tag,\nSie sind eingeladen. Nachricht {row.id}.\n")
-    message.add_alternative(
-        f"<p>Guten Tag,</p><p>Sie sind eingeladen. Nachricht {row.id}.</p>", subtype="html"
+    message = OutgoingMessage(
+        text=f"Guten Tag,\nSie sind eingeladen. Nachricht {row.id}.\n",
+        html=f"<p>Guten Tag,</p><p>Sie sind eingeladen. Nachricht {row.id}.</p>",
     )
-    del open_database
+    message.set("Subject", f"Einladung ({row.run.template}) für {row.address}")
+    message.set("From", "Kreis Borken <kiz@kreis-borken.de>")
+    message.set("To", row.address)
     return message
 
 
@@ -245,10 +241,10 @@ def test_a_too_large_message_is_not_sent(db: Database) -> None:
     handler = Handler()
     server = start_server(handler)
 
-    def big(row: MailMessage) -> EmailMessage:
+    def big(row: MailMessage) -> OutgoingMessage:
         message = compose(row)
         if row.address == NAMES[0][2]:
-            message.add_attachment(b"\0" * (2 * 1024 * 1024), maintype="application", subtype="pdf")
+            message.attachments.append(Attachment("Groß.pdf", "application/pdf", b"\0" * (2 * 1024 * 1024)))
         return message
 
     try:
@@ -268,7 +264,7 @@ def test_a_message_that_cannot_be_composed_fails_alone(db: Database) -> None:
     handler = Handler()
     server = start_server(handler)
 
-    def refusing(row: MailMessage) -> EmailMessage:
+    def refusing(row: MailMessage) -> OutgoingMessage:
         if row.address == NAMES[1][2]:
             raise UserError("Die E-Mail an Olena wäre 12 MB groß (erlaubt sind 10 MB).")
         return compose(row)

@@ -17,11 +17,10 @@ from ui.commands.cli import EXIT_OK, add_db_argument, number, opened, progress_p
 from ui.commands.paper import STATUS_HELP, _output, _status, _write
 
 if TYPE_CHECKING:
-    from email.message import EmailMessage
-
     from konferenz.enums import InvitationStatus
     from konferenz.mail import outbox
     from konferenz.mail.messages import MailContent
+    from konferenz.mail.mime import OutgoingMessage
     from konferenz.mail.settings import MailSettings
     from konferenz.storage.models import MailMessage
     from ui.paper.mail_attachments import Attacher
@@ -204,7 +203,7 @@ def _send(args: argparse.Namespace, *, resume: int | None) -> int:
             ensure_application()
         by_invitation = {item.recipient.invitation_id: item for item in items}
 
-        def make(message: MailMessage) -> EmailMessage:
+        def make(message: MailMessage) -> OutgoingMessage:
             item = by_invitation.get(message.invitation_id or -1)
             if item is None:
                 raise UserError(f"Die Einladung {message.invitation_id} gibt es nicht mehr.")

@@ -15,7 +15,8 @@ from ui.paper.geometry import FORM_B, LetterForm
 from ui.paper.letters import LetterPainter, paint_letters, paint_programme
 
 if TYPE_CHECKING:
-    from konferenz.mail.messages import Attachment, MailContent
+    from konferenz.mail.messages import MailContent
+    from konferenz.mail.mime import Attachment
 
 
 def letter_pdf(letter: LetterContent, form: LetterForm | str = FORM_B) -> bytes:
@@ -61,7 +62,8 @@ class Attacher:
 
     def __call__(self, item: MailContent) -> list[Attachment]:
         from konferenz.mail.calendar import MIME_TYPE
-        from konferenz.mail.messages import Attachment, letter_attachment_name
+        from konferenz.mail.messages import letter_attachment_name
+        from konferenz.mail.mime import Attachment
 
         letter = item.letter
         files = []

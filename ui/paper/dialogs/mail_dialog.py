@@ -557,12 +557,13 @@ class MailDialog(QDialog):
             self.browser.setPlainText("⚠ " + exc.message)
             return
         self.to_label.setText(f"{item.recipient.name} <{item.recipient.address}>")
-        self.subject_label.setText(str(msg["Subject"]))
-        html_part = msg.get_body(("html",))
+        self.subject_label.setText(msg["Subject"])
+        sent = msg.parsed()  # the bytes as the server gets them, read back
+        html_part = sent.get_body(("html",))
         self.browser.setHtml(html_part.get_content() if html_part is not None else "")
         files = [
             f"{part.get_filename()} ({_size(len(part.get_payload(decode=True) or b''))})"
-            for part in msg.iter_attachments()
+            for part in sent.iter_attachments()
         ]
         self.attachments_label.setText(", ".join(files) or self.tr("keine"))
         self.eml_button.setEnabled(True)

@@ -33,8 +33,7 @@ from ui.widgets.dialog_tools import confirm, warn
 from ui.widgets.tasks import Cancelled, Progress, run_task
 
 if TYPE_CHECKING:
-    from email.message import EmailMessage
-
+    from konferenz.mail.mime import OutgoingMessage
     from konferenz.storage.models import MailMessage
 
 log = logging.getLogger(__name__)
@@ -79,14 +78,14 @@ class Prepared:
     items: dict[int, MailContent]
     attacher: Attacher
 
-    def message(self, invitation_id: int) -> EmailMessage:
+    def message(self, invitation_id: int) -> OutgoingMessage:
         """The exact message the invitation gets (``UserError`` in German when it cannot be made)."""
         item = self.items.get(invitation_id)
         if item is None:
             raise UserError(f"Die Einladung {invitation_id} gibt es nicht mehr.")
         return compose(item.letter, item.recipient, self.settings, self.attacher(item))
 
-    def compose_row(self, row: MailMessage) -> EmailMessage:
+    def compose_row(self, row: MailMessage) -> OutgoingMessage:
         """``send_run``'s composer: the message of an outbox row."""
         return self.message(row.invitation_id or -1)
 
