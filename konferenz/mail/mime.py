@@ -68,11 +68,26 @@ def mailbox(display_name: str, address: str, *, utf8: bool = False) -> str:
 
 
 def _parameter(key: str, value: str) -> str:
-    """A MIME parameter: ``key="value"`` for ASCII, RFC 2231 ``key*=utf-8''…`` otherwise."""
+    """A MIME parameter: ``key="value"`` for ASCII, RFC 2231 ``key*=utf-8''…`` otherwise, split into
+    numbered continuations (``key*0*=…; key*1*=…``) so that no line grows beyond 78 characters."""
     if value.isascii():
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
         return f'{key}="{escaped}"'
-    return f"{key}*={email.utils.encode_rfc2231(value, 'utf-8')}"
+    encoded = email.utils.encode_rfc2231(value, "utf-8")
+    if len(encoded) <= 60:
+        return f"{key}*={encoded}"
+    chunks = re.findall(r"(?:%[0-9A-F]{2}|[^%]){1,20}", encoded.removeprefix("utf-8''"))
+    first, *rest = chunks
+    sections = [f"{key}*0*=utf-8''{first}", *(f"{key}*{n}*={c}" for n, c in enumerate(rest, start=1))]
+    return ";\n ".join(sections)
+
+
+def _folded(name: str, value: str) -> str:
+    """A structured header line, folded before its parameters and its address where it is too long."""
+    line = f"{name}: {value}"
+    if len(line) <= 78:
+        return line
+    return line.replace("; ", ";\n ").replace(" <", "\n <")
 
 
 def _text_part(subtype: str, text: str) -> bytes:
@@ -86,16 +101,17 @@ def _attachment(part: Attachment) -> bytes:
     main, _, rest = part.mime_type.partition(";")
     options = [o.strip() for o in rest.split(";") if "=" in o]
     content_type = "; ".join([main.strip(), *options, _parameter("name", part.file_name)])
+    disposition = f"attachment; {_parameter('filename', part.file_name)}"
     head = (
-        f"Content-Type: {content_type}\nContent-Transfer-Encoding: base64\n"
-        f"Content-Disposition: attachment; {_parameter('filename', part.file_name)}\n\n"
+        f"{_folded('Content-Type', content_type)}\nContent-Transfer-Encoding: base64\n"
+        f"{_folded('Content-Disposition', disposition)}\n\n"
     )
     return head.encode("ascii") + base64.encodebytes(part.data)
 
 
 def _multipart(subtype: str, parts: list[bytes]) -> bytes:
     boundary = f"=_{uuid.uuid4().hex}"
-    out = [f'Content-Type: multipart/{subtype}; boundary="{boundary}"\n\n'.encode("ascii")]
+    out = [f'Content-Type: multipart/{subtype};\n boundary="{boundary}"\n\n'.encode("ascii")]
     for part in parts:
         # the line end before a boundary belongs to the boundary (RFC 2046), not to the part
         out += [f"--{boundary}\n".encode("ascii"), part, b"\n"]
@@ -140,7 +156,7 @@ class OutgoingMessage:
     def as_bytes(self) -> bytes:
         """The message as it goes to the server or into an ``.eml`` file (CRLF line ends)."""
         lines = [
-            _fold(name, value) if name.casefold() == "subject" else f"{name}: {value}"
+            _fold(name, value) if name.casefold() == "subject" else _folded(name, value)
             for name, value in self.headers
         ]
         head = "\n".join([*lines, "MIME-Version: 1.0", ""])
