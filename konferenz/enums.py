@@ -136,6 +136,9 @@ class MailState(StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
+    #: the server accepted it (250); the invitation is recorded with the next batch
+    #: (``outbox.record_delivered``), then it is *sent*. Reported as sent.
+    DELIVERED = "delivered"
     FAILED = "failed"
     #: the program stopped (killed, connection lost) while the server had it: decided by staff, never
     #: resent blindly. (Stored values are unique across all enums: they are the keys of ``LABELS``, so
@@ -200,6 +203,7 @@ LABELS: dict[StrEnum, str] = {
     MailState.QUEUED: "wartet",
     MailState.SENDING: "wird gesendet",
     MailState.SENT: "gesendet",
+    MailState.DELIVERED: "gesendet",
     MailState.FAILED: "abgelehnt",
     MailState.UNKNOWN: "unklar",
     MailPurpose.INVITATION: "Einladung",

@@ -5,9 +5,14 @@ A run (``MailRun``) is created with one *queued* ``MailMessage`` per recipient, 
 in one unit of work. Each message then goes through these states, every step committed before the next
 one starts::
 
-    queued ──claim──▶ sending ──server said 250──▶ sent      (the invitation records channel, date, template)
+    queued ──claim──▶ sending ──server said 250──▶ delivered ──batch──▶ sent  (the invitation records
+                         │                                                     channel, date, template)
                          │────server said 4xx/5xx─▶ failed   (5xx: the address is marked failing)
                          └────killed / connection lost──▶ (sending) ──next start──▶ unknown
+
+*delivered* is one small UPDATE right after the server's reply; what it means for the invitations (and the
+audit log) is written for many messages in one unit of work by ``record_delivered`` – every 100 messages,
+at the end of a run however it ends, and, after a kill, when the run is continued or the program starts.
 
 ``claim`` stores the rendered bytes ("the message it received") and sets *sending* with one
 ``UPDATE … WHERE state = 'queued'``: of two workplaces resuming the same run only one gets each message.
@@ -38,8 +43,10 @@ from konferenz.storage.db import Database
 from konferenz.storage.models import Invitation, MailMessage, MailRun, Organisation, Person
 from konferenz.storage.schema import mail_message, now
 
-#: the states in which a message still needs something: sending, a decision, or the server
-OPEN_STATES = frozenset({MailState.QUEUED, MailState.SENDING, MailState.UNKNOWN})
+#: the states in which a message still needs something: sending, a decision, the server, or recording
+OPEN_STATES = frozenset({MailState.QUEUED, MailState.SENDING, MailState.UNKNOWN, MailState.DELIVERED})
+#: the server has it: sent, or accepted and the invitation not yet recorded
+SENT_STATES = frozenset({MailState.SENT, MailState.DELIVERED})
 
 
 def purpose_of(template: str) -> MailPurpose:
@@ -128,6 +135,7 @@ def recover_interrupted(database: Database, run_id: int | None = None) -> list[i
                     updated_at=now(),
                 )
             )
+    record_delivered(database, run_id)
     return ids
 
 
@@ -142,20 +150,45 @@ def queued_ids(database: Database, run_id: int) -> list[int]:
         )
 
 
-def load_message(database: Database, message_pk: int) -> MailMessage:
-    """One message with its run (for the composer); detached, usable after the session."""
+def queued_messages(database: Database, run_id: int) -> list[MailMessage]:
+    """The queued messages of a run with the run (for the composer), in order; detached, usable after the
+    session. One may be taken by another workplace meanwhile: ``claim`` says so."""
     with database.read_session() as s:
-        msg = s.scalars(
-            sa.select(MailMessage).where(MailMessage.id == message_pk).options(selectinload(MailMessage.run))
-        ).one()
-        return msg
+        return list(
+            s.scalars(
+                sa.select(MailMessage)
+                .where(MailMessage.run_id == run_id, MailMessage.state == MailState.QUEUED)
+                .order_by(MailMessage.id)
+                .options(selectinload(MailMessage.run))
+            )
+        )
 
 
-def claim(database: Database, message_pk: int, content: bytes, subject: str) -> bool:
+def _delivered(message_pk: int, code: int, reply: str) -> sa.Update:
+    return (
+        sa.update(mail_message)
+        .where(mail_message.c.id == message_pk, mail_message.c.state == MailState.SENDING)
+        .values(state=MailState.DELIVERED, smtp_code=code, smtp_reply=reply, sent_at=now(), updated_at=now())
+    )
+
+
+def claim(
+    database: Database,
+    message_pk: int,
+    content: bytes,
+    subject: str,
+    *,
+    delivered: tuple[int, int, str] | None = None,
+) -> bool:
     """Record the message as *sending* with the bytes about to be handed to the server; committed before
-    the server sees it. False when it is no longer queued (another workplace took it)."""
-    with database.session() as s:
-        result = s.execute(
+    the server sees it. False when it is no longer queued (another workplace took it).
+
+    ``delivered``: (id, code, reply) of the message before, which the server has just accepted – written
+    in the same transaction (``mark_delivered``), one commit per message instead of two."""
+    with database.engine.begin() as connection:
+        if delivered is not None:
+            connection.execute(_delivered(*delivered))
+        result = connection.execute(
             sa.update(mail_message)
             .where(mail_message.c.id == message_pk, mail_message.c.state == MailState.QUEUED)
             .values(
@@ -166,7 +199,7 @@ def claim(database: Database, message_pk: int, content: bytes, subject: str) -> 
                 updated_at=now(),
             )
         )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]  # CursorResult of an UPDATE
+        return bool(result.rowcount == 1)
 
 
 def _message(s: sa.orm.Session, message_pk: int) -> MailMessage:
@@ -198,9 +231,10 @@ def _holder(msg: MailMessage) -> Person | Organisation | None:
 
 def _record_sent(msg: MailMessage, code: int | None, reply: str, today: dt.date) -> None:
     msg.state = MailState.SENT
-    msg.smtp_code = code
-    msg.smtp_reply = reply
-    msg.sent_at = now()
+    if code is not None or msg.smtp_code is None:
+        msg.smtp_code = code
+        msg.smtp_reply = reply
+    msg.sent_at = msg.sent_at or now()
     if msg.invitation is not None:
         apply_sending(msg.invitation, msg.run.template, Channel.EMAIL, today)
     holder = _holder(msg)
@@ -209,13 +243,41 @@ def _record_sent(msg: MailMessage, code: int | None, reply: str, today: dt.date)
         holder.email_failing_at = None
 
 
-def mark_sent(
-    database: Database, message_pk: int, code: int, reply: str, *, today: dt.date | None = None
-) -> None:
-    """The server accepted the message: *sent*, and the invitation records channel E-Mail, the date and
-    the template (``konferenz.letters.sending.apply_sending``), in one unit of work."""
+def mark_delivered(database: Database, message_pk: int, code: int, reply: str) -> None:
+    """The server accepted the message: *delivered*, with its reply and the time (one UPDATE, committed).
+    ``record_delivered`` records it on the invitation."""
+    with database.engine.begin() as connection:
+        connection.execute(_delivered(message_pk, code, reply))
+
+
+def record_delivered(database: Database, run_id: int | None = None, *, today: dt.date | None = None) -> int:
+    """The *delivered* messages (of one run, or of all) become *sent*, and their invitations record
+    channel E-Mail, the date and the template (``konferenz.letters.sending.apply_sending``), in one unit
+    of work. Returns how many."""
     with database.session() as s:
-        _record_sent(_message(s, message_pk), code, reply, today or dt.date.today())
+        stmt = sa.select(MailMessage.id).where(MailMessage.state == MailState.DELIVERED)
+        if run_id is not None:
+            stmt = stmt.where(MailMessage.run_id == run_id)
+        ids = list(s.scalars(stmt))
+        if not ids:
+            return 0
+        day = today or dt.date.today()
+        messages = (
+            s.scalars(
+                sa.select(MailMessage)
+                .where(MailMessage.id.in_(ids))
+                .options(
+                    selectinload(MailMessage.run),
+                    selectinload(MailMessage.invitation).selectinload(Invitation.person),
+                    selectinload(MailMessage.invitation).selectinload(Invitation.organisation),
+                )
+            )
+            .unique()
+            .all()
+        )
+        for msg in messages:
+            _record_sent(msg, None, msg.smtp_reply, day)
+        return len(messages)
 
 
 def mark_failed(database: Database, message_pk: int, code: int | None, reply: str) -> None:
@@ -329,9 +391,14 @@ class RunReport:
     def count(self, state: MailState) -> int:
         return self.counts.get(state, 0)
 
+    @property
+    def sent(self) -> int:
+        """Accepted by the server (recorded on the invitation or about to be)."""
+        return sum(self.count(state) for state in SENT_STATES)
+
     def summary(self) -> str:
         """ "Versand 3 (einladung): 40 gesendet, 2 abgelehnt, 1 unklar, 7 warten." """
-        parts = [f"{self.count(MailState.SENT)} gesendet"]
+        parts = [f"{self.sent} gesendet"]
         if self.count(MailState.FAILED):
             parts.append(f"{self.count(MailState.FAILED)} abgelehnt")
         unknown = self.count(MailState.UNKNOWN) + self.count(MailState.SENDING)
@@ -460,7 +527,7 @@ def plan_recipients(
                     .where(
                         MailRun.conference_id == conf.id,
                         MailRun.template == template,
-                        MailMessage.state.in_([MailState.SENT, MailState.SENDING, MailState.UNKNOWN]),
+                        MailMessage.state.in_([*SENT_STATES, MailState.SENDING, MailState.UNKNOWN]),
                     )
                 )
             )

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from konferenz.enums import InvitationStatus
 from konferenz.errors import UserError
 from konferenz.mail import outbox
+from konferenz.mail.ahead import ComposedAhead
 from konferenz.mail.mime import OutgoingMessage, mailbox
 from konferenz.mail.settings import SECURITY_NONE, SECURITY_SSL, MailSettings, require_server
 from konferenz.storage.db import Database
@@ -32,6 +33,8 @@ from konferenz.storage.models import MailMessage
 
 KEYRING_SERVICE = "Konferenz SMTP"
 TIMEOUT_SECONDS = 30
+#: the accepted messages are recorded on their invitations in batches of this many (``outbox.record_delivered``)
+RECORD_EVERY = 100
 
 Compose = Callable[[MailMessage], OutgoingMessage]
 Progress = Callable[[int, int], None]
@@ -312,11 +315,18 @@ def send_run(  # noqa: PLR0917 (the signature the window and the command line ca
     """
     cancelled = cancelled or (lambda: False)
     outbox.recover_interrupted(database, run_id)
-    todo = outbox.queued_ids(database, run_id)
+    todo = outbox.queued_messages(database, run_id)
     total = len(todo)
     limit = settings.max_bytes
     interval = 60.0 / settings.per_minute if settings.per_minute > 0 else 0.0
     stopped = False
+    #: accepted by the server, written with the next claim (one commit per message) or by ``settle``
+    pending: list[tuple[int, int, str]] = []
+
+    def settle() -> None:
+        while pending:
+            outbox.mark_delivered(database, *pending.pop())
+
     if todo:
         connection = connect(settings, context=context)
         try:
@@ -324,65 +334,82 @@ def send_run(  # noqa: PLR0917 (the signature the window and the command line ca
             if connection.smtp.has_extn("size"):
                 server_limit = int(connection.smtp.esmtp_features.get("size", "0") or 0)
             last = 0.0
-            for done, pk in enumerate(todo, start=1):
-                if cancelled():
-                    stopped = True
-                    break
-                if interval and last:
-                    _wait(interval - (time.monotonic() - last), cancelled, sleep)
+
+            def make(row: MailMessage) -> tuple[bytes, str]:
+                message = compose(row)
+                return render(message, row, settings), message.get("Subject")
+
+            with ComposedAhead(todo, make) as ahead:
+                for done, item in enumerate(ahead, start=1):
+                    row = item.row
+                    pk = row.id
                     if cancelled():
                         stopped = True
                         break
-                row = outbox.load_message(database, pk)
-                try:
-                    message = compose(row)
-                except UserError as exc:  # this message cannot be made (too large, a broken template …)
-                    outbox.mark_failed(database, pk, None, f"Nicht gesendet: {exc.message}")
-                    continue
-                content = render(message, row, settings)
-                subject = str(message.get("Subject", ""))
-                if not outbox.claim(database, pk, content, subject):
-                    continue  # another workplace has it
-                too_big = max(limit, 0) if not server_limit else min(limit, server_limit)
-                if len(content) > too_big:
-                    outbox.mark_failed(
-                        database,
-                        pk,
-                        None,
-                        f"Nicht gesendet: Die Nachricht ist {_megabytes(len(content))} groß; erlaubt sind "
-                        f"{_megabytes(too_big)}.",
-                    )
-                    continue
-                last = time.monotonic()
-                try:
-                    accepted, code, reply = _transmit(connection, row.address, content)
-                except _DroppedError as exc:
-                    if exc.after_data:
-                        outbox.mark_unknown(
+                    if interval and last:
+                        settle()
+                        _wait(interval - (time.monotonic() - last), cancelled, sleep)
+                        if cancelled():
+                            stopped = True
+                            break
+                    if item.problem is not None:  # it cannot be made (too large, a broken template …)
+                        settle()
+                        outbox.mark_failed(database, pk, None, f"Nicht gesendet: {item.problem.message}")
+                        continue
+                    content, subject = item.content, item.subject
+                    before = pending.pop() if pending else None
+                    if not outbox.claim(database, pk, content, subject, delivered=before):
+                        continue  # another workplace has it
+                    too_big = max(limit, 0) if not server_limit else min(limit, server_limit)
+                    if len(content) > too_big:
+                        settle()
+                        outbox.mark_failed(
                             database,
                             pk,
-                            "Die Verbindung brach ab, während der Mailserver die Nachricht hatte.",
+                            None,
+                            f"Nicht gesendet: Die Nachricht ist {_megabytes(len(content))} groß; erlaubt sind "
+                            f"{_megabytes(too_big)}.",
                         )
-                    else:
+                        continue
+                    last = time.monotonic()
+                    try:
+                        accepted, code, reply = _transmit(connection, row.address, content)
+                    except _DroppedError as exc:
+                        settle()
+                        if exc.after_data:
+                            outbox.mark_unknown(
+                                database,
+                                pk,
+                                "Die Verbindung brach ab, während der Mailserver die Nachricht hatte.",
+                            )
+                        else:
+                            outbox.release(database, pk)
+                        outbox.record_delivered(database, run_id, today=today)
+                        report = outbox.run_report(database, run_id)
+                        raise SendInterruptedError(
+                            f"Die Verbindung zum Mailserver „{settings.server_label}“ brach ab. "
+                            f"{report.summary()} Der Versand kann fortgesetzt werden; unklare Nachrichten "
+                            "werden nicht erneut gesendet, bis entschieden ist.",
+                            report,
+                        ) from None
+                    except UserError:
+                        settle()
                         outbox.release(database, pk)
-                    report = outbox.run_report(database, run_id)
-                    raise SendInterruptedError(
-                        f"Die Verbindung zum Mailserver „{settings.server_label}“ brach ab. "
-                        f"{report.summary()} Der Versand kann fortgesetzt werden; unklare Nachrichten "
-                        "werden nicht erneut gesendet, bis entschieden ist.",
-                        report,
-                    ) from None
-                except UserError:
-                    outbox.release(database, pk)
-                    raise
-                if accepted:
-                    outbox.mark_sent(database, pk, code, reply, today=today)
-                else:
-                    outbox.mark_failed(database, pk, code, reply)
-                if progress is not None:
-                    progress(done, total)
+                        raise
+                    if accepted:
+                        pending.append((pk, code, reply))
+                        if done % RECORD_EVERY == 0:
+                            settle()
+                            outbox.record_delivered(database, run_id, today=today)
+                    else:
+                        settle()
+                        outbox.mark_failed(database, pk, code, reply)
+                    if progress is not None:
+                        progress(done, total)
         finally:
             connection.close()
+            settle()
+            outbox.record_delivered(database, run_id, today=today)
     outbox.finish_if_done(database, run_id)
     return SendResult(outbox.run_report(database, run_id), stopped)
 

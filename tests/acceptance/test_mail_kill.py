@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from smtp_server import Handler, start_server
 from tests_compose import compose
 
-from konferenz.enums import MailState
+from konferenz.enums import Channel, MailState
 from konferenz.mail import outbox, smtp
 from konferenz.mail.settings import MailSettings
 from konferenz.storage.db import Database
@@ -130,3 +130,14 @@ def test_killed_sending_resumes_and_nobody_gets_a_message_twice(db: Database, ro
         server.stop()
     assert final.count(MailState.SENT) == len(addresses) and final.finished_at is not None
     assert handler.count_by_address() == {address: 1 for address in addresses}
+    # what the killed program had delivered but not yet recorded on the invitations is recorded now
+    with db.read_session() as s:
+        recorded = s.execute(
+            sa.select(Invitation.invitation_channel, Invitation.invited_on, Invitation.letter_template)
+            .join(MailMessage, MailMessage.invitation_id == Invitation.id)
+            .where(MailMessage.run_id == run_id)
+        ).all()
+    assert len(recorded) == len(addresses)
+    assert all(
+        channel is Channel.EMAIL and day is not None and template for channel, day, template in recorded
+    )

@@ -21,7 +21,7 @@ from konferenz.mail import outbox, smtp
 from konferenz.mail.mime import Attachment, OutgoingMessage
 from konferenz.mail.settings import MailSettings, load_mail_settings, save_mail_settings
 from konferenz.storage.db import Database
-from konferenz.storage.models import Conference, Invitation, MailMessage, Person, Setting
+from konferenz.storage.models import AuditEntry, Conference, Invitation, MailMessage, Person, Setting
 
 NAMES = [
     ("Ayşe", "Öztürk", "ayse@example.org"),
@@ -205,6 +205,35 @@ def test_unknown_recorded_as_delivered_records_the_invitation(db: Database) -> N
         assert msg is not None and msg.state is MailState.SENT
         inv = s.get(Invitation, msg.invitation_id)
         assert inv is not None and inv.invitation_channel is Channel.EMAIL
+
+
+def test_delivered_but_not_yet_recorded_is_recorded_at_the_next_start(db: Database) -> None:
+    """Killed between the server's 250 and the batch that records the invitations: the message is never
+    unknown or resent; the next start (``recover_interrupted``) records it, with the audit log."""
+    conference_with_invitees(db, NAMES[:3])
+    run_id = new_run(db)
+    first, second, _third = outbox.queued_ids(db, run_id)
+    for pk in (first, second):
+        assert outbox.claim(db, pk, b"Subject: x\r\n\r\nx\r\n", "x")
+    outbox.mark_delivered(db, first, 250, "2.0.0 Ok: queued as 4711")
+    report = outbox.run_report(db, run_id)
+    assert report.sent == 1 and report.count(MailState.SENT) == 0  # reported as sent, not yet recorded
+    assert [r.run_id for r in outbox.open_runs(db)] == [run_id]
+    assert outbox.recover_interrupted(db) == [second]  # the one the server had without a reply
+    with db.read_session() as s:
+        msg = s.get(MailMessage, first)
+        assert msg is not None and msg.state is MailState.SENT and msg.smtp_code == 250
+        assert msg.smtp_reply == "2.0.0 Ok: queued as 4711" and msg.sent_at is not None
+        inv = s.get(Invitation, msg.invitation_id)
+        assert inv is not None and inv.invitation_channel is Channel.EMAIL
+        assert inv.status is InvitationStatus.INVITED and inv.letter_template == "einladung"
+        logged = s.scalars(
+            sa.select(AuditEntry).where(
+                AuditEntry.entity_type == "invitation", AuditEntry.entity_id == inv.id
+            )
+        ).all()
+        assert logged  # written through the unit of work: the change is in the audit log
+    assert outbox.record_delivered(db) == 0  # recorded once
 
 
 def test_cancel_stops_before_the_next_message(db: Database) -> None:

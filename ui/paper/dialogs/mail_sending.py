@@ -265,13 +265,12 @@ def continue_run(ctx: AppContext, parent: QWidget, run_id: int) -> Sent | None:
     try:
         outbox.recover_interrupted(database, run_id)
         decide(ctx, parent, outbox.run_report(database, run_id))
-        queued = outbox.queued_ids(database, run_id)
+        rows = outbox.queued_messages(database, run_id)
         report = outbox.run_report(database, run_id)
-        if not queued:
+        if not rows:
             outbox.finish_if_done(database, run_id)
             show_report(parent, outbox.run_report(database, run_id))
             return Sent(report, False)
-        rows = [outbox.load_message(database, pk) for pk in queued]
         run = rows[0].run
         with database.read_session() as s:
             year = conference_year(s, run.conference_id)
@@ -290,7 +289,7 @@ def continue_run(ctx: AppContext, parent: QWidget, run_id: int) -> Sent | None:
 
 def open_run_question(reports: Sequence[outbox.RunReport]) -> str:
     """ "Ein E-Mail-Versand wurde nicht abgeschlossen (40 gesendet, 10 warten, 1 unklar). Fortsetzen?" """
-    sent = sum(r.count(MailState.SENT) for r in reports)
+    sent = sum(r.sent for r in reports)
     waiting = sum(r.count(MailState.QUEUED) for r in reports)
     unknown = sum(len(r.unknown) for r in reports)
     parts = [f"{format_count(sent)} gesendet", f"{format_count(waiting)} warten"]
