@@ -136,6 +136,8 @@ class MailState(StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
+    #: written as an .eml draft (sending not allowed here); recorded as sent once staff confirm it
+    DRAFT = "draft"
     #: the server accepted it (250); the invitation is recorded with the next batch
     #: (``outbox.record_delivered``), then it is *sent*. Reported as sent.
     DELIVERED = "delivered"
@@ -206,6 +208,7 @@ LABELS: dict[StrEnum, str] = {
     MailState.DELIVERED: "gesendet",
     MailState.FAILED: "abgelehnt",
     MailState.UNKNOWN: "unklar",
+    MailState.DRAFT: "Entwurf",
     MailPurpose.INVITATION: "Einladung",
     MailPurpose.REMINDER: "Erinnerung",
     MailPurpose.THANKS: "Dank",

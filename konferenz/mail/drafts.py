@@ -1,16 +1,33 @@
 """Drafts where sending is not allowed: one ``.eml`` file per recipient with ``X-Unsent: 1`` (Outlook opens it
 as a draft to send; Thunderbird opens it with "Als neu bearbeiten"), named as the letter archive names the
-letters, never overwriting a file. Writing drafts records nothing on the invitations."""
+letters, never overwriting a file.
+
+Writing drafts records nothing on the invitations. The drafts written are kept as a run of their own
+(``record_drafts``: each message in state *Entwurf*, with the bytes written), so that nobody gets the same
+e-mail from a later run, and recording them as sent is a separate, confirmed step, as with letters:
+``confirm_drafts`` (they were sent: the invitations record channel E-Mail, date and template) or
+``discard_drafts`` (they were not: the run is removed). ``draft_runs`` lists what waits for that step."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from konferenz import paths
+from konferenz.enums import MailState
 from konferenz.errors import UserError, file_problem
+from konferenz.mail import outbox
 from konferenz.mail.messages import message_bytes
 from konferenz.mail.mime import OutgoingMessage
+from konferenz.storage.changes import Changes
+from konferenz.storage.db import Database
+from konferenz.storage.models import MailMessage, MailRun
 
 
 def as_draft(msg: OutgoingMessage) -> bytes:
@@ -63,3 +80,121 @@ def write_drafts(folder: Path, drafts: Sequence[tuple[str, OutgoingMessage]]) ->
             raise UserError(file_problem(target, exc)) from None
         written.append(target)
     return written
+
+
+# --- the drafts as a run, and the confirmed step -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One draft written: the invitation, the address and the message as in the file."""
+
+    invitation_id: int
+    address: str
+    message: OutgoingMessage
+
+
+def record_drafts(
+    database: Database,
+    conference_id: int,
+    template: str,
+    drafts: Sequence[Draft],
+    *,
+    attachments: Iterable[str] = (),
+) -> outbox.RunCreated:
+    """Keep the drafts just written as a run (state *Entwurf*, the bytes as written), in one unit of work.
+    The invitations stay unchanged until ``confirm_drafts``."""
+    unique = list({d.invitation_id: d for d in drafts}.values())
+    if not unique:
+        raise UserError("Es wurden keine Entwürfe geschrieben; es ist nichts zu vermerken.")
+    with database.track() as changes, database.session() as s:
+        run = MailRun(
+            conference_id=conference_id,
+            template=template,
+            purpose=outbox.purpose_of(template),
+            created_by=paths.os_user()[:100],
+            attachments=",".join(attachments),
+        )
+        s.add(run)
+        s.flush()
+        for draft in unique:
+            content = message_bytes(draft.message)
+            s.add(
+                MailMessage(
+                    run_id=run.id,
+                    invitation_id=draft.invitation_id,
+                    address=draft.address,
+                    message_id=draft.message.get("Message-ID") or f"<{uuid.uuid4().hex}@konferenz.invalid>",
+                    subject=draft.message.get("Subject"),
+                    state=MailState.DRAFT,
+                    content=content,
+                    size=len(content),
+                    smtp_reply="Als Entwurf geschrieben.",
+                )
+            )
+        run_id = run.id
+    return outbox.RunCreated(run_id, len(unique), changes)
+
+
+def draft_runs(database: Database) -> list[outbox.RunReport]:
+    """The runs of drafts whose sending is not yet confirmed (or discarded), oldest first."""
+    with database.read_session() as s:
+        ids = list(
+            s.scalars(
+                sa.select(MailMessage.run_id)
+                .where(MailMessage.state == MailState.DRAFT)
+                .distinct()
+                .order_by(MailMessage.run_id)
+            )
+        )
+    return [outbox.run_report(database, run_id) for run_id in ids]
+
+
+def _draft_ids(s: sa.orm.Session, run_id: int) -> list[int]:
+    if s.get(MailRun, run_id) is None:
+        raise UserError(f"Einen Versand {run_id} gibt es nicht.")
+    ids = list(
+        s.scalars(
+            sa.select(MailMessage.id).where(
+                MailMessage.run_id == run_id, MailMessage.state == MailState.DRAFT
+            )
+        )
+    )
+    if not ids:
+        raise UserError(f"Im Versand {run_id} gibt es keine unbestätigten Entwürfe; nichts geändert.")
+    return ids
+
+
+def confirm_drafts(database: Database, run_id: int, *, today: dt.date | None = None) -> Changes:
+    """The drafts of run ``run_id`` were sent: each becomes *sent*, and its invitation records channel
+    E-Mail, the date and the template (``konferenz.letters.sending.apply_sending``), in one unit of work."""
+    with database.track() as changes, database.session() as s:
+        ids = _draft_ids(s, run_id)
+        s.execute(
+            sa.update(MailMessage)
+            .where(MailMessage.id.in_(ids))
+            .values(
+                state=MailState.DELIVERED, smtp_reply="Als Entwurf geschrieben; Versand von Hand bestätigt."
+            )
+        )
+        run = s.get(MailRun, run_id)
+        assert run is not None
+        run.finished_at = run.finished_at or dt.datetime.now().replace(microsecond=0)
+    outbox.record_delivered(database, run_id, today=today)
+    return changes
+
+
+def discard_drafts(database: Database, run_id: int) -> Changes:
+    """The drafts of run ``run_id`` were not sent: the run is removed; the invitations never changed."""
+    with database.track() as changes, database.session() as s:
+        ids = _draft_ids(s, run_id)
+        others = s.scalar(
+            sa.select(sa.func.count(MailMessage.id)).where(
+                MailMessage.run_id == run_id, MailMessage.id.not_in(ids)
+            )
+        )
+        if others:
+            raise UserError(f"Der Versand {run_id} enthält nicht nur Entwürfe; er wird nicht entfernt.")
+        s.execute(sa.delete(MailMessage).where(MailMessage.run_id == run_id))
+        s.execute(sa.delete(MailRun).where(MailRun.id == run_id))
+    return changes

@@ -406,6 +406,8 @@ class RunReport:
             parts.append(f"{unknown} unklar")
         if self.count(MailState.QUEUED):
             parts.append(f"{self.count(MailState.QUEUED)} warten")
+        if self.count(MailState.DRAFT):
+            parts = [f"{self.count(MailState.DRAFT)} Entwürfe, Versand noch nicht bestätigt"]
         return f"Versand {self.run_id} ({self.template}): {', '.join(parts)}."
 
 
@@ -492,8 +494,8 @@ class RecipientPlan:
     conference_id: int
     email: list[Recipient]
     letter: list[int]
-    #: invitations that have this template's e-mail already (sent, or undecided in an earlier run): left
-    #: out unless asked for again, so a second run never sends anyone the same message twice
+    #: invitations that have this template's e-mail already (sent, undecided in an earlier run, or written
+    #: as a draft whose sending is not yet confirmed): left out unless asked for again, so a second run never sends anyone the same message twice
     already: list[int] = field(default_factory=list)
 
 
@@ -527,7 +529,9 @@ def plan_recipients(
                     .where(
                         MailRun.conference_id == conf.id,
                         MailRun.template == template,
-                        MailMessage.state.in_([*SENT_STATES, MailState.SENDING, MailState.UNKNOWN]),
+                        MailMessage.state.in_(
+                            [*SENT_STATES, MailState.SENDING, MailState.UNKNOWN, MailState.DRAFT]
+                        ),
                     )
                 )
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.policy
+import re
 import shutil
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -10,11 +11,16 @@ from pathlib import Path
 
 import icalendar
 import pytest
+import sqlalchemy as sa
 from test_cli import assert_one_line_error, run_cli
 
+from konferenz.enums import Channel, InvitationStatus
+from konferenz.letters.templates import template_name
+from konferenz.mail import drafts, outbox
 from konferenz.mail.messages import mail_contents
 from konferenz.mail.settings import MailSettings, save_mail_settings
 from konferenz.storage.db import open_database
+from konferenz.storage.models import Invitation
 
 pytestmark = pytest.mark.slow
 
@@ -90,6 +96,71 @@ def test_drafts_folder(demo: Path, tmp_path: Path) -> None:
         assert msg.get_body(("plain",)) is not None and msg.get_body(("html",)) is not None
     again = run_cli("mail", "--db", str(demo), "--conference", "2026", "--eml-ordner", str(folder))
     assert_one_line_error(again, "gibt es schon", "es wurde nichts geschrieben")
+
+
+def _invitations(db_path: Path, ids: list[int]) -> dict[int, tuple[object, ...]]:
+    database = open_database(db_path)
+    try:
+        with database.read_session() as s:
+            rows = s.execute(
+                sa.select(
+                    Invitation.id, Invitation.invitation_channel, Invitation.invited_on, Invitation.status
+                ).where(Invitation.id.in_(ids))
+            ).all()
+        return {row[0]: tuple(row[1:]) for row in rows}
+    finally:
+        database.dispose()
+
+
+def _draft_run(stdout: str) -> str:
+    found = re.search(r"--entwuerfe (\d+) --als-gesendet", stdout)
+    assert found, stdout
+    return found.group(1)
+
+
+def test_drafts_are_recorded_as_sent_only_when_confirmed(demo: Path, tmp_path: Path) -> None:
+    wanted, _total = _by_mail(demo)
+    before = _invitations(demo, wanted)
+    result = run_cli("mail", "--db", str(demo), "--conference", "2026", "--eml-ordner", str(tmp_path / "a"))
+    assert result.returncode == 0, result.stderr
+    run = _draft_run(result.stdout)
+    assert _invitations(demo, wanted) == before  # writing drafts changes nothing on the invitations
+    # nobody gets the same e-mail from a run by the server while the drafts wait for the confirmation
+    database = open_database(demo)
+    try:
+        plan = outbox.plan_recipients(database, 2026, template_name("einladung"), list(InvitationStatus))
+        assert not {r.invitation_id for r in plan.email} & set(wanted)
+    finally:
+        database.dispose()
+    ask = run_cli("mail", "--db", str(demo), "--entwuerfe", run)
+    assert_one_line_error(ask, "--als-gesendet", "--verwerfen")
+    done = run_cli("mail", "--db", str(demo), "--entwuerfe", run, "--als-gesendet")
+    assert done.returncode == 0, done.stderr
+    assert f"{len(wanted)} Entwurf/Entwürfe als versendet vermerkt" in done.stdout
+    after = _invitations(demo, wanted)
+    assert all(channel is Channel.EMAIL and day is not None for channel, day, _status in after.values())
+    twice = run_cli("mail", "--db", str(demo), "--entwuerfe", run, "--als-gesendet")
+    assert_one_line_error(twice, "keine unbestätigten Entwürfe")
+
+
+def test_drafts_not_sent_are_discarded(demo: Path, tmp_path: Path) -> None:
+    wanted, _total = _by_mail(demo)
+    before = _invitations(demo, wanted)
+    result = run_cli("mail", "--db", str(demo), "--conference", "2026", "--eml-ordner", str(tmp_path / "b"))
+    run = _draft_run(result.stdout)
+    gone = run_cli("mail", "--db", str(demo), "--entwuerfe", run, "--verwerfen")
+    assert gone.returncode == 0, gone.stderr
+    assert "verworfen" in gone.stdout
+    assert _invitations(demo, wanted) == before
+    database = open_database(demo)
+    try:
+        assert drafts.draft_runs(database) == []
+        plan = outbox.plan_recipients(database, 2026, template_name("einladung"), list(InvitationStatus))
+        assert set(wanted) <= {r.invitation_id for r in plan.email}  # they can be reached again
+    finally:
+        database.dispose()
+    unknown = run_cli("mail", "--db", str(demo), "--entwuerfe", "999", "--verwerfen")
+    assert_one_line_error(unknown, "Einen Versand 999 gibt es nicht")
 
 
 @pytest.mark.parametrize(

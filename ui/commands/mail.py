@@ -95,12 +95,16 @@ def _prepare(
 
 
 def cmd_mail(args: argparse.Namespace) -> int:
+    from konferenz.letters.selection import find_conference
+    from konferenz.mail import drafts
     from konferenz.mail.drafts import as_draft, write_drafts
     from konferenz.mail.messages import compose, draft_file_name
     from ui.paper.canvas import ensure_application
 
     if args.undecided is not None:
         return _decide(args)
+    if args.drafts is not None:
+        return _drafts(args)
     if args.resume is not None:
         return _send(args, resume=args.resume)
     wanted = parse_attachments(args.attachments)
@@ -139,20 +143,48 @@ def cmd_mail(args: argparse.Namespace) -> int:
                 f"Für die Konferenz {args.conference} gibt es keine passenden Einladungen mit E-Mail-Adresse."
             )
         folder = Path(args.eml_folder)
-        drafts = [
-            (
-                draft_file_name(args.conference, template, item.recipient),
-                compose(item.letter, item.recipient, settings, attach(item)),
-            )
-            for item in by_mail
-        ]
-        written = write_drafts(folder, drafts)
+        made = [(item, compose(item.letter, item.recipient, settings, attach(item))) for item in by_mail]
+        written = write_drafts(
+            folder, [(draft_file_name(args.conference, template, item.recipient), msg) for item, msg in made]
+        )
+        with database.read_session() as s:
+            conference_id = find_conference(s, args.conference).id
+        run = drafts.record_drafts(
+            database,
+            conference_id,
+            template,
+            [drafts.Draft(item.recipient.invitation_id, item.recipient.address, msg) for item, msg in made],
+            attachments=sorted(wanted),
+        )
     print(f"{number(len(written))} E-Mail-Entwürfe geschrieben: {folder}")
     if by_post:
         print(
             f"Hinweis: {number(by_post)} Einladung(en) ohne E-Mail-Adresse – dafür Briefe drucken (konferenz letters)."
         )
-    print("Vermerkt ist nichts: die Einladungen bleiben unverändert, bis der Versand bestätigt ist.")
+    print(
+        f"Vermerkt ist nichts: die Einladungen bleiben unverändert, bis der Versand bestätigt ist. Sind die "
+        f"Entwürfe versendet: konferenz mail --entwuerfe {run.run_id} --als-gesendet (sonst --verwerfen)."
+    )
+    return EXIT_OK
+
+
+def _drafts(args: argparse.Namespace) -> int:
+    """``--entwuerfe N --als-gesendet | --verwerfen``: the confirmed step after drafts were written."""
+    from konferenz.enums import MailState
+    from konferenz.mail import drafts, outbox
+
+    if args.delivered == args.discard:
+        raise UserError("Bitte --als-gesendet (sie wurden versendet) oder --verwerfen (nicht) angeben.")
+    with opened(args, create=False) as database:
+        report = outbox.run_report(database, args.drafts)
+        waiting = report.count(MailState.DRAFT)
+        if args.delivered:
+            drafts.confirm_drafts(database, args.drafts)
+            print(f"{number(waiting)} Entwurf/Entwürfe als versendet vermerkt.")
+            _print_report(outbox.run_report(database, args.drafts))
+        else:
+            drafts.discard_drafts(database, args.drafts)
+            print(f"Versand {args.drafts} verworfen: {number(waiting)} Entwurf/Entwürfe, nichts vermerkt.")
     return EXIT_OK
 
 
@@ -302,6 +334,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="einen abgebrochenen Versand fortsetzen",
     )
     what.add_argument(
+        "--entwuerfe",
+        "--entwürfe",
+        dest="drafts",
+        type=int,
+        metavar="NR",
+        help="die Entwürfe des Versands NR als versendet vermerken (--als-gesendet) oder verwerfen",
+    )
+    what.add_argument(
         "--unklar",
         dest="undecided",
         type=int,
@@ -321,7 +361,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="(mit --send) auch an die, die diese E-Mail schon haben",
     )
     mail.add_argument(
-        "--als-gesendet", dest="delivered", action="store_true", help="(mit --unklar) sie kamen an"
+        "--als-gesendet",
+        dest="delivered",
+        action="store_true",
+        help="(mit --unklar) sie kamen an; (mit --entwuerfe) sie wurden versendet",
+    )
+    mail.add_argument(
+        "--verwerfen",
+        dest="discard",
+        action="store_true",
+        help="(mit --entwuerfe) sie wurden nicht versendet: nichts vermerken",
     )
     mail.add_argument(
         "--erneut-senden", dest="resend", action="store_true", help="(mit --unklar) noch einmal senden"
