@@ -281,6 +281,8 @@ class ConferenceActions:
     send_mail: QAction
     mail_reminders: QAction
     mail_settings: QAction
+    #: the confirmed step after drafts were written into a folder
+    mail_drafts: QAction
     checkin: QAction
     statistics: QAction
     #: submenu "Drucken": paper for the chosen conference (and the selected invitations)
@@ -365,6 +367,15 @@ def create_conference_actions(parent: QObject) -> ConferenceActions:
             _tr("E-Mail-Einstellun&gen …"),
             tip=_tr("Absender, Antwortadresse, Mailserver, Kennwort (im Kennwortspeicher), Testnachricht"),
             name="action_mail_settings",
+        ),
+        mail_drafts=_action(
+            parent,
+            _tr("E-Mail-Ent&würfe bestätigen …"),
+            tip=_tr(
+                "Entwürfe, die in einen Ordner geschrieben wurden, als versendet vermerken – oder verwerfen, "
+                "wenn sie nicht versendet wurden"
+            ),
+            name="action_mail_drafts",
         ),
         checkin=_action(
             parent,

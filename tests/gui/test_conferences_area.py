@@ -1031,6 +1031,7 @@ def test_menu_konferenz_and_ctrl_f(qtbot, window: MainWindow, demo_db: Database)
         "E&rinnerungsliste",
         "Einladungen per E-&Mail …",
         "Er&innerung per E-Mail …",
+        "E-Mail-Ent&würfe bestätigen …",
         "E-Mail-Einstellun&gen …",
         "&Check-in …",
         "&Statistik …",

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from smtp_server import Handler, start_server
 
 from konferenz.demo.builder import generate_demo
-from konferenz.enums import MailState
+from konferenz.enums import Channel, MailState
 from konferenz.letters.selection import find_conference
 from konferenz.mail import outbox
 from konferenz.mail.messages import mail_contents
@@ -33,6 +33,7 @@ from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import Invitation, MailMessage, Person
 from ui.context import AppContext
 from ui.paper.dialogs import mail_dialog as md
+from ui.paper.dialogs.drafts_dialog import DraftsDialog
 from ui.paper.dialogs.mail_dialog import MailDialog
 from ui.settings import settings
 
@@ -283,16 +284,68 @@ def test_cancel_mid_run_leaves_the_rest_and_fortsetzen_sends_it(
     assert not dialog.resume_button.isVisible()
 
 
-def test_drafts_in_a_folder_record_nothing(
-    qtbot, dialog: MailDialog, demo_db: Database, tmp_path: Path
+def _recorded(database: Database, ids: set[int]) -> set[int]:
+    with database.read_session() as s:
+        return set(
+            s.scalars(
+                sa.select(Invitation.id).where(
+                    Invitation.id.in_(ids), Invitation.invitation_channel == Channel.EMAIL
+                )
+            )
+        )
+
+
+def test_drafts_in_a_folder_record_nothing_until_confirmed(
+    qtbot, dialog: MailDialog, demo_db: Database, tmp_path: Path, boxes: dict[str, Any]
 ) -> None:
     mail, _post = expected_channels(demo_db)
+    already = _recorded(demo_db, set(mail))  # the demo's history: invited by e-mail in earlier steps
     written = dialog.write_drafts(tmp_path / "Entwürfe")
     assert len(written) == len(mail)
     assert all(p.read_bytes().startswith(b"X-Unsent: 1\r\n") for p in written)
     assert "Vermerkt ist nichts" in dialog.result_label.text()
+    assert "E-Mail-Entwürfe bestätigen" in dialog.result_label.text()
+    assert _recorded(demo_db, set(mail)) == already
+    with demo_db.read_session() as s:
+        states = set(s.scalars(sa.select(MailMessage.state)))
+    assert states == {MailState.DRAFT}
+    # the drafts count as had: sending by the server now would leave them out
+    assert dialog.count(md.EMAIL) == 0
+
+    # Konferenz → E-Mail-Entwürfe bestätigen …: the run is listed; "Nein" to the question changes nothing
+    drafts_dialog = DraftsDialog(AppContext(demo_db), dialog)
+    qtbot.addWidget(drafts_dialog)
+    drafts_dialog.show()
+    qtbot.waitExposed(drafts_dialog)
+    assert drafts_dialog.table.rowCount() == 1
+    assert drafts_dialog.table.item(0, 2).text() == str(len(mail))
+    assert drafts_dialog.focusWidget() is drafts_dialog.table  # the first focus: the list
+    boxes["answers"].append(QMessageBox.StandardButton.No)
+    drafts_dialog.confirm_button.click()
+    question, args = boxes["questions"][-1]
+    assert f"{len(mail)} Entwürfe" in question and args[-1] == QMessageBox.StandardButton.No  # default: no
+    assert _recorded(demo_db, set(mail)) == already
+    drafts_dialog.confirm_button.click()  # Yes
+    assert _recorded(demo_db, set(mail)) == set(mail)
+    assert drafts_dialog.table.rowCount() == 0
+    assert "als versendet vermerkt" in drafts_dialog.result_label.text()
+    with demo_db.read_session() as s:
+        assert set(s.scalars(sa.select(MailMessage.state))) == {MailState.SENT}
+
+
+def test_drafts_not_sent_are_discarded_in_the_window(
+    qtbot, dialog: MailDialog, demo_db: Database, tmp_path: Path, boxes: dict[str, Any]
+) -> None:
+    mail, _post = expected_channels(demo_db)
+    dialog.write_drafts(tmp_path / "Entwürfe")
+    drafts_dialog = DraftsDialog(AppContext(demo_db), dialog)
+    qtbot.addWidget(drafts_dialog)
+    drafts_dialog.discard_button.click()  # Yes
+    assert "verworfen" in drafts_dialog.result_label.text()
     with demo_db.read_session() as s:
         assert s.scalar(sa.select(sa.func.count(MailMessage.id))) == 0
+    dialog.refresh()
+    assert dialog.count(md.EMAIL) == len(mail)  # they can be reached again
 
 
 def test_unique_mnemonics(dialog: MailDialog) -> None:

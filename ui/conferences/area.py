@@ -375,6 +375,13 @@ class ConferencesArea(QWidget):
             return None
         return self.open_mail("erinnerung", ids, use_selection=True)
 
+    def confirm_mail_drafts(self) -> QWidget:
+        """Konferenz → E-Mail-Entwürfe bestätigen …: drafts written into a folder, recorded as sent or
+        discarded."""
+        from ui.paper.dialogs.drafts_dialog import open_drafts_dialog
+
+        return open_drafts_dialog(self.ctx, self)
+
     def edit_mail_settings(self) -> QWidget:
         """Konferenz → E-Mail-Einstellungen …"""
         from ui.paper.dialogs.mail_settings_dialog import MailSettingsDialog

@@ -408,6 +408,7 @@ class MainWindow(QMainWindow):
             (None, None),
             (c.send_mail, "open_mail"),
             (c.mail_reminders, "mail_reminders"),
+            (c.mail_drafts, "confirm_mail_drafts"),
             (c.mail_settings, "edit_mail_settings"),
             (None, None),
             (c.checkin, "open_checkin"),

@@ -43,7 +43,7 @@ from konferenz.letters import sending, templates
 from konferenz.letters.reads import letter_counts
 from konferenz.lists.source import format_count
 from konferenz.mail import outbox
-from konferenz.mail.drafts import as_draft, write_drafts
+from konferenz.mail.drafts import as_draft
 from konferenz.mail.messages import draft_file_name, message_html
 from konferenz.mail.settings import check_mail_settings, require_server
 from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS
@@ -58,11 +58,11 @@ from ui.paper.dialogs.mail_sending import (
     plural,
     prepare,
     send_in_background,
+    write_recorded_drafts,
 )
 from ui.paper.dialogs.template_editor import template_label
 from ui.widgets.dialog_tools import choose_folder, choose_save_path, confirm, warn
 from ui.widgets.geometry import remember_geometry
-from ui.widgets.tasks import run_task
 
 EMAIL, POST, NONE = "email", "post", "none"
 CHANNEL_LABELS = {EMAIL: "E-Mail", POST: "Brief", NONE: "—"}
@@ -615,40 +615,31 @@ class MailDialog(QDialog):
         return True
 
     def write_drafts(self, folder: Path | None = None) -> list[Path]:
-        """One ``.eml`` draft per e-mail recipient into a folder; nothing is recorded."""
-        title = self.tr("Entwürfe in Ordner schreiben")
+        """One ``.eml`` draft per e-mail recipient into a folder. The invitations stay unchanged: the
+        drafts are kept as a run, and recording them as sent is a separate, confirmed step (Konferenz →
+        E-Mail-Entwürfe bestätigen …)."""
         ids = self.ids(EMAIL)
         prepared = self.prepared
         if not ids or prepared is None:
             return []
         if folder is None:
-            folder = choose_folder(self, title, folder_key=FOLDER_KEY)
+            folder = choose_folder(self, self.tr("Entwürfe in Ordner schreiben"), folder_key=FOLDER_KEY)
             if folder is None:
                 return []
-        target = folder
-
-        def work(progress: object, cancelled: object) -> list[Path]:
-            assert callable(progress) and callable(cancelled)
-            drafts = []
-            for done, inv_id in enumerate(ids, start=1):
-                if cancelled():
-                    raise UserError("Abgebrochen; es wurden keine Entwürfe geschrieben.")
-                item = prepared.items[inv_id]
-                drafts.append(
-                    (draft_file_name(self.year, self.template, item.recipient), prepared.message(inv_id))
-                )
-                progress(done, len(ids))
-            return write_drafts(target, drafts)
-
-        try:
-            written = run_task(self, title, work)
-        except UserError as exc:
-            warn(self, title, exc)
+        done = write_recorded_drafts(
+            self.ctx, self, prepared, ids, conference_id=self.conference_id, folder=folder
+        )
+        if done is None:
             return []
+        written, run = done
         self.result_label.setText(
             plural(len(written), "1 Entwurf geschrieben", "{0} Entwürfe geschrieben")
-            + self.tr(": {0}. Vermerkt ist nichts; die Einladungen bleiben unverändert.").format(target)
+            + self.tr(
+                ": {0}. Vermerkt ist nichts. Sind sie versendet: Konferenz → E-Mail-Entwürfe bestätigen … "
+                "(Versand {1})."
+            ).format(folder, run.run_id)
         )
+        self.refresh(keep_channels=True)
         return written
 
     def send(self) -> Sent | None:

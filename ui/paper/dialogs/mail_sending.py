@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -23,7 +24,8 @@ from konferenz.errors import UserError
 from konferenz.letters import templates
 from konferenz.lists.source import format_count
 from konferenz.mail import outbox, smtp
-from konferenz.mail.messages import MailContent, compose, mail_contents
+from konferenz.mail.drafts import Draft, record_drafts, write_drafts
+from konferenz.mail.messages import MailContent, compose, draft_file_name, mail_contents
 from konferenz.mail.settings import MailSettings, check_mail_settings, load_mail_settings, require_server
 from konferenz.storage.db import Database
 from ui.context import AppContext
@@ -323,3 +325,43 @@ def offer_open_runs(ctx: AppContext, parent: QWidget) -> list[Sent | None]:
 def open_runs_of(database: Database, template: str) -> list[outbox.RunReport]:
     """The unfinished runs of ``template`` (a new run waits until they are continued or decided)."""
     return [r for r in outbox.open_runs(database) if r.template == template]
+
+
+def write_recorded_drafts(
+    ctx: AppContext,
+    parent: QWidget,
+    prepared: Prepared,
+    ids: Sequence[int],
+    *,
+    conference_id: int,
+    folder: Path,
+) -> tuple[list[Path], outbox.RunCreated] | None:
+    """ "Entwürfe in Ordner schreiben": one ``.eml`` draft per invitation in ``ids`` (in the background,
+    with Abbrechen), kept as a run of drafts (``konferenz.mail.drafts.record_drafts``); the invitations
+    stay unchanged. None (after a German message) when nothing was written."""
+    title = parent.tr("Entwürfe in Ordner schreiben")
+
+    def work(progress: Progress, cancelled: Cancelled) -> tuple[list[Path], list[Draft]]:
+        files = []
+        made = []
+        for done, inv_id in enumerate(ids, start=1):
+            if cancelled():
+                raise UserError("Abgebrochen; es wurden keine Entwürfe geschrieben.")
+            item = prepared.items[inv_id]
+            msg = prepared.message(inv_id)
+            files.append((draft_file_name(prepared.year, prepared.template, item.recipient), msg))
+            made.append(Draft(inv_id, item.recipient.address, msg))
+            progress(done, len(ids))
+        return write_drafts(folder, files), made
+
+    try:
+        written, made = run_task(parent, title, work)
+        run = ctx.run(
+            lambda: record_drafts(
+                ctx.database, conference_id, prepared.template, made, attachments=sorted(prepared.wanted)
+            )
+        )
+    except UserError as exc:
+        warn(parent, title, exc)
+        return None
+    return written, run
