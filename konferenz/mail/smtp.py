@@ -15,17 +15,18 @@ import base64
 import datetime as dt
 import email.utils
 import html
+import re
 import smtplib
 import socket
 import ssl
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from konferenz.enums import InvitationStatus
 from konferenz.errors import UserError
 from konferenz.mail import outbox
-from konferenz.mail.ahead import ComposedAhead
 from konferenz.mail.mime import OutgoingMessage, mailbox
 from konferenz.mail.settings import SECURITY_NONE, SECURITY_SSL, MailSettings, require_server
 from konferenz.storage.db import Database
@@ -232,9 +233,19 @@ class _DroppedError(Exception):
         self.after_data = after_data
 
 
-def _transmit(connection: Connection, address: str, content: bytes) -> tuple[bool, int, str]:
-    """(accepted, code, reply) for one message to one recipient; raises ``_DroppedError`` when the connection
-    breaks, ``UserError`` when the server refuses the sender (then it refuses every message)."""
+def _dot_stuffed(content: bytes) -> bytes:
+    """The message as sent after DATA (RFC 5321 4.5.2): lines starting with "." doubled, ended by "."."""
+    data = re.sub(rb"(?m)^\.", b"..", content)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
+def _hand_over(connection: Connection, address: str, content: bytes) -> tuple[int, str] | None:
+    """MAIL, RCPT and DATA with the message for one recipient, without waiting for the server's final reply
+    (read it with ``_final_reply``: the next message is composed meanwhile). Returns (code, reply) when the
+    server refused the recipient or the data, None when it has the message. Raises ``_DroppedError`` when the
+    connection breaks, ``UserError`` when the server refuses the sender (then it refuses every message)."""
     smtp = connection.smtp
     settings = connection.settings
     options: list[str] = []
@@ -259,18 +270,36 @@ def _transmit(connection: Connection, address: str, content: bytes) -> tuple[boo
         code, reply = smtp.rcpt(address)
         if code not in (250, 251):
             smtp.rset()
-            return False, code, _reply_text(reply)
-    except smtplib.SMTPServerDisconnected as exc:
-        raise _DroppedError(after_data=False) from exc
-    except OSError as exc:
+            return code, _reply_text(reply)
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
         raise _DroppedError(after_data=False) from exc
     try:
-        code, reply = smtp.data(content)
-    except smtplib.SMTPDataError as exc:
-        return False, exc.smtp_code, _reply_text(exc.smtp_error)
+        code, reply = smtp.docmd("data")
+        if code != 354:
+            smtp.rset()
+            return code, _reply_text(reply)
+        smtp.send(_dot_stuffed(content))
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
         raise _DroppedError(after_data=True) from exc
-    return True, code, _reply_text(reply)
+    return None
+
+
+def _final_reply(connection: Connection) -> tuple[int, str]:
+    """The server's reply to the data ``_hand_over`` sent; ``_DroppedError`` when the connection broke."""
+    try:
+        code, reply = connection.smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _DroppedError(after_data=True) from exc
+    return code, _reply_text(reply)
+
+
+def _transmit(connection: Connection, address: str, content: bytes) -> tuple[bool, int, str]:
+    """(accepted, code, reply) for one message to one recipient, waiting for the reply (``_hand_over``)."""
+    refused = _hand_over(connection, address, content)
+    if refused is not None:
+        return False, *refused
+    code, reply = _final_reply(connection)
+    return code == 250, code, reply
 
 
 def _megabytes(size: int) -> str:
@@ -316,102 +345,157 @@ def send_run(  # noqa: PLR0917 (the signature the window and the command line ca
     cancelled = cancelled or (lambda: False)
     outbox.recover_interrupted(database, run_id)
     todo = outbox.queued_messages(database, run_id)
-    total = len(todo)
-    limit = settings.max_bytes
-    interval = 60.0 / settings.per_minute if settings.per_minute > 0 else 0.0
     stopped = False
-    #: accepted by the server, written with the next claim (one commit per message) or by ``settle``
-    pending: list[tuple[int, int, str]] = []
-
-    def settle() -> None:
-        while pending:
-            outbox.mark_delivered(database, *pending.pop())
-
     if todo:
-        connection = connect(settings, context=context)
+        sending = _Sending(database, run_id, connect(settings, context=context), today)
         try:
-            server_limit = 0
-            if connection.smtp.has_extn("size"):
-                server_limit = int(connection.smtp.esmtp_features.get("size", "0") or 0)
-            last = 0.0
-
-            def make(row: MailMessage) -> tuple[bytes, str]:
-                message = compose(row)
-                return render(message, row, settings), message.get("Subject")
-
-            with ComposedAhead(todo, make) as ahead:
-                for done, item in enumerate(ahead, start=1):
-                    row = item.row
-                    pk = row.id
-                    if cancelled():
-                        stopped = True
-                        break
-                    if interval and last:
-                        settle()
-                        _wait(interval - (time.monotonic() - last), cancelled, sleep)
-                        if cancelled():
-                            stopped = True
-                            break
-                    if item.problem is not None:  # it cannot be made (too large, a broken template …)
-                        settle()
-                        outbox.mark_failed(database, pk, None, f"Nicht gesendet: {item.problem.message}")
-                        continue
-                    content, subject = item.content, item.subject
-                    before = pending.pop() if pending else None
-                    if not outbox.claim(database, pk, content, subject, delivered=before):
-                        continue  # another workplace has it
-                    too_big = max(limit, 0) if not server_limit else min(limit, server_limit)
-                    if len(content) > too_big:
-                        settle()
-                        outbox.mark_failed(
-                            database,
-                            pk,
-                            None,
-                            f"Nicht gesendet: Die Nachricht ist {_megabytes(len(content))} groß; erlaubt sind "
-                            f"{_megabytes(too_big)}.",
-                        )
-                        continue
-                    last = time.monotonic()
-                    try:
-                        accepted, code, reply = _transmit(connection, row.address, content)
-                    except _DroppedError as exc:
-                        settle()
-                        if exc.after_data:
-                            outbox.mark_unknown(
-                                database,
-                                pk,
-                                "Die Verbindung brach ab, während der Mailserver die Nachricht hatte.",
-                            )
-                        else:
-                            outbox.release(database, pk)
-                        outbox.record_delivered(database, run_id, today=today)
-                        report = outbox.run_report(database, run_id)
-                        raise SendInterruptedError(
-                            f"Die Verbindung zum Mailserver „{settings.server_label}“ brach ab. "
-                            f"{report.summary()} Der Versand kann fortgesetzt werden; unklare Nachrichten "
-                            "werden nicht erneut gesendet, bis entschieden ist.",
-                            report,
-                        ) from None
-                    except UserError:
-                        settle()
-                        outbox.release(database, pk)
-                        raise
-                    if accepted:
-                        pending.append((pk, code, reply))
-                        if done % RECORD_EVERY == 0:
-                            settle()
-                            outbox.record_delivered(database, run_id, today=today)
-                    else:
-                        settle()
-                        outbox.mark_failed(database, pk, code, reply)
-                    if progress is not None:
-                        progress(done, total)
+            stopped = sending.send_all(todo, compose, progress, cancelled, sleep)
         finally:
-            connection.close()
-            settle()
-            outbox.record_delivered(database, run_id, today=today)
+            sending.close()
     outbox.finish_if_done(database, run_id)
     return SendResult(outbox.run_report(database, run_id), stopped)
+
+
+class _Sending:
+    """One run on one connection. Two things wait to be written, so that one message costs one commit and
+    the server's reply costs no time of its own:
+
+    - ``in_flight``: the message whose data the server has (it is *sending*) and whose reply is read after
+      the next message is composed (``finish``);
+    - ``pending``: a message the server accepted, written as *delivered* together with the next claim
+      (``outbox.claim(delivered=…)``) or by ``settle``.
+    """
+
+    def __init__(
+        self, database: Database, run_id: int, connection: Connection, today: dt.date | None
+    ) -> None:
+        self.database = database
+        self.run_id = run_id
+        self.connection = connection
+        self.settings = connection.settings
+        self.today = today
+        self.in_flight: int | None = None
+        self.pending: tuple[int, int, str] | None = None
+        self.sent = 0
+        server_limit = 0
+        if connection.smtp.has_extn("size"):
+            server_limit = int(connection.smtp.esmtp_features.get("size", "0") or 0)
+        limit = max(self.settings.max_bytes, 0)
+        self.too_big = min(limit, server_limit) if server_limit else limit
+
+    def send_all(
+        self,
+        todo: Sequence[MailMessage],
+        compose: Compose,
+        progress: Progress | None,
+        cancelled: Cancelled,
+        sleep: Callable[[float], None],
+    ) -> bool:
+        """Send ``todo`` in order; True when ``cancelled()`` stopped it (the rest stay queued)."""
+        per_minute = self.settings.per_minute
+        interval = 60.0 / per_minute if per_minute > 0 else 0.0
+        last = 0.0
+        for done, row in enumerate(todo, start=1):
+            if cancelled():
+                return True
+            if interval and last:
+                self.finish()
+                self.settle()
+                _wait(interval - (time.monotonic() - last), cancelled, sleep)
+                if cancelled():
+                    return True
+            try:
+                message = compose(row)
+                content = render(message, row, self.settings)
+            except UserError as exc:  # this message cannot be made (too large, a broken template …)
+                self.fail(row.id, None, f"Nicht gesendet: {exc.message}")
+                continue
+            self.finish()
+            if cancelled():  # asked while the server answered the last message
+                return True
+            if len(content) > self.too_big:
+                self.fail(
+                    row.id,
+                    None,
+                    f"Nicht gesendet: Die Nachricht ist {_megabytes(len(content))} groß; erlaubt sind "
+                    f"{_megabytes(self.too_big)}.",
+                )
+                continue
+            before, self.pending = self.pending, None
+            if not outbox.claim(self.database, row.id, content, message.get("Subject"), delivered=before):
+                continue  # another workplace has it
+            last = time.monotonic()
+            self.hand_over(row, content)
+            if done % RECORD_EVERY == 0:
+                self.settle()
+                outbox.record_delivered(self.database, self.run_id, today=self.today)
+            if progress is not None:
+                progress(done, len(todo))
+        return False
+
+    def hand_over(self, row: MailMessage, content: bytes) -> None:
+        try:
+            refused = _hand_over(self.connection, row.address, content)
+        except _DroppedError as exc:
+            self.interrupted(row.id, exc.after_data)
+        except UserError:
+            outbox.release(self.database, row.id)
+            raise
+        if refused is None:
+            self.in_flight = row.id
+        else:
+            self.fail(row.id, *refused)
+
+    def finish(self) -> None:
+        """Read the server's reply to the message in flight."""
+        pk, self.in_flight = self.in_flight, None
+        if pk is None:
+            return
+        try:
+            code, reply = _final_reply(self.connection)
+        except _DroppedError:
+            self.interrupted(pk, after_data=True)
+        if code == 250:
+            self.settle()
+            self.pending = (pk, code, reply)
+        else:
+            self.fail(pk, code, reply)
+
+    def settle(self) -> None:
+        if self.pending is not None:
+            outbox.mark_delivered(self.database, *self.pending)
+            self.pending = None
+
+    def fail(self, pk: int, code: int | None, reply: str) -> None:
+        self.settle()
+        outbox.mark_failed(self.database, pk, code, reply)
+
+    def interrupted(self, pk: int, after_data: bool) -> NoReturn:
+        """The connection broke: the message ``pk`` is *unknown* (the server had its data) or queued again."""
+        self.settle()
+        if after_data:
+            outbox.mark_unknown(
+                self.database, pk, "Die Verbindung brach ab, während der Mailserver die Nachricht hatte."
+            )
+        else:
+            outbox.release(self.database, pk)
+        outbox.record_delivered(self.database, self.run_id, today=self.today)
+        report = outbox.run_report(self.database, self.run_id)
+        raise SendInterruptedError(
+            f"Die Verbindung zum Mailserver „{self.settings.server_label}“ brach ab. "
+            f"{report.summary()} Der Versand kann fortgesetzt werden; unklare Nachrichten "
+            "werden nicht erneut gesendet, bis entschieden ist.",
+            report,
+        ) from None
+
+    def close(self) -> None:
+        """Read the last reply, write what waits, close the connection, record the delivered messages."""
+        try:
+            self.finish()
+        finally:
+            self.settle()
+            self.connection.close()
+            outbox.record_delivered(self.database, self.run_id, today=self.today)
 
 
 def send_test(settings: MailSettings, *, context: ssl.SSLContext | None = None) -> str:

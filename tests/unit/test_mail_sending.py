@@ -242,8 +242,14 @@ def test_cancel_stops_before_the_next_message(db: Database) -> None:
     server = start_server(handler)
     try:
         run_id = new_run(db)
+        handed: list[int] = []
         result = smtp.send_run(
-            db, run_id, compose, settings_for(server.port), cancelled=lambda: len(handler.received) >= 2
+            db,
+            run_id,
+            compose,
+            settings_for(server.port),
+            progress=lambda done, _total: handed.append(done),
+            cancelled=lambda: len(handed) >= 2,
         )
     finally:
         server.stop()
