@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -51,7 +51,7 @@ from konferenz.storage.db import Database
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.table_model import LazyTableModel
-from ui.widgets.tasks import run_task
+from ui.widgets.tasks import Latest, run_task
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -263,8 +263,8 @@ class InviteDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.preview: inviting.InvitePreview | None = None
-        self._generation = 0
-        self._jobs: set[QObject] = set()
+        self._counter = Latest(self)
+        self._counter.ready.connect(self._show_preview)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DEBOUNCE_MS)
@@ -349,26 +349,25 @@ class InviteDialog(QDialog):
         """Count the matches in the background (100,000 persons take a second or two); the label says
         "wird gezählt …" meanwhile and ``preview_ready`` is emitted with the result."""
         self._preview_timer.stop()
-        self._generation += 1
         self.preview = None
         choice = self.choice()
         if choice.is_empty:
+            self._counter.forget()
             self.preview_label.setText(self.tr("Bitte wählen, wer eingeladen werden soll."))
             self.invite_button.setEnabled(False)
             self.preview_ready.emit()
             return
         self.preview_label.setText(self.tr("Die Auswahl wird gezählt …"))
         self.invite_button.setEnabled(False)
-        job = _PreviewJob(self._database, self.year, choice, self._generation)
-        job.signals.done.connect(self._show_preview, Qt.ConnectionType.QueuedConnection)
-        self._jobs.add(job.signals)
-        QThreadPool.globalInstance().start(job)
+        database, year = self._database, self.year
 
-    def _show_preview(self, generation: int, outcome: object) -> None:
-        signals = self.sender()
-        self._jobs.discard(signals)
-        if generation != self._generation:
-            return  # the choice changed meanwhile; a newer count is on its way
+        def count() -> inviting.InvitePreview:
+            with database.read_session() as s:
+                return inviting.invite_preview(s, year, choice.resolve(s))
+
+        self._counter.start(count)
+
+    def _show_preview(self, outcome: object) -> None:
         if isinstance(outcome, UserError):
             self.preview_label.setText(outcome.message)
         elif isinstance(outcome, inviting.InvitePreview):
@@ -431,32 +430,6 @@ class InviteChoice:
         if self.saved.kind == "organisations":
             return inviting.InviteeFilter(organisation_ids=ids)
         return inviting.InviteeFilter(person_ids=ids)
-
-
-class _PreviewSignals(QObject):
-    #: generation, InvitePreview or the exception
-    done = Signal(int, object)
-
-
-class _PreviewJob(QRunnable):
-    """Counts what an invitation would add, off the GUI thread (read only)."""
-
-    def __init__(self, database: Database, year: int, choice: InviteChoice, generation: int) -> None:
-        super().__init__()
-        self.signals = _PreviewSignals()
-        self._database = database
-        self._year = year
-        self._choice = choice
-        self._generation = generation
-
-    def run(self) -> None:
-        outcome: object
-        try:
-            with self._database.read_session() as s:
-                outcome = inviting.invite_preview(s, self._year, self._choice.resolve(s))
-        except Exception as exc:  # handed to the dialog, which shows a UserError and logs anything else
-            outcome = exc
-        self.signals.done.emit(self._generation, outcome)
 
 
 def result_text(result: inviting.InviteResult) -> str:

@@ -100,3 +100,54 @@ def run_task(
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]  # type: ignore[no-any-return]  # the worker's result, of the type T of its callable
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], object], generation: int, signals: _LatestSignals) -> None:
+        super().__init__()
+        self.work = work
+        self.generation = generation
+        self.signals = signals
+
+    def run(self) -> None:
+        outcome: object
+        try:
+            outcome = self.work()
+        except Exception as exc:  # handed to the GUI thread: a UserError is shown, anything else logged
+            outcome = exc
+        self.signals.done.emit(self.generation, outcome)
+
+
+class _LatestSignals(QObject):
+    done = Signal(int, object)
+
+
+class Latest(QObject):
+    """Read-only work off the GUI thread where only the newest request counts (a count, a recipient list):
+    ``start(work)`` runs ``work()`` in Qt's thread pool; ``ready`` is emitted on the GUI thread with its
+    result (or the exception it raised) unless a newer ``start`` came meanwhile. ``busy`` while one runs."""
+
+    ready = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._generation = 0
+        self._signals = _LatestSignals()
+        self._signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
+        self.busy = False
+
+    def start(self, work: Callable[[], object]) -> None:
+        self._generation += 1
+        self.busy = True
+        QThreadPool.globalInstance().start(_Job(work, self._generation, self._signals))
+
+    def forget(self) -> None:
+        """Drop the result of the work running now (the request it answers is gone)."""
+        self._generation += 1
+        self.busy = False
+
+    def _done(self, generation: int, outcome: object) -> None:
+        if generation != self._generation:
+            return  # superseded: a newer result is on its way
+        self.busy = False
+        self.ready.emit(outcome)
