@@ -150,7 +150,13 @@ def dialog(qtbot, demo_db: Database) -> MailDialog:
     dlg.show()
     qtbot.waitExposed(dlg)
     dlg.select_recipients(md.ALL)
+    settled(qtbot, dlg)
     return dlg
+
+
+def settled(qtbot: Any, dlg: MailDialog) -> None:
+    """Wait until the recipient list put together in the background is shown."""
+    qtbot.waitUntil(lambda: not dlg.loading, timeout=20_000)
 
 
 def row_of(dlg: MailDialog, invitation_id: int) -> int:
@@ -231,6 +237,7 @@ def test_send_asks_with_the_count_default_no_then_everyone_once(
     # the letters are offered for the rest
     assert "Den Serienbrief für sie öffnen?" in boxes["questions"][-1][0]
     # the dialog follows: those who got it now "have it already"
+    settled(qtbot, dialog)
     assert dialog.count(md.EMAIL) == 0 and dialog.count(md.NONE) == n
     with demo_db.read_session() as s:
         states = s.scalars(sa.select(MailMessage.state)).all()
@@ -271,6 +278,7 @@ def test_cancel_mid_run_leaves_the_rest_and_fortsetzen_sends_it(
     report = sent.report
     assert report.count(MailState.SENT) == 3 and report.count(MailState.QUEUED) == len(mail) - 3
     assert f"Abgebrochen: {len(mail) - 3} E-Mails warten" in boxes["info"][-1]
+    settled(qtbot, dialog)
     assert dialog.resume_button.isVisible() and "warten" in dialog.open_label.text()
     # a new run must wait for the unfinished one
     boxes["warnings"].clear()
@@ -281,6 +289,7 @@ def test_cancel_mid_run_leaves_the_rest_and_fortsetzen_sends_it(
     dialog.resume_button.click()
     assert handler.count_by_address() == dict.fromkeys(set(mail.values()), 1)
     assert outbox.open_runs(demo_db) == []
+    settled(qtbot, dialog)
     assert not dialog.resume_button.isVisible()
 
 
@@ -310,6 +319,7 @@ def test_drafts_in_a_folder_record_nothing_until_confirmed(
         states = set(s.scalars(sa.select(MailMessage.state)))
     assert states == {MailState.DRAFT}
     # the drafts count as had: sending by the server now would leave them out
+    settled(qtbot, dialog)
     assert dialog.count(md.EMAIL) == 0
 
     # Konferenz → E-Mail-Entwürfe bestätigen …: the run is listed; "Nein" to the question changes nothing
@@ -345,6 +355,7 @@ def test_drafts_not_sent_are_discarded_in_the_window(
     with demo_db.read_session() as s:
         assert s.scalar(sa.select(sa.func.count(MailMessage.id))) == 0
     dialog.refresh()
+    settled(qtbot, dialog)
     assert dialog.count(md.EMAIL) == len(mail)  # they can be reached again
 
 
@@ -385,9 +396,27 @@ def test_the_erinnerungsliste_sends_the_reminder_through_the_same_dialog(
     dialog = area.mail_reminders()
     assert isinstance(dialog, MailDialog)
     qtbot.addWidget(dialog)
+    settled(qtbot, dialog)
     assert expected and dialog.template == "erinnerung.html.j2"
     assert dialog.recipient_combo.currentData() == md.SELECTION
     assert set(dialog.order) == expected
     assert dialog.browser.toPlainText()  # the reminder's text for the first of them
     assert dialog.attachment_boxes["rueckmeldebogen"].isChecked()
     assert not dialog.attachment_boxes["programm"].isChecked()
+
+
+def test_the_recipient_list_is_put_together_off_the_gui_thread(
+    qtbot, dialog: MailDialog, demo_db: Database
+) -> None:
+    """The letters' content of every recipient is read in the background: the window answers meanwhile,
+    and sending waits until the list is there."""
+    mail, _post = expected_channels(demo_db)
+    dialog.refresh()
+    assert dialog.loading
+    assert dialog.count_label.text() == "Die Empfänger werden zusammengestellt …"
+    assert not dialog.send_button.isEnabled() and not dialog.drafts_button.isEnabled()
+    dialog.refresh()  # asked again meanwhile: only the newest list is shown
+    with qtbot.waitSignal(dialog.recipients_ready, timeout=20_000):
+        pass
+    settled(qtbot, dialog)
+    assert set(dialog.ids(md.EMAIL)) == set(mail) and dialog.send_button.isEnabled()

@@ -128,6 +128,7 @@ class Latest(QObject):
     result (or the exception it raised) unless a newer ``start`` came meanwhile. ``busy`` while one runs."""
 
     ready = Signal(object)
+    busy: bool
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

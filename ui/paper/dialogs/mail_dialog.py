@@ -13,10 +13,11 @@ rest are made by the Serienbrief dialog, which it offers to open for them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -50,6 +51,9 @@ from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS
 from ui.context import AppContext
 from ui.paper.dialogs.mail_sending import (
     ATTACHMENT_LABELS,
+    EMAIL,
+    NONE,
+    POST,
     Prepared,
     Sent,
     continue_run,
@@ -57,14 +61,15 @@ from ui.paper.dialogs.mail_sending import (
     open_runs_of,
     plural,
     prepare,
+    propose_channels,
     send_in_background,
     write_recorded_drafts,
 )
 from ui.paper.dialogs.template_editor import template_label
 from ui.widgets.dialog_tools import choose_folder, choose_save_path, confirm, warn
 from ui.widgets.geometry import remember_geometry
+from ui.widgets.tasks import Latest
 
-EMAIL, POST, NONE = "email", "post", "none"
 CHANNEL_LABELS = {EMAIL: "E-Mail", POST: "Brief", NONE: "—"}
 #: the recipient combo's entries besides the statuses
 TEMPLATE_DEFAULT, ALL, SELECTION = "template-default", "all", "selection"
@@ -72,8 +77,14 @@ FOLDER_KEY = "EMail/folder"
 COLUMNS = ("Name", "E-Mail-Adresse", "Versand per", "Hinweis")
 
 
+log = logging.getLogger(__name__)
+
+
 class MailDialog(QDialog):
     """Einladungen versenden – Konferenz <Jahr>."""
+
+    #: the recipient list is up to date (after ``refresh``)
+    recipients_ready = Signal()
 
     def __init__(
         self,
@@ -106,6 +117,9 @@ class MailDialog(QDialog):
         self.last_sent: Sent | None = None
         self.open_runs: list[outbox.RunReport] = []
         self._loading = True
+        self._keep: tuple[dict[int, str], dict[int, str]] = ({}, {})
+        self._recipients = Latest(self)
+        self._recipients.ready.connect(self._show_recipients)
 
         self.setWindowTitle(self.tr("Einladungen versenden – Konferenz {0}").format(year))
         self.setAccessibleName(self.windowTitle())
@@ -354,48 +368,51 @@ class MailDialog(QDialog):
     # --- recipients --------------------------------------------------------------------------------------
 
     def refresh(self, *, keep_channels: bool = False) -> None:
-        """Who gets what by the core's rule (``plan_recipients``), keeping staff's overrides if asked."""
+        """Who gets what by the core's rule (``plan_recipients``), keeping staff's overrides if asked. The
+        letters' content is read in the background (``Latest``; a second of work per few hundred
+        recipients); the list and the buttons follow when it is there (``recipients_ready``)."""
         if self._loading:
             return
         statuses, ids = self._statuses_and_ids()
-        database = self.ctx.database
-        old = dict(self.channels) if keep_channels else {}
-        old_proposed = dict(self.proposed)
-        self.problem = ""
-        try:
-            self.prepared = prepare(database, self.year, self.template, statuses, ids, wanted=self.wanted)
+        database, year, template, wanted = self.ctx.database, self.year, self.template, self.wanted
+        self._keep = (
+            (dict(self.channels), dict(self.proposed)) if keep_channels else ({}, dict(self.proposed))
+        )
+
+        def work() -> tuple[Prepared, outbox.RecipientPlan]:
+            prepared = prepare(database, year, template, statuses, ids, wanted=wanted)
             # with no status chosen the core's plan takes every invitation, as ``mail_contents`` does
             plan = outbox.plan_recipients(
-                database,
-                self.year,
-                self.template,
-                statuses if statuses is not None else list(InvitationStatus),
-                ids,
+                database, year, template, statuses if statuses is not None else list(InvitationStatus), ids
             )
-        except UserError as exc:  # a broken own template, a deleted conference
+            return prepared, plan
+
+        for button in (self.send_button, self.drafts_button, self.letters_button):
+            button.setEnabled(False)
+        self.count_label.setText(self.tr("Die Empfänger werden zusammengestellt …"))
+        self._recipients.start(work)
+
+    @property
+    def loading(self) -> bool:
+        """The recipient list is being put together (``recipients_ready`` follows)."""
+        return self._recipients.busy
+
+    def _show_recipients(self, outcome: object) -> None:
+        old, old_proposed = self._keep
+        self.problem = ""
+        plan: outbox.RecipientPlan | None = None
+        if isinstance(outcome, tuple):
+            self.prepared, plan = outcome
+        else:  # a broken own template, a deleted conference
             self.prepared = None
-            self.problem = exc.message
-            plan = None
-        self.proposed, self.hints, self.order = {}, {}, []
-        if plan is not None and self.prepared is not None:
-            email_ids = {r.invitation_id for r in plan.email}
-            already = set(plan.already)
-            for inv_id, item in self.prepared.items.items():
-                if inv_id in email_ids:
-                    self.proposed[inv_id] = EMAIL
-                elif inv_id in already:
-                    self.proposed[inv_id] = NONE
-                    self.hints[inv_id] = self.tr("hat diese E-Mail schon")
-                elif inv_id in plan.letter:
-                    self.proposed[inv_id] = POST
-                    self.hints[inv_id] = (
-                        self.tr("Adresse vom Mailserver abgelehnt")
-                        if item.recipient.address
-                        else self.tr("keine E-Mail-Adresse")
-                    )
-                else:
-                    continue
-                self.order.append(inv_id)
+            self.problem = (
+                outcome.message
+                if isinstance(outcome, UserError)
+                else self.tr("Die Empfänger konnten nicht zusammengestellt werden.")
+            )
+            if not isinstance(outcome, UserError):
+                log.error("Empfänger der E-Mails: %r", outcome)
+        self.proposed, self.hints, self.order = propose_channels(self.prepared, plan)
         # an override stays while the core proposes the same as before (not after the e-mail was sent)
         self.channels = {
             i: old[i] if i in old and old_proposed.get(i) == self.proposed[i] else self.proposed[i]
@@ -403,6 +420,7 @@ class MailDialog(QDialog):
         }
         self._fill_table()
         self._update_state()
+        self.recipients_ready.emit()
 
     def _fill_table(self) -> None:
         current = self.current_id()

@@ -126,6 +126,40 @@ def prepare(
     return Prepared(year, template, settings, chosen, items, Attacher(chosen, template, calendar))
 
 
+#: the channels of the recipient list: e-mail, letter, or nothing (they have this e-mail already)
+EMAIL, POST, NONE = "email", "post", "none"
+
+
+def propose_channels(
+    prepared: Prepared | None, plan: outbox.RecipientPlan | None
+) -> tuple[dict[int, str], dict[int, str], list[int]]:
+    """What the core proposes for each invitation of ``prepared`` (``EMAIL``/``POST``/``NONE``), the hint
+    shown beside it, and the order of the list."""
+    proposed: dict[int, str] = {}
+    hints: dict[int, str] = {}
+    order: list[int] = []
+    if plan is None or prepared is None:
+        return proposed, hints, order
+    email_ids = {r.invitation_id for r in plan.email}
+    already = set(plan.already)
+    letter = set(plan.letter)
+    for inv_id, item in prepared.items.items():
+        if inv_id in email_ids:
+            proposed[inv_id] = EMAIL
+        elif inv_id in already:
+            proposed[inv_id] = NONE
+            hints[inv_id] = "hat diese E-Mail schon"
+        elif inv_id in letter:
+            proposed[inv_id] = POST
+            hints[inv_id] = (
+                "Adresse vom Mailserver abgelehnt" if item.recipient.address else "keine E-Mail-Adresse"
+            )
+        else:
+            continue
+        order.append(inv_id)
+    return proposed, hints, order
+
+
 # --- sending ------------------------------------------------------------------------------------------------
 
 
