@@ -289,6 +289,7 @@ class ConferenceActions:
     badges: QAction
     signin_sheet: QAction
     attendee_list: QAction
+    certificates: QAction
     templates: QAction
     sender: QAction
 
@@ -304,6 +305,7 @@ class ConferenceActions:
             self.badges,
             self.signin_sheet,
             self.attendee_list,
+            self.certificates,
             None,
             self.templates,
             self.sender,
@@ -414,6 +416,15 @@ def create_conference_actions(parent: QObject) -> ConferenceActions:
             _tr("&Teilnehmerliste …"),
             tip=_tr("Teilnehmerliste (nur wer eingewilligt hat), auch je Forum"),
             name="action_attendee_list",
+        ),
+        certificates=_action(
+            parent,
+            _tr("Teilnahme&bescheinigungen …"),
+            tip=_tr(
+                "Teilnahmebescheinigungen für alle mit Check-in oder die Auswahl: eine PDF-Datei oder eine je "
+                "Person, mit Vorlage, Vorschau und Unterschrift"
+            ),
+            name="action_certificates",
         ),
         templates=_action(
             parent,

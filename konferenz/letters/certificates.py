@@ -199,6 +199,34 @@ def _attendees(
     return found
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """One person who gets a certificate, as the dialog lists them."""
+
+    invitation_id: int
+    person_id: int | None
+    name: str
+    organisation: str
+
+
+def certificate_recipients(
+    database: Database, conference_year: int, *, invitation_ids: Iterable[int] | None = None
+) -> list[Recipient]:
+    """Who gets a certificate (everyone who attended, or the attended among ``invitation_ids``), sorted
+    by name; nothing is rendered."""
+    with database.read_session() as s:
+        conf = find_conference(s, conference_year)
+        return [
+            Recipient(
+                row.invitation.id,
+                row.person.id if row.person is not None else None,
+                row.name,
+                row.organisation,
+            )
+            for row in _attendees(s, conf, None, invitation_ids)
+        ]
+
+
 def certificate_source() -> str:
     """The text of the certificate template: the user's own file if there is one, else the shipped one
     (through the one template loader)."""
