@@ -263,6 +263,7 @@ class CertificatesDialog(QDialog):
         for person in self._recipients:
             text = f"{person.name} – {person.organisation}" if person.organisation else person.name
             item = QListWidgetItem(text, self.people)
+            item.setToolTip(text)  # a long organisation name is cut off in the list
             item.setData(Qt.ItemDataRole.UserRole, person.invitation_id)
         self.people.setCurrentRow(min(max(current, 0), self.people.count() - 1))
         self.people.blockSignals(False)
