@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from konferenz import names
 from konferenz.enums import InvitationStatus
@@ -166,7 +166,7 @@ def _attendee(inv: Invitation) -> _Attendee | None:
 
 
 def _attendees(
-    session: Any,
+    session: Session,
     conf: Conference,
     person_ids: Iterable[int] | None,
     invitation_ids: Iterable[int] | None,

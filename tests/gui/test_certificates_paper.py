@@ -411,3 +411,21 @@ def test_certificates_menu_entry(qtbot: Any, db: Database) -> None:
     assert "Teilnahme&bescheinigungen …" in printing
     keys = [t[t.index("&") + 1].lower() for t in printing if "&" in t]
     assert len(keys) == len(set(keys))
+
+
+def test_the_menu_opens_the_dialog_for_the_chosen_conference(qtbot: Any, db: Database) -> None:
+    from ui.shell.main_window import MainWindow
+
+    world = build_certificate_world(db)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.lists_loaded, timeout=10_000):
+        window.show()
+    area = window.areas["Konferenzen"]
+    window.show_area(1)
+    assert area.select_conference(conference_id(db, world.year))  # type: ignore[attr-defined]
+    window.conference_actions.certificates.trigger()
+    dialog = window.findChild(CertificatesDialog)
+    assert dialog is not None and dialog.year == 2026
+    assert dialog.all_button.text() == "&Alle mit Check-in (6)"
+    dialog.done(0)

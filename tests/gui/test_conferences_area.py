@@ -1044,6 +1044,7 @@ def test_menu_konferenz_and_ctrl_f(qtbot, window: MainWindow, demo_db: Database)
         "&Namensschilder …",
         "&Unterschriftenliste …",
         "&Teilnehmerliste …",
+        "Teilnahme&bescheinigungen …",
         "Brief&vorlagen …",
         "Briefkopf und Abs&ender …",
     ]
