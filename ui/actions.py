@@ -291,6 +291,7 @@ class ConferenceActions:
     badges: QAction
     signin_sheet: QAction
     attendee_list: QAction
+    certificates: QAction
     templates: QAction
     sender: QAction
 
@@ -306,6 +307,7 @@ class ConferenceActions:
             self.badges,
             self.signin_sheet,
             self.attendee_list,
+            self.certificates,
             None,
             self.templates,
             self.sender,
@@ -425,6 +427,15 @@ def create_conference_actions(parent: QObject) -> ConferenceActions:
             _tr("&Teilnehmerliste …"),
             tip=_tr("Teilnehmerliste (nur wer eingewilligt hat), auch je Forum"),
             name="action_attendee_list",
+        ),
+        certificates=_action(
+            parent,
+            _tr("Teilnahme&bescheinigungen …"),
+            tip=_tr(
+                "Teilnahmebescheinigungen für alle mit Check-in oder die Auswahl: eine PDF-Datei oder eine je "
+                "Person, mit Vorlage, Vorschau und Unterschrift"
+            ),
+            name="action_certificates",
         ),
         templates=_action(
             parent,

@@ -105,6 +105,8 @@ class LetterContent:
     template: str = DEFAULT_TEMPLATE
     #: the sender's logo (PNG, JPEG or SVG bytes; the same object in every letter of a run)
     logo: bytes = field(default=b"", repr=False)
+    #: the scanned signature (PNG or JPEG bytes) painted between closing and name; empty for none
+    signature_image: bytes = field(default=b"", repr=False)
     enclosures: list[str] = field(default_factory=list)
     programme: Programme | None = None
     reply_form: ReplyForm | None = None
@@ -264,12 +266,6 @@ def _info_block(sender: SenderSettings) -> list[tuple[str, str]]:
     return rows
 
 
-def _signature(sender: SenderSettings) -> list[str]:
-    return [
-        line for line in (sender.signature_prefix, sender.signature_name, sender.signature_function) if line
-    ]
-
-
 def letter_contents(
     database: Database,
     conference_year: int,
@@ -390,7 +386,8 @@ def letter_contents(
                     salutation=greeting,
                     body_html=rendered.body,
                     closing=sender.closing,
-                    signature=_signature(sender),
+                    signature=sender.signature_lines,
+                    signature_image=sender.signature_image,
                     footer=sender.footer,
                     template=template if looks_like_name(template) else "",
                     logo=sender.logo,

@@ -1,4 +1,5 @@
-"""The sender of the letters: letterhead, sender line, contact and signature, and the logo; stored in the
+"""The sender of the letters: letterhead, sender line, contact, the signature block (addition, name,
+function, scanned signature) and the logo; stored in the
 ``setting`` table (keys ``letter.<field>``), so every workplace prints the same."""
 
 from __future__ import annotations
@@ -24,6 +25,22 @@ log = logging.getLogger(__name__)
 SETTING_PREFIX = "letter."
 #: the largest logo stored with the sender settings (it is read with every letter run)
 LOGO_MAX_BYTES = 2 * 1024 * 1024
+#: the largest scanned signature stored (a signature 60 × 15 mm at 300 dpi is well under 200 KB as PNG)
+SIGNATURE_IMAGE_MAX_BYTES = 1024 * 1024
+#: the additions before the signature's name (DIN 5008 / administrative practice): none (the head signs
+#: himself), "Im Auftrag" (staff), "In Vertretung" (a deputy)
+SIGNATURE_PREFIXES = ("", "Im Auftrag", "In Vertretung")
+#: older or hand-typed forms of the additions, read as the choices above
+_PREFIX_FORMS = {
+    "i. a.": "Im Auftrag",
+    "i.a.": "Im Auftrag",
+    "ia": "Im Auftrag",
+    "im auftrag": "Im Auftrag",
+    "i. v.": "In Vertretung",
+    "i.v.": "In Vertretung",
+    "iv": "In Vertretung",
+    "in vertretung": "In Vertretung",
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,11 @@ class SenderSettings:
     signature_prefix: str = "Im Auftrag"
     signature_name: str = ""
     signature_function: str = ""
+    #: a scanned handwritten signature (PNG or JPEG bytes) printed between closing and name; empty for none.
+    #: Stored in the database (``letter.signature_image``, base64) like the logo
+    signature_image: bytes = field(default=b"", repr=False)
+    #: the name of the file the signature was taken from (shown in the dialog and in messages)
+    signature_image_name: str = ""
     #: the picture (PNG, JPEG or SVG bytes) printed top right on the first page; empty for none. It is stored
     #: in the database (``letter.logo``, base64), so every workplace prints it
     logo: bytes = field(default=b"", repr=False)
@@ -76,6 +98,24 @@ class SenderSettings:
             for line in (self.authority, self.unit, self.street, f"{self.postal_code} {self.city}".strip())
             if line
         ]
+
+    @property
+    def signature_lines(self) -> list[str]:
+        """The typed signature block: addition, name, function – the addition ("Im Auftrag") only together
+        with a name, never alone above an empty line."""
+        prefix = normal_signature_prefix(self.signature_prefix) if self.signature_name.strip() else ""
+        return [line for line in (prefix, self.signature_name, self.signature_function) if line.strip()]
+
+    @property
+    def signature_warning(self) -> str:
+        """A German hint when the addition is chosen without a name (it is then not printed); "" else."""
+        prefix = normal_signature_prefix(self.signature_prefix)
+        if prefix and not self.signature_name.strip():
+            return (
+                f"Der Zusatz „{prefix}“ wird nur zusammen mit einem Namen gedruckt; bitte den Namen "
+                "der unterschreibenden Person angeben."
+            )
+        return ""
 
     @property
     def phone(self) -> str:
@@ -117,13 +157,21 @@ SENDER_FIELD_LABELS = {
     "signature_prefix": "Zusatz vor dem Namen",
     "signature_name": "Name",
     "signature_function": "Funktion",
+    "signature_image": "Unterschrift (Bild)",
     "logo": "Logo",
 }
 
 
+def normal_signature_prefix(value: str) -> str:
+    """A stored addition as one of ``SIGNATURE_PREFIXES`` ("i. A." → "Im Auftrag"); any other text an
+    older version stored stays as it is (printed unchanged)."""
+    text = " ".join(value.split())
+    return _PREFIX_FORMS.get(text.casefold(), text)
+
+
 def sender_context(sender: SenderSettings) -> dict[str, Any]:
     """The sender as the templates see it (``sender.city``, ``sender.sender_line`` …; no logo bytes)."""
-    values = {k: v for k, v in asdict(sender).items() if k != "logo"}
+    values = {k: v for k, v in asdict(sender).items() if k not in ("logo", "signature_image")}
     return {**values, "sender_line": sender.sender_line, "phone": sender.phone}
 
 
@@ -143,46 +191,93 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
 
 
+@dataclass(frozen=True)
+class _Picture:
+    """What a picture stored with the sender settings may be: its German name, size limit, formats."""
+
+    what: str
+    max_bytes: int
+    formats: tuple[str, ...]
+    advice: str
+
+    def limit(self) -> str:
+        if self.max_bytes >= 1024 * 1024:
+            return f"{self.max_bytes // 1024 // 1024} MB"
+        return f"{self.max_bytes // 1024} KB"
+
+    def too_large(self, name: str, size: int) -> UserError:
+        return UserError(
+            f"Die {self.what} „{name}“ ist {_megabytes(size)} groß; erlaubt sind höchstens "
+            f"{self.limit()}. {self.advice}"
+        )
+
+    def check(self, data: bytes, name: str) -> None:
+        if len(data) > self.max_bytes:
+            raise self.too_large(name, len(data))
+        if logo_format(data) not in self.formats:
+            *first, last = self.formats
+            kinds = f"{', '.join(first)} oder {last}" if first else last
+            raise UserError(f"Die {self.what} „{name}“ ist kein Bild im Format {kinds}.")
+
+    def read(self, path: str | os.PathLike[str]) -> bytes:
+        file = Path(path)
+        if not file.is_file():
+            raise UserError(f"Die {self.what} „{file}“ gibt es an diesem Arbeitsplatz nicht.")
+        try:
+            size = file.stat().st_size
+            if size > self.max_bytes:
+                raise self.too_large(file.name, size)
+            data = file.read_bytes()
+        except OSError as exc:
+            raise UserError(f"Die {self.what} „{file}“ kann nicht gelesen werden ({exc.strerror}).") from exc
+        self.check(data, file.name)
+        return data
+
+
+_LOGO = _Picture(
+    "Logo-Datei",
+    LOGO_MAX_BYTES,
+    ("PNG", "JPEG", "SVG"),
+    "Bitte ein kleineres Bild wählen (z. B. als PNG mit etwa 1000 Pixeln Breite).",
+)
+_SIGNATURE = _Picture(
+    "Unterschrift-Datei",
+    SIGNATURE_IMAGE_MAX_BYTES,
+    ("PNG", "JPEG"),
+    "Bitte die Unterschrift kleiner einscannen oder zuschneiden (z. B. als PNG mit etwa 600 Pixeln Breite).",
+)
+
+
 def check_logo(data: bytes, name: str) -> None:
     """Raise a German ``UserError`` naming the file ``name`` when ``data`` cannot be the letters' logo."""
-    if len(data) > LOGO_MAX_BYTES:
-        raise UserError(
-            f"Die Logo-Datei „{name}“ ist {_megabytes(len(data))} groß; erlaubt sind höchstens "
-            f"{LOGO_MAX_BYTES // 1024 // 1024} MB. Bitte ein kleineres Bild wählen "
-            "(z. B. als PNG mit etwa 1000 Pixeln Breite)."
-        )
-    if not logo_format(data):
-        raise UserError(f"Die Logo-Datei „{name}“ ist kein Bild im Format PNG, JPEG oder SVG.")
+    _LOGO.check(data, name)
 
 
 def read_logo_file(path: str | os.PathLike[str]) -> bytes:
     """The content of the logo file ``path``; a German ``UserError`` when it is missing, too large or no
     picture."""
-    file = Path(path)
-    if not file.is_file():
-        raise UserError(f"Die Logo-Datei „{file}“ gibt es an diesem Arbeitsplatz nicht.")
-    try:
-        size = file.stat().st_size
-        if size > LOGO_MAX_BYTES:
-            raise UserError(
-                f"Die Logo-Datei „{file.name}“ ist {_megabytes(size)} groß; erlaubt sind höchstens "
-                f"{LOGO_MAX_BYTES // 1024 // 1024} MB. Bitte ein kleineres Bild wählen "
-                "(z. B. als PNG mit etwa 1000 Pixeln Breite)."
-            )
-        data = file.read_bytes()
-    except OSError as exc:
-        raise UserError(f"Die Logo-Datei „{file}“ kann nicht gelesen werden ({exc.strerror}).") from exc
-    check_logo(data, file.name)
-    return data
+    return _LOGO.read(path)
 
 
-def _decode_logo(value: object) -> bytes:
+def check_signature_image(data: bytes, name: str) -> None:
+    """Raise a German ``UserError`` naming the file ``name`` when ``data`` cannot be the scanned signature
+    (larger than ``SIGNATURE_IMAGE_MAX_BYTES``, or not PNG/JPEG)."""
+    _SIGNATURE.check(data, name)
+
+
+def read_signature_file(path: str | os.PathLike[str]) -> bytes:
+    """The content of a scanned signature file; a German ``UserError`` when it is missing, too large or no
+    PNG/JPEG picture."""
+    return _SIGNATURE.read(path)
+
+
+def _decode_picture(value: object, what: str) -> bytes:
     if not isinstance(value, str) or not value:
         return b""
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        log.warning("Das gespeicherte Logo der Briefe ist beschädigt und wird nicht gedruckt.")
+        log.warning("Das gespeicherte %s der Briefe ist beschädigt und wird nicht gedruckt.", what)
         return b""
 
 
@@ -196,9 +291,10 @@ def load_sender_settings(session: Session) -> SenderSettings:
         sa.select(Setting.key, Setting.value).where(Setting.key.like(f"{SETTING_PREFIX}%"))
     ).all()
     stored = {key.removeprefix(SETTING_PREFIX): value for key, value in rows}
-    names = {f.name for f in fields(SenderSettings)} - {"logo"}
+    names = {f.name for f in fields(SenderSettings)} - {"logo", "signature_image"}
     values: dict[str, Any] = {k: str(v) for k, v in stored.items() if k in names and v is not None}
-    logo = _decode_logo(stored.get("logo"))
+    logo = _decode_picture(stored.get("logo"), "Logo")
+    signature = _decode_picture(stored.get("signature_image"), "Unterschriftsbild")
     old_path = values.get("logo_path", "")
     if logo:
         values["logo_path"] = ""
@@ -209,16 +305,19 @@ def load_sender_settings(session: Session) -> SenderSettings:
             pass  # the sender dialog names the problem; the letters go without a logo
         else:
             values["logo_name"] = values.get("logo_name") or Path(old_path).name
-    return SenderSettings(**values, logo=logo)
+    return SenderSettings(**values, logo=logo, signature_image=signature)
 
 
 #: the logo is one setting for the user: picture, its file name and an older version's path change together
 LOGO_FIELDS = ("logo", "logo_name", "logo_path")
+#: the scanned signature and its file name change together
+SIGNATURE_IMAGE_FIELDS = ("signature_image", "signature_image_name")
 
 
 def _sender_groups() -> list[tuple[str, ...]]:
-    names = [f.name for f in fields(SenderSettings) if f.name not in LOGO_FIELDS]
-    return [(name,) for name in names] + [LOGO_FIELDS]
+    grouped = LOGO_FIELDS + SIGNATURE_IMAGE_FIELDS
+    names = [f.name for f in fields(SenderSettings) if f.name not in grouped]
+    return [(name,) for name in names] + [LOGO_FIELDS, SIGNATURE_IMAGE_FIELDS]
 
 
 def _values(settings: SenderSettings, group: tuple[str, ...]) -> tuple[object, ...]:
@@ -237,7 +336,8 @@ def changed_sender_fields(before: SenderSettings, after: SenderSettings) -> list
 
 def sender_conflicts(before: SenderSettings, mine: SenderSettings, stored: SenderSettings) -> list[str]:
     """The fields the user changed (``before`` → ``mine``) that another workplace changed meanwhile to
-    something else (``before`` → ``stored``); the logo as "logo" alone."""
+    something else (``before`` → ``stored``); the logo as "logo" alone, the signature picture as
+    "signature_image"."""
     return [
         group[0]
         for group in _sender_groups()
@@ -260,6 +360,8 @@ def save_sender_settings(
     """
     if settings.logo:
         check_logo(settings.logo, settings.logo_name or "Logo")
+    if settings.signature_image:
+        check_signature_image(settings.signature_image, settings.signature_image_name or "Unterschrift")
     with database.session() as s:
         if before is None:
             names = [f.name for f in fields(SenderSettings)]
@@ -279,6 +381,8 @@ def save_sender_settings(
             if settings.logo:
                 values["logo_path"] = ""  # the picture is stored now; the old path is no longer needed
             values["logo"] = base64.b64encode(settings.logo).decode("ascii")
+        if "signature_image" in values:
+            values["signature_image"] = base64.b64encode(settings.signature_image).decode("ascii")
         for name, value in values.items():
             key = SETTING_PREFIX + name
             row = s.get(Setting, key)

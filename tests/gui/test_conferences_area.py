@@ -1045,6 +1045,7 @@ def test_menu_konferenz_and_ctrl_f(qtbot, window: MainWindow, demo_db: Database)
         "&Namensschilder …",
         "&Unterschriftenliste …",
         "&Teilnehmerliste …",
+        "Teilnahme&bescheinigungen …",
         "Brief&vorlagen …",
         "Briefkopf und Abs&ender …",
     ]

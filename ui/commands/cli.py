@@ -161,6 +161,7 @@ COMMAND_MODULES = (
     "ui.commands.privacy",
     "ui.commands.audit_log",
     "ui.commands.paper",
+    "ui.commands.certificates",
     "ui.commands.mail",
     "ui.commands.spreadsheets",
     "ui.commands.mail_settings",

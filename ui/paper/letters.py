@@ -136,14 +136,34 @@ def _form(form: LetterForm | str) -> LetterForm:
     return letter_form(form) if isinstance(form, str) else form
 
 
-@functools.lru_cache(maxsize=4)
-def _logo(data: bytes) -> QImage | None:
-    """The logo stored with the sender settings as an image, decoded once per content (every letter of a
-    run shares the same bytes object, whose hash Python keeps)."""
+@functools.lru_cache(maxsize=8)
+def _picture(data: bytes) -> QImage | None:
+    """A picture stored with the sender settings (logo, scanned signature) as an image, decoded once per
+    content (every letter of a run shares the same bytes object, whose hash Python keeps)."""
     if not data:
         return None
     image = QImage.fromData(data)
     return None if image.isNull() else image
+
+
+#: the scanned signature: at most this high and wide (mm); it stands in the three blank lines between
+#: closing (or "Im Auftrag") and the typed name, where DIN 5008 leaves room for the handwritten signature
+SIGNATURE_HEIGHT = 13.0
+SIGNATURE_WIDTH = 60.0
+#: the additions that stand above the signature (the rest of the block goes below it)
+_ABOVE_SIGNATURE = {"im auftrag", "i. a.", "in vertretung", "i. v."}
+
+
+def closing_lines(closing: str, signature: Sequence[str]) -> list[str | None]:
+    """Closing, the addition ("Im Auftrag"), three blank lines (``None``) for the handwritten signature,
+    then name and function."""
+    lines: list[str | None] = [closing] if closing else []
+    rest = list(signature)
+    if rest and rest[0].casefold() in _ABOVE_SIGNATURE:
+        lines.append(rest.pop(0))
+    lines += [None, None, None]
+    lines += rest
+    return lines
 
 
 class LetterPainter:
@@ -172,7 +192,7 @@ class LetterPainter:
 
     # --- planning --------------------------------------------------------------------------------------
 
-    def _document(self, html: str) -> QTextDocument:
+    def document(self, html: str) -> QTextDocument:
         doc = QTextDocument()
         # lay the document out for the printer/PDF resolution, not the screen (DESIGN.md, Known traps)
         doc.documentLayout().setPaintDevice(self.c.device)
@@ -204,18 +224,11 @@ class LetterPainter:
         return top + self.line * (subject + 2) + self.line * 2
 
     def _closing_lines(self, letter: LetterContent) -> list[str | None]:
-        """Closing, signature and enclosure note; ``None`` is a blank line."""
-        lines: list[str | None] = [letter.closing] if letter.closing else []
-        signature = list(letter.signature)
-        if signature and signature[0].casefold() in {"im auftrag", "i. a.", "in vertretung", "i. v."}:
-            lines.append(signature.pop(0))
-        lines += [None, None, None]
-        lines += signature
-        return lines
+        return closing_lines(letter.closing, letter.signature)
 
     def plan(self, letter: LetterContent) -> _Plan:
         """Break the body into pages between lines and find where the closing goes."""
-        doc = self._document(letter.body_html)
+        doc = self.document(letter.body_html)
         lines: list[_Line] = []
         block = doc.begin()
         while block.isValid():
@@ -281,7 +294,11 @@ class LetterPainter:
         self.c.line(4.0, HOLE_MARK, 11.0, HOLE_MARK, width=0.25, gray=110)
 
     def _letterhead(self, letter: LetterContent) -> None:
-        head = list(letter.letterhead)
+        self.paint_letterhead(letter.letterhead, letter.logo)
+
+    def paint_letterhead(self, letterhead: Sequence[str], logo: bytes) -> None:
+        """The letterhead lines (the first large) and the logo top right (letters, certificates)."""
+        head = list(letterhead)
         if not head:
             return
         if self.form.letterhead_height >= 40:
@@ -296,7 +313,7 @@ class LetterPainter:
             if head[1:]:
                 self.c.text(TEXT_LEFT, 19.5, " · ".join(head[1:]), make_font(9.5), color=GRAY)
             logo_rect = (160.0, 7.0, TEXT_RIGHT - 160.0, 17.0)
-        image = _logo(letter.logo)
+        image = _picture(logo)
         if image is not None:
             x, y, w, h = logo_rect
             scale = min(w / image.width(), h / image.height())
@@ -408,17 +425,46 @@ class LetterPainter:
 
     def _closing(self, letter: LetterContent, top: float) -> None:
         first = top + self.c.ascent(self.body_font)
-        baseline = first
-        for line in self._closing_lines(letter):
-            if line:
-                self.c.text(TEXT_LEFT, baseline, line, self.body_font, max_width=INFO_LEFT - TEXT_LEFT - 5)
-            baseline += self.line
+        self.paint_signature_block(top, letter.closing, letter.signature, letter.signature_image)
         # DIN 5008 allows the enclosure note beside the signature, from the 125 mm line
         if letter.enclosures:
             baseline = first
             for line in ("Anlagen", *letter.enclosures):
                 self.c.text(INFO_LEFT, baseline, line, self.body_font, max_width=TEXT_RIGHT - INFO_LEFT)
                 baseline += self.line
+
+    def paint_signature_block(
+        self,
+        top: float,
+        closing: str,
+        signature: Sequence[str],
+        image: bytes = b"",
+        *,
+        left: float = TEXT_LEFT,
+    ) -> float:
+        """Closing, addition, room for the handwritten signature (three blank lines, where a scanned
+        signature ``image`` is painted, at most ``SIGNATURE_HEIGHT`` high), name and function, from ``top``
+        (mm); returns the baseline below the last line. Letters and certificates both end with it."""
+        width = INFO_LEFT - TEXT_LEFT - 5
+        baseline = top + self.c.ascent(self.body_font)
+        before_gap: float | None = None
+        for line in closing_lines(closing, signature):
+            if line:
+                self.c.text(left, baseline, line, self.body_font, max_width=width)
+            elif before_gap is None:
+                before_gap = baseline - self.line  # the baseline of the line above the gap
+            baseline += self.line
+        picture = _picture(image)
+        if picture is not None and before_gap is not None:
+            metrics = self.c.metrics(self.body_font)
+            zone_top = max(top, before_gap + self.c.to_mm(metrics.descent()))
+            zone_bottom = before_gap + 4 * self.line - self.c.to_mm(metrics.ascent())
+            height = min(SIGNATURE_HEIGHT, zone_bottom - zone_top)
+            scale = min(height / picture.height(), SIGNATURE_WIDTH / picture.width())
+            w, h = picture.width() * scale, picture.height() * scale
+            y = zone_top + (zone_bottom - zone_top - h) / 2
+            self.c.painter.drawImage(self.c.rect(left, y, w, h), picture)
+        return baseline - self.line
 
     # --- reply form ------------------------------------------------------------------------------------
 

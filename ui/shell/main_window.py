@@ -435,7 +435,31 @@ class MainWindow(QMainWindow):
                 printing.addSeparator()
                 continue
             printing.addAction(entry)
+            if entry is c.certificates:
+                entry.triggered.connect(lambda _checked=False: self.open_certificates())
+                continue
             entry.triggered.connect(lambda _checked=False, m=slots[entry]: self._in_conferences(m))
+
+    def open_certificates(self) -> QWidget | None:
+        """Konferenz → Drucken → Teilnahmebescheinigungen …: for the conference chosen in the Konferenzen
+        area and the invitations selected there."""
+        from ui.paper.dialogs.certificates_dialog import open_certificates_dialog
+
+        title = self.tr("Teilnahmebescheinigungen")
+        self.show_area(AREA_NAMES.index("Konferenzen"))
+        area = self.areas["Konferenzen"]
+        conf_id = area.conference_id()  # type: ignore[attr-defined]  # the Konferenzen area (built lazily as a QWidget)
+        if conf_id is None:
+            QMessageBox.information(
+                self, title, self.tr("Bitte zuerst eine Konferenz anlegen oder auswählen.")
+            )
+            return None
+        selected: list[int] = area.invitations.selected_ids()  # type: ignore[attr-defined]  # as above
+        try:
+            return open_certificates_dialog(self.ctx, self, conf_id, selected)
+        except UserError as exc:  # e.g. the conference was deleted at another workplace
+            QMessageBox.warning(self, title, exc.message)
+            return None
 
     def _in_conferences(self, method: str) -> object:
         """Show the Konferenzen area and call its ``method`` (the area is built if need be)."""

@@ -7,6 +7,11 @@ while there are any. The Rücksendeangabe is previewed as it will be printed abo
 writes only the fields changed since the dialog opened, so another workplace's change of another field (the
 logo, say) stays; a field changed here and there is shown in both versions (``ask_conflict``).
 
+The addition before the name is a choice (none, "Im Auftrag", "In Vertretung"; a text an older version
+stored stays a choice of its own); it is printed only with a name, and the dialog warns when it is chosen
+without one. A scanned signature (PNG or JPEG, at most ``SIGNATURE_IMAGE_MAX_BYTES``) is stored in the
+database like the logo and printed between closing and name.
+
 The logo is chosen from a file but stored as a picture in the database (at most ``LOGO_MAX_BYTES``), so
 every workplace prints it; the file may go afterwards. A path stored by an older version whose file is
 missing at this workplace gets a hint (``logo_hint``) and stays stored for the workplace that has it.
@@ -21,6 +26,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF, QImage, QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -38,11 +44,14 @@ from PySide6.QtWidgets import (
 from konferenz.errors import ConflictError, UserError
 from konferenz.letters.sender import (
     SENDER_FIELD_LABELS,
+    SIGNATURE_PREFIXES,
     SenderSettings,
     adopt_logo_file,
     changed_sender_fields,
     load_sender_settings,
+    normal_signature_prefix,
     read_logo_file,
+    read_signature_file,
     save_sender_settings,
     sender_conflicts,
 )
@@ -85,7 +94,6 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         "Gruß und Unterschrift",
         (
             ("closing", "&Grußformel:", ""),
-            ("signature_prefix", "Z&usatz vor dem Namen:", "z. B. Im Auftrag"),
             ("signature_name", "&Name:", ""),
             ("signature_function", "Fun&ktion:", ""),
         ),
@@ -96,6 +104,10 @@ SENDER_LINE_WIDTH_MM = 80.0
 SENDER_LINE_MIN_PT = 6.0
 LOGO_PREVIEW = (160, 60)
 IMAGE_FILTER = "Bilder (*.png *.jpg *.jpeg *.svg)"
+SIGNATURE_FILTER = "Eingescannte Unterschrift (*.png *.jpg *.jpeg)"
+SIGNATURE_PREVIEW = (200, 50)
+#: the German text of each addition in the combo box ("" is printed as nothing)
+PREFIX_TEXTS = {"": "(ohne Zusatz)", "Im Auftrag": "Im Auftrag", "In Vertretung": "In Vertretung"}
 
 
 def sender_line_width_mm(text: str, size_pt: float = SENDER_LINE_MIN_PT) -> float:
@@ -123,12 +135,20 @@ def problems(settings: SenderSettings) -> list[str]:
     if settings.logo and QImage.fromData(settings.logo).isNull():
         name = settings.logo_name or "Logo"
         found.append(f"Die Logo-Datei „{name}“ ist kein lesbares Bild (PNG, JPEG oder SVG).")
+    if settings.signature_image and QImage.fromData(settings.signature_image).isNull():
+        name = settings.signature_image_name or "Unterschrift"
+        found.append(f"Die Unterschrift-Datei „{name}“ ist kein lesbares Bild (PNG oder JPEG).")
     if sender_line_width_mm(settings.sender_line) > SENDER_LINE_WIDTH_MM:
         found.append(
             "Die Rücksendeangabe ist zu lang für eine Zeile über der Anschrift; bitte kürzen "
             "(z. B. die Straße abkürzen)."
         )
     return found
+
+
+def warnings(settings: SenderSettings) -> list[str]:
+    """Hints that do not stop Speichern (the letters print, but maybe not as meant), in German."""
+    return [hint for hint in (settings.signature_warning,) if hint]
 
 
 def logo_hint(settings: SenderSettings) -> str:
@@ -172,6 +192,8 @@ class SenderSettingsDialog(QDialog):
         self._logo = stored.logo
         self._logo_name = stored.logo_name
         self._logo_path = stored.logo_path
+        self._signature_image = stored.signature_image
+        self._signature_image_name = stored.signature_image_name
 
         self.fields: dict[str, QLineEdit] = {}
         columns = QHBoxLayout()
@@ -191,6 +213,8 @@ class SenderSettingsDialog(QDialog):
                 form.addRow(label, edit)
                 self.fields[name] = edit
                 edit.textChanged.connect(self._check)
+            if group_title.startswith("Gruß"):
+                self._signature_rows(box, form)
             if group_title.startswith("Anschrift"):
                 self.sender_line_label = QLabel(box)
                 self.sender_line_label.setObjectName("sender_line_preview")
@@ -264,6 +288,67 @@ class SenderSettingsDialog(QDialog):
         self.resize(max(self.sizeHint().width(), 940), self.sizeHint().height())
         remember_geometry(self, "Dialoge/Absender")
 
+    def _signature_rows(self, box: QGroupBox, form: QFormLayout) -> None:
+        """The addition (a choice, placed above the name) and the scanned signature below the function."""
+        self.prefix_combo = QComboBox(box)
+        self.prefix_combo.setObjectName("sender_signature_prefix")
+        for value in SIGNATURE_PREFIXES:
+            self.prefix_combo.addItem(self.tr(PREFIX_TEXTS[value]), value)
+        self.prefix_combo.setAccessibleName(self.tr("Zusatz vor dem Namen"))
+        self.prefix_combo.setToolTip(
+            self.tr(
+                "„Im Auftrag“ für Mitarbeitende, „In Vertretung“ für die Vertretung, ohne Zusatz für die "
+                "Behördenleitung selbst; gedruckt nur zusammen mit einem Namen"
+            )
+        )
+        prefix_label = QLabel(self.tr("Z&usatz vor dem Namen:"), box)
+        prefix_label.setBuddy(self.prefix_combo)
+        form.insertRow(1, prefix_label, self.prefix_combo)
+        self.prefix_combo.currentIndexChanged.connect(lambda _i: self._check())
+
+        self.signature_label = QLabel(box)
+        self.signature_label.setObjectName("sender_signature_name")
+        self.signature_label.setWordWrap(True)
+        self.signature_label.setAccessibleName(self.tr("Gespeicherte Unterschrift"))
+        self.signature_browse = QPushButton(self.tr("Unterschrift (Bi&ld) wählen …"), box)
+        self.signature_browse.setToolTip(
+            self.tr(
+                "Eine eingescannte Unterschrift (PNG oder JPEG), gedruckt zwischen Grußformel und Name; "
+                "sie wird in der Datenbank gespeichert"
+            )
+        )
+        self.signature_remove = QPushButton(self.tr("Unterschrift lös&chen"), box)
+        for button in (self.signature_browse, self.signature_remove):
+            button.setAutoDefault(False)
+        self.signature_preview = QLabel(box)
+        self.signature_preview.setObjectName("sender_signature_preview")
+        self.signature_preview.setFixedSize(*SIGNATURE_PREVIEW)
+        self.signature_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.signature_preview.setAccessibleName(self.tr("Vorschau der Unterschrift"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.signature_browse)
+        buttons.addWidget(self.signature_remove)
+        buttons.addStretch(1)
+        self.signature_hint_label = QLabel(box)
+        self.signature_hint_label.setObjectName("sender_signature_hint")
+        self.signature_hint_label.setWordWrap(True)
+        self.signature_hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.signature_hint_label.setAccessibleName(self.tr("Hinweis zur Unterschrift"))
+        form.addRow(self.signature_hint_label)
+        form.addRow(self.tr("Unterschrift:"), self.signature_label)
+        form.addRow("", buttons)
+        form.addRow("", self.signature_preview)
+        self.signature_browse.clicked.connect(lambda: self.choose_signature())  # noqa: PLW0108 - clicked(bool)
+        self.signature_remove.clicked.connect(self.remove_signature)
+
+    def _set_prefix(self, value: str) -> None:
+        wanted = normal_signature_prefix(value)
+        index = self.prefix_combo.findData(wanted)
+        if index < 0:  # a text an older version stored: kept as a choice of its own, printed unchanged
+            self.prefix_combo.addItem(wanted, wanted)
+            index = self.prefix_combo.count() - 1
+        self.prefix_combo.setCurrentIndex(index)
+
     # --- values -----------------------------------------------------------------------------------------
 
     def set_settings(self, settings: SenderSettings) -> None:
@@ -271,6 +356,9 @@ class SenderSettingsDialog(QDialog):
         for name, edit in self.fields.items():
             edit.setText(str(values[name]))
         self._logo, self._logo_name, self._logo_path = settings.logo, settings.logo_name, settings.logo_path
+        self._signature_image = settings.signature_image
+        self._signature_image_name = settings.signature_image_name
+        self._set_prefix(settings.signature_prefix)
         self._check()
 
     def settings(self) -> SenderSettings:
@@ -282,6 +370,9 @@ class SenderSettingsDialog(QDialog):
             logo=self._logo,
             logo_name=self._logo_name,
             logo_path=self._logo_path,
+            signature_prefix=str(self.prefix_combo.currentData() or ""),
+            signature_image=self._signature_image,
+            signature_image_name=self._signature_image_name,
         )
 
     def problems(self) -> list[str]:
@@ -293,7 +384,11 @@ class SenderSettingsDialog(QDialog):
         found = problems(settings)
         self.problem_label.setText("\n".join("⚠ " + line for line in found))
         self.problem_label.setVisible(bool(found))
+        hints = warnings(settings)
+        self.signature_hint_label.setText("\n".join("⚠ " + line for line in hints))
+        self.signature_hint_label.setVisible(bool(hints))
         self._show_logo(settings)
+        self._show_signature(settings)
 
     def _show_logo(self, settings: SenderSettings) -> None:
         hint = logo_hint(settings)
@@ -318,6 +413,60 @@ class SenderSettingsDialog(QDialog):
             *LOGO_PREVIEW, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
         )
         self.logo_preview.setPixmap(pixmap)
+
+    def _show_signature(self, settings: SenderSettings) -> None:
+        self.signature_remove.setEnabled(bool(settings.signature_image))
+        if settings.signature_image:
+            name = settings.signature_image_name or self.tr("Unterschrift")
+            self.signature_label.setText(
+                self.tr("{0} ({1}), in der Datenbank").format(name, _size_text(len(settings.signature_image)))
+            )
+        else:
+            self.signature_label.setText(self.tr("keine (Platz für die Unterschrift von Hand)"))
+        image = QImage.fromData(settings.signature_image) if settings.signature_image else QImage()
+        if image.isNull():
+            self.signature_preview.setPixmap(QPixmap())
+            self.signature_preview.setText(self.tr("(nicht lesbar)") if settings.signature_image else "")
+            return
+        self.signature_preview.setPixmap(
+            QPixmap.fromImage(image).scaled(
+                *SIGNATURE_PREVIEW,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+    def choose_signature(self, path: str | None = None) -> bool:
+        """Take the scanned signature in ``path`` (asked for when None); a German message and False when
+        the file is missing, too large or no PNG/JPEG picture."""
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, self.tr("Unterschrift wählen"), str(Path.home()), self.tr(SIGNATURE_FILTER)
+            )
+            if not path:
+                return False
+        try:
+            data = read_signature_file(path)
+        except UserError as exc:
+            QMessageBox.warning(self, self.windowTitle(), exc.message)
+            return False
+        if QImage.fromData(data).isNull():
+            QMessageBox.warning(
+                self,
+                self.windowTitle(),
+                self.tr("Die Unterschrift-Datei „{0}“ ist kein lesbares Bild (PNG oder JPEG).").format(
+                    Path(path).name
+                ),
+            )
+            return False
+        self._signature_image, self._signature_image_name = data, Path(path).name
+        self._check()
+        return True
+
+    def remove_signature(self) -> None:
+        """No scanned signature: the three lines stay free for signing by hand."""
+        self._signature_image, self._signature_image_name = b"", ""
+        self._check()
 
     def choose_logo(self, path: str | None = None) -> bool:
         """Take the picture in ``path`` (asked for when None) as the logo; a German message and False when
@@ -411,6 +560,11 @@ class SenderSettingsDialog(QDialog):
         ]
 
     def _shown(self, settings: SenderSettings, name: str) -> str:
+        if name == "signature_image":
+            if not settings.signature_image:
+                return ""
+            label = settings.signature_image_name or self.tr("Unterschrift")
+            return f"{label} ({_size_text(len(settings.signature_image))})"
         if name != "logo":
             return str(getattr(settings, name))
         if settings.logo:

@@ -360,11 +360,7 @@ class TemplateEditorDialog(QDialog):
                 rendered = templates.render_template(source, ctx)
                 subject, salutation, body = rendered.subject, ctx["salutation"], rendered.body
                 closing = sender.closing
-                signature = [
-                    line
-                    for line in (sender.signature_prefix, sender.signature_name, sender.signature_function)
-                    if line
-                ]
+                signature = sender.signature_lines
         except UserError as exc:
             self._show_error(exc)
             # the last good text stays, greyed: the message under the editor says why
