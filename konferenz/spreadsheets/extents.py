@@ -162,22 +162,47 @@ def _whole_tags(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
             carry = buffer[cut:]
 
 
+_CELL_START = re.compile(rb"<(?:\w+:)?c[\s>]")
+_CELL_CONTENT = re.compile(rb"<(?:\w+:)?(?:v|is|f)[\s>/]")
+
+
+def _last_value_end(chunk: bytes) -> int:
+    """Where the last cell with a value closes in ``chunk`` (-1: none). A cell closed at once –
+    ``<c r="XFD5" s="1"></c>``, as openpyxl writes a formatted cell with lxml – is formatting only."""
+    pos = len(chunk)
+    while True:
+        end = max(chunk.rfind(b"</c>", 0, pos), chunk.rfind(b":c>", 0, pos))
+        if end < 0:
+            return -1
+        starts = list(_CELL_START.finditer(chunk, max(0, end - 65536), end))
+        if not starts:
+            return end  # the cell began in the chunk before: its content is not here to judge
+        start = starts[-1].start()
+        if _CELL_CONTENT.search(chunk, start, end):
+            return end
+        pos = start
+
+
 def _scan_xlsx_sheet(archive: zipfile.ZipFile, member: str) -> SheetScan:
     scan = SheetScan()
     rows_seen = 0
     for chunk in _chunks(archive, member):
         rows_seen += chunk.count(b"<row") + chunk.count(b":row ")
-        # the last cell with a value: the last closing </c> and the reference before it
-        end = max(chunk.rfind(b"</c>"), chunk.rfind(b":c>"))
+        # the last cell with a value: where it closes, and the reference before it
+        end = _last_value_end(chunk)
         if end >= 0:
             refs = _CELL_REF.findall(chunk, max(0, end - 4096), end)
             if refs:
                 scan.last_row = max(scan.last_row, int(refs[-1][1]))
-        # columns beyond Z: only cells with a value count (a self-closing cell is formatting only)
+        # columns beyond Z: only cells with a value count (a cell closed at once is formatting only)
         for m in _WIDE_CELL.finditer(chunk):
             close = chunk.find(b">", m.end())
-            if close > 0 and chunk[close - 1 : close] != b"/":
-                scan.last_col = max(scan.last_col, column_index(m.group(1)))
+            if close <= 0 or chunk[close - 1 : close] == b"/":
+                continue
+            after = chunk[close + 1 : close + 8]
+            if after.startswith(b"</c>") or re.match(rb"</\w+:c>", after):
+                continue
+            scan.last_col = max(scan.last_col, column_index(m.group(1)))
         if b't="e"' in chunk:
             for m in _ERROR_CELL.finditer(chunk):
                 ref = _CELL_REF.search(m.group(1))
