@@ -198,6 +198,10 @@ class ScanResult:
                 f"Dieser Code gehört zur Konferenz {self.code_year}, nicht zu {self.year}. "
                 "Bitte am Namen suchen."
             )
+        if self.code_year is None:
+            return (
+                f"Das ist kein Check-in-Code dieses Programms ({CODE_PREFIX}:JAHR:…). Bitte am Namen suchen."
+            )
         return "Unbekannter Code: keine Einladung dieser Konferenz. Bitte am Namen suchen."
 
 
