@@ -189,10 +189,10 @@ class ScanResult:
         if self.outcome is ScanOutcome.ALREADY:
             if self.checked_in_at is None:
                 return f"{who} ist bereits als teilgenommen eingetragen."
-            when = f"{self.checked_in_at:%H:%M} Uhr"
+            when = f"um {self.checked_in_at:%H:%M} Uhr"
             if self.today is not None and self.checked_in_at.date() != self.today:
-                when = f"{self.checked_in_at:%d.%m.%Y} um {when}"
-            return f"{who} ist bereits angemeldet um {when}."
+                when = f"am {self.checked_in_at:%d.%m.%Y} {when}"
+            return f"{who} ist bereits angemeldet {when}."
         if self.outcome is ScanOutcome.OTHER_YEAR:
             return (
                 f"Dieser Code gehört zur Konferenz {self.code_year}, nicht zu {self.year}. "
@@ -227,7 +227,7 @@ def scan(database: Database, year: int, text: str, *, now: dt.datetime | None = 
         ).first()
         if found is None:
             return ScanResult(ScanOutcome.UNKNOWN, year, code_year=code.year, today=today)
-        inv, inv_year = found.tuple()
+        inv, inv_year = found
         if inv.conference_id != conf_id:  # a token of another year behind this year's prefix
             return ScanResult(ScanOutcome.OTHER_YEAR, year, code_year=inv_year, today=today)
         details = invitation_details(s, inv.id)
