@@ -84,6 +84,11 @@ _SCAN_SIGNAL = {
 BEEP_INTERVAL_MS = 180
 
 
+def beep() -> None:
+    """The system's beep (PySide6-Essentials has no QtMultimedia); tests count the calls."""
+    QApplication.beep()
+
+
 def _scaled(font: QFont, factor: float, *, bold: bool = False) -> QFont:
     result = QFont(font)
     result.setPointSizeF(font.pointSizeF() * factor)
@@ -417,9 +422,9 @@ class CheckInWindow(QWidget):
 
     def _beep(self, times: int) -> None:
         """The audible confirmation: once for a check-in, several times for anything to look at."""
-        QApplication.beep()
+        beep()
         for n in range(1, times):
-            QTimer.singleShot(n * BEEP_INTERVAL_MS, self, QApplication.beep)
+            QTimer.singleShot(n * BEEP_INTERVAL_MS, self, beep)
 
     def check_in_selected(self) -> bool:
         """Mark the chosen invitee as present (teilgenommen)."""
