@@ -5,10 +5,11 @@ Names in any script (Arabic, Cyrillic, Vietnamese …) use the bundled fonts; a 
 it must, wraps to a second line, so nothing crosses the badge edge.
 
 The QR code (``segno``) holds the invitation's check-in code (``konferenz.conferences.checkin.code_payload``,
-no personal data) and is painted as one filled vector path, a rectangle per run of dark modules (not
-``QPainterPath.simplified()``: it loses modules whose rectangles only touch), so it stays sharp at any printer resolution: 15 mm at the bottom right (0.7 mm per module at
-21 × 21 modules, which a handheld scanner reads at arm's length), with the quiet zone of 4 modules kept
-free; the name, organisation and forum are then centred in the space to its left.
+no personal data). It is painted as one filled vector path, a rectangle per run of dark modules (not
+``QPainterPath.simplified()``: it loses modules whose rectangles only touch), so it stays sharp at any
+printer resolution: 13 mm at the bottom right (0.6 mm per module at 21 × 21 modules), with a quiet zone of
+about 4 modules kept free. The name keeps the badge's whole width (it always ends above the code);
+organisation and forum are centred in the space to the code's left.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ui.paper.labels import fit_block, paint_block
 PADDING = 5.0
 GRAY = QColor(90, 90, 90)
 #: the QR code: its side, its distance from the badge's right and bottom edge, the gap to the text
-QR_SIZE = 15.0
+QR_SIZE = 13.0
 QR_MARGIN = 4.0
 QR_GAP = 3.0
 
@@ -97,24 +98,26 @@ def _badge(
 ) -> None:
     x, y, w, h = rect
     inner = w - 2 * PADDING
+    # beside the QR code: organisation and forum; the name keeps the whole width (it ends above the code)
+    beside = inner
     if code and entry.checkin_code:
         paint_qr(
             canvas, entry.checkin_code, x + w - QR_MARGIN - QR_SIZE, y + h - QR_MARGIN - QR_SIZE, QR_SIZE
         )
-        inner = w - PADDING - QR_MARGIN - QR_SIZE - QR_GAP
+        beside = w - PADDING - QR_MARGIN - QR_SIZE - QR_GAP
     name = fit_block(
         canvas, [entry.name], inner, 16.0, size=20.0, no_wrap_min=12.0, min_size=9.0, max_lines=2, bold=True
     )
     organisation = (
         fit_block(
-            canvas, [entry.organisation], inner, 9.5, size=10.5, no_wrap_min=8.0, min_size=6.5, max_lines=2
+            canvas, [entry.organisation], beside, 9.5, size=10.5, no_wrap_min=8.0, min_size=6.5, max_lines=2
         )
         if entry.organisation
         else None
     )
     forum_text = entry.forum if show_forum else ""
     forum = (
-        fit_block(canvas, [forum_text], inner, 4.5, size=8.5, no_wrap_min=6.0, min_size=6.0, max_lines=1)
+        fit_block(canvas, [forum_text], beside, 4.5, size=8.5, no_wrap_min=6.0, min_size=6.0, max_lines=1)
         if forum_text
         else None
     )
@@ -126,9 +129,9 @@ def _badge(
     paint_block(canvas, name, x + PADDING, cursor, center_width=inner)
     cursor += name.height + gap
     if organisation is not None:
-        paint_block(canvas, organisation, x + PADDING, cursor, center_width=inner)
+        paint_block(canvas, organisation, x + PADDING, cursor, center_width=beside)
     if forum is not None:
-        paint_block(canvas, forum, x + PADDING, y + h - 4.0 - forum.height, center_width=inner)
+        paint_block(canvas, forum, x + PADDING, y + h - 4.0 - forum.height, center_width=beside)
 
 
 def qr_matrix(payload: str) -> list[list[bool]]:
