@@ -22,6 +22,7 @@ from konferenz.demo.world import (
     feminine,
 )
 from konferenz.enums import AgendaItemType, Channel, InvitationStatus, RecommendationStatus
+from konferenz.storage.schema import checkin_token
 
 #: how often each status comes up at a held conference and at the conference in planning
 _HELD_WEIGHTS = {
@@ -255,6 +256,7 @@ class ConferenceParts(DemoRun):
         """Write the invitations; returns the number of attendees per forum id (None: no forum chosen)."""
         invitees = self.choose_invitees(rng, conf)
         rng.shuffle(invitees)
+        tokens = self.rng(f"checkin-tokens-{conf.year}")  # its own stream: the other data stay as they were
         forced = list(_HELD_FORCED if conf.held else _PLANNING_FORCED)
         weights = _HELD_WEIGHTS if conf.held else _PLANNING_WEIGHTS
         statuses = list(weights)
@@ -369,6 +371,7 @@ class ConferenceParts(DemoRun):
                 "notes": rng.choice(INVITATION_NOTES) if coming and rng.random() < 0.04 else "",
                 "waitlist_position": None,
                 "checked_in_at": checked_in_at,
+                "checkin_token": checkin_token(tokens.choice),
                 "letter_template": template,
                 "entered_by": rng.choice(STAFF_USERS),
                 "entered_at": entered,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from konferenz.conferences.checkin import code_payload
 from konferenz.enums import ConsentPurpose, InvitationStatus
 from konferenz.letters.content import conference_context
 from konferenz.letters.selection import (
@@ -57,6 +58,8 @@ class Attendee:
     note: str = ""
     #: the filing order of the person shown (``konferenz.sorting``; a substitute by the substitute's name)
     sort_key: tuple[bytes, int] = (b"", 0)
+    #: what the badge's QR code holds (``conferences.checkin.code_payload``); "" prints none
+    checkin_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,8 @@ def attendees(
             if not gets_letters(inv):
                 continue
             row, person = _attendee(inv, forum_labels)
+            if inv.checkin_token:
+                row = replace(row, checkin_code=code_payload(conf.year, inv.checkin_token))
             if consent_only and (person is None or not _has_list_consent(person, today)):
                 omitted += 1
                 continue

@@ -275,6 +275,7 @@ class Invitation(Base):
     notes: Mapped[str]
     waitlist_position: Mapped[int | None]
     checked_in_at: Mapped[dt.datetime | None]
+    checkin_token: Mapped[str]
     letter_template: Mapped[str]
     entered_by: Mapped[str]
     entered_at: Mapped[dt.datetime]

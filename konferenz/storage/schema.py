@@ -15,6 +15,7 @@ compares the two.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
@@ -63,6 +64,19 @@ def _enum(enum_type: type[StrEnum]) -> sa.Enum:
 def now() -> dt.datetime:
     """The time stamps' clock: local time to the second."""
     return dt.datetime.now().replace(microsecond=0)
+
+
+#: the alphabet of check-in tokens: upper-case letters and digits nobody confuses on a label (no 0/O, 1/I/L),
+#: and none that a barcode scanner set to the US keyboard layout types differently on a German one (no Y/Z,
+#: which swap). Upper case only: the QR code then uses its compact alphanumeric mode, and Caps Lock does no harm.
+CHECKIN_TOKEN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWX"
+#: 29 ** 10 ≈ 4 · 10 ** 14 tokens (48 bits): a code cannot be guessed, and the payload fits a 21 × 21 QR code
+CHECKIN_TOKEN_LENGTH = 10
+
+
+def checkin_token(choice: Callable[[str], str] = secrets.choice) -> str:
+    """A new random check-in token (``invitation.checkin_token``); the demo passes its seeded ``choice``."""
+    return "".join(choice(CHECKIN_TOKEN_ALPHABET) for _ in range(CHECKIN_TOKEN_LENGTH))
 
 
 def _timestamps() -> list[sa.Column[dt.datetime]]:
@@ -336,6 +350,17 @@ invitation = sa.Table(
     #: position on the waiting list (1 = next), only while status is WAITLIST
     sa.Column("waitlist_position", sa.Integer),
     sa.Column("checked_in_at", sa.DateTime),
+    #: the random token the check-in QR code carries (``konferenz.conferences.checkin.code_payload``), never
+    #: personal data; every insert gets one (the column default), added by migration 0007
+    sa.Column(
+        "checkin_token",
+        sa.String(CHECKIN_TOKEN_LENGTH),
+        nullable=False,
+        default=checkin_token,
+        server_default="",
+        index=True,
+        unique=True,
+    ),
     sa.Column("letter_template", sa.String(100), nullable=False, default=""),
     sa.Column("entered_by", sa.String(100), nullable=False, default=""),
     sa.Column("entered_at", sa.DateTime, nullable=False, default=now),

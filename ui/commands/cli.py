@@ -157,6 +157,7 @@ COMMAND_MODULES = (
     "ui.commands.demo",
     "ui.commands.transfer",
     "ui.commands.conferences",
+    "ui.commands.checkin",
     "ui.commands.programme",
     "ui.commands.privacy",
     "ui.commands.audit_log",

@@ -3,6 +3,11 @@
 - Type a name into the big search field; the invitees of the conference that match are listed, those
   expected (zugesagt, vertreten) first. Up/Down choose, Enter marks the chosen person as *teilgenommen*
   (``conferences.check_in``) and shows a confirmation; the search field is cleared for the next person.
+- Or scan the QR code of a badge: a USB scanner types the code (``KIK:2026:…``) and Enter, into the search
+  field or wherever the focus is in the window (typing elsewhere goes to the search field). The code is
+  checked in at once (``checkin.scan``); a large banner says what happened in words and with a symbol
+  (✓ green: welcome; ! amber: scanned twice, or had not said yes; ✗ red: code of another year, unknown
+  code), and the computer beeps once for a check-in, three times for anything to look at.
 - Walk-ins: "Neue Person" (Strg+N: a minimal form, ``registry.create_person`` + ``add_walk_in``) or
   "Person aus Adressen" (Strg+P: search the register, ``add_walk_in``).
 - The counter says "anwesend: N von M Zusagen" (M: present plus still expected).
@@ -21,6 +26,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Sig
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -35,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.conferences import checkin, replies
+from konferenz.conferences.checkin import ScanOutcome, ScanResult
 from konferenz.conferences.reads import conference_summary, expected_invitation_ids, invitation_forum_title
 from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError
@@ -60,6 +67,26 @@ DIALOG_SCALE = 1.4
 SEARCH_DEBOUNCE_MS = 120
 
 _MOVE_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+#: the banner per kind of result: symbol (the meaning without colour) and style
+_BANNER = {
+    "ok": ("✓", "background: #1b5e20; color: white; padding: 8px;"),
+    "warning": ("!", "background: #7a4a00; color: white; padding: 8px;"),
+    "error": ("✗", "background: #8e0000; color: white; padding: 8px;"),
+}
+#: how each scan result is shown and heard: banner kind, number of beeps
+_SCAN_SIGNAL = {
+    ScanOutcome.CHECKED_IN: ("ok", 1),
+    ScanOutcome.CHECKED_IN_UNEXPECTED: ("warning", 3),
+    ScanOutcome.ALREADY: ("warning", 3),
+    ScanOutcome.OTHER_YEAR: ("error", 3),
+    ScanOutcome.UNKNOWN: ("error", 3),
+}
+BEEP_INTERVAL_MS = 180
+
+
+def beep() -> None:
+    """The system's beep (PySide6-Essentials has no QtMultimedia); tests count the calls."""
+    QApplication.beep()
 
 
 def _scaled(font: QFont, factor: float, *, bold: bool = False) -> QFont:
@@ -144,7 +171,7 @@ class CheckInWindow(QWidget):
         self.search_field = QLineEdit(self)
         self.search_field.setFont(_scaled(base, SEARCH_SCALE))
         self.search_field.setPlaceholderText(
-            self.tr("Name eintippen … (Pfeiltasten wählen, Eingabetaste meldet an)")
+            self.tr("Name eintippen oder QR-Code scannen … (Pfeiltasten wählen, Eingabetaste meldet an)")
         )
         self.search_field.setAccessibleName(self.tr("Name suchen"))
         self.search_field.setClearButtonEnabled(True)
@@ -225,6 +252,8 @@ class CheckInWindow(QWidget):
         self.search_field.textChanged.connect(self._debounce.start)
         self.search_field.installEventFilter(self)
         self.table.installEventFilter(self)
+        for button in self.findChildren(QPushButton):
+            button.installEventFilter(self)  # a scan while a button has the focus goes to the search field
         self._was_reset = False
         self.model.modelAboutToBeReset.connect(self._note_reset)
         self.model.loaded.connect(self._select_first)
@@ -236,7 +265,11 @@ class CheckInWindow(QWidget):
         remember_geometry(self, "CheckInWindow")
         self.model.refresh()
         self._update_counter()
-        self.set_confirmation(self.tr("Bereit. Namen eintippen und mit der Eingabetaste anmelden."), ok=None)
+        self.last_scan: ScanResult | None = None
+        self.set_confirmation(
+            self.tr("Bereit. QR-Code scannen oder Namen eintippen und mit der Eingabetaste anmelden."),
+            ok=None,
+        )
         self.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _button(self, text: str, slot: Callable[[], object]) -> QPushButton:
@@ -250,7 +283,10 @@ class CheckInWindow(QWidget):
 
     def apply_search(self) -> None:
         self._debounce.stop()
-        self.model.set_search(self.search_field.text())
+        text = self.search_field.text()
+        if checkin.looks_like_code(text):
+            return  # a code being scanned is no name to search for
+        self.model.set_search(text)
 
     def _note_reset(self) -> None:
         self._was_reset = True
@@ -299,7 +335,15 @@ class CheckInWindow(QWidget):
                 self.redo()
                 return True
             if watched is self.search_field and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.check_in_selected()
+                if checkin.looks_like_code(self.search_field.text()):
+                    self.scan(self.search_field.text())
+                else:
+                    self.check_in_selected()
+                return True
+            if watched is not self.search_field and self._typed_text(event):
+                # typing (or a scanner) while the list or a button has the focus: into the search field
+                self.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.search_field.insert(event.text())
                 return True
             if key == Qt.Key.Key_Escape and watched in (self.search_field, self.table):
                 if self.search_field.text():
@@ -311,6 +355,20 @@ class CheckInWindow(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
+    @staticmethod
+    def _typed_text(event: QKeyEvent) -> bool:
+        """A key that types a visible character (no Ctrl or Alt, not Space, which presses a button)."""
+        text = event.text()
+        modifiers = event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        )
+        return (
+            bool(text)
+            and text.isprintable()
+            and not text.isspace()
+            and modifiers == Qt.KeyboardModifier.NoModifier
+        )
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.close()
@@ -319,17 +377,54 @@ class CheckInWindow(QWidget):
 
     # --- checking in --------------------------------------------------------------------------------
 
-    def set_confirmation(self, text: str, *, ok: bool | None) -> None:
-        """Show the result of the last action in big letters; the symbol says it without colour."""
-        if ok is True:
-            self.confirmation.setText(f"✓ {text}")
-            self.confirmation.setStyleSheet("background: #1b5e20; color: white; padding: 8px;")
-        elif ok is False:
-            self.confirmation.setText(f"✗ {text}")
-            self.confirmation.setStyleSheet("background: #8e0000; color: white; padding: 8px;")
+    def set_confirmation(self, text: str, *, ok: bool | None, kind: str | None = None) -> None:
+        """Show the result of the last action in big letters; the symbol says it without colour. ``kind``
+        ("ok", "warning", "error") overrides ``ok``."""
+        chosen = kind or {True: "ok", False: "error", None: ""}[ok]
+        if chosen in _BANNER:
+            symbol, style = _BANNER[chosen]
+            self.confirmation.setText(f"{symbol} {text}")
+            self.confirmation.setStyleSheet(style)
         else:
             self.confirmation.setText(text)
             self.confirmation.setStyleSheet("padding: 8px;")
+        self.confirmation.setAccessibleDescription(text)
+
+    def scan(self, text: str) -> ScanResult | None:
+        """Check in the invitation whose code the scanner typed (``checkin.scan``); banner and beeps say how
+        it went. Returns the result (None when the conference is gone)."""
+        database = self.ctx.database
+        try:
+            result = self.ctx.run(lambda: checkin.scan(database, self.year, text))
+        except UserError as exc:
+            log.info("Check-in per Code: %s", exc)
+            self.set_confirmation(exc.message, ok=False)
+            self._beep(3)
+            self._reset_search()
+            return None
+        self.last_scan = result
+        if result.before and result.after:
+            change = ReplyChange(self.ctx, self, list(result.before), list(result.after))
+            self._last_change = change
+            self.ctx.push_change(self.tr("Check-in {0}").format(result.name), change.redo, change.undo)
+        message = result.message(isolate)
+        if result.checked_in and result.invitation_id is not None:
+            forum = self._forum_title(result.invitation_id)
+            if forum:
+                message += self.tr(" – {0}").format(forum)
+        kind, beeps = _SCAN_SIGNAL[result.outcome]
+        self.set_confirmation(message, ok=None, kind=kind)
+        self._beep(beeps)
+        self._reset_search()
+        if result.checked_in and result.invitation_id is not None:
+            self.checked_in.emit(result.invitation_id)
+        return result
+
+    def _beep(self, times: int) -> None:
+        """The audible confirmation: once for a check-in, several times for anything to look at."""
+        beep()
+        for n in range(1, times):
+            QTimer.singleShot(n * BEEP_INTERVAL_MS, self, beep)
 
     def check_in_selected(self) -> bool:
         """Mark the chosen invitee as present (teilgenommen)."""
