@@ -267,6 +267,8 @@ def test_person_chosen_by_typing_with_the_completer(
     dialog.person_field.setText(str(index.data()))
     dialog.completer.activated[QModelIndex].emit(index)
     assert dialog.person_id() == people["ayse"]
+    # issue 17: the label followed the text, before the completion's record was taken
+    assert dialog.person_label.text() == f"Gewählt: Ayşe Öztürk (Nr. {people['ayse']})"
     dialog.person_field.setText(str(people["fatima"]))  # a number is taken as the ID
     assert dialog.person_id() == people["fatima"]
     assert "Haddad" in dialog.person_label.text()

@@ -81,6 +81,7 @@ class PrivacyDialog(QDialog):
         self.person_field.setAccessibleName(self.tr("Person"))
         self.completer = RegistryCompleter(self.person_field, lambda: self.ctx.database)
         self.person_field.textChanged.connect(lambda _t: self._update_person_label())
+        self.completer.picked.connect(lambda _id: self._update_person_label())
         self.person_label = QLabel(self)
         self.person_label.setWordWrap(True)
         self.person_label.setAccessibleName(self.tr("Gewählte Person"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
 from konferenz.lists.registry import OrganisationList, PersonList
@@ -56,6 +56,9 @@ Finder = Callable[[Database, str], list[tuple[int, str]]]
 
 class RegistryCompleter(QCompleter):
     """Completion from the register for one line edit (see the module docstring)."""
+
+    #: a completion was taken: its record's id (None: a text without a record)
+    picked = Signal(object)
 
     def __init__(
         self,
@@ -136,3 +139,5 @@ class RegistryCompleter(QCompleter):
         text = str(index.data())
         record_id = self._ids.get(text)
         self._chosen = (record_id, text) if record_id is not None else None
+        # the field's text changed before (QCompleter sets it first): who shows the choice follows now
+        self.picked.emit(record_id)
