@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from konferenz import paths
 from konferenz.conferences.editing import conference_id
-from konferenz.enums import Channel, InvitationStatus
+from konferenz.enums import Channel, InvitationStatus, label
 from konferenz.errors import ConflictError, UserError
 from konferenz.storage import schema
 from konferenz.storage.db import Database
@@ -135,6 +135,8 @@ class ReplyResult:
     warnings: list[str]
     #: after a cancellation: who is next on the waiting list (invitation ids, first first)
     waitlist_next: list[int] = field(default_factory=list)
+    #: what staff should know about the reply just stored (German), e.g. it came without an invitation
+    notes: list[str] = field(default_factory=list)
 
 
 def record_reply(
@@ -164,6 +166,13 @@ def record_reply(
         if warnings and not allow_overbooking:
             return ReplyResult(saved=False, warnings=warnings)
         was_seated = inv.status in InvitationStatus.seated()
+        notes = []
+        if inv.invited_on is None and reply.status in InvitationStatus.replied():
+            notes.append(
+                f"Hinweis: Es ist keine Einladung vermerkt („eingeladen am“ ist leer; Status war "
+                f"„{label(inv.status)}“). Die Rückmeldung ist gespeichert; wurde die Einladung verschickt, "
+                "bitte den Versand vermerken (Serienbrief oder E-Mail)."
+            )
         position = None
         if reply.status is InvitationStatus.WAITLIST:
             # queried before anything changes, so the save is one UPDATE (one version step)
@@ -190,7 +199,7 @@ def record_reply(
             if was_seated and reply.status not in InvitationStatus.seated()
             else []
         )
-        return ReplyResult(saved=True, warnings=warnings, waitlist_next=following)
+        return ReplyResult(saved=True, warnings=warnings, waitlist_next=following, notes=notes)
 
 
 def set_status(

@@ -1239,3 +1239,20 @@ def test_dialogs_close_without_saving(qtbot, harness: Harness, demo_db: Database
     run_modal(qtbot, harness.area.edit_conference, lambda d: d.reject())
     assert editing.get_conference(demo_db, conference_id(demo_db, 2026)) == before
     assert run_modal(qtbot, harness.area.copy_conference, lambda d: d.reject()) is None
+
+
+def test_a_reply_without_a_recorded_invitation_gets_a_hint(
+    qtbot, harness: Harness, demo_db: Database
+) -> None:
+    """Issue 17: someone only "vorgemerkt" set to "zugesagt" – with "eingeladen am" empty – said nothing."""
+    panel = harness.panel
+    harness.area.select_conference(conference_id(demo_db, 2026))
+    planned = invited_persons(demo_db, 2026, InvitationStatus.PLANNED)
+    inv_id, last, first = next(p for p in planned if invitation(demo_db, p[0]).invited_on is None)
+    search_and_select(qtbot, panel, f"{last} {first}")
+    assert panel.current_id() == inv_id
+    qtbot.keyClick(panel.table, Qt.Key.Key_Z)  # Z = zugesagt
+    assert invitation(demo_db, inv_id).status is InvitationStatus.ACCEPTED  # stored all the same
+    assert panel.notice.isVisible()
+    text = panel.notice_label.text()
+    assert "keine Einladung vermerkt" in text and "„vorgemerkt“" in text and last in text

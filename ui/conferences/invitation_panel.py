@@ -452,22 +452,23 @@ class InvitationPanel(QWidget):
         ``expected_version`` a save over someone else's change raises ``ConflictError``."""
         database = self.ctx.database
         result = replies.record_reply(database, invitation_id, reply, expected_version=expected_version)
-        if result.saved:
-            return True
-        choice = ask_overbooking(self, result.warnings, who=who)
-        if choice is Overbooking.OVERBOOK:
-            replies.record_reply(
-                database, invitation_id, reply, allow_overbooking=True, expected_version=expected_version
-            )
-        elif choice is Overbooking.WAITLIST:
-            replies.record_reply(
-                database,
-                invitation_id,
-                replace(reply, status=InvitationStatus.WAITLIST),
-                expected_version=expected_version,
-            )
-        else:
-            return False
+        if not result.saved:
+            choice = ask_overbooking(self, result.warnings, who=who)
+            if choice is Overbooking.OVERBOOK:
+                result = replies.record_reply(
+                    database, invitation_id, reply, allow_overbooking=True, expected_version=expected_version
+                )
+            elif choice is Overbooking.WAITLIST:
+                result = replies.record_reply(
+                    database,
+                    invitation_id,
+                    replace(reply, status=InvitationStatus.WAITLIST),
+                    expected_version=expected_version,
+                )
+            else:
+                return False
+        if result.notes:
+            self.show_notice(f"{who}: " + " ".join(result.notes))
         return True
 
     def _reply_texts(self, reply: replies.Reply | InvitationDetails) -> dict[str, str]:
