@@ -134,3 +134,10 @@ def fold(text: str) -> str:
 def search_text(*parts: str | None) -> str:
     """The stored search key of a record: its searchable fields folded into one line."""
     return fold(" ".join(p for p in parts if p))
+
+
+def file_size(size: int) -> str:
+    """A size as staff read it: "340 KB" below a megabyte, else "1,5 MB" (German decimal comma)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"

@@ -44,3 +44,17 @@ def numeric_date(value: dt.date | None) -> str:
 def german_time(value: dt.time | None) -> str:
     """ "9:30" (add "Uhr" where it reads naturally)."""
     return f"{value.hour}:{value.minute:02d}" if value is not None else ""
+
+
+def deadline_passed(reply_deadline: dt.date | None, letter_date: dt.date | None = None) -> str:
+    """The German warning when a letter dated ``letter_date`` (today) would ask for a reply by a day that
+    has passed already ("" when the deadline is open or not set). Letters, e-mails and the dialogs that make
+    them show it before anything is produced."""
+    day = letter_date or dt.date.today()
+    if reply_deadline is None or reply_deadline >= day:
+        return ""
+    return (
+        f"Die Rückmeldefrist ({german_date(reply_deadline)}) liegt vor dem Briefdatum ({german_date(day)}): "
+        "der Brief bäte um Antwort bis zu einem vergangenen Tag. Bitte die Frist der Konferenz ändern "
+        "(Konferenz bearbeiten …)."
+    )

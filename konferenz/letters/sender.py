@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from konferenz.errors import ConflictError, UserError
 from konferenz.storage.db import Database
 from konferenz.storage.models import Setting
+from konferenz.text import file_size
 
 log = logging.getLogger(__name__)
 
@@ -187,10 +188,6 @@ def logo_format(data: bytes) -> str:
     return ""
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
-
-
 @dataclass(frozen=True)
 class _Picture:
     """What a picture stored with the sender settings may be: its German name, size limit, formats."""
@@ -207,7 +204,7 @@ class _Picture:
 
     def too_large(self, name: str, size: int) -> UserError:
         return UserError(
-            f"Die {self.what} „{name}“ ist {_megabytes(size)} groß; erlaubt sind höchstens "
+            f"Die {self.what} „{name}“ ist {file_size(size)} groß; erlaubt sind höchstens "
             f"{self.limit()}. {self.advice}"
         )
 

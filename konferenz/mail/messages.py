@@ -37,6 +37,7 @@ from konferenz.registry.addressing import Addressee
 from konferenz.registry.validation import is_valid_email
 from konferenz.storage.db import Database
 from konferenz.storage.models import Invitation
+from konferenz.text import file_size
 
 #: the office's time zone (the Date header)
 OFFICE_TIME_ZONE = ZoneInfo("Europe/Berlin")
@@ -273,10 +274,6 @@ def message_html(letter: LetterContent) -> str:
 # --- the message -----------------------------------------------------------------------------------------
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
-
-
 def _encoded_size(size: int) -> int:
     """Bytes of ``size`` bytes of attachment in base64 with line breaks (76 characters + CRLF)."""
     encoded = (size + 2) // 3 * 4
@@ -290,10 +287,10 @@ def check_size(
     would be larger than ``max_bytes``."""
     total = text_bytes + sum(_encoded_size(len(a.data)) for a in attachments)
     if total > max_bytes:
-        names_ = ", ".join(f"{a.file_name} ({_megabytes(len(a.data))})" for a in attachments)
+        names_ = ", ".join(f"{a.file_name} ({file_size(len(a.data))})" for a in attachments)
         raise UserError(
-            f"Die E-Mail an {recipient_name} wäre {_megabytes(total)} groß; erlaubt sind höchstens "
-            f"{_megabytes(max_bytes)}. Anlagen: {names_ or 'keine'}."
+            f"Die E-Mail an {recipient_name} wäre {file_size(total)} groß; erlaubt sind höchstens "
+            f"{file_size(max_bytes)}. Anlagen: {names_ or 'keine'}."
         )
 
 

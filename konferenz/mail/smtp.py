@@ -31,6 +31,7 @@ from konferenz.mail.mime import OutgoingMessage, mailbox
 from konferenz.mail.settings import SECURITY_NONE, SECURITY_SSL, MailSettings, require_server
 from konferenz.storage.db import Database
 from konferenz.storage.models import MailMessage
+from konferenz.text import file_size
 
 KEYRING_SERVICE = "Konferenz SMTP"
 TIMEOUT_SECONDS = 30
@@ -302,10 +303,6 @@ def _transmit(connection: Connection, address: str, content: bytes) -> tuple[boo
     return code == 250, code, reply
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
-
-
 def _wait(seconds: float, cancelled: Cancelled, sleep: Callable[[float], None]) -> None:
     end = time.monotonic() + seconds
     while not cancelled():
@@ -417,8 +414,8 @@ class _Sending:
                 self.fail(
                     row.id,
                     None,
-                    f"Nicht gesendet: Die Nachricht ist {_megabytes(len(content))} groß; erlaubt sind "
-                    f"{_megabytes(self.too_big)}.",
+                    f"Nicht gesendet: Die Nachricht ist {file_size(len(content))} groß; erlaubt sind "
+                    f"{file_size(self.too_big)}.",
                 )
                 continue
             before, self.pending = self.pending, None

@@ -420,3 +420,31 @@ def test_the_recipient_list_is_put_together_off_the_gui_thread(
         pass
     settled(qtbot, dialog)
     assert set(dialog.ids(md.EMAIL)) == set(mail) and dialog.send_button.isEnabled()
+
+
+def test_a_deadline_gone_by_is_warned_about(qtbot, demo_db: Database) -> None:
+    """Issue 17: a letter dated today asked for a reply "bis zum 20. November" – already past – unwarned."""
+    import datetime as dt
+
+    from konferenz.storage.models import Conference
+
+    with demo_db.session() as s:
+        conf = s.scalars(sa.select(Conference).where(Conference.year == YEAR)).one()
+        conf.reply_deadline = dt.date.today() - dt.timedelta(days=17)
+        conf_id = conf.id
+    late = MailDialog(AppContext(demo_db), None, conf_id)
+    qtbot.addWidget(late)
+    late.show()
+    settled(qtbot, late)
+    assert late.deadline_label.isVisible()
+    assert "liegt vor dem Briefdatum" in late.deadline_label.text()
+    late.template_combo.setCurrentIndex(late.template_combo.findData("dank.html.j2"))
+    settled(qtbot, late)
+    assert not late.deadline_label.isVisible()  # a thank-you asks for no reply
+    with demo_db.session() as s:
+        s.get_one(Conference, conf_id).reply_deadline = dt.date.today() + dt.timedelta(days=3)
+    fine = MailDialog(AppContext(demo_db), None, conf_id)
+    qtbot.addWidget(fine)
+    fine.show()
+    settled(qtbot, fine)
+    assert not fine.deadline_label.isVisible()

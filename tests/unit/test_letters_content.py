@@ -679,3 +679,18 @@ def test_user_dir_is_below_data_dir() -> None:
     assert templates.user_template_dir() == paths.data_dir() / "Vorlagen"
     assert isinstance(templates.builtin_template_dir(), Path)
     assert (templates.builtin_template_dir() / "einladung.html.j2").is_file()
+
+
+def test_deadline_passed_warns_only_for_a_day_gone_by() -> None:
+    import datetime as dt
+
+    from konferenz.letters.dates import deadline_passed
+
+    today = dt.date(2026, 12, 7)
+    assert deadline_passed(None, today) == ""
+    assert deadline_passed(today, today) == ""  # today is still in time
+    assert deadline_passed(dt.date(2026, 12, 8), today) == ""
+    warning = deadline_passed(dt.date(2026, 11, 20), today)
+    assert warning.startswith(
+        "Die Rückmeldefrist (20. November 2026) liegt vor dem Briefdatum (7. Dezember 2026)"
+    )

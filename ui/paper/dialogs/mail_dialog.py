@@ -37,10 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.conferences.reads import conference_year
+from konferenz.conferences.reads import conference_summary, conference_year
 from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError, file_problem
 from konferenz.letters import sending, templates
+from konferenz.letters.dates import deadline_passed
 from konferenz.letters.reads import letter_counts
 from konferenz.lists.source import format_count
 from konferenz.mail import outbox
@@ -48,6 +49,7 @@ from konferenz.mail.drafts import as_draft
 from konferenz.mail.messages import draft_file_name, message_html
 from konferenz.mail.settings import check_mail_settings, require_server
 from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS
+from konferenz.text import file_size
 from ui.context import AppContext
 from ui.paper.dialogs.mail_sending import (
     ATTACHMENT_LABELS,
@@ -103,10 +105,12 @@ class MailDialog(QDialog):
         with ctx.database.read_session() as s:
             year = conference_year(s, conference_id)
             counts = letter_counts(s, conference_id)
+            summary = conference_summary(s, conference_id)
         if year is None:
             raise UserError("Diese Konferenz gibt es nicht mehr.")
         self.year = year
         self.counts = counts
+        self.deadline_warning = deadline_passed(summary.reply_deadline if summary else None)
         self.prepared: Prepared | None = None
         #: invitation id → EMAIL / POST / NONE as proposed by the core, and as chosen now
         self.proposed: dict[int, str] = {}
@@ -231,6 +235,9 @@ class MailDialog(QDialog):
         self.open_label = QLabel(self)
         self.open_label.setObjectName("mail_open_run")
         self.open_label.setWordWrap(True)
+        self.deadline_label = QLabel(self)
+        self.deadline_label.setObjectName("mail_deadline")
+        self.deadline_label.setWordWrap(True)
         self.result_label = QLabel(self)
         self.result_label.setObjectName("mail_result")
         self.result_label.setWordWrap(True)
@@ -253,6 +260,7 @@ class MailDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(choice)
         layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.deadline_label)
         layout.addWidget(self.open_label)
         layout.addWidget(self.result_label)
         layout.addLayout(buttons)
@@ -493,6 +501,10 @@ class MailDialog(QDialog):
         runs = open_runs_of(self.ctx.database, self.template)
         self.open_runs = runs
         self.resume_button.setVisible(bool(runs))
+        # a reply asked for by a day gone already (not in a thank-you, which asks for none)
+        late = "" if templates.template_kind(self.template).startswith("dank") else self.deadline_warning
+        self.deadline_label.setText("⚠ " + late if late else "")
+        self.deadline_label.setVisible(bool(late))
         self.open_label.setVisible(bool(runs))
         if runs:
             self.open_label.setText(
@@ -580,7 +592,7 @@ class MailDialog(QDialog):
         html_part = sent.get_body(("html",))
         self.browser.setHtml(html_part.get_content() if html_part is not None else "")
         files = [
-            f"{part.get_filename()} ({_size(len(part.get_payload(decode=True) or b''))})"
+            f"{part.get_filename()} ({file_size(len(part.get_payload(decode=True) or b''))})"
             for part in sent.iter_attachments()
         ]
         self.attachments_label.setText(", ".join(files) or self.tr("keine"))
@@ -764,12 +776,6 @@ class MailDialog(QDialog):
             self.ctx.data_changed.disconnect(self._on_data_changed)
             self.ctx.database_changed.disconnect(self.reject)
         super().done(result)
-
-
-def _size(n: int) -> str:
-    if n < 1024 * 1024:
-        return f"{max(n // 1024, 1)} KB"
-    return f"{n / 1024 / 1024:.1f}".replace(".", ",") + " MB"
 
 
 def open_mail_dialog(

@@ -56,6 +56,7 @@ from konferenz.letters.sender import (
     sender_conflicts,
 )
 from konferenz.registry.validation import is_german_postal_code, is_valid_email
+from konferenz.text import file_size
 from ui.context import AppContext
 from ui.paper.canvas import make_font
 from ui.widgets.geometry import remember_geometry
@@ -167,12 +168,6 @@ def logo_hint(settings: SenderSettings) -> str:
         "gedruckt. Bitte das Logo neu wählen: Es wird dann in der Datenbank gespeichert und an jedem "
         "Arbeitsplatz gedruckt."
     )
-
-
-def _size_text(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
 
 
 class SenderSettingsDialog(QDialog):
@@ -398,7 +393,7 @@ class SenderSettingsDialog(QDialog):
         if settings.logo:
             name = settings.logo_name or self.tr("Logo")
             self.logo_label.setText(
-                self.tr("{0} ({1}), in der Datenbank").format(name, _size_text(len(settings.logo)))
+                self.tr("{0} ({1}), in der Datenbank").format(name, file_size(len(settings.logo)))
             )
         elif settings.logo_path:
             self.logo_label.setText(self.tr("nur der Pfad {0}").format(settings.logo_path))
@@ -419,7 +414,7 @@ class SenderSettingsDialog(QDialog):
         if settings.signature_image:
             name = settings.signature_image_name or self.tr("Unterschrift")
             self.signature_label.setText(
-                self.tr("{0} ({1}), in der Datenbank").format(name, _size_text(len(settings.signature_image)))
+                self.tr("{0} ({1}), in der Datenbank").format(name, file_size(len(settings.signature_image)))
             )
         else:
             self.signature_label.setText(self.tr("keine (Platz für die Unterschrift von Hand)"))
@@ -564,11 +559,11 @@ class SenderSettingsDialog(QDialog):
             if not settings.signature_image:
                 return ""
             label = settings.signature_image_name or self.tr("Unterschrift")
-            return f"{label} ({_size_text(len(settings.signature_image))})"
+            return f"{label} ({file_size(len(settings.signature_image))})"
         if name != "logo":
             return str(getattr(settings, name))
         if settings.logo:
-            return f"{settings.logo_name or self.tr('Logo')} ({_size_text(len(settings.logo))})"
+            return f"{settings.logo_name or self.tr('Logo')} ({file_size(len(settings.logo))})"
         return self.tr("nur der Pfad {0}").format(settings.logo_path) if settings.logo_path else ""
 
     def ask_conflict(self, what: str, differences: Sequence[tuple[str, str, str]]) -> ConflictChoice:
