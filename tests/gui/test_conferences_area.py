@@ -1256,3 +1256,22 @@ def test_a_reply_without_a_recorded_invitation_gets_a_hint(
     assert panel.notice.isVisible()
     text = panel.notice_label.text()
     assert "keine Einladung vermerkt" in text and "„vorgemerkt“" in text and last in text
+
+
+@pytest.mark.parametrize("width", [1000, 1280, 1920])
+def test_the_reply_pane_keeps_its_height_when_a_row_is_chosen(
+    qtbot, harness: Harness, demo_db: Database, width: int
+) -> None:
+    """Issue 17: the Rückmeldung pane jumped vertically when a row was selected (and the list with it)."""
+    harness.area.resize(width, 800)
+    panel = harness.panel
+    harness.area.select_conference(conference_id(demo_db, 2026))
+    panel.table.clearSelection()
+    panel.table.setCurrentIndex(panel.model.index(-1, 0))
+    qtbot.wait(50)
+    empty = (panel.editor.height(), panel.table.height())
+    inv_id, last, first = invited_persons(demo_db, 2026, InvitationStatus.INVITED)[0]
+    search_and_select(qtbot, panel, f"{last} {first}")
+    qtbot.waitUntil(lambda: panel.editor.details is not None)
+    qtbot.wait(50)
+    assert (panel.editor.height(), panel.table.height()) == empty

@@ -141,6 +141,13 @@ class ReplyEditor(QGroupBox):
                 form.addRow(row_label, field)
         self.who_label.setWordWrap(True)
         self.entered_label.setWordWrap(True)
+        # the pane keeps its height whatever is chosen (issue 17: the list jumped with each row): room for
+        # name, organisation and status (four lines), and for when and by whom (three)
+        lines = self.fontMetrics().lineSpacing()
+        self.who_label.setMinimumHeight(4 * lines)
+        self.entered_label.setMinimumHeight(3 * lines)
+        self.who_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.entered_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         for combo in (self.forum, self.channel):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.forum.setMinimumContentsLength(8)
@@ -190,7 +197,11 @@ class ReplyEditor(QGroupBox):
             widget.setEnabled(enabled)
         self.forum.setEnabled(enabled and self.forum.count() > 1)
         if details is None:
-            self.who_label.setText(self.tr("Keine Einladung gewählt. {0}").format(self.key_help))
+            self.who_label.setText(
+                self.tr(
+                    "Keine Einladung gewählt. Status per Taste: Z zugesagt, A abgesagt … (alle Tasten im Tooltip)"
+                )
+            )
             self.entered_label.clear()
             self.forum.setCurrentIndex(0)
             self.companions.setValue(0)
