@@ -1270,7 +1270,7 @@ def test_the_reply_pane_keeps_its_height_when_a_row_is_chosen(
     panel.table.setCurrentIndex(panel.model.index(-1, 0))
     qtbot.wait(50)
     empty = (panel.editor.height(), panel.table.height())
-    inv_id, last, first = invited_persons(demo_db, 2026, InvitationStatus.INVITED)[0]
+    _inv_id, last, first = invited_persons(demo_db, 2026, InvitationStatus.INVITED)[0]
     search_and_select(qtbot, panel, f"{last} {first}")
     qtbot.waitUntil(lambda: panel.editor.details is not None)
     qtbot.wait(50)
