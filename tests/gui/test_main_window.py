@@ -648,3 +648,50 @@ def test_lists_follow_changes_of_other_users_without_reset(qtbot, sqlite_db):  #
     assert resets == []
     assert "Mehmet" in [model.row_values(r)[1] for r in range(3)]
     assert window.panels["Personen"].table.selectionModel().isRowSelected(1)
+
+
+def test_columns_follow_a_wider_window_and_keep_a_width_the_user_chose(
+    qtbot, sqlite_db: Database, sample: Sample
+) -> None:
+    """Issue 17: all columns stayed about 75 px wide on a maximised window with room left over, headers
+    cut ("prechpersonen"); a column the user widened forgot it."""
+    win = MainWindow(sqlite_db)
+    qtbot.addWidget(win)
+    win.resize(900, 700)
+    with qtbot.waitSignal(win.lists_loaded, timeout=10_000):
+        win.show()
+    qtbot.waitExposed(win)
+    panel = win.panels["Organisationen"]
+    win.show_area(0)
+    win.address_area.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: panel.table.isVisible() and panel.model.rowCount() > 0)
+    header = panel.table.horizontalHeader()
+    shown = [c for c in range(header.count()) if not panel.table.isColumnHidden(c)]
+    qtbot.wait(200)
+    narrow = [header.sectionSize(c) for c in shown]
+    win.resize(1920, 1080)
+    bar = panel.table.verticalScrollBar().sizeHint().width()  # room kept for it, shown or not
+    qtbot.waitUntil(  # the list uses the width
+        lambda: sum(header.sectionSize(c) for c in shown) >= panel.table.viewport().width() - bar - 2,
+        timeout=3000,
+    )
+    wide = {c: header.sectionSize(c) for c in shown}
+    assert sum(wide.values()) > sum(narrow)
+    assert all(wide[c] >= header.sectionSizeHint(c) for c in shown), wide  # no header cut off
+    # the user widens the second column: it stays so, also in the next window
+    chosen = wide[shown[1]] + 120
+    header.resizeSection(shown[1], chosen)
+    win.resize(1400, 900)
+    qtbot.wait(300)
+    assert header.sectionSize(shown[1]) == chosen
+    win.close()
+    again = MainWindow(sqlite_db)
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.lists_loaded, timeout=10_000):
+        again.show()
+    again.show_area(0)
+    again.address_area.setCurrentIndex(1)
+    table = again.panels["Organisationen"].table
+    qtbot.waitUntil(lambda: table.isVisible() and table.model().rowCount() > 0)
+    qtbot.wait(200)
+    assert table.horizontalHeader().sectionSize(shown[1]) == chosen

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from konferenz.lists.conferences import conference_choices
 from konferenz.lists.source import ListSource, format_count
 from konferenz.storage.db import Database
+from ui.settings import settings
 from ui.widgets.table_model import LazyTableModel
 
 if TYPE_CHECKING:
@@ -60,6 +61,29 @@ def fit_widths(natural: Sequence[int], available: int, *, floor: int) -> list[in
     return [min(width, cap) for width in natural]
 
 
+def _widths_key(source: ListSource) -> str:
+    return f"columns/{type(source).__name__}/widths"
+
+
+def _stored_widths(source: ListSource) -> dict[str, int]:
+    value = settings().value(_widths_key(source), {})
+    if not isinstance(value, dict):
+        return {}
+    keys = {column.key for column in source.columns}
+    chosen = {}
+    for key, width in value.items():
+        try:
+            if key in keys and int(width) > 0:
+                chosen[str(key)] = int(width)
+        except (TypeError, ValueError):
+            continue
+    return chosen
+
+
+def _store_widths(source: ListSource, widths: dict[str, int]) -> None:
+    settings().setValue(_widths_key(source), dict(widths))
+
+
 def entries_text(shown: int, total: int, *, searching: bool) -> str:
     """ "1.234 Einträge", "1 Eintrag", or while searching "12 von 1.234 Einträgen"."""
 
@@ -83,6 +107,9 @@ class ListPanel(QWidget):
         self.model = model
         name = model.source.name
         self._sized = False
+        #: the widths the user gave columns by dragging (column key → px), kept per list in the settings
+        self._chosen_widths: dict[str, int] = _stored_widths(model.source)
+        self._sizing = False
 
         self.search_field = QLineEdit(self)
         self.search_field.setPlaceholderText(self.tr("Suchen …"))
@@ -131,6 +158,11 @@ class ListPanel(QWidget):
         header.setSortIndicatorShown(True)
         header.setSortIndicatorClearable(True)
         self.table.setSortingEnabled(True)
+        header.sectionResized.connect(self._on_section_resized)
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(100)
+        self._refit.timeout.connect(self.size_columns)
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -202,6 +234,29 @@ class ListPanel(QWidget):
         if not self._sized:
             QTimer.singleShot(0, self._size_columns_once)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A wider window (maximised, or the detail pane made smaller) gives the columns their room again."""
+        super().resizeEvent(event)
+        if self._sized and event.size().width() != event.oldSize().width():
+            self._refit.start()
+
+    def _on_section_resized(self, section: int, _old: int, new: int) -> None:
+        """A column dragged by the user keeps its width, in this list and the next time."""
+        if self._sizing or new <= 0:
+            return
+        header = self.table.horizontalHeader()
+        if header.stretchLastSection() and section == header.count() - 1:
+            return  # the last column follows the window
+        key = self.model.source.columns[section].key
+        self._chosen_widths[key] = new
+        _store_widths(self.model.source, self._chosen_widths)
+
+    def reset_column_widths(self) -> None:
+        """Forget the widths the user chose: the columns fit their content and the window again."""
+        self._chosen_widths = {}
+        _store_widths(self.model.source, {})
+        self.size_columns()
+
     def _update_count(self) -> None:
         self.count_label.setText(
             entries_text(
@@ -210,13 +265,19 @@ class ListPanel(QWidget):
         )
 
     def size_columns(self) -> None:
-        """Fit the columns to their headers and the first rows, within the visible width if possible."""
+        """Fit the visible columns to their headers and the first rows, within the visible width if
+        possible; room left over goes to the text columns (the list uses the window's width). A width the
+        user chose by dragging is kept."""
         header = self.table.horizontalHeader()
         em = self.fontMetrics().horizontalAdvance("M")
+        columns = self.model.source.columns
+        shown = [c for c in range(self.model.columnCount()) if not self.table.isColumnHidden(c)]
+        if not shown:
+            return
         natural = [
             max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c), _MIN_COLUMN_WIDTH_EM * em)
             + em // 2
-            for c in range(self.model.columnCount())
+            for c in shown
         ]
         # the room inside the frame, less a vertical scroll bar (long lists get one once rows are shown)
         available = (
@@ -226,11 +287,32 @@ class ListPanel(QWidget):
         )
         if available < 20 * em:  # not laid out yet: let the columns be as wide as they want
             available = sum(natural)
-        # the first column names the record (name, title): it keeps its width up to a third of the room
-        first = min(natural[0], available // 3) if sum(natural) > available else natural[0]
-        widths = [first, *fit_widths(natural[1:], available - first, floor=_MIN_FITTED_WIDTH_EM * em)]
-        for section, width in enumerate(widths):
-            header.resizeSection(section, width)
+        chosen = [self._chosen_widths.get(columns[c].key) for c in shown]
+        free = [i for i, width in enumerate(chosen) if width is None]
+        room = available - sum(width for width in chosen if width is not None)
+        wanted = [natural[i] for i in free]
+        if free:
+            # the first column names the record (name, title): it keeps its width up to a third of the room
+            first = wanted[0]
+            if free[0] == 0 and sum(wanted) > room:
+                first = min(wanted[0], room // 3)
+            fitted = [first, *fit_widths(wanted[1:], room - first, floor=_MIN_FITTED_WIDTH_EM * em)]
+            extra = room - sum(fitted)
+            texts = [j for j, i in enumerate(free) if not columns[shown[i]].numeric]
+            if extra > 0 and texts:
+                total = sum(fitted[j] for j in texts)
+                for j in texts:
+                    fitted[j] += extra * fitted[j] // total
+                fitted[texts[-1]] += room - sum(fitted)  # what rounding left
+            for j, i in enumerate(free):
+                chosen[i] = fitted[j]
+        self._sizing = True
+        try:
+            for c, width in zip(shown, chosen, strict=True):
+                if width is not None:
+                    header.resizeSection(c, width)
+        finally:
+            self._sizing = False
 
     def add_top_widget(self, widget: QWidget, *, before_search: bool = True) -> None:
         """Put a widget (a selector) into the row of the search field."""
