@@ -500,3 +500,24 @@ def test_report_pdf_page_breaks_and_scripts(qapp: Any, tmp_path: Path) -> None:
     full = pdf_text(data, tmp_path)
     assert ARABIC in full
     assert all(f"alt{n}@example.org" in full for n in range(120))  # nothing lost at page breaks
+
+
+def test_a_long_completion_shows_its_beginning(qtbot: QtBot, ctx: AppContext) -> None:
+    """Issue 17: organisation suggestions showed the end of a long name after choosing."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from ui.widgets.registry_completer import RegistryCompleter
+
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    field.resize(120, 30)
+    field.show()
+    long_name = "Arbeitsgemeinschaft der Migrantenselbstorganisationen im Kreis Borken e. V."
+    completer = RegistryCompleter(field, lambda: ctx.database, lambda _db, _part: [(1, long_name)])
+    qtbot.keyClicks(field, "Arbeits")
+    completer.search_now()
+    index = completer.matches.index(0, 0)
+    field.setText(long_name)  # what QCompleter does before it says "activated"
+    completer.activated[QModelIndex].emit(index)
+    qtbot.waitUntil(lambda: field.cursorPosition() == 0)
+    assert field.toolTip() == long_name and completer.chosen_id == 1

@@ -141,3 +141,13 @@ class RegistryCompleter(QCompleter):
         self._chosen = (record_id, text) if record_id is not None else None
         # the field's text changed before (QCompleter sets it first): who shows the choice follows now
         self.picked.emit(record_id)
+        if not self._multiple:
+            # a long name shows its beginning, not its end (issue 17); the whole name is the tooltip
+            QTimer.singleShot(0, lambda: self._show_start(text))
+
+    def _show_start(self, text: str) -> None:
+        if self._field.text() == text:
+            self._field.setCursorPosition(0)
+            self._field.setToolTip(
+                text if self._field.fontMetrics().horizontalAdvance(text) > self._field.width() else ""
+            )
