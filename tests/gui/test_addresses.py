@@ -873,3 +873,24 @@ def test_every_new_control_has_an_accessible_name(window: MainWindow) -> None:
         and w.objectName() != "qt_tableview_cornerbutton"  # Qt's own, hidden with the vertical header
     ]
     assert nameless == [], "\n".join(nameless)
+
+
+def test_the_two_functions_say_which_one_lists_and_letters_show(
+    qtbot, window: MainWindow, data: Data
+) -> None:
+    """Issue 17: after saving a person's Funktion, the list showed the role's "Funktion dort" – two
+    "Funktion" fields per person, and nothing said which one counts."""
+    editor = _editor(window)
+    window.registry_actions.new_person.trigger()
+    _type(qtbot, editor.last_name, "Hassan")
+    editor.roles.add_role()
+    row = editor.roles.rows()[0]
+    qtbot.keyClicks(row.picker.lineEdit(), "Caritasverband Bocholt")
+    _type(qtbot, row.function, "Beirat")
+    assert row.function.placeholderText() == "Funktion in dieser Organisation"
+    assert not editor.function_hint.isVisible()
+    _type(qtbot, editor.function, "Professor")
+    assert editor.function_hint.isVisible()
+    assert editor.function_hint.text() == "In Listen und Briefen steht die Funktion der Hauptrolle: „Beirat“."
+    row.function.clear()  # the role names none: the general one is shown, nothing to say
+    assert not editor.function_hint.isVisible()

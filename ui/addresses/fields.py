@@ -350,7 +350,7 @@ class _RoleRow:
         self.picker = OrganisationPicker(editor)
         self.picker.setAccessibleName(tr("Organisation der Rolle {0}").format(number))
         self.function = QLineEdit(editor)
-        self.function.setPlaceholderText(tr("Funktion dort"))
+        self.function.setPlaceholderText(tr("Funktion in dieser Organisation"))
         self.function.setAccessibleName(tr("Funktion in der Rolle {0}").format(number))
         self.department = QLineEdit(editor)
         self.department.setPlaceholderText(tr("Abteilung"))
@@ -441,6 +441,13 @@ class RolesEditor(QWidget):
                 )
             )
         return out, problems
+
+    def primary_function(self) -> str:
+        """The function typed at the primary role ("" when there is none): what lists and letters show."""
+        for row in self._rows:
+            if row.primary.isChecked():
+                return row.function.text().strip()
+        return ""
 
     def rows(self) -> list[_RoleRow]:
         return list(self._rows)

@@ -88,11 +88,30 @@ class PersonEditor(RecordEditor):
         )
 
         form = self.add_section(self.tr("Organisationen und Funktion"))
-        self.function = self.add_field(form, self.tr("&Funktion:"), "function", self.line())
+        self.function = self.add_field(
+            form,
+            self.tr("&Funktion (allgemein):"),
+            "function",
+            self.line(self.tr("gilt, wo die Hauptrolle keine Funktion nennt")),
+        )
+        self.function.setToolTip(
+            self.tr(
+                "Listen und Briefe nennen die Funktion der Hauptrolle (bei den Rollen: „Funktion in dieser "
+                "Organisation“); diese allgemeine Funktion nur, wenn dort keine steht."
+            )
+        )
+        # which of the two "Funktion" fields the lists and letters show, said where it matters (issue 17)
+        self.function_hint = QLabel(self.form_page)
+        self.function_hint.setWordWrap(True)
+        self.function_hint.setObjectName("function_hint")
+        form.addRow("", self.function_hint)
+        self.function_hint.hide()
         self.roles = RolesEditor(self.form_page)
         self.add_field(
             form, self.tr("Rollen:"), "roles", self.roles, name=self.tr("Rollen in Organisationen"), wide=True
         )
+        self.function.textChanged.connect(lambda _t: self._update_function_hint())
+        self.roles.changed.connect(self._update_function_hint)
 
         self.add_address_section()
 
@@ -159,6 +178,16 @@ class PersonEditor(RecordEditor):
             "Links eine Person wählen (Pfeiltasten, Eingabetaste oder F2 zum Bearbeiten) oder mit "
             "Strg+Umschalt+P eine neue anlegen."
         )
+
+    def _update_function_hint(self) -> None:
+        own, primary = self.function.text().strip(), self.roles.primary_function()
+        shown = bool(own and primary and own != primary)
+        self.function_hint.setText(
+            self.tr("In Listen und Briefen steht die Funktion der Hauptrolle: „{0}“.").format(primary)
+            if shown
+            else ""
+        )
+        self.function_hint.setVisible(shown)
 
     def current_data(self) -> PersonData:
         roles, _problems = self.roles.roles()
