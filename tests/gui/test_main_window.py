@@ -695,3 +695,25 @@ def test_columns_follow_a_wider_window_and_keep_a_width_the_user_chose(
     qtbot.waitUntil(lambda: table.isVisible() and table.model().rowCount() > 0)
     qtbot.wait(200)
     assert table.horizontalHeader().sectionSize(shown[1]) == chosen
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support raise")  # the tooltip window, offscreen
+def test_a_cell_cut_off_shows_its_whole_text_as_tooltip(qtbot, window: MainWindow) -> None:
+    """Issue 17: "Tooltips on anything still cut off" – a cell shown with "…" tells its text on hover."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    window.show_area(0)
+    panel = window.current_panel()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
+    panel.table.setColumnWidth(0, 40)  # too narrow for any name
+    text = panel.cut_text(0, 0)
+    assert text and text == panel.model.index(0, 0).data()
+    rect = panel.table.visualRect(panel.model.index(0, 0))
+    viewport = panel.table.viewport()
+    event = QHelpEvent(QEvent.Type.ToolTip, rect.center(), viewport.mapToGlobal(rect.center()))
+    QApplication.sendEvent(viewport, event)
+    qtbot.waitUntil(lambda: QToolTip.text() == text, timeout=2000)
+    panel.table.setColumnWidth(0, 2000)  # wide enough: nothing to tell
+    assert panel.cut_text(0, 0) == ""

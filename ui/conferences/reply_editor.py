@@ -156,8 +156,11 @@ class ReplyEditor(QGroupBox):
         about.addWidget(self.who_label)
         about.addWidget(self.entered_label)
         about.addStretch(1)
-        about.addWidget(self.take_over_button, 0, Qt.AlignmentFlag.AlignRight)
-        about.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+        actions = QHBoxLayout()  # side by side: the pane stays low, the list keeps its room
+        actions.addStretch(1)
+        actions.addWidget(self.take_over_button)
+        actions.addWidget(self.save_button)
+        about.addLayout(actions)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 4)
         layout.addLayout(middle, 5)

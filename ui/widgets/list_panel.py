@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QHelpEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -181,6 +182,7 @@ class ListPanel(QWidget):
         self.search_field.textChanged.connect(self._debounce.start)
         self.search_field.returnPressed.connect(self._search_and_go_to_list)
         self.search_field.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
         model.loaded.connect(self._on_loaded)
         self._update_count()
 
@@ -214,7 +216,36 @@ class ListPanel(QWidget):
             self.apply_search()
             self.focus_table()
             return True
+        if (
+            watched is self.table.viewport()
+            and event.type() == QEvent.Type.ToolTip
+            and isinstance(event, QHelpEvent)
+        ):
+            return self._tip_for_cut_text(event)
         return super().eventFilter(watched, event)
+
+    def cut_text(self, row: int, column: int) -> str:
+        """The cell's text when its column is too narrow to show it whole ("" when it fits)."""
+        index = self.model.index(row, column)
+        text = str(index.data() or "")
+        if not text:
+            return ""
+        room = self.table.columnWidth(column) - self.fontMetrics().horizontalAdvance("M")
+        if index.data(Qt.ItemDataRole.DecorationRole) is not None:
+            room -= self.table.iconSize().width() or 16
+        return text if self.table.fontMetrics().horizontalAdvance(text) > room else ""
+
+    def _tip_for_cut_text(self, event: QHelpEvent) -> bool:
+        """Tooltips on anything still cut off (issue 17): the whole text of a cell shown with "…"."""
+        index = self.table.indexAt(event.pos())
+        if not index.isValid() or index.data(Qt.ItemDataRole.ToolTipRole):
+            return False  # the model's own tooltip (long texts) is shown as it is
+        text = self.cut_text(index.row(), index.column())
+        if not text:
+            QToolTip.hideText()
+            return True
+        QToolTip.showText(event.globalPos(), text, self.table.viewport())
+        return True
 
     def _on_loaded(self) -> None:
         self._update_count()
@@ -292,10 +323,10 @@ class ListPanel(QWidget):
         room = available - sum(width for width in chosen if width is not None)
         wanted = [natural[i] for i in free]
         if free:
-            # the first column names the record (name, title): it keeps its width up to a third of the room
+            # the first column names the record (name, title): it keeps its width up to a quarter of the room
             first = wanted[0]
             if free[0] == 0 and sum(wanted) > room:
-                first = min(wanted[0], room // 3)
+                first = min(wanted[0], room // 4)
             fitted = [first, *fit_widths(wanted[1:], room - first, floor=_MIN_FITTED_WIDTH_EM * em)]
             extra = room - sum(fitted)
             texts = [j for j, i in enumerate(free) if not columns[shown[i]].numeric]

@@ -34,6 +34,7 @@ from PySide6.QtCore import (
 
 from konferenz.lists.source import ListSource
 from konferenz.storage.db import Database
+from ui.widgets.badges import status_badge
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ _TOOLTIP_FROM = 50
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
 _LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 
@@ -260,6 +262,14 @@ class LazyTableModel(QAbstractTableModel):
             if not index.isValid():
                 return None
             return _RIGHT if self._source.columns[index.column()].numeric else _LEFT
+        if role == _DECORATION:
+            # a status column: its badge (colour and shape beside the text, ui.widgets.badges)
+            if not index.isValid() or index.row() >= len(self._ids):
+                return None
+            if self._source.columns[index.column()].key != "status":
+                return None
+            value = self.row_values(index.row())[index.column()]
+            return status_badge(value) if isinstance(value, str) else None
         if role == _TOOLTIP:
             if not index.isValid() or index.row() >= len(self._ids):
                 return None
