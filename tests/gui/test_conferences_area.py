@@ -1275,3 +1275,21 @@ def test_the_reply_pane_keeps_its_height_when_a_row_is_chosen(
     qtbot.waitUntil(lambda: panel.editor.details is not None)
     qtbot.wait(50)
     assert (panel.editor.height(), panel.table.height()) == empty
+
+
+def test_the_einladen_dialog_starts_in_its_first_list(qtbot, demo_db: Database) -> None:
+    """Issue 17: in the Einladen dialog the lists had no visible focus and Space/arrows did nothing
+    until Alt+K."""
+    dialog = InviteDialog(demo_db, 2026)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.categories
+    assert "QListWidget:focus" in dialog.categories.styleSheet()  # the frame shows the focus
+    first = dialog.categories.item(0)
+    qtbot.keyClick(dialog.categories, Qt.Key.Key_Space)
+    assert first.checkState() == Qt.CheckState.Checked
+    qtbot.keyClick(dialog.categories, Qt.Key.Key_Down)
+    assert dialog.categories.currentRow() == 1
+    qtbot.keyClick(dialog.categories, Qt.Key.Key_Space)
+    assert dialog.categories.item(1).checkState() == Qt.CheckState.Checked

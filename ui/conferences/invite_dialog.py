@@ -65,6 +65,8 @@ PREVIEW_DEBOUNCE_MS = 250
 def _check_list(parent: QWidget, name: str, items: list[tuple[int, str]]) -> QListWidget:
     widget = QListWidget(parent)
     widget.setAccessibleName(name)
+    # which list has the focus shows (issue 17), in any theme: the frame takes the highlight colour
+    widget.setStyleSheet("QListWidget:focus { border: 2px solid palette(highlight); }")
     widget.setToolTip(parent.tr("Leertaste hakt den gewählten Eintrag an oder ab"))
     for item_id, text in items:
         item = QListWidgetItem(text, widget)
@@ -272,6 +274,8 @@ class InviteDialog(QDialog):
         self.tabs.currentChanged.connect(self._schedule_preview)
         self.resize(900, 600)
         remember_geometry(self, "InviteDialog")
+        # the first list has the focus: Space ticks, the arrows move (issue 17: only after Alt+K)
+        self.categories.setFocus(Qt.FocusReason.OtherFocusReason)
         self.update_preview()
 
     # --- the choice ---------------------------------------------------------------------------------
