@@ -894,3 +894,17 @@ def test_the_two_functions_say_which_one_lists_and_letters_show(
     assert editor.function_hint.text() == "In Listen und Briefen steht die Funktion der Hauptrolle: „Beirat“."
     row.function.clear()  # the role names none: the general one is shown, nothing to say
     assert not editor.function_hint.isVisible()
+
+
+def test_filters_sit_in_one_row_and_the_list_keeps_most_of_the_width(qtbot, window: MainWindow) -> None:
+    """Issue 17: the filter buttons wrapped onto a second row; the detail pane pushed the list aside."""
+    window.resize(1280, 800)
+    window.show_area(0)
+    area = window.address_area.person_page
+    qtbot.waitUntil(lambda: area.panel.table.isVisible())
+    qtbot.wait(100)
+    bar = area.filters
+    row = [bar.category, bar.municipality, bar.tag, bar.reset_button, bar.columns_button]
+    assert len({widget.mapTo(bar, widget.rect().topLeft()).y() for widget in row}) == 1
+    left, right = area.splitter.sizes()
+    assert left >= 1.4 * right

@@ -107,8 +107,9 @@ class RegistryPage(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
         self.splitter.addWidget(QWidget())  # the detail pane's place until it is made
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        # a wider window widens the list, not the form (issue 17: the pane pushed the list into a corner)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -198,7 +199,7 @@ class RegistryPage(QWidget):
             self.splitter.restoreState(state)
         else:
             em = self.fontMetrics().horizontalAdvance("M")
-            self.splitter.setSizes([70 * em, 45 * em])
+            self.splitter.setSizes([90 * em, 40 * em])
 
     def _save_splitter(self) -> None:
         _settings().setValue(self._key("splitter"), self.splitter.saveState())

@@ -83,21 +83,16 @@ class RegistryFilterBar(QWidget):
         self.columns_button.setMenu(self.column_menu)
         self.column_actions: list[QAction] = []
 
+        # what concerns the Verteiler in its row; the filters in one row below (issue 17: they wrapped)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(saved_label)
         top.addWidget(self.saved_combo, 1)
-        # the buttons wrap onto further lines when the list is narrow
+        top.addWidget(self.save_button)
+        top.addWidget(self.delete_button)
+        # a very narrow list still wraps them rather than cutting them off
         bottom = FlowLayout(one_line_hint=False)
-        for widget in (
-            self.category,
-            self.municipality,
-            self.tag,
-            self.reset_button,
-            self.save_button,
-            self.delete_button,
-            self.columns_button,
-        ):
+        for widget in (self.category, self.municipality, self.tag, self.reset_button, self.columns_button):
             bottom.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
