@@ -901,7 +901,7 @@ def test_filters_sit_in_one_row_and_the_list_keeps_most_of_the_width(qtbot, wind
     window.resize(1280, 800)
     window.show_area(0)
     area = window.address_area.person_page
-    qtbot.waitUntil(lambda: area.panel.table.isVisible())
+    qtbot.waitUntil(area.panel.table.isVisible)
     qtbot.wait(100)
     bar = area.filters
     row = [bar.category, bar.municipality, bar.tag, bar.reset_button, bar.columns_button]
