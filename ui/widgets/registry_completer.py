@@ -143,7 +143,7 @@ class RegistryCompleter(QCompleter):
         self.picked.emit(record_id)
         if not self._multiple:
             # a long name shows its beginning, not its end (issue 17); the whole name is the tooltip
-            QTimer.singleShot(0, lambda: self._show_start(text))
+            QTimer.singleShot(0, self._field, lambda: self._show_start(text))  # not once the field is gone
 
     def _show_start(self, text: str) -> None:
         if self._field.text() == text:
