@@ -76,6 +76,25 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return shown
 
 
+@pytest.fixture
+def questions(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, QMessageBox.StandardButton]]:
+    """Questions the dialogs ask (text and default button), each answered Ja as the user would."""
+    asked: list[tuple[str, QMessageBox.StandardButton]] = []
+
+    def question(
+        _parent: object,
+        _title: str,
+        text: str,
+        _buttons: object = None,
+        default: QMessageBox.StandardButton = QMessageBox.StandardButton.NoButton,
+    ) -> QMessageBox.StandardButton:
+        asked.append((text, default))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
 def add_turkish_and_arabic(db: Database, world: World) -> dict[str, int]:
     """Two more invitees: Şükrü Yılmaz (vorgemerkt) and محمد الحسن (eingeladen, no address at all)."""
     with db.session() as s:
@@ -238,12 +257,15 @@ def test_selection_is_preselected_and_keyboard(setup: Any, qtbot: Any) -> None:
 # --- output ------------------------------------------------------------------------------------------------
 
 
-def test_save_pdf_records_the_sending(setup: Any, qtbot: Any, tmp_path: Path) -> None:
+def test_save_pdf_records_the_sending(
+    setup: Any, qtbot: Any, tmp_path: Path, questions: list[tuple[str, QMessageBox.StandardButton]]
+) -> None:
     ctx, world, extra, parent = setup
     db = ctx.database
     dialog = LettersDialog(ctx, parent, world.conference_id)
     qtbot.addWidget(dialog)
     dialog.select_status(InvitationStatus.PLANNED)
+    dialog.record_box.click()
     announced: list[frozenset[str]] = []
     ctx.data_changed.connect(announced.append)
     before = statuses(db)
@@ -252,6 +274,8 @@ def test_save_pdf_records_the_sending(setup: Any, qtbot: Any, tmp_path: Path) ->
     outcome = dialog.save_pdf(target)
 
     assert outcome is not None and outcome.letters == 3 and outcome.recorded == 3
+    assert len(questions) == 1 and questions[0][0].startswith("Versand für 3 Einladungen vermerken?")
+    assert questions[0][1] == QMessageBox.StandardButton.No
     pages = pdf_text(target.read_bytes())
     text = "\n".join(pages)
     for name in ("Müller", "Stadt Vreden", "Yılmaz"):
@@ -286,17 +310,24 @@ def test_save_pdf_records_the_sending(setup: Any, qtbot: Any, tmp_path: Path) ->
 
 
 def test_one_letter_is_counted_in_the_singular(
-    setup: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    setup: Any,
+    qtbot: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    questions: list[tuple[str, QMessageBox.StandardButton]],
 ) -> None:
     ctx, world, _extra, parent = setup
     dialog = LettersDialog(ctx, parent, world.conference_id, [world.inv["mueller"]])
     qtbot.addWidget(dialog)
-    assert dialog.count_label.text() == "1 Brief"
+    dialog.selection_button.click()
+    qtbot.waitUntil(lambda: dialog.count_label.text() == "1 Brief")
+    dialog.record_box.click()
     target = tmp_path / "Einladung.pdf"
     assert dialog.save_pdf(target) is not None
     assert dialog.result_label.text() == (
         f"1 Brief gespeichert: {target} Versand vermerkt für 1 Einladung; der Brief liegt im Archiv."
     )
+    assert [q[0].split("\n")[0] for q in questions] == ["Versand für 1 Einladung vermerken?"]
     folder = tmp_path / "einzeln"
     folder.mkdir()
     assert dialog.save_folder(folder) is not None
@@ -369,13 +400,14 @@ def test_one_pdf_per_letter_without_recording(setup: Any, qtbot: Any, tmp_path: 
 
 @pytest.mark.parametrize("after", [1, 3, 4])
 def test_cancel_leaves_no_file_and_no_record(
-    setup: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int
+    setup: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int, questions: list[Any]
 ) -> None:
     """Abbrechen while painting, before the last letter, and at the archive copies (folder: before writing)."""
     ctx, world, _extra, parent = setup
     db = ctx.database
     dialog = LettersDialog(ctx, parent, world.conference_id)
     qtbot.addWidget(dialog)
+    dialog.record_box.click()
     assert dialog.count_label.text() == "3 Briefe"
     monkeypatch.setattr(ld, "run_task", cancelling_run_task(after))
     before = statuses(db)
@@ -392,11 +424,12 @@ def test_cancel_leaves_no_file_and_no_record(
 
 
 def test_unwritable_target_records_nothing(
-    setup: Any, qtbot: Any, tmp_path: Path, messages: list[str]
+    setup: Any, qtbot: Any, tmp_path: Path, messages: list[str], questions: list[Any]
 ) -> None:
     ctx, world, _extra, parent = setup
     dialog = LettersDialog(ctx, parent, world.conference_id)
     qtbot.addWidget(dialog)
+    dialog.record_box.click()
     before = statuses(ctx.database)
     assert dialog.save_pdf(tmp_path / "fehlt" / "briefe.pdf") is None
     assert len(messages) == 1 and "kann nicht geschrieben werden" in messages[0]
@@ -404,12 +437,18 @@ def test_unwritable_target_records_nothing(
 
 
 def test_folder_or_locked_target_is_refused_before_recording(
-    setup: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, messages: list[str]
+    setup: Any,
+    qtbot: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    messages: list[str],
+    questions: list[Any],
 ) -> None:
     """A target that cannot be replaced is found before anything is recorded (German message)."""
     ctx, world, _extra, parent = setup
     dialog = LettersDialog(ctx, parent, world.conference_id)
     qtbot.addWidget(dialog)
+    dialog.record_box.click()
     before = statuses(ctx.database)
     folder = tmp_path / "Briefe.pdf"
     folder.mkdir()
@@ -448,7 +487,13 @@ def test_folder_or_locked_target_is_refused_before_recording(
 
 @pytest.mark.parametrize("output", ["pdf", "folder"])
 def test_a_file_that_fails_after_recording_keeps_the_dialog_in_step(
-    setup: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, messages: list[str], output: str
+    setup: Any,
+    qtbot: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    messages: list[str],
+    output: str,
+    questions: list[Any],
 ) -> None:
     """The target becomes unwritable between the check and the renaming (opened in a viewer in that very
     moment): the sending stays recorded, the dialog says so and does not record it a second time."""
@@ -457,6 +502,7 @@ def test_a_file_that_fails_after_recording_keeps_the_dialog_in_step(
     dialog = LettersDialog(ctx, parent, world.conference_id)
     qtbot.addWidget(dialog)
     assert dialog.count_label.text() == "3 Briefe"
+    dialog.record_box.click()
     announced: list[frozenset[str]] = []
     ctx.data_changed.connect(announced.append)
     out = tmp_path / "out"
@@ -502,11 +548,12 @@ def test_a_file_that_fails_after_recording_keeps_the_dialog_in_step(
     assert blocked.is_file()
 
 
-def test_print_on_a_printer(setup: Any, qtbot: Any, tmp_path: Path) -> None:
+def test_print_on_a_printer(setup: Any, qtbot: Any, tmp_path: Path, questions: list[Any]) -> None:
     ctx, world, extra, parent = setup
     dialog = LettersDialog(ctx, parent, world.conference_id)
     qtbot.addWidget(dialog)
     dialog.select_template("erinnerung")
+    dialog.record_box.click()
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "gedruckt.pdf"))
@@ -526,11 +573,12 @@ def test_print_on_a_printer(setup: Any, qtbot: Any, tmp_path: Path) -> None:
 
 
 def test_cancelled_print_run_is_aborted(
-    setup: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    setup: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, questions: list[Any]
 ) -> None:
     ctx, world, _extra, parent = setup
     dialog = LettersDialog(ctx, parent, world.conference_id)
     qtbot.addWidget(dialog)
+    dialog.record_box.click()
     before = statuses(ctx.database)
     monkeypatch.setattr(ld.QProgressDialog, "wasCanceled", lambda _self: True)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -5,8 +5,9 @@ gets a letter (every invitation, those of one status or of the template's defaul
 selection handed in), the template, Form B or A, the enclosures (Programm, Rückmeldebogen), a live count
 ("38 Briefe") with a warning for addresses without PLZ and Ort, and four ways out that share one painting
 function (``ui.paper.letters.paint_letters``): "Vorschau …", "Drucken …", "Als PDF speichern …" and
-"Einzelne PDFs in Ordner …". With "Versand vermerken" on, ``konferenz.letters.sending.record_sending`` runs after
-the letters were printed or written (channel Post, today, template, *vorgemerkt* → *eingeladen*, one PDF per
+"Einzelne PDFs in Ordner …". "Versand vermerken" is off by default; when it is ticked, every output first asks
+"Versand für N Einladungen vermerken?" (default Nein: nothing written, nothing recorded), and
+``konferenz.letters.sending.record_sending`` runs after the letters were printed or written (channel Post, today, template, *vorgemerkt* → *eingeladen*, one PDF per
 letter into the archive) and the invitation lists refresh.
 
 Threads (measured on this project's machines): painting on a QPdfWriter in a worker thread gives the same
@@ -41,7 +42,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QProgressDialog,
     QPushButton,
     QRadioButton,
@@ -73,7 +73,7 @@ from ui.paper.letter_output import (
     write_pdf,
 )
 from ui.paper.letters import paint_letters
-from ui.widgets.dialog_tools import choose_folder, choose_save_path, warn
+from ui.widgets.dialog_tools import choose_folder, choose_save_path, confirm, warn
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.tasks import Cancelled, Progress, run_task
 
@@ -175,8 +175,9 @@ class LettersDialog(QDialog):
         form_layout.addRow(self.tr("Briefbogen:"), form_row)
         form_layout.addRow(self.tr("Anlagen:"), enclosure_row)
 
+        # off by default: recording changes many invitations, so it is a choice, and asked about (issue 17)
         self.record_box = QCheckBox(self)
-        self.record_box.setChecked(True)
+        self.record_box.setChecked(False)
 
         # -- what will come out
         self.count_label = QLabel(self)
@@ -315,7 +316,8 @@ class LettersDialog(QDialog):
         """
         kind = templates.template_kind(self.template)
         if not self._touched_recipients:
-            if self.selection:
+            if len(self.selection) > 1:
+                # one selected row is where the cursor happened to be (after a search), not a choice
                 self.selection_button.setChecked(True)
             elif sending.default_statuses(self.template) is not None:
                 self.status_button.setChecked(True)
@@ -525,6 +527,25 @@ class LettersDialog(QDialog):
             self.refresh()
         self.result_label.setText(" ".join(parts))
 
+    def _recording_confirmed(self, title: str, n: int | None = None) -> bool:
+        """With "Versand vermerken" ticked: ask first, with the count (default Nein). True to go on; False
+        (Nein) leaves everything as it was – nothing written, printed or recorded."""
+        if not self.record_box.isChecked():
+            return True
+        n = len(self.letters) if n is None else n
+        question = (
+            self.tr(
+                "Versand für 1 Einladung vermerken?\n\nDer Brief kommt ins Archiv, die Einladung gilt als "
+                "versendet. Das lässt sich nicht rückgängig machen."
+            )
+            if n == 1
+            else self.tr(
+                "Versand für {0} Einladungen vermerken?\n\nDie Briefe kommen ins Archiv, die Einladungen "
+                "gelten als versendet. Das lässt sich nicht rückgängig machen."
+            ).format(format_count(n))
+        )
+        return confirm(self, title, question)
+
     def _printed_not_recorded(self, n: int) -> str:
         if n == 1:
             return self.tr("1 Brief gedruckt; der Versand ist nicht vermerkt.")
@@ -532,7 +553,7 @@ class LettersDialog(QDialog):
 
     def _record_printed(self, choice: LetterChoice, letters: Sequence[LetterContent], title: str) -> None:
         """After printing from the preview: archive copies (background) and the sending recorded."""
-        if not self.record_box.isChecked():
+        if not self.record_box.isChecked() or not self._recording_confirmed(title, len(letters)):
             self._finished(Outcome(len(letters)))
             return
         database = self.ctx.database
@@ -558,6 +579,8 @@ class LettersDialog(QDialog):
             )
             if path is None:
                 return None
+        if not self._recording_confirmed(title):
+            return None
         record = self.record_box.isChecked()
         database = self.ctx.database
         target = path
@@ -576,17 +599,15 @@ class LettersDialog(QDialog):
             names = letter_file_names(self.year, choice.template, self.letters)
             existing = [n for n in names.values() if (folder / n).exists()]
             if existing:
-                answer = QMessageBox.question(
-                    self,
-                    title,
-                    (
-                        self.tr("Eine dieser Dateien gibt es in „{1}“ schon. Ersetzen?")
-                        if len(existing) == 1
-                        else self.tr("{0} dieser Dateien gibt es in „{1}“ schon. Ersetzen?")
-                    ).format(format_count(len(existing)), folder),
-                )
-                if answer != QMessageBox.StandardButton.Yes:
+                question = (
+                    self.tr("Eine dieser Dateien gibt es in „{1}“ schon. Ersetzen?")
+                    if len(existing) == 1
+                    else self.tr("{0} dieser Dateien gibt es in „{1}“ schon. Ersetzen?")
+                ).format(format_count(len(existing)), folder)
+                if not confirm(self, title, question):
                     return None
+        if not self._recording_confirmed(title):
+            return None
         record = self.record_box.isChecked()
         database = self.ctx.database
         target = folder
@@ -633,6 +654,8 @@ class LettersDialog(QDialog):
         """
         choice = self.choice()
         title = self._title(self.tr("Drucken"))
+        if not self._recording_confirmed(title):
+            return False
         ensure_fonts()
         if printer is None:
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -719,7 +742,8 @@ def open_letters_dialog(
 ) -> LettersDialog:
     """Open the Serienbrief dialog of a conference (not modal; closed with the window or Esc).
 
-    ``invitation_ids``: the invitations selected in the list, offered (and preselected) as recipients.
+    ``invitation_ids``: the invitations selected in the list, offered as recipients (and preselected when
+    more than one is selected: a single selected row is where the cursor stood, not a choice).
     """
     dialog = LettersDialog(ctx, parent, conference_id, invitation_ids)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
