@@ -8,6 +8,7 @@ import base64
 import binascii
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,22 @@ _PREFIX_FORMS = {
     "iv": "In Vertretung",
     "in vertretung": "In Vertretung",
 }
+
+
+#: the additions that stand above the signature (the rest of the block goes below it)
+_ABOVE_SIGNATURE = {"im auftrag", "i. a.", "in vertretung", "i. v."}
+
+
+def closing_lines(closing: str, signature: Sequence[str]) -> list[str | None]:
+    """Closing, the addition ("Im Auftrag"), three blank lines (``None``) for the handwritten signature,
+    then name and function: the end of every letter, on paper and in the office documents."""
+    lines: list[str | None] = [closing] if closing else []
+    rest = list(signature)
+    if rest and rest[0].casefold() in _ABOVE_SIGNATURE:
+        lines.append(rest.pop(0))
+    lines += [None, None, None]
+    lines += rest
+    return lines
 
 
 @dataclass(frozen=True)

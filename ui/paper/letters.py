@@ -28,35 +28,35 @@ from PySide6.QtGui import (
 )
 
 from konferenz.letters.content import LetterContent, Programme, ReplyForm
-from konferenz.letters.selection import forum_label
-from konferenz.registry.addressing import MAX_ADDRESS_LINES
-from ui.paper.canvas import Canvas, make_font, pdf_bytes, prepare_device
-from ui.paper.geometry import (
-    ADDRESS_FIELD_RIGHT,
+from konferenz.letters.geometry import (
+    ADDRESS_MIN_SIZE,
+    ADDRESS_SIZE,
+    ADDRESS_WIDTH,
+    BODY_SIZE,
+    BODY_WIDTH,
     FOLLOW_PAGE_NUMBER,
     FOLLOW_TOP,
+    FOOTER_SIZE,
     FOOTER_TOP,
     FORM_B,
     HOLE_MARK,
     INFO_LEFT,
     INFO_RIGHT,
+    INFO_SIZE,
     LINE,
+    SENDER_MIN_SIZE,
+    SENDER_SIZE,
     TEXT_BOTTOM,
     TEXT_LEFT,
     TEXT_RIGHT,
     LetterForm,
     letter_form,
 )
+from konferenz.letters.selection import forum_label
+from konferenz.letters.sender import closing_lines
+from konferenz.registry.addressing import MAX_ADDRESS_LINES
+from ui.paper.canvas import Canvas, make_font, pdf_bytes, prepare_device
 
-BODY_SIZE = 10.5
-ADDRESS_SIZE = 10.0
-ADDRESS_MIN_SIZE = 8.0
-SENDER_SIZE = 8.0
-SENDER_MIN_SIZE = 6.0
-INFO_SIZE = 9.0
-FOOTER_SIZE = 7.5
-ADDRESS_WIDTH = ADDRESS_FIELD_RIGHT - TEXT_LEFT
-BODY_WIDTH = TEXT_RIGHT - TEXT_LEFT
 GRAY = QColor(90, 90, 90)
 #: line pitch of the body as a share of the font's natural line spacing
 LINE_HEIGHT = 0.88
@@ -150,20 +150,6 @@ def _picture(data: bytes) -> QImage | None:
 #: closing (or "Im Auftrag") and the typed name, where DIN 5008 leaves room for the handwritten signature
 SIGNATURE_HEIGHT = 13.0
 SIGNATURE_WIDTH = 60.0
-#: the additions that stand above the signature (the rest of the block goes below it)
-_ABOVE_SIGNATURE = {"im auftrag", "i. a.", "in vertretung", "i. v."}
-
-
-def closing_lines(closing: str, signature: Sequence[str]) -> list[str | None]:
-    """Closing, the addition ("Im Auftrag"), three blank lines (``None``) for the handwritten signature,
-    then name and function."""
-    lines: list[str | None] = [closing] if closing else []
-    rest = list(signature)
-    if rest and rest[0].casefold() in _ABOVE_SIGNATURE:
-        lines.append(rest.pop(0))
-    lines += [None, None, None]
-    lines += rest
-    return lines
 
 
 class LetterPainter:
