@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PAGE_WIDTH = 210.0
+PAGE_HEIGHT = 297.0
 
 #: DIN 5008: address field 20–105 mm from the left edge, text starts 5 mm inside it
 ADDRESS_FIELD_LEFT = 20.0

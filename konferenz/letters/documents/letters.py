@@ -1,0 +1,167 @@
+"""Letters as an office document to edit: the same content and order as the PDF (``ui.paper.letters``),
+placed by the DIN 5008 numbers of ``konferenz.letters.geometry``.
+
+Per letter, on a new page: the letterhead (and logo) in a frame at the top; the address field as a frame
+of 85 × 45 mm at 20 mm from the left and 45 mm (Form B) or 27 mm (Form A) from the top – the sender line
+at the bottom of its Vermerkzone, the address in its Anschriftzone from 25 mm –; the information block
+with the date as a frame from 125 mm; the footer (Geschäftsangaben) as a frame at the bottom. The text
+flows from the top margin: a spacer paragraph as high as the address field and the information block
+(the anchor of the frames), the bold subject, the salutation, the body, the closing with room for the
+signature (``konferenz.letters.sender.closing_lines``) and the enclosures. The enclosures' own pages
+(Programm, Rückmeldebogen) stay in the PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from konferenz.letters.content import LetterContent
+from konferenz.letters.documents.body import body_paragraphs
+from konferenz.letters.documents.model import Document, Frame, Para, Run, para
+from konferenz.letters.geometry import (
+    ADDRESS_FIELD_LEFT,
+    ADDRESS_SIZE,
+    BODY_SIZE,
+    FOLLOW_TOP,
+    FOOTER_SIZE,
+    FOOTER_TOP,
+    FORM_B,
+    INFO_LEFT,
+    INFO_RIGHT,
+    INFO_SIZE,
+    LINE,
+    PAGE_HEIGHT,
+    SENDER_SIZE,
+    TEXT_LEFT,
+    TEXT_RIGHT,
+    LetterForm,
+    letter_form,
+)
+from konferenz.letters.sender import closing_lines
+
+#: the sender line's own line pitch (8 pt type)
+SENDER_LINE = 3.4
+#: the footer's line pitch (7.5 pt type)
+FOOTER_LINE = 3.4
+#: the address text starts this far inside the address field (25 mm from the sheet's edge)
+ADDRESS_INSET = TEXT_LEFT - ADDRESS_FIELD_LEFT
+
+
+def _letterhead(letter: LetterContent, form: LetterForm) -> list[Frame]:
+    """The letterhead: the first line large, the others small and gray (Form B) or in one line (Form A);
+    the logo top right."""
+    head = list(letter.letterhead)
+    frames: list[Frame] = []
+    width = TEXT_RIGHT - TEXT_LEFT
+    if form.letterhead_height >= 40:
+        top = 14.0
+        paras = [para(head[0], 22, bold=True, space_after=1.0)] if head else []
+        paras += [para(line, 11, gray=True, line=5.0) for line in head[1:]]
+        logo = (150.0, 12.0, TEXT_RIGHT - 150.0, 26.0)
+    else:
+        top = 7.0
+        paras = [para(head[0], 16, bold=True)] if head else []
+        if head[1:]:
+            paras.append(para(" · ".join(head[1:]), 9.5, gray=True))
+        logo = (160.0, 7.0, TEXT_RIGHT - 160.0, 17.0)
+    if paras:
+        frames.append(
+            Frame("Briefkopf", TEXT_LEFT, top, width, form.letterhead_height - top - 1.0, tuple(paras))
+        )
+    if letter.logo:
+        x, y, w, h = logo
+        frames.append(Frame("Logo", x, y, w, h, (), image=letter.logo))
+    return frames
+
+
+def address_frame(sender_line: str, lines: Sequence[str], form: LetterForm, name: str = "Anschrift") -> Frame:
+    """The address field (Vermerkzone and Anschriftzone, 85 × 45 mm): the sender line at the bottom of the
+    Vermerkzone, the address lines from the top of the Anschriftzone, one line (4.23 mm) each."""
+    x, y, width, height = form.address_field
+    vermerk = form.anschrift_top - form.vermerk_top
+    # an empty line as high as the Vermerkzone above the sender line (Writer ignores the space above the
+    # first paragraph of a frame)
+    top: tuple[Para, ...] = (Para((), SENDER_SIZE, line=vermerk - SENDER_LINE),)
+    top += (
+        (para(sender_line, SENDER_SIZE, indent=ADDRESS_INSET, line=SENDER_LINE),)
+        if sender_line
+        else (Para((), SENDER_SIZE, line=SENDER_LINE),)
+    )
+    address = [para(line, ADDRESS_SIZE, indent=ADDRESS_INSET, line=LINE) for line in lines]
+    return Frame(name, x, y, width, height, (*top, *address))
+
+
+def info_rows(letter: LetterContent) -> list[tuple[str, str]]:
+    """The information block as the PDF shows it on page 1: contact rows, a blank row, the date."""
+    return [*letter.info, ("", ""), ("", letter.date_line)]
+
+
+def _info_frame(letter: LetterContent, form: LetterForm) -> Frame:
+    paras = []
+    for index, (label, value) in enumerate(info_rows(letter)):
+        if not label and value and index == 0:
+            paras.append(para(value, INFO_SIZE, bold=True, line=LINE))
+        elif label:
+            paras.append(para(f"{label}: {value}", INFO_SIZE, line=LINE))
+        else:
+            paras.append(Para((Run(value),) if value else (), INFO_SIZE, line=LINE))
+    height = LINE * (len(paras) + 1)
+    return Frame("Informationsblock", INFO_LEFT, form.info_top, INFO_RIGHT - INFO_LEFT, height, tuple(paras))
+
+
+def _footer_frame(letter: LetterContent) -> Frame | None:
+    if not letter.footer:
+        return None
+    paras = tuple(para(line, FOOTER_SIZE, gray=True, line=FOOTER_LINE) for line in letter.footer)
+    return Frame(
+        "Fußzeile", TEXT_LEFT, FOOTER_TOP + 1.0, TEXT_RIGHT - TEXT_LEFT, PAGE_HEIGHT - FOOTER_TOP - 6.0, paras
+    )
+
+
+def body_top(letter: LetterContent, form: LetterForm) -> float:
+    """Top of the subject on page 1 (mm): two lines below the address field or the information block,
+    as in the PDF."""
+    info_bottom = form.info_top + LINE * (len(letter.info) + 3)
+    return max(form.anschrift_bottom, info_bottom) + 2 * LINE
+
+
+def add_letter(document: Document, letter: LetterContent, form: LetterForm, *, first: bool) -> None:
+    """One letter from a new page (the first of the document on page 1)."""
+    document.add(Para((), 2.0, line=body_top(letter, form) - FOLLOW_TOP, page_break_before=not first))
+    document.add(*_letterhead(letter, form))
+    document.add(address_frame(letter.sender_line, letter.address_lines, form))
+    document.add(_info_frame(letter, form))
+    footer = _footer_frame(letter)
+    if footer is not None:
+        document.add(footer)
+    if letter.subject:
+        document.add(para(letter.subject, BODY_SIZE, bold=True, space_after=2 * LINE, keep_with_next=True))
+    document.add(para(letter.salutation, BODY_SIZE, space_after=LINE))
+    document.add(*body_paragraphs(letter.body_html))
+    lines = closing_lines(letter.closing, letter.signature)
+    for index, line in enumerate(lines):
+        last = index == len(lines) - 1
+        document.add(
+            Para(
+                (Run(line),) if line else (),
+                BODY_SIZE,
+                space_before=LINE if index == 0 else 0.0,
+                keep_with_next=not last,
+            )
+        )
+    if letter.enclosures:
+        document.add(para("Anlagen", BODY_SIZE, space_before=LINE, keep_with_next=True))
+        document.add(*(para(name, BODY_SIZE) for name in letter.enclosures))
+
+
+def letters_document(
+    letters: Sequence[LetterContent], form: LetterForm | str = FORM_B, *, title: str = "Briefe"
+) -> Document:
+    """All ``letters`` in one document, each from a new page, in the order given (the PDF's)."""
+    chosen = letter_form(form) if isinstance(form, str) else form
+    document = Document(title)
+    for index, letter in enumerate(letters):
+        add_letter(document, letter, chosen, first=index == 0)
+    if not letters:
+        document.add(para("Keine Briefe.", BODY_SIZE))
+    return document
