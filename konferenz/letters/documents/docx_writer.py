@@ -7,12 +7,14 @@ the text around them is edited. Tables repeat their title row on every page.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from typing import Any
 
 import docx
 from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.image.exceptions import UnrecognizedImageError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -137,10 +139,9 @@ def _frame(document: Any, frame: Frame) -> None:
     if frame.image:
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        try:
+        # python-docx takes PNG, JPEG, GIF, BMP and TIFF: an SVG logo is left out of the document to edit
+        with contextlib.suppress(UnrecognizedImageError):
             paragraph.add_run().add_picture(io.BytesIO(frame.image), height=Mm(frame.height))
-        except Exception:
-            pass
         _frame_properties(paragraph, frame)
         return
     for spec in frame.paras:
