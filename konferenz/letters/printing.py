@@ -121,6 +121,12 @@ class RecommendationEntry:
     status: str
 
 
+def attendance_text(attendance: tuple[tuple[str, int], ...]) -> str:
+    """ "1 Person", "23 Personen": everyone counted in the attendance by category."""
+    total = sum(n for _name, n in attendance)
+    return "1 Person" if total == 1 else f"{total} Personen"
+
+
 @dataclass(frozen=True)
 class MinutesDocument:
     header: DocumentHeader

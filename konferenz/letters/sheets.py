@@ -181,3 +181,70 @@ def attendee_list(
         consent_only=True,
         today=today,
     )
+
+
+# --- the printed tables (PDF, DOCX, ODT) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a printed list: its title and its width in mm (on a table 175 mm wide)."""
+
+    title: str
+    width: float
+
+
+SIGNIN_COLUMNS = (
+    Column("Nr.", 11.0),
+    Column("Name", 57.0),
+    Column("Organisation", 57.0),
+    Column("Unterschrift", 50.0),
+)
+ATTENDEE_COLUMNS = (Column("Nr.", 11.0), Column("Name", 62.0), Column("Organisation", 102.0))
+ATTENDEE_FORUM_COLUMNS = (
+    Column("Nr.", 11.0),
+    Column("Name", 55.0),
+    Column("Organisation", 65.0),
+    Column("Forum", 44.0),
+)
+SIGNIN_FOOTER = "Nachweis der Teilnahme für den Zuwendungsgeber (ANBest-G NRW), Aufbewahrung fünf Jahre."
+
+
+def header_lines(sheet: AttendanceSheet) -> list[str]:
+    """The lines under a list's name: conference, date and place, forum."""
+    lines = [sheet.title, sheet.subtitle]
+    if sheet.forum:
+        lines.append(sheet.forum)
+    return [line for line in lines if line]
+
+
+def signin_rows(sheet: AttendanceSheet, blank_rows: int = 10) -> list[tuple[list[str], list[str]]]:
+    """Cells and small notes under them ("in Vertretung für …") of the Unterschriftenliste, with
+    ``blank_rows`` numbered empty rows for walk-ins."""
+    rows = [
+        ([str(n), person.name, person.organisation, ""], ["", person.note, "", ""])
+        for n, person in enumerate(sheet.rows, start=1)
+    ]
+    rows += [([str(len(rows) + n), "", "", ""], []) for n in range(1, blank_rows + 1)]
+    return rows
+
+
+def attendee_table(sheet: AttendanceSheet) -> tuple[tuple[Column, ...], list[list[str]]]:
+    """Columns and rows of the Teilnehmerliste (with a forum column when the list spans forums)."""
+    with_forum = not sheet.forum and any(person.forum for person in sheet.rows)
+    columns = ATTENDEE_FORUM_COLUMNS if with_forum else ATTENDEE_COLUMNS
+    rows = []
+    for n, person in enumerate(sheet.rows, start=1):
+        cells = [str(n), person.name, person.organisation]
+        if with_forum:
+            cells.append(person.forum)
+        rows.append(cells)
+    return columns, rows
+
+
+def attendee_end_note(sheet: AttendanceSheet) -> str:
+    return (
+        "Aufgeführt sind die Teilnehmenden, die der Nennung in dieser Liste zugestimmt haben."
+        if sheet.rows or sheet.omitted
+        else "Es hat noch niemand der Nennung in dieser Liste zugestimmt."
+    )

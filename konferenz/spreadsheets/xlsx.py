@@ -65,7 +65,7 @@ class Sheet:
     text_columns: frozenset[int] = field(default_factory=frozenset)
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """Control characters Excel cannot store are dropped (NUL among them); everything else is kept.
 
     A carriage return becomes a line break: XML turns a raw CR into LF when the file is read (and Excel
@@ -93,7 +93,7 @@ def _cell(
     if value is None:
         return None
     if isinstance(value, str) or as_text:
-        text = _clean(value if isinstance(value, str) else str(value))
+        text = clean_text(value if isinstance(value, str) else str(value))
         if not text:
             return None  # an empty cell, as an empty text reads back anyway
         if "\n" not in text and not text.startswith("=") and text not in xl.ERROR_CODES:
@@ -124,7 +124,7 @@ def _cell(
     return cell
 
 
-def _width(value: Any) -> int:
+def text_width(value: Any) -> int:
     if value is None:
         return 0
     if isinstance(value, str) and "\n" not in value:
@@ -138,10 +138,18 @@ def _width(value: Any) -> int:
 
 
 def write_workbook(path: Path | str, sheets: Sequence[Sheet]) -> Path:
-    """Write ``sheets`` to ``path`` (.xlsx), replacing an existing file only when writing succeeded."""
+    """Write ``sheets`` to ``path`` (.xlsx), replacing an existing file only when writing succeeded.
+
+    A ``path`` ending in .ods gets the same sheets as an OpenDocument spreadsheet (``konferenz.spreadsheets.ods``)."""
     target = Path(path).expanduser().absolute()
+    if target.suffix.lower() == ".ods":
+        from konferenz.spreadsheets.ods import write_ods
+
+        return write_ods(target, sheets)
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise UserError(f"„{target.name}“: Excel-Dateien müssen auf .xlsx enden.")
+        raise UserError(
+            f"„{target.name}“: Excel-Dateien müssen auf .xlsx enden (LibreOffice-Tabellen auf .ods)."
+        )
     if not target.parent.is_dir():
         raise UserError(f"Der Ordner „{target.parent}“ existiert nicht.")
     xl = _openpyxl()
@@ -153,7 +161,7 @@ def write_workbook(path: Path | str, sheets: Sequence[Sheet]) -> Path:
         for raw in rows:
             for i, v in enumerate(raw):
                 if i < len(widths):
-                    w = _width(v) + 2
+                    w = text_width(v) + 2
                     widths[i] = max(widths[i], w)
         # column widths and the frozen header must be set before the first row is written
         for i, w in enumerate(widths, start=1):
@@ -161,7 +169,7 @@ def write_workbook(path: Path | str, sheets: Sequence[Sheet]) -> Path:
         ws.freeze_panes = "A2"
         header = []
         for h in sheet.headers:
-            c = xl.WriteOnlyCell(ws, value=_clean(h))
+            c = xl.WriteOnlyCell(ws, value=clean_text(h))
             c.data_type = "s"
             c.font = xl.Font(bold=True)
             header.append(c)

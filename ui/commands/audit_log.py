@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Jede Änderung an Personen, Organisationen, Einladungen und Empfehlungen mit Zeitpunkt, "
         "Windows-Benutzer, Rechner, altem und neuem Wert.",
     )
-    audit.add_argument("-o", "--output", required=True, metavar="DATEI.xlsx", help="Zieldatei")
+    audit.add_argument(
+        "-o", "--output", required=True, metavar="DATEI.xlsx|.ods", help="Zieldatei (.xlsx oder .ods)"
+    )
     audit.add_argument("--since", type=parse_date, metavar="JJJJ-MM-TT", help="nur Änderungen ab diesem Tag")
     who = audit.add_mutually_exclusive_group()
     who.add_argument("--person", type=positive_int, metavar="ID", help="nur diese Person")

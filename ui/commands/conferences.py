@@ -114,6 +114,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "nebeneinander.",
     )
     stats.add_argument("--conference", type=int, metavar="JAHR", help="nur dieses Jahr")
-    stats.add_argument("-o", "--output", metavar="DATEI.xlsx", help="zusätzlich als Excel-Datei speichern")
+    stats.add_argument(
+        "-o",
+        "--output",
+        metavar="DATEI.xlsx|.ods",
+        help="zusätzlich als Excel- (.xlsx) oder LibreOffice-Datei (.ods) speichern",
+    )
     add_db_argument(stats)
     stats.set_defaults(command=cmd_stats)

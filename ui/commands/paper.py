@@ -2,6 +2,8 @@
 
 The PDFs come from the same painting code as the print preview and the printer in the window
 (``ui/paper``), rendered with a QGuiApplication on the offscreen platform when there is no display.
+Letters, the sign-in sheet and the attendee list are also written as documents to edit when the output
+file ends in .docx (Word) or .odt (LibreOffice): ``konferenz.letters.documents``, without Qt.
 """
 
 from __future__ import annotations
@@ -52,14 +54,22 @@ def _write(path: Path, data: bytes) -> None:
         raise UserError(file_problem(path, exc)) from None
 
 
+def _office(path: Path) -> bool:
+    """True for an output to edit (.docx, .odt); the suffix chooses the format, as .pdf does."""
+    return path.suffix.lower() in (".docx", ".odt")
+
+
 def cmd_letters(args: argparse.Namespace) -> int:
     from konferenz.enums import InvitationStatus, label
     from konferenz.letters import content, sending, templates
-    from ui.paper.canvas import ensure_application
-    from ui.paper.letters import letter_pdfs, letters_pdf
 
     status = _status(args.status)
     output = _output(args.output)
+    if _office(output) and args.mark_sent:
+        raise UserError(
+            "--als-versendet gilt nur für PDF-Briefe: Word- und LibreOffice-Dateien sind Entwürfe zum "
+            "Bearbeiten. Bitte ohne --als-versendet speichern oder eine .pdf-Datei angeben."
+        )
     with opened(args, create=False) as database:
         template = templates.template_name(args.template)
         chosen: InvitationStatus | frozenset[InvitationStatus] | None = status
@@ -81,15 +91,25 @@ def cmd_letters(args: argparse.Namespace) -> int:
             )
             which = f" mit Status {' oder '.join(f'„{label(x)}“' for x in wanted)}" if wanted else ""
             raise UserError(f"Für die Konferenz {args.conference} gibt es keine Einladungen{which}.")
-        ensure_application()
-        data = letters_pdf(letters, form=args.form, title=letters[0].subject)
-        _write(output, data)
+        if _office(output):
+            from konferenz.letters.documents.files import write_document
+            from konferenz.letters.documents.letters import letters_document
+
+            write_document(letters_document(letters, args.form, title=letters[0].subject), output)
+        else:
+            from ui.paper.canvas import ensure_application
+            from ui.paper.letters import letters_pdf
+
+            ensure_application()
+            _write(output, letters_pdf(letters, form=args.form, title=letters[0].subject))
         print(f"{number(len(letters))} Briefe geschrieben: {output}")
         incomplete = [letter.recipient for letter in letters if not letter.address_complete]
         if incomplete:
             names = ", ".join(incomplete[:5]) + (" …" if len(incomplete) > 5 else "")
             print(f"Hinweis: {len(incomplete)} Anschrift(en) ohne PLZ und Ort: {names}")
         if args.mark_sent:
+            from ui.paper.letters import letter_pdfs
+
             ids = [letter.invitation_id for letter in letters if letter.invitation_id is not None]
             pdfs = letter_pdfs(letters, form=args.form)
             recorded = sending.record_sending(database, ids, template, pdfs)
@@ -156,8 +176,14 @@ def cmd_signin_sheet(args: argparse.Namespace) -> int:
     output = _output(args.output)
     with opened(args, create=False) as database:
         sheet = sheets.signin_sheet(database, args.conference, forum=args.forum)
-    ensure_application()
-    _write(output, signin_sheet_pdf(sheet, blank_rows=args.blank_rows))
+    if _office(output):
+        from konferenz.letters.documents.files import write_document
+        from konferenz.letters.documents.sheets import signin_sheet_document
+
+        write_document(signin_sheet_document(sheet, blank_rows=args.blank_rows), output)
+    else:
+        ensure_application()
+        _write(output, signin_sheet_pdf(sheet, blank_rows=args.blank_rows))
     print(
         f"Unterschriftenliste mit {number(len(sheet.rows))} Namen und {args.blank_rows} leeren Zeilen "
         f"geschrieben: {output}"
@@ -173,8 +199,14 @@ def cmd_attendee_list(args: argparse.Namespace) -> int:
     output = _output(args.output)
     with opened(args, create=False) as database:
         sheet = sheets.attendee_list(database, args.conference, forum=args.forum)
-    ensure_application()
-    _write(output, attendee_list_pdf(sheet))
+    if _office(output):
+        from konferenz.letters.documents.files import write_document
+        from konferenz.letters.documents.sheets import attendee_list_document
+
+        write_document(attendee_list_document(sheet), output)
+    else:
+        ensure_application()
+        _write(output, attendee_list_pdf(sheet))
     print(
         f"Teilnehmerliste mit {number(len(sheet.rows))} Namen geschrieben: {output} "
         f"({number(sheet.omitted)} ohne Einwilligung zur Nennung nicht aufgeführt)"
@@ -182,11 +214,11 @@ def cmd_attendee_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _common(parser: argparse.ArgumentParser, *, output_help: str) -> None:
+def _common(parser: argparse.ArgumentParser, *, output_help: str, metavar: str = "DATEI.pdf") -> None:
     parser.add_argument(
         "--conference", "--konferenz", type=int, required=True, metavar="JAHR", help="Jahr der Konferenz"
     )
-    parser.add_argument("-o", "--output", required=True, metavar="DATEI.pdf", help=output_help)
+    parser.add_argument("-o", "--output", required=True, metavar=metavar, help=output_help)
     add_db_argument(parser)
 
 
@@ -201,14 +233,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "letters",
         help="Briefe (Einladung, Erinnerung, Dank) als PDF für Fensterumschläge DIN lang",
         description="Schreibt einen Brief je Einladung der Konferenz nach DIN 5008 in eine PDF-Datei "
-        "(jeder Brief beginnt auf einer neuen Seite). Ohne --status bekommt jede Einladung einen Brief – "
+        "(jeder Brief beginnt auf einer neuen Seite) – oder, wenn die Datei auf .docx oder .odt endet, in ein "
+        "Word- bzw. LibreOffice-Dokument zum Bearbeiten (Anschriftfeld als Rahmen an derselben Stelle). Ohne --status bekommt jede Einladung einen Brief – "
         "bei der Vorlage „erinnerung“ nur, wer noch nicht geantwortet hat (eingeladen, keine Rückmeldung), "
         "bei „dank“ nur, wer teilgenommen hat. "
         "Die Einladungen werden NUR mit --als-versendet als versendet vermerkt (Weg Post, Datum heute, "
         "Vorlage, „vorgemerkt“ wird „eingeladen“, jeder Brief kommt ins Archiv) – erst drucken und "
         "prüfen, dann mit --als-versendet vermerken.",
     )
-    _common(letters, output_help="die PDF-Datei mit allen Briefen")
+    _common(
+        letters,
+        output_help="die Datei mit allen Briefen: .pdf zum Drucken, .docx (Word) oder .odt (LibreOffice) "
+        "zum Bearbeiten",
+        metavar="DATEI.pdf|.docx|.odt",
+    )
     letters.add_argument("--status", metavar="STATUS", help=STATUS_HELP)
     letters.add_argument(
         "--form", type=str.upper, choices=["A", "B"], default="B", help="Briefform nach DIN 5008 (B)"
@@ -285,7 +323,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Unterschriftenliste (Anwesenheitsliste) der Konferenz oder eines Forums: Nr., Name, "
         "Organisation, Unterschrift, mit leeren Zeilen für Nachmeldungen – Nachweis für den Zuwendungsgeber.",
     )
-    _common(signin, output_help="die PDF-Datei")
+    _common(
+        signin,
+        output_help="die Datei: .pdf, .docx (Word) oder .odt (LibreOffice)",
+        metavar="DATEI.pdf|.docx|.odt",
+    )
     signin.add_argument("--forum", metavar="NAME", help="Liste eines Forums (Titel oder Nummer)")
     signin.add_argument(
         "--leerzeilen",
@@ -303,6 +345,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Teilnehmerliste zum Weitergeben: nur Teilnehmende (zugesagt, teilgenommen), die der "
         "Nennung in der Teilnehmerliste zugestimmt und die Einwilligung nicht widerrufen haben.",
     )
-    _common(attendee, output_help="die PDF-Datei")
+    _common(
+        attendee,
+        output_help="die Datei: .pdf, .docx (Word) oder .odt (LibreOffice)",
+        metavar="DATEI.pdf|.docx|.odt",
+    )
     attendee.add_argument("--forum", metavar="NAME", help="Liste eines Forums (Titel oder Nummer)")
     attendee.set_defaults(command=cmd_attendee_list)

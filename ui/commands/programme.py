@@ -21,9 +21,9 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     from konferenz.programme import service as programme
     from konferenz.spreadsheets.xlsx import write_workbook
 
-    suffix = _suffix(args.output, (".pdf", ".xlsx"))
+    suffix = _suffix(args.output, (".pdf", ".xlsx", ".ods"))
     with opened(args) as database:
-        if suffix == ".xlsx":
+        if suffix in (".xlsx", ".ods"):
             rows = programme_reads.read_agenda_rows(database, args.conference)
             sheets = [programme.agenda_sheet(rows)]
             if args.internal:
@@ -40,11 +40,20 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 
 
 def cmd_minutes(args: argparse.Namespace) -> int:
-    _suffix(args.output, (".pdf",))
+    suffix = _suffix(args.output, (".pdf", ".docx", ".odt"))
     with opened(args) as database:
-        from ui.paper import programme_pdf
+        if suffix == ".pdf":
+            from ui.paper import programme_pdf
 
-        programme_pdf.write_minutes_pdf(database, args.conference, Path(args.output))
+            programme_pdf.write_minutes_pdf(database, args.conference, Path(args.output))
+        else:
+            from konferenz.letters.documents.files import write_document
+            from konferenz.letters.documents.minutes import minutes_document_file
+            from konferenz.letters.printing import minutes_document
+
+            with database.read_session() as session:
+                doc = minutes_document(session, args.conference)
+            write_document(minutes_document_file(doc), args.output)
     print(f"Gespeichert: {args.output}")
     return EXIT_OK
 
@@ -54,7 +63,7 @@ def cmd_recommendations(args: argparse.Namespace) -> int:
     from konferenz.programme import service as programme
     from konferenz.spreadsheets.xlsx import write_workbook
 
-    _suffix(args.output, (".xlsx",))
+    _suffix(args.output, (".xlsx", ".ods"))
     flt = programme.RecommendationFilter(statuses=programme.OPEN_STATUSES if args.open else ())
     with opened(args) as database:
         rows = programme_reads.read_recommendations(database, flt)
@@ -71,19 +80,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "Anlage zur Einladung – oder als Excel-Datei. Mit --internal zusätzlich der Regieplan.",
     )
     agenda.add_argument("--conference", type=int, required=True, metavar="JAHR", help="Jahr der Konferenz")
-    agenda.add_argument("-o", "--output", required=True, metavar="DATEI.pdf|DATEI.xlsx", help="Zieldatei")
+    agenda.add_argument(
+        "-o", "--output", required=True, metavar="DATEI.pdf|DATEI.xlsx|DATEI.ods", help="Zieldatei"
+    )
     agenda.add_argument("--internal", action="store_true", help="Regieplan mit Verantwortlichen und Notizen")
     add_db_argument(agenda)
     agenda.set_defaults(command=cmd_agenda)
 
     minutes = sub.add_parser(
         "minutes",
-        help="Protokoll einer Konferenz als PDF",
+        help="Protokoll einer Konferenz als PDF, Word oder LibreOffice",
         description="Schreibt das Protokoll: Kopf mit Konferenz, Datum, Ort und Teilnahme nach Kategorie, "
         "die Programmpunkte und Foren in ihrer Reihenfolge mit Ergebnissen und die Empfehlungen.",
     )
     minutes.add_argument("--conference", type=int, required=True, metavar="JAHR", help="Jahr der Konferenz")
-    minutes.add_argument("-o", "--output", required=True, metavar="DATEI.pdf", help="Zieldatei")
+    minutes.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="DATEI.pdf|DATEI.docx|DATEI.odt",
+        help="Zieldatei: .pdf, .docx (Word) oder .odt (LibreOffice) zum Bearbeiten",
+    )
     add_db_argument(minutes)
     minutes.set_defaults(command=cmd_minutes)
 
@@ -94,6 +111,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "Vermerk. Mit --open nur „offen“ und „in Arbeit“.",
     )
     recs.add_argument("--open", action="store_true", help="nur offene und in Arbeit befindliche")
-    recs.add_argument("-o", "--output", required=True, metavar="DATEI.xlsx", help="Zieldatei")
+    recs.add_argument("-o", "--output", required=True, metavar="DATEI.xlsx|DATEI.ods", help="Zieldatei")
     add_db_argument(recs)
     recs.set_defaults(command=cmd_recommendations)

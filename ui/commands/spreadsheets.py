@@ -143,6 +143,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="alle mit Zusage (vor der Veranstaltung), nicht nur Teilgenommene",
     )
     for parser in (registry, invitations, attendees):
-        parser.add_argument("-o", "--output", required=True, metavar="DATEI.xlsx", help="Zieldatei (.xlsx)")
+        parser.add_argument(
+            "-o",
+            "--output",
+            required=True,
+            metavar="DATEI.xlsx|.ods",
+            help="Zieldatei (.xlsx für Excel, .ods für LibreOffice)",
+        )
         add_db_argument(parser)
         parser.set_defaults(command=cmd_export)

@@ -15,7 +15,16 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QPagedPaintDevice
 
-from konferenz.letters.sheets import AttendanceSheet
+from konferenz.letters.sheets import (
+    SIGNIN_COLUMNS,
+    SIGNIN_FOOTER,
+    AttendanceSheet,
+    Column,
+    attendee_end_note,
+    attendee_table,
+    header_lines,
+    signin_rows,
+)
 from ui.paper.canvas import Canvas, make_font, pdf_bytes, prepare_device
 from ui.paper.labels import fit_block, paint_block
 
@@ -27,39 +36,11 @@ GRAY = QColor(90, 90, 90)
 
 
 @dataclass(frozen=True)
-class Column:
-    title: str
-    width: float
-
-
-@dataclass(frozen=True)
 class Row:
     """Cells of one table row; ``notes`` are small second lines under a cell (same index)."""
 
     cells: list[str]
     notes: list[str]
-
-
-SIGNIN_COLUMNS = (
-    Column("Nr.", 11.0),
-    Column("Name", 57.0),
-    Column("Organisation", 57.0),
-    Column("Unterschrift", 50.0),
-)
-ATTENDEE_COLUMNS = (Column("Nr.", 11.0), Column("Name", 62.0), Column("Organisation", 102.0))
-ATTENDEE_FORUM_COLUMNS = (
-    Column("Nr.", 11.0),
-    Column("Name", 55.0),
-    Column("Organisation", 65.0),
-    Column("Forum", 44.0),
-)
-
-
-def _header_lines(sheet: AttendanceSheet) -> list[str]:
-    lines = [sheet.title, sheet.subtitle]
-    if sheet.forum:
-        lines.append(sheet.forum)
-    return [line for line in lines if line]
 
 
 def paint_table(
@@ -169,21 +150,17 @@ def paint_signin_sheet(
     """The Unterschriftenliste: Nr., Name, Organisation, Unterschrift; ``blank_rows`` for walk-ins."""
     if prepare:
         prepare_device(device)
-    rows = [
-        Row([str(n), person.name, person.organisation, ""], ["", person.note, "", ""])
-        for n, person in enumerate(sheet.rows, start=1)
-    ]
-    rows += [Row([str(len(rows) + n), "", "", ""], []) for n in range(1, blank_rows + 1)]
+    rows = [Row(cells, notes) for cells, notes in signin_rows(sheet, blank_rows)]
     canvas = Canvas(device)
     try:
         return paint_table(
             canvas,
             "Unterschriftenliste",
-            _header_lines(sheet),
+            header_lines(sheet),
             SIGNIN_COLUMNS,
             rows,
             row_height=11.0,
-            footer_note="Nachweis der Teilnahme für den Zuwendungsgeber (ANBest-G NRW), Aufbewahrung fünf Jahre.",
+            footer_note=SIGNIN_FOOTER,
         )
     finally:
         canvas.end()
@@ -193,23 +170,18 @@ def paint_attendee_list(device: QPagedPaintDevice, sheet: AttendanceSheet, *, pr
     """The Teilnehmerliste: only persons who consented to be named on it."""
     if prepare:
         prepare_device(device)
-    with_forum = not sheet.forum and any(person.forum for person in sheet.rows)
-    columns = ATTENDEE_FORUM_COLUMNS if with_forum else ATTENDEE_COLUMNS
-    rows = []
-    for n, person in enumerate(sheet.rows, start=1):
-        cells = [str(n), person.name, person.organisation]
-        if with_forum:
-            cells.append(person.forum)
-        rows.append(Row(cells, []))
+    columns, cells = attendee_table(sheet)
+    rows = [Row(row, []) for row in cells]
     canvas = Canvas(device)
-    end_note = (
-        "Aufgeführt sind die Teilnehmenden, die der Nennung in dieser Liste zugestimmt haben."
-        if sheet.rows or sheet.omitted
-        else "Es hat noch niemand der Nennung in dieser Liste zugestimmt."
-    )
     try:
         return paint_table(
-            canvas, "Teilnehmerliste", _header_lines(sheet), columns, rows, row_height=7.5, end_note=end_note
+            canvas,
+            "Teilnehmerliste",
+            header_lines(sheet),
+            columns,
+            rows,
+            row_height=7.5,
+            end_note=attendee_end_note(sheet),
         )
     finally:
         canvas.end()

@@ -66,7 +66,7 @@ class _Styles:
             name = f"{prefix}{len(self.names) + 1}"
             self.names[key] = name
             xml = f'<style:style style:name="{name}" style:family="{family}">{body}</style:style>'
-            self.document.insert_style(Element.from_tag(xml), automatic=True)  # type: ignore[arg-type]  # odfdo makes a Style of the tag
+            self.document.insert_style(xml, automatic=True)
         return name
 
     def paragraph(self, spec: Para) -> str:
