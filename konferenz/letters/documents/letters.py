@@ -13,10 +13,13 @@ signature (``konferenz.letters.sender.closing_lines``) and the enclosures. The e
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 from konferenz.letters.content import LetterContent
 from konferenz.letters.documents.body import body_paragraphs
+from konferenz.letters.documents.files import write_document
 from konferenz.letters.documents.model import Document, Frame, Para, Run, para
 from konferenz.letters.geometry import (
     ADDRESS_FIELD_LEFT,
@@ -165,3 +168,11 @@ def letters_document(
     if not letters:
         document.add(para("Keine Briefe.", BODY_SIZE))
     return document
+
+
+def write_letters(
+    letters: Sequence[LetterContent], path: str | os.PathLike[str], form: LetterForm | str = FORM_B
+) -> Path:
+    """All ``letters`` in one .docx or .odt file (the suffix chooses), titled with the first subject."""
+    title = letters[0].subject if letters else "Briefe"
+    return write_document(letters_document(letters, form, title=title), path)

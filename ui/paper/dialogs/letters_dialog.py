@@ -1,14 +1,14 @@
 """Serienbrief im Fenster: letters of a conference previewed, printed or saved as PDF, and their sending recorded.
 
-``open_letters_dialog(ctx, parent, conference_id, invitation_ids)`` opens ``LettersDialog`` (not modal): who
-gets a letter (every invitation, those of one status or of the template's default statuses, or the
-selection handed in), the template, Form B or A, the enclosures (Programm, Rückmeldebogen), a live count
-("38 Briefe") with a warning for addresses without PLZ and Ort, and four ways out that share one painting
-function (``ui.paper.letters.paint_letters``): "Vorschau …", "Drucken …", "Als PDF speichern …" and
-"Einzelne PDFs in Ordner …". "Versand vermerken" is off by default; when it is ticked, every output first asks
-"Versand für N Einladungen vermerken?" (default Nein: nothing written, nothing recorded), and
-``konferenz.letters.sending.record_sending`` runs after the letters were printed or written (channel Post, today, template, *vorgemerkt* → *eingeladen*, one PDF per
-letter into the archive) and the invitation lists refresh.
+``open_letters_dialog(ctx, parent, conference_id, invitation_ids)`` opens ``LettersDialog`` (not modal): the
+recipients (all, by status or the template's default statuses, or the selection handed in), template, Form
+B or A, enclosures, a live count ("38 Briefe") with a warning for addresses without PLZ and Ort, and the ways
+out: "Vorschau …", "Drucken …", "Als PDF speichern …", "Einzelne PDFs in Ordner …" (one painting function,
+``ui.paper.letters.paint_letters``) and "Zum Bearbeiten speichern (Word/LibreOffice) …" (.docx or .odt by
+``konferenz.letters.documents``, a draft: never records a sending). "Versand vermerken" is off by default;
+ticked, every output first asks "Versand für N Einladungen vermerken?" (default Nein: nothing written or
+recorded), then ``konferenz.letters.sending.record_sending`` runs after the letters were printed or written
+(Post, today, template, *vorgemerkt* → *eingeladen*, one PDF per letter into the archive).
 
 Threads (measured on this project's machines): painting on a QPdfWriter in a worker thread gives the same
 text as on the GUI thread, also while the GUI thread draws text; 100 letters take about 1 s with both
@@ -54,6 +54,7 @@ from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError
 from konferenz.letters import sending, templates
 from konferenz.letters.content import LetterContent
+from konferenz.letters.documents.letters import write_letters
 from konferenz.letters.reads import letter_counts
 from konferenz.lists.source import format_count
 from konferenz.storage.changes import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS
@@ -81,6 +82,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PDF_FILTER = "PDF-Dokument (*.pdf)"
+#: the documents to edit: Word first (the suffix a name without one gets), then LibreOffice
+DOCUMENT_FILTER = "Word-Dokument (*.docx);;LibreOffice-Dokument (*.odt)"
 #: the status combo's entry for the template's own default statuses (reminders, thanks)
 TEMPLATE_DEFAULT = "template-default"
 #: pause after a change of the choice before the letters are counted again
@@ -199,19 +202,34 @@ class LettersDialog(QDialog):
         self.print_button = QPushButton(self.tr("&Drucken …"), self)
         self.pdf_button = QPushButton(self.tr("Als PDF &speichern …"), self)
         self.folder_button = QPushButton(self.tr("Einzelne PDFs in &Ordner …"), self)
+        self.document_button = QPushButton(self.tr("Zum Bearbeiten speichern (&Word/LibreOffice) …"), self)
+        self.document_button.setToolTip(
+            self.tr(
+                "Als .docx oder .odt, Anschriftfeld an derselben Stelle; der Versand wird nicht vermerkt."
+            )
+        )
         self.sender_button = QPushButton(self.tr("Abse&nder …"), self)
         self.close_button = QPushButton(self.tr("Schließen"), self)
         for button in (
             self.print_button,
             self.pdf_button,
             self.folder_button,
+            self.document_button,
             self.sender_button,
             self.close_button,
         ):
             button.setAutoDefault(False)
         self.preview_button.setDefault(True)
+        #: the ways out, enabled while there are letters
+        self.output_buttons = (
+            self.preview_button,
+            self.print_button,
+            self.pdf_button,
+            self.folder_button,
+            self.document_button,
+        )
         outputs = QHBoxLayout()
-        for button in (self.preview_button, self.print_button, self.pdf_button, self.folder_button):
+        for button in self.output_buttons:
             outputs.addWidget(button)
         outputs.addStretch(1)
         outputs.addWidget(self.sender_button)
@@ -251,6 +269,7 @@ class LettersDialog(QDialog):
         self.print_button.clicked.connect(lambda: self.print_letters())  # noqa: PLW0108
         self.pdf_button.clicked.connect(lambda: self.save_pdf())  # noqa: PLW0108
         self.folder_button.clicked.connect(lambda: self.save_folder())  # noqa: PLW0108
+        self.document_button.clicked.connect(lambda: self.save_document())  # noqa: PLW0108
         self.sender_button.clicked.connect(self.edit_sender)
         self.close_button.clicked.connect(self.reject)
         ctx.data_changed.connect(self._on_data_changed)
@@ -452,7 +471,7 @@ class LettersDialog(QDialog):
                 self.warning_label.setText("")
         self.warning_label.setVisible(bool(self.warning_label.text()))
         ready = n > 0 and not self.problem
-        for button in (self.preview_button, self.print_button, self.pdf_button, self.folder_button):
+        for button in self.output_buttons:
             button.setEnabled(ready)
 
     # --- helpers for the outputs ------------------------------------------------------------------------
@@ -614,6 +633,36 @@ class LettersDialog(QDialog):
         return self._output(
             title, lambda p, c: write_folder(database, choice, target, record=record, progress=p, cancelled=c)
         )
+
+    def save_document(self, path: Path | None = None) -> Path | None:
+        """ "Zum Bearbeiten speichern …": all letters in one .docx or .odt file (by the suffix); never records."""
+        choice = self.choice()
+        title = self._title(self.tr("Zum Bearbeiten speichern"))
+        if path is None:
+            name = Path(self._suggested_name(choice)).with_suffix(".docx").name
+            path = choose_save_path(
+                self, title, name, self.tr(DOCUMENT_FILTER), folder_key=FOLDER_KEY, keep_suffix=True
+            )
+            if path is None:
+                return None
+        database = self.ctx.database
+        target = path
+
+        def work(_progress: Progress, _cancelled: Cancelled) -> tuple[int, Path]:
+            letters = build_letters(database, choice)
+            return len(letters), write_letters(letters, target, choice.form)
+
+        result = self._run(title, work)
+        if result is None:
+            return None
+        n, written = result
+        text = (
+            self.tr("1 Brief zum Bearbeiten gespeichert: {1}.")
+            if n == 1
+            else self.tr("{0} Briefe zum Bearbeiten gespeichert: {1}.")
+        ).format(format_count(n), written)
+        self.result_label.setText(text + " " + self.tr("Der Versand ist nicht vermerkt."))
+        return written
 
     def make_preview(self) -> QPrintPreviewDialog | None:
         """The print preview of the current letters (not shown yet); None after a message."""
