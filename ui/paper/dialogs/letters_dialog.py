@@ -204,9 +204,7 @@ class LettersDialog(QDialog):
         self.folder_button = QPushButton(self.tr("Einzelne PDFs in &Ordner …"), self)
         self.document_button = QPushButton(self.tr("Zum Bearbeiten speichern (&Word/LibreOffice) …"), self)
         self.document_button.setToolTip(
-            self.tr(
-                "Als .docx oder .odt, Anschriftfeld an derselben Stelle; der Versand wird nicht vermerkt."
-            )
+            self.tr("Als Entwurf (.docx, .odt); der Versand wird nicht vermerkt.")
         )
         self.sender_button = QPushButton(self.tr("Abse&nder …"), self)
         self.close_button = QPushButton(self.tr("Schließen"), self)
