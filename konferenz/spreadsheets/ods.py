@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -47,8 +48,21 @@ _STYLES = (
 )
 
 
+#: spaces ODF would collapse: at the start of a paragraph, and the second and further ones of a run
+_KEPT_SPACES = re.compile(r"^ +| {2,}")
+
+
+def _spaces(match: re.Match[str]) -> str:
+    run = match.group()
+    if match.start() == 0:
+        return f'<text:s text:c="{len(run)}"/>'
+    return f' <text:s text:c="{len(run) - 1}"/>'
+
+
 def _string(text: str) -> str:
-    paras = "".join(f"<text:p>{escape(line)}</text:p>" for line in text.split("\n"))
+    paras = "".join(
+        f"<text:p>{_KEPT_SPACES.sub(_spaces, escape(line))}</text:p>" for line in text.split("\n")
+    )
     style = ' table:style-name="wrap"' if "\n" in text else ""
     return f'<table:table-cell office:value-type="string"{style}>{paras}</table:table-cell>'
 

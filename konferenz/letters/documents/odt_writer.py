@@ -26,7 +26,15 @@ from konferenz.letters.geometry import (
     TEXT_RIGHT,
 )
 
-_SPACES = re.compile(r"  +")
+_SPACES = re.compile(r"^ +| {2,}")
+
+
+def _spaces(match: re.Match[str]) -> str:
+    """Spaces ODF would collapse (leading ones, the second and further of a run) as ``text:s``."""
+    run = match.group()
+    if match.start() == 0:
+        return f'<text:s text:c="{len(run)}"/>'
+    return f' <text:s text:c="{len(run) - 1}"/>'
 
 
 def _mm(value: float) -> str:
@@ -161,7 +169,7 @@ def _text(text: str) -> str:
         for j, part in enumerate(line.split("\t")):
             if j:
                 out.append("<text:tab/>")
-            out.append(_SPACES.sub(lambda m: f' <text:s text:c="{len(m.group()) - 1}"/>', escape(part)))
+            out.append(_SPACES.sub(_spaces, escape(part)))
     return "".join(out)
 
 
