@@ -202,7 +202,7 @@ class LettersDialog(QDialog):
         self.print_button = QPushButton(self.tr("&Drucken …"), self)
         self.pdf_button = QPushButton(self.tr("Als PDF &speichern …"), self)
         self.folder_button = QPushButton(self.tr("Einzelne PDFs in &Ordner …"), self)
-        self.document_button = QPushButton(self.tr("Zum Bearbeiten speichern (&Word/LibreOffice) …"), self)
+        self.document_button = QPushButton(self.tr("&Zum Bearbeiten speichern (Word/LibreOffice) …"), self)
         self.document_button.setToolTip(
             self.tr("Als Entwurf (.docx, .odt); der Versand wird nicht vermerkt.")
         )
