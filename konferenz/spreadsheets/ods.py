@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 from odfdo import Document, Element
 
 from konferenz.errors import UserError
-from konferenz.spreadsheets.xlsx import MAX_WIDTH, Cell, Sheet, clean_text, text_width
+from konferenz.spreadsheets.sheet import MAX_WIDTH, Cell, Sheet, clean_text, text_width
 
 #: width of one character of the column width (the xlsx writer counts characters, like Excel)
 CHAR_MM = 2.1

@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from konferenz.errors import UserError
+from konferenz.spreadsheets.sheet import MAX_WIDTH, Cell, Sheet, clean_text, text_width
+
+__all__ = [
+    "DATE_FORMAT",
+    "FORMULA_TRIGGERS",
+    "MAX_WIDTH",
+    "Cell",
+    "Sheet",
+    "clean_text",
+    "text_width",
+    "write_workbook",
+]
 
 if TYPE_CHECKING:
     from openpyxl.cell import Cell as XlCell
@@ -50,31 +61,6 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\x00")
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 TIME_FORMAT = "HH:MM"
-MAX_WIDTH = 60
-_ILLEGAL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
-
-Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | None
-
-
-@dataclass
-class Sheet:
-    title: str
-    headers: Sequence[str]
-    rows: Iterable[Sequence[Cell]]
-    #: indexes of columns that are always text (PLZ, phone, IDs with leading zeros)
-    text_columns: frozenset[int] = field(default_factory=frozenset)
-
-
-def clean_text(text: str) -> str:
-    """Control characters Excel cannot store are dropped (NUL among them); everything else is kept.
-
-    A carriage return becomes a line break: XML turns a raw CR into LF when the file is read (and Excel
-    breaks lines in a cell with LF), so "\r\n" and "\r" are written as "\n" and read back as such."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if any(ch in _ILLEGAL for ch in text):
-        return "".join(ch for ch in text if ch not in _ILLEGAL)
-    return text
 
 
 def _cell(
@@ -122,19 +108,6 @@ def _cell(
     if dates is not None:
         dates[(column, type(value))] = cell
     return cell
-
-
-def text_width(value: Any) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, str) and "\n" not in value:
-        return len(value)
-    if isinstance(value, dt.datetime):
-        return 16
-    if isinstance(value, dt.date):
-        return 10
-    text = str(value)
-    return max((len(line) for line in text.splitlines()), default=0)
 
 
 def write_workbook(path: Path | str, sheets: Sequence[Sheet]) -> Path:

@@ -55,7 +55,7 @@ from konferenz.storage.changes import CONFERENCES, INVITATIONS, ORGANISATIONS, P
 from ui.conferences.reply_editor import STATUS_KEYS, ReplyChange, ReplyEditor, status_key_help
 from ui.conferences.widgets import Overbooking, QuickPersonDialog, ask_overbooking, isolate, run_dialog
 from ui.context import AppContext
-from ui.widgets.dialog_tools import choose_save_path
+from ui.widgets.dialog_tools import SPREADSHEET_FILTER, choose_save_path
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.registry_dialogs import ConflictChoice, ask_conflict
 from ui.widgets.table_model import LazyTableModel
@@ -704,7 +704,7 @@ class InvitationPanel(QWidget):
             if self._statuses == InvitationStatus.awaiting_reply():
                 name = "Erinnerungsliste"
             path = choose_save_path(
-                self, title, f"{name}-{self._year or ''}.xlsx", self.tr("Excel-Dateien (*.xlsx)")
+                self, title, f"{name}-{self._year or ''}.xlsx", self.tr(SPREADSHEET_FILTER)
             )
             if path is None:
                 return None

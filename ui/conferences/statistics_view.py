@@ -48,7 +48,7 @@ from konferenz.conferences.statistics import (
 from konferenz.errors import UserError
 from konferenz.lists.source import format_count
 from ui.context import AppContext
-from ui.widgets.dialog_tools import choose_save_path
+from ui.widgets.dialog_tools import SPREADSHEET_FILTER, choose_save_path
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.tasks import run_task
 
@@ -407,7 +407,7 @@ class StatisticsDialog(QDialog):
             return None
         if path is None:
             name = "Statistik-alle-Jahre.xlsx" if all_years else f"Statistik-{stats[0].year}.xlsx"
-            path = choose_save_path(self, title, name, self.tr("Excel-Dateien (*.xlsx)"))
+            path = choose_save_path(self, title, name, self.tr(SPREADSHEET_FILTER))
             if path is None:
                 return None
         target = Path(path)

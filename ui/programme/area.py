@@ -51,6 +51,7 @@ from ui.programme.agenda_model import (
     conference_forums,
 )
 from ui.widgets.dialog_tools import (
+    SPREADSHEET_FILTER,
     action_button,
     attempt,
     choose_save_path,
@@ -643,7 +644,7 @@ class ProgrammeArea(QWidget):
             self,
             self.tr("Programm als Excel speichern"),
             f"Programm {year}.xlsx",
-            self.tr("Excel-Dateien (*.xlsx)"),
+            self.tr(SPREADSHEET_FILTER),
         )
         if target is None:
             return None

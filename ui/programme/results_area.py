@@ -56,6 +56,7 @@ from ui.actions import create_results_actions
 from ui.context import AppContext
 from ui.programme.recommendation_dialog import date_edit, from_qdate, to_qdate
 from ui.widgets.dialog_tools import (
+    SPREADSHEET_FILTER,
     action_button,
     choose_save_path,
     save_in_background,
@@ -574,7 +575,7 @@ class ResultsArea(QWidget):
             self,
             self.tr("Empfehlungen als Excel speichern"),
             "Empfehlungen.xlsx",
-            self.tr("Excel-Dateien (*.xlsx)"),
+            self.tr(SPREADSHEET_FILTER),
         )
         if target is None:
             return None

@@ -68,14 +68,14 @@ from ui.settings import settings
 from ui.shell import data_safety
 from ui.shell.change_watcher import ChangeWatcher
 from ui.shell.presence_indicator import PresenceIndicator
-from ui.widgets.dialog_tools import choose_open_path, choose_save_path
+from ui.widgets.dialog_tools import SPREADSHEET_FILTER, choose_open_path, choose_save_path
 from ui.widgets.list_panel import ConferenceListPanel, ListPanel
 from ui.widgets.table_model import LazyTableModel
 
 log = logging.getLogger(__name__)
 
 DATABASE_FILTER = "Konferenz-Datenbanken (*.sqlite);;Alle Dateien (*)"
-EXCEL_FILTER = "Excel-Arbeitsmappe (*.xlsx)"
+EXCEL_FILTER = SPREADSHEET_FILTER
 
 #: keys of ``area_counts()``: the lists of the window
 LIST_NAMES: tuple[str, ...] = (

@@ -15,11 +15,11 @@ from konferenz.errors import UserError, file_problem
 from konferenz.exports import workbooks as exporter
 from konferenz.lists.source import format_count
 from konferenz.storage.db import Database
-from ui.widgets.dialog_tools import choose_save_path
+from ui.widgets.dialog_tools import SPREADSHEET_FILTER, choose_save_path
 from ui.widgets.table_model import LazyTableModel
 from ui.widgets.tasks import Cancelled, Progress, run_task
 
-EXCEL_FILTER = "Excel-Arbeitsmappe (*.xlsx)"
+EXCEL_FILTER = SPREADSHEET_FILTER
 
 
 def visible_column_keys(table: QTableView, model: LazyTableModel) -> list[str]:

@@ -3,6 +3,7 @@ writing a file in the background."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -60,6 +61,11 @@ def _remember_folder(folder_key: str | None, folder: Path) -> None:
         settings().setValue(folder_key, str(folder))
 
 
+#: the save dialogs of every spreadsheet export: Excel first (the suffix a name without one gets), then
+#: LibreOffice; ``konferenz.spreadsheets.xlsx.write_workbook`` writes the format the suffix names
+SPREADSHEET_FILTER = "Excel-Arbeitsmappe (*.xlsx);;LibreOffice-Tabelle (*.ods)"
+
+
 def choose_save_path(
     parent: QWidget,
     title: str,
@@ -90,6 +96,10 @@ def choose_save_path(
         return None
     target = Path(path)
     suffix = Path(file_name).suffix
+    offered = re.findall(r"\*(\.\w+)", file_filter)
+    if len(offered) > 1:  # several formats (.xlsx and .ods): the one typed, else the chosen filter's
+        picked = re.findall(r"\*(\.\w+)", _chosen or "")
+        suffix = "" if target.suffix.lower() in offered else (picked[0] if len(picked) == 1 else suffix)
     unasked: list[Path] = []
     if suffix and (not target.suffix if keep_suffix else target.suffix.lower() != suffix):
         target = target.with_name(target.name + suffix)

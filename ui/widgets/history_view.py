@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTree
 
 from konferenz.audit import history as audit
 from konferenz.storage.db import Database
+from ui.widgets.dialog_tools import SPREADSHEET_FILTER
 
-EXCEL_FILTER = "Excel-Arbeitsmappe (*.xlsx)"
+EXCEL_FILTER = SPREADSHEET_FILTER
 
 #: entries shown at most (the oldest are left out; a record edited daily for years stays readable)
 MAX_ENTRIES = 2000
