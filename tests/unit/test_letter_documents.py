@@ -312,10 +312,7 @@ def test_minutes(db: Database, tmp_path: Path, suffix: str) -> None:
     with db.read_session() as s:
         doc = printing.minutes_document(s, 2026)
     path = write_document(minutes_document_file(doc), tmp_path / f"protokoll{suffix}")
-    if suffix == ".docx":
-        flow = [p.text for p in docx.Document(str(path)).paragraphs]
-    else:
-        flow = odt_flow(path)
+    flow = [p.text for p in docx.Document(str(path)).paragraphs] if suffix == ".docx" else odt_flow(path)
     assert flow[:2] == ["PROTOKOLL", doc.header.title]
     assert f"Teilnahme laut Check-in: {printing.attendance_text(doc.attendance)}" in flow
     headings = [s.heading for s in doc.sections]
