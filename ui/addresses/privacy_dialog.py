@@ -310,10 +310,11 @@ class PrivacyDialog(QDialog):
         pdf_path = json_path.with_suffix(".pdf")
         try:
             data = person_export(self.ctx.database, pid)
+            from ui.paper.archive_pdf import database_author
             from ui.paper.privacy_report import privacy_report_pdf
 
             json_path = save_export(data, json_path)
-            privacy_report_pdf(data, pdf_path)
+            privacy_report_pdf(data, pdf_path, author=database_author(self.ctx.database))
         except UserError as exc:
             QMessageBox.warning(self, title, exc.message)
             return None

@@ -22,13 +22,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(f"Der Ordner „{pdf_path.expanduser().absolute().parent}“ existiert nicht.")
     with opened(args) as database:
         data = privacy_reads.person_export(database, args.person)
+        author = ""
+        if pdf_path is not None:
+            from ui.paper.archive_pdf import database_author
+
+            author = database_author(database)
     written = []
     if json_path is not None:
         written.append(save_export(data, json_path))
     if pdf_path is not None:
         from ui.paper.privacy_report import privacy_report_pdf
 
-        privacy_report_pdf(data, pdf_path)
+        privacy_report_pdf(data, pdf_path, author=author)
         written.append(pdf_path.expanduser().absolute())
     print(f"Auskunft für Person {args.person} gespeichert: {', '.join(str(p) for p in written)}")
     return EXIT_OK

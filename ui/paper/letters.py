@@ -55,6 +55,7 @@ from konferenz.letters.geometry import (
 from konferenz.letters.selection import forum_label
 from konferenz.letters.sender import closing_lines
 from konferenz.registry.addressing import MAX_ADDRESS_LINES
+from ui.paper.archive_pdf import office_author
 from ui.paper.canvas import Canvas, make_font, pdf_bytes, prepare_device
 
 GRAY = QColor(90, 90, 90)
@@ -653,12 +654,15 @@ def letters_pdf(
 def letter_pdfs(
     letters: Sequence[LetterContent], form: LetterForm | str = FORM_B, *, marks: bool = True
 ) -> dict[int, bytes]:
-    """One PDF per letter (for the archive), keyed by invitation id."""
+    """One PDF per letter (for the archive: PDF/A, the office as author), keyed by invitation id."""
     result: dict[int, bytes] = {}
     for letter in letters:
         if letter.invitation_id is None:
             continue
         result[letter.invitation_id] = pdf_bytes(
-            functools.partial(paint_letters, letters=[letter], form=form, marks=marks), title=letter.subject
+            functools.partial(paint_letters, letters=[letter], form=form, marks=marks),
+            title=letter.subject,
+            archive=True,
+            author=office_author(letter.letterhead),
         )
     return result

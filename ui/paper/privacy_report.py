@@ -301,8 +301,11 @@ def paint_privacy_report(
     )
 
 
-def privacy_report_pdf(export: Mapping[str, Any], path: str | os.PathLike[str] | None = None) -> bytes:
-    """The access report as PDF bytes (also written to ``path`` if given)."""
+def privacy_report_pdf(
+    export: Mapping[str, Any], path: str | os.PathLike[str] | None = None, *, author: str = ""
+) -> bytes:
+    """The access report as PDF/A bytes (also written to ``path`` if given); ``author``: the office
+    (``archive_pdf.database_author``), else the operating system user."""
     if path is not None:
         target = Path(path).expanduser().absolute()
         if not target.parent.is_dir():
@@ -311,4 +314,6 @@ def privacy_report_pdf(export: Mapping[str, Any], path: str | os.PathLike[str] |
         lambda device: paint_privacy_report(device, export),
         title=f"{TITLE} – {person_name(export.get('person') or {})}",
         path=path,
+        archive=True,
+        author=author,
     )

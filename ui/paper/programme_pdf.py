@@ -43,6 +43,7 @@ from konferenz.letters.printing import (
     minutes_document,
 )
 from konferenz.storage.db import Database
+from ui.paper.archive_pdf import database_author
 from ui.paper.canvas import Canvas, make_font, pdf_bytes
 from ui.paper.flow import GRAY, Block, Flow, Table, paint_flow, paint_on_device, wrap_text
 
@@ -410,9 +411,16 @@ def agenda_pdf(
     )
 
 
-def minutes_pdf(doc: MinutesDocument, path: str | os.PathLike[str] | None = None) -> bytes:
+def minutes_pdf(
+    doc: MinutesDocument, path: str | os.PathLike[str] | None = None, *, author: str = ""
+) -> bytes:
+    """The minutes as PDF/A (they go into the archive); ``author``: the office (``archive_pdf``)."""
     return pdf_bytes(
-        lambda device: paint_minutes(device, doc), title=f"Protokoll – {doc.header.title}", path=path
+        lambda device: paint_minutes(device, doc),
+        title=f"Protokoll – {doc.header.title}",
+        path=path,
+        archive=True,
+        author=author,
     )
 
 
@@ -432,5 +440,5 @@ def write_minutes_pdf(database: Database, year: int, path: str | os.PathLike[str
     target = _check_target(path)
     with database.read_session() as session:
         doc = minutes_document(session, year)
-    minutes_pdf(doc, target)
+    minutes_pdf(doc, target, author=database_author(database))
     return target
