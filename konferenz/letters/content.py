@@ -32,9 +32,9 @@ from konferenz.letters.sender import SenderSettings, adopt_logo_file, load_sende
 from konferenz.letters.templates import (
     DEFAULT_TEMPLATE,
     looks_like_name,
-    render_template,
     template_kind,
     template_name,
+    template_renderer,
 )
 from konferenz.registry.addressing import Addressee
 from konferenz.storage.db import Database
@@ -325,6 +325,8 @@ def letter_contents(
             prepared.append((letter_order(inv), inv, addressee))
         prepared.sort(key=lambda item: item[0])
         letters = []
+        # the template is looked up and compiled once for the run, with its first letter
+        render = None
         for _key, inv, addressee in prepared:
             greeting = addressee.salutation()
             context = {
@@ -349,7 +351,9 @@ def letter_contents(
                 },
                 "salutation": greeting,
             }
-            rendered = render_template(template, context)
+            if render is None:
+                render = template_renderer(template)
+            rendered = render(context)
             recipient = addressee.name_with_title if addressee.has_person else addressee.organisation
             form = None
             if reply_form:

@@ -25,7 +25,7 @@ import functools
 import os
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -209,6 +209,18 @@ class Rendered:
 
 def render_template(template_name_or_source: str, context: Mapping[str, Any]) -> Rendered:
     """Subject (``{% set subject = … %}``) and body HTML of a template given by name or as source text."""
+    return template_renderer(template_name_or_source)(context)
+
+
+def template_renderer(template_name_or_source: str) -> Callable[[Mapping[str, Any]], Rendered]:
+    """``render_template`` for many contexts: the template is looked up and compiled once (raising its
+    ``TemplateError`` here), then each call fills it in (raising a ``TemplateError`` with the line). A run of
+    letters so uses one version of the template throughout, even if its file changes meanwhile."""
+    template, display = _load_template(template_name_or_source)
+    return functools.partial(_fill, template, display)
+
+
+def _load_template(template_name_or_source: str) -> tuple[jinja2.Template, str]:
     env = environment()
     display = "Vorlagentext"
     try:
@@ -233,6 +245,10 @@ def render_template(template_name_or_source: str, context: Mapping[str, Any]) ->
         raise TemplateError(
             f"Fehler in der Vorlage „{display}“: {_german_reason(exc)}", template=display
         ) from exc
+    return template, display
+
+
+def _fill(template: jinja2.Template, display: str, context: Mapping[str, Any]) -> Rendered:
     try:
         module = template.make_module(dict(context))
         body = str(module)

@@ -61,6 +61,8 @@ from ui.paper.canvas import Canvas, make_font, pdf_bytes, prepare_device
 GRAY = QColor(90, 90, 90)
 #: line pitch of the body as a share of the font's natural line spacing
 LINE_HEIGHT = 0.88
+#: bodies kept laid out while a run is painted (``LetterPainter.laid_out``)
+_KEPT_BODIES = 4
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ class LetterPainter:
         self.info_font = make_font(INFO_SIZE)
         self.info_bold = make_font(INFO_SIZE, bold=True)
         self.footer_font = make_font(FOOTER_SIZE)
+        self._bodies: dict[str, tuple[QTextDocument, list[_Line]]] = {}
         # body lines at 1.2 × the font size (Noto Sans's own line spacing, 1.36, wastes a page)
         self.line = canvas.to_mm(canvas.metrics(self.body_font).lineSpacing()) * LINE_HEIGHT
         # DIN 5008: one blank line between paragraphs. A QTextDocument ignores "pt" in margins and reads
@@ -213,9 +216,16 @@ class LetterPainter:
     def _closing_lines(self, letter: LetterContent) -> list[str | None]:
         return closing_lines(letter.closing, letter.signature)
 
-    def plan(self, letter: LetterContent) -> _Plan:
-        """Break the body into pages between lines and find where the closing goes."""
-        doc = self.document(letter.body_html)
+    def laid_out(self, html: str) -> tuple[QTextDocument, list[_Line]]:
+        """The body ``html`` laid out for the device, and its lines.
+
+        The letters of a run mostly share one body (the salutation and address are apart from it), so the
+        last few bodies are kept: a document is laid out once and drawn on every page that shows it.
+        """
+        found = self._bodies.get(html)
+        if found is not None:
+            return found
+        doc = self.document(html)
         lines: list[_Line] = []
         block = doc.begin()
         while block.isValid():
@@ -226,6 +236,14 @@ class LetterPainter:
                 top = origin + text_line.y()
                 lines.append(_Line(top, top + text_line.height(), block, i))
             block = block.next()
+        if len(self._bodies) >= _KEPT_BODIES:
+            self._bodies.pop(next(iter(self._bodies)))
+        self._bodies[html] = (doc, lines)
+        return doc, lines
+
+    def plan(self, letter: LetterContent) -> _Plan:
+        """Break the body into pages between lines and find where the closing goes."""
+        doc, lines = self.laid_out(letter.body_html)
         slices: list[_Slice] = []
         page_top = self._body_top(letter)
         first = 0
