@@ -36,6 +36,7 @@ from konferenz.letters.sender import load_sender_settings, save_sender_settings
 from konferenz.storage.db import open_database
 from konferenz.storage.models import ArchivedDocument, Person
 from ui.paper import archive_pdf
+from ui.paper.canvas import ensure_application
 from ui.paper.letters import letter_pdfs, letters_pdf
 
 pytestmark = pytest.mark.slow
@@ -230,6 +231,12 @@ def assert_white_around_red(
 # --- the files ------------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def app() -> object:
+    """The Qt application the paper code makes for itself (as on the command line)."""
+    return ensure_application()
+
+
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("pdfa") / "demo.sqlite"
@@ -246,7 +253,7 @@ def demo(demo_template: Path, tmp_path: Path) -> Path:
 
 
 def test_archived_letters_are_pdfa_and_the_printed_pdf_stays_plain(
-    qapp: object, demo: Path, tmp_path: Path
+    app: object, demo: Path, tmp_path: Path
 ) -> None:
     database = open_database(demo)
     try:
@@ -301,7 +308,7 @@ def test_archived_letters_are_pdfa_and_the_printed_pdf_stays_plain(
     assert all(masked for _corner, _centre, masked in picture_colours(printed))
 
 
-def test_single_letters_in_names_of_any_script(qapp: object, demo: Path) -> None:
+def test_single_letters_in_names_of_any_script(app: object, demo: Path) -> None:
     """The one-PDF-per-letter output (window: "Einzelne PDFs in Ordner …", archive copies) with Arabic,
     Turkish and Vietnamese names: the text survives, every font is embedded; an empty letterhead makes the
     operating system user the author."""
@@ -329,7 +336,7 @@ def test_single_letters_in_names_of_any_script(qapp: object, demo: Path) -> None
     assert any("NotoSansArabic" in f for f in fonts)  # the Arabic name's glyphs come embedded
 
 
-def test_minutes_and_access_report_are_pdfa(qapp: object, demo: Path, tmp_path: Path) -> None:
+def test_minutes_and_access_report_are_pdfa(app: object, demo: Path, tmp_path: Path) -> None:
     minutes = tmp_path / "protokoll.pdf"
     result = run_cli("minutes", "--conference", "2025", "-o", str(minutes), "--db", str(demo))
     assert result.returncode == 0, result.stderr
@@ -357,7 +364,7 @@ def test_minutes_and_access_report_are_pdfa(qapp: object, demo: Path, tmp_path: 
     assert last_name in text(data)
 
 
-def test_plain_pdfs_cost_what_they_did(qapp: object, demo: Path) -> None:
+def test_plain_pdfs_cost_what_they_did(app: object, demo: Path) -> None:
     """The printed letters stay plain PDF (``letters_pdf``): no PDF/A claim, so nothing changes for print."""
     database = open_database(demo)
     try:
