@@ -5,6 +5,7 @@ frozen dataclasses with finished German text, which the paper layer (``ui.paper.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -121,7 +122,7 @@ class RecommendationEntry:
     status: str
 
 
-def attendance_text(attendance: tuple[tuple[str, int], ...]) -> str:
+def attendance_text(attendance: Sequence[tuple[str, int]]) -> str:
     """ "1 Person", "23 Personen": everyone counted in the attendance by category."""
     total = sum(n for _name, n in attendance)
     return "1 Person" if total == 1 else f"{total} Personen"

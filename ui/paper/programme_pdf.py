@@ -40,6 +40,7 @@ from konferenz.letters.printing import (
     MinutesDocument,
     MinutesSection,
     agenda_document,
+    attendance_text,
     minutes_document,
 )
 from konferenz.storage.db import Database
@@ -240,11 +241,6 @@ def paint_agenda(
 
 
 # --- the minutes ----------------------------------------------------------------------------------------
-
-
-def attendance_text(attendance: Sequence[tuple[str, int]]) -> str:
-    total = sum(n for _name, n in attendance)
-    return "1 Person" if total == 1 else f"{total} Personen"
 
 
 def _attendance_grid(flow: Flow, attendance: Sequence[tuple[str, int]], left: float, width: float) -> None:
