@@ -53,7 +53,7 @@ from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS
 from ui.addresses.fields import ErrorLabel, IdComboBox, RolesEditor, TagsEdit
 from ui.addresses.merge_dialog import MergeDialog
 from ui.context import AppContext
-from ui.widgets.dialog_tools import confirm
+from ui.widgets.dialog_tools import ask_save_discard, confirm
 from ui.widgets.history_view import HistoryView
 from ui.widgets.registry_dialogs import (
     ConflictChoice,
@@ -554,16 +554,12 @@ class RecordEditor(QWidget):
         """Before another record is shown: True when the input may go (saved, discarded, or unchanged)."""
         if not self._dirty:
             return True
-        answer = QMessageBox.question(
+        answer = ask_save_discard(
             self,
             self.tr("Änderungen speichern?"),
             self.tr("Die Eingaben zu „{0}“ sind noch nicht gespeichert. Jetzt speichern?").format(
                 self.display_name(self.current_data()) or self.tr("neuer Eintrag")
             ),
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
         )
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
