@@ -67,6 +67,7 @@ from ui.context import AppContext
 from ui.settings import settings
 from ui.shell import data_safety
 from ui.shell.change_watcher import ChangeWatcher
+from ui.shell.field_undo import FieldUndo
 from ui.shell.presence_indicator import PresenceIndicator
 from ui.widgets.dialog_tools import choose_open_path, choose_save_path
 from ui.widgets.list_panel import ConferenceListPanel, ListPanel
@@ -222,6 +223,8 @@ class MainWindow(QMainWindow):
         self.menu_actions: Actions = create_actions(self)
         self._build_menus()
         self.registry_actions: RegistryActions = create_registry_actions(self, self.ctx.undo_stack)
+        # Strg+Z in an editor field: the field's own undo first, else Bearbeiten → Rückgängig
+        self.field_undo = FieldUndo(self)
         self._build_edit_menu()
         self.conference_actions: ConferenceActions = create_conference_actions(self)
         self._build_conference_menu()
