@@ -56,6 +56,9 @@ def test_ctrl_z_in_an_empty_handed_field_undoes_the_window_change(qtbot: Any, wi
     assert not window.ctx.undo_stack.canUndo()
     qtbot.keyClick(field, Qt.Key.Key_Z, CTRL_SHIFT)  # Wiederholen, from the field as well
     assert calls == ["undo", "redo"]
+    qtbot.keyClick(field, Qt.Key.Key_Z, CTRL)
+    qtbot.keyClick(field, Qt.Key.Key_Y, CTRL)  # Wiederholen's second key
+    assert calls == ["undo", "redo", "undo", "redo"]
 
 
 def test_the_fields_own_typing_is_undone_first(qtbot: Any, window: MainWindow) -> None:

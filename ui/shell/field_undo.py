@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+#: Wiederholen's second key (Bearbeiten → Wiederholen has Strg+Umschalt+Z and Strg+Y)
+_CTRL_Y = QKeySequence("Ctrl+Y")
+
 
 def _field_can(widget: QWidget, redo: bool) -> bool | None:
     """Whether ``widget`` (a text field) has something to undo (redo); None when it is no text field."""
@@ -59,8 +62,9 @@ class FieldUndo(QObject):
             return False
         if event.matches(QKeySequence.StandardKey.Undo):
             redo = False
-        elif event.matches(QKeySequence.StandardKey.Redo) or event.keyCombination().toCombined() == (
-            QKeySequence("Ctrl+Y")[0].toCombined()
+        elif (
+            event.matches(QKeySequence.StandardKey.Redo)
+            or _CTRL_Y.matches(QKeySequence(event.keyCombination())) == QKeySequence.SequenceMatch.ExactMatch
         ):
             redo = True
         else:
