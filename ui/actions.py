@@ -2,15 +2,18 @@
 
 The window connects the actions to its slots and puts them into menus; tests trigger them directly.
 Texts go through Qt's translation functions (context "Actions") so another language can be added.
+``shortcut_entries`` lists every declared action with a shortcut (for Hilfe → Tastenkürzel …), with its menu
+path or area and the keys in German ("Strg+Umschalt+P").
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 
 def _tr(text: str) -> str:
@@ -28,12 +31,130 @@ class Actions:
     quit: QAction
     find: QAction
     about: QAction
+    handbook: QAction
+    shortcuts: QAction
     #: one checkable action per area (exclusive group), in ``AREA_NAMES`` order
     areas: tuple[QAction, ...]
     area_group: QActionGroup
 
     def all(self) -> list[QAction]:
-        return [self.open_database, self.new_database, self.quit, self.find, self.about, *self.areas]
+        return [
+            self.open_database,
+            self.new_database,
+            self.quit,
+            self.find,
+            self.handbook,
+            self.shortcuts,
+            self.about,
+            *self.areas,
+        ]
+
+
+#: the dynamic property that holds an action's command without "&" (see ``shortcut_entries``)
+COMMAND_PROPERTY = "konferenz_command"
+
+
+def plain_text(text: str) -> str:
+    """A menu text without its mnemonic ("Datenbank ö&ffnen …" → "Datenbank öffnen …"; "&&" → "&")."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+#: Qt's key names as German keyboards label them
+_KEY_NAMES = {
+    "Ctrl": "Strg",
+    "Shift": "Umschalt",
+    "Alt": "Alt",
+    "Meta": "Meta",
+    "Del": "Entf",
+    "Ins": "Einfg",
+    "Up": "Pfeil nach oben",
+    "Down": "Pfeil nach unten",
+    "Left": "Pfeil nach links",
+    "Right": "Pfeil nach rechts",
+    "PgUp": "Bild auf",
+    "PgDown": "Bild ab",
+    "Home": "Pos1",
+    "End": "Ende",
+    "Return": "Eingabetaste",
+    "Enter": "Eingabetaste",
+    "Space": "Leertaste",
+    "Backspace": "Rücktaste",
+    "Esc": "Esc",
+    "Tab": "Tab",
+}
+
+
+def key_text(sequence: QKeySequence) -> str:
+    """A key sequence as a German keyboard names it: "Strg+Umschalt+Z", "Entf", "Alt+Pfeil nach oben"."""
+    chords = []
+    for chord in sequence.toString(QKeySequence.SequenceFormat.PortableText).split(", "):
+        parts = chord.split("+")
+        if chord.endswith("++"):  # the plus key itself
+            parts = [*parts[:-2], "+"]
+        chords.append("+".join(_tr(_KEY_NAMES.get(p, p)) for p in parts))
+    return ", ".join(chords)
+
+
+@dataclass(frozen=True)
+class ShortcutEntry:
+    """One line of Hilfe → Tastenkürzel: where (menu path or area), the command, the keys."""
+
+    place: str
+    command: str
+    keys: str
+
+
+def _menu_paths(menu: QMenu, path: str, found: dict[QAction, str]) -> None:
+    for action in menu.actions():
+        sub = action.menu()
+        if isinstance(sub, QMenu):
+            _menu_paths(sub, f"{path} → {plain_text(action.text())}", found)
+        elif not action.isSeparator():
+            found.setdefault(action, path)
+
+
+def shortcut_entries(window: QWidget, places: Mapping[QWidget, str] = {}) -> list[ShortcutEntry]:
+    """Every action declared here (owned by ``window`` or one of its children) that has a shortcut: first
+    those in the menu bar, in menu order, named by their menu path ("Konferenz → Drucken"), then the others
+    named by the first of ``places`` (area widget → "Bereich Programm") they were added to."""
+    paths: dict[QAction, str] = {}
+    if isinstance(window, QMainWindow):
+        for top in window.menuBar().actions():
+            menu = top.menu()
+            if isinstance(menu, QMenu):
+                _menu_paths(menu, plain_text(top.text()), paths)
+    declared = [
+        a for a in window.findChildren(QAction) if a.property(COMMAND_PROPERTY) and not a.shortcut().isEmpty()
+    ]
+    order = {action: i for i, action in enumerate(paths)}
+
+    def place_of(action: QAction) -> str:
+        if action in paths:
+            return paths[action]
+        for owner in action.associatedObjects():
+            widget = owner if isinstance(owner, QWidget) else None
+            while widget is not None:
+                if widget in places:
+                    return places[widget]
+                widget = widget.parentWidget()
+        return _tr("Fenster")
+
+    place_order = list(dict.fromkeys(places.values()))
+    rows = [(a, place_of(a)) for a in declared]
+    rows.sort(
+        key=lambda row: (
+            order.get(row[0], len(order)),
+            place_order.index(row[1]) if row[1] in place_order else len(place_order),
+        )
+    )
+    return [
+        ShortcutEntry(
+            place,
+            str(action.property(COMMAND_PROPERTY)),
+            _tr(" oder ").join(key_text(k) for k in action.shortcuts()),
+        )
+        for action, place in rows
+    ]
 
 
 def _action(
@@ -46,6 +167,8 @@ def _action(
 ) -> QAction:
     action = QAction(text, parent)
     action.setObjectName(name)
+    # the command as Hilfe → Tastenkürzel names it (the text may change later: "Rückgängig: …")
+    action.setProperty(COMMAND_PROPERTY, plain_text(text))
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     if tip:
@@ -105,6 +228,19 @@ def create_actions(parent: QObject, area_names: Sequence[str] = AREA_NAMES) -> A
             tip=_tr("Version und Zweck des Programms"),
             name="action_about",
         ),
+        handbook=_action(
+            parent,
+            _tr("&Handbuch"),
+            shortcut=QKeySequence.StandardKey.HelpContents,
+            tip=_tr("Das Benutzerhandbuch im Browser öffnen: der Jahreslauf Schritt für Schritt (F1)"),
+            name="action_handbook",
+        ),
+        shortcuts=_action(
+            parent,
+            _tr("&Tastenkürzel …"),
+            tip=_tr("Alle Tastenkürzel des Fensters und die Statustasten der Rückmeldungen"),
+            name="action_shortcuts",
+        ),
         areas=tuple(areas),
         area_group=group,
     )
@@ -155,7 +291,7 @@ def create_programme_actions(parent: QObject) -> ProgrammeActions:
         ),
         edit_item=_area_action(
             parent,
-            _tr("&Bearbeiten …"),
+            _tr("Bearbe&iten …"),
             shortcut="F2",
             tip=_tr("Den ausgewählten Programmpunkt bearbeiten (F2 oder Eingabetaste)"),
             name="action_agenda_edit",
@@ -229,7 +365,7 @@ def create_minutes_actions(parent: QObject) -> MinutesActions:
         ),
         add_recommendation=_area_action(
             parent,
-            _tr("&Empfehlung hinzufügen …"),
+            _tr("E&mpfehlung hinzufügen …"),
             tip=_tr("Eine Handlungsempfehlung aus diesem Punkt oder Forum festhalten"),
             name="action_minutes_recommendation",
         ),

@@ -21,6 +21,7 @@ from konferenz.registry import organisations, persons, search_keys
 from konferenz.registry.validation import OrganisationData, PersonData, RoleData
 from konferenz.storage.db import Database, open_database
 from konferenz.storage.models import Conference, Invitation, Person, SavedFilter
+from ui.addresses import record_editor
 from ui.addresses.area import RegistryPage
 from ui.addresses.duplicates_dialog import DuplicatesDialog
 from ui.addresses.merge_dialog import MergeDialog
@@ -406,14 +407,14 @@ def test_unsaved_input_is_not_lost_when_another_row_is_chosen(
         asked.append(str(args[2]))
         return QMessageBox.StandardButton.Cancel
 
-    monkeypatch.setattr(QMessageBox, "question", cancel)
+    monkeypatch.setattr(record_editor, "ask_save_discard", cancel)
     _select(page, data.mehmet)
     qtbot.wait(20)
     assert asked and "Müller" in asked[0]
     assert editor.record_id == data.hans and editor.phone.text() == "02871 1234"
     assert page.panel.table.currentIndex().row() == page.model.row_of(data.hans)
 
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
+    monkeypatch.setattr(record_editor, "ask_save_discard", lambda *a, **k: QMessageBox.StandardButton.Save)
     _select(page, data.mehmet)
     assert editor.record_id == data.mehmet
     assert persons.get_person(sqlite_db, data.hans).data.phone == "02871 1234"

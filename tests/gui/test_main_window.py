@@ -454,7 +454,7 @@ def test_menus_and_shortcuts(window: MainWindow) -> None:
         "Auf &Server umziehen …",
         "&Beenden",
     ]
-    assert menus["&Hilfe"] == ["Ü&ber Konferenz"]
+    assert menus["&Hilfe"] == ["&Handbuch", "&Tastenkürzel …", "Ü&ber Konferenz"]
     a = window.menu_actions
     assert a.open_database.shortcut().toString() == "Ctrl+O"
     assert a.new_database.shortcut().toString() == "Ctrl+N"

@@ -91,7 +91,7 @@ class DuplicatesDialog(QDialog):
 
         self.merge_button = QPushButton(self.tr("&Zusammenführen …"), self)
         self.merge_button.setAccessibleName(self.tr("Die zwei gewählten Personen zusammenführen"))
-        self.show_button = QPushButton(self.tr("In der Liste &zeigen"), self)
+        self.show_button = QPushButton(self.tr("In der &Liste zeigen"), self)
         self.show_button.setAccessibleName(self.tr("Die gewählte Person in der Adressliste zeigen"))
         self.rescan_button = QPushButton(self.tr("&Neu suchen"), self)
         self.rescan_button.setAccessibleName(self.tr("Neu nach Dubletten suchen"))

@@ -385,7 +385,7 @@ class RolesEditor(QWidget):
         self._grid.setColumnStretch(0, 1)
         self._grid.setColumnStretch(1, 1)
         self.empty_label = QLabel(self.tr("Keine Rolle in einer Organisation."), self)
-        self.add_button = QPushButton(self.tr("Rolle &hinzufügen"), self)
+        self.add_button = QPushButton(self.tr("Rolle hinzuf&ügen"), self)
         self.add_button.setAccessibleName(self.tr("Rolle hinzufügen"))
         self.add_button.clicked.connect(self.add_role)
         buttons = QHBoxLayout()

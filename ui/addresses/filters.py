@@ -60,7 +60,7 @@ class RegistryFilterBar(QWidget):
         self.saved_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.saved_combo.setMinimumContentsLength(8)
         self.saved_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        saved_label = QLabel(self.tr("&Verteiler:"), self)
+        saved_label = QLabel(self.tr("Verteiler:"), self)
         saved_label.setBuddy(self.saved_combo)
         self.save_button = QPushButton(self.tr("Als Verteiler speichern …"), self)
         self.save_button.setAccessibleName(self.tr("Suche und Filter als Verteiler speichern"))

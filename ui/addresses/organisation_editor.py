@@ -64,12 +64,12 @@ class OrganisationEditor(RecordEditor):
         )
         self.department = self.add_field(
             form,
-            self.tr("A&bteilung:"),
+            self.tr("Abteilun&g:"),
             "department",
             self.line(self.tr("Abteilung oder zweite Namenszeile")),
         )
         self.short_name = self.add_field(
-            form, self.tr("Kurz&name:"), "short_name", self.line(self.tr("z. B. TIG, AWO"))
+            form, self.tr("Kurzna&me:"), "short_name", self.line(self.tr("z. B. TIG, AWO"))
         )
         self.add_assignment_section(self.tr("(keine)"))
         self.add_address_section()

@@ -82,7 +82,7 @@ class PersonEditor(RecordEditor):
         )
         self.custom_salutation = self.add_field(
             form,
-            self.tr("Eigene &Briefanrede:"),
+            self.tr("Eigene Briefanrede:"),
             "custom_salutation",
             self.line(self.tr("leer: „Sehr geehrte Frau …“ nach den Regeln")),
         )

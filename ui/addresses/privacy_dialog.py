@@ -95,7 +95,7 @@ class PrivacyDialog(QDialog):
         self.tabs.setAccessibleName(self.tr("Datenschutz"))
         self.tabs.addTab(self._access_tab(), self.tr("&Auskunft"))
         self.tabs.addTab(self._erase_tab(), self.tr("&Löschen (Anonymisieren)"))
-        self.tabs.addTab(self._review_tab(), self.tr("Über&prüfung"))
+        self.tabs.addTab(self._review_tab(), self.tr("&Überprüfung"))
 
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -170,7 +170,7 @@ class PrivacyDialog(QDialog):
         self.reason_field = QLineEdit(page)
         self.reason_field.setPlaceholderText(self.tr("z. B. Antrag vom 03.11.2026"))
         self.reason_field.setAccessibleName(self.tr("Grund der Löschung"))
-        self.erase_button = QPushButton(self.tr("Person &anonymisieren …"), page)
+        self.erase_button = QPushButton(self.tr("Person a&nonymisieren …"), page)
         self.erase_button.setAccessibleName(self.tr("Die gewählte Person anonymisieren"))
         self.erase_button.clicked.connect(self.erase_current)
         form = QFormLayout()

@@ -53,7 +53,7 @@ from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS
 from ui.addresses.fields import ErrorLabel, IdComboBox, RolesEditor, TagsEdit
 from ui.addresses.merge_dialog import MergeDialog
 from ui.context import AppContext
-from ui.widgets.dialog_tools import confirm
+from ui.widgets.dialog_tools import ask_save_discard, confirm
 from ui.widgets.history_view import HistoryView
 from ui.widgets.registry_dialogs import (
     ConflictChoice,
@@ -260,7 +260,7 @@ class RecordEditor(QWidget):
         """ "Anschrift": street, Postfach, PLZ, Ort, Land (the same address columns on both records)."""
         form = self.add_section(self.tr("Anschrift"))
         self.street = self.add_field(
-            form, self.tr("St&raße:"), "street", self.line(self.tr("Straße und Hausnummer"))
+            form, self.tr("Stra&ße:"), "street", self.line(self.tr("Straße und Hausnummer"))
         )
         self.po_box = self.add_field(form, self.tr("Postfach:"), "po_box", self.line())
         self.postal_code = self.add_field(
@@ -269,14 +269,14 @@ class RecordEditor(QWidget):
         self.postal_code.setMaxLength(10)
         self.city = self.add_field(form, self.tr("Ort:"), "city", self.line())
         self.country = self.add_field(
-            form, self.tr("L&and:"), "country", self.line(self.tr("leer für Deutschland"))
+            form, self.tr("Land:"), "country", self.line(self.tr("leer für Deutschland"))
         )
 
     def add_assignment_section(self, no_category: str) -> None:
         """ "Zuordnung": category (``no_category`` is the entry for none), municipality, tags."""
         form = self.add_section(self.tr("Zuordnung"))
         self.category = IdComboBox(no_category, self.form_page)
-        self.add_field(form, self.tr("&Kategorie:"), "category_id", self.category)
+        self.add_field(form, self.tr("Katego&rie:"), "category_id", self.category)
         self.municipality = IdComboBox(self.tr("(aus der PLZ)"), self.form_page)
         self.add_field(form, self.tr("Komm&une:"), "municipality_id", self.municipality)
         self.tags = TagsEdit(self.form_page)
@@ -554,16 +554,12 @@ class RecordEditor(QWidget):
         """Before another record is shown: True when the input may go (saved, discarded, or unchanged)."""
         if not self._dirty:
             return True
-        answer = QMessageBox.question(
+        answer = ask_save_discard(
             self,
             self.tr("Änderungen speichern?"),
             self.tr("Die Eingaben zu „{0}“ sind noch nicht gespeichert. Jetzt speichern?").format(
                 self.display_name(self.current_data()) or self.tr("neuer Eintrag")
             ),
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
         )
         if answer == QMessageBox.StandardButton.Save:
             return self.save()

@@ -116,7 +116,7 @@ class MinutesEditor(QWidget):
         form = QFormLayout()
         form.addRow(self._label(self.tr("&Notizen:"), self.notes_edit), self.notes_edit)
         form.addRow(self._label(self.tr("&Ergebnisse:"), self.results_edit), self.results_edit)
-        form.addRow(self._label(self.tr("&Berichterstattung:"), self.rapporteur_edit), self.rapporteur_edit)
+        form.addRow(self._label(self.tr("Be&richterstattung:"), self.rapporteur_edit), self.rapporteur_edit)
 
         self.recommendations = QTreeWidget(self)
         self.recommendations.setObjectName("minutes_recommendations")

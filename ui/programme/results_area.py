@@ -227,7 +227,7 @@ class ResultsArea(QWidget):
             check.toggled.connect(self.reload)
             self.status_checks[status] = check
             status_row.addWidget(check)
-        self.overdue_check = QCheckBox(self.tr("nur ü&berfällige"), self)
+        self.overdue_check = QCheckBox(self.tr("nur &überfällige"), self)
         self.overdue_check.setAccessibleName(self.tr("Nur überfällige Empfehlungen zeigen"))
         self.overdue_check.setToolTip(
             self.tr("Fälligkeit vor dem heutigen Tag und noch „offen“ oder „in Arbeit“")
@@ -334,9 +334,9 @@ class ResultsArea(QWidget):
         note_box = QGroupBox(self.tr("Neuer Vermerk"), self)
         note_form = QFormLayout(note_box)
         note_fields: tuple[tuple[str, QWidget], ...] = (
-            (self.tr("&Datum:"), self.note_date),
+            (self.tr("Dat&um:"), self.note_date),
             (self.tr("S&tatus:"), self.note_status),
-            (self.tr("&Vermerk:"), self.note_edit),
+            (self.tr("Ver&merk:"), self.note_edit),
         )
         for text, field in note_fields:
             caption = QLabel(text, note_box)
@@ -349,7 +349,7 @@ class ResultsArea(QWidget):
         details_layout.setContentsMargins(0, 0, 0, 0)
         details_layout.addWidget(self.heading)
         details_layout.addWidget(self.info)
-        history_caption = QLabel(self.tr("&Verlauf:"), self)
+        history_caption = QLabel(self.tr("Ver&lauf:"), self)
         history_caption.setBuddy(self.history)
         details_layout.addWidget(history_caption)
         details_layout.addWidget(self.history, 1)

@@ -67,6 +67,7 @@ from ui.context import AppContext
 from ui.settings import settings
 from ui.shell import data_safety
 from ui.shell.change_watcher import ChangeWatcher
+from ui.shell.field_undo import FieldUndo
 from ui.shell.presence_indicator import PresenceIndicator
 from ui.widgets.dialog_tools import SPREADSHEET_FILTER, choose_open_path, choose_save_path
 from ui.widgets.list_panel import ConferenceListPanel, ListPanel
@@ -222,6 +223,8 @@ class MainWindow(QMainWindow):
         self.menu_actions: Actions = create_actions(self)
         self._build_menus()
         self.registry_actions: RegistryActions = create_registry_actions(self, self.ctx.undo_stack)
+        # Strg+Z in an editor field: the field's own undo first, else Bearbeiten → Rückgängig
+        self.field_undo = FieldUndo(self)
         self._build_edit_menu()
         self.conference_actions: ConferenceActions = create_conference_actions(self)
         self._build_conference_menu()
@@ -347,6 +350,9 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(a.find)
         help_menu = self.menuBar().addMenu(self.tr("&Hilfe"))
+        help_menu.addAction(a.handbook)
+        help_menu.addAction(a.shortcuts)
+        help_menu.addSeparator()
         help_menu.addAction(a.about)
 
         a.open_database.triggered.connect(self.choose_database)
@@ -354,6 +360,8 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.find.triggered.connect(self.focus_search)
         a.about.triggered.connect(self.show_about)
+        a.handbook.triggered.connect(lambda _checked=False: self.show_handbook())
+        a.shortcuts.triggered.connect(lambda _checked=False: self.show_shortcuts())
         for index, action in enumerate(a.areas):
             action.triggered.connect(lambda _checked=False, i=index: self.show_area(i))
 
@@ -702,6 +710,42 @@ class MainWindow(QMainWindow):
         return open_privacy_dialog(self.ctx, self, person_id)
 
     # --- help -------------------------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> QWidget:
+        """Hilfe → Tastenkürzel …: every shortcut of the action registry (each area is built, so its own
+        actions are listed) and the status keys of the replies; non-modal, Esc closes it."""
+        from ui.actions import shortcut_entries
+        from ui.shell.shortcuts_dialog import ShortcutsDialog
+
+        places = {self.areas[name]: self.tr("Bereich {0}").format(self.tr(name)) for name in AREA_NAMES}
+        dialog = ShortcutsDialog(shortcut_entries(self, places), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        dialog.activateWindow()
+        return dialog
+
+    def show_handbook(self) -> Path:
+        """Hilfe → Handbuch: the offline handbook (resources/handbook/index.html) in the browser."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from konferenz import paths
+
+        page = paths.resources_dir() / "handbook" / "index.html"
+        if not page.is_file():
+            QMessageBox.warning(
+                self,
+                self.tr("Handbuch"),
+                self.tr("Das Handbuch fehlt in dieser Installation („{0}“).").format(page),
+            )
+            return page
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(page))):
+            QMessageBox.information(
+                self,
+                self.tr("Handbuch"),
+                self.tr("Kein Browser gefunden. Das Handbuch liegt hier: {0}").format(page),
+            )
+        return page
 
     def show_about(self) -> None:
         QMessageBox.about(

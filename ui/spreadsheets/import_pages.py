@@ -4,6 +4,7 @@ rückgängig machen". The pages show and ask; the steps themselves are the wizar
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -62,11 +63,16 @@ class FilePage(QWizardPage):
                 "gesucht; Titelzeilen und leere Zeilen darüber werden übersprungen."
             )
         )
+        # a path may be typed or pasted; Weiter (Enter) reads it first (``validatePage``)
         self.path_field = QLineEdit()
-        self.path_field.setReadOnly(True)
         self.path_field.setAccessibleName(self.tr("Datei"))
-        self.browse_button = QPushButton(self.tr("&Durchsuchen …"))
+        self.path_field.setPlaceholderText(self.tr("Pfad eingeben oder „Durchsuchen …“ wählen"))
+        self.path_field.setClearButtonEnabled(True)
+        self.path_field.textChanged.connect(self.completeChanged)
+        self.browse_button = QPushButton(self.tr("Durch&suchen …"))
         self.browse_button.setAccessibleName(self.tr("Datei auswählen"))
+        # Enter after choosing a file goes to Weiter, not to the file chooser again
+        self.browse_button.setAutoDefault(False)
         self.browse_button.clicked.connect(self.browse)
         self.sheet_combo = QComboBox()
         self.sheet_combo.setAccessibleName(self.tr("Tabellenblatt"))
@@ -79,13 +85,14 @@ class FilePage(QWizardPage):
         row.addWidget(self.path_field, 1)
         row.addWidget(self.browse_button)
         form = QFormLayout(self)
-        label = QLabel(self.tr("&Datei:"))
-        label.setBuddy(self.browse_button)
+        label = QLabel(self.tr("Da&tei:"))
+        label.setBuddy(self.path_field)
         form.addRow(label, row)
         sheet_label = QLabel(self.tr("&Blatt:"))
         sheet_label.setBuddy(self.sheet_combo)
         form.addRow(sheet_label, self.sheet_combo)
         form.addRow(self.info_label)
+        self._shown_path = ""
 
     def browse(self) -> None:
         start = self.path_field.text() or str(self._wizard.folder)
@@ -94,6 +101,10 @@ class FilePage(QWizardPage):
         )
         if path:
             self._wizard.open_file(path)
+            self.path_field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def typed_path(self) -> str:
+        return self.path_field.text().strip().strip('"')
 
     def _sheet_chosen(self, index: int) -> None:
         sheet = self.sheet_combo.itemData(index)
@@ -101,6 +112,7 @@ class FilePage(QWizardPage):
             self._wizard.open_file(self.path_field.text(), sheet=sheet)
 
     def show_plan(self, plan: ImportPlan | None, path: str) -> None:
+        self._shown_path = path
         self.path_field.setText(path)
         self.sheet_combo.clear()
         if plan is None:
@@ -124,7 +136,30 @@ class FilePage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self._wizard.plan is not None
+        """A file read, or a typed path not tried yet (Weiter reads it)."""
+        typed = self.typed_path()
+        return self._wizard.plan is not None or (bool(typed) and typed != self._shown_path)
+
+    def validatePage(self) -> bool:
+        """Weiter with a typed path that was not read yet reads it and stays here (sheet, columns shown)."""
+        typed = self.typed_path()
+        plan = self._wizard.plan
+        if plan is not None and (not typed or typed == str(plan.path) or typed == self._shown_path):
+            return True
+        path = Path(typed).expanduser()
+        if not path.is_file():
+            QMessageBox.warning(
+                self,
+                self.tr("Datei wählen"),
+                self.tr(
+                    "Die Datei „{0}“ gibt es nicht (oder es ist ein Ordner). Bitte den Pfad prüfen oder "
+                    "„Durchsuchen …“ wählen."
+                ).format(typed),
+            )
+            self.path_field.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        self._wizard.open_file(path)
+        return False
 
 
 class MappingPage(QWizardPage):
@@ -384,6 +419,8 @@ class ResultPage(QWizardPage):
         self.summary_label.setAccessibleName(self.tr("Ergebnis des Imports"))
         self.undo_button = QPushButton(self.tr("Import &rückgängig machen"))
         self.undo_button.setAccessibleName(self.tr("Import rückgängig machen"))
+        # never the button Enter presses: the first focus is "Fertig" (``ImportWizard._page_shown``)
+        self.undo_button.setAutoDefault(False)
         self.undo_button.clicked.connect(self._wizard.undo)
         self.undo_label = QLabel()
         self.undo_label.setWordWrap(True)

@@ -20,6 +20,7 @@ from konferenz.errors import UserError
 from konferenz.importing import undo
 from konferenz.lists.source import format_count
 from ui.context import AppContext
+from ui.widgets.dialog_tools import confirm as ask
 from ui.widgets.tasks import Cancelled, Progress, run_task
 
 
@@ -36,15 +37,18 @@ def undo_batch(parent: QWidget, ctx: AppContext, batch_id: int, *, confirm: bool
         )
         return None
     if confirm:
-        answer = QMessageBox.question(
-            parent,
-            title,
-            parent.tr(
-                "Import {0} rückgängig machen? Angelegte Personen und Organisationen werden entfernt, "
-                "aktualisierte bekommen ihre Werte von vor dem Import zurück."
-            ).format(batch_id),
+        info = next((i for i in undo.list_imports(database) if i.id == batch_id), None)
+        count = info.created + info.updated if info is not None else 0
+        question = parent.tr(
+            "Den Import von {0} Personen und Organisationen rückgängig machen (Import {1})? {2} angelegte "
+            "werden entfernt, {3} aktualisierte bekommen ihre Werte von vor dem Import zurück."
+        ).format(
+            format_count(count),
+            batch_id,
+            format_count(info.created if info else 0),
+            format_count(info.updated if info else 0),
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not ask(parent, title, question):  # default: Nein
             return None
 
     def work(progress: Progress, cancelled: Cancelled) -> str:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard
 
 from konferenz.errors import UserError
 from konferenz.importing import service as importing
@@ -50,7 +51,17 @@ class ImportWizard(QWizard):
         self.result_page = ResultPage(self)
         for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
             self.addPage(page)
+        self.currentIdChanged.connect(self._page_shown)
         self.resize(1000, 640)
+
+    def _page_shown(self, _page_id: int) -> None:
+        """The last page's first focus is "Fertig" (QWizard gives it to the page's first button, which is
+        "Import rückgängig machen": Enter, Enter would undo the import)."""
+        if self.currentPage() is self.result_page:
+            finish = self.button(QWizard.WizardButton.FinishButton)
+            if isinstance(finish, QPushButton):
+                finish.setDefault(True)
+            finish.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- steps (public, so tests drive them like the buttons do)
 

@@ -3,14 +3,17 @@ writing a file in the background."""
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QStandardPaths
+import shiboken6
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QMainWindow,
     QMessageBox,
@@ -140,16 +143,54 @@ def choose_folder(
     return Path(chosen)
 
 
+@contextlib.contextmanager
+def keeping_focus() -> Iterator[None]:
+    """Give the focus back, when the block ends, to the control that had it before (a message box that
+    closes leaves the window without a focus widget otherwise: the next keystroke goes nowhere)."""
+    before = QApplication.focusWidget()
+    try:
+        yield
+    finally:
+        if before is not None and shiboken6.isValid(before) and before.isVisible() and before.isEnabled():
+            window = before.window()
+            if not window.isActiveWindow():
+                window.activateWindow()
+            before.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+
 def confirm(parent: QWidget | None, title: str, question: str) -> bool:
-    """A yes/no question whose default is no (Enter does not delete, erase or replace anything)."""
-    answer = QMessageBox.question(
-        parent,
-        title,
-        question,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
+    """A yes/no question whose default is no (Enter does not delete, erase or replace anything); the focus
+    returns to where it was."""
+    with keeping_focus():
+        answer = QMessageBox.question(
+            parent,
+            title,
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_save_discard(parent: QWidget, title: str, question: str) -> QMessageBox.StandardButton:
+    """Unsaved input: &Speichern (the default), &Verwerfen, or Abbrechen (Esc) to stay; the focus returns to
+    where it was. Gives ``Save``, ``Discard`` or ``Cancel``."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.NoButton, parent)
+    texts = (
+        (QMessageBox.StandardButton.Save, parent.tr("&Speichern")),
+        (QMessageBox.StandardButton.Discard, parent.tr("&Verwerfen")),
+        (QMessageBox.StandardButton.Cancel, parent.tr("Abbrechen")),
+    )
+    for button, text in texts:
+        box.addButton(button).setText(text)
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    with keeping_focus():
+        box.exec()
+    clicked = box.clickedButton()
+    answer = box.standardButton(clicked) if clicked is not None else QMessageBox.StandardButton.Cancel
+    box.deleteLater()
+    return answer if answer != QMessageBox.StandardButton.NoButton else QMessageBox.StandardButton.Cancel
 
 
 def confirm_overwrite(parent: QWidget, title: str, target: Path) -> bool:
@@ -172,7 +213,9 @@ def show_status(widget: QWidget, text: str, timeout_ms: int = 8000) -> None:
 
 
 def warn(parent: QWidget, title: str, exc: UserError | str) -> None:
-    QMessageBox.warning(parent, title, exc.message if isinstance(exc, UserError) else exc)
+    """A warning (a UserError's German message); the focus returns to where it was."""
+    with keeping_focus():
+        QMessageBox.warning(parent, title, exc.message if isinstance(exc, UserError) else exc)
 
 
 def attempt(parent: QWidget, title: str, work: Callable[[], T]) -> T | None:

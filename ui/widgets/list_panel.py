@@ -372,7 +372,7 @@ class ConferenceListPanel(QWidget):
         self.combo.setAccessibleName(self.tr("Konferenz auswählen ({0})").format(model.source.name))
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.setMinimumContentsLength(24)
-        self.combo_label = QLabel(self.tr("&Konferenz:"), self)
+        self.combo_label = QLabel(self.tr("Konferen&z:"), self)
         self.combo_label.setBuddy(self.combo)
         self.panel = ListPanel(model, self)
 

@@ -89,7 +89,7 @@ class MailSettingsDialog(QDialog):
             (self.tr("&Absenderadresse:"), self.from_address),
             (self.tr("Absender&name:"), self.from_name),
             (self.tr("Antwort&adresse (Reply-To):"), self.reply_to),
-            (self.tr("Mail&server:"), self.host),
+            (self.tr("Ma&ilserver:"), self.host),
             (self.tr("&Port:"), self.port),
             (self.tr("&Verschlüsselung:"), self.security),
             (self.tr("&Benutzer:"), self.user),

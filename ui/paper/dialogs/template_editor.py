@@ -46,6 +46,7 @@ from konferenz.letters.sender import SenderSettings, load_sender_settings
 from konferenz.letters.templates import TEMPLATE_SUFFIX, TemplateError
 from konferenz.text import ascii_name
 from ui.context import AppContext
+from ui.widgets.dialog_tools import ask_save_discard
 from ui.widgets.geometry import remember_geometry
 
 #: pause after the last keystroke before the preview is rendered again
@@ -462,12 +463,8 @@ class TemplateEditorDialog(QDialog):
 
 def ask_unsaved(parent: QWidget, name: str) -> QMessageBox.StandardButton:
     """Save, discard or stay? (a module function, so tests can answer it)"""
-    return QMessageBox.question(
+    return ask_save_discard(
         parent,
         parent.tr("Briefvorlagen bearbeiten"),
         parent.tr("Die Vorlage „{0}“ wurde geändert. Änderungen speichern?").format(name),
-        QMessageBox.StandardButton.Save
-        | QMessageBox.StandardButton.Discard
-        | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Save,
     )
