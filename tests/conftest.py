@@ -163,3 +163,14 @@ def sqlite_db(tmp_path: Path, _sqlite_template: Path) -> Iterator[Database]:
     database = open_database(path)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_qt_application() -> Iterator[object]:
+    """One QApplication for the whole run, made before any test: paper code run in-process by a unit or
+    acceptance test would otherwise make a QGuiApplication, and the GUI tests of the same run abort when
+    they create their first widget on it (seen in CI: ``make unit`` runs every directory in one process)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    yield app
