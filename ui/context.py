@@ -31,6 +31,8 @@ class AppContext(QObject):
     data_changed = Signal(frozenset)
     #: another database was opened
     database_changed = Signal()
+    #: a short German line for the window's status bar ("Gespeichert: …", "Rückgängig gemacht: …")
+    message = Signal(str)
 
     def __init__(self, database: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +50,10 @@ class AppContext(QObject):
         self._database = database
         self.undo_stack.clear()  # commands refer to records of the old database
         self.database_changed.emit()
+
+    def tell(self, text: str) -> None:
+        """Say in the status bar what just happened (the window shows it for a few seconds)."""
+        self.message.emit(text)
 
     def announce(self, *kinds: str) -> None:
         self.data_changed.emit(frozenset(kinds))
@@ -96,6 +102,8 @@ class AppContext(QObject):
             base = given
         elif already_done:  # made by the action running now (or the one just finished)
             base = self._tracking[-1].kinds if self._tracking else self._last_kinds
+        if already_done:
+            self.tell(self.tr("Gespeichert: {0}").format(text))
         self.undo_stack.push(
             _Change(
                 self,
@@ -137,9 +145,11 @@ class _Change(QUndoCommand):
                 self._ctx.data_changed.emit(self._kinds)
             return
         self._carry_out(self._redo)
+        self._ctx.tell(self._ctx.tr("Wiederholt: {0}").format(self.text()))
 
     def undo(self) -> None:
         self._carry_out(self._undo)
+        self._ctx.tell(self._ctx.tr("Rückgängig gemacht: {0}").format(self.text()))
 
     def _carry_out(self, operation: Callable[[], object]) -> None:
         changes: Changes | None = None

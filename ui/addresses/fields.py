@@ -376,6 +376,9 @@ class RolesEditor(QWidget):
         self.setAccessibleName(self.tr("Rollen"))
         self._choices: list[tuple[int, str]] = []
         self._rows: list[_RoleRow] = []
+        #: the control Tab comes from (the form's field above): the role rows, which are made whenever the
+        #: roles change (so they stand at the end of the window's focus chain), are put right after it
+        self.tab_anchor: QWidget | None = None
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         # two lines per role: organisation, primary, remove; then function and department
@@ -498,7 +501,7 @@ class RolesEditor(QWidget):
                 self._grid.removeWidget(widget)
                 widget.deleteLater()
         self._rows = []
-        previous: QWidget | None = None
+        previous: QWidget | None = self.tab_anchor
         for number, (org_id, name, function, department, primary) in enumerate(roles, start=1):
             row = _RoleRow(self, number)
             row.picker.set_choices(self._choices, current=org_id, current_name=name)

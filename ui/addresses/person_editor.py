@@ -107,6 +107,7 @@ class PersonEditor(RecordEditor):
         form.addRow("", self.function_hint)
         self.function_hint.hide()
         self.roles = RolesEditor(self.form_page)
+        self.roles.tab_anchor = self.function  # Tab: Funktion, the roles, "Rolle hinzufügen", the address
         self.add_field(
             form, self.tr("Rollen:"), "roles", self.roles, name=self.tr("Rollen in Organisationen"), wide=True
         )

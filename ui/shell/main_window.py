@@ -106,6 +106,8 @@ AREA_LISTS: dict[str, tuple[str, ...]] = {
     "Protokoll": ("Protokoll",),
     "Ergebnisse": ("Ergebnisse",),
 }
+#: how long a message stays in the status bar
+STATUS_MS = 5000
 #: pause between building the hidden areas one by one after the first load
 IDLE_BUILD_MS = 200
 #: the change watcher takes its first fingerprint this long after the first load
@@ -161,6 +163,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.ctx = AppContext(database, self)
         self.ctx.data_changed.connect(self._on_data_changed)
+        self.ctx.message.connect(self.show_message)
         self.change_watcher = ChangeWatcher(self.ctx, self)
 
         self.models: dict[str, LazyTableModel] = {
@@ -708,6 +711,10 @@ class MainWindow(QMainWindow):
         if person_id is None and self.current_area_name() == "Adressen":
             person_id = self.address_area.chosen_person_id()
         return open_privacy_dialog(self.ctx, self, person_id)
+
+    def show_message(self, text: str) -> None:
+        """A short line in the status bar (after save, undo, import, send), gone after five seconds."""
+        self.statusBar().showMessage(text, STATUS_MS)
 
     # --- help -------------------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard
 from konferenz.errors import UserError
 from konferenz.importing import service as importing
 from konferenz.importing.plan import ImportPlan, ImportReport, RowChoice
+from konferenz.lists.source import format_count
 from ui.context import AppContext
 from ui.spreadsheets.import_pages import FilePage, MappingPage, PreviewPage, ResultPage
 from ui.spreadsheets.import_undo import undo_batch
@@ -124,6 +125,12 @@ class ImportWizard(QWizard):
         except UserError as exc:
             QMessageBox.warning(self, self.tr("Importieren"), exc.message)
             return False
+        report = self.report
+        self.ctx.tell(
+            self.tr("Importiert: {0} – {1} angelegt, {2} aktualisiert").format(
+                name, format_count(report.created), format_count(report.updated)
+            )
+        )
         return True
 
     def undo(self) -> bool:
@@ -135,6 +142,7 @@ class ImportWizard(QWizard):
         if result is None:
             return False
         self.undo_text = result
+        self.ctx.tell(self.tr("Rückgängig gemacht: Import {0}").format(report.batch_id))
         self.result_page.undo_label.setText(result)
         self.result_page.undo_button.setEnabled(False)
         return True

@@ -258,6 +258,7 @@ def send_in_background(ctx: AppContext, parent: QWidget, run_id: int, prepared: 
             return None
         else:
             sent = Sent(result.report, result.cancelled)
+    ctx.tell(parent.tr("E-Mails gesendet: {0} von {1}").format(sent.report.sent, sent.report.total))
     if sent.interrupted:
         QMessageBox.warning(parent, title, sent.interrupted + "\n\n" + report_text(sent.report, names))
     else:
