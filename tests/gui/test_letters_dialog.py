@@ -325,7 +325,7 @@ def test_one_letter_is_counted_in_the_singular(
     target = tmp_path / "Einladung.pdf"
     assert dialog.save_pdf(target) is not None
     assert dialog.result_label.text() == (
-        f"1 Brief gespeichert: {target} Versand vermerkt für 1 Einladung; der Brief liegt im Archiv."
+        f"1 Brief gespeichert: {target}\nVersand vermerkt für 1 Einladung; der Brief liegt im Archiv."
     )
     assert [q[0].split("\n")[0] for q in questions] == ["Versand für 1 Einladung vermerken?"]
     folder = tmp_path / "einzeln"

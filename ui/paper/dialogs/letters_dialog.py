@@ -542,7 +542,8 @@ class LettersDialog(QDialog):
             self._touched_recipients = True
             self.record_box.setChecked(False)
             self.refresh()
-        self.result_label.setText(" ".join(parts))
+        # one line each: a file name ends the first, so a sentence after it would run on (issue 17)
+        self.result_label.setText("\n".join(parts))
 
     def _recording_confirmed(self, title: str, n: int | None = None) -> bool:
         """With "Versand vermerken" ticked: ask first, with the count (default Nein). True to go on; False
