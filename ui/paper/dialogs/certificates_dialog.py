@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFontDatabase, QTextCharFormat, QTextFormat
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSplitter,
     QTextBrowser,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -44,15 +43,13 @@ from konferenz.errors import UserError
 from konferenz.letters import certificates, templates
 from konferenz.letters.certificates import CERTIFICATE_TEMPLATE, CertificateContent, Recipient
 from konferenz.letters.sender import load_sender_settings
-from konferenz.letters.templates import TemplateError
 from konferenz.lists.source import format_count
 from ui.context import AppContext
 from ui.paper.certificates import Written, paint_certificates, write_certificates, written_text
 from ui.paper.dialogs.preview import make_print_preview
 from ui.paper.dialogs.template_editor import (
-    ERROR_LINE_COLOR,
     PREVIEW_DELAY_MS,
-    error_text,
+    mark_template_error,
     write_user_template,
 )
 from ui.widgets.dialog_tools import choose_folder, choose_save_path, confirm_replace
@@ -309,29 +306,7 @@ class CertificatesDialog(QDialog):
         )
 
     def _show_error(self, exc: UserError | None) -> None:
-        if exc is None:
-            self.error, self.error_line = "", None
-            self.error_label.setText("")
-            self.error_label.setVisible(False)
-            self.editor.setExtraSelections([])
-            return
-        self.error = error_text(exc)
-        self.error_line = exc.lineno if isinstance(exc, TemplateError) else None
-        self.error_label.setText("⚠ " + self.error)
-        self.error_label.setVisible(True)
-        selections = []
-        if self.error_line:
-            block = self.editor.document().findBlockByNumber(self.error_line - 1)
-            if block.isValid():
-                selection = QTextEdit.ExtraSelection()
-                selection.format.setBackground(ERROR_LINE_COLOR)
-                selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
-                selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-                selection.cursor = self.editor.textCursor()
-                selection.cursor.setPosition(block.position())
-                selection.cursor.clearSelection()
-                selections.append(selection)
-        self.editor.setExtraSelections(selections)
+        self.error, self.error_line = mark_template_error(self.editor, self.error_label, exc)
 
     def save_template(self) -> bool:
         """ "Vorlage sichern": the editor's text as the user's own certificate template."""

@@ -123,6 +123,36 @@ def error_text(exc: UserError) -> str:
     return exc.message
 
 
+def mark_template_error(
+    editor: QPlainTextEdit, label: QLabel, exc: UserError | None
+) -> tuple[str, int | None]:
+    """Show a template's error under its editor, its line marked with a wavy underline (or clear both when
+    ``exc`` is None); returns the message and the line number, as the editors keep them."""
+    if exc is None:
+        label.setText("")
+        label.setVisible(False)
+        editor.setExtraSelections([])
+        return "", None
+    message = error_text(exc)
+    line = exc.lineno if isinstance(exc, TemplateError) else None
+    label.setText("⚠ " + message)
+    label.setVisible(True)
+    selections = []
+    if line:
+        block = editor.document().findBlockByNumber(line - 1)
+        if block.isValid():
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(ERROR_LINE_COLOR)
+            selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            selection.cursor = editor.textCursor()
+            selection.cursor.setPosition(block.position())
+            selection.cursor.clearSelection()
+            selections.append(selection)
+    editor.setExtraSelections(selections)
+    return message, line
+
+
 class TemplateEditorDialog(QDialog):
     """Choose a template, copy a shipped one, edit the source, see the letter text at once."""
 
@@ -379,29 +409,7 @@ class TemplateEditorDialog(QDialog):
             return load_sender_settings(s)
 
     def _show_error(self, exc: UserError | None) -> None:
-        if exc is None:
-            self.error, self.error_line = "", None
-            self.error_label.setText("")
-            self.error_label.setVisible(False)
-            self.editor.setExtraSelections([])
-            return
-        self.error = error_text(exc)
-        self.error_line = exc.lineno if isinstance(exc, TemplateError) else None
-        self.error_label.setText("⚠ " + self.error)
-        self.error_label.setVisible(True)
-        selections = []
-        if self.error_line:
-            block = self.editor.document().findBlockByNumber(self.error_line - 1)
-            if block.isValid():
-                selection = QTextEdit.ExtraSelection()
-                selection.format.setBackground(ERROR_LINE_COLOR)
-                selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
-                selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-                selection.cursor = self.editor.textCursor()
-                selection.cursor.setPosition(block.position())
-                selection.cursor.clearSelection()
-                selections.append(selection)
-        self.editor.setExtraSelections(selections)
+        self.error, self.error_line = mark_template_error(self.editor, self.error_label, exc)
 
     # --- writing ----------------------------------------------------------------------------------------
 
