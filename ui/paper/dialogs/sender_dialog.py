@@ -19,7 +19,7 @@ missing at this workplace gets a hint (``logo_hint``) and stays stored for the w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 
@@ -434,29 +434,45 @@ class SenderSettingsDialog(QDialog):
     def choose_signature(self, path: str | None = None) -> bool:
         """Take the scanned signature in ``path`` (asked for when None); a German message and False when
         the file is missing, too large or no PNG/JPEG picture."""
-        if path is None:
-            path, _filter = QFileDialog.getOpenFileName(
-                self, self.tr("Unterschrift wählen"), str(Path.home()), self.tr(SIGNATURE_FILTER)
-            )
-            if not path:
-                return False
-        try:
-            data = read_signature_file(path)
-        except UserError as exc:
-            QMessageBox.warning(self, self.windowTitle(), exc.message)
+        picked = self._read_picture(
+            path,
+            self.tr("Unterschrift wählen"),
+            str(Path.home()),
+            self.tr(SIGNATURE_FILTER),
+            read_signature_file,
+            self.tr("Die Unterschrift-Datei „{0}“ ist kein lesbares Bild (PNG oder JPEG)."),
+        )
+        if picked is None:
             return False
-        if QImage.fromData(data).isNull():
-            QMessageBox.warning(
-                self,
-                self.windowTitle(),
-                self.tr("Die Unterschrift-Datei „{0}“ ist kein lesbares Bild (PNG oder JPEG).").format(
-                    Path(path).name
-                ),
-            )
-            return False
+        data, path = picked
         self._signature_image, self._signature_image_name = data, Path(path).name
         self._check()
         return True
+
+    def _read_picture(  # noqa: PLR0917 (the two pictures differ in exactly these)
+        self,
+        path: str | None,
+        title: str,
+        start: str,
+        file_filter: str,
+        read: Callable[[str], bytes],
+        unreadable: str,
+    ) -> tuple[bytes, str] | None:
+        """The bytes of the picture in ``path`` (asked for when None) and the path; None after a German
+        message when it is missing, too large (``read``'s checks) or no picture Qt can read."""
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(self, title, start, file_filter)
+            if not path:
+                return None
+        try:
+            data = read(path)
+        except UserError as exc:
+            QMessageBox.warning(self, self.windowTitle(), exc.message)
+            return None
+        if QImage.fromData(data).isNull():
+            QMessageBox.warning(self, self.windowTitle(), unreadable.format(Path(path).name))
+            return None
+        return data, path
 
     def remove_signature(self) -> None:
         """No scanned signature: the three lines stay free for signing by hand."""
@@ -466,27 +482,17 @@ class SenderSettingsDialog(QDialog):
     def choose_logo(self, path: str | None = None) -> bool:
         """Take the picture in ``path`` (asked for when None) as the logo; a German message and False when
         it is missing, too large or no picture."""
-        if path is None:
-            start = str(Path(self._logo_path).parent) if self._logo_path else str(Path.home())
-            path, _filter = QFileDialog.getOpenFileName(
-                self, self.tr("Logo wählen"), start, self.tr(IMAGE_FILTER)
-            )
-            if not path:
-                return False
-        try:
-            data = read_logo_file(path)
-        except UserError as exc:
-            QMessageBox.warning(self, self.windowTitle(), exc.message)
+        picked = self._read_picture(
+            path,
+            self.tr("Logo wählen"),
+            str(Path(self._logo_path).parent) if self._logo_path else str(Path.home()),
+            self.tr(IMAGE_FILTER),
+            read_logo_file,
+            self.tr("Die Logo-Datei „{0}“ ist kein lesbares Bild (PNG, JPEG oder SVG)."),
+        )
+        if picked is None:
             return False
-        if QImage.fromData(data).isNull():
-            QMessageBox.warning(
-                self,
-                self.windowTitle(),
-                self.tr("Die Logo-Datei „{0}“ ist kein lesbares Bild (PNG, JPEG oder SVG).").format(
-                    Path(path).name
-                ),
-            )
-            return False
+        data, path = picked
         self._logo, self._logo_name, self._logo_path = data, Path(path).name, ""
         self._check()
         return True
