@@ -28,6 +28,7 @@ from konferenz.mail.mime import OutgoingMessage
 from konferenz.storage.changes import Changes
 from konferenz.storage.db import Database
 from konferenz.storage.models import MailMessage, MailRun
+from konferenz.storage.schema import mail_content
 
 
 def as_draft(msg: OutgoingMessage) -> bytes:
@@ -117,21 +118,25 @@ def record_drafts(
         )
         s.add(run)
         s.flush()
+        written = []
         for draft in unique:
             content = message_bytes(draft.message)
-            s.add(
-                MailMessage(
-                    run_id=run.id,
-                    invitation_id=draft.invitation_id,
-                    address=draft.address,
-                    message_id=draft.message.get("Message-ID") or f"<{uuid.uuid4().hex}@konferenz.invalid>",
-                    subject=draft.message.get("Subject"),
-                    state=MailState.DRAFT,
-                    content=content,
-                    size=len(content),
-                    smtp_reply="Als Entwurf geschrieben.",
-                )
+            message = MailMessage(
+                run_id=run.id,
+                invitation_id=draft.invitation_id,
+                address=draft.address,
+                message_id=draft.message.get("Message-ID") or f"<{uuid.uuid4().hex}@konferenz.invalid>",
+                subject=draft.message.get("Subject"),
+                state=MailState.DRAFT,
+                size=len(content),
+                smtp_reply="Als Entwurf geschrieben.",
             )
+            s.add(message)
+            written.append((message, content))
+        s.flush()
+        s.execute(
+            sa.insert(mail_content), [{"message_pk": m.id, "content": content} for m, content in written]
+        )
         run_id = run.id
     return outbox.RunCreated(run_id, len(unique), changes)
 

@@ -41,7 +41,7 @@ from konferenz.letters.templates import template_kind
 from konferenz.storage.changes import Changes
 from konferenz.storage.db import Database
 from konferenz.storage.models import Invitation, MailMessage, MailRun, Organisation, Person
-from konferenz.storage.schema import mail_message, now
+from konferenz.storage.schema import mail_content, mail_message, now
 
 #: the states in which a message still needs something: sending, a decision, the server, or recording
 OPEN_STATES = frozenset({MailState.QUEUED, MailState.SENDING, MailState.UNKNOWN, MailState.DELIVERED})
@@ -164,12 +164,35 @@ def queued_messages(database: Database, run_id: int) -> list[MailMessage]:
         )
 
 
-def _delivered(message_pk: int, code: int, reply: str) -> sa.Update:
-    return (
-        sa.update(mail_message)
-        .where(mail_message.c.id == message_pk, mail_message.c.state == MailState.SENDING)
-        .values(state=MailState.DELIVERED, smtp_code=code, smtp_reply=reply, sent_at=now(), updated_at=now())
+#: the statements written for every message, built once (building one costs as much as running it)
+_DELIVERED = (
+    sa.update(mail_message)
+    .where(mail_message.c.id == sa.bindparam("pk"), mail_message.c.state == MailState.SENDING)
+    .values(
+        state=MailState.DELIVERED,
+        smtp_code=sa.bindparam("code"),
+        smtp_reply=sa.bindparam("reply"),
+        sent_at=sa.bindparam("at"),
+        updated_at=sa.bindparam("at"),
     )
+)
+_CLAIM = (
+    sa.update(mail_message)
+    .where(mail_message.c.id == sa.bindparam("pk"), mail_message.c.state == MailState.QUEUED)
+    .values(
+        state=MailState.SENDING,
+        size=sa.bindparam("size"),
+        subject=sa.bindparam("subject"),
+        updated_at=sa.bindparam("at"),
+    )
+)
+_STORE_CONTENT = sa.insert(mail_content).values(
+    message_pk=sa.bindparam("pk"), content=sa.bindparam("content")
+)
+
+
+def _write_delivered(connection: sa.Connection, message_pk: int, code: int, reply: str) -> None:
+    connection.execute(_DELIVERED, {"pk": message_pk, "code": code, "reply": reply, "at": now()})
 
 
 def claim(
@@ -187,19 +210,15 @@ def claim(
     in the same transaction (``mark_delivered``), one commit per message instead of two."""
     with database.engine.begin() as connection:
         if delivered is not None:
-            connection.execute(_delivered(*delivered))
+            _write_delivered(connection, *delivered)
         result = connection.execute(
-            sa.update(mail_message)
-            .where(mail_message.c.id == message_pk, mail_message.c.state == MailState.QUEUED)
-            .values(
-                state=MailState.SENDING,
-                content=content,
-                size=len(content),
-                subject=subject,
-                updated_at=now(),
-            )
+            _CLAIM, {"pk": message_pk, "size": len(content), "subject": subject, "at": now()}
         )
-        return bool(result.rowcount == 1)
+        if result.rowcount != 1:
+            return False
+        # a queued message has no bytes stored: what queues one again (release, decide_unknown) forgets them
+        connection.execute(_STORE_CONTENT, {"pk": message_pk, "content": content})
+        return True
 
 
 def _message(s: sa.orm.Session, message_pk: int) -> MailMessage:
@@ -247,7 +266,7 @@ def mark_delivered(database: Database, message_pk: int, code: int, reply: str) -
     """The server accepted the message: *delivered*, with its reply and the time (one UPDATE, committed).
     ``record_delivered`` records it on the invitation."""
     with database.engine.begin() as connection:
-        connection.execute(_delivered(message_pk, code, reply))
+        _write_delivered(connection, message_pk, code, reply)
 
 
 def record_delivered(database: Database, run_id: int | None = None, *, today: dt.date | None = None) -> int:
@@ -314,6 +333,7 @@ def release(database: Database, message_pk: int) -> None:
             .where(mail_message.c.id == message_pk, mail_message.c.state == MailState.SENDING)
             .values(state=MailState.QUEUED, updated_at=now())
         )
+        _forget_content(s, [message_pk])
 
 
 def decide_unknown(
@@ -334,7 +354,14 @@ def decide_unknown(
                 _record_sent(msg, None, "Von Hand als gesendet vermerkt.", today or dt.date.today())
             else:
                 msg.state = MailState.QUEUED
+        if not delivered:
+            _forget_content(s, ids)
     return changes
+
+
+def _forget_content(s: sa.orm.Session, message_pks: Sequence[int]) -> None:
+    """The stored bytes of messages queued again go: ``claim`` stores the bytes of their next sending."""
+    s.execute(sa.delete(mail_content).where(mail_content.c.message_pk.in_(message_pks)))
 
 
 def finish_if_done(database: Database, run_id: int) -> bool:

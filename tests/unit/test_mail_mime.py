@@ -6,6 +6,8 @@ import email.policy
 import re
 from email.parser import BytesParser
 
+import pytest
+
 from konferenz.mail.mime import Attachment, OutgoingMessage, mailbox
 
 NAMES = ["Ayşe Öztürk", "محمد الأحمد", "Nguyễn Thị Thu Hà", "Ольга Шевченко", 'Müller, "Hans" (KI)']
@@ -78,3 +80,17 @@ def test_an_smtputf8_message_reads_back_through_parsed() -> None:
     assert "ayşe@öztürk.de".encode() in msg.as_bytes()
     assert msg.parsed()["To"].addresses[0].addr_spec == "ayşe@öztürk.de"
     assert msg.parsed()["To"].addresses[0].display_name == "Ayşe Öztürk"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b".first\r\nx\r\n", b"a\r\n.b\r\n..c\r\n", b"no dot\r\n", b"a\r\n.", b"", b".", b"x.y\r\n.\r\n"],
+)
+def test_dot_stuffing_doubles_every_leading_dot_and_ends_the_data(content: bytes) -> None:
+    """RFC 5321 4.5.2: every line that starts with "." gets a second one; the data ends with CRLF "." CRLF."""
+    from konferenz.mail.smtp import _dot_stuffed
+
+    expected = re.sub(rb"(?m)^\.", b"..", content)
+    if not expected.endswith(b"\r\n"):
+        expected += b"\r\n"
+    assert _dot_stuffed(content) == expected + b".\r\n"

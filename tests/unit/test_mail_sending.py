@@ -22,6 +22,7 @@ from konferenz.mail.mime import Attachment, OutgoingMessage
 from konferenz.mail.settings import MailSettings, load_mail_settings, save_mail_settings
 from konferenz.storage.db import Database
 from konferenz.storage.models import AuditEntry, Conference, Invitation, MailMessage, Person, Setting
+from konferenz.storage.schema import mail_content
 
 NAMES = [
     ("Ayşe", "Öztürk", "ayse@example.org"),
@@ -116,12 +117,14 @@ def test_every_recipient_gets_one_message_and_the_invitation_records_it(db: Data
         rows = s.scalars(sa.select(MailMessage).where(MailMessage.run_id == run_id)).all()
         invitations = s.scalars(sa.select(Invitation)).all()
         finished = outbox.run_report(db, run_id).finished_at
+        stored = dict(s.execute(sa.select(mail_content.c.message_pk, mail_content.c.content)).all())
     by_id = {item.message["Message-ID"].strip(): item for item in handler.received}
     for row in rows:
         # the message recorded is byte for byte what the server received, under the run's Message-ID
         assert row.state is MailState.SENT and row.smtp_code == 250
-        assert row.content is not None and row.size == len(row.content)
         received = by_id[row.message_id]
+        assert row.size == len(stored[row.id])
+        assert received.raw.replace(b"\r\n", b"\n") == stored[row.id].replace(b"\r\n", b"\n")
         assert received.recipients == [row.address]
         assert received.message["To"] == row.address
         assert "Cc" not in received.message and "Bcc" not in received.message

@@ -9,13 +9,14 @@ import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from konferenz.enums import Gender
+from konferenz.enums import Gender, MailPurpose
 from konferenz.errors import UserError
 from konferenz.importing import service as importing
 from konferenz.importing import undo
 from konferenz.storage import migrations
 from konferenz.storage.db import Database, open_database
-from konferenz.storage.models import Base, ImportBatch, Person, Setting
+from konferenz.storage.models import Base, Conference, ImportBatch, MailMessage, MailRun, Person, Setting
+from konferenz.storage.schema import mail_content
 
 
 def test_head_constant_matches_alembic() -> None:
@@ -241,5 +242,43 @@ def test_0005_adds_the_organisation_sort_key_and_makes_both_keys_bytewise(db_url
             assert "sort_name" not in {c["name"] for c in sa.inspect(conn).get_columns("organisation")}
             assert conn.execute(sa.text("SELECT count(*) FROM organisation")).scalar() == 3
         migrations.upgrade(database.engine)
+    finally:
+        database.dispose()
+
+
+def test_0008_moves_the_sent_bytes_into_their_own_table_and_back(db_url: str) -> None:
+    """A message's bytes leave its row (every change of state rewrote them) for ``mail_content``; the
+    downgrade puts them back, byte for byte."""
+    payload = "Sehr geehrte Frau Öztürk,\r\n.Zeile mit Punkt\r\n".encode() + bytes(range(256)) * 40
+    database = open_database(db_url)
+    try:
+        with database.session() as s:
+            conference = Conference(year=2031, title="Integrationskonferenz 2031")
+            s.add(conference)
+            s.flush()
+            run = MailRun(conference_id=conference.id, template="einladung", purpose=MailPurpose.INVITATION)
+            s.add(run)
+            s.flush()
+            message = MailMessage(
+                run_id=run.id, address="a@example.org", message_id="<m1@example.org>", size=len(payload)
+            )
+            s.add(message)
+            s.flush()
+            s.execute(sa.insert(mail_content).values(message_pk=message.id, content=payload))
+            pk = message.id
+        migrations.downgrade(database.engine, "0007")
+        with database.engine.connect() as conn:
+            assert "mail_content" not in sa.inspect(conn).get_table_names()
+            old = conn.execute(sa.text("SELECT content FROM mail_message WHERE id = :pk"), {"pk": pk})
+            assert bytes(old.scalar_one()) == payload
+        migrations.upgrade(database.engine)
+        with database.engine.connect() as conn:
+            assert "content" not in {c["name"] for c in sa.inspect(conn).get_columns("mail_message")}
+            new = conn.execute(sa.select(mail_content.c.content).where(mail_content.c.message_pk == pk))
+            assert bytes(new.scalar_one()) == payload
+        with database.session() as s:  # deleting the message deletes its bytes (the foreign key)
+            s.execute(sa.delete(MailMessage).where(MailMessage.id == pk))
+        with database.engine.connect() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(mail_content)).scalar_one() == 0
     finally:
         database.dispose()

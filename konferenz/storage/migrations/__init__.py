@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEAD = "0007"
+HEAD = "0008"
 MIGRATIONS_DIR = Path(__file__).parent
 
 
