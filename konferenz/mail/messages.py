@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -249,9 +250,9 @@ def _lines_html(lines: Sequence[str]) -> str:
     return "<br>".join(html.escape(line) for line in lines if line)
 
 
-def message_html(letter: LetterContent) -> str:
-    """The HTML part: salutation, the template's body, closing, signature and the office's contact lines
-    (the letter's footer) – no remote image, no tracking."""
+def _body_parts(letter: LetterContent) -> list[str]:
+    """The HTML part's body, piece by piece: salutation, the template's body, closing, signature and the
+    office's contact lines (the letter's footer)."""
     closing: list[str] = [letter.closing] if letter.closing else []
     signature = list(letter.signature)
     if signature and signature[0].casefold() in {"im auftrag", "i. a.", "in vertretung", "i. v."}:
@@ -263,12 +264,43 @@ def message_html(letter: LetterContent) -> str:
         parts.append(f"<p>{_lines_html(signature)}</p>")
     if letter.footer:
         parts.append(f'<p style="color: #555555; font-size: 90%">{_lines_html(letter.footer)}</p>')
-    body = "\n".join(parts)
+    return parts
+
+
+def message_html(letter: LetterContent) -> str:
+    """The HTML part: salutation, the template's body, closing, signature and the office's contact lines
+    (the letter's footer) – no remote image, no tracking."""
+    body = "\n".join(_body_parts(letter))
     return (
         '<!DOCTYPE html>\n<html lang="de">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(letter.subject)}</title>\n</head>\n"
         f'<body style="font-family: sans-serif; font-size: 11pt">\n{body}\n</body>\n</html>\n'
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _part_blocks(markup: str) -> tuple[str, ...] | None:
+    """The text blocks of one piece of ``_body_parts``; None when the piece leaves a list, a link or a
+    skipped element open (it would change how the next piece reads)."""
+    maker = _TextMaker()
+    maker.feed(markup)
+    maker.close()
+    if maker.lists or maker.links or maker.link_text or maker.skip:
+        return None
+    maker.text()
+    return tuple(maker.blocks)
+
+
+def message_text(letter: LetterContent) -> str:
+    """The plain-text part: ``html_to_text(message_html(letter))``, with each piece of the body converted
+    once – the template's body is the same for hundreds of recipients, only the salutation differs."""
+    blocks: list[str] = []
+    for part in _body_parts(letter):
+        found = _part_blocks(part)
+        if found is None:
+            return html_to_text(message_html(letter))
+        blocks += found
+    return "\n\n".join(blocks) + "\n"
 
 
 # --- the message -----------------------------------------------------------------------------------------
@@ -339,7 +371,7 @@ def compose(
     to = _address(recipient.name, recipient.address, f"E-Mail-Adresse von {recipient.name}")
     utf8 = needs_smtputf8(sender, reply, to)
     markup = message_html(letter)
-    text = html_to_text(markup)
+    text = message_text(letter)
     check_size(
         recipient.name,
         attachments,

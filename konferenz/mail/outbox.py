@@ -41,7 +41,7 @@ from konferenz.letters.templates import template_kind
 from konferenz.storage.changes import Changes
 from konferenz.storage.db import Database
 from konferenz.storage.models import Invitation, MailMessage, MailRun, Organisation, Person
-from konferenz.storage.schema import mail_content, mail_message, now
+from konferenz.storage.schema import mail_content, mail_message, mail_run, now
 
 #: the states in which a message still needs something: sending, a decision, the server, or recording
 OPEN_STATES = frozenset({MailState.QUEUED, MailState.SENDING, MailState.UNKNOWN, MailState.DELIVERED})
@@ -237,15 +237,25 @@ def _message(s: sa.orm.Session, message_pk: int) -> MailMessage:
     )
 
 
-def _holder(msg: MailMessage) -> Person | Organisation | None:
-    """The person (or the organisation invited alone) whose address ``msg`` went to."""
-    inv = msg.invitation
+def _holder(inv: Invitation | None, address: str) -> Person | Organisation | None:
+    """The person (or the organisation invited alone) of invitation ``inv`` whose address is ``address``."""
     if inv is None:
         return None
     for holder in (inv.person, inv.organisation):
-        if holder is not None and holder.email.strip().casefold() == msg.address.casefold():
+        if holder is not None and holder.email.strip().casefold() == address.casefold():
             return holder
     return None
+
+
+def _record_on_invitation(inv: Invitation | None, address: str, template: str, today: dt.date) -> None:
+    """What a message the server accepted changes outside the outbox: the invitation records the sending
+    (``apply_sending``), and an address marked failing works again."""
+    if inv is not None:
+        apply_sending(inv, template, Channel.EMAIL, today)
+    holder = _holder(inv, address)
+    if holder is not None and holder.email_failing:
+        holder.email_failing = ""
+        holder.email_failing_at = None
 
 
 def _record_sent(msg: MailMessage, code: int | None, reply: str, today: dt.date) -> None:
@@ -254,12 +264,7 @@ def _record_sent(msg: MailMessage, code: int | None, reply: str, today: dt.date)
         msg.smtp_code = code
         msg.smtp_reply = reply
     msg.sent_at = msg.sent_at or now()
-    if msg.invitation is not None:
-        apply_sending(msg.invitation, msg.run.template, Channel.EMAIL, today)
-    holder = _holder(msg)
-    if holder is not None and holder.email_failing:
-        holder.email_failing = ""
-        holder.email_failing_at = None
+    _record_on_invitation(msg.invitation, msg.address, msg.run.template, today)
 
 
 def mark_delivered(database: Database, message_pk: int, code: int, reply: str) -> None:
@@ -269,34 +274,53 @@ def mark_delivered(database: Database, message_pk: int, code: int, reply: str) -
         _write_delivered(connection, message_pk, code, reply)
 
 
+#: ``record_delivered`` takes this many messages per statement
+_RECORD_CHUNK = 500
+
+
 def record_delivered(database: Database, run_id: int | None = None, *, today: dt.date | None = None) -> int:
     """The *delivered* messages (of one run, or of all) become *sent*, and their invitations record
     channel E-Mail, the date and the template (``konferenz.letters.sending.apply_sending``), in one unit
-    of work. Returns how many."""
+    of work. Returns how many.
+
+    The messages change by one statement (their reply and time were written when the server accepted
+    them); only the invitations, with the persons or organisations they reach, are loaded."""
     with database.session() as s:
-        stmt = sa.select(MailMessage.id).where(MailMessage.state == MailState.DELIVERED)
+        stmt = (
+            sa.select(
+                mail_message.c.id, mail_message.c.invitation_id, mail_message.c.address, mail_run.c.template
+            )
+            .join(mail_run, mail_run.c.id == mail_message.c.run_id)
+            .where(mail_message.c.state == MailState.DELIVERED)
+            .order_by(mail_message.c.id)
+        )
         if run_id is not None:
-            stmt = stmt.where(MailMessage.run_id == run_id)
-        ids = list(s.scalars(stmt))
-        if not ids:
+            stmt = stmt.where(mail_message.c.run_id == run_id)
+        rows = s.execute(stmt).all()
+        if not rows:
             return 0
         day = today or dt.date.today()
-        messages = (
-            s.scalars(
-                sa.select(MailMessage)
-                .where(MailMessage.id.in_(ids))
-                .options(
-                    selectinload(MailMessage.run),
-                    selectinload(MailMessage.invitation).selectinload(Invitation.person),
-                    selectinload(MailMessage.invitation).selectinload(Invitation.organisation),
+        for start in range(0, len(rows), _RECORD_CHUNK):
+            chunk = rows[start : start + _RECORD_CHUNK]
+            wanted = {r.invitation_id for r in chunk if r.invitation_id is not None}
+            invitations = {
+                inv.id: inv
+                for inv in s.scalars(
+                    sa.select(Invitation)
+                    .where(Invitation.id.in_(wanted))
+                    .options(selectinload(Invitation.person), selectinload(Invitation.organisation))
                 )
+            }
+            for row in chunk:
+                _record_on_invitation(invitations.get(row.invitation_id), row.address, row.template, day)
+            s.execute(
+                sa.update(mail_message)
+                .where(
+                    mail_message.c.id.in_([r.id for r in chunk]), mail_message.c.state == MailState.DELIVERED
+                )
+                .values(state=MailState.SENT, updated_at=now())
             )
-            .unique()
-            .all()
-        )
-        for msg in messages:
-            _record_sent(msg, None, msg.smtp_reply, day)
-        return len(messages)
+        return len(rows)
 
 
 def mark_failed(database: Database, message_pk: int, code: int | None, reply: str) -> None:
@@ -309,7 +333,7 @@ def mark_failed(database: Database, message_pk: int, code: int | None, reply: st
         msg.smtp_code = code
         msg.smtp_reply = reply
         if code is not None and 500 <= code < 600:
-            holder = _holder(msg)
+            holder = _holder(msg.invitation, msg.address)
             if holder is not None:
                 holder.email_failing = f"{code} {reply}".strip()
                 holder.email_failing_at = now()

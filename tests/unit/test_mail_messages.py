@@ -4,6 +4,7 @@ the letter as a PDF attachment – read back from the bytes a server would recei
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.parser
 import email.policy
@@ -225,6 +226,27 @@ def test_html_to_text() -> None:
         "Erste Zeile\nzweite Zeile\n\n- eins\n- zwei\n\n1. a\n2. b\n\n"
         "Mehr auf unserer Seite (https://www.kreis-borken.de) oder ki@kreis-borken.de.\n"
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Ein Absatz.</p><ul><li>eins</li><li>zwei</li></ul>",
+        "Text ohne Absatz am Ende",
+        "<ul><li>eine Liste, nie geschlossen",
+        '<p>Ein <a href="https://example.org">Link, nie geschlossen</p>',
+        "<style>p { color: red }",
+        "<ol><li>a</li></ol>Nachsatz<br>mit Umbruch",
+        "",
+    ],
+)
+def test_message_text_says_what_the_html_says(db: Database, body: str) -> None:
+    """The plain-text part, built piece by piece with the template's body converted once, is the HTML
+    part converted whole – also for a body that leaves a list, a link or a style open."""
+    ids = build(db)
+    letter = dataclasses.replace(_items(db)[ids["oeztuerk"]].letter, body_html=body)
+    assert messages.message_text(letter) == messages.html_to_text(messages.message_html(letter))
+    assert messages.message_text(letter) == messages.message_text(letter)  # the cached piece again
 
 
 def test_calendar_entry(db: Database) -> None:
