@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -196,10 +196,13 @@ class ListSource(ABC):
         search: str = "",
         sort_key: str | None = None,
         descending: bool = False,
+        within: Collection[int] | None = None,
     ) -> list[int]:
         """The ids matching ``search`` (all when empty) in the order of column ``sort_key``.
 
         ``sort_key`` None means the list's default order (``default_sort`` and ``default_descending``).
+        ``within``: the list's ``facet_ids`` read before (a table keeps them while the user types): the
+        ids are then searched without the facets' conditions and kept when in ``within``.
         """
         if sort_key is None:
             sort_key, descending = self.default_sort, self.default_descending
@@ -208,7 +211,7 @@ class ListSource(ABC):
         elif not self.column(sort_key).sortable:
             sort_key, descending = self.default_sort, self.default_descending
         tokens = search_tokens(search)
-        stmt = self._id_select()
+        stmt = self._id_select() if within is None else self._unfaceted_select()
         if tokens:
             stmt = self._search_sql(stmt, tokens)
         stmt, terms = self._order(stmt, sort_key)
@@ -222,7 +225,14 @@ class ListSource(ABC):
         ids = [i for (i,) in _core(session).execute(stmt)]
         if self._may_repeat_ids(sort_key):
             ids = list(dict.fromkeys(ids))
+        if within is not None:
+            ids = [i for i in ids if i in within]
         return ids
+
+    def facet_ids(self, session: Reader) -> frozenset[int] | None:
+        """The ids the list's filters (facets) let through, whatever the search; None when the list has no
+        filter of its own that is worth reading once (then ``ids`` applies its conditions in SQL)."""
+        return None
 
     def rows(self, session: Reader, ids: Sequence[int]) -> dict[int, tuple[object, ...]]:
         """The display values of ``ids`` (one tuple per id, in column order); unknown ids are left out."""
@@ -264,6 +274,10 @@ class ListSource(ABC):
     @abstractmethod
     def _id_select(self) -> sa.Select[Any]:
         """SELECT of the id column with the list's fixed conditions (one conference …)."""
+
+    def _unfaceted_select(self) -> sa.Select[Any]:
+        """``_id_select`` without the conditions ``facet_ids`` stands for (used with ``within``)."""
+        return self._id_select()
 
     @abstractmethod
     def _order(self, stmt: sa.Select[Any], sort_key: str | None) -> tuple[sa.Select[Any], list[_Order]]:

@@ -7,11 +7,13 @@ the lists are loaded, then types a scripted search into the person list as a use
 (``processEvents``), i.e. the time until the list shows the new result.
 
 - ``registry_filter_ms``: median milliseconds per keystroke (target 100);
+- ``registry_slowest_key_ms``: the slowest keystroke of the three rounds (issue 17: target 100);
+- ``registry_filtered_ms``: median per keystroke with a filter (Kommune Bocholt and Rhede) chosen
+  (issue 17: target 50);
 - ``registry_rss_mib``: peak resident memory of that process in MiB, after opening and searching
   (``resource.getrusage``, target 500).
 
-The script also prints the time until the window showed its lists, the slowest keystroke, and the
-keystrokes with a filter (Kommune) chosen.
+The script also prints the time until the window showed its lists.
 """
 
 from __future__ import annotations
@@ -122,5 +124,7 @@ def run(ctx: BenchContext) -> list[Result]:
     )
     return [
         Result("registry_filter_ms", m["median_ms"], "ms", 100),
+        Result("registry_slowest_key_ms", m["max_ms"], "ms", 100),
+        Result("registry_filtered_ms", m["filtered_median_ms"], "ms", 50),
         Result("registry_rss_mib", m["rss_mib"], "MiB", 500),
     ]

@@ -81,6 +81,10 @@ class LazyTableModel(QAbstractTableModel):
         self._descending = False
         self._blocks: OrderedDict[int, list[tuple[object, ...]]] = OrderedDict()
         self._locale = QLocale()
+        # read once per refresh, kept while the user types (``_forget_reads`` drops them):
+        self._facets: tuple[frozenset[int] | None] | None = None  # (source.facet_ids(),) once read
+        self._unsearched_count: int | None = None
+        self._unsearched_ids: dict[tuple[str | None, bool], list[int]] = {}  # by (sort key, descending)
 
     # --- state ---------------------------------------------------------------------------------------
 
@@ -136,6 +140,7 @@ class LazyTableModel(QAbstractTableModel):
     def set_database(self, database: Database | None) -> None:
         """Show the same list from another database (reloads at once if the model was loaded)."""
         self._database = database
+        self._forget_reads()
         self._reload_if_loaded()
 
     def set_source(self, source: ListSource) -> None:
@@ -143,6 +148,7 @@ class LazyTableModel(QAbstractTableModel):
         if source.columns != self._source.columns:
             self._sort_key, self._descending = None, False
         self._source = source
+        self._forget_reads()
         self._reload_if_loaded()
 
     def set_search(self, text: str) -> None:
@@ -178,14 +184,46 @@ class LazyTableModel(QAbstractTableModel):
         When the ids come back unchanged only the fetched rows are dropped (``dataChanged``), so the view
         keeps its selection and scroll position and nothing flickers.
         """
-        ids: list[int] = []
-        total = 0
-        if self._database is not None:
-            with self._database.read_connection() as session:
-                ids = self._source.ids(
-                    session, search=self._search, sort_key=self._sort_key, descending=self._descending
-                )
-                total = len(ids) if not self._search else self._source.count(session)
+        self._forget_reads()
+        self._load()
+
+    def _forget_reads(self) -> None:
+        """Drop what is read once and kept while the user types: the filter's ids, the count and the ids
+        without a search (the data, the list or the database changed)."""
+        self._facets = None
+        self._unsearched_count = None
+        self._unsearched_ids.clear()
+
+    def _read_ids(self) -> tuple[list[int], int]:
+        """The ids of the current search and sort, and the list's count without the search. A keystroke
+        reads only the search: the filter's ids, the count and the unsearched ids are kept from before."""
+        if self._database is None:
+            return [], 0
+        order = (self._sort_key, self._descending)
+        if not self._search and order in self._unsearched_ids:
+            ids = self._unsearched_ids[order]
+            return ids, len(ids)
+        with self._database.read_connection() as session:
+            if self._facets is None:
+                self._facets = (self._source.facet_ids(session),)
+            ids = self._source.ids(
+                session,
+                search=self._search,
+                sort_key=self._sort_key,
+                descending=self._descending,
+                within=self._facets[0],
+            )
+            if not self._search:
+                self._unsearched_ids = {order: ids}
+                self._unsearched_count = len(ids)
+            elif self._unsearched_count is None:
+                facets = self._facets[0]
+                self._unsearched_count = len(facets) if facets is not None else self._source.count(session)
+            total = self._unsearched_count
+        return ids, total
+
+    def _load(self) -> None:
+        ids, total = self._read_ids()
         if self._is_loaded and ids == self._ids:
             self._total = total
             self.clear_cache()
@@ -211,7 +249,7 @@ class LazyTableModel(QAbstractTableModel):
 
     def _reload_if_loaded(self) -> None:
         if self._is_loaded:
-            self.refresh()
+            self._load()
 
     # --- fetching rows ------------------------------------------------------------------------------------
 
