@@ -677,7 +677,26 @@ def test_bulk_status_change_and_undo(qtbot, harness: Harness, demo_db: Database)
             panel.table.visualRect(panel.model.index(row, 0)).center(),
         )
     assert sorted(panel.selected_ids()) == sorted(ids)
-    qtbot.keyClick(panel.table, Qt.Key.Key_E)  # E = eingeladen, for all three
+    asked: list[str] = []
+
+    def enter(box: QWidget) -> None:  # the harmless answer is the default: Enter changes nothing
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    run_modal(
+        qtbot, lambda: qtbot.keyClick(panel.table, Qt.Key.Key_E), enter
+    )  # E = eingeladen, for all three
+    assert asked == ["Den Status von 3 Einladungen auf „eingeladen“ setzen? Strg+Z macht es rückgängig."]
+    assert {i: invitation(demo_db, i).status for i in ids} == before
+
+    def yes(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    # the same action once more (offscreen, the window does not get the focus back for the key)
+    run_modal(qtbot, panel.status_actions[InvitationStatus.INVITED].trigger, yes)
     assert {invitation(demo_db, i).status for i in ids} == {InvitationStatus.INVITED}
     assert not set(ids) & set(panel.model.ids())  # they left the filtered list
     assert harness.ctx.undo_stack.undoText() == "Status „eingeladen“ für 3 Einladungen"
@@ -687,7 +706,7 @@ def test_bulk_status_change_and_undo(qtbot, harness: Harness, demo_db: Database)
     assert {invitation(demo_db, i).status for i in ids} == {InvitationStatus.INVITED}
     # bulk waiting list: in list order, behind those already waiting
     panel.set_status_filter(None)
-    assert panel.apply_status(InvitationStatus.WAITLIST, ids)
+    assert run_modal(qtbot, lambda: panel.apply_status(InvitationStatus.WAITLIST, ids), yes)
     with demo_db.read_session() as s:
         assert replies.waitlist(s, conference_id(demo_db, 2026))[-3:] == ids
 
@@ -719,6 +738,7 @@ def test_bulk_acceptance_counts_the_seats_in_the_change(
         return answers.pop(0)
 
     monkeypatch.setattr(panel_module, "ask_overbooking", answer)
+    monkeypatch.setattr(panel_module, "confirm", lambda *_a: True)  # the count question: see above
     assert not panel.apply_status(InvitationStatus.ACCEPTED, ids)
     assert {invitation(demo_db, i).status for i in ids} == {InvitationStatus.PLANNED}
     assert "Der Veranstaltungsort ist voll" in asked[0][0]

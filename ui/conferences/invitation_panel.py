@@ -49,13 +49,13 @@ from konferenz.lists.invitations import (
     invitation_details,
     invitee_names,
 )
-from konferenz.lists.source import format_date
+from konferenz.lists.source import format_count, format_date
 from konferenz.spreadsheets.xlsx import Sheet, write_workbook
 from konferenz.storage.changes import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS
 from ui.conferences.reply_editor import STATUS_KEYS, ReplyChange, ReplyEditor, status_key_help
 from ui.conferences.widgets import Overbooking, QuickPersonDialog, ask_overbooking, isolate, run_dialog
 from ui.context import AppContext
-from ui.widgets.dialog_tools import SPREADSHEET_FILTER, choose_save_path
+from ui.widgets.dialog_tools import SPREADSHEET_FILTER, choose_save_path, confirm
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.registry_dialogs import ConflictChoice, ask_conflict
 from ui.widgets.table_model import LazyTableModel
@@ -389,6 +389,14 @@ class InvitationPanel(QWidget):
             if not ok or not name.strip():
                 return False
             self.editor.substitute.setText(" ".join(name.split()))
+        if len(ids) > 1 and not confirm(
+            self,
+            title,
+            self.tr("Den Status von {0} Einladungen auf „{1}“ setzen? Strg+Z macht es rückgängig.").format(
+                format_count(len(ids)), label(status)
+            ),
+        ):
+            return False
         try:
             with self.ctx.announcing():
                 saved = self._change(ids, status)
