@@ -1,0 +1,259 @@
+"""Accessibility walk (issue 17 item 8; BITV NRW / EN 301 549 chapter 11) over every window and dialog the
+program has (the list in window_walk.py): every focusable control has an accessible name, every input is
+reached by Tab (each page of each tab widget shown in turn), nothing is told by colour alone in the lists,
+and no style sheet hides the focus. The checks themselves live in a11y_walk.py; the first tests here show
+that each can fail."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import fixtures_spreadsheets as fx
+import pytest
+from a11y_walk import colour_only, item_views, tab_walk, unnamed_controls, unreachable_inputs
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTabWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from window_walk import (
+    DIALOG_NAMES,
+    import_wizard_pages,
+    main_window_views,
+    make_demo,
+    open_dialog,
+    open_main_window,
+)
+
+from konferenz.storage.db import Database, open_database
+from ui.context import AppContext
+from ui.widgets.focus import install_focus_style
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_demo(tmp_path_factory.mktemp("demo") / "demo.sqlite")
+
+
+@pytest.fixture(autouse=True)
+def focus_style(qapp: Any) -> Iterator[None]:
+    """The application's style sheet as ``create_application`` sets it (the focus frames), for this
+    module only."""
+    before = qapp.styleSheet()
+    install_focus_style(qapp)
+    yield
+    qapp.setStyleSheet(before)
+
+
+@pytest.fixture
+def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
+    """A copy of the demo database (a dialog that saves does not change the next test's data)."""
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_file, path)
+    database = open_database(path)
+    yield database
+    database.dispose()
+
+
+# --- the checks can fail ---------------------------------------------------------------------------------
+
+
+def test_the_walk_finds_an_unnamed_field_a_skipped_input_and_a_colour_without_text(qtbot: Any) -> None:
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    form = QFormLayout()
+    layout.addLayout(form)
+    named_by_form = QLineEdit()
+    form.addRow("&Name", named_by_form)
+    no_buddy = QLineEdit()
+    no_buddy.setPlaceholderText("Land ohne Buddy")
+    form.addRow(QLabel("Land"), no_buddy)  # shown beside it, but Qt names nothing
+    label = QLabel("&Ort")
+    by_buddy = QLineEdit()
+    label.setBuddy(by_buddy)
+    layout.addWidget(label)
+    layout.addWidget(by_buddy)
+    nameless = QLineEdit()
+    nameless.setPlaceholderText("Namenlos")
+    layout.addWidget(nameless)
+    layout.addWidget(QCheckBox("&Aktiv"))
+    unnamed_list = QListWidget()
+    layout.addWidget(unnamed_list)
+    skipped = QLineEdit()
+    skipped.setAccessibleName("Übersprungen")
+    skipped.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    layout.addWidget(skipped)
+    typing = QTextEdit()
+    typing.setAccessibleName("Notiz")
+    layout.addWidget(typing)
+    layout.addWidget(QPushButton("&Speichern"))
+    blank = QWidget()  # takes the focus, draws nothing: the focus cannot be seen
+    blank.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    blank.setAccessibleName("Leer")
+    blank.setMinimumSize(20, 20)
+    layout.addWidget(blank)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert unnamed_controls(window) == ["QLineEdit „Land ohne Buddy“", "QLineEdit „Namenlos“", "QListWidget"]
+    reached, traps = tab_walk(qtbot, window)
+    assert named_by_form in reached and typing in reached
+    assert unreachable_inputs(window, reached) == ["QLineEdit „Übersprungen“"]
+    assert traps == [
+        "Fokus nicht sichtbar: QWidget „Leer“",
+        "Tab wird eingegeben statt weiterzugehen: QTextEdit „Notiz“",
+    ]
+
+    model = QStandardItemModel(2, 2)
+    model.setItem(0, 0, QStandardItem("Öztürk, Ayşe"))
+    model.setItem(0, 1, QStandardItem("zugesagt"))
+    model.item(0, 0).setBackground(Qt.GlobalColor.yellow)  # the row says "zugesagt": stated
+    model.setItem(1, 0, QStandardItem("Nguyễn, Văn"))
+    model.item(1, 0).setForeground(Qt.GlobalColor.red)  # red, and nothing says why
+    found, seen = colour_only(model)
+    assert seen == 2
+    assert found == ["Zeile 2: Farbe ohne Text, der sie nennt („Nguyễn, Văn“)"]
+
+
+# --- every window and dialog -----------------------------------------------------------------------------
+
+
+def _findings(qtbot: Any, window: QWidget) -> list[str]:
+    """Names, Tab and colour in ``window`` as shown."""
+    lines = [f"ohne Namen: {c}" for c in unnamed_controls(window)]
+    reached, traps = tab_walk(qtbot, window)
+    lines += traps
+    lines += [f"nicht per Tab erreichbar: {c}" for c in unreachable_inputs(window, reached)]
+    for view in item_views(window):
+        found, _seen = colour_only(view.model())
+        lines += [f"nur Farbe in {view.accessibleName() or type(view).__name__}: {c}" for c in found]
+    return lines
+
+
+def _walk_tabs(qtbot: Any, window: QWidget) -> list[str]:
+    """The findings as shown, then with each page of each visible tab widget shown in turn."""
+    found = _findings(qtbot, window)
+    for tabs in [t for t in window.findChildren(QTabWidget) if t.isVisible() and t.window() is window]:
+        shown = tabs.currentIndex()
+        for index in range(tabs.count()):
+            if index == shown or not tabs.isTabEnabled(index):
+                continue
+            tabs.tabBar().setFocus(
+                Qt.FocusReason.TabFocusReason
+            )  # as a user does: Tab to the tabs, arrow key
+            tabs.setCurrentIndex(index)
+            qtbot.wait(10)
+            found += [f"[Reiter {tabs.tabText(index)}] {line}" for line in _findings(qtbot, window)]
+        tabs.setCurrentIndex(shown)
+    return sorted(set(found))
+
+
+def test_main_window_is_accessible(qtbot: Any, demo: Database) -> None:
+    window = open_main_window(qtbot, demo)
+    found = [
+        f"{view}: {line}" for view in main_window_views(qtbot, window) for line in _walk_tabs(qtbot, window)
+    ]
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize("name", DIALOG_NAMES)
+def test_dialog_is_accessible(qtbot: Any, demo: Database, tmp_path: Path, name: str) -> None:
+    dialog = open_dialog(qtbot, demo, tmp_path, name)
+    found = _walk_tabs(qtbot, dialog)
+    assert found == [], "\n".join(found)
+
+
+def _mixed_csv(tmp_path: Path) -> Path:
+    """New rows, a row twice (a duplicate) and a row without a name (rejected): the preview colours two."""
+    first = fx.SIMPLE_ROWS[0]
+    nameless = ["", "", "", "", "4632", "Nirgendwo", "kein-at-zeichen"]
+    return fx.write_csv(
+        tmp_path / "gemischt.csv",
+        [fx.SIMPLE_HEADER, *fx.SIMPLE_ROWS, first, nameless, ["Frau", "Ayşe", "Öztürk", "", "", "", ""]],
+        encoding="utf-8",
+    )
+
+
+def test_import_wizard_pages_are_accessible(qtbot: Any, demo: Database, tmp_path: Path) -> None:
+    from ui.spreadsheets.import_wizard import ImportWizard
+
+    wizard = ImportWizard(AppContext(demo))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    pages = import_wizard_pages(qtbot, wizard, _mixed_csv(tmp_path))
+    found = [f"{page}: {line}" for page in pages for line in _walk_tabs(qtbot, wizard)]
+    assert found == [], "\n".join(found)
+
+
+# --- nothing by colour alone, in the lists that colour ---------------------------------------------------
+
+
+def _colours(window: QWidget) -> tuple[list[str], int]:
+    found: list[str] = []
+    seen = 0
+    for view in item_views(window):
+        lines, count = colour_only(view.model())
+        found += lines
+        seen += count
+    return found, seen
+
+
+def test_the_coloured_lists_state_their_colours_in_text(qtbot: Any, demo: Database, tmp_path: Path) -> None:
+    """The lists that carry a badge or a colour – invitations and replies, check-in, import preview – were
+    checked with something to check (the walks above would pass on lists without colour); statistics and
+    duplicates carry none."""
+    from ui.spreadsheets.import_wizard import ImportWizard
+
+    window = open_main_window(qtbot, demo)
+    seen = {view: _colours(window) for view in main_window_views(qtbot, window)}
+    assert all(found == [] for found, _count in seen.values())
+    assert seen["Konferenzen"][1] > 0  # the status badges of the invitations and replies
+    window.close()
+    for name in ("Check-in", "Statistik", "Dubletten"):
+        found, count = _colours(open_dialog(qtbot, demo, tmp_path, name))
+        assert found == []
+        assert (count > 0) == (name == "Check-in"), name
+    wizard = ImportWizard(AppContext(demo))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    for page in import_wizard_pages(qtbot, wizard, _mixed_csv(tmp_path)):
+        if page == "Vorschau":
+            found, count = _colours(wizard)
+            assert found == []
+            assert count > 0  # the duplicate and the rejected row are coloured, and say so
+
+
+# --- visible focus ---------------------------------------------------------------------------------------
+
+_NO_FOCUS = re.compile(
+    r"outline\s*:\s*(none|0)|show-decoration-selected|:focus\s*\{[^}]*border\s*:\s*(none|0)"
+)
+
+
+def test_no_style_sheet_hides_the_focus() -> None:
+    hits = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "ui").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _NO_FOCUS.search(line)
+    ]
+    assert hits == []
+    assert _NO_FOCUS.search('widget.setStyleSheet("QTableView { outline: none; }")')
