@@ -12,6 +12,10 @@
   stated by text: a badge must stand beside the status text it draws (``ui.widgets.badges``), a coloured
   row must say its meaning (a status, an import outcome) in one of its cells.
 
+- ``labels_without_buddy(window)``: QFormLayout rows whose QLabel is not the buddy of the one input beside
+  it (no Alt+letter, no name for a screen reader: "Land", "Eigene Briefanrede" and "Verteiler" have no
+  letter but still need their buddy).
+
 Each returns readable lines naming the control ("QLineEdit „Suchen …“ in PersonEditor"), so a failing test
 says where to fix.
 """
@@ -30,6 +34,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
+    QFormLayout,
+    QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -276,3 +283,36 @@ def colour_only(model: QAbstractItemModel, rows: int = 300) -> tuple[list[str], 
 
 def item_views(window: QWidget) -> list[QAbstractItemView]:
     return [v for v in window.findChildren(QAbstractItemView) if _shown(v, window) and v.model() is not None]
+
+
+def _inputs_in(item_widget: QWidget | None, layout: QLayout | None) -> list[QWidget]:
+    """The inputs a form row's field holds (the field itself, or the inputs of its container or layout)."""
+    found: list[QWidget] = []
+    if item_widget is not None:
+        if isinstance(item_widget, INPUTS):
+            return [item_widget]
+        found = [w for w in item_widget.findChildren(QWidget) if isinstance(w, INPUTS) and not _is_part(w)]
+    if layout is not None:
+        for i in range(layout.count()):
+            inner = layout.itemAt(i)
+            found += _inputs_in(inner.widget(), inner.layout())
+    return found
+
+
+def labels_without_buddy(window: QWidget) -> list[str]:
+    """Form rows (QFormLayout) whose label stands beside a field with one input but is not that input's
+    buddy: Alt+letter and a click on the label do not reach the field, and Qt names nothing by it."""
+    lines: list[str] = []
+    for form in window.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if label_item is None or field_item is None:
+                continue
+            label_widget = label_item.widget()
+            if not isinstance(label_widget, QLabel) or not _shown(label_widget, window):
+                continue
+            inputs = [w for w in _inputs_in(field_item.widget(), field_item.layout()) if _shown(w, window)]
+            if len(inputs) == 1 and label_widget.buddy() is not inputs[0]:
+                lines.append(f"„{label_widget.text()}“ ohne Buddy für {describe(inputs[0])}")
+    return sorted(lines)

@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import fixtures_spreadsheets as fx
 import pytest
-from a11y_walk import colour_only, item_views, tab_walk, unnamed_controls, unreachable_inputs
+from a11y_walk import (
+    accessible_name,
+    colour_only,
+    item_views,
+    labels_without_buddy,
+    tab_walk,
+    unnamed_controls,
+    unreachable_inputs,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -113,6 +124,7 @@ def test_the_walk_finds_an_unnamed_field_a_skipped_input_and_a_colour_without_te
     window.show()
     qtbot.waitExposed(window)
     assert unnamed_controls(window) == ["QLineEdit „Land ohne Buddy“", "QLineEdit „Namenlos“", "QListWidget"]
+    assert labels_without_buddy(window) == ["„Land“ ohne Buddy für QLineEdit „Land ohne Buddy“"]
     reached, traps = tab_walk(qtbot, window)
     assert named_by_form in reached and typing in reached
     assert unreachable_inputs(window, reached) == ["QLineEdit „Übersprungen“"]
@@ -138,6 +150,7 @@ def test_the_walk_finds_an_unnamed_field_a_skipped_input_and_a_colour_without_te
 def _findings(qtbot: Any, window: QWidget) -> list[str]:
     """Names, Tab and colour in ``window`` as shown."""
     lines = [f"ohne Namen: {c}" for c in unnamed_controls(window)]
+    lines += [f"Beschriftung {c}" for c in labels_without_buddy(window)]
     reached, traps = tab_walk(qtbot, window)
     lines += traps
     lines += [f"nicht per Tab erreichbar: {c}" for c in unreachable_inputs(window, reached)]
@@ -203,6 +216,24 @@ def test_import_wizard_pages_are_accessible(qtbot: Any, demo: Database, tmp_path
     assert found == [], "\n".join(found)
 
 
+def test_the_labels_without_a_letter_still_name_their_field(qtbot: Any, demo: Database) -> None:
+    """ "Land", "Eigene Briefanrede" and "Verteiler" have no Alt+letter (the letters are taken), but each is
+    its field's buddy, and the field has a name a screen reader announces."""
+    window = open_main_window(qtbot, demo)
+    views = main_window_views(qtbot, window)
+    assert next(views) == "Adressen/&Personen"
+    labels = {
+        label.text(): label
+        for label in window.findChildren(QLabel)
+        if label.text() in ("Land:", "Eigene Briefanrede:", "Verteiler:") and label.isVisible()
+    }
+    assert sorted(labels) == ["Eigene Briefanrede:", "Land:", "Verteiler:"]
+    for text, label in labels.items():
+        buddy = label.buddy()
+        assert buddy is not None and buddy.isVisible(), text
+        assert accessible_name(buddy).startswith(text.rstrip(":")), text
+
+
 # --- nothing by colour alone, in the lists that colour ---------------------------------------------------
 
 
@@ -257,3 +288,46 @@ def test_no_style_sheet_hides_the_focus() -> None:
     ]
     assert hits == []
     assert _NO_FOCUS.search('widget.setStyleSheet("QTableView { outline: none; }")')
+
+
+_FRESH_PROCESS = textwrap.dedent(
+    """
+    import os
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QVBoxLayout
+    from ui.shell.application import create_application
+
+    app = create_application(["konferenz"])
+    dialog = QDialog()
+    layout = QVBoxLayout(dialog)
+    field, empty_list = QLineEdit(), QListWidget()
+    layout.addWidget(field)
+    layout.addWidget(empty_list)
+    dialog.show()
+    dialog.activateWindow()
+    QTest.qWaitForWindowActive(dialog)
+    field.setFocus()
+    QTest.keyClick(field, Qt.Key.Key_Tab)
+    assert app.focusWidget() is empty_list
+    focused = empty_list.grab().toImage()
+    QTest.keyClick(empty_list, Qt.Key.Key_Tab)
+    print("sichtbar" if empty_list.grab().toImage() != focused else "unsichtbar")
+    """
+)
+
+
+def test_the_application_frames_the_focused_list() -> None:
+    """In the application as it starts (create_application), an empty list reached by Tab shows a frame;
+    Qt's style alone draws none."""
+    result = subprocess.run(
+        [sys.executable, "-c", _FRESH_PROCESS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["sichtbar"]
