@@ -1,20 +1,20 @@
 """Accessibility checks on what a window shows (issue 17 item 8; BITV NRW / EN 301 549 chapter 11).
 
-- ``unnamed_controls(window)``: the focusable controls without an accessible name. A control is named by
-  its own ``accessibleName()``, its text (buttons, check boxes), a QLabel whose buddy it is (also the
-  label of a QFormLayout row built from a text), or the title of the group box it is in. Lists, tables and trees need an
-  explicit ``accessibleName``: a label above a list does not name it for a screen reader.
-- ``tab_walk(qtbot, window)``: Tab from the window's first focus until the focus comes round again; the
-  controls reached, and the controls where Tab did not move on (a keyboard trap).
-  ``unreachable_inputs(window, reached)``: the visible, enabled inputs (line edits, combos, spin and date
-  boxes, text edits, check boxes, lists, tables) not among them.
-- ``colour_only(model)``: the cells whose colour or icon (Foreground, Background, Decoration) is not
-  stated by text: a badge must stand beside the status text it draws (``ui.widgets.badges``), a coloured
-  row must say its meaning (a status, an import outcome) in one of its cells.
-
+- ``unnamed_controls(window)``: the focusable controls without an accessible name, read as Qt's
+  accessibility reports it to a screen reader (``accessible_name``): the ``accessibleName()``, a button's
+  text, a QLabel whose buddy the control is (a QFormLayout row built from a text sets that buddy), or the
+  title of the group box it is in. Lists, tables and trees need an explicit ``accessibleName``.
 - ``labels_without_buddy(window)``: QFormLayout rows whose QLabel is not the buddy of the one input beside
-  it (no Alt+letter, no name for a screen reader: "Land", "Eigene Briefanrede" and "Verteiler" have no
+  it (no Alt+letter, no name for a screen reader; "Land", "Eigene Briefanrede" and "Verteiler" have no
   letter but still need their buddy).
+- ``tab_walk(qtbot, window)``: Tab from the window's focus until it comes round again; the controls
+  reached, and what went wrong on the way: a control Tab cannot leave (a keyboard trap), a control that
+  looks the same with and without the focus (the focus cannot be seen: the pixels are compared).
+  ``unreachable_inputs(window, reached)``: the visible, enabled inputs (line edits, combos, spin and date
+  boxes, text edits, check boxes, lists, tables) not reached.
+- ``colour_only(model)``: the cells whose colour or icon (Foreground, Background, Decoration role) no text
+  states: a badge must stand beside the status text it draws (``ui.widgets.badges``), a coloured row must
+  name its meaning (a status, an import outcome: ``MEANINGS``) in one of its cells.
 
 Each returns readable lines naming the control ("QLineEdit „Suchen …“ in PersonEditor"), so a failing test
 says where to fix.
@@ -191,8 +191,8 @@ def _move_on(window: QWidget) -> None:
 
 def tab_walk(qtbot: Any, window: QWidget, limit: int = 400) -> tuple[list[QWidget], list[str]]:
     """Tab round ``window`` from its focus; the controls reached, and the lines for what went wrong on the
-    way: a control Tab cannot leave (a text edit that keeps Tab: Qt leaves it neither by Tab nor by Ctrl+Tab), and a
-    control that looks the same with and without the focus (no visible focus)."""
+    way: a control Tab cannot leave (a text edit that keeps Tab: neither Tab nor Ctrl+Tab leaves it), and
+    a control that looks the same with and without the focus (no visible focus)."""
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     start = _own(QApplication.focusWidget())
@@ -282,6 +282,7 @@ def colour_only(model: QAbstractItemModel, rows: int = 300) -> tuple[list[str], 
 
 
 def item_views(window: QWidget) -> list[QAbstractItemView]:
+    """The lists, tables and trees ``window`` shows."""
     return [v for v in window.findChildren(QAbstractItemView) if _shown(v, window) and v.model() is not None]
 
 

@@ -1,8 +1,9 @@
 """Accessibility walk (issue 17 item 8; BITV NRW / EN 301 549 chapter 11) over every window and dialog the
-program has (the list in window_walk.py): every focusable control has an accessible name, every input is
-reached by Tab (each page of each tab widget shown in turn), nothing is told by colour alone in the lists,
-and no style sheet hides the focus. The checks themselves live in a11y_walk.py; the first tests here show
-that each can fail."""
+program has (the list in window_walk.py), each page of each tab widget shown in turn: every focusable
+control has an accessible name and every form label is its field's buddy, every input is reached by Tab,
+no control traps Tab, the focus can be seen wherever it goes, and nothing in the lists is told by colour
+alone; no style sheet hides the focus, and the application frames a focused list. The checks live in
+a11y_walk.py; the first test here shows that each can fail."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QTableWidget,
     QTabWidget,
     QTextEdit,
     QVBoxLayout,
@@ -51,6 +53,7 @@ from window_walk import (
 
 from konferenz.storage.db import Database, open_database
 from ui.context import AppContext
+from ui.widgets.badges import status_badge
 from ui.widgets.focus import install_focus_style
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -86,7 +89,9 @@ def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
 # --- the checks can fail ---------------------------------------------------------------------------------
 
 
-def test_the_walk_finds_an_unnamed_field_a_skipped_input_and_a_colour_without_text(qtbot: Any) -> None:
+def test_the_walk_finds_what_it_looks_for(qtbot: Any) -> None:
+    """An unnamed field, a label without buddy, a skipped input, a Tab trap, an invisible focus and a
+    colour without text, each found and named."""
     window = QWidget()
     layout = QVBoxLayout(window)
     form = QFormLayout()
@@ -115,6 +120,10 @@ def test_the_walk_finds_an_unnamed_field_a_skipped_input_and_a_colour_without_te
     typing.setAccessibleName("Notiz")
     layout.addWidget(typing)
     layout.addWidget(QPushButton("&Speichern"))
+    cells = QTableWidget(2, 2)  # Tab moves from cell to cell and never leaves
+    cells.setAccessibleName("Zellen")
+    cells.setCurrentCell(0, 0)
+    layout.addWidget(cells)
     blank = QWidget()  # takes the focus, draws nothing: the focus cannot be seen
     blank.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     blank.setAccessibleName("Leer")
@@ -130,6 +139,7 @@ def test_the_walk_finds_an_unnamed_field_a_skipped_input_and_a_colour_without_te
     assert unreachable_inputs(window, reached) == ["QLineEdit „Übersprungen“"]
     assert traps == [
         "Fokus nicht sichtbar: QWidget „Leer“",
+        "Tab bleibt stehen: QTableWidget „Zellen“",
         "Tab wird eingegeben statt weiterzugehen: QTextEdit „Notiz“",
     ]
 
@@ -139,9 +149,15 @@ def test_the_walk_finds_an_unnamed_field_a_skipped_input_and_a_colour_without_te
     model.item(0, 0).setBackground(Qt.GlobalColor.yellow)  # the row says "zugesagt": stated
     model.setItem(1, 0, QStandardItem("Nguyễn, Văn"))
     model.item(1, 0).setForeground(Qt.GlobalColor.red)  # red, and nothing says why
+    model.item(0, 1).setIcon(status_badge("zugesagt"))  # the badge beside its text
+    model.setItem(1, 1, QStandardItem("Termin"))
+    model.item(1, 1).setIcon(status_badge("abgesagt"))  # a badge whose text says something else
     found, seen = colour_only(model)
-    assert seen == 2
-    assert found == ["Zeile 2: Farbe ohne Text, der sie nennt („Nguyễn, Văn“)"]
+    assert seen == 4
+    assert found == [
+        "Zeile 2, Spalte 2: Symbol ohne Text, der es nennt („Termin“)",
+        "Zeile 2: Farbe ohne Text, der sie nennt („Nguyễn, Văn Termin“)",
+    ]
 
 
 # --- every window and dialog -----------------------------------------------------------------------------
