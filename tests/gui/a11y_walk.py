@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QAccessible, QIcon, QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -173,13 +173,20 @@ def _press_tab(qtbot: Any, widget: QWidget) -> bool:
     return False
 
 
+def _look(control: QWidget) -> QImage:
+    """The control as the window shows it, with a margin of 3 pixels (a focus frame may lie outside it)."""
+    window = control.window()
+    place = QRect(control.mapTo(window, QPoint(0, 0)), control.size()).adjusted(-3, -3, 3, 3)
+    return window.grab(place).toImage()
+
+
 def _focus_shows(control: QWidget, focused: QImage) -> bool:
     """Whether ``control`` looks different now (the focus moved on) than in ``focused`` (with the focus).
     Fusion, the style the tests run in, draws a dialog's default button alike with and without the focus
     (Windows' style adds a focus rectangle), so a default button is not judged by its pixels."""
     if isinstance(control, QPushButton) and control.isDefault():
         return True
-    return control.grab().toImage() != focused
+    return _look(control) != focused
 
 
 def _move_on(window: QWidget) -> None:
@@ -210,7 +217,7 @@ def tab_walk(qtbot: Any, window: QWidget, limit: int = 400) -> tuple[list[QWidge
         current = QApplication.focusWidget()
         control = _own(current)
         assert current is not None and control is not None
-        focused = control.grab().toImage()
+        focused = _look(control)
         if _eats_tab(current):
             traps.append(f"Tab wird eingegeben statt weiterzugehen: {describe(current)}")
             _move_on(window)

@@ -54,7 +54,7 @@ from window_walk import (
 from konferenz.storage.db import Database, open_database
 from ui.context import AppContext
 from ui.widgets.badges import status_badge
-from ui.widgets.focus import install_focus_style
+from ui.widgets.focus import install_focus_frames
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -67,13 +67,11 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def focus_style(qapp: Any) -> Iterator[None]:
-    """The application's style sheet as ``create_application`` sets it (the focus frames), for this
-    module only."""
-    before = qapp.styleSheet()
-    install_focus_style(qapp)
+def focus_frames(qapp: Any) -> Iterator[None]:
+    """The focus frames as ``create_application`` installs them, for this module only."""
+    frames = install_focus_frames(qapp)
     yield
-    qapp.setStyleSheet(before)
+    frames.remove()
 
 
 @pytest.fixture
@@ -327,9 +325,10 @@ _FRESH_PROCESS = textwrap.dedent(
     field.setFocus()
     QTest.keyClick(field, Qt.Key.Key_Tab)
     assert app.focusWidget() is empty_list
-    focused = empty_list.grab().toImage()
+    around = empty_list.geometry().adjusted(-3, -3, 3, 3)  # the frame lies just outside the list
+    focused = dialog.grab(around).toImage()
     QTest.keyClick(empty_list, Qt.Key.Key_Tab)
-    print("sichtbar" if empty_list.grab().toImage() != focused else "unsichtbar")
+    print("sichtbar" if dialog.grab(around).toImage() != focused else "unsichtbar")
     """
 )
 
