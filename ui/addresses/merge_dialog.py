@@ -77,6 +77,8 @@ class MergeDialog(QDialog):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # no Tab stop of its own: a focused choice scrolls into view
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self.fields_widget)
         self.same_label = QLabel(self)
         self.same_label.setWordWrap(True)

@@ -139,6 +139,8 @@ class RecordEditor(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # no Tab stop of its own: a focused field scrolls into view
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self.form_page)
         self.form_scroll = scroll
         self.tabs.addTab(scroll, self.tr("Stammdaten"))

@@ -100,6 +100,10 @@ class BarChart(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         try:
             self._paint(painter)
+            if self.hasFocus():  # reached by Tab: the focus shows as a frame in the highlight colour
+                painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
         finally:
             painter.end()
 

@@ -77,4 +77,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
             break
     else:
         log.info("Keine deutschen Qt-Übersetzungen in %s gefunden", folder)
+    from ui.widgets.focus import install_focus_frames
+
+    install_focus_frames(app)
     return app
