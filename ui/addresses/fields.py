@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.text import collapse_spaces, fold
+from ui.widgets.destructive import mark_destructive
 
 if TYPE_CHECKING:
     from konferenz.registry.validation import RoleData
@@ -358,6 +359,7 @@ class _RoleRow:
         self.primary = QRadioButton(tr("Hauptrolle"), editor)
         self.primary.setAccessibleName(tr("Rolle {0} ist die Hauptrolle").format(number))
         self.remove = QToolButton(editor)
+        mark_destructive(self.remove)
         self.remove.setText(tr("Entfernen"))
         self.remove.setAccessibleName(tr("Rolle {0} entfernen").format(number))
         self.remove.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

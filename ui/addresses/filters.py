@@ -31,6 +31,7 @@ from konferenz.lists.facets import RegistryFilter, SavedFilterInfo, saved_filter
 from konferenz.lists.registry import category_choices, municipality_choices, tag_choices
 from konferenz.storage.db import Database
 from ui.addresses.fields import MultiSelectButton
+from ui.widgets.destructive import mark_destructive
 from ui.widgets.flow_layout import FlowLayout
 
 Facets = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
@@ -66,6 +67,7 @@ class RegistryFilterBar(QWidget):
         self.save_button.setAccessibleName(self.tr("Suche und Filter als Verteiler speichern"))
         self.save_button.setToolTip(self.tr("Die aktuelle Suche und die Filter unter einem Namen speichern"))
         self.delete_button = QPushButton(self.tr("Verteiler löschen"), self)
+        mark_destructive(self.delete_button)
         self.delete_button.setAccessibleName(self.tr("Gewählten Verteiler löschen"))
 
         self.category = MultiSelectButton(self.tr("Kategorie"), self)

@@ -49,6 +49,7 @@ from konferenz.privacy.access import save_export
 from konferenz.privacy.erasure import ErasureResult, erase_person, erase_persons
 from konferenz.privacy.reads import person_display, person_export, review_rows
 from ui.context import AppContext
+from ui.widgets.destructive import mark_destructive
 from ui.widgets.dialog_tools import choose_save_path, confirm
 from ui.widgets.registry_completer import RegistryCompleter
 from ui.widgets.tasks import run_task
@@ -171,6 +172,7 @@ class PrivacyDialog(QDialog):
         self.reason_field.setPlaceholderText(self.tr("z. B. Antrag vom 03.11.2026"))
         self.reason_field.setAccessibleName(self.tr("Grund der Löschung"))
         self.erase_button = QPushButton(self.tr("Person a&nonymisieren …"), page)
+        mark_destructive(self.erase_button)
         self.erase_button.setAccessibleName(self.tr("Die gewählte Person anonymisieren"))
         self.erase_button.clicked.connect(self.erase_current)
         form = QFormLayout()
@@ -221,6 +223,7 @@ class PrivacyDialog(QDialog):
         self.years.valueChanged.connect(lambda _v: self._default_review_reason())
         self._default_review_reason()
         self.bulk_button = QPushButton(self.tr("Ausgewählte a&nonymisieren …"), page)
+        mark_destructive(self.bulk_button)
         self.bulk_button.setAccessibleName(self.tr("Die angehakten oder markierten Personen anonymisieren"))
         self.bulk_button.clicked.connect(self.erase_selected)
 

@@ -53,6 +53,7 @@ from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS
 from ui.addresses.fields import ErrorLabel, IdComboBox, RolesEditor, TagsEdit
 from ui.addresses.merge_dialog import MergeDialog
 from ui.context import AppContext
+from ui.widgets.destructive import mark_destructive
 from ui.widgets.dialog_tools import ask_save_discard, confirm
 from ui.widgets.history_view import HistoryView
 from ui.widgets.registry_dialogs import (
@@ -149,8 +150,10 @@ class RecordEditor(QWidget):
         self.save_button = QPushButton(self.tr("&Speichern"), self)
         self.save_button.setToolTip(self.tr("Eingaben speichern (Strg+S)"))
         self.revert_button = QPushButton(self.tr("Verwerfen"), self)
+        mark_destructive(self.revert_button)
         self.revert_button.setToolTip(self.tr("Eingaben verwerfen und den gespeicherten Stand zeigen"))
         self.delete_button = QPushButton(self.tr("Löschen …"), self)
+        mark_destructive(self.delete_button)
         self.delete_button.setToolTip(
             self.tr("Den Eintrag löschen (Entf in der Liste); Strg+Z holt ihn zurück")
         )

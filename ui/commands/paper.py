@@ -9,6 +9,7 @@ file ends in .docx (Word) or .odt (LibreOffice): ``konferenz.letters.documents``
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from ui.commands.cli import EXIT_OK, add_db_argument, number, opened, positive_i
 
 if TYPE_CHECKING:
     from konferenz.enums import InvitationStatus
+    from konferenz.storage.db import Database
 
 
 STATUS_HELP = (
@@ -59,6 +61,20 @@ def _office(path: Path) -> bool:
     return path.suffix.lower() in (".docx", ".odt")
 
 
+def _warn_deadline(database: Database, year: int, template: str) -> None:
+    """Letters that ask for a reply by a day gone already: the dialog's warning line, on stderr (the letters
+    are written all the same, the exit code stays)."""
+    from konferenz.conferences.editing import conference_id
+    from konferenz.conferences.reads import conference_summary
+    from ui.paper.deadline_warning import reply_warning
+
+    with database.read_session() as s:
+        summary = conference_summary(s, conference_id(s, year))
+    warning = reply_warning(summary.reply_deadline if summary else None, template)
+    if warning:
+        print(f"Warnung: {warning}", file=sys.stderr)
+
+
 def cmd_letters(args: argparse.Namespace) -> int:
     from konferenz.enums import InvitationStatus, label
     from konferenz.letters import content, sending, templates
@@ -91,6 +107,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
             )
             which = f" mit Status {' oder '.join(f'„{label(x)}“' for x in wanted)}" if wanted else ""
             raise UserError(f"Für die Konferenz {args.conference} gibt es keine Einladungen{which}.")
+        _warn_deadline(database, args.conference, template)
         if _office(output):
             from konferenz.letters.documents.files import write_document
             from konferenz.letters.documents.letters import letters_document

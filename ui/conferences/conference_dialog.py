@@ -41,6 +41,7 @@ from konferenz.errors import ConflictError, UserError
 from konferenz.programme import new_conference
 from konferenz.storage.db import Database
 from ui.conferences.widgets import DateField, TimeField
+from ui.widgets.destructive import mark_destructive
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.registry_dialogs import ConflictChoice, ask_conflict
 
@@ -191,6 +192,7 @@ class ConferenceDialog(QDialog):
             header.setSectionResizeMode(column, mode)
         self.add_forum_button = QPushButton(self.tr("&Forum hinzufügen"), self)
         self.remove_forum_button = QPushButton(self.tr("Forum &entfernen"), self)
+        mark_destructive(self.remove_forum_button)
         self.up_button = QPushButton(self.tr("Nach o&ben"), self)
         self.down_button = QPushButton(self.tr("N&ach unten"), self)
         for button in (self.add_forum_button, self.remove_forum_button, self.up_button, self.down_button):

@@ -48,6 +48,7 @@ from konferenz.lists.registry import (
 from konferenz.lists.source import format_count
 from konferenz.registry.filters import filter_ids, list_filters
 from konferenz.storage.db import Database
+from ui.widgets.destructive import mark_destructive
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.table_model import LazyTableModel
@@ -209,6 +210,7 @@ class InviteDialog(QDialog):
         self.add_button.setAccessibleName(self.tr("Gewählte Adressen zur Auswahl hinzufügen"))
         self.add_button.clicked.connect(self.add_picked)
         self.remove_button = QPushButton(self.tr("Aus Auswahl entfe&rnen"), selection)
+        mark_destructive(self.remove_button)
         self.remove_button.setAccessibleName(self.tr("Aus der Auswahl entfernen"))
         self.remove_button.clicked.connect(self.remove_picked)
         self.picked = QListWidget(selection)

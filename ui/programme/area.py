@@ -50,6 +50,7 @@ from ui.programme.agenda_model import (
     agenda_nodes,
     conference_forums,
 )
+from ui.widgets.destructive import mark_destructive
 from ui.widgets.dialog_tools import (
     SPREADSHEET_FILTER,
     action_button,
@@ -161,6 +162,7 @@ class ProgrammeArea(QWidget):
         for action in self.area_actions.all():
             self.addAction(action)
         a = self.area_actions
+        mark_destructive(a.delete_item)
         a.new_item.triggered.connect(self.new_item)
         a.edit_item.triggered.connect(self.edit_item)
         a.delete_item.triggered.connect(self.delete_item)

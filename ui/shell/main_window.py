@@ -66,10 +66,13 @@ from ui.addresses.area import AddressArea
 from ui.context import AppContext
 from ui.settings import settings
 from ui.shell import data_safety
+from ui.shell.area_toolbar import AreaToolbar, area_actions
 from ui.shell.change_watcher import ChangeWatcher
 from ui.shell.field_undo import FieldUndo
 from ui.shell.presence_indicator import PresenceIndicator
+from ui.widgets.destructive import mark_destructive
 from ui.widgets.dialog_tools import SPREADSHEET_FILTER, choose_open_path, choose_save_path
+from ui.widgets.icons import area_icon
 from ui.widgets.list_panel import ConferenceListPanel, ListPanel
 from ui.widgets.table_model import LazyTableModel
 
@@ -204,7 +207,7 @@ class MainWindow(QMainWindow):
         self.navigation.setAccessibleDescription(self.tr("Strg+1 bis Strg+5 wechseln den Bereich"))
         for number, name in enumerate(AREA_NAMES, start=1):
             self.stack.addWidget(QWidget())  # a placeholder until the area is first shown
-            item = QListWidgetItem(self.tr(name))
+            item = QListWidgetItem(area_icon(name), self.tr(name))
             item.setToolTip(self.tr("{0} (Strg+{1})").format(self.tr(name), number))
             item.setSizeHint(QSize(0, self.fontMetrics().height() * 2 + 4))
             self.navigation.addItem(item)
@@ -212,8 +215,9 @@ class MainWindow(QMainWindow):
         assert isinstance(addresses, AddressArea)
         self.address_area: AddressArea = addresses
         em = self.fontMetrics().horizontalAdvance("M")
+        icon_width = self.navigation.iconSize().width() or self.fontMetrics().height()
         self.navigation.setFixedWidth(
-            max(self.fontMetrics().horizontalAdvance(self.tr(n)) for n in AREA_NAMES) + 4 * em
+            max(self.fontMetrics().horizontalAdvance(self.tr(n)) for n in AREA_NAMES) + 4 * em + icon_width
         )
         self.navigation.currentRowChanged.connect(self._on_area_changed)
 
@@ -231,6 +235,11 @@ class MainWindow(QMainWindow):
         self._build_edit_menu()
         self.conference_actions: ConferenceActions = create_conference_actions(self)
         self._build_conference_menu()
+        for name, action in zip(AREA_NAMES, self.menu_actions.areas, strict=True):
+            action.setIcon(area_icon(name))
+        #: the everyday actions of the area shown (``ui.shell.area_toolbar``)
+        self.toolbar = AreaToolbar(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.database_label = QLabel()
         self.database_label.setAccessibleName(self.tr("Geöffnete Datenbank"))
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -386,6 +395,7 @@ class MainWindow(QMainWindow):
         r.find_duplicates.triggered.connect(self.find_duplicates)
         self.address_area.privacy_requested.connect(self.show_privacy)
         self.address_area.install_actions(r.edit_record, r.delete_record, r.merge_records)
+        mark_destructive(r.delete_record)
 
     def find_duplicates(self) -> None:
         """Bearbeiten → Dubletten suchen …"""
@@ -482,9 +492,10 @@ class MainWindow(QMainWindow):
         store = settings()
         geometry = store.value("MainWindow/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
+            self.restoreGeometry(geometry)  # the size and place, and whether it was maximised
+        else:  # the first run: the whole screen, and a sensible size when the user un-maximises
             self._default_size()
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         try:
             area = int(store.value("MainWindow/area", 0))  # type: ignore[call-overload]  # QSettings.value is typed object
         except (TypeError, ValueError):
@@ -603,6 +614,7 @@ class MainWindow(QMainWindow):
         self.areas[AREA_NAMES[index]]  # built on first show
         self.stack.setCurrentIndex(index)
         self.menu_actions.areas[index].setChecked(True)
+        self.toolbar.show_area(AREA_NAMES[index], area_actions(self, AREA_NAMES[index]))
 
     # --- file actions -----------------------------------------------------------------------------------
 

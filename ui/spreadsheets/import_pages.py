@@ -37,6 +37,7 @@ from konferenz.spreadsheets.cells import cell_text
 from konferenz.spreadsheets.columns import field_choices
 from konferenz.spreadsheets.table import describe_source
 from ui.spreadsheets.import_preview import ChoiceDelegate, PreviewModel, ProblemFilter
+from ui.widgets.destructive import mark_destructive
 
 if TYPE_CHECKING:
     from ui.spreadsheets.import_wizard import ImportWizard
@@ -418,6 +419,7 @@ class ResultPage(QWizardPage):
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary_label.setAccessibleName(self.tr("Ergebnis des Imports"))
         self.undo_button = QPushButton(self.tr("Import &rückgängig machen"))
+        mark_destructive(self.undo_button)
         self.undo_button.setAccessibleName(self.tr("Import rückgängig machen"))
         # never the button Enter presses: the first focus is "Fertig" (``ImportWizard._page_shown``)
         self.undo_button.setAutoDefault(False)

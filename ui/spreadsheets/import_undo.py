@@ -20,6 +20,7 @@ from konferenz.errors import UserError
 from konferenz.importing import undo
 from konferenz.lists.source import format_count
 from ui.context import AppContext
+from ui.widgets.destructive import mark_destructive
 from ui.widgets.dialog_tools import confirm as ask
 from ui.widgets.tasks import Cancelled, Progress, run_task
 
@@ -94,6 +95,7 @@ class ImportsDialog(QDialog):
         self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.undo_button = QPushButton(self.tr("Import &rückgängig machen"))
+        mark_destructive(self.undo_button)
         self.undo_button.clicked.connect(self.undo_selected)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)

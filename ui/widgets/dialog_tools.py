@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from konferenz.errors import UserError
 from ui.settings import settings
+from ui.widgets.destructive import is_destructive, mark_destructive
 from ui.widgets.tasks import run_task
 
 T = TypeVar("T")
@@ -42,6 +43,8 @@ def action_button(action: QAction, parent: QWidget | None = None) -> QPushButton
         button.setEnabled(action.isEnabled())
 
     sync()
+    if is_destructive(action):  # a destructive action's button carries the same marking
+        mark_destructive(button)
     action.changed.connect(sync)
     button.clicked.connect(action.trigger)
     return button
@@ -183,6 +186,7 @@ def ask_save_discard(parent: QWidget, title: str, question: str) -> QMessageBox.
     )
     for button, text in texts:
         box.addButton(button).setText(text)
+    mark_destructive(box.button(QMessageBox.StandardButton.Discard))
     box.setDefaultButton(QMessageBox.StandardButton.Save)
     box.setEscapeButton(QMessageBox.StandardButton.Cancel)
     with keeping_focus():

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets.destructive import mark_destructive
 from ui.widgets.geometry import remember_geometry
 
 
@@ -108,6 +109,7 @@ class ConflictDialog(QDialog):
             self.tr("Meine Eingabe speichern und den anderen Stand überschreiben")
         )
         self.discard_button = QPushButton(self.tr("Meine Änderung &verwerfen"), self)
+        mark_destructive(self.discard_button)
         self.discard_button.setAccessibleName(
             self.tr("Meine Änderung verwerfen und den gespeicherten Stand anzeigen")
         )

@@ -28,6 +28,7 @@ from konferenz.lists.source import format_count
 from konferenz.mail import drafts
 from konferenz.mail.outbox import RunReport
 from ui.context import AppContext
+from ui.widgets.destructive import mark_destructive
 from ui.widgets.dialog_tools import confirm, warn
 from ui.widgets.geometry import remember_geometry
 
@@ -68,6 +69,7 @@ class DraftsDialog(QDialog):
 
         self.confirm_button = QPushButton(self.tr("Als &versendet vermerken …"), self)
         self.discard_button = QPushButton(self.tr("Ver&werfen …"), self)
+        mark_destructive(self.discard_button)
         self.discard_button.setToolTip(self.tr("Die Entwürfe wurden nicht versendet: nichts vermerken"))
         self.close_button = QPushButton(self.tr("Schließen"), self)
         for button in (self.confirm_button, self.discard_button, self.close_button):

@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from konferenz.conferences.reads import conference_year
+from konferenz.conferences.reads import conference_summary, conference_year
 from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError
 from konferenz.letters import sending, templates
@@ -60,6 +60,7 @@ from konferenz.lists.source import format_count
 from konferenz.storage.changes import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS
 from ui.context import AppContext
 from ui.paper.canvas import ensure_fonts
+from ui.paper.deadline_warning import deadline_label, reply_warning, show_warning
 from ui.paper.dialogs.preview import make_print_preview
 from ui.paper.dialogs.template_editor import TemplateEditorDialog, template_label
 from ui.paper.letter_output import (
@@ -112,10 +113,11 @@ class LettersDialog(QDialog):
         self.selection: tuple[int, ...] = tuple(dict.fromkeys(invitation_ids))
         self._selection_is_result = False
         with ctx.database.read_session() as s:
-            year = conference_year(s, conference_id)
+            year, summary = conference_year(s, conference_id), conference_summary(s, conference_id)
         if year is None:
             raise UserError("Diese Konferenz gibt es nicht mehr.")
         self.year = year
+        self.reply_deadline = summary.reply_deadline if summary else None
         self.letters: list[LetterContent] = []
         self.problem = ""
         self.last_outcome: Outcome | None = None
@@ -192,6 +194,7 @@ class LettersDialog(QDialog):
         self.warning_label.setObjectName("letters_warning")
         self.warning_label.setWordWrap(True)
         self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.deadline_label = deadline_label(self, "letters_deadline")
         self.result_label = QLabel(self)
         self.result_label.setObjectName("letters_result")
         self.result_label.setWordWrap(True)
@@ -208,16 +211,6 @@ class LettersDialog(QDialog):
         )
         self.sender_button = QPushButton(self.tr("Abse&nder …"), self)
         self.close_button = QPushButton(self.tr("Schließen"), self)
-        for button in (
-            self.print_button,
-            self.pdf_button,
-            self.folder_button,
-            self.document_button,
-            self.sender_button,
-            self.close_button,
-        ):
-            button.setAutoDefault(False)
-        self.preview_button.setDefault(True)
         #: the ways out, enabled while there are letters
         self.output_buttons = (
             self.preview_button,
@@ -226,6 +219,9 @@ class LettersDialog(QDialog):
             self.folder_button,
             self.document_button,
         )
+        for button in (*self.output_buttons[1:], self.sender_button, self.close_button):
+            button.setAutoDefault(False)
+        self.preview_button.setDefault(True)
         outputs = QHBoxLayout()
         for button in self.output_buttons:
             outputs.addWidget(button)
@@ -238,6 +234,7 @@ class LettersDialog(QDialog):
         layout.addWidget(letter_box)
         layout.addWidget(self.record_box)
         layout.addWidget(self.count_label)
+        layout.addWidget(self.deadline_label)
         layout.addWidget(self.warning_label)
         layout.addWidget(self.result_label)
         layout.addStretch(1)
@@ -468,6 +465,8 @@ class LettersDialog(QDialog):
             else:
                 self.warning_label.setText("")
         self.warning_label.setVisible(bool(self.warning_label.text()))
+        # a reply asked for by a day gone already: said before anything is printed or saved
+        show_warning(self.deadline_label, reply_warning(self.reply_deadline, self.template))
         ready = n > 0 and not self.problem
         for button in self.output_buttons:
             button.setEnabled(ready)

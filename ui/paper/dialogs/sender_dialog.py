@@ -59,6 +59,7 @@ from konferenz.registry.validation import is_german_postal_code, is_valid_email
 from konferenz.text import file_size
 from ui.context import AppContext
 from ui.paper.canvas import make_font
+from ui.widgets.destructive import mark_destructive
 from ui.widgets.geometry import remember_geometry
 from ui.widgets.registry_dialogs import ConflictChoice, ask_conflict
 
@@ -230,6 +231,7 @@ class SenderSettingsDialog(QDialog):
             self.tr("Das Bild wird in der Datenbank gespeichert; die Datei wird danach nicht mehr gebraucht.")
         )
         self.logo_remove = QPushButton(self.tr("Logo ent&fernen"), logo_box)
+        mark_destructive(self.logo_remove)
         for button in (self.logo_browse, self.logo_remove):
             button.setAutoDefault(False)
         self.logo_hint_label = QLabel(logo_box)
@@ -313,6 +315,7 @@ class SenderSettingsDialog(QDialog):
             )
         )
         self.signature_remove = QPushButton(self.tr("Unterschrift lös&chen"), box)
+        mark_destructive(self.signature_remove)
         for button in (self.signature_browse, self.signature_remove):
             button.setAutoDefault(False)
         self.signature_preview = QLabel(box)
