@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import test_conferences as conference_tests
-from test_checkin_codes import invite_all, invitations
+from test_checkin_codes import invitations, invite_all
 from test_conferences import World
 
 from konferenz.conferences import checkin
