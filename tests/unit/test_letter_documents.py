@@ -151,7 +151,12 @@ def odt_read(path: Path) -> tuple[list[str], list[list[Box]]]:
     for paragraph in body.iterfind("text:p", ODF):
         if paragraph.get(f"{{{ODF['text']}}}style-name") in breaks or not pages:
             pages.append([])
-        frames = paragraph.findall("draw:frame", ODF)
+        # pictures in the text (the scanned signature) are characters of their paragraph, not frames
+        frames = [
+            f
+            for f in paragraph.findall("draw:frame", ODF)
+            if f.get(f"{{{ODF['text']}}}anchor-type") != "as-char"
+        ]
         for frame in frames:
             assert frame.get(f"{{{ODF['draw']}}}style-name") in page_relative
             assert frame.get(f"{{{ODF['text']}}}anchor-type") == "paragraph"
