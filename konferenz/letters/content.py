@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from konferenz import names
+from konferenz.conferences.checkin import code_payload
 from konferenz.enums import InvitationStatus, label
 from konferenz.letters.dates import german_date, german_date_weekday, german_time, numeric_date
 from konferenz.letters.selection import (
@@ -110,6 +111,9 @@ class LetterContent:
     enclosures: list[str] = field(default_factory=list)
     programme: Programme | None = None
     reply_form: ReplyForm | None = None
+    #: the check-in code (``conferences.checkin.code_payload``) printed as a QR code on the reply form;
+    #: "" for none (``letter_contents(qr=True)``)
+    checkin_code: str = ""
 
     @property
     def address_complete(self) -> bool:
@@ -275,12 +279,14 @@ def letter_contents(
     template: str = DEFAULT_TEMPLATE,
     programme: bool = False,
     reply_form: bool = False,
+    qr: bool = False,
     today: dt.date | None = None,
 ) -> list[LetterContent]:
     """Finished content of one letter per invitation of the conference, sorted by name.
 
     ``status`` and ``invitation_ids`` narrow the invitations; ``template`` is a template name ("einladung",
-    "erinnerung.html.j2") or template source text. ``programme`` and ``reply_form`` add those enclosures.
+    "erinnerung.html.j2") or template source text. ``programme`` and ``reply_form`` add those enclosures;
+    ``qr`` gives each letter its check-in code (the QR code on the reply form).
     Raises ``UserError`` for an unknown year and ``TemplateError`` for a broken template.
     """
     today = today or dt.date.today()
@@ -398,6 +404,7 @@ def letter_contents(
                     enclosures=enclosure_names,
                     programme=programme_content,
                     reply_form=form,
+                    checkin_code=code_payload(conf.year, inv.checkin_token) if qr else "",
                 )
             )
     return letters

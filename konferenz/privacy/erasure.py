@@ -3,7 +3,8 @@
 Erasure keeps the person's row (anonymised) with its category, municipality and invitations, so the
 attendance counts and statistics of past conferences do not change; everything that names or reaches the
 person goes: names, contact data, free text (also on the person's invitations), roles, tags, consents, links
-to agenda items, archived letters and e-mails to the person (with a mail server's refusal of the address), and
+to agenda items, archived letters and e-mails to the person (with a mail server's refusal of the address), the
+check-in token of the person's invitations (a fresh random one: an old badge no longer finds the record), and
 the old and new values in the audit log (the person's
 entries, those of duplicates merged into the person, and the free texts of the person's invitations). A
 deletion log entry keeps only a keyed hash of the id, the date and the reason.
@@ -59,7 +60,7 @@ from konferenz.errors import UserError
 from konferenz.privacy.records import PERSON_AUDIT_TYPES, find_person, invitation_ids
 from konferenz.privacy.review import check_still_due
 from konferenz.privacy.scrubber import Scrubber
-from konferenz.storage import recording
+from konferenz.storage import recording, schema
 from konferenz.storage.db import Database
 from konferenz.storage.models import (
     AgendaItem,
@@ -426,6 +427,14 @@ def _erase(session: Session, person_id: int, reason: str) -> ErasureResult:
             {**dict.fromkeys(INVITATION_FREE_TEXT, ""), "version": Invitation.version + 1},
         )
     )
+    # an old printed badge (or reply form) must not identify the record any more: a fresh random token per
+    # invitation, so a scan of the old code is "unbekannter Code"
+    for invitation_id in s.scalars(sa.select(Invitation.id).where(Invitation.person_id == person_id)).all():
+        s.execute(
+            sa.update(Invitation)
+            .where(Invitation.id == invitation_id)
+            .values(checkin_token=schema.checkin_token())
+        )
     substituted = s.scalars(
         sa.select(Invitation.id).where(Invitation.substitute_person_id == person_id)
     ).all()

@@ -81,6 +81,10 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
     status = _status(args.status)
     output = _output(args.output)
+    if args.qr and not args.reply_form:
+        raise UserError(
+            "--qr druckt den Check-in-Code auf den Rückmeldebogen: bitte zusammen mit --rueckmeldebogen angeben."
+        )
     if _office(output) and args.mark_sent:
         raise UserError(
             "--als-versendet gilt nur für PDF-Briefe: Word- und LibreOffice-Dateien sind Entwürfe zum "
@@ -99,6 +103,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
             template=template,
             programme=args.programme,
             reply_form=args.reply_form,
+            qr=args.qr,
         )
         if not letters:
             order = list(InvitationStatus)
@@ -282,6 +287,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         dest="reply_form",
         action="store_true",
         help="einen Rückmeldebogen mit Namen und Foren zum Ankreuzen beilegen",
+    )
+    letters.add_argument(
+        "--qr",
+        action="store_true",
+        help="den Check-in-Code der Einladung als QR-Code (20 mm) auf den Rückmeldebogen drucken "
+        "(nur mit --rueckmeldebogen)",
     )
     letters.add_argument(
         "--als-versendet",

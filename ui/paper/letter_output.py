@@ -43,6 +43,8 @@ class LetterChoice:
     form: str = "B"
     programme: bool = False
     reply_form: bool = False
+    #: the check-in code as a QR code on the reply form (off by default; only with the reply form)
+    qr: bool = False
 
     def contents(self, database: Database, *, enclosures: bool = True) -> list[LetterContent]:
         return content.letter_contents(
@@ -53,6 +55,7 @@ class LetterChoice:
             template=self.template,
             programme=self.programme and enclosures,
             reply_form=self.reply_form and enclosures,
+            qr=self.qr and self.reply_form and enclosures,
         )
 
     @property

@@ -28,6 +28,18 @@ from PySide6.QtGui import (
 )
 
 from konferenz.letters.content import LetterContent, Programme, ReplyForm
+from konferenz.letters.enclosures import (
+    PROGRAMME_FORUMS,
+    REPLY_NOTE,
+    REPLY_SIGN_LABELS,
+    SIGNATURE_HEIGHT,
+    SIGNATURE_WIDTH,
+    ReplyKind,
+    forum_lines,
+    reply_info_rows,
+    reply_lines,
+    reply_qr_rect,
+)
 from konferenz.letters.geometry import (
     ADDRESS_MIN_SIZE,
     ADDRESS_SIZE,
@@ -52,10 +64,10 @@ from konferenz.letters.geometry import (
     LetterForm,
     letter_form,
 )
-from konferenz.letters.selection import forum_label
 from konferenz.letters.sender import closing_lines
 from konferenz.registry.addressing import MAX_ADDRESS_LINES
 from ui.paper.archive_pdf import office_author
+from ui.paper.badges import paint_qr
 from ui.paper.canvas import Canvas, make_font, pdf_bytes, prepare_device
 
 GRAY = QColor(90, 90, 90)
@@ -147,12 +159,6 @@ def _picture(data: bytes) -> QImage | None:
         return None
     image = QImage.fromData(data)
     return None if image.isNull() else image
-
-
-#: the scanned signature: at most this high and wide (mm); it stands in the three blank lines between
-#: closing (or "Im Auftrag") and the typed name, where DIN 5008 leaves room for the handwritten signature
-SIGNATURE_HEIGHT = 13.0
-SIGNATURE_WIDTH = 60.0
 
 
 class LetterPainter:
@@ -290,7 +296,7 @@ class LetterPainter:
         if letter.programme is not None:
             total += paint_programme(self.c, letter.programme)
         if letter.reply_form is not None:
-            total += self._reply_form(letter.reply_form)
+            total += self._reply_form(letter.reply_form, letter.checkin_code)
         return plan.pages, total
 
     def _marks(self) -> None:
@@ -473,17 +479,16 @@ class LetterPainter:
 
     # --- reply form ------------------------------------------------------------------------------------
 
-    def _reply_form(self, form: ReplyForm) -> int:
+    def _reply_form(self, form: ReplyForm, code: str = "") -> int:
+        """The reply form's page (its lines: ``konferenz.letters.enclosures``), with the QR code of the
+        check-in ``code`` in the information block's area when one is given."""
         c = self.c
         c.new_page()
         self.paint_address(form.sender_line, form.return_address)
-        rows: list[tuple[str, str]] = [("", "Rückmeldung")]
-        if form.deadline:
-            rows.append(("bitte bis", form.deadline))
-        rows.append(("Telefon", form.phone))
-        if form.email:
-            rows.append(("E-Mail", form.email))
-        self._info(rows)
+        self._info(reply_info_rows(form))
+        if code:
+            x, y_qr, size, _h = reply_qr_rect(form, self.form)
+            paint_qr(c, code, x, y_qr, size)
         if self.marks:
             self._marks()
         title_font = make_font(13, bold=True)
@@ -495,61 +500,38 @@ class LetterPainter:
         font, bold = self.body_font, self.bold_font
         step = self.line * 1.35
         label_width = 32.0
-        for label, value in (("Name", form.name), ("Organisation", form.organisation)):
-            c.text(TEXT_LEFT, y, f"{label}:", font)
-            if value:
-                c.text(TEXT_LEFT + label_width, y, value, bold, max_width=BODY_WIDTH - label_width)
+        size = 3.6
+        for item in reply_lines(form):
+            if item.gap:
+                y += 2.0
+            indent = 4.0 if item.indent else 0.0
+            if item.kind is ReplyKind.FIELD:
+                c.text(TEXT_LEFT, y, f"{item.text}:", font)
+                if item.value:
+                    c.text(TEXT_LEFT + label_width, y, item.value, bold, max_width=BODY_WIDTH - label_width)
+                else:
+                    c.line(TEXT_LEFT + label_width, y + 0.8, TEXT_RIGHT, y + 0.8, width=0.2, gray=120)
+            elif item.kind is ReplyKind.CHECK:
+                c.box(TEXT_LEFT + indent, y - size + 0.4, size, size, width=0.3)
+                x = TEXT_LEFT + indent + size + 2.5
+                c.text(x, y, item.text, font, max_width=TEXT_RIGHT - x)
+                if item.fill:
+                    start = x + c.text_width(item.text, font) + 2.0
+                    if start < TEXT_RIGHT - 20:
+                        c.line(start, y + 0.8, TEXT_RIGHT, y + 0.8, width=0.2, gray=120)
+            elif item.kind is ReplyKind.WRITE:
+                c.line(TEXT_LEFT, y + 0.8, TEXT_RIGHT, y + 0.8, width=0.2, gray=120)
             else:
-                c.line(TEXT_LEFT + label_width, y + 0.8, TEXT_RIGHT, y + 0.8, width=0.2, gray=120)
+                c.text(TEXT_LEFT, y, item.text, bold if item.kind is ReplyKind.HEADING else font)
             y += step
-        y += 2.0
-
-        def checkbox(text: str, *, fill_line: bool = False, indent: float = 0.0) -> None:
-            nonlocal y
-            size = 3.6
-            c.box(TEXT_LEFT + indent, y - size + 0.4, size, size, width=0.3)
-            x = TEXT_LEFT + indent + size + 2.5
-            c.text(x, y, text, font, max_width=TEXT_RIGHT - x)
-            if fill_line:
-                start = x + c.text_width(text, font) + 2.0
-                if start < TEXT_RIGHT - 20:
-                    c.line(start, y + 0.8, TEXT_RIGHT, y + 0.8, width=0.2, gray=120)
-            y += step
-
-        checkbox("Ich nehme an der Konferenz teil.")
-        checkbox("Ich bringe Begleitpersonen mit, Anzahl:", fill_line=True)
-        checkbox("Ich kann leider nicht teilnehmen.")
-        checkbox("Ich werde vertreten durch:", fill_line=True)
-        if form.forums:
-            y += 2.0
-            c.text(TEXT_LEFT, y, "Ich möchte an diesem Forum teilnehmen (bitte nur eines ankreuzen):", bold)
-            y += step
-            for title in form.forums:
-                checkbox(title, indent=4.0)
-        y += 2.0
-        c.text(TEXT_LEFT, y, "Unterstützung (z. B. barrierefreier Zugang, Gebärdensprachdolmetschung):", font)
-        y += step
-        c.line(TEXT_LEFT, y + 0.8, TEXT_RIGHT, y + 0.8, width=0.2, gray=120)
-        y += step
-        c.text(TEXT_LEFT, y, "Verpflegung:", font)
-        y += step
-        checkbox("vegetarisch", indent=4.0)
-        checkbox("vegan", indent=4.0)
-        checkbox("Sonstiges:", fill_line=True, indent=4.0)
         y = max(y + 8.0, 250.0)
         c.line(TEXT_LEFT, y, TEXT_LEFT + 70, y, width=0.2)
         c.line(TEXT_LEFT + 85, y, TEXT_RIGHT, y, width=0.2)
         small = make_font(8)
-        c.text(TEXT_LEFT, y + 3.5, "Ort, Datum", small, color=GRAY)
-        c.text(TEXT_LEFT + 85, y + 3.5, "Unterschrift", small, color=GRAY)
-        c.text(
-            TEXT_LEFT,
-            y + 12.0,
-            "Ihre Angaben verwenden wir nur zur Vorbereitung und Durchführung der Konferenz.",
-            small,
-            color=GRAY,
-            max_width=BODY_WIDTH,
-        )
+        place_date, signature = REPLY_SIGN_LABELS
+        c.text(TEXT_LEFT, y + 3.5, place_date, small, color=GRAY)
+        c.text(TEXT_LEFT + 85, y + 3.5, signature, small, color=GRAY)
+        c.text(TEXT_LEFT, y + 12.0, REPLY_NOTE, small, color=GRAY, max_width=BODY_WIDTH)
         return 1
 
 
@@ -602,18 +584,11 @@ def paint_programme(c: Canvas, programme: Programme) -> int:
     if programme.forums:
         y += 4.0
         room(20)
-        c.text(TEXT_LEFT, y, "Foren", make_font(12, bold=True))
+        c.text(TEXT_LEFT, y, PROGRAMME_FORUMS, make_font(12, bold=True))
         y += 7.0
         for forum in programme.forums:
-            title_lines = c.wrap(forum_label(forum.number, forum.title), item_font, BODY_WIDTH)
-            extra = " · ".join(
-                p
-                for p in (
-                    f"Raum {forum.room}" if forum.room else "",
-                    forum.moderation and f"Moderation: {forum.moderation}",
-                )
-                if p
-            )
+            label, extra = forum_lines(forum)
+            title_lines = c.wrap(label, item_font, BODY_WIDTH)
             extra_lines = c.wrap(extra, detail_font, BODY_WIDTH) if extra else []
             room(len(title_lines) * item_step + len(extra_lines) * detail_step + 2)
             for line in title_lines:

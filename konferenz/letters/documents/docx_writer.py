@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from konferenz.letters.documents.model import FONT, GRAY, Document, Frame, Para, Table
+from konferenz.letters.documents.model import FONT, GRAY, Document, Frame, Para, Picture, Table
 from konferenz.letters.geometry import (
     FOLLOW_TOP,
     PAGE_HEIGHT,
@@ -150,6 +150,19 @@ def _frame(document: Any, frame: Frame) -> None:
         _frame_properties(paragraph, frame)
 
 
+def _picture(document: Any, picture: Picture) -> None:
+    """An image in a paragraph of its own, inline (it moves with the text)."""
+    paragraph = document.add_paragraph()
+    _paragraph(
+        paragraph, Para((), 2.0, space_after=picture.space_after, keep_with_next=picture.keep_with_next)
+    )
+    with contextlib.suppress(UnrecognizedImageError):
+        shape = paragraph.add_run().add_picture(
+            io.BytesIO(picture.image), width=Mm(picture.width), height=Mm(picture.height)
+        )
+        shape._inline.docPr.set("name", picture.name)
+
+
 def _repeat_header(row: Any) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
@@ -207,6 +220,8 @@ def write_docx(document: Document) -> bytes:
             _paragraph(out.add_paragraph(), block)
         elif isinstance(block, Frame):
             _frame(out, block)
+        elif isinstance(block, Picture):
+            _picture(out, block)
         else:
             _table(out, block)
             # Word needs a paragraph between two tables (or after the last one)

@@ -7,8 +7,9 @@ at the bottom of its Vermerkzone, the address in its Anschriftzone from 25 mm �
 with the date as a frame from 125 mm; the footer (Geschäftsangaben) as a frame at the bottom. The text
 flows from the top margin: a spacer paragraph as high as the address field and the information block
 (the anchor of the frames), the bold subject, the salutation, the body, the closing with room for the
-signature (``konferenz.letters.sender.closing_lines``) and the enclosures. The enclosures' own pages
-(Programm, Rückmeldebogen) stay in the PDF.
+signature (``konferenz.letters.sender.closing_lines``; the scanned signature in it) and the list of
+enclosures; then, each from a new page, the enclosures themselves (Programm, Rückmeldebogen with its QR
+code: ``konferenz.letters.documents.enclosures``).
 """
 
 from __future__ import annotations
@@ -19,35 +20,26 @@ from pathlib import Path
 
 from konferenz.letters.content import LetterContent
 from konferenz.letters.documents.body import body_paragraphs
+from konferenz.letters.documents.enclosures import programme_blocks, reply_form_blocks, signature_blocks
 from konferenz.letters.documents.files import write_document
-from konferenz.letters.documents.model import Document, Frame, Para, Run, para
+from konferenz.letters.documents.frames import address_frame, info_frame
+from konferenz.letters.documents.model import Document, Frame, Para, para
 from konferenz.letters.geometry import (
-    ADDRESS_FIELD_LEFT,
-    ADDRESS_SIZE,
     BODY_SIZE,
     FOLLOW_TOP,
     FOOTER_SIZE,
     FOOTER_TOP,
     FORM_B,
-    INFO_LEFT,
-    INFO_RIGHT,
-    INFO_SIZE,
     LINE,
     PAGE_HEIGHT,
-    SENDER_SIZE,
     TEXT_LEFT,
     TEXT_RIGHT,
     LetterForm,
     letter_form,
 )
-from konferenz.letters.sender import closing_lines
 
-#: the sender line's own line pitch (8 pt type)
-SENDER_LINE = 3.4
 #: the footer's line pitch (7.5 pt type)
 FOOTER_LINE = 3.4
-#: the address text starts this far inside the address field (25 mm from the sheet's edge)
-ADDRESS_INSET = TEXT_LEFT - ADDRESS_FIELD_LEFT
 
 
 def _letterhead(letter: LetterContent, form: LetterForm) -> list[Frame]:
@@ -77,39 +69,9 @@ def _letterhead(letter: LetterContent, form: LetterForm) -> list[Frame]:
     return frames
 
 
-def address_frame(sender_line: str, lines: Sequence[str], form: LetterForm, name: str = "Anschrift") -> Frame:
-    """The address field (Vermerkzone and Anschriftzone, 85 × 45 mm): the sender line at the bottom of the
-    Vermerkzone, the address lines from the top of the Anschriftzone, one line (4.23 mm) each."""
-    x, y, width, height = form.address_field
-    vermerk = form.anschrift_top - form.vermerk_top
-    # an empty line as high as the Vermerkzone above the sender line (Writer ignores the space above the
-    # first paragraph of a frame)
-    top: tuple[Para, ...] = (Para((), SENDER_SIZE, line=vermerk - SENDER_LINE),)
-    top += (
-        (para(sender_line, SENDER_SIZE, indent=ADDRESS_INSET, line=SENDER_LINE),)
-        if sender_line
-        else (Para((), SENDER_SIZE, line=SENDER_LINE),)
-    )
-    address = [para(line, ADDRESS_SIZE, indent=ADDRESS_INSET, line=LINE) for line in lines]
-    return Frame(name, x, y, width, height, (*top, *address))
-
-
 def info_rows(letter: LetterContent) -> list[tuple[str, str]]:
     """The information block as the PDF shows it on page 1: contact rows, a blank row, the date."""
     return [*letter.info, ("", ""), ("", letter.date_line)]
-
-
-def _info_frame(letter: LetterContent, form: LetterForm) -> Frame:
-    paras = []
-    for index, (label, value) in enumerate(info_rows(letter)):
-        if not label and value and index == 0:
-            paras.append(para(value, INFO_SIZE, bold=True, line=LINE))
-        elif label:
-            paras.append(para(f"{label}: {value}", INFO_SIZE, line=LINE))
-        else:
-            paras.append(Para((Run(value),) if value else (), INFO_SIZE, line=LINE))
-    height = LINE * (len(paras) + 1)
-    return Frame("Informationsblock", INFO_LEFT, form.info_top, INFO_RIGHT - INFO_LEFT, height, tuple(paras))
 
 
 def _footer_frame(letter: LetterContent) -> Frame | None:
@@ -133,7 +95,7 @@ def add_letter(document: Document, letter: LetterContent, form: LetterForm, *, f
     document.add(Para((), 2.0, line=body_top(letter, form) - FOLLOW_TOP, page_break_before=not first))
     document.add(*_letterhead(letter, form))
     document.add(address_frame(letter.sender_line, letter.address_lines, form))
-    document.add(_info_frame(letter, form))
+    document.add(info_frame(info_rows(letter), form))
     footer = _footer_frame(letter)
     if footer is not None:
         document.add(footer)
@@ -141,20 +103,14 @@ def add_letter(document: Document, letter: LetterContent, form: LetterForm, *, f
         document.add(para(letter.subject, BODY_SIZE, bold=True, space_after=2 * LINE, keep_with_next=True))
     document.add(para(letter.salutation, BODY_SIZE, space_after=LINE))
     document.add(*body_paragraphs(letter.body_html))
-    lines = closing_lines(letter.closing, letter.signature)
-    for index, line in enumerate(lines):
-        last = index == len(lines) - 1
-        document.add(
-            Para(
-                (Run(line),) if line else (),
-                BODY_SIZE,
-                space_before=LINE if index == 0 else 0.0,
-                keep_with_next=not last,
-            )
-        )
+    document.add(*signature_blocks(letter.closing, letter.signature, letter.signature_image))
     if letter.enclosures:
         document.add(para("Anlagen", BODY_SIZE, space_before=LINE, keep_with_next=True))
         document.add(*(para(name, BODY_SIZE) for name in letter.enclosures))
+    if letter.programme is not None:
+        document.add(*programme_blocks(letter.programme))
+    if letter.reply_form is not None:
+        document.add(*reply_form_blocks(letter.reply_form, form, letter.checkin_code))
 
 
 def letters_document(

@@ -3,6 +3,7 @@ corner of the sheet), tables; written by ``konferenz.letters.documents.docx_writ
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -67,6 +68,19 @@ class Frame:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """An image (PNG or JPEG bytes) of ``width`` × ``height`` mm in the text, in a paragraph of its own
+    (the scanned signature)."""
+
+    name: str
+    image: bytes
+    width: float
+    height: float
+    space_after: float = 0.0
+    keep_with_next: bool = False
+
+
+@dataclass(frozen=True)
 class Table:
     """Column titles and widths (mm), rows of cells; the title row repeats on every page."""
 
@@ -79,6 +93,10 @@ class Table:
     notes: tuple[tuple[str, ...], ...] = ()
 
 
+#: what a document is made of, in order
+Block = Para | Frame | Picture | Table
+
+
 @dataclass
 class Document:
     """What a writer receives: a title (the file's metadata) and blocks in order. A ``Frame`` belongs to
@@ -86,9 +104,9 @@ class Document:
     the page itself is A4 with the DIN 5008 text area (``page_margins``)."""
 
     title: str
-    blocks: list[Para | Frame | Table] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
 
-    def add(self, *blocks: Para | Frame | Table) -> None:
+    def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
 
 
@@ -96,7 +114,7 @@ class Writer(Protocol):
     def __call__(self, document: Document) -> bytes: ...
 
 
-def plain_text(blocks: Sequence[Para | Frame | Table]) -> list[str]:
+def plain_text(blocks: Sequence[Block]) -> list[str]:
     """The text of the blocks in order (frames and tables cell by cell), for messages and tests."""
     out: list[str] = []
     for block in blocks:
@@ -104,8 +122,27 @@ def plain_text(blocks: Sequence[Para | Frame | Table]) -> list[str]:
             out.append(block.text)
         elif isinstance(block, Frame):
             out.extend(p.text for p in block.paras)
-        else:
+        elif isinstance(block, Table):
             out.extend(title for title, _w in block.columns)
             for row in block.rows:
                 out.extend(row)
     return out
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height in pixels of a PNG or JPEG (None for anything else, e.g. an SVG logo)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
+        width, height = struct.unpack(">II", data[16:24])
+        return width, height
+    if data.startswith(b"\xff\xd8"):
+        i = 2
+        while i + 9 < len(data):
+            if data[i] != 0xFF:
+                return None
+            marker = data[i + 1]
+            length = struct.unpack(">H", data[i + 2 : i + 4])[0]
+            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+                height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+                return width, height
+            i += 2 + length
+    return None

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import io
 import re
-import struct
 from xml.sax.saxutils import escape, quoteattr
 
 from odfdo import Document as OdfDocument
 from odfdo import Element
 
-from konferenz.letters.documents.model import FONT, GRAY, Document, Frame, Para, Run, Table
+from konferenz.letters.documents.model import (
+    FONT,
+    GRAY,
+    Document,
+    Frame,
+    Para,
+    Picture,
+    Run,
+    Table,
+    image_size,
+)
 from konferenz.letters.geometry import (
     FOLLOW_TOP,
     PAGE_HEIGHT,
@@ -39,25 +48,6 @@ def _spaces(match: re.Match[str]) -> str:
 
 def _mm(value: float) -> str:
     return f"{value:.2f}mm"
-
-
-def image_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height in pixels of a PNG or JPEG (None for anything else, e.g. an SVG logo)."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
-        width, height = struct.unpack(">II", data[16:24])
-        return width, height
-    if data.startswith(b"\xff\xd8"):
-        i = 2
-        while i + 9 < len(data):
-            if data[i] != 0xFF:
-                return None
-            marker = data[i + 1]
-            length = struct.unpack(">H", data[i + 2 : i + 4])[0]
-            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
-                height, width = struct.unpack(">HH", data[i + 5 : i + 9])
-                return width, height
-            i += 2 + length
-    return None
 
 
 class _Styles:
@@ -137,6 +127,14 @@ class _Styles:
             'fo:margin-bottom="0mm" style:shadow="none"/>',
         )
 
+    def inline(self) -> str:
+        return self._add(
+            "fr",
+            "graphic",
+            '<style:graphic-properties style:vertical-pos="top" style:vertical-rel="baseline" '
+            'fo:padding="0mm" fo:border="none" style:shadow="none"/>',
+        )
+
     def table(self, width: float) -> str:
         return self._add(
             "Tb", "table", f'<style:table-properties style:width="{_mm(width)}" table:align="left"/>'
@@ -199,6 +197,31 @@ class _Writer:
         self.body.append(element)
         self.last = element
 
+    def image_xml(self, data: bytes) -> str:
+        """The image ``data`` (PNG or JPEG) as a part of the file, and the ``draw:image`` showing it."""
+        self.pictures += 1
+        extension = "png" if data.startswith(b"\x89PNG") else "jpg"
+        buffer = io.BytesIO(data)
+        buffer.name = f"bild{self.pictures}.{extension}"  # odfdo names the part after it
+        href = self.document.add_file(buffer)
+        return f'<draw:image xlink:href={quoteattr(href)} xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>'
+
+    def picture(self, picture: Picture) -> None:
+        """An image in a paragraph of its own, as a character (it moves with the text)."""
+        if image_size(picture.image) is None:
+            return
+        self.frames += 1
+        spec = Para((), 2.0, space_after=picture.space_after, keep_with_next=picture.keep_with_next)
+        xml = (
+            f'<draw:frame draw:style-name="{self.styles.inline()}" draw:name={quoteattr(picture.name)} '
+            f'text:anchor-type="as-char" svg:width="{_mm(picture.width)}" svg:height="{_mm(picture.height)}" '
+            f'draw:z-index="{self.frames}">{self.image_xml(picture.image)}</draw:frame>'
+        )
+        element = Element.from_tag(self.para_xml(spec))
+        element.append(Element.from_tag(xml))
+        self.body.append(element)
+        self.last = element
+
     def frame(self, frame: Frame) -> None:
         if self.last is None:
             self.para(Para((), 2.0))
@@ -211,12 +234,7 @@ class _Writer:
             scaled = frame.height * size[0] / size[1]
             if scaled < width:
                 x, width = x + width - scaled, scaled
-            self.pictures += 1
-            extension = "png" if frame.image.startswith(b"\x89PNG") else "jpg"
-            buffer = io.BytesIO(frame.image)
-            buffer.name = f"bild{self.pictures}.{extension}"  # odfdo names the part after it
-            href = self.document.add_file(buffer)
-            inner = f'<draw:image xlink:href={quoteattr(href)} xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>'
+            inner = self.image_xml(frame.image)
         else:
             inner = "<draw:text-box>" + "".join(self.para_xml(p) for p in frame.paras) + "</draw:text-box>"
         xml = (
@@ -293,6 +311,8 @@ def write_odt(document: Document) -> bytes:
             writer.para(block)
         elif isinstance(block, Frame):
             writer.frame(block)
+        elif isinstance(block, Picture):
+            writer.picture(block)
         else:
             writer.table(block)
     if not document.blocks:

@@ -172,6 +172,8 @@ class LettersDialog(QDialog):
         enclosure_row = QHBoxLayout()
         enclosure_row.addWidget(self.programme_box)
         enclosure_row.addWidget(self.reply_form_box)
+        self.qr_box = QCheckBox(self.tr("&QR-Code auf dem Rückmeldebogen"), letter_box)
+        enclosure_row.addWidget(self.qr_box)
         enclosure_row.addStretch(1)
         form_layout = QFormLayout(letter_box)
         template_label_widget = QLabel(self.tr("Vor&lage:"), letter_box)
@@ -378,6 +380,7 @@ class LettersDialog(QDialog):
             form="A" if self.form_a.isChecked() else "B",
             programme=self.programme_box.isChecked(),
             reply_form=self.reply_form_box.isChecked(),
+            qr=self.qr_box.isChecked(),
         )
 
     def select_status(self, status: InvitationStatus | str) -> None:
