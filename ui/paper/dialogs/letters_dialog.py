@@ -10,17 +10,15 @@ ticked, every output first asks "Versand für N Einladungen vermerken?" (default
 recorded), then ``konferenz.letters.sending.record_sending`` runs after the letters were printed or written
 (Post, today, template, *vorgemerkt* → *eingeladen*, one PDF per letter into the archive).
 
-Threads (measured on this project's machines): painting on a QPdfWriter in a worker thread gives the same
-text as on the GUI thread, also while the GUI thread draws text; 100 letters take about 1 s with both
-enclosures, their archive copies another 1.6 s. So PDFs are painted in the background (``run_task``) with
-per-letter progress and Abbrechen. The printer is painted on the GUI thread, letter by letter, with a
+Threads: a worker thread paints on a QPdfWriter the same text as the GUI thread (100 letters: ~1 s with
+both enclosures, archive copies 1.6 s more), so PDFs are painted in the background (``run_task``). The printer is painted on the GUI thread, letter by letter, with a
 progress dialog that keeps the window responsive (a platform's print engine is not trusted off the GUI
 thread). Abbrechen leaves no output file and records nothing: files are written to temporary names, the
 sending is recorded, and only then are the files renamed; a cancelled print run is aborted. A target that
 is a folder, or a file that cannot be replaced (read-only, open in a viewer), is refused before anything is
 painted or recorded; should the renaming still fail, the sending stays recorded and the dialog follows it
-(recipients: the letters just made, "Versand vermerken" off) and says which file is missing. That work,
-which runs on any thread, is ``ui.paper.letter_output``; this module is the dialog.
+(recipients: the letters just made, "Versand vermerken" off) and says which file is missing. That work
+(any thread) is ``ui.paper.letter_output``.
 """
 
 from __future__ import annotations
