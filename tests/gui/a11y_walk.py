@@ -257,6 +257,12 @@ def _text(model: QAbstractItemModel, row: int, column: int) -> str:
     return " ".join(str(p) for p in parts if p not in (None, ""))
 
 
+def _badge_keys() -> set[int]:
+    """The cache keys of every status sign (``ui.widgets.badges``)."""
+    texts = [label(s) for s in (*InvitationStatus, *RecommendationStatus)] + ["überfällig"]
+    return {icon.cacheKey() for icon in map(status_badge, texts) if icon is not None}
+
+
 def colour_only(model: QAbstractItemModel, rows: int = 300) -> tuple[list[str], int]:
     """The cells whose colour or icon no text states; and how many coloured or decorated cells were seen
     (so a test can tell that the check had something to check)."""
@@ -279,6 +285,11 @@ def colour_only(model: QAbstractItemModel, rows: int = 300) -> tuple[list[str], 
             seen += 1
             text = str(model.data(index, Qt.ItemDataRole.DisplayRole) or "")
             badge = status_badge(text) if badge_kind(text) else None
+            # a status sign must stand beside its own status; any other icon beside a text that names the
+            # item (the areas in the navigation) only decorates it
+            is_status_sign = isinstance(icon, QIcon) and icon.cacheKey() in _badge_keys()
+            if badge is None and text.strip() and not is_status_sign:
+                continue
             if not isinstance(icon, QIcon) or badge is None or badge.cacheKey() != icon.cacheKey():
                 found.append(
                     f"Zeile {row + 1}, Spalte {column + 1}: Symbol ohne Text, der es nennt („{text}“)"
