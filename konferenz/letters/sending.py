@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from konferenz import names
 from konferenz.enums import Channel, InvitationStatus
 from konferenz.errors import UserError
-from konferenz.letters.templates import template_kind
+from konferenz.letters.templates import is_reminder, is_thank_you, template_kind
 from konferenz.storage.db import Database
 from konferenz.storage.models import ArchivedDocument, Invitation
 from konferenz.text import ascii_name
@@ -25,10 +25,9 @@ def default_statuses(template: str) -> frozenset[InvitationStatus] | None:
     Reminders (``erinnerung…``) go only to those who have not replied, thanks (``dank…``) only to those
     who came; the same prefixes decide what ``record_sending`` records.
     """
-    kind = template_kind(template)
-    if kind.startswith("erinnerung"):
+    if is_reminder(template):
         return InvitationStatus.awaiting_reply()
-    if kind.startswith("dank"):
+    if is_thank_you(template):
         return InvitationStatus.attended()
     return None
 
@@ -47,19 +46,18 @@ def apply_sending(inv: Invitation, template_name: str, channel: Channel, today: 
     to *eingeladen*; a reminder sets ``reminded_on`` (and ``invited_on``/channel when there was none);
     a thank-you changes no dates. ``letter_template`` is always recorded.
     """
-    kind = template_kind(template_name)
-    is_reminder = kind.startswith("erinnerung")
-    is_thanks = kind.startswith("dank")
+    reminder = is_reminder(template_name)
+    thanks = is_thank_you(template_name)
     inv.letter_template = template_name
-    if is_reminder:
+    if reminder:
         inv.reminded_on = today
         if inv.invited_on is None:
             inv.invited_on = today
             inv.invitation_channel = channel
-    elif not is_thanks:
+    elif not thanks:
         inv.invitation_channel = channel
         inv.invited_on = today
-    if inv.status is InvitationStatus.PLANNED and not is_thanks:
+    if inv.status is InvitationStatus.PLANNED and not thanks:
         inv.status = InvitationStatus.INVITED
 
 

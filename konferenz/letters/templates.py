@@ -21,6 +21,7 @@ Filters: ``absaetze`` (text with line breaks → escaped paragraphs), ``zeilen``
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import re
@@ -36,7 +37,7 @@ from markupsafe import Markup, escape
 
 from konferenz import paths
 from konferenz.errors import UserError
-from konferenz.letters.dates import german_date, german_date_weekday, german_time
+from konferenz.letters.dates import deadline_passed, german_date, german_date_weekday, german_time
 from konferenz.text import collapse_spaces
 
 TEMPLATE_SUFFIX = ".html.j2"
@@ -154,6 +155,26 @@ def looks_like_name(text: str) -> bool:
 def template_kind(name: str) -> str:
     """ "einladung", "erinnerung", "dank" or another base name of a template file."""
     return Path(name).name.removesuffix(TEMPLATE_SUFFIX)
+
+
+# What a template is for, by the prefix of its name (the one home of the prefixes: who gets it by default,
+# what a sending records, the purpose of an e-mail run, whether it asks for a reply).
+
+
+def is_reminder(name: str) -> bool:
+    """An "erinnerung…" template: a reminder to those who have not replied."""
+    return template_kind(name).startswith("erinnerung")
+
+
+def is_thank_you(name: str) -> bool:
+    """A "dank…" template: a thank-you to those who came; it asks for no reply."""
+    return template_kind(name).startswith("dank")
+
+
+def reply_warning(name: str, reply_deadline: dt.date | None, letter_date: dt.date | None = None) -> str:
+    """``deadline_passed`` for letters and e-mails of template ``name``; "" for a thank-you, which asks for
+    no reply."""
+    return "" if is_thank_you(name) else deadline_passed(reply_deadline, letter_date)
 
 
 _UNDEFINED = re.compile(r"^'(?P<name>[^']+)' is undefined$")

@@ -37,7 +37,7 @@ from konferenz import paths
 from konferenz.enums import Channel, InvitationStatus, MailPurpose, MailState
 from konferenz.errors import UserError
 from konferenz.letters.sending import apply_sending
-from konferenz.letters.templates import template_kind
+from konferenz.letters.templates import is_reminder, is_thank_you
 from konferenz.storage.changes import Changes
 from konferenz.storage.db import Database
 from konferenz.storage.models import Invitation, MailMessage, MailRun, Organisation, Person
@@ -50,11 +50,10 @@ SENT_STATES = frozenset({MailState.SENT, MailState.DELIVERED})
 
 
 def purpose_of(template: str) -> MailPurpose:
-    """The purpose of a run by its template's name, by the prefixes ``konferenz.letters.sending`` uses."""
-    kind = template_kind(template)
-    if kind.startswith("erinnerung"):
+    """The purpose of a run by its template's name (``konferenz.letters.templates.is_reminder``, ``is_thank_you``)."""
+    if is_reminder(template):
         return MailPurpose.REMINDER
-    if kind.startswith("dank"):
+    if is_thank_you(template):
         return MailPurpose.THANKS
     return MailPurpose.INVITATION
 

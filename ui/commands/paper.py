@@ -66,11 +66,11 @@ def _warn_deadline(database: Database, year: int, template: str) -> None:
     are written all the same, the exit code stays)."""
     from konferenz.conferences.editing import conference_id
     from konferenz.conferences.reads import conference_summary
-    from ui.paper.deadline_warning import reply_warning
+    from konferenz.letters.templates import reply_warning
 
     with database.read_session() as s:
         summary = conference_summary(s, conference_id(s, year))
-    warning = reply_warning(summary.reply_deadline if summary else None, template)
+    warning = reply_warning(template, summary.reply_deadline if summary else None)
     if warning:
         print(f"Warnung: {warning}", file=sys.stderr)
 

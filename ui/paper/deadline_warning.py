@@ -1,26 +1,13 @@
-"""The warning line "the reply deadline has passed" of the Serienbrief dialog and ``konferenz letters``.
+"""The warning line "the reply deadline has passed" in the Serienbrief and e-mail dialogs.
 
-``reply_warning(reply_deadline, template)`` is ``konferenz.letters.dates.deadline_passed`` for a letter that
-asks for a reply: a thank-you ("dank…" templates) asks for none, so it gets no warning. The dialog shows it
-in a ``deadline_label`` before anything is printed or saved; the command line prints it to stderr.
+The rule is ``konferenz.letters.templates.reply_warning`` (``konferenz letters`` prints it to stderr); the
+dialogs show it in a ``deadline_label`` before anything is printed, saved or sent.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
-
-from konferenz.letters import templates
-from konferenz.letters.dates import deadline_passed
-
-
-def reply_warning(reply_deadline: dt.date | None, template: str, letter_date: dt.date | None = None) -> str:
-    """The German warning for letters of ``template`` dated ``letter_date`` (today); "" when none is due."""
-    if templates.template_kind(template).startswith("dank"):
-        return ""
-    return deadline_passed(reply_deadline, letter_date)
 
 
 def deadline_label(parent: QWidget, object_name: str) -> QLabel:

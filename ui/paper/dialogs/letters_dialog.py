@@ -58,7 +58,7 @@ from konferenz.lists.source import format_count
 from konferenz.storage.changes import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS
 from ui.context import AppContext
 from ui.paper.canvas import ensure_fonts
-from ui.paper.deadline_warning import deadline_label, reply_warning, show_warning
+from ui.paper.deadline_warning import deadline_label, show_warning
 from ui.paper.dialogs.preview import make_print_preview
 from ui.paper.dialogs.template_editor import TemplateEditorDialog, template_label
 from ui.paper.letter_output import (
@@ -467,7 +467,7 @@ class LettersDialog(QDialog):
                 self.warning_label.setText("")
         self.warning_label.setVisible(bool(self.warning_label.text()))
         # a reply asked for by a day gone already: said before anything is printed or saved
-        show_warning(self.deadline_label, reply_warning(self.reply_deadline, self.template))
+        show_warning(self.deadline_label, templates.reply_warning(self.template, self.reply_deadline))
         ready = n > 0 and not self.problem
         for button in self.output_buttons:
             button.setEnabled(ready)

@@ -41,7 +41,6 @@ from konferenz.conferences.reads import conference_summary, conference_year
 from konferenz.enums import InvitationStatus, label
 from konferenz.errors import UserError, file_problem
 from konferenz.letters import sending, templates
-from konferenz.letters.dates import deadline_passed
 from konferenz.letters.reads import letter_counts
 from konferenz.lists.source import format_count
 from konferenz.mail import outbox
@@ -51,6 +50,7 @@ from konferenz.mail.settings import check_mail_settings, require_server
 from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS
 from konferenz.text import file_size
 from ui.context import AppContext
+from ui.paper.deadline_warning import deadline_label, show_warning
 from ui.paper.dialogs.mail_sending import (
     ATTACHMENT_LABELS,
     EMAIL,
@@ -110,7 +110,7 @@ class MailDialog(QDialog):
             raise UserError("Diese Konferenz gibt es nicht mehr.")
         self.year = year
         self.counts = counts
-        self.deadline_warning = deadline_passed(summary.reply_deadline if summary else None)
+        self.reply_deadline = summary.reply_deadline if summary else None
         self.prepared: Prepared | None = None
         #: invitation id → EMAIL / POST / NONE as proposed by the core, and as chosen now
         self.proposed: dict[int, str] = {}
@@ -236,9 +236,7 @@ class MailDialog(QDialog):
         self.open_label = QLabel(self)
         self.open_label.setObjectName("mail_open_run")
         self.open_label.setWordWrap(True)
-        self.deadline_label = QLabel(self)
-        self.deadline_label.setObjectName("mail_deadline")
-        self.deadline_label.setWordWrap(True)
+        self.deadline_label = deadline_label(self, "mail_deadline")
         self.result_label = QLabel(self)
         self.result_label.setObjectName("mail_result")
         self.result_label.setWordWrap(True)
@@ -502,10 +500,7 @@ class MailDialog(QDialog):
         runs = open_runs_of(self.ctx.database, self.template)
         self.open_runs = runs
         self.resume_button.setVisible(bool(runs))
-        # a reply asked for by a day gone already (not in a thank-you, which asks for none)
-        late = "" if templates.template_kind(self.template).startswith("dank") else self.deadline_warning
-        self.deadline_label.setText("⚠ " + late if late else "")
-        self.deadline_label.setVisible(bool(late))
+        show_warning(self.deadline_label, templates.reply_warning(self.template, self.reply_deadline))
         self.open_label.setVisible(bool(runs))
         if runs:
             self.open_label.setText(
