@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+import segno
 import sqlalchemy as sa
 
 from konferenz import paths
@@ -108,6 +109,11 @@ _SCANNER_LAYOUT = str.maketrans({"Ö": ":", "ö": ":"})
 def code_payload(year: int, token: str) -> str:
     """What the QR code of an invitation of ``year`` holds."""
     return f"{CODE_PREFIX}:{year}:{token}"
+
+
+def qr_code(payload: str) -> segno.QRCode:
+    """The QR code of ``payload`` as every printed code has it (badges, reply forms): error correction M."""
+    return segno.make_qr(payload, error="m")
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-import segno
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPagedPaintDevice, QPainter, QPainterPath
 
+from konferenz.conferences.checkin import qr_code
 from konferenz.letters.sheets import Attendee
 from ui.paper.canvas import Canvas, make_font, pdf_bytes, prepare_device
 from ui.paper.geometry import AVERY_L4785, LabelSheet
@@ -136,8 +136,7 @@ def _badge(
 
 def qr_matrix(payload: str) -> list[list[bool]]:
     """The modules of the QR code of ``payload`` (True: dark), without the quiet zone; error correction M."""
-    qr = segno.make_qr(payload, error="m")
-    return [[bool(cell) for cell in row] for row in qr.matrix]
+    return [[bool(cell) for cell in row] for row in qr_code(payload).matrix]
 
 
 def paint_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:

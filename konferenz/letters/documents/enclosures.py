@@ -18,8 +18,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-import segno
-
+from konferenz.conferences.checkin import qr_code
 from konferenz.letters.content import Programme, ReplyForm
 from konferenz.letters.documents.frames import address_frame, info_frame
 from konferenz.letters.documents.model import Block, Frame, Para, Picture, Run, image_size, para
@@ -117,7 +116,7 @@ def qr_png(payload: str) -> bytes:
     """The QR code of ``payload`` as a PNG (error correction M as on the badges, no quiet zone: the frame
     around it is white)."""
     buffer = io.BytesIO()
-    segno.make_qr(payload, error="m").save(buffer, kind="png", scale=10, border=0)
+    qr_code(payload).save(buffer, kind="png", scale=10, border=0)
     return buffer.getvalue()
 
 
