@@ -82,9 +82,11 @@ class LazyTableModel(QAbstractTableModel):
         self._blocks: OrderedDict[int, list[tuple[object, ...]]] = OrderedDict()
         self._locale = QLocale()
         # read once per refresh, kept while the user types (``_forget_reads`` drops them):
-        self._facets: tuple[frozenset[int] | None] | None = None  # (source.facet_ids(),) once read
+        self._facets_read = False
+        self._facets: frozenset[int] | None = None  # source.facet_ids(), once read
         self._unsearched_count: int | None = None
-        self._unsearched_ids: dict[tuple[str | None, bool], list[int]] = {}  # by (sort key, descending)
+        #: the ids without a search, and the order (sort key, descending) they are in
+        self._unsearched: tuple[tuple[str | None, bool], list[int]] | None = None
 
     # --- state ---------------------------------------------------------------------------------------
 
@@ -190,9 +192,9 @@ class LazyTableModel(QAbstractTableModel):
     def _forget_reads(self) -> None:
         """Drop what is read once and kept while the user types: the filter's ids, the count and the ids
         without a search (the data, the list or the database changed)."""
-        self._facets = None
+        self._facets_read, self._facets = False, None
         self._unsearched_count = None
-        self._unsearched_ids.clear()
+        self._unsearched = None
 
     def _read_ids(self) -> tuple[list[int], int]:
         """The ids of the current search and sort, and the list's count without the search. A keystroke
@@ -200,24 +202,24 @@ class LazyTableModel(QAbstractTableModel):
         if self._database is None:
             return [], 0
         order = (self._sort_key, self._descending)
-        if not self._search and order in self._unsearched_ids:
-            ids = self._unsearched_ids[order]
+        if not self._search and self._unsearched is not None and self._unsearched[0] == order:
+            ids = self._unsearched[1]
             return ids, len(ids)
         with self._database.read_connection() as session:
-            if self._facets is None:
-                self._facets = (self._source.facet_ids(session),)
+            if not self._facets_read:
+                self._facets_read, self._facets = True, self._source.facet_ids(session)
             ids = self._source.ids(
                 session,
                 search=self._search,
                 sort_key=self._sort_key,
                 descending=self._descending,
-                within=self._facets[0],
+                within=self._facets,
             )
             if not self._search:
-                self._unsearched_ids = {order: ids}
+                self._unsearched = (order, ids)
                 self._unsearched_count = len(ids)
             elif self._unsearched_count is None:
-                facets = self._facets[0]
+                facets = self._facets
                 self._unsearched_count = len(facets) if facets is not None else self._source.count(session)
             total = self._unsearched_count
         return ids, total
