@@ -8,7 +8,6 @@ a11y_walk.py; the first test here shows that each can fail."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -49,9 +48,10 @@ from window_walk import (
     make_demo,
     open_dialog,
     open_main_window,
+    opened_copy,
 )
 
-from konferenz.storage.db import Database, open_database
+from konferenz.storage.db import Database
 from ui.context import AppContext
 from ui.widgets.badges import status_badge
 from ui.widgets.focus import install_focus_frames
@@ -77,11 +77,7 @@ def focus_frames(qapp: Any) -> Iterator[None]:
 @pytest.fixture
 def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
     """A copy of the demo database (a dialog that saves does not change the next test's data)."""
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_file, path)
-    database = open_database(path)
-    yield database
-    database.dispose()
+    yield from opened_copy(demo_file, tmp_path)
 
 
 # --- the checks can fail ---------------------------------------------------------------------------------

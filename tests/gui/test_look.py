@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,11 @@ from mnemonic_walk import clashes
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QDialog, QToolButton, QWidget
+from window_walk import make_demo, opened_copy
 
-from konferenz.demo.builder import generate_demo
 from konferenz.letters import templates
 from konferenz.letters.dates import german_date
-from konferenz.storage.db import Database, open_database
+from konferenz.storage.db import Database
 from konferenz.storage.models import Conference
 from ui.actions import AREA_NAMES
 from ui.context import AppContext
@@ -50,20 +49,12 @@ def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("look") / "demo.sqlite"
-    database = open_database(path, create=True)
-    generate_demo(database, persons=60, seed=1)
-    database.dispose()
-    return path
+    return make_demo(tmp_path_factory.mktemp("look") / "demo.sqlite")
 
 
 @pytest.fixture
 def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_file, path)
-    database = open_database(path)
-    yield database
-    database.dispose()
+    yield from opened_copy(demo_file, tmp_path)
 
 
 def _window(qtbot: Any, database: Database) -> MainWindow:

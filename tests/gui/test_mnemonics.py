@@ -5,7 +5,6 @@ went to "Rolle hinzufügen" instead of Hilfe) – the failure names both, so the
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,10 @@ from window_walk import (
     make_demo,
     open_dialog,
     open_main_window,
+    opened_copy,
 )
 
-from konferenz.storage.db import Database, open_database
+from konferenz.storage.db import Database
 from ui.context import AppContext
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -38,11 +38,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
     """A copy of the demo database (a dialog that saves does not change the next test's data)."""
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_file, path)
-    database = open_database(path)
-    yield database
-    database.dispose()
+    yield from opened_copy(demo_file, tmp_path)
 
 
 def test_mnemonic_reads_the_letter_after_a_single_ampersand() -> None:

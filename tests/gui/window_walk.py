@@ -14,6 +14,7 @@ One home for the list, so a new dialog is walked by every check once it is added
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,15 @@ def make_demo(path: Path, persons: int = 60) -> Path:
     generate_demo(database, persons=persons, seed=1)
     database.dispose()
     return path
+
+
+def opened_copy(demo_file: Path, folder: Path) -> Iterator[Database]:
+    """A copy of the demo database, open (a dialog that saves does not change the next test's data)."""
+    path = folder / "demo.sqlite"
+    shutil.copy(demo_file, path)
+    database = open_database(path)
+    yield database
+    database.dispose()
 
 
 def open_main_window(qtbot: Any, database: Database) -> MainWindow:
