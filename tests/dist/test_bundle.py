@@ -6,13 +6,17 @@ Run by `make dist-test` (it builds the bundle first and sets KONFERENZ_BUNDLE); 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+
+from konferenz.letters.dates import deadline_passed
 
 BUNDLE = os.environ.get("KONFERENZ_BUNDLE", "")
 pytestmark = [
@@ -26,15 +30,18 @@ def _program() -> Path:
     return Path(BUNDLE) / name
 
 
-def run(home: Path, *args: str | Path, ok: bool = True, extra_env: dict[str, str] | None = None) -> str:
-    """The bundle with an empty environment; returns stdout. stderr must stay empty (no warnings)."""
+def run(
+    home: Path, *args: str | Path, ok: bool = True, extra_env: dict[str, str] | None = None, stderr: str = ""
+) -> str:
+    """The bundle with an empty environment; returns stdout. stderr must be exactly ``stderr`` (by default
+    empty: no warnings)."""
     env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", **(extra_env or {})}
     done = subprocess.run(
         [str(_program()), *map(str, args)], env=env, capture_output=True, text=True, timeout=300, check=False
     )
     if ok:
         assert done.returncode == 0, done.stdout + done.stderr
-        assert done.stderr == "", done.stderr
+        assert done.stderr == stderr, done.stderr
     return done.stdout + done.stderr
 
 
@@ -75,7 +82,13 @@ def test_demo_import_letters_labels_backup(home: Path, tmp_path: Path) -> None:
     assert "1 angelegt" in run(home, "import", xlsx, "--db", demo)
 
     letters, labels = tmp_path / "briefe.pdf", tmp_path / "etiketten.pdf"
-    assert "Briefe geschrieben" in run(home, "letters", "--conference", "2026", "-o", letters, "--db", demo)
+    # the demo's deadline is fixed (20 November 2026): from the day after, the command warns on stderr
+    with closing(sqlite3.connect(demo)) as connection:
+        (deadline,) = connection.execute("SELECT reply_deadline FROM conference WHERE year = 2026").fetchone()
+    warning = deadline_passed(dt.date.fromisoformat(deadline))
+    expected = f"Warnung: {warning}\n" if warning else ""
+    written = run(home, "letters", "--conference", "2026", "-o", letters, "--db", demo, stderr=expected)
+    assert "Briefe geschrieben" in written
     assert "Etiketten" in run(
         home, "labels", "--conference", "2026", "-o", labels, "--sheet", "zweckform-3474", "--db", demo
     )
