@@ -7,7 +7,10 @@ the lists are loaded, then types a scripted search into the person list as a use
 (``processEvents``), i.e. the time until the list shows the new result.
 
 - ``registry_filter_ms``: median milliseconds per keystroke (target 100);
-- ``registry_slowest_key_ms``: the slowest keystroke of the three rounds (issue 17: target 100);
+- ``registry_slowest_key_ms``: the slowest keystroke of the three rounds (issue 17: target 100). The
+  window builds its hidden areas and panes and takes the change watcher's first reading only after a pause
+  of IDLE_BUILD_MS without a search (a test in tests/gui/test_main_window.py holds it to that); the script
+  types without a pause, as someone typing a name does;
 - ``registry_filtered_ms``: median per keystroke with a filter (Kommune Bocholt and Rhede) chosen
   (issue 17: target 50);
 - ``registry_rss_mib``: peak resident memory of that process in MiB, after opening and searching

@@ -505,6 +505,28 @@ def test_only_the_shown_area_is_built_at_start_the_others_when_idle(
     assert win.models["Ergebnisse"].rowCount() == 3
 
 
+def test_nothing_hidden_is_built_and_no_change_check_runs_while_someone_types_a_search(
+    qtbot, sqlite_db: Database, sample: Sample
+) -> None:
+    """Issue 17 (slowest keystroke ≤ 100 ms): building a hidden area or pane (100+ ms on an office PC, it
+    imports its modules) and the change watcher's first read (tens of ms on 100,000 persons) wait until
+    the lists have not searched for IDLE_BUILD_MS, so they never land between two keystrokes."""
+    settings().setValue("MainWindow/area", 0)
+    win = MainWindow(sqlite_db)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.lists_loaded, timeout=10_000):
+        win.show()
+    model = win.models["Personen"]
+    for round_ in range(12):  # a search every 50 ms for 0.6 s: three times the pause the builder waits for
+        model.set_search("Müller" if round_ % 2 else "Mül")
+        qtbot.wait(50)
+    assert list(win.areas.built()) == ["Adressen"]
+    assert not any(page.has_editor for page in win.address_area.pages())
+    assert not win.change_watcher.timer.isActive()
+    qtbot.waitUntil(lambda: len(win.areas.built()) == len(AREA_NAMES), timeout=10_000)
+    assert win.change_watcher.timer.isActive()
+
+
 def test_exception_hook_logs_and_tells_the_user(
     qtbot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
