@@ -42,6 +42,7 @@ from ui.paper.dialogs.sender_dialog import SenderSettingsDialog
 from ui.paper.dialogs.template_editor import TemplateEditorDialog
 from ui.paper.letter_output import letter_file_names
 from ui.settings import settings
+from ui.widgets.contrast import TEXT_CONTRAST, contrast
 from ui.widgets.registry_dialogs import ConflictChoice
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -660,6 +661,8 @@ def test_template_editor_copy_error_line_and_live_preview(
     marks = editor.editor.extraSelections()
     assert len(marks) == 1 and marks[0].cursor.blockNumber() == 2
     assert marks[0].format.background().color() == QColor(te.ERROR_LINE_COLOR)
+    # with its own text colour: legible in a high-contrast scheme whose text is white (issue 17)
+    assert contrast(marks[0].format.foreground().color(), QColor(te.ERROR_LINE_COLOR)) >= TEXT_CONTRAST
 
     # a good one, for the Turkish and the Arabic invitee
     editor.editor.setPlainText(

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -37,12 +37,17 @@ from PySide6.QtWidgets import (
 )
 
 from konferenz.text import collapse_spaces, fold
+from ui.widgets.contrast import keep_legible
 from ui.widgets.destructive import mark_destructive
 
 if TYPE_CHECKING:
     from konferenz.registry.validation import RoleData
 
 Choices = Sequence[tuple[int, str]]
+
+
+#: the colours of a validation message, the first that is legible on the scheme's background is used
+ERROR_COLOURS = (QColor(139, 0, 0), QColor(255, 138, 128))
 
 
 class ErrorLabel(QLabel):
@@ -52,9 +57,8 @@ class ErrorLabel(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.darkRed)
-        self.setPalette(palette)
+        # dark red on a light scheme, light red on a dark one, else the scheme's own text colour
+        keep_legible(self, QPalette.ColorRole.WindowText, ERROR_COLOURS)
         self.hide()
 
     def show_message(self, message: str) -> None:

@@ -68,7 +68,7 @@ SEARCH_DEBOUNCE_MS = 120
 
 _MOVE_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 #: the banner per kind of result: symbol (the meaning without colour) and style
-_BANNER = {
+BANNER = {
     "ok": ("✓", "background: #1b5e20; color: white; padding: 8px;"),
     "warning": ("!", "background: #7a4a00; color: white; padding: 8px;"),
     "error": ("✗", "background: #8e0000; color: white; padding: 8px;"),
@@ -381,8 +381,8 @@ class CheckInWindow(QWidget):
         """Show the result of the last action in big letters; the symbol says it without colour. ``kind``
         ("ok", "warning", "error") overrides ``ok``."""
         chosen = kind or {True: "ok", False: "error", None: ""}[ok]
-        if chosen in _BANNER:
-            symbol, style = _BANNER[chosen]
+        if chosen in BANNER:
+            symbol, style = BANNER[chosen]
             self.confirmation.setText(f"{symbol} {text}")
             self.confirmation.setStyleSheet(style)
         else:

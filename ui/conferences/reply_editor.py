@@ -142,25 +142,30 @@ class ReplyEditor(QGroupBox):
         self.who_label.setWordWrap(True)
         self.entered_label.setWordWrap(True)
         # the pane keeps its height whatever is chosen (issue 17: the list jumped with each row): room for
-        # name, organisation and status (four lines), and for when and by whom (three)
+        # name, organisation and status (three lines), and for when and by whom (two); no taller than the
+        # three rows of fields and the buttons, so the list above keeps its rows
         lines = self.fontMetrics().lineSpacing()
-        self.who_label.setMinimumHeight(4 * lines)
-        self.entered_label.setMinimumHeight(3 * lines)
+        self.who_label.setMinimumHeight(3 * lines)
+        self.entered_label.setMinimumHeight(2 * lines)
         self.who_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.entered_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         for combo in (self.forum, self.channel):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.forum.setMinimumContentsLength(8)
         self.channel.setMinimumContentsLength(7)
+        # a cut forum name is told whole on hover
+        self.forum.currentTextChanged.connect(
+            lambda text: self.forum.setToolTip(self.tr("{0}\n(Eingabetaste speichert)").format(text))
+        )
         about = QVBoxLayout()
         about.addWidget(self.who_label)
         about.addWidget(self.entered_label)
         about.addStretch(1)
-        actions = QHBoxLayout()  # side by side: the pane stays low, the list keeps its room
+        actions = QHBoxLayout()  # under the fields: the pane stays as low as its fields
         actions.addStretch(1)
         actions.addWidget(self.take_over_button)
         actions.addWidget(self.save_button)
-        about.addLayout(actions)
+        middle.addRow(actions)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 4)
         layout.addLayout(middle, 5)

@@ -109,7 +109,8 @@ class BarChart(QWidget):
 
     def _paint(self, painter: QPainter) -> None:
         palette = self.palette()
-        text_color = palette.color(QPalette.ColorRole.WindowText)
+        # text on Base is the scheme's pair (WindowText belongs to Window, which may differ from Base)
+        text_color = palette.color(QPalette.ColorRole.Text)
         painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
         metrics = self.fontMetrics()
         line = metrics.height()

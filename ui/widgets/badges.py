@@ -55,6 +55,12 @@ def badge_kind(text: str) -> str | None:
     return _SHAPES.get(text.split(",", maxsplit=1)[0].strip())
 
 
+def badge_colours() -> dict[str, str]:
+    """The fill of each kind of badge ("yes" → "#1b7a3a"), for the check that each stands out from a light
+    and a black list and from its white sign."""
+    return dict(_COLOURS)
+
+
 def status_badge(text: str) -> QIcon | None:
     kind = badge_kind(text)
     return _icon(kind) if kind is not None else None

@@ -53,6 +53,9 @@ from ui.widgets.geometry import remember_geometry
 PREVIEW_DELAY_MS = 300
 #: the background of the line with a template error (the message under the editor names the line too)
 ERROR_LINE_COLOR = QColor(255, 214, 214)
+#: its text colour: the pair stays legible in every scheme (the scheme's white text of a high-contrast
+#: theme would vanish on the pink)
+ERROR_LINE_TEXT = QColor(0, 0, 0)
 _LINE_PREFIX = re.compile(r"Zeile \d+: (?P<reason>.*)$", re.DOTALL)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -143,6 +146,7 @@ def mark_template_error(
         if block.isValid():
             selection = QTextEdit.ExtraSelection()
             selection.format.setBackground(ERROR_LINE_COLOR)
+            selection.format.setForeground(ERROR_LINE_TEXT)
             selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             selection.cursor = editor.textCursor()
