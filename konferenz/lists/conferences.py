@@ -320,8 +320,8 @@ class RecommendationList(ListSource):
         ListColumn("year", "Jahr"),
         ListColumn("text", "Empfehlung"),
         ListColumn("responsible", "Zuständig"),
-        ListColumn("due", "Fällig"),
-        ListColumn("status", "Status"),
+        ListColumn("due", "Fällig", whole=True),
+        ListColumn("status", "Status", whole=True),
         ListColumn("last_note", "Letzter Vermerk"),
     )
     default_sort = "year"

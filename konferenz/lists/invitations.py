@@ -68,10 +68,10 @@ class InvitationList(ListSource):
         ListColumn("organisation", "Organisation"),
         ListColumn("category", "Kategorie"),
         ListColumn("municipality", "Kommune"),
-        ListColumn("status", "Status"),
+        ListColumn("status", "Status", whole=True),
         ListColumn("channel", "Kanal"),
-        ListColumn("invited_on", "eingeladen am"),
-        ListColumn("replied_on", "Rückmeldung am"),
+        ListColumn("invited_on", "eingeladen am", whole=True),
+        ListColumn("replied_on", "Rückmeldung am", whole=True),
         ListColumn("forum", "Forum"),
         ListColumn("companions", "Begleitung", numeric=True),
         ListColumn("needs", "Bedarf"),
@@ -292,7 +292,7 @@ class CheckInList(InvitationList):
     columns = (
         ListColumn("name", "Name"),
         ListColumn("organisation", "Organisation"),
-        ListColumn("status", "Status"),
+        ListColumn("status", "Status", whole=True),
         ListColumn("forum", "Forum"),
     )
     default_sort = None

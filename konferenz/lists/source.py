@@ -164,6 +164,9 @@ class ListColumn:
     sortable: bool = True
     #: quantities: right-aligned, thousands grouped
     numeric: bool = False
+    #: shown whole where the window is too narrow for every column (a status, a date): the other columns
+    #: are cut first
+    whole: bool = False
 
 
 def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:

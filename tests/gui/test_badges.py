@@ -70,3 +70,32 @@ def demo_db_for_badges(sqlite_db):  # type: ignore[no-untyped-def]
     generate_demo(sqlite_db, persons=60, seed=4)
     with sqlite_db.read_session() as s:
         return sqlite_db, find_conference(s, 2026).id
+
+
+def test_the_results_list_shows_the_status_badge_and_overdue_by_its_date(qapp) -> None:
+    """Issue 17: the Ergebnisse area has a model of its own; it showed its statuses and "überfällig" as
+    plain text and bold type only, without the badges of the other lists."""
+    import datetime as dt
+
+    from konferenz.programme.service import RecommendationRow
+    from ui.programme.results_area import COLUMNS, RecommendationModel
+
+    def row(status: RecommendationStatus, due: dt.date) -> RecommendationRow:
+        return RecommendationRow(
+            1, 2025, "Forum 1", "Beratung einrichten", "Kreis Borken", due, status, "", None
+        )
+
+    model = RecommendationModel(today=lambda: dt.date(2026, 12, 7))
+    model.set_rows(
+        [
+            row(RecommendationStatus.DONE, dt.date(2026, 1, 1)),
+            row(RecommendationStatus.OPEN, dt.date(2026, 6, 30)),
+        ]
+    )
+    status, due = COLUMNS.index("Status"), COLUMNS.index("Fällig")
+    decoration = Qt.ItemDataRole.DecorationRole
+    assert model.data(model.index(0, status), decoration) is status_badge(label(RecommendationStatus.DONE))
+    assert model.data(model.index(0, due), decoration) is None  # done: not overdue
+    assert model.data(model.index(1, due), Qt.ItemDataRole.DisplayRole) == "30.06.2026 (überfällig)"
+    assert model.data(model.index(1, due), decoration) is status_badge("überfällig")
+    assert model.data(model.index(1, 2), decoration) is None

@@ -160,7 +160,8 @@ def test_the_invitations_keep_their_rows_and_a_long_forum_is_told_whole_at_1280x
 ) -> None:
     """Issue 17: "a detail pane that does not push the list into a corner" – with an invitation chosen,
     the Rückmeldung pane is as low as its fields (it was two text lines taller and left the invitation
-    list five rows), and the chosen forum, cut in its narrow box, is told whole as its tooltip."""
+    list five rows), the chosen forum, cut in its narrow box, is told whole as its tooltip, and the
+    status ("keine Rückmeldung") and the dates are not cut ("keine Rü…")."""
     window = _sized(qtbot, demo, 1280, 800)
     window.show_area(AREA_NAMES.index("Konferenzen"))
     invitations = window.areas["Konferenzen"].invitations
@@ -179,6 +180,14 @@ def test_the_invitations_keep_their_rows_and_a_long_forum_is_told_whole_at_1280x
     assert cut_texts(window) == []
     forum = invitations.editor.forum
     assert forum.toolTip().startswith(forum.currentText())
+    # the status and the dates are shown whole; the other columns are cut first
+    header = table.horizontalHeader()
+    keys = [c.key for c in invitations.list_panel.model.source.columns]
+    for key in ("status", "invited_on", "replied_on"):
+        column = keys.index(key)
+        assert header.sectionSize(column) >= max(
+            table.sizeHintForColumn(column), header.sectionSizeHint(column)
+        ), key
 
 
 def test_main_window_at_150_percent_no_text_cut(qtbot: Any, demo: Database) -> None:

@@ -55,6 +55,7 @@ from konferenz.text import fold
 from ui.actions import create_results_actions
 from ui.context import AppContext
 from ui.programme.recommendation_dialog import date_edit, from_qdate, to_qdate
+from ui.widgets.badges import status_badge
 from ui.widgets.dialog_tools import (
     SPREADSHEET_FILTER,
     action_button,
@@ -155,6 +156,13 @@ class RecommendationModel(QAbstractTableModel):
                 case 6:
                     return row.last_note_date.isoformat() if row.last_note_date else ""
             return fold(self._text(row, column))
+        if role == Qt.ItemDataRole.DecorationRole:
+            # the badges of the other lists (ui.widgets.badges): the status, and "überfällig" by its date
+            if column == 5:
+                return status_badge(row.status_label)
+            if column == 4 and is_overdue(row, self.today()):
+                return status_badge("überfällig")
+            return None
         if role == Qt.ItemDataRole.FontRole and column == 4 and is_overdue(row, self.today()):
             font = QFont()
             font.setBold(True)

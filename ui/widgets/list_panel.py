@@ -323,11 +323,25 @@ class ListPanel(QWidget):
         room = available - sum(width for width in chosen if width is not None)
         wanted = [natural[i] for i in free]
         if free:
-            # the first column names the record (name, title): it keeps its width up to a quarter of the room
-            first = wanted[0]
-            if free[0] == 0 and sum(wanted) > room:
-                first = min(wanted[0], room // 4)
-            fitted = [first, *fit_widths(wanted[1:], room - first, floor=_MIN_FITTED_WIDTH_EM * em)]
+            # a status or a date stays whole (while they take at most half the room); the others share the rest
+            keep = {j for j, i in enumerate(free) if columns[shown[i]].whole}
+            if sum(wanted[j] for j in keep) > room // 2:
+                keep = set()
+            rest = [j for j in range(len(free)) if j not in keep]
+            fitted = list(wanted)
+            if rest:
+                rest_room = room - sum(wanted[j] for j in keep)
+                rest_wanted = [wanted[j] for j in rest]
+                # the first column names the record (name, title): it keeps its width up to a quarter
+                first = rest_wanted[0]
+                if free[rest[0]] == 0 and sum(rest_wanted) > rest_room:
+                    first = min(first, rest_room // 4)
+                widths = [
+                    first,
+                    *fit_widths(rest_wanted[1:], rest_room - first, floor=_MIN_FITTED_WIDTH_EM * em),
+                ]
+                for j, fitted_width in zip(rest, widths, strict=True):
+                    fitted[j] = fitted_width
             extra = room - sum(fitted)
             texts = [j for j, i in enumerate(free) if not columns[shown[i]].numeric]
             if extra > 0 and texts:
