@@ -6,7 +6,8 @@ high-contrast mode and at 150 % scaling").
   one in which a hard-coded dark colour disappears; Qt's Windows style takes the system colours into the
   palette in the same roles;
 - ``cut_texts(window)``: the labels, buttons, check boxes, group boxes and combo boxes shown whose text
-  does not fit their width (a widget that tells its whole text as its tooltip is not cut);
+  does not fit their width (a widget that tells its whole text as its tooltip is not cut), and the panes
+  (scroll areas) that must be scrolled sideways;
 - ``illegible(window)``: the widgets shown that set colours of their own (a palette or a style sheet)
   whose text colour does not stand out from their background.
 """
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QStyle,
     QStyleOptionComboBox,
     QWidget,
@@ -103,10 +105,18 @@ def _needs(widget: QWidget) -> tuple[str, int, int] | None:
 
 
 def cut_texts(window: QWidget) -> list[str]:
-    """The texts shown in ``window`` that do not fit: "QLabel „Rückmeldefrist“ in X: braucht 120, hat 90"."""
+    """The texts shown in ``window`` that do not fit: "QLabel „Rückmeldefrist“ in X: braucht 120, hat 90",
+    and the forms that only fit by scrolling sideways (a pane whose content is wider than the pane)."""
     found = []
     for widget in window.findChildren(QWidget):
         if not _shown(widget, window) or widget.width() <= 0:
+            continue
+        if isinstance(widget, QScrollArea) and widget.horizontalScrollBar().maximum() > 0:
+            inner = widget.widget()
+            wide = inner.minimumSizeHint().width() if inner is not None else 0
+            found.append(
+                f"{describe(widget)}: nur seitlich zu scrollen (Inhalt {wide} px, Fläche {widget.viewport().width()})"
+            )
             continue
         need = _needs(widget)
         if need is None:

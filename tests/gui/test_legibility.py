@@ -22,7 +22,7 @@ import pytest
 from legibility_walk import cut_texts, high_contrast_palette, illegible
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 from window_walk import DIALOG_NAMES, main_window_views, make_demo, open_dialog, open_main_window, opened_copy
 
 from konferenz.storage.db import Database
@@ -86,12 +86,19 @@ def test_the_walks_find_cut_texts_and_colours_that_vanish(qtbot: Any, high_contr
     dark.setPalette(palette)  # dark red on the black of "Kontrast Schwarz"
     kept = QLabel("⚠ Ort fehlt")
     keep_legible(kept, QPalette.ColorRole.WindowText, ERROR_COLOURS)
-    for widget in (cut, told, fits, button, combo, dark, kept):
+    sideways = QScrollArea()  # a form wider than its pane
+    sideways.setWidgetResizable(True)
+    wide = QLabel("x")
+    wide.setMinimumWidth(900)
+    sideways.setWidget(wide)
+    sideways.setFixedWidth(300)
+    for widget in (cut, told, fits, button, combo, dark, kept, sideways):
         layout.addWidget(widget)
     window.show()
     qtbot.waitExposed(window)
     found = cut_texts(window)
-    assert [line.split(" ")[0].rstrip(":") for line in found] == ["QLabel", "QPushButton", "QComboBox"], found
+    kinds = [line.split(" ")[0].rstrip(":") for line in found]
+    assert kinds == ["QLabel", "QPushButton", "QComboBox", "QScrollArea"], found
     assert "„Rückmeldefrist der Integrationskonferenz“ braucht" in found[0]
     assert [line.split(" ")[0].rstrip(":") for line in illegible(window)] == ["QLabel"]
     assert "Schrift #8b0000 auf #000000" in illegible(window)[0]

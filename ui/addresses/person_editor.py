@@ -131,9 +131,10 @@ class PersonEditor(RecordEditor):
         self.legal_basis = QComboBox(self.form_page)
         for basis in LegalBasis:
             self.legal_basis.addItem(label(basis), basis.value)
-        # the longest basis ("öffentliche Aufgabe (Art. 6 Abs. 1 lit. e DSGVO)") is shown whole (issue 17)
-        self.legal_basis.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.legal_basis.setMinimumWidth(self.legal_basis.sizeHint().width())
+        # the longest basis ("öffentliche Aufgabe (Art. 6 Abs. 1 lit. e DSGVO)") is cut in a narrow pane: it
+        # is told whole on hover (issue 17); a wider box would make the whole form scroll sideways
+        self.legal_basis.currentTextChanged.connect(self.legal_basis.setToolTip)
+        self.legal_basis.setToolTip(self.legal_basis.currentText())
         self.add_field(form, self.tr("Re&chtsgrundlage:"), "legal_basis", self.legal_basis)
         self.consent = QCheckBox(self.tr("darf genannt werden (Einwilligung)"), self.form_page)
         self.add_field(
