@@ -98,9 +98,11 @@ def _needs(widget: QWidget) -> tuple[str, int, int] | None:
             widget.fontMetrics().horizontalAdvance(_plain(widget.title())) + 16,
             widget.width(),
         )
-    if isinstance(widget, QComboBox) and not widget.isEditable() and widget.currentText():
+    if isinstance(widget, QComboBox) and widget.currentText():
         text = widget.currentText()
-        return text, widget.fontMetrics().horizontalAdvance(text), _combo_text_width(widget)
+        line = widget.lineEdit()
+        had = line.width() - 4 if line is not None else _combo_text_width(widget)  # a line edit's margins
+        return text, widget.fontMetrics().horizontalAdvance(text), had
     return None
 
 

@@ -323,6 +323,8 @@ class OrganisationPicker(QComboBox):
         line = self.lineEdit()
         if line is not None:
             line.setPlaceholderText(self.tr("Organisation suchen …"))
+        # a long name cut in the narrow box is told whole on hover (issue 17)
+        self.editTextChanged.connect(self.setToolTip)
 
     def set_choices(self, choices: Choices, *, current: int | None = None, current_name: str = "") -> None:
         self.blockSignals(True)
@@ -337,6 +339,7 @@ class OrganisationPicker(QComboBox):
                 self.setEditText("")
         finally:
             self.blockSignals(False)
+        self.setToolTip(self.currentText())
 
     def organisation_id(self) -> int | None:
         text = self.currentText().strip()
