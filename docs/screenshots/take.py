@@ -43,7 +43,7 @@ def main() -> None:
             settings().clear()
             window = MainWindow(database)
             loaded: list[bool] = []
-            window.lists_loaded.connect(lambda: loaded.append(True))
+            window.lists_loaded.connect(lambda done=loaded: done.append(True))
             window.show()
             while not loaded:
                 app.processEvents()
