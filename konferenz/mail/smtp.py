@@ -243,73 +243,100 @@ def _dot_stuffed(content: bytes) -> bytes:
     return data + b".\r\n"
 
 
-def _envelope_options(connection: Connection, address: str, content: bytes) -> list[str]:
+def _envelope_options(connection: Connection, address: str, eight_bit: bool) -> list[str]:
+    """MAIL FROM's parameters: BODY=8BITMIME for content beyond ASCII, SMTPUTF8 for an address beyond it."""
     smtp = connection.smtp
     options: list[str] = []
-    if not content.isascii() and smtp.has_extn("8bitmime"):
+    if eight_bit and smtp.has_extn("8bitmime"):
         options.append("BODY=8BITMIME")
     if not (address.isascii() and connection.settings.from_address.isascii()) and smtp.has_extn("smtputf8"):
         options.append("SMTPUTF8")
     return options
 
 
-def _send_mail_from(connection: Connection, address: str, content: bytes) -> None:
-    """Send MAIL FROM for a message to ``address`` without waiting for the reply (``_hand_over`` with
-    ``mail_sent=True`` reads it): the server answers while the message is claimed. As ``smtplib.mail``
-    writes it. ``_DroppedError`` when the connection is gone."""
-    smtp = connection.smtp
-    options = _envelope_options(connection, address, content)
-    if "SMTPUTF8" in options:
-        smtp.command_encoding = "utf-8"
-    listed = " " + " ".join(options) if options else ""
+def _eight_bit(message: OutgoingMessage, row: MailMessage, settings: MailSettings) -> bool:
+    """Whether ``render(message, row, settings)`` will have bytes beyond ASCII, known before it runs (so MAIL
+    FROM can go first): only headers can (the parts are quoted-printable and base64)."""
+    return not (
+        row.address.isascii()
+        and settings.from_address.isascii()
+        and all(name.isascii() and value.isascii() for name, value in message.headers)
+    )
+
+
+def _put(connection: Connection, command: str, argument: str) -> None:
+    """Send one command without waiting for its reply (``_reply`` reads it): the server answers while this
+    side works. ``_DroppedError`` when the connection is gone."""
     try:
-        smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(connection.settings.from_address)}{listed}")
+        connection.smtp.putcmd(command, argument)
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
         raise _DroppedError(after_data=False) from exc
 
 
-def _drop_envelope(connection: Connection) -> None:
-    """Take back a MAIL FROM sent with ``_send_mail_from`` (the message was not claimed): its reply, RSET."""
+def _reply(connection: Connection) -> tuple[int, bytes]:
+    """The reply to a command ``_put`` sent (before the message's data)."""
     try:
-        connection.smtp.getreply()
+        return connection.smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _DroppedError(after_data=False) from exc
+
+
+def _send_mail_from(connection: Connection, address: str, eight_bit: bool) -> None:
+    """Send MAIL FROM for a message to ``address`` without waiting for the reply (``_accept_sender`` reads
+    it). As ``smtplib.mail`` writes it."""
+    options = _envelope_options(connection, address, eight_bit)
+    if "SMTPUTF8" in options:
+        connection.smtp.command_encoding = "utf-8"
+    listed = " " + " ".join(options) if options else ""
+    _put(connection, "mail", f"FROM:{smtplib.quoteaddr(connection.settings.from_address)}{listed}")
+
+
+def _accept_sender(connection: Connection, code: int, reply: bytes) -> None:
+    """``UserError`` (after RSET) when the server refused MAIL FROM: then it refuses every message."""
+    settings = connection.settings
+    if code == 250:
+        return
+    try:
+        connection.smtp.rset()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _DroppedError(after_data=False) from exc
+    if code == 530 or (code >= 500 and b"tls" in reply.lower()):
+        raise UserError(
+            f"Der Mailserver „{settings.server_label}“ verlangt eine verschlüsselte Verbindung ({code} "
+            f"{_reply_text(reply)}). Bitte in den E-Mail-Einstellungen STARTTLS oder SSL/TLS wählen."
+        )
+    raise UserError(
+        f"Der Mailserver „{settings.server_label}“ lehnt den Absender „{settings.from_address}“ ab "
+        f"({code} {_reply_text(reply)})."
+    )
+
+
+def _accept_recipient(connection: Connection, code: int, reply: bytes) -> tuple[int, str] | None:
+    """None when the server took the recipient of RCPT TO; (code, reply) after RSET when it refused."""
+    if code in (250, 251):
+        return None
+    try:
+        connection.smtp.rset()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _DroppedError(after_data=False) from exc
+    return code, _reply_text(reply)
+
+
+def _drop_envelope(connection: Connection) -> None:
+    """Take back an envelope whose last command's reply is unread (the message is not sent): that reply,
+    RSET."""
+    _reply(connection)
+    try:
         connection.smtp.rset()
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
         raise _DroppedError(after_data=False) from exc
 
 
-def _hand_over(
-    connection: Connection, address: str, content: bytes, *, mail_sent: bool = False
-) -> tuple[int, str] | None:
-    """MAIL, RCPT and DATA with the message for one recipient, without waiting for the server's final reply
-    (read it with ``_final_reply``: the next message is composed meanwhile). ``mail_sent``: MAIL FROM went
-    ahead (``_send_mail_from``); its reply is read here. Returns (code, reply) when the server refused the
-    recipient or the data, None when it has the message. Raises ``_DroppedError`` when the connection
-    breaks, ``UserError`` when the server refuses the sender (then it refuses every message)."""
+def _send_data(connection: Connection, content: bytes) -> tuple[int, str] | None:
+    """DATA and the message, without waiting for the server's final reply (``_final_reply`` reads it: the
+    next message is composed meanwhile). None when the server has the message, (code, reply) when it
+    refused DATA. ``_DroppedError(after_data=True)`` when the connection breaks: the server may have it."""
     smtp = connection.smtp
-    settings = connection.settings
-    try:
-        if mail_sent:
-            code, reply = smtp.getreply()
-        else:
-            code, reply = smtp.mail(settings.from_address, _envelope_options(connection, address, content))
-        if code == 530 or (code >= 500 and b"tls" in reply.lower()):
-            smtp.rset()
-            raise UserError(
-                f"Der Mailserver „{settings.server_label}“ verlangt eine verschlüsselte Verbindung ({code} "
-                f"{_reply_text(reply)}). Bitte in den E-Mail-Einstellungen STARTTLS oder SSL/TLS wählen."
-            )
-        if code != 250:
-            smtp.rset()
-            raise UserError(
-                f"Der Mailserver „{settings.server_label}“ lehnt den Absender „{settings.from_address}“ ab "
-                f"({code} {_reply_text(reply)})."
-            )
-        code, reply = smtp.rcpt(address)
-        if code not in (250, 251):
-            smtp.rset()
-            return code, _reply_text(reply)
-    except (smtplib.SMTPServerDisconnected, OSError) as exc:
-        raise _DroppedError(after_data=False) from exc
     try:
         code, reply = smtp.docmd("data")
         if code != 354:
@@ -319,6 +346,20 @@ def _hand_over(
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
         raise _DroppedError(after_data=True) from exc
     return None
+
+
+def _hand_over(connection: Connection, address: str, content: bytes) -> tuple[int, str] | None:
+    """MAIL, RCPT and DATA with the message for one recipient, each reply awaited, but not the final one
+    (``_send_data``). Returns (code, reply) when the server refused the recipient or the data, None when it
+    has the message. Raises ``_DroppedError`` when the connection breaks, ``UserError`` when the server
+    refuses the sender."""
+    _send_mail_from(connection, address, not content.isascii())
+    _accept_sender(connection, *_reply(connection))
+    _put(connection, "rcpt", f"TO:{smtplib.quoteaddr(address)}")
+    refused = _accept_recipient(connection, *_reply(connection))
+    if refused is not None:
+        return refused
+    return _send_data(connection, content)
 
 
 def _final_reply(connection: Connection) -> tuple[int, str]:
@@ -439,34 +480,14 @@ class _Sending:
                     return True
             try:
                 message = compose(row)
-                content = render(message, row, self.settings)
             except UserError as exc:  # this message cannot be made (too large, a broken template …)
                 self.fail(row.id, None, f"Nicht gesendet: {exc.message}")
                 continue
             self.finish()
             if cancelled():  # asked while the server answered the last message
                 return True
-            if len(content) > self.too_big:
-                self.fail(
-                    row.id,
-                    None,
-                    f"Nicht gesendet: Die Nachricht ist {file_size(len(content))} groß; erlaubt sind "
-                    f"{file_size(self.too_big)}.",
-                )
-                continue
-            try:  # the server answers MAIL FROM while the message is claimed
-                _send_mail_from(self.connection, row.address, content)
-            except _DroppedError:
-                self.interrupted(row.id, after_data=False)
-            before, self.pending = self.pending, None
-            if not outbox.claim(self.database, row.id, content, message.get("Subject"), delivered=before):
-                try:
-                    _drop_envelope(self.connection)
-                except _DroppedError:
-                    self.interrupted(row.id, after_data=False)
-                continue  # another workplace has it
-            last = time.monotonic()
-            self.hand_over(row, content)
+            if self.send(row, message):
+                last = time.monotonic()
             if done % RECORD_EVERY == 0:
                 self.settle()
                 outbox.record_delivered(self.database, self.run_id, today=self.today)
@@ -474,18 +495,58 @@ class _Sending:
                 progress(done, len(todo))
         return False
 
-    def hand_over(self, row: MailMessage, content: bytes) -> None:
+    def send(self, row: MailMessage, message: OutgoingMessage) -> bool:
+        """Hand one message to the server; True when its data went (it is in flight), False when it was
+        failed or another workplace has it. The server answers each command while this side works:
+
+        MAIL FROM ─ render ─ its reply ─ RCPT TO ─ claim (committed) ─ its reply ─ DATA and the message
+
+        The claim records the message as *sending* before DATA hands it over; a recipient refused at RCPT
+        is failed after its claim and gets nothing; a kill before DATA leaves it *sending* (then unknown)."""
+        connection = self.connection
         try:
-            refused = _hand_over(self.connection, row.address, content, mail_sent=True)
-        except _DroppedError as exc:
+            eight_bit = _eight_bit(message, row, self.settings)
+            _send_mail_from(connection, row.address, eight_bit)
+            try:
+                content = render(message, row, self.settings)
+            except UserError as exc:
+                _drop_envelope(connection)
+                self.fail(row.id, None, f"Nicht gesendet: {exc.message}")
+                return False
+            if len(content) > self.too_big:
+                _drop_envelope(connection)
+                self.fail(
+                    row.id,
+                    None,
+                    f"Nicht gesendet: Die Nachricht ist {file_size(len(content))} groß; erlaubt sind "
+                    f"{file_size(self.too_big)}.",
+                )
+                return False
+            if not eight_bit and not content.isascii():  # a header render added: MAIL FROM again
+                _drop_envelope(connection)
+                _send_mail_from(connection, row.address, not content.isascii())
+            _accept_sender(connection, *_reply(connection))
+            _put(connection, "rcpt", f"TO:{smtplib.quoteaddr(row.address)}")
+        except _DroppedError:  # nothing claimed yet: the message stays queued
+            self.interrupted(row.id, after_data=False)
+        before, self.pending = self.pending, None
+        if not outbox.claim(self.database, row.id, content, message.get("Subject"), delivered=before):
+            try:
+                _drop_envelope(connection)
+            except _DroppedError:
+                self.interrupted(row.id, after_data=False)
+            return False  # another workplace has it
+        try:
+            refused = _accept_recipient(connection, *_reply(connection))
+            if refused is None:
+                refused = _send_data(connection, content)
+        except _DroppedError as exc:  # before DATA: queued again; after: unknown
             self.interrupted(row.id, exc.after_data)
-        except UserError:
-            outbox.release(self.database, row.id)
-            raise
         if refused is None:
             self.in_flight = row.id
         else:
             self.fail(row.id, *refused)
+        return True
 
     def finish(self) -> None:
         """Read the server's reply to the message in flight."""
