@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -38,7 +39,18 @@ def archive_file_name(year: int, template: str, invitation_id: int, recipient: s
     return f"{year}-{template_kind(template) or 'brief'}-{invitation_id:05d}-{slug}.pdf"
 
 
-def apply_sending(inv: Invitation, template_name: str, channel: Channel, today: dt.date) -> None:
+class SendingTarget(Protocol):
+    """What ``apply_sending`` changes: an ``Invitation``, or the fields of an invitation's row read
+    through Core (``konferenz.mail.outbox.record_delivered``)."""
+
+    letter_template: str
+    reminded_on: dt.date | None
+    invited_on: dt.date | None
+    invitation_channel: Channel | None
+    status: InvitationStatus
+
+
+def apply_sending(inv: SendingTarget, template_name: str, channel: Channel, today: dt.date) -> None:
     """What sending ``template_name`` by ``channel`` (post or e-mail) changes on one invitation (the rule
     of ``record_sending``, also used by ``konferenz.mail.outbox`` when the server accepted a message).
 

@@ -29,19 +29,22 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from konferenz import paths
 from konferenz.enums import Channel, InvitationStatus, MailPurpose, MailState
 from konferenz.errors import UserError
 from konferenz.letters.sending import apply_sending
 from konferenz.letters.templates import is_reminder, is_thank_you
+from konferenz.storage import recording
 from konferenz.storage.changes import Changes
 from konferenz.storage.db import Database
 from konferenz.storage.models import Invitation, MailMessage, MailRun, Organisation, Person
-from konferenz.storage.schema import mail_content, mail_message, mail_run, now
+from konferenz.storage.schema import invitation, mail_content, mail_message, mail_run, now
 
 #: the states in which a message still needs something: sending, a decision, the server, or recording
 OPEN_STATES = frozenset({MailState.QUEUED, MailState.SENDING, MailState.UNKNOWN, MailState.DELIVERED})
@@ -282,8 +285,11 @@ def record_delivered(database: Database, run_id: int | None = None, *, today: dt
     channel E-Mail, the date and the template (``konferenz.letters.sending.apply_sending``), in one unit
     of work. Returns how many.
 
-    The messages change by one statement (their reply and time were written when the server accepted
-    them); only the invitations, with the persons or organisations they reach, are loaded."""
+    Written through Core, 500 messages per statement: the invitations' rows are read, changed by the rule
+    of ``apply_sending`` and written back with their ``version`` raised (a window holding one of them sees
+    the conflict, as after an ORM save); the audit log gets exactly the entries the ORM listener would
+    write (``recording.log_row_changes``). Only an address marked failing that works again goes through the
+    ORM (it is rare)."""
     with database.session() as s:
         stmt = (
             sa.select(
@@ -301,17 +307,7 @@ def record_delivered(database: Database, run_id: int | None = None, *, today: dt
         day = today or dt.date.today()
         for start in range(0, len(rows), _RECORD_CHUNK):
             chunk = rows[start : start + _RECORD_CHUNK]
-            wanted = {r.invitation_id for r in chunk if r.invitation_id is not None}
-            invitations = {
-                inv.id: inv
-                for inv in s.scalars(
-                    sa.select(Invitation)
-                    .where(Invitation.id.in_(wanted))
-                    .options(selectinload(Invitation.person), selectinload(Invitation.organisation))
-                )
-            }
-            for row in chunk:
-                _record_on_invitation(invitations.get(row.invitation_id), row.address, row.template, day)
+            _record_on_invitations(s, chunk, day)
             s.execute(
                 sa.update(mail_message)
                 .where(
@@ -320,6 +316,82 @@ def record_delivered(database: Database, run_id: int | None = None, *, today: dt
                 .values(state=MailState.SENT, updated_at=now())
             )
         return len(rows)
+
+
+#: the invitation's fields ``apply_sending`` may change
+_SENDING_FIELDS = ("status", "invitation_channel", "invited_on", "reminded_on", "letter_template")
+_SET_SENDING = (
+    sa.update(invitation)
+    .where(invitation.c.id == sa.bindparam("b_id"))
+    .values(
+        {name: sa.bindparam(f"b_{name}") for name in _SENDING_FIELDS} | {"version": invitation.c.version + 1}
+    )
+)
+
+
+def _record_on_invitations(s: Session, chunk: Sequence[Any], today: dt.date) -> None:
+    """``_record_on_invitation`` for many delivered messages at once (see ``record_delivered``)."""
+    wanted = {r.invitation_id for r in chunk if r.invitation_id is not None}
+    before = {
+        row["id"]: dict(row)
+        for row in s.execute(sa.select(invitation).where(invitation.c.id.in_(wanted))).mappings()
+    }
+    after: dict[int, dict[str, Any]] = {}
+    for message in chunk:
+        old = after.get(message.invitation_id) or before.get(message.invitation_id)
+        if old is None:
+            continue
+        target = SimpleNamespace(**{name: old[name] for name in _SENDING_FIELDS})
+        apply_sending(target, message.template, Channel.EMAIL, today)
+        new = dict(old) | {name: getattr(target, name) for name in _SENDING_FIELDS}
+        if new != old:
+            after[message.invitation_id] = new
+    if after:
+        s.execute(
+            _SET_SENDING,
+            [
+                {"b_id": key} | {f"b_{name}": row[name] for name in _SENDING_FIELDS}
+                for key, row in after.items()
+            ],
+        )
+        recording.log_row_changes(
+            s,
+            [
+                recording.RowChange("invitation", before[key], row | {"version": before[key]["version"] + 1})
+                for key, row in after.items()
+            ],
+        )
+    _working_again(s, chunk)
+
+
+def _working_again(s: Session, chunk: Sequence[Any]) -> None:
+    """An address marked failing whose message the server accepted works again (through the ORM, audited;
+    only the few invitations whose person or organisation is marked are loaded)."""
+    wanted = {r.invitation_id for r in chunk if r.invitation_id is not None}
+    failing = (
+        sa.select(invitation.c.id)
+        .outerjoin(Person, Person.id == invitation.c.person_id)
+        .outerjoin(Organisation, Organisation.id == invitation.c.organisation_id)
+        .where(
+            invitation.c.id.in_(wanted), sa.or_(Person.email_failing != "", Organisation.email_failing != "")
+        )
+    )
+    marked = set(s.scalars(failing))
+    if not marked:
+        return
+    loaded = {
+        inv.id: inv
+        for inv in s.scalars(
+            sa.select(Invitation)
+            .where(Invitation.id.in_(marked))
+            .options(selectinload(Invitation.person), selectinload(Invitation.organisation))
+        )
+    }
+    for message in chunk:
+        holder = _holder(loaded.get(message.invitation_id), message.address)
+        if holder is not None and holder.email_failing:
+            holder.email_failing = ""
+            holder.email_failing_at = None
 
 
 def mark_failed(database: Database, message_pk: int, code: int | None, reply: str) -> None:
