@@ -9,6 +9,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := .demo/konferenz-demo.sqlite
 PYTEST_ARGS ?=
+# one process per core, at most four; a test file stays in one process (its module fixtures are built once)
+PYTEST_PARALLEL ?= -n auto --maxprocesses 4 --dist loadfile
 
 .PHONY: help setup run demo test lint typecheck unit bench dist dist-test clean
 
@@ -48,7 +50,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 unit: setup
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test: lint typecheck unit
 

@@ -96,8 +96,19 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         ctx.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
+def _postgres_in_workers(terminalreporter: pytest.TerminalReporter) -> bool:
+    """True when the tests ran in worker processes (pytest-xdist, each with its own server) and some of
+    them were PostgreSQL tests: this process then started no server itself."""
+    if not getattr(terminalreporter.config.option, "numprocesses", None):
+        return False
+    reports = [r for key in ("passed", "failed", "skipped") for r in terminalreporter.stats.get(key, [])]
+    return any("postgresql" in getattr(r, "nodeid", "") for r in reports)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     server = _pg_state.get("server", "unused")
+    if server == "unused" and _postgres_in_workers(terminalreporter):
+        server = "workers" if os.environ.get(pg_cluster.ENV_URL) or pg_cluster.find_bin_dir() else None
     if server is None:
         terminalreporter.write_line(
             "HINWEIS: Der PostgreSQL-Teil der Tests wurde übersprungen, weil keine "
