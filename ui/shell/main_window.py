@@ -13,7 +13,6 @@ others are built when first shown, or one by one when the window is idle after t
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -70,6 +69,7 @@ from ui.shell import data_safety
 from ui.shell.area_toolbar import AreaToolbar, area_actions
 from ui.shell.change_watcher import ChangeWatcher
 from ui.shell.field_undo import FieldUndo
+from ui.shell.idle import Idle
 from ui.shell.presence_indicator import PresenceIndicator
 from ui.widgets.destructive import mark_destructive
 from ui.widgets.dialog_tools import SPREADSHEET_FILTER, choose_open_path, choose_save_path
@@ -164,9 +164,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._database = database
         self._lists_loaded = False
-        #: when a list last searched or loaded (``time.monotonic``): hidden parts are built only after a
-        #: pause of IDLE_BUILD_MS, never between two keystrokes of someone typing a search
-        self._last_activity = 0.0
+        #: hidden parts are built only after a pause of IDLE_BUILD_MS without a search
+        self.idle = Idle(self, IDLE_BUILD_MS)
         self.setObjectName("MainWindow")
         self.ctx = AppContext(database, self)
         self.ctx.data_changed.connect(self._on_data_changed)
@@ -182,7 +181,7 @@ class MainWindow(QMainWindow):
             "Ergebnisse": LazyTableModel(database, RecommendationList(), parent=self),
         }
         for model in self.models.values():
-            model.loaded.connect(self._note_activity)
+            model.loaded.connect(self.idle.note)
         self._conference_panels: Lazy[ConferenceListPanel] = Lazy(
             {
                 "Programm": lambda: ConferenceListPanel(self.models["Programm"], AgendaList),
@@ -330,29 +329,11 @@ class MainWindow(QMainWindow):
         """The lists whose area exists (only those are loaded and refreshed)."""
         return [n for area in self.areas.built() for n in AREA_LISTS[area]]
 
-    def _note_activity(self) -> None:
-        self._last_activity = time.monotonic()
-
-    def _postponed(self, work: Callable[[], None]) -> bool:
-        """True (and ``work`` asked for again later) while a list searched less than IDLE_BUILD_MS ago."""
-        busy_ms = IDLE_BUILD_MS - (time.monotonic() - self._last_activity) * 1000
-        if busy_ms <= 0:
-            return False
-        QTimer.singleShot(max(1, round(busy_ms)), work)
-        return True
-
-    def _start_watching(self) -> None:
-        """The change watcher's first fingerprint (tens of ms on 100,000 persons) waits for a pause too."""
-        if not self._postponed(self._start_watching):
-            self.change_watcher.start()
-
     def _build_next_hidden_area(self) -> None:
         """Make one part not made yet – the detail panes of Adressen first, then the areas not shown yet –
         and wait for the next idle moment: first clicks and switches feel instant. While a list searches
-        (someone types), the part waits until IDLE_BUILD_MS have passed without a search."""
+        (someone types), the part waits until IDLE_BUILD_MS have passed without a search (``self.idle``)."""
         if not self.isVisible():
-            return
-        if self._postponed(self._build_next_hidden_area):
             return
         pages = [page for page in self.address_area.pages() if not page.has_editor]
         missing = [name for name in AREA_NAMES if not self.areas.is_built(name)]
@@ -361,7 +342,7 @@ class MainWindow(QMainWindow):
         elif missing:
             self.areas[missing.pop(0)]
         if pages or missing:
-            QTimer.singleShot(IDLE_BUILD_MS, self._build_next_hidden_area)
+            self.idle.later(self._build_next_hidden_area, IDLE_BUILD_MS)
 
     def _build_menus(self) -> None:
         a = self.menu_actions
@@ -561,9 +542,9 @@ class MainWindow(QMainWindow):
         if not self._lists_loaded:
             self._lists_loaded = True
             self.lists_loaded.emit()
-            # after the first paint: watching other users' changes and building the hidden areas
-            QTimer.singleShot(WATCH_DELAY_MS, self._start_watching)
-            QTimer.singleShot(IDLE_BUILD_MS, self._build_next_hidden_area)
+            # after the first paint, in pauses: watching other users' changes, building the hidden areas
+            self.idle.later(self.change_watcher.start, WATCH_DELAY_MS)
+            self.idle.later(self._build_next_hidden_area, IDLE_BUILD_MS)
 
     def load_lists(self) -> None:
         """(Re)load the ids of every list shown so far from the current database."""
