@@ -45,10 +45,8 @@ from window_walk import (
     DIALOG_NAMES,
     import_wizard_pages,
     main_window_views,
-    make_demo,
     open_dialog,
     open_main_window,
-    opened_copy,
 )
 
 from konferenz.storage.db import Database
@@ -61,23 +59,12 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateS
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("demo") / "demo.sqlite")
-
-
 @pytest.fixture(autouse=True)
 def focus_frames(qapp: Any) -> Iterator[None]:
     """The focus frames as ``create_application`` installs them, for this module only."""
     frames = install_focus_frames(qapp)
     yield
     frames.remove()
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    """A copy of the demo database (a dialog that saves does not change the next test's data)."""
-    yield from opened_copy(demo_file, tmp_path)
 
 
 # --- the checks can fail ---------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from legibility_walk import cut_texts, high_contrast_palette, illegible
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
-from window_walk import DIALOG_NAMES, main_window_views, make_demo, open_dialog, open_main_window, opened_copy
+from window_walk import DIALOG_NAMES, main_window_views, open_dialog, open_main_window
 
 from konferenz.storage.db import Database
 from ui.actions import AREA_NAMES
@@ -34,16 +34,6 @@ from ui.widgets.badges import badge_colours
 from ui.widgets.contrast import GRAPHICS_CONTRAST, TEXT_CONTRAST, contrast, keep_legible
 
 SCALED = os.environ.get("KONFERENZ_LEGIBILITY_SCALED") == "1"
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("legibility") / "demo.sqlite")
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    yield from opened_copy(demo_file, tmp_path)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ from mnemonic_walk import clashes
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QDialog, QToolButton, QWidget
-from window_walk import make_demo, opened_copy
 
 from konferenz.letters import templates
 from konferenz.letters.dates import german_date
@@ -45,16 +43,6 @@ def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "Vorlagen"
     monkeypatch.setattr(templates, "user_template_dir", lambda: folder)
     return folder
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("look") / "demo.sqlite")
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    yield from opened_copy(demo_file, tmp_path)
 
 
 def _window(qtbot: Any, database: Database) -> MainWindow:

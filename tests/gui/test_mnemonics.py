@@ -5,7 +5,6 @@ went to "Rolle hinzufügen" instead of Hilfe) – the failure names both, so the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,27 +17,14 @@ from window_walk import (
     dialogs,
     import_wizard_pages,
     main_window_views,
-    make_demo,
     open_dialog,
     open_main_window,
-    opened_copy,
 )
 
 from konferenz.storage.db import Database
 from ui.context import AppContext
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("demo") / "demo.sqlite")
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    """A copy of the demo database (a dialog that saves does not change the next test's data)."""
-    yield from opened_copy(demo_file, tmp_path)
 
 
 def test_mnemonic_reads_the_letter_after_a_single_ampersand() -> None:

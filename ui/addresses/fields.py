@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from konferenz.text import collapse_spaces, fold
 from ui.widgets.contrast import keep_legible
 from ui.widgets.destructive import mark_destructive
+from ui.widgets.dialog_tools import tell_current_text
 
 if TYPE_CHECKING:
     from konferenz.registry.validation import RoleData
@@ -323,8 +324,7 @@ class OrganisationPicker(QComboBox):
         line = self.lineEdit()
         if line is not None:
             line.setPlaceholderText(self.tr("Organisation suchen …"))
-        # a long name cut in the narrow box is told whole on hover (issue 17)
-        self.editTextChanged.connect(self.setToolTip)
+        tell_current_text(self)  # a long name cut in the narrow box, whole on hover
 
     def set_choices(self, choices: Choices, *, current: int | None = None, current_name: str = "") -> None:
         self.blockSignals(True)
@@ -339,7 +339,7 @@ class OrganisationPicker(QComboBox):
                 self.setEditText("")
         finally:
             self.blockSignals(False)
-        self.setToolTip(self.currentText())
+        self.setToolTip(self.currentText())  # changed with signals blocked: tell_current_text did not see it
 
     def organisation_id(self) -> int | None:
         text = self.currentText().strip()

@@ -32,6 +32,7 @@ from ui.addresses import ops as registry_ops
 from ui.addresses.fields import RolesEditor
 from ui.addresses.record_editor import RecordEditor
 from ui.context import AppContext
+from ui.widgets.dialog_tools import tell_current_text
 from ui.widgets.registry_dialogs import DuplicateCandidate
 
 #: the person fields compared by the duplicate check (a change elsewhere does not ask again)
@@ -133,8 +134,7 @@ class PersonEditor(RecordEditor):
             self.legal_basis.addItem(label(basis), basis.value)
         # the longest basis ("öffentliche Aufgabe (Art. 6 Abs. 1 lit. e DSGVO)") is cut in a narrow pane: it
         # is told whole on hover (issue 17); a wider box would make the whole form scroll sideways
-        self.legal_basis.currentTextChanged.connect(self.legal_basis.setToolTip)
-        self.legal_basis.setToolTip(self.legal_basis.currentText())
+        tell_current_text(self.legal_basis)
         self.add_field(form, self.tr("Re&chtsgrundlage:"), "legal_basis", self.legal_basis)
         self.consent = QCheckBox(self.tr("darf genannt werden (Einwilligung)"), self.form_page)
         self.add_field(

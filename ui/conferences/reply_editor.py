@@ -34,6 +34,7 @@ from konferenz.lists.invitations import InvitationDetails
 from konferenz.lists.source import format_date
 from ui.conferences.widgets import isolate
 from ui.context import AppContext
+from ui.widgets.dialog_tools import tell_current_text
 
 log = logging.getLogger(__name__)
 
@@ -153,10 +154,7 @@ class ReplyEditor(QGroupBox):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.forum.setMinimumContentsLength(8)
         self.channel.setMinimumContentsLength(7)
-        # a cut forum name is told whole on hover
-        self.forum.currentTextChanged.connect(
-            lambda text: self.forum.setToolTip(self.tr("{0}\n(Eingabetaste speichert)").format(text))
-        )
+        tell_current_text(self.forum, self.tr("(Eingabetaste speichert)"))  # a cut forum name, whole
         about = QVBoxLayout()
         about.addWidget(self.who_label)
         about.addWidget(self.entered_label)

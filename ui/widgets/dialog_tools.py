@@ -1,5 +1,5 @@
 """What windows and dialogs share: buttons for actions, choosing where to save, yes/no questions, messages,
-writing a file in the background."""
+writing a file in the background, a combo box that tells its cut choice whole (``tell_current_text``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QFileDialog,
     QMainWindow,
     QMessageBox,
@@ -250,3 +251,15 @@ def save_in_background(parent: QWidget, title: str, work: Callable[[], Path]) ->
         return None
     show_status(parent, parent.tr("Gespeichert: {0}").format(path))
     return path
+
+
+def tell_current_text(combo: QComboBox, note: str = "") -> None:
+    """A combo box narrower than its longest choice tells the chosen one whole on hover (issue 17): its
+    tooltip follows the current text (typed or chosen), with ``note`` on a line of its own. A caller that
+    changes the text with signals blocked sets the tooltip again itself."""
+
+    def tell(text: str) -> None:
+        combo.setToolTip(f"{text}\n{note}" if note else text)
+
+    combo.currentTextChanged.connect(tell)
+    tell(combo.currentText())
