@@ -142,7 +142,8 @@ def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
 def connect(settings: MailSettings, *, context: ssl.SSLContext | None = None) -> Connection:
     """Open and log in (German ``UserError`` for everything that can go wrong)."""
     require_server(settings)
-    context = context or ssl.create_default_context()
+    if context is None and settings.security != SECURITY_NONE:
+        context = ssl.create_default_context()  # reads the system's certificates: 20 ms, only for TLS
     smtp: smtplib.SMTP | None = None
     try:
         if settings.security == SECURITY_SSL:

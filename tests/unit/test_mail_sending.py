@@ -410,6 +410,19 @@ def test_no_starttls_offered(certificate: tuple[Path, Path]) -> None:
         server.stop()
 
 
+def test_an_unencrypted_connection_reads_no_certificates(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the system's certificates cost 20 ms to read: a run to an internal relay without TLS needs none
+    def refuse() -> None:
+        raise AssertionError("TLS context created for a connection without TLS")
+
+    monkeypatch.setattr(smtp.ssl, "create_default_context", refuse)
+    server = start_server(Handler())
+    try:
+        assert smtp.send_test(settings_for(server.port, security="none")).startswith("250")
+    finally:
+        server.stop()
+
+
 def test_unreachable_host() -> None:
     from smtp_server import free_port
 
