@@ -44,6 +44,7 @@ from konferenz.storage import recording
 from konferenz.storage.changes import Changes
 from konferenz.storage.db import Database
 from konferenz.storage.models import Invitation, MailMessage, MailRun, Organisation, Person
+from konferenz.storage.prepared import Units
 from konferenz.storage.schema import invitation, mail_content, mail_message, mail_run, now
 
 #: the states in which a message still needs something: sending, a decision, the server, or recording
@@ -193,8 +194,55 @@ _STORE_CONTENT = sa.insert(mail_content).values(
 )
 
 
-def _write_delivered(connection: sa.Connection, message_pk: int, code: int, reply: str) -> None:
-    connection.execute(_DELIVERED, {"pk": message_pk, "code": code, "reply": reply, "at": now()})
+class Claims:
+    """The claims of one run's messages on one connection held for the run (``konferenz.storage.prepared``):
+    a run commits one claim per message, and through ``engine.begin()`` each cost twice as much as its SQL.
+    ``close()`` (or ``with``) gives the connection back."""
+
+    def __init__(self, database: Database) -> None:
+        self._units = Units(database)
+        self._delivered = self._units.prepare(_DELIVERED)
+        self._claim = self._units.prepare(_CLAIM)
+        self._content = self._units.prepare(_STORE_CONTENT)
+
+    def claim(
+        self, message_pk: int, content: bytes, subject: str, *, delivered: tuple[int, int, str] | None = None
+    ) -> bool:
+        """Record the message as *sending* with the bytes about to be handed to the server; committed before
+        the server sees them. False when it is no longer queued (another workplace took it).
+
+        ``delivered``: (id, code, reply) of the message before, which the server has just accepted – written
+        in the same unit (``mark_delivered``), one commit per message instead of two."""
+        at = now()
+        with self._units.unit() as cursor:
+            if delivered is not None:
+                self._write_delivered(cursor, *delivered, at=at)
+            values = {"pk": message_pk, "size": len(content), "subject": subject, "at": at}
+            if self._claim.run(cursor, values) != 1:
+                return False
+            # a queued message has no bytes stored: what queues one again (release, decide_unknown) forgets
+            self._content.run(cursor, {"pk": message_pk, "content": content})
+            return True
+
+    def mark_delivered(self, message_pk: int, code: int, reply: str) -> None:
+        """The server accepted the message: *delivered*, with its reply and the time (one UPDATE,
+        committed). ``record_delivered`` records it on the invitation."""
+        with self._units.unit() as cursor:
+            self._write_delivered(cursor, message_pk, code, reply, at=now())
+
+    def _write_delivered(
+        self, cursor: Any, message_pk: int, code: int, reply: str, *, at: dt.datetime
+    ) -> None:
+        self._delivered.run(cursor, {"pk": message_pk, "code": code, "reply": reply, "at": at})
+
+    def close(self) -> None:
+        self._units.close()
+
+    def __enter__(self) -> Claims:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def claim(
@@ -205,22 +253,9 @@ def claim(
     *,
     delivered: tuple[int, int, str] | None = None,
 ) -> bool:
-    """Record the message as *sending* with the bytes about to be handed to the server; committed before
-    the server sees it. False when it is no longer queued (another workplace took it).
-
-    ``delivered``: (id, code, reply) of the message before, which the server has just accepted – written
-    in the same transaction (``mark_delivered``), one commit per message instead of two."""
-    with database.engine.begin() as connection:
-        if delivered is not None:
-            _write_delivered(connection, *delivered)
-        result = connection.execute(
-            _CLAIM, {"pk": message_pk, "size": len(content), "subject": subject, "at": now()}
-        )
-        if result.rowcount != 1:
-            return False
-        # a queued message has no bytes stored: what queues one again (release, decide_unknown) forgets them
-        connection.execute(_STORE_CONTENT, {"pk": message_pk, "content": content})
-        return True
+    """``Claims.claim`` for one message (a run keeps one ``Claims`` for all of its messages)."""
+    with Claims(database) as claims:
+        return claims.claim(message_pk, content, subject, delivered=delivered)
 
 
 def _message(s: sa.orm.Session, message_pk: int) -> MailMessage:
@@ -270,10 +305,9 @@ def _record_sent(msg: MailMessage, code: int | None, reply: str, today: dt.date)
 
 
 def mark_delivered(database: Database, message_pk: int, code: int, reply: str) -> None:
-    """The server accepted the message: *delivered*, with its reply and the time (one UPDATE, committed).
-    ``record_delivered`` records it on the invitation."""
-    with database.engine.begin() as connection:
-        _write_delivered(connection, message_pk, code, reply)
+    """``Claims.mark_delivered`` for one message."""
+    with Claims(database) as claims:
+        claims.mark_delivered(message_pk, code, reply)
 
 
 #: ``record_delivered`` takes this many messages per statement

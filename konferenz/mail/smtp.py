@@ -438,7 +438,9 @@ class _Sending:
     - ``in_flight``: the message whose data the server has (it is *sending*) and whose reply is read after
       the next message is composed (``finish``);
     - ``pending``: a message the server accepted, written as *delivered* together with the next claim
-      (``outbox.claim(delivered=…)``) or by ``settle``.
+      (``Claims.claim(delivered=…)``) or by ``settle``.
+
+    The claims go through one connection held for the run (``outbox.Claims``).
     """
 
     def __init__(
@@ -449,6 +451,7 @@ class _Sending:
         self.connection = connection
         self.settings = connection.settings
         self.today = today
+        self.claims = outbox.Claims(database)
         self.in_flight: int | None = None
         self.pending: tuple[int, int, str] | None = None
         self.sent = 0
@@ -531,7 +534,7 @@ class _Sending:
         except _DroppedError:  # nothing claimed yet: the message stays queued
             self.interrupted(row.id, after_data=False)
         before, self.pending = self.pending, None
-        if not outbox.claim(self.database, row.id, content, message.get("Subject"), delivered=before):
+        if not self.claims.claim(row.id, content, message.get("Subject"), delivered=before):
             try:
                 _drop_envelope(connection)
             except _DroppedError:
@@ -566,7 +569,7 @@ class _Sending:
 
     def settle(self) -> None:
         if self.pending is not None:
-            outbox.mark_delivered(self.database, *self.pending)
+            self.claims.mark_delivered(*self.pending)
             self.pending = None
 
     def fail(self, pk: int, code: int | None, reply: str) -> None:
@@ -596,8 +599,11 @@ class _Sending:
         try:
             self.finish()
         finally:
-            self.settle()
-            self.connection.close()
+            try:
+                self.settle()
+            finally:
+                self.claims.close()
+                self.connection.close()
             outbox.record_delivered(self.database, self.run_id, today=self.today)
 
 
