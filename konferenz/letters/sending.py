@@ -54,9 +54,11 @@ def apply_sending(inv: SendingTarget, template_name: str, channel: Channel, toda
     """What sending ``template_name`` by ``channel`` (post or e-mail) changes on one invitation (the rule
     of ``record_sending``, also used by ``konferenz.mail.outbox`` when the server accepted a message).
 
-    Any template but a reminder or a thank-you sets the channel and ``invited_on`` and moves *vorgemerkt*
-    to *eingeladen*; a reminder sets ``reminded_on`` (and ``invited_on``/channel when there was none);
-    a thank-you changes no dates. ``letter_template`` is always recorded.
+    Any template but a reminder or a thank-you moves *vorgemerkt* to *eingeladen* and sets the channel and
+    ``invited_on`` when there was none: an invitation sent again (to someone who replied, or a lost letter)
+    keeps the date and channel of the first, which the reminder quotes ("mit Schreiben vom …"). A reminder
+    sets ``reminded_on`` (and ``invited_on``/channel when there was none); a thank-you changes no dates.
+    ``letter_template`` is always recorded.
     """
     reminder = is_reminder(template_name)
     thanks = is_thank_you(template_name)
@@ -66,7 +68,7 @@ def apply_sending(inv: SendingTarget, template_name: str, channel: Channel, toda
         if inv.invited_on is None:
             inv.invited_on = today
             inv.invitation_channel = channel
-    elif not thanks:
+    elif not thanks and inv.invited_on is None:
         inv.invitation_channel = channel
         inv.invited_on = today
     if inv.status is InvitationStatus.PLANNED and not thanks:
@@ -83,9 +85,10 @@ def record_sending(
 ) -> int:
     """Record letters as sent by post, in one transaction; returns the number of invitations.
 
-    Each invitation gets ``invitation_channel`` Post, ``letter_template`` and its letter PDF archived
+    Each invitation gets ``letter_template`` and its letter PDF archived
     (``ArchivedDocument``, kind "Brief"). An invitation letter (any template but a reminder or a thank-you)
-    sets ``invited_on`` to today and moves *vorgemerkt* to *eingeladen*; other statuses stay as they are.
+    moves *vorgemerkt* to *eingeladen* and sets ``invited_on`` to today where there was none (the first
+    invitation's date stays); other statuses stay as they are.
     A reminder (``erinnerung…``) sets ``reminded_on`` and keeps the first ``invited_on``; a thank-you
     (``dank…``) changes no dates. Unknown ids raise ``UserError`` and nothing is recorded.
     """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email.policy
 import re
 import shutil
@@ -138,7 +139,13 @@ def test_drafts_are_recorded_as_sent_only_when_confirmed(demo: Path, tmp_path: P
     assert done.returncode == 0, done.stderr
     assert f"{len(wanted)} Entwurf/Entwürfe als versendet vermerkt" in done.stdout
     after = _invitations(demo, wanted)
-    assert all(channel is Channel.EMAIL and day is not None for channel, day, _status in after.values())
+    # channel E-Mail and today for those not invited before; an invitation sent again keeps the first's
+    for pk, (channel, day, _status) in after.items():
+        first_channel, first_day, _ = before[pk]
+        assert (channel, day) == (
+            (first_channel, first_day) if first_day else (Channel.EMAIL, dt.date.today())
+        )
+    assert {bool(first[1]) for first in before.values()} == {True, False}
     twice = run_cli("mail", "--db", str(demo), "--entwuerfe", run, "--als-gesendet")
     assert_one_line_error(twice, "keine unbestätigten Entwürfe")
 

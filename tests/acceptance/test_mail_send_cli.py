@@ -5,6 +5,7 @@ undecided message with ``--unklar``, and nobody receives a message twice."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import io
 import re
@@ -84,11 +85,23 @@ SALUTATIONS: dict[str, str] = {}
 IDS: dict[str, int] = {}
 
 
+def _first_invitations(path: Path) -> dict[int, tuple[Channel | None, dt.date | None]]:
+    """Channel and date of every invitation's first sending, before the run."""
+    database = open_database(path)
+    try:
+        with database.read_session() as s:
+            rows = s.execute(sa.select(Invitation.id, Invitation.invitation_channel, Invitation.invited_on))
+            return {pk: (channel, day) for pk, channel, day in rows}
+    finally:
+        database.dispose()
+
+
 def test_send_to_a_real_server_and_read_every_message_back(demo_template: Path, tmp_path: Path) -> None:
     handler = Handler()
     server = start_server(handler)
     try:
         path = _demo(demo_template, tmp_path, server.port)
+        first = _first_invitations(path)
         expected = _expected(path)
         assert len(expected) >= 5
         by_post = next(iter(expected))  # staff chose a letter for this one
@@ -135,7 +148,13 @@ def test_send_to_a_real_server_and_read_every_message_back(demo_template: Path, 
                 ).all()
             assert set(states) == {MailState.SENT}
             assert len(sent) == len(expected)
-            assert all(inv.invitation_channel is Channel.EMAIL and inv.invited_on for inv in sent)
+            # channel E-Mail and today for those not invited before; an invitation sent again keeps the first's
+            today = (Channel.EMAIL, dt.date.today())
+            assert all(
+                (inv.invitation_channel, inv.invited_on) == (first[inv.id] if first[inv.id][1] else today)
+                for inv in sent
+            )
+            assert {bool(first[inv.id][1]) for inv in sent} == {True, False}
             assert all(inv.status is not InvitationStatus.PLANNED for inv in sent)  # vorgemerkt → eingeladen
         finally:
             database.dispose()

@@ -5,6 +5,7 @@ report; Abbrechen mid-run leaves the rest queued and "Fortsetzen" sends exactly 
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import shutil
@@ -293,22 +294,25 @@ def test_cancel_mid_run_leaves_the_rest_and_fortsetzen_sends_it(
     assert not dialog.resume_button.isVisible()
 
 
-def _recorded(database: Database, ids: set[int]) -> set[int]:
+def _recorded(database: Database, ids: set[int]) -> dict[int, tuple[object, ...]]:
+    """Channel, date and template of each invitation's sending."""
     with database.read_session() as s:
-        return set(
-            s.scalars(
-                sa.select(Invitation.id).where(
-                    Invitation.id.in_(ids), Invitation.invitation_channel == Channel.EMAIL
-                )
-            )
+        rows = s.execute(
+            sa.select(
+                Invitation.id,
+                Invitation.invitation_channel,
+                Invitation.invited_on,
+                Invitation.letter_template,
+            ).where(Invitation.id.in_(ids))
         )
+        return {pk: tuple(rest) for pk, *rest in rows}
 
 
 def test_drafts_in_a_folder_record_nothing_until_confirmed(
     qtbot, dialog: MailDialog, demo_db: Database, tmp_path: Path, boxes: dict[str, Any]
 ) -> None:
     mail, _post = expected_channels(demo_db)
-    already = _recorded(demo_db, set(mail))  # the demo's history: invited by e-mail in earlier steps
+    already = _recorded(demo_db, set(mail))  # the demo's history: invited by post or e-mail before
     written = dialog.write_drafts(tmp_path / "Entwürfe")
     assert len(written) == len(mail)
     assert all(p.read_bytes().startswith(b"X-Unsent: 1\r\n") for p in written)
@@ -336,7 +340,13 @@ def test_drafts_in_a_folder_record_nothing_until_confirmed(
     assert f"{len(mail)} Entwürfe" in question and args[-1] == QMessageBox.StandardButton.No  # default: no
     assert _recorded(demo_db, set(mail)) == already
     drafts_dialog.confirm_button.click()  # Yes
-    assert _recorded(demo_db, set(mail)) == set(mail)
+    # e-mail and today for those not invited before; an invitation sent again keeps the first's channel and date
+    template = dialog.template
+    assert _recorded(demo_db, set(mail)) == {
+        pk: (channel, day, template) if day else (Channel.EMAIL, dt.date.today(), template)
+        for pk, (channel, day, _template) in already.items()
+    }
+    assert {bool(day) for _channel, day, _template in already.values()} == {True, False}
     assert drafts_dialog.table.rowCount() == 0
     assert "als versendet vermerkt" in drafts_dialog.result_label.text()
     with demo_db.read_session() as s:

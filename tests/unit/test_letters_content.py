@@ -586,6 +586,7 @@ def test_record_sending(db: Database) -> None:
     world = build_world(db)
     ids = [world.inv["mueller"], world.inv["hassan"], world.inv["stadt"]]
     pdfs = {i: b"%PDF-1.4 brief " + str(i).encode() for i in ids}
+    before = _invitation(db, world.inv["hassan"])
     assert sending.record_sending(db, ids, "einladung.html.j2", pdfs, today=TODAY) == 3
     mueller = _invitation(db, world.inv["mueller"])
     assert mueller.status is InvitationStatus.INVITED
@@ -594,7 +595,9 @@ def test_record_sending(db: Database) -> None:
     assert mueller.letter_template == "einladung.html.j2"
     hassan = _invitation(db, world.inv["hassan"])
     assert hassan.status is InvitationStatus.ACCEPTED  # other statuses stay
-    assert hassan.invited_on == TODAY
+    # invited before: an invitation sent again keeps the first one's date and channel (the reminder quotes it)
+    assert (hassan.invited_on, hassan.invitation_channel) == (before.invited_on, before.invitation_channel)
+    assert hassan.invited_on is not None and hassan.invited_on != TODAY
     with db.read_session() as s:
         docs = s.scalars(sa.select(ArchivedDocument).order_by(ArchivedDocument.invitation_id)).all()
         assert [d.invitation_id for d in docs] == sorted(ids)

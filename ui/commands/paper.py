@@ -136,8 +136,8 @@ def cmd_letters(args: argparse.Namespace) -> int:
             pdfs = letter_pdfs(letters, form=args.form)
             recorded = sending.record_sending(database, ids, template, pdfs)
             print(
-                f"Als versendet vermerkt: {number(recorded)} Einladungen (Post, heute, Vorlage {template}); "
-                "„vorgemerkt“ ist jetzt „eingeladen“, jeder Brief liegt im Archiv."
+                f"Als versendet vermerkt: {number(recorded)} Einladungen (Vorlage {template}; ohne "
+                "Einladungsdatum: Post, heute); „vorgemerkt“ ist jetzt „eingeladen“, jeder Brief liegt im Archiv."
             )
     return EXIT_OK
 

@@ -355,7 +355,9 @@ class LettersDialog(QDialog):
         elif kind.startswith("dank"):
             what = self.tr("Vorlage; PDF-Kopie ins Archiv; Status und Daten bleiben")
         else:
-            what = self.tr("Post, heute, Vorlage; vorgemerkt → eingeladen; PDF-Kopie ins Archiv")
+            what = self.tr(
+                "Vorlage; vorgemerkt → eingeladen, ohne Einladungsdatum: Post, heute; PDF-Kopie ins Archiv"
+            )
         self.record_box.setText(self.tr("Versand ver&merken ({0})").format(what))
 
     def choice(self) -> LetterChoice:
