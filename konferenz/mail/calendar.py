@@ -23,7 +23,8 @@ from konferenz.storage.models import Conference
 TZID = "Europe/Berlin"
 BERLIN = zoneinfo.ZoneInfo(TZID)
 PRODID = "-//Kreis Borken//Konferenz//DE"
-MIME_TYPE = "text/calendar; method=PUBLISH"
+#: the file is UTF-8 ("Straße", "–"): said, so that no mail program guesses Latin-1 (RFC 5545 3.1.4)
+MIME_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 
 
 def _berlin_timezone() -> icalendar.Timezone:

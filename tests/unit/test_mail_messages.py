@@ -298,6 +298,7 @@ def test_calendar_attached_and_drafts(db: Database, tmp_path: Path) -> None:
     (attachment,) = parsed.iter_attachments()
     assert attachment.get_content_type() == "text/calendar"
     assert attachment.get_param("method") == "PUBLISH"
+    assert attachment.get_content_charset() == "utf-8"
     assert icalendar.Calendar.from_ical(attachment.get_content())["METHOD"] == "PUBLISH"
     # never overwritten: a second run refuses and writes nothing
     before = written[0].read_bytes()
