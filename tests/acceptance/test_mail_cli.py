@@ -179,6 +179,12 @@ def test_drafts_not_sent_are_discarded(demo: Path, tmp_path: Path) -> None:
         (["--eml-ordner", "d", "--anlagen", "brief,foto"], ["„foto“ gibt es nicht"]),
         (["--eml-ordner", "d", "--template", "gibtsnicht"], ["Die Vorlage „gibtsnicht“ gibt es nicht"]),
         (["--eml-ordner", "d", "--status", "unklar"], ["Status"]),
+        # an option of another mode is refused before anything is read or sent
+        (["--send", "--als-gesendet"], ["--als-gesendet gehört zu --unklar NR oder --entwuerfe NR"]),
+        (["--preview", "1", "-o", "x.eml", "--erneut"], ["--erneut gehört zu --send", "nichts getan"]),
+        (["--eml-ordner", "d", "--verwerfen"], ["--verwerfen gehört zu --entwuerfe NR"]),
+        (["--eml-ordner", "d", "--per-brief", "1"], ["--per-brief gehört zu --send"]),
+        (["--send", "--erneut-senden"], ["--erneut-senden gehört zu --unklar NR"]),
     ],
 )
 def test_bad_input_is_one_german_line(

@@ -94,6 +94,28 @@ def _prepare(
     return items, settings, Attacher(wanted, template, calendar), template
 
 
+#: option (its dest, as written) → the modes it belongs to (their dests, as written): any other mode refuses it
+_BELONGS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("by_post", "--per-brief"): (("send", "--send"),),
+    ("again", "--erneut"): (("send", "--send"),),
+    ("delivered", "--als-gesendet"): (("undecided", "--unklar NR"), ("drafts", "--entwuerfe NR")),
+    ("discard", "--verwerfen"): (("drafts", "--entwuerfe NR"),),
+    ("resend", "--erneut-senden"): (("undecided", "--unklar NR"),),
+}
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """A German ``UserError`` for an option given with a mode it does not belong to (``--send
+    --als-gesendet`` must not send), before anything is read or sent."""
+    for (dest, option), modes in _BELONGS.items():
+        value = getattr(args, dest)
+        if value in (None, False):
+            continue
+        if not any(getattr(args, mode) not in (None, False) for mode, _written in modes):
+            allowed = " oder ".join(written for _mode, written in modes)
+            raise UserError(f"{option} gehört zu {allowed}; es wurde nichts getan.")
+
+
 def cmd_mail(args: argparse.Namespace) -> int:
     from konferenz.letters.selection import find_conference
     from konferenz.mail import drafts
@@ -101,6 +123,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
     from konferenz.mail.messages import compose, draft_file_name
     from ui.paper.canvas import ensure_application
 
+    _check_options(args)
     if args.undecided is not None:
         return _decide(args)
     if args.drafts is not None:
