@@ -202,3 +202,33 @@ def test_a_dropped_connection_is_continued_and_nobody_gets_two(demo_template: Pa
         assert counts == dict.fromkeys(expected, 1)
     finally:
         server2.stop()
+
+
+def test_refused_addresses_are_counted_for_letters(demo_template: Path, tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_template, path)
+    expected = _expected(path)
+    refused = set(list(expected)[:2])
+    handler = Handler(refuse=refused)
+    server = start_server(handler)
+    try:
+        set_port(path, server.port)
+        without = _without_address(path)
+        result = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stderr
+    assert "2 abgelehnt" in result.stdout and "550 5.1.1" in result.stdout
+    # the letters to print: those without an address and those the server refused just now
+    hint = re.search(r"Hinweis: (\d+) Einladung\(en\) ohne E-Mail", result.stdout)
+    assert hint, result.stdout
+    assert int(hint.group(1)) == without + len(refused)
+    assert not set(handler.count_by_address()) & refused
+
+
+def _without_address(path: Path) -> int:
+    database = open_database(path)
+    try:
+        return sum(1 for i in mail_contents(database, 2026, template="einladung") if not i.recipient.address)
+    finally:
+        database.dispose()

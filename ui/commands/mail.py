@@ -294,10 +294,13 @@ def _send(args: argparse.Namespace, *, resume: int | None) -> int:
             _print_report(exc.report)
             raise
     _print_report(result.report)
+    # who gets no e-mail: no (working) address, chosen for a letter, or refused by the server in this run
+    refused = [line.invitation_id for line in result.report.failed if line.invitation_id is not None]
+    letters = list(dict.fromkeys([*letters, *refused]))
     if letters:
         print(
-            f"Hinweis: {number(len(letters))} Einladung(en) ohne (funktionierende) E-Mail-Adresse – dafür Briefe "
-            "drucken (konferenz letters)."
+            f"Hinweis: {number(len(letters))} Einladung(en) ohne E-Mail (keine oder abgelehnte Adresse, oder per "
+            "Brief gewählt) – dafür Briefe drucken (konferenz letters)."
         )
     return EXIT_OK
 
