@@ -157,6 +157,13 @@ def template_kind(name: str) -> str:
     return Path(name).name.removesuffix(TEMPLATE_SUFFIX)
 
 
+def template_title(name: str) -> str:
+    """What staff call a template: "Einladung", "Erinnerung kurz" (the file name without its suffix,
+    capitalised): reports and messages name templates by it, never by their file name."""
+    text = template_kind(name).replace("_", " ").replace("-", " ").strip() or name
+    return text[:1].upper() + text[1:]
+
+
 # What a template is for, by the prefix of its name (the one home of the prefixes: who gets it by default,
 # what a sending records, the purpose of an e-mail run, whether it asks for a reply).
 

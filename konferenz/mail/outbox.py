@@ -39,7 +39,7 @@ from konferenz import paths
 from konferenz.enums import Channel, InvitationStatus, MailPurpose, MailState
 from konferenz.errors import UserError
 from konferenz.letters.sending import apply_sending
-from konferenz.letters.templates import is_reminder, is_thank_you
+from konferenz.letters.templates import is_reminder, is_thank_you, template_title
 from konferenz.storage import recording
 from konferenz.storage.changes import Changes
 from konferenz.storage.db import Database
@@ -557,7 +557,7 @@ class RunReport:
         return sum(self.count(state) for state in SENT_STATES)
 
     def summary(self) -> str:
-        """ "Versand 3 (einladung): 40 gesendet, 2 abgelehnt, 1 unklar, 7 warten." """
+        """ "Versand 3 (Einladung): 40 gesendet, 2 abgelehnt, 1 unklar, 7 warten." """
         parts = [f"{self.sent} gesendet"]
         if self.count(MailState.FAILED):
             parts.append(f"{self.count(MailState.FAILED)} abgelehnt")
@@ -568,7 +568,7 @@ class RunReport:
             parts.append(f"{self.count(MailState.QUEUED)} warten")
         if self.count(MailState.DRAFT):
             parts = [f"{self.count(MailState.DRAFT)} Entwürfe, Versand noch nicht bestätigt"]
-        return f"Versand {self.run_id} ({self.template}): {', '.join(parts)}."
+        return f"Versand {self.run_id} ({template_title(self.template)}): {', '.join(parts)}."
 
 
 @dataclass(frozen=True)

@@ -234,7 +234,7 @@ def test_send_asks_with_the_count_default_no_then_everyone_once(
     assert counts == {a: c for a, c in counts.items() if c == 1}  # nobody twice
     assert sorted(counts) == sorted({a for a in wanted.values()})
     assert sum(counts.values()) == n
-    assert boxes["info"][-1].startswith(f"Versand {sent.report.run_id} (einladung.html.j2): {n} gesendet.")
+    assert boxes["info"][-1].startswith(f"Versand {sent.report.run_id} (Einladung): {n} gesendet.")
     # the letters are offered for the rest
     assert "Den Serienbrief für sie öffnen?" in boxes["questions"][-1][0]
     # the dialog follows: those who got it now "have it already"

@@ -236,6 +236,6 @@ def test_the_start_offers_to_continue_an_unfinished_run(
         with sqlite_db.read_session() as s:
             assert set(s.scalars(sa.select(MailMessage.state))) == {MailState.SENT}
         assert outbox.open_runs(sqlite_db) == []
-        assert boxes["info"][-1].startswith(f"Versand {created.run_id} (einladung.html.j2): {n} gesendet.")
+        assert boxes["info"][-1].startswith(f"Versand {created.run_id} (Einladung): {n} gesendet.")
     finally:
         server.stop()

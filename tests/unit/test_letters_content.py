@@ -697,3 +697,9 @@ def test_deadline_passed_warns_only_for_a_day_gone_by() -> None:
     assert warning.startswith(
         "Die Rückmeldefrist (20. November 2026) liegt vor dem Briefdatum (7. Dezember 2026)"
     )
+
+
+def test_templates_are_named_as_staff_call_them() -> None:
+    assert templates.template_title("einladung.html.j2") == "Einladung"
+    assert templates.template_title("erinnerung-kurz.html.j2") == "Erinnerung kurz"
+    assert templates.template_title("dank_2027") == "Dank 2027"

@@ -149,6 +149,8 @@ def test_a_refused_recipient_is_failed_and_marked_failing_on_the_person(db: Data
     assert len(handler.received) == len(NAMES) - 1
     assert states(db, run_id)["olena@example.org"] is MailState.FAILED
     assert [(line.address, line.smtp_code) for line in report.failed] == [("olena@example.org", 550)]
+    # staff read the template's name, not its file name
+    assert report.summary().startswith(f"Versand {run_id} (Einladung): ") and "abgelehnt" in report.summary()
     with db.read_session() as s:
         person = s.scalars(sa.select(Person).where(Person.email == "olena@example.org")).one()
         inv = s.scalars(sa.select(Invitation).where(Invitation.person_id == person.id)).one()

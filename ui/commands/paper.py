@@ -136,7 +136,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
             pdfs = letter_pdfs(letters, form=args.form)
             recorded = sending.record_sending(database, ids, template, pdfs)
             print(
-                f"Als versendet vermerkt: {number(recorded)} Einladungen (Vorlage {template}; ohne "
+                f"Als versendet vermerkt: {number(recorded)} Einladungen (Vorlage {templates.template_title(template)}; ohne "
                 "Einladungsdatum: Post, heute); „vorgemerkt“ ist jetzt „eingeladen“, jeder Brief liegt im Archiv."
             )
     return EXIT_OK

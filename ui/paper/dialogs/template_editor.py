@@ -69,9 +69,7 @@ PLACEHOLDER_HELP = (
 
 def template_label(name: str) -> str:
     """ "Einladung", "Erinnerung (eigene Fassung)", "Einladung kurz (eigene Vorlage)"."""
-    kind = templates.template_kind(name)
-    text = kind.replace("_", " ").replace("-", " ").strip() or name
-    text = text[:1].upper() + text[1:]
+    text = templates.template_title(name)
     own = (templates.user_template_dir() / name).is_file()
     shipped = (templates.builtin_template_dir() / name).is_file()
     if own and shipped:
