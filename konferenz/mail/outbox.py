@@ -123,6 +123,22 @@ def create_run(
     return RunCreated(run_id, len(unique), changes)
 
 
+def discard_if_untouched(database: Database, run_id: int) -> bool:
+    """Delete run ``run_id`` when none of its messages left the queue (no connection could be made): a run
+    that sent nothing leaves nothing behind. True when it was deleted."""
+    with database.session() as s:
+        touched = s.scalar(
+            sa.select(sa.func.count(MailMessage.id)).where(
+                MailMessage.run_id == run_id, MailMessage.state != MailState.QUEUED
+            )
+        )
+        if touched:
+            return False
+        s.execute(sa.delete(MailMessage).where(MailMessage.run_id == run_id))
+        s.execute(sa.delete(MailRun).where(MailRun.id == run_id))
+        return True
+
+
 def recover_interrupted(database: Database, run_id: int | None = None) -> list[int]:
     """Turn messages left *sending* (the program was killed or lost its connection while the server had
     them) into *unknown*; of one run, or of all. Returns their ids. Called before a run is continued and

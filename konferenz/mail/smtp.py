@@ -687,5 +687,9 @@ def send_invitations(  # noqa: PLR0917 (as send_run)
         from_address=settings.from_address,
         attachments=attachments,
     )
-    result = send_run(database, created.run_id, compose, settings, progress, cancelled, context=context)
+    try:
+        result = send_run(database, created.run_id, compose, settings, progress, cancelled, context=context)
+    except UserError:  # no connection (nothing sent: the run goes again), or broken mid-run (it stays)
+        outbox.discard_if_untouched(database, created.run_id)
+        raise
     return InvitationSending(created.run_id, result, plan.letter, plan.already)

@@ -232,3 +232,27 @@ def _without_address(path: Path) -> int:
         return sum(1 for i in mail_contents(database, 2026, template="einladung") if not i.recipient.address)
     finally:
         database.dispose()
+
+
+def test_no_connection_leaves_no_run_behind(demo_template: Path, tmp_path: Path) -> None:
+    from smtp_server import free_port
+
+    path = _demo(demo_template, tmp_path, free_port())  # nobody listens there
+    failed = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
+    assert_one_line_error(failed, "nicht erreichbar")
+    handler = Handler()
+    server = start_server(handler)
+    try:
+        set_port(path, server.port)
+        # the same command once the server is there: not refused for a run that never sent anything
+        again = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
+    finally:
+        server.stop()
+    assert again.returncode == 0, again.stderr
+    assert len(handler.received) == len(_expected(path))
+    database = open_database(path)
+    try:
+        with database.read_session() as s:  # only the run that sent
+            assert s.scalar(sa.select(sa.func.count(MailMessage.run_id.distinct()))) == 1
+    finally:
+        database.dispose()
