@@ -5,6 +5,7 @@ of the main window to continue an unfinished run (one message left *sending* by 
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -239,3 +240,26 @@ def test_the_start_offers_to_continue_an_unfinished_run(
         assert boxes["info"][-1].startswith(f"Versand {created.run_id} (Einladung): {n} gesendet.")
     finally:
         server.stop()
+
+
+def _report(counts: dict[MailState, int]) -> outbox.RunReport:
+    unknown = [
+        outbox.ReportLine(i, i, f"p{i}@example.org", MailState.UNKNOWN, None, "")
+        for i in range(counts.get(MailState.UNKNOWN, 0))
+    ]
+    return outbox.RunReport(1, "einladung.html.j2", dt.datetime(2026, 12, 8), "", None, counts, [], unknown)
+
+
+def test_the_start_question_asks_to_continue_only_when_something_waits() -> None:
+    waiting = _report({MailState.SENT: 40, MailState.QUEUED: 10, MailState.UNKNOWN: 1})
+    assert mail_sending.open_run_question([waiting]) == (
+        "Ein E-Mail-Versand wurde nicht abgeschlossen (40 gesendet, 10 warten, 1 unklar). Fortsetzen?"
+    )
+    # nothing waits: the question is the decision about the unclear ones, and no "0 warten"
+    assert mail_sending.open_run_question([_report({MailState.SENT: 218, MailState.UNKNOWN: 1})]) == (
+        "Ein E-Mail-Versand wurde nicht abgeschlossen (218 gesendet, 1 unklar). "
+        "Jetzt entscheiden, ob die unklare Nachricht ankam?"
+    )
+    assert mail_sending.open_run_question([_report({MailState.SENT: 5, MailState.UNKNOWN: 3})]).endswith(
+        "Jetzt entscheiden, ob die 3 unklaren Nachrichten ankamen?"
+    )

@@ -325,11 +325,14 @@ def continue_run(ctx: AppContext, parent: QWidget, run_id: int) -> Sent | None:
 
 
 def open_run_question(reports: Sequence[outbox.RunReport]) -> str:
-    """ "Ein E-Mail-Versand wurde nicht abgeschlossen (40 gesendet, 10 warten, 1 unklar). Fortsetzen?" """
+    """ "Ein E-Mail-Versand wurde nicht abgeschlossen (40 gesendet, 10 warten, 1 unklar). Fortsetzen?";
+    when nothing waits and only unclear messages are left, it asks for the decision instead."""
     sent = sum(r.sent for r in reports)
     waiting = sum(r.count(MailState.QUEUED) for r in reports)
     unknown = sum(len(r.unknown) for r in reports)
-    parts = [f"{format_count(sent)} gesendet", f"{format_count(waiting)} warten"]
+    parts = [f"{format_count(sent)} gesendet"]
+    if waiting:
+        parts.append(f"{format_count(waiting)} warten")
     if unknown:
         parts.append(f"{format_count(unknown)} unklar")
     head = plural(
@@ -337,7 +340,14 @@ def open_run_question(reports: Sequence[outbox.RunReport]) -> str:
         "Ein E-Mail-Versand wurde nicht abgeschlossen",
         "{0} E-Mail-Versände wurden nicht abgeschlossen",
     )
-    return f"{head} ({', '.join(parts)}). Fortsetzen?"
+    if waiting or not unknown:
+        return f"{head} ({', '.join(parts)}). Fortsetzen?"
+    ask = plural(
+        unknown,
+        "Jetzt entscheiden, ob die unklare Nachricht ankam?",
+        "Jetzt entscheiden, ob die {0} unklaren Nachrichten ankamen?",
+    )
+    return f"{head} ({', '.join(parts)}). {ask}"
 
 
 def offer_open_runs(ctx: AppContext, parent: QWidget) -> list[Sent | None]:
