@@ -144,7 +144,7 @@ def require_server(settings: MailSettings) -> None:
     missing = [MAIL_FIELD_LABELS[n] for n in ("host", "from_address") if not getattr(settings, n)]
     if missing:
         raise UserError(
-            f"Die E-Mail-Einstellungen sind unvollständig ({', '.join(missing)} fehlt); bitte mit "
+            f"Die E-Mail-Einstellungen sind unvollständig ({', '.join(missing)} {'fehlt' if len(missing) == 1 else 'fehlen'}); bitte mit "
             "„konferenz mail-settings“ eintragen."
         )
 

@@ -641,6 +641,23 @@ def send_test(settings: MailSettings, *, context: ssl.SSLContext | None = None) 
         connection.close()
 
 
+def _nothing_to_send(already: int, without: int) -> str:
+    """Why a run would send nothing, in German with the right number of the verb."""
+    if not already and not without:
+        return "Keine E-Mail zu versenden: Zu dieser Auswahl gibt es keine Einladungen."
+    reasons = []
+    if already:
+        verb = "hat" if already == 1 else "haben"
+        reasons.append(
+            f"{already} der gewählten Einladungen {verb} diese E-Mail schon (gesendet oder als Entwurf)"
+        )
+    if without:
+        verb = "hat" if without == 1 else "haben"
+        reasons.append(f"{without} {verb} keine (funktionierende) E-Mail-Adresse")
+    again = " Mit --erneut wird sie noch einmal gesendet." if already else ""
+    return f"Keine E-Mail zu versenden: {', '.join(reasons)}.{again}"
+
+
 @dataclass(frozen=True)
 class InvitationSending:
     """The outcome of ``send_invitations``: the run, its result, and who gets a letter instead."""
@@ -674,11 +691,7 @@ def send_invitations(  # noqa: PLR0917 (as send_run)
     require_server(settings)
     plan = outbox.plan_recipients(database, conference_year, template, statuses, invitation_ids, again=again)
     if not plan.email:
-        raise UserError(
-            f"Keine E-Mail zu versenden: {len(plan.already)} der gewählten Einladungen haben diese E-Mail schon "
-            f"bekommen, {len(plan.letter)} haben keine (funktionierende) E-Mail-Adresse."
-            + (" Mit --erneut wird sie noch einmal gesendet." if plan.already else "")
-        )
+        raise UserError(_nothing_to_send(len(plan.already), len(plan.letter)))
     created = outbox.create_run(
         database,
         plan.conference_id,

@@ -175,7 +175,7 @@ def test_drafts_not_sent_are_discarded(demo: Path, tmp_path: Path) -> None:
     [
         (["--preview", "999999", "-o", "x.eml"], ["Die Einladung 999999 gibt es"]),
         (["--preview", "1"], ["--preview braucht -o"]),
-        (["--send"], ["E-Mail-Einstellungen sind unvollständig", "Mailserver"]),
+        (["--send"], ["E-Mail-Einstellungen sind unvollständig", "(Mailserver fehlt)"]),
         (["--eml-ordner", "d", "--anlagen", "brief,foto"], ["„foto“ gibt es nicht"]),
         (["--eml-ordner", "d", "--template", "gibtsnicht"], ["Die Vorlage „gibtsnicht“ gibt es nicht"]),
         (["--eml-ordner", "d", "--status", "unklar"], ["Status"]),

@@ -163,7 +163,9 @@ def test_send_to_a_real_server_and_read_every_message_back(demo_template: Path, 
         assert second.returncode == 0, second.stderr
         assert handler.count_by_address() == dict.fromkeys([*expected, by_post], 1)
         third = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
-        assert_one_line_error(third, "schon bekommen", "--erneut")
+        assert_one_line_error(
+            third, "haben diese E-Mail schon (gesendet oder als Entwurf)", "1 hat keine", "--erneut"
+        )
         assert handler.count_by_address() == dict.fromkeys([*expected, by_post], 1)
     finally:
         server.stop()

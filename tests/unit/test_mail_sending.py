@@ -437,5 +437,5 @@ def test_settings_are_checked_with_german_messages(db: Database) -> None:
         save_mail_settings(db, MailSettings(from_address="kein-at"))
     with pytest.raises(UserError, match="Verschlüsselung"):
         save_mail_settings(db, MailSettings(security="tls13"))
-    with pytest.raises(UserError, match="unvollständig"):
+    with pytest.raises(UserError, match=r"unvollständig \(Mailserver, Absenderadresse fehlen\)"):
         smtp.send_test(MailSettings())
