@@ -115,6 +115,12 @@ def ascii_name(text: str) -> str:
     return "".join(out).strip("-.")
 
 
+def isolate(text: str) -> str:
+    """``text`` as a separate direction run (Unicode FSI … PDI): an Arabic or Hebrew name in a German
+    sentence or list keeps its place ("1. العلي, خالد, 2. Schmitz" instead of a jumbled order)."""
+    return f"\u2068{text}\u2069" if text else text
+
+
 def collapse_spaces(text: str) -> str:
     """Trim and collapse runs of white space (including non-breaking spaces) to one space."""
     return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()

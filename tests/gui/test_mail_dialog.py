@@ -11,6 +11,7 @@ import email.policy
 import shutil
 import sys
 import threading
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -191,7 +192,16 @@ def test_counts_per_channel_override_and_preview(qtbot, dialog: MailDialog, demo
     item = next(
         i for i in mail_contents(demo_db, YEAR, template="einladung") if i.recipient.invitation_id == other
     )
-    assert dialog.to_label.text() == f"{item.recipient.name} <{mail[other]}>"
+    # the name as its own direction run: an Arabic name does not turn the line around
+    assert dialog.to_label.text() == f"\u2068{item.recipient.name}\u2069 <{mail[other]}>"
+    arabic = next(
+        i
+        for i in mail
+        if any(unicodedata.bidirectional(c) == "AL" for c in dialog.prepared.items[i].recipient.name)
+    )
+    dialog.table.setCurrentCell(row_of(dialog, arabic), 0)
+    assert dialog.to_label.text().startswith("\u2068") and "\u2069 <" in dialog.to_label.text()
+    dialog.table.setCurrentCell(row_of(dialog, other), 0)
     assert dialog.subject_label.text() == item.letter.subject
     text = dialog.browser.toPlainText()
     assert text.startswith(item.letter.salutation)

@@ -48,8 +48,9 @@ from konferenz.errors import UserError
 from konferenz.lists.invitations import CheckInList, attendance, invitation_details
 from konferenz.lists.registry import PersonList
 from konferenz.storage.changes import INVITATIONS, PERSONS
+from konferenz.text import isolate
 from ui.conferences.reply_editor import ReplyChange
-from ui.conferences.widgets import QuickPersonDialog, isolate, run_dialog
+from ui.conferences.widgets import QuickPersonDialog, run_dialog
 from ui.context import AppContext
 from ui.widgets.dialog_tools import confirm
 from ui.widgets.geometry import remember_geometry, save_geometry

@@ -52,8 +52,9 @@ from konferenz.lists.invitations import (
 from konferenz.lists.source import format_count, format_date
 from konferenz.spreadsheets.xlsx import Sheet, write_workbook
 from konferenz.storage.changes import CONFERENCES, INVITATIONS, ORGANISATIONS, PERSONS
+from konferenz.text import isolate
 from ui.conferences.reply_editor import STATUS_KEYS, ReplyChange, ReplyEditor, status_key_help
-from ui.conferences.widgets import Overbooking, QuickPersonDialog, ask_overbooking, isolate, run_dialog
+from ui.conferences.widgets import Overbooking, QuickPersonDialog, ask_overbooking, run_dialog
 from ui.context import AppContext
 from ui.widgets.dialog_tools import SPREADSHEET_FILTER, choose_save_path, confirm
 from ui.widgets.list_panel import ListPanel

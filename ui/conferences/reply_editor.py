@@ -32,7 +32,7 @@ from konferenz.enums import Channel, InvitationStatus, label
 from konferenz.errors import UserError
 from konferenz.lists.invitations import InvitationDetails
 from konferenz.lists.source import format_date
-from ui.conferences.widgets import isolate
+from konferenz.text import isolate
 from ui.context import AppContext
 from ui.widgets.dialog_tools import tell_current_text
 

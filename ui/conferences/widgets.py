@@ -35,12 +35,6 @@ def run_dialog(dialog: QDialog) -> bool:
     return accepted
 
 
-def isolate(text: str) -> str:
-    """``text`` as a separate direction run (Unicode FSI … PDI): an Arabic or Hebrew name in a German
-    sentence or list keeps its place ("1. العلي, خالد, 2. Schmitz" instead of a jumbled order)."""
-    return f"\u2068{text}\u2069" if text else text
-
-
 # --- dates and times that may be empty ---------------------------------------------------------------
 
 
