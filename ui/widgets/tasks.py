@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -73,6 +73,9 @@ def run_task(
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.setAccessibleName(title)
+    bar = QProgressBar(dialog)
+    bar.setFormat(parent.tr("%v von %m") if parent else "%v von %m")  # "12 von 81", not only a percentage
+    dialog.setBar(bar)
     outcome: dict[str, Any] = {}
     loop = QEventLoop()
 
