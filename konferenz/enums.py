@@ -39,6 +39,11 @@ class InvitationStatus(StrEnum):
         return _SENT
 
     @classmethod
+    def not_yet_invited(cls) -> frozenset[InvitationStatus]:
+        """*vorgemerkt*: who an invitation goes to unless staff choose others."""
+        return _NOT_YET_INVITED
+
+    @classmethod
     def awaiting_reply(cls) -> frozenset[InvitationStatus]:
         """Still waiting for an answer: who gets a reminder (*eingeladen*, *keine Rückmeldung*)."""
         return _AWAITING_REPLY
@@ -79,6 +84,7 @@ class InvitationStatus(StrEnum):
 _S = InvitationStatus
 _SENT = frozenset(InvitationStatus) - {_S.PLANNED}
 _AWAITING_REPLY = frozenset({_S.INVITED, _S.NO_REPLY})
+_NOT_YET_INVITED = frozenset({_S.PLANNED})
 _REPLY_CHOICES = frozenset({_S.ACCEPTED, _S.DECLINED, _S.SUBSTITUTED, _S.WAITLIST})
 _REPLIED = _REPLY_CHOICES | {_S.ATTENDED, _S.NO_SHOW}
 _EXPECTED = frozenset({_S.ACCEPTED, _S.SUBSTITUTED})

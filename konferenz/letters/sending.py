@@ -33,6 +33,21 @@ def default_statuses(template: str) -> frozenset[InvitationStatus] | None:
     return None
 
 
+def proposed_statuses(
+    template: str, counts: Mapping[InvitationStatus, int]
+) -> frozenset[InvitationStatus] | None:
+    """Who a letter or e-mail of ``template`` goes to unless staff choose otherwise – what the letters and
+    e-mail dialogs preselect and ``konferenz mail`` uses without ``--status``: the template's default
+    (``default_statuses``); for an invitation those *vorgemerkt* when there are any (``counts``: invitations
+    per status), else every invitation (``None``). Those who replied get an invitation again only by choice."""
+    defaults = default_statuses(template)
+    if defaults is not None:
+        return defaults
+    if counts.get(InvitationStatus.PLANNED, 0):
+        return InvitationStatus.not_yet_invited()
+    return None
+
+
 def archive_file_name(year: int, template: str, invitation_id: int, recipient: str) -> str:
     """ "2026-einladung-00042-mueller-anna.pdf": readable (German spelling) and unique per invitation."""
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name(recipient)).strip("-")[:40].strip("-") or "empfaenger"

@@ -83,7 +83,9 @@ def test_preview_with_attachments(demo: Path, tmp_path: Path) -> None:
 def test_drafts_folder(demo: Path, tmp_path: Path) -> None:
     wanted, total = _by_mail(demo)
     folder = tmp_path / "Entwürfe"
-    result = run_cli("mail", "--db", str(demo), "--conference", "2026", "--eml-ordner", str(folder))
+    result = run_cli(
+        "mail", "--db", str(demo), "--conference", "2026", "--status", "alle", "--eml-ordner", str(folder)
+    )
     assert result.returncode == 0, result.stderr
     files = sorted(folder.glob("*.eml"))
     assert len(files) == len(wanted)
@@ -95,7 +97,9 @@ def test_drafts_folder(demo: Path, tmp_path: Path) -> None:
         assert msg["X-Unsent"] == "1"
         assert msg["Cc"] is None and msg["Bcc"] is None
         assert msg.get_body(("plain",)) is not None and msg.get_body(("html",)) is not None
-    again = run_cli("mail", "--db", str(demo), "--conference", "2026", "--eml-ordner", str(folder))
+    again = run_cli(
+        "mail", "--db", str(demo), "--conference", "2026", "--status", "alle", "--eml-ordner", str(folder)
+    )
     assert_one_line_error(again, "gibt es schon", "es wurde nichts geschrieben")
 
 
@@ -122,7 +126,17 @@ def _draft_run(stdout: str) -> str:
 def test_drafts_are_recorded_as_sent_only_when_confirmed(demo: Path, tmp_path: Path) -> None:
     wanted, _total = _by_mail(demo)
     before = _invitations(demo, wanted)
-    result = run_cli("mail", "--db", str(demo), "--conference", "2026", "--eml-ordner", str(tmp_path / "a"))
+    result = run_cli(
+        "mail",
+        "--db",
+        str(demo),
+        "--conference",
+        "2026",
+        "--status",
+        "alle",
+        "--eml-ordner",
+        str(tmp_path / "a"),
+    )
     assert result.returncode == 0, result.stderr
     run = _draft_run(result.stdout)
     assert _invitations(demo, wanted) == before  # writing drafts changes nothing on the invitations
@@ -153,7 +167,17 @@ def test_drafts_are_recorded_as_sent_only_when_confirmed(demo: Path, tmp_path: P
 def test_drafts_not_sent_are_discarded(demo: Path, tmp_path: Path) -> None:
     wanted, _total = _by_mail(demo)
     before = _invitations(demo, wanted)
-    result = run_cli("mail", "--db", str(demo), "--conference", "2026", "--eml-ordner", str(tmp_path / "b"))
+    result = run_cli(
+        "mail",
+        "--db",
+        str(demo),
+        "--conference",
+        "2026",
+        "--status",
+        "alle",
+        "--eml-ordner",
+        str(tmp_path / "b"),
+    )
     run = _draft_run(result.stdout)
     gone = run_cli("mail", "--db", str(demo), "--entwuerfe", run, "--verwerfen")
     assert gone.returncode == 0, gone.stderr

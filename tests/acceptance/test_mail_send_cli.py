@@ -107,7 +107,7 @@ def test_send_to_a_real_server_and_read_every_message_back(demo_template: Path, 
         by_post = next(iter(expected))  # staff chose a letter for this one
         del expected[by_post]
         result = run_cli(
-            "mail", "--db", str(path), "--conference", "2026", "--send", "--anlagen", "brief,ics",
+            "mail", "--db", str(path), "--conference", "2026", "--status", "alle", "--send", "--anlagen", "brief,ics",
             "--per-brief", str(IDS[by_post]),
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
@@ -159,10 +159,10 @@ def test_send_to_a_real_server_and_read_every_message_back(demo_template: Path, 
         finally:
             database.dispose()
         # a second run sends only the one who has not got this e-mail yet, a third nobody
-        second = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
+        second = run_cli("mail", "--db", str(path), "--conference", "2026", "--status", "alle", "--send")
         assert second.returncode == 0, second.stderr
         assert handler.count_by_address() == dict.fromkeys([*expected, by_post], 1)
-        third = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
+        third = run_cli("mail", "--db", str(path), "--conference", "2026", "--status", "alle", "--send")
         assert_one_line_error(
             third, "haben diese E-Mail schon (gesendet oder als Entwurf)", "1 hat keine", "--erneut"
         )
@@ -177,12 +177,12 @@ def test_a_dropped_connection_is_continued_and_nobody_gets_two(demo_template: Pa
     try:
         path = _demo(demo_template, tmp_path, server.port)
         expected = _expected(path)
-        broken = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
+        broken = run_cli("mail", "--db", str(path), "--conference", "2026", "--status", "alle", "--send")
         assert_one_line_error(broken)
         assert "Versand 1" in broken.stdout
         assert len(handler.received) == 3
         # a new run is refused while this one is open
-        refused = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
+        refused = run_cli("mail", "--db", str(path), "--conference", "2026", "--status", "alle", "--send")
         assert_one_line_error(refused, "--fortsetzen 1")
     finally:
         server.stop()
@@ -216,7 +216,7 @@ def test_refused_addresses_are_counted_for_letters(demo_template: Path, tmp_path
     try:
         set_port(path, server.port)
         without = _without_address(path)
-        result = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
+        result = run_cli("mail", "--db", str(path), "--conference", "2026", "--status", "alle", "--send")
     finally:
         server.stop()
     assert result.returncode == 0, result.stderr
@@ -240,14 +240,14 @@ def test_no_connection_leaves_no_run_behind(demo_template: Path, tmp_path: Path)
     from smtp_server import free_port
 
     path = _demo(demo_template, tmp_path, free_port())  # nobody listens there
-    failed = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
+    failed = run_cli("mail", "--db", str(path), "--conference", "2026", "--status", "alle", "--send")
     assert_one_line_error(failed, "nicht erreichbar")
     handler = Handler()
     server = start_server(handler)
     try:
         set_port(path, server.port)
         # the same command once the server is there: not refused for a run that never sent anything
-        again = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
+        again = run_cli("mail", "--db", str(path), "--conference", "2026", "--status", "alle", "--send")
     finally:
         server.stop()
     assert again.returncode == 0, again.stderr
@@ -258,3 +258,26 @@ def test_no_connection_leaves_no_run_behind(demo_template: Path, tmp_path: Path)
             assert s.scalar(sa.select(sa.func.count(MailMessage.run_id.distinct()))) == 1
     finally:
         database.dispose()
+
+
+def test_without_a_status_an_invitation_goes_to_those_vorgemerkt(demo_template: Path, tmp_path: Path) -> None:
+    # as the window proposes it: those who replied get an invitation again only when staff choose them
+    handler = Handler()
+    server = start_server(handler)
+    try:
+        path = _demo(demo_template, tmp_path, server.port)
+        database = open_database(path)
+        try:
+            planned = {
+                i.recipient.address
+                for i in mail_contents(database, 2026, [InvitationStatus.PLANNED], template="einladung")
+                if i.recipient.address
+            }
+        finally:
+            database.dispose()
+        assert planned and len(planned) < len(_expected(path))
+        result = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stderr
+    assert set(handler.count_by_address()) == planned

@@ -61,10 +61,36 @@ def parse_attachments(text: str | None) -> frozenset[str]:
     return frozenset(chosen)
 
 
+#: ``--status alle``: every invitation of the conference, those who replied too (a choice, never the default)
+ALL_STATUSES = "alle"
+
+
+def chosen_statuses(
+    args: argparse.Namespace, database: object, template: str
+) -> frozenset[InvitationStatus] | None:
+    """``--status``, or who the template goes to unless staff choose (``sending.proposed_statuses``, as the
+    dialog preselects it): an invitation goes to those *vorgemerkt*, not to everyone who replied."""
+    from konferenz.enums import InvitationStatus
+    from konferenz.letters import sending
+    from konferenz.letters.reads import letter_counts
+    from konferenz.letters.selection import find_conference
+    from konferenz.storage.db import Database
+
+    assert isinstance(database, Database)
+    if (args.status or "").strip().casefold() == ALL_STATUSES:
+        return frozenset(InvitationStatus)
+    status = _status(args.status)
+    if status is not None:
+        return frozenset({status})
+    with database.read_session() as s:
+        counts = letter_counts(s, find_conference(s, args.conference).id)
+    return sending.proposed_statuses(template, counts)
+
+
 def _prepare(
     args: argparse.Namespace, database: object, wanted: frozenset[str], ids: list[int] | None
 ) -> tuple[list[MailContent], MailSettings, Attacher, str]:
-    from konferenz.letters import sending, templates
+    from konferenz.letters import templates
     from konferenz.mail.calendar import conference_calendar
     from konferenz.mail.messages import mail_contents
     from konferenz.mail.settings import check_mail_settings, load_mail_settings
@@ -72,10 +98,7 @@ def _prepare(
 
     assert isinstance(database, Database)
     template = templates.template_name(args.template)
-    status = _status(args.status)
-    chosen: InvitationStatus | frozenset[InvitationStatus] | None = status
-    if status is None and ids is None:
-        chosen = sending.default_statuses(template)
+    chosen = chosen_statuses(args, database, template) if ids is None else None
     with database.read_session() as s:
         settings = load_mail_settings(s)
     check_mail_settings(settings)
@@ -269,14 +292,14 @@ def _send(args: argparse.Namespace, *, resume: int | None) -> int:
                 result = smtp.send_run(database, resume, make, settings, progress_printer("Sende"))
                 letters: list[int] = []
             else:
-                status = _status(args.status)
+                statuses = chosen_statuses(args, database, template)
                 by_post = _ids(args.by_post)
                 chosen_ids = [i for i in by_invitation if i not in by_post] if by_post else None
                 sending = smtp.send_invitations(
                     database,
                     args.conference,
                     template,
-                    None if status is None else [status],
+                    statuses,
                     make,
                     settings,
                     attachments=sorted(wanted),
@@ -344,7 +367,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="NAME",
         help="Vorlage: einladung, erinnerung, dank oder eine eigene aus dem Ordner „Vorlagen“ (einladung)",
     )
-    mail.add_argument("--status", metavar="STATUS", help=STATUS_HELP)
+    mail.add_argument(
+        "--status",
+        metavar="STATUS",
+        help=STATUS_HELP + f"; {ALL_STATUSES}: jede Einladung. Ohne: wie im Fenster vorgeschlagen (Einladung: "
+        "vorgemerkt, Erinnerung: ohne Rückmeldung, Dank: teilgenommen)",
+    )
     what = mail.add_mutually_exclusive_group(required=True)
     what.add_argument("--preview", "--vorschau", type=int, metavar="ID", help="Vorschau für die Einladung ID")
     what.add_argument(

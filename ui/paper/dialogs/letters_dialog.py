@@ -333,14 +333,13 @@ class LettersDialog(QDialog):
             if len(self.selection) > 1:
                 # one selected row is where the cursor happened to be (after a search), not a choice
                 self.selection_button.setChecked(True)
-            elif sending.default_statuses(self.template) is not None:
-                self.status_button.setChecked(True)
-                self.status_combo.setCurrentIndex(self.status_combo.findData(TEMPLATE_DEFAULT))
-            elif self._counts.get(InvitationStatus.PLANNED, 0):
-                self.status_button.setChecked(True)
-                self.status_combo.setCurrentIndex(self.status_combo.findData(InvitationStatus.PLANNED.value))
-            else:
+            elif sending.proposed_statuses(self.template, self._counts) is None:
                 self.all_button.setChecked(True)
+            else:
+                self.status_button.setChecked(True)
+                by_kind = sending.default_statuses(self.template) is not None
+                wanted = TEMPLATE_DEFAULT if by_kind else InvitationStatus.PLANNED.value
+                self.status_combo.setCurrentIndex(self.status_combo.findData(wanted))
         if not self._touched_enclosures:
             is_reminder = kind.startswith("erinnerung")
             is_thanks = kind.startswith("dank")

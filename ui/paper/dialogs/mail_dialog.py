@@ -327,12 +327,10 @@ class MailDialog(QDialog):
             wanted = SELECTION
         elif current is not None and self.recipient_combo.findData(current) >= 0:
             wanted = current
-        elif defaults is not None:
-            wanted = TEMPLATE_DEFAULT
-        elif self.counts.get(InvitationStatus.PLANNED, 0):
-            wanted = InvitationStatus.PLANNED.value
-        else:
+        elif sending.proposed_statuses(self.template, self.counts) is None:
             wanted = ALL
+        else:  # the template's default, or for an invitation those vorgemerkt
+            wanted = TEMPLATE_DEFAULT if defaults is not None else InvitationStatus.PLANNED.value
         self.recipient_combo.setCurrentIndex(max(self.recipient_combo.findData(wanted), 0))
         self.recipient_combo.blockSignals(False)
 
