@@ -57,7 +57,19 @@ def archived(db_path: Path) -> int:
 @pytest.mark.parametrize(("suffix", "form"), [(".docx", "B"), (".odt", "A")])
 def test_letters_to_edit(demo: Path, tmp_path: Path, suffix: str, form: str) -> None:
     out = tmp_path / f"briefe{suffix}"
-    result = run_cli("letters", "--db", str(demo), "--conference", "2026", "--form", form, "-o", str(out))
+    result = run_cli(
+        "letters",
+        "--db",
+        str(demo),
+        "--conference",
+        "2026",
+        "--status",
+        "alle",
+        "--form",
+        form,
+        "-o",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     letters = expected_letters(demo)
     assert f"Briefe geschrieben: {out}" in result.stdout

@@ -57,7 +57,17 @@ def test_letters_every_invitation_in_the_window(
     out = tmp_path / "briefe.pdf"
     before = [(i.id, i.status, i.invited_on, i.letter_template) for i in _invitations(demo, 2026)]
     result = run_cli(
-        "letters", "--db", str(demo), "--conference", "2026", "--form", form_option, "-o", str(out)
+        "letters",
+        "--db",
+        str(demo),
+        "--conference",
+        "2026",
+        "--status",
+        "alle",
+        "--form",
+        form_option,
+        "-o",
+        str(out),
     )
     assert result.returncode == 0, result.stderr
     database = open_database(demo)
@@ -239,3 +249,18 @@ def test_help_does_not_load_the_paper_layer() -> None:
     code = "import sys; from ui.commands.cli import build_parser; build_parser(); print('ui.paper' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_letters_without_a_status_go_to_those_vorgemerkt(demo: Path, tmp_path: Path) -> None:
+    # as the window proposes (letters.sending.proposed_statuses): not to those who replied already
+    out = tmp_path / "briefe.pdf"
+    result = run_cli("letters", "--db", str(demo), "--conference", "2026", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    database = open_database(demo)
+    try:
+        planned = content.letter_contents(database, 2026, InvitationStatus.PLANNED)
+        every = content.letter_contents(database, 2026)
+    finally:
+        database.dispose()
+    assert 0 < len(planned) < len(every)
+    assert result.stdout.startswith(f"{len(planned)} Briefe geschrieben")

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 
 from konferenz.errors import UserError
 from ui.commands.cli import EXIT_OK, add_db_argument, number, opened, progress_printer
-from ui.commands.paper import STATUS_HELP, _output, _status, _write
+from ui.commands.paper import PROPOSED_HELP, _output, _write, chosen_statuses
 
 if TYPE_CHECKING:
-    from konferenz.enums import InvitationStatus
     from konferenz.mail import outbox
     from konferenz.mail.messages import MailContent
     from konferenz.mail.mime import OutgoingMessage
@@ -59,32 +58,6 @@ def parse_attachments(text: str | None) -> frozenset[str]:
             )
         chosen.add(word)
     return frozenset(chosen)
-
-
-#: ``--status alle``: every invitation of the conference, those who replied too (a choice, never the default)
-ALL_STATUSES = "alle"
-
-
-def chosen_statuses(
-    args: argparse.Namespace, database: object, template: str
-) -> frozenset[InvitationStatus] | None:
-    """``--status``, or who the template goes to unless staff choose (``sending.proposed_statuses``, as the
-    dialog preselects it): an invitation goes to those *vorgemerkt*, not to everyone who replied."""
-    from konferenz.enums import InvitationStatus
-    from konferenz.letters import sending
-    from konferenz.letters.reads import letter_counts
-    from konferenz.letters.selection import find_conference
-    from konferenz.storage.db import Database
-
-    assert isinstance(database, Database)
-    if (args.status or "").strip().casefold() == ALL_STATUSES:
-        return frozenset(InvitationStatus)
-    status = _status(args.status)
-    if status is not None:
-        return frozenset({status})
-    with database.read_session() as s:
-        counts = letter_counts(s, find_conference(s, args.conference).id)
-    return sending.proposed_statuses(template, counts)
 
 
 def _prepare(
@@ -370,8 +343,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     mail.add_argument(
         "--status",
         metavar="STATUS",
-        help=STATUS_HELP + f"; {ALL_STATUSES}: jede Einladung. Ohne: wie im Fenster vorgeschlagen (Einladung: "
-        "vorgemerkt, Erinnerung: ohne Rückmeldung, Dank: teilgenommen)",
+        help=PROPOSED_HELP,
     )
     what = mail.add_mutually_exclusive_group(required=True)
     what.add_argument("--preview", "--vorschau", type=int, metavar="ID", help="Vorschau für die Einladung ID")

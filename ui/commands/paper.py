@@ -25,6 +25,11 @@ STATUS_HELP = (
     "nur Einladungen mit diesem Status: vorgemerkt, eingeladen, zugesagt, abgesagt, "
     "„keine Rückmeldung“, vertreten, Warteliste, teilgenommen, „nicht erschienen“"
 )
+#: for letters and e-mails, whose recipients are proposed as in the window (``chosen_statuses``)
+PROPOSED_HELP = (
+    STATUS_HELP + "; alle: jede Einladung. Ohne: wie im Fenster vorgeschlagen (Einladung: vorgemerkt, "
+    "Erinnerung: ohne Rückmeldung, Dank: teilgenommen)"
+)
 
 
 def _status(text: str | None) -> InvitationStatus | None:
@@ -36,6 +41,32 @@ def _status(text: str | None) -> InvitationStatus | None:
         return parse_label(InvitationStatus, text)
     except ValueError as exc:
         raise UserError(f"Status: {exc}") from None
+
+
+#: ``--status alle``: every invitation of the conference, those who replied too (a choice, never the default)
+ALL_STATUSES = "alle"
+
+
+def chosen_statuses(
+    args: argparse.Namespace, database: object, template: str
+) -> frozenset[InvitationStatus] | None:
+    """``--status``, or who the template goes to unless staff choose (``sending.proposed_statuses``, as the
+    dialog preselects it): an invitation goes to those *vorgemerkt*, not to everyone who replied."""
+    from konferenz.enums import InvitationStatus
+    from konferenz.letters import sending
+    from konferenz.letters.reads import letter_counts
+    from konferenz.letters.selection import find_conference
+    from konferenz.storage.db import Database
+
+    assert isinstance(database, Database)
+    if (args.status or "").strip().casefold() == ALL_STATUSES:
+        return frozenset(InvitationStatus)
+    status = _status(args.status)
+    if status is not None:
+        return frozenset({status})
+    with database.read_session() as s:
+        counts = letter_counts(s, find_conference(s, args.conference).id)
+    return sending.proposed_statuses(template, counts)
 
 
 def _output(path_text: str) -> Path:
@@ -79,7 +110,8 @@ def cmd_letters(args: argparse.Namespace) -> int:
     from konferenz.enums import InvitationStatus, label
     from konferenz.letters import content, sending, templates
 
-    status = _status(args.status)
+    if (args.status or "").strip().casefold() != ALL_STATUSES:
+        _status(args.status)  # a wrong status is named before anything is opened
     output = _output(args.output)
     if args.qr and not args.reply_form:
         raise UserError(
@@ -92,10 +124,9 @@ def cmd_letters(args: argparse.Namespace) -> int:
         )
     with opened(args, create=False) as database:
         template = templates.template_name(args.template)
-        chosen: InvitationStatus | frozenset[InvitationStatus] | None = status
-        if status is None:
-            # reminders go only to those who have not replied, thanks only to those who came
-            chosen = sending.default_statuses(template)
+        # as the window proposes: reminders to those who have not replied, thanks to those who came, an
+        # invitation to those vorgemerkt
+        chosen = chosen_statuses(args, database, template)
         letters = content.letter_contents(
             database,
             args.conference,
@@ -107,9 +138,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
         )
         if not letters:
             order = list(InvitationStatus)
-            wanted: list[InvitationStatus] = (
-                [status] if status is not None else sorted(chosen or (), key=order.index)  # type: ignore[arg-type]  # argparse values
-            )
+            wanted = [] if chosen == frozenset(InvitationStatus) else sorted(chosen or (), key=order.index)
             which = f" mit Status {' oder '.join(f'„{label(x)}“' for x in wanted)}" if wanted else ""
             raise UserError(f"Für die Konferenz {args.conference} gibt es keine Einladungen{which}.")
         _warn_deadline(database, args.conference, template)
@@ -269,7 +298,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "zum Bearbeiten",
         metavar="DATEI.pdf|.docx|.odt",
     )
-    letters.add_argument("--status", metavar="STATUS", help=STATUS_HELP)
+    letters.add_argument("--status", metavar="STATUS", help=PROPOSED_HELP)
     letters.add_argument(
         "--form", type=str.upper, choices=["A", "B"], default="B", help="Briefform nach DIN 5008 (B)"
     )
