@@ -200,6 +200,5 @@ def discard_drafts(database: Database, run_id: int) -> Changes:
         )
         if others:
             raise UserError(f"Der Versand {run_id} enthält nicht nur Entwürfe; er wird nicht entfernt.")
-        s.execute(sa.delete(MailMessage).where(MailMessage.run_id == run_id))
-        s.execute(sa.delete(MailRun).where(MailRun.id == run_id))
+        outbox.delete_run(s, run_id)
     return changes

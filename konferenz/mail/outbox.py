@@ -134,9 +134,15 @@ def discard_if_untouched(database: Database, run_id: int) -> bool:
         )
         if touched:
             return False
-        s.execute(sa.delete(MailMessage).where(MailMessage.run_id == run_id))
-        s.execute(sa.delete(MailRun).where(MailRun.id == run_id))
+        delete_run(s, run_id)
         return True
+
+
+def delete_run(s: Session, run_id: int) -> None:
+    """Remove run ``run_id`` and its messages in the unit of work ``s`` (the caller has checked that nothing
+    of it was sent)."""
+    s.execute(sa.delete(MailMessage).where(MailMessage.run_id == run_id))
+    s.execute(sa.delete(MailRun).where(MailRun.id == run_id))
 
 
 def recover_interrupted(database: Database, run_id: int | None = None) -> list[int]:
@@ -214,16 +220,16 @@ _STORE_CONTENT = sa.insert(mail_content).values(
 )
 
 
-class Claims:
+class Claims(Units):
     """The claims of one run's messages on one connection held for the run (``konferenz.storage.prepared``):
     a run commits one claim per message, and through ``engine.begin()`` each cost twice as much as its SQL.
     ``close()`` (or ``with``) gives the connection back."""
 
     def __init__(self, database: Database) -> None:
-        self._units = Units(database)
-        self._delivered = self._units.prepare(_DELIVERED)
-        self._claim = self._units.prepare(_CLAIM)
-        self._content = self._units.prepare(_STORE_CONTENT)
+        super().__init__(database)
+        self._delivered = self.prepare(_DELIVERED)
+        self._claim = self.prepare(_CLAIM)
+        self._content = self.prepare(_STORE_CONTENT)
 
     def claim(
         self, message_pk: int, content: bytes, subject: str, *, delivered: tuple[int, int, str] | None = None
@@ -234,7 +240,7 @@ class Claims:
         ``delivered``: (id, code, reply) of the message before, which the server has just accepted – written
         in the same unit (``mark_delivered``), one commit per message instead of two."""
         at = now()
-        with self._units.unit() as cursor:
+        with self.unit() as cursor:
             if delivered is not None:
                 self._write_delivered(cursor, *delivered, at=at)
             values = {"pk": message_pk, "size": len(content), "subject": subject, "at": at}
@@ -247,22 +253,13 @@ class Claims:
     def mark_delivered(self, message_pk: int, code: int, reply: str) -> None:
         """The server accepted the message: *delivered*, with its reply and the time (one UPDATE,
         committed). ``record_delivered`` records it on the invitation."""
-        with self._units.unit() as cursor:
+        with self.unit() as cursor:
             self._write_delivered(cursor, message_pk, code, reply, at=now())
 
     def _write_delivered(
         self, cursor: Any, message_pk: int, code: int, reply: str, *, at: dt.datetime
     ) -> None:
         self._delivered.run(cursor, {"pk": message_pk, "code": code, "reply": reply, "at": at})
-
-    def close(self) -> None:
-        self._units.close()
-
-    def __enter__(self) -> Claims:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
 
 
 def claim(

@@ -58,18 +58,8 @@ def archived(db_path: Path) -> int:
 def test_letters_to_edit(demo: Path, tmp_path: Path, suffix: str, form: str) -> None:
     out = tmp_path / f"briefe{suffix}"
     result = run_cli(
-        "letters",
-        "--db",
-        str(demo),
-        "--conference",
-        "2026",
-        "--status",
-        "alle",
-        "--form",
-        form,
-        "-o",
-        str(out),
-    )
+        "letters", "--db", str(demo), "--conference", "2026", "--status", "alle", "--form", form, "-o", str(out)
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     letters = expected_letters(demo)
     assert f"Briefe geschrieben: {out}" in result.stdout

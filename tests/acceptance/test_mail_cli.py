@@ -6,6 +6,7 @@ import datetime as dt
 import email.policy
 import re
 import shutil
+import subprocess
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
@@ -80,12 +81,17 @@ def test_preview_with_attachments(demo: Path, tmp_path: Path) -> None:
     assert icalendar.Calendar.from_ical(parts[3].get_content())["METHOD"] == "PUBLISH"
 
 
+def _write_drafts(demo: Path, folder: Path) -> subprocess.CompletedProcess[str]:
+    """``konferenz mail --eml-ordner`` for every invitation of 2026 with an address."""
+    return run_cli(
+        "mail", "--db", str(demo), "--conference", "2026", "--status", "alle", "--eml-ordner", str(folder)
+    )
+
+
 def test_drafts_folder(demo: Path, tmp_path: Path) -> None:
     wanted, total = _by_mail(demo)
     folder = tmp_path / "Entwürfe"
-    result = run_cli(
-        "mail", "--db", str(demo), "--conference", "2026", "--status", "alle", "--eml-ordner", str(folder)
-    )
+    result = _write_drafts(demo, folder)
     assert result.returncode == 0, result.stderr
     files = sorted(folder.glob("*.eml"))
     assert len(files) == len(wanted)
@@ -97,9 +103,7 @@ def test_drafts_folder(demo: Path, tmp_path: Path) -> None:
         assert msg["X-Unsent"] == "1"
         assert msg["Cc"] is None and msg["Bcc"] is None
         assert msg.get_body(("plain",)) is not None and msg.get_body(("html",)) is not None
-    again = run_cli(
-        "mail", "--db", str(demo), "--conference", "2026", "--status", "alle", "--eml-ordner", str(folder)
-    )
+    again = _write_drafts(demo, folder)
     assert_one_line_error(again, "gibt es schon", "es wurde nichts geschrieben")
 
 
@@ -126,17 +130,7 @@ def _draft_run(stdout: str) -> str:
 def test_drafts_are_recorded_as_sent_only_when_confirmed(demo: Path, tmp_path: Path) -> None:
     wanted, _total = _by_mail(demo)
     before = _invitations(demo, wanted)
-    result = run_cli(
-        "mail",
-        "--db",
-        str(demo),
-        "--conference",
-        "2026",
-        "--status",
-        "alle",
-        "--eml-ordner",
-        str(tmp_path / "a"),
-    )
+    result = _write_drafts(demo, tmp_path / "a")
     assert result.returncode == 0, result.stderr
     run = _draft_run(result.stdout)
     assert _invitations(demo, wanted) == before  # writing drafts changes nothing on the invitations
@@ -167,17 +161,7 @@ def test_drafts_are_recorded_as_sent_only_when_confirmed(demo: Path, tmp_path: P
 def test_drafts_not_sent_are_discarded(demo: Path, tmp_path: Path) -> None:
     wanted, _total = _by_mail(demo)
     before = _invitations(demo, wanted)
-    result = run_cli(
-        "mail",
-        "--db",
-        str(demo),
-        "--conference",
-        "2026",
-        "--status",
-        "alle",
-        "--eml-ordner",
-        str(tmp_path / "b"),
-    )
+    result = _write_drafts(demo, tmp_path / "b")
     run = _draft_run(result.stdout)
     gone = run_cli("mail", "--db", str(demo), "--entwuerfe", run, "--verwerfen")
     assert gone.returncode == 0, gone.stderr

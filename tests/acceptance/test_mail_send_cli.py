@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from smtp_server import Handler, start_server
 
 from konferenz.enums import Channel, InvitationStatus, MailState
-from konferenz.mail.messages import mail_contents
+from konferenz.mail.messages import MailContent, mail_contents
 from konferenz.mail.settings import MailSettings, save_mail_settings
 from konferenz.storage.db import open_database
 from konferenz.storage.models import Invitation, MailMessage
@@ -68,14 +68,19 @@ def set_port(path: Path, port: int) -> None:
         database.dispose()
 
 
+def _contents(path: Path, statuses: list[InvitationStatus] | None = None) -> list[MailContent]:
+    """The invitations of 2026 (with ``statuses``, or all) as the e-mail run sees them."""
+    database = open_database(path)
+    try:
+        return mail_contents(database, 2026, statuses, template="einladung")
+    finally:
+        database.dispose()
+
+
 def _expected(path: Path) -> dict[str, str]:
     """address → display name of every invitation the run goes to (``SALUTATIONS``: address → salutation
     per DOMAIN.md, as the letter has it)."""
-    database = open_database(path)
-    try:
-        items = mail_contents(database, 2026, template="einladung")
-    finally:
-        database.dispose()
+    items = _contents(path)
     SALUTATIONS.update({i.recipient.address: i.letter.salutation for i in items if i.recipient.address})
     IDS.update({i.recipient.address: i.recipient.invitation_id for i in items if i.recipient.address})
     return {i.recipient.address: i.recipient.name for i in items if i.recipient.address}
@@ -215,7 +220,7 @@ def test_refused_addresses_are_counted_for_letters(demo_template: Path, tmp_path
     server = start_server(handler)
     try:
         set_port(path, server.port)
-        without = _without_address(path)
+        without = sum(1 for i in _contents(path) if not i.recipient.address)
         result = run_cli("mail", "--db", str(path), "--conference", "2026", "--status", "alle", "--send")
     finally:
         server.stop()
@@ -226,14 +231,6 @@ def test_refused_addresses_are_counted_for_letters(demo_template: Path, tmp_path
     assert hint, result.stdout
     assert int(hint.group(1)) == without + len(refused)
     assert not set(handler.count_by_address()) & refused
-
-
-def _without_address(path: Path) -> int:
-    database = open_database(path)
-    try:
-        return sum(1 for i in mail_contents(database, 2026, template="einladung") if not i.recipient.address)
-    finally:
-        database.dispose()
 
 
 def test_no_connection_leaves_no_run_behind(demo_template: Path, tmp_path: Path) -> None:
@@ -266,15 +263,9 @@ def test_without_a_status_an_invitation_goes_to_those_vorgemerkt(demo_template: 
     server = start_server(handler)
     try:
         path = _demo(demo_template, tmp_path, server.port)
-        database = open_database(path)
-        try:
-            planned = {
-                i.recipient.address
-                for i in mail_contents(database, 2026, [InvitationStatus.PLANNED], template="einladung")
-                if i.recipient.address
-            }
-        finally:
-            database.dispose()
+        planned = {
+            i.recipient.address for i in _contents(path, [InvitationStatus.PLANNED]) if i.recipient.address
+        }
         assert planned and len(planned) < len(_expected(path))
         result = run_cli("mail", "--db", str(path), "--conference", "2026", "--send")
     finally:

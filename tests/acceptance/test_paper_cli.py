@@ -57,18 +57,8 @@ def test_letters_every_invitation_in_the_window(
     out = tmp_path / "briefe.pdf"
     before = [(i.id, i.status, i.invited_on, i.letter_template) for i in _invitations(demo, 2026)]
     result = run_cli(
-        "letters",
-        "--db",
-        str(demo),
-        "--conference",
-        "2026",
-        "--status",
-        "alle",
-        "--form",
-        form_option,
-        "-o",
-        str(out),
-    )
+        "letters", "--db", str(demo), "--conference", "2026", "--status", "alle", "--form", form_option, "-o", str(out)
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     database = open_database(demo)
     try:

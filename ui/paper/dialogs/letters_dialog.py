@@ -323,11 +323,8 @@ class LettersDialog(QDialog):
         self.status_combo.blockSignals(False)
 
     def _apply_template_defaults(self) -> None:
-        """Recipients and enclosures as the template suggests, unless the user chose them already.
-
-        Recipients: the selection handed in; else the template's default statuses (reminders: not yet
-        replied; thanks: attended); else for an invitation those still *vorgemerkt*, or everyone.
-        """
+        """Recipients (the selection handed in, else ``sending.proposed_statuses``) and enclosures as the
+        template suggests, unless the user chose them already."""
         kind = templates.template_kind(self.template)
         if not self._touched_recipients:
             if len(self.selection) > 1:
