@@ -121,6 +121,14 @@ def isolate(text: str) -> str:
     return f"\u2068{text}\u2069" if text else text
 
 
+def left_to_right(text: str) -> str:
+    """``text`` as a left-to-right paragraph whatever its first letter (a LEFT-TO-RIGHT MARK before it): Qt
+    lays out a word-wrapped or selectable label as a document, which takes its direction from the first
+    strong letter and does not skip an isolated name – "عمر العلي <omar@…>" came out right-aligned and
+    reversed."""
+    return f"\u200e{text}" if text else text
+
+
 def collapse_spaces(text: str) -> str:
     """Trim and collapse runs of white space (including non-breaking spaces) to one space."""
     return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()

@@ -48,7 +48,7 @@ from konferenz.mail.drafts import as_draft
 from konferenz.mail.messages import draft_file_name, message_html
 from konferenz.mail.settings import check_mail_settings, require_server
 from konferenz.storage.changes import INVITATIONS, ORGANISATIONS, PERSONS
-from konferenz.text import file_size, isolate
+from konferenz.text import file_size, isolate, left_to_right
 from ui.context import AppContext
 from ui.paper.deadline_warning import deadline_label, show_warning
 from ui.paper.dialogs.mail_sending import (
@@ -567,20 +567,19 @@ class MailDialog(QDialog):
                 if self.channels[inv_id] == POST
                 else self.tr("hat diese E-Mail schon")
             )
-            self.to_label.setText(f"{isolate(item.recipient.name)} ({what})")
+            self.to_label.setText(left_to_right(f"{isolate(item.recipient.name)} ({what})"))
             self.subject_label.setText(item.letter.subject)
             self.attachments_label.setText("—")
             self.browser.setHtml(message_html(item.letter))
             return
+        self.to_label.setText(left_to_right(f"{isolate(item.recipient.name)} <{item.recipient.address}>"))
         try:
             msg = self.prepared.message(inv_id)
         except UserError as exc:
-            self.to_label.setText(f"{isolate(item.recipient.name)} <{item.recipient.address}>")
             self.subject_label.setText(item.letter.subject)
             self.attachments_label.setText("")
             self.browser.setPlainText("⚠ " + exc.message)
             return
-        self.to_label.setText(f"{isolate(item.recipient.name)} <{item.recipient.address}>")
         self.subject_label.setText(msg["Subject"])
         sent = msg.parsed()  # the bytes as the server gets them, read back
         html_part = sent.get_body(("html",))
